@@ -1,0 +1,7 @@
+"""``python -m coopdesk`` runs the same entry point as the ``coopdesk`` command."""
+
+import sys
+
+from coopdesk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,362 @@
+"""The ``coopdesk`` command line: a thin layer over the core, like calibre's ``calibredb``.
+
+Every command calls the same core functions as the window. ``--json`` prints
+machine-readable output. Errors a person can act on print one line to stderr and exit 1;
+there are no tracebacks for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from coopdesk import __version__
+from coopdesk.errors import CoopDeskError, NotFoundError
+from coopdesk.paths import resolve_data_dir
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# -- output -------------------------------------------------------------------------------
+
+
+def emit(args: argparse.Namespace, data: Any, text: str | Sequence[str]) -> None:
+    """Print ``data`` as JSON with --json, else the human-readable ``text``."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    elif isinstance(text, str):
+        if text:
+            print(text)
+    else:
+        for line in text:
+            print(line)
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return resolve_data_dir(getattr(args, "data_dir", None))
+
+
+def open_store(args: argparse.Namespace):
+    from coopdesk.store import Store
+
+    return Store.open(data_dir(args))
+
+
+def author_of(args: argparse.Namespace, store) -> str:
+    """The member a change is attributed to: --as, else the member given at init."""
+    from coopdesk.members import find_member
+
+    chosen = getattr(args, "as_member", None)
+    if chosen:
+        member = find_member(store, chosen)
+        if member is None:
+            raise NotFoundError(
+                f"--as {chosen}: no such member (give a member id from 'member list')."
+            )
+        return member["id"]
+    default = store.local_get("default_member_id")
+    if not default:
+        raise CoopDeskError("Say who is making this change with --as MEMBER_ID.")
+    return str(default)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from coopdesk.coop import identity, start_coop
+
+    with start_coop(data_dir(args), args.coop, args.site, args.member) as store:
+        ident = identity(store)
+        member_id = str(store.local_get("default_member_id"))
+        emit(
+            args,
+            {
+                "coop_id": ident.coop_id,
+                "site_id": ident.site_id,
+                "member_id": member_id,
+                "path": str(store.path),
+            },
+            f"Started {ident.coop_name} at site {ident.site_name} in {store.path}",
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from coopdesk.coop import identity
+    from coopdesk.demo import create_demo
+    from coopdesk.members import count_members
+
+    with create_demo(data_dir(args)) as store:
+        ident = identity(store)
+        members = count_members(store)
+        emit(
+            args,
+            {
+                "coop_id": ident.coop_id,
+                "site_id": ident.site_id,
+                "members": members,
+                "path": str(store.path),
+            },
+            f"Made the demo coop {ident.coop_name} ({members} members) in {store.path}",
+        )
+    return 0
+
+
+def _skills(text: str | None) -> list[str] | None:
+    return None if text is None else [part for part in text.split(",")]
+
+
+def _member_fields(args: argparse.Namespace) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in ("email", "phone", "notes"):
+        value = getattr(args, name, None)
+        if value is not None:
+            fields[name] = value
+    if getattr(args, "skills", None) is not None:
+        fields["skills"] = _skills(args.skills)
+    if getattr(args, "home_site", None) is not None:
+        fields["home_site_id"] = args.home_site or None
+    return fields
+
+
+def _member_line(member: dict[str, Any]) -> str:
+    parts = [member["id"], member["name"]]
+    for key in ("email", "phone"):
+        if member.get(key):
+            parts.append(member[key])
+    if member["skills"]:
+        parts.append("skills: " + ", ".join(member["skills"]))
+    if member["archived"]:
+        parts.append("(archived)")
+    return "  ".join(parts)
+
+
+def cmd_member_add(args: argparse.Namespace) -> int:
+    from coopdesk.members import add_member
+
+    with open_store(args) as store:
+        fields = _member_fields(args)
+        fields.setdefault("home_site_id", store.site_id)
+        member_id = add_member(store, author_of(args, store), args.name, **fields)
+        emit(args, {"id": member_id}, member_id)
+    return 0
+
+
+def cmd_member_edit(args: argparse.Namespace) -> int:
+    from coopdesk.members import get_member, update_member
+
+    with open_store(args) as store:
+        fields = _member_fields(args)
+        if args.name is not None:
+            fields["name"] = args.name
+        changed = update_member(store, author_of(args, store), args.id, **fields)
+        member = get_member(store, args.id)
+        emit(
+            args,
+            {"changed": sorted(changed), "member": member},
+            f"Changed {', '.join(sorted(changed))}" if changed else "Nothing to change.",
+        )
+    return 0
+
+
+def cmd_member_list(args: argparse.Namespace) -> int:
+    from coopdesk.members import MemberQuery, list_members
+
+    status = "all" if args.all else ("archived" if args.archived else "active")
+    with open_store(args) as store:
+        members = list_members(store, MemberQuery(search=args.search or "", status=status))
+        emit(args, members, [_member_line(m) for m in members] or ["No members match."])
+    return 0
+
+
+def cmd_member_show(args: argparse.Namespace) -> int:
+    from coopdesk.members import get_member
+
+    with open_store(args) as store:
+        member = get_member(store, args.id)
+        emit(args, member, _member_line(member))
+    return 0
+
+
+def cmd_member_archive(args: argparse.Namespace) -> int:
+    from coopdesk.members import archive_member, get_member
+
+    with open_store(args) as store:
+        archive_member(store, author_of(args, store), args.id)
+        member = get_member(store, args.id)
+        emit(args, member, f"Archived {member['name']}")
+    return 0
+
+
+def cmd_member_restore(args: argparse.Namespace) -> int:
+    from coopdesk.members import get_member, restore_member
+
+    with open_store(args) as store:
+        restore_member(store, author_of(args, store), args.id)
+        member = get_member(store, args.id)
+        emit(args, member, f"Restored {member['name']}")
+    return 0
+
+
+def cmd_activity(args: argparse.Namespace) -> int:
+    from coopdesk.activity import recent
+
+    with open_store(args) as store:
+        items = recent(store, limit=args.limit)
+        emit(args, [item.as_json() for item in items], [item.sentence() for item in items])
+    return 0
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    from coopdesk.dump import dump_json
+
+    with open_store(args) as store:
+        sys.stdout.write(dump_json(store))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from coopdesk.check import check_store
+
+    with open_store(args) as store:
+        problems = check_store(store)
+    emit(
+        args,
+        {"ok": not problems, "problems": problems},
+        ["ok"] if not problems else [f"problem: {p}" for p in problems],
+    )
+    return 0 if not problems else 1
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from coopdesk.gui.app import self_test
+
+    return self_test(getattr(args, "data_dir", None))
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from coopdesk.gui.app import run
+
+    return run(getattr(args, "data_dir", None))
+
+
+# -- parser -------------------------------------------------------------------------------
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options accepted both before and after the command (``--json``, ``--data-dir``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where the store lives (default: the user data dir, or $COOPDESK_DATA_DIR)",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print machine-readable JSON"
+    )
+    common.add_argument(
+        "--as",
+        dest="as_member",
+        metavar="MEMBER_ID",
+        default=argparse.SUPPRESS,
+        help="the member making the change (default: the member given at init)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="coopdesk",
+        parents=[common],
+        description="CoopDesk: members, shifts, rotating roles and shared supplies for a "
+        "cooperative. Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"CoopDesk {__version__}")
+    parser.set_defaults(handler=cmd_gui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_text: str, parent=commands):
+        sub = parent.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    init = command("init", cmd_init, "start a new coop in an empty data dir")
+    init.add_argument("--coop", required=True, metavar="NAME", help="the coop's name")
+    init.add_argument("--site", required=True, metavar="NAME", help="this site's name")
+    init.add_argument("--member", required=True, metavar="NAME", help="your name")
+
+    command("demo", cmd_demo, "fill a new store with the demo coop")
+
+    member = commands.add_parser(
+        "member", parents=[common], help="add, list, edit, archive members"
+    )
+    member.set_defaults(handler=lambda _args: (member.print_help(), 2)[1])
+    member_commands = member.add_subparsers(title="member commands", metavar="COMMAND")
+
+    def member_fields(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--email", metavar="E")
+        sub.add_argument("--phone", metavar="P")
+        sub.add_argument("--skills", metavar="a,b", help="comma-separated skills")
+        sub.add_argument("--home-site", metavar="SITE_ID", help="home site (default: this site)")
+        sub.add_argument("--notes", metavar="TEXT")
+
+    add = command("add", cmd_member_add, "add a member; prints the new id", member_commands)
+    add.add_argument("name", metavar="NAME")
+    member_fields(add)
+    edit = command("edit", cmd_member_edit, "change a member's details", member_commands)
+    edit.add_argument("id", metavar="ID")
+    edit.add_argument("--name", metavar="NAME")
+    member_fields(edit)
+    listing = command("list", cmd_member_list, "list members", member_commands)
+    listing.add_argument("--search", metavar="TEXT", help="only members matching TEXT")
+    which = listing.add_mutually_exclusive_group()
+    which.add_argument("--archived", action="store_true", help="archived members only")
+    which.add_argument("--all", action="store_true", help="active and archived members")
+    show = command("show", cmd_member_show, "show one member", member_commands)
+    show.add_argument("id", metavar="ID")
+    archive = command("archive", cmd_member_archive, "archive a member", member_commands)
+    archive.add_argument("id", metavar="ID")
+    restore = command("restore", cmd_member_restore, "restore an archived member", member_commands)
+    restore.add_argument("id", metavar="ID")
+
+    activity = command("activity", cmd_activity, "recent changes, newest first")
+    activity.add_argument("--limit", type=int, default=50, metavar="N")
+    command("dump", cmd_dump, "canonical JSON of all replicated data")
+    command("check", cmd_check, "check the store's integrity")
+    command("self-test", cmd_self_test, "open the main window offscreen and quit (for CI)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except CoopDeskError as exc:
+        print(f"coopdesk: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            print(
+                "coopdesk: the store is busy (another CoopDesk is writing); try again.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"coopdesk: the store could not be used: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""A canonical dump of all replicated data.
+
+Two sites that hold the same data print byte-identical dumps, whatever order their changes
+arrived in: keys sorted, rows sorted by id, archived rows included and marked. Nothing
+local-only appears (settings, the local clock, the order changes arrived in, the merge
+bookkeeping columns), so the dump is what sync promises to make equal everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from coopdesk.schema import TABLES
+from coopdesk.store import Store
+
+DUMP_FORMAT = "coopdesk-dump/1"
+
+
+def dump_data(store: Store) -> dict[str, Any]:
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for spec in TABLES.values():
+        columns = ", ".join(("id", *spec.column_names))
+        rows = []
+        for row in store.query(f"SELECT {columns}, _cl FROM {spec.name} ORDER BY id"):
+            cl = row.pop("_cl")
+            for column in spec.columns:
+                if column.kind == "tags":
+                    row[column.name] = json.loads(row[column.name] or "[]")
+            row["archived"] = cl % 2 == 0
+            rows.append(row)
+        tables[spec.name] = rows
+    return {"format": DUMP_FORMAT, "coop_id": store.coop_id, "tables": tables}
+
+
+def dump_json(store: Store) -> str:
+    return json.dumps(dump_data(store), sort_keys=True, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,38 @@
+"""Errors a person can act on.
+
+Every error raised for bad input or a store in the wrong state is a ``CoopDeskError`` whose
+message says what was wrong and what to do. The CLI prints it as one line and the window
+shows it in a dialog; neither shows a traceback for these.
+"""
+
+
+class CoopDeskError(Exception):
+    """Base class: the message is meant for the person at the keyboard."""
+
+
+class NoStoreError(CoopDeskError):
+    """There is no store in the data directory yet."""
+
+
+class StoreExistsError(CoopDeskError):
+    """A new store was asked for where one already exists."""
+
+
+class NewerStoreError(CoopDeskError):
+    """The store was made by a newer CoopDesk; it is refused and left untouched."""
+
+
+class NotAStoreError(CoopDeskError):
+    """The file is not a CoopDesk store (or is damaged beyond opening)."""
+
+
+class ValidationError(CoopDeskError):
+    """A value given for a field is missing, of the wrong kind or out of range."""
+
+
+class NotFoundError(CoopDeskError):
+    """A row that was named does not exist."""
+
+
+class NoAuthorError(CoopDeskError):
+    """A change was attempted with nobody at the keyboard (no current member)."""
