@@ -87,7 +87,19 @@ def _looks_like_sqlite(path: Path) -> bool:
 
 
 def read_schema_version(path: Path) -> tuple[int, int]:
-    """(application_id, user_version) of a file, without writing anything to it."""
+    """(application_id, user_version) of a file, without writing anything to it.
+
+    Read from the database header (offsets 68 and 60) so that refusing a store leaves not
+    even a -wal or -shm file behind. Only when a -wal file holds changes not yet written
+    back, the header may be stale, and a read-only connection is asked instead.
+    """
+    wal = Path(f"{path}-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+        if len(header) < 100:
+            raise NotAStoreError(f"{path} is damaged or not a CoopDesk store (too short).")
+        return int.from_bytes(header[68:72], "big"), int.from_bytes(header[60:64], "big")
     uri = f"{path.resolve().as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True)
     try:

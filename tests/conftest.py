@@ -1,0 +1,40 @@
+"""Shared fixtures. GUI tests run offscreen: no display is needed anywhere."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from coopdesk.coop import start_coop  # noqa: E402
+from coopdesk.store import Store  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may touch the real user data dir or the real QSettings."""
+    monkeypatch.setenv("COOPDESK_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "site"
+
+
+@pytest.fixture
+def store(data_dir: Path):
+    """A new coop "Test Coop" at site "Kitchen" whose first member is Ana."""
+    opened = start_coop(data_dir, "Test Coop", "Kitchen", "Ana")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def ana(store: Store) -> str:
+    return str(store.local_get("default_member_id"))

@@ -1,0 +1,30 @@
+"""The demo coop: believable data, made through the ordinary write path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coopdesk import activity, members
+from coopdesk.coop import identity, sites
+from coopdesk.demo import create_demo
+from coopdesk.errors import StoreExistsError
+
+
+def test_demo_coop_has_a_few_dozen_members_at_several_sites(tmp_path: Path):
+    store = create_demo(tmp_path)
+    assert identity(store).coop_name == "Riverside Food Coop"
+    assert 30 <= members.count_members(store) <= 50
+    assert members.count_members(store, "archived") == 1
+    assert len(sites(store)) == 3
+    authors = {row["author"] for row in store.query("SELECT DISTINCT author FROM _change")}
+    assert len(authors) > 3
+    items = activity.recent(store, limit=500)
+    assert len({round(item.when / 86400) for item in items}) > 5  # spread over weeks
+    store.close()
+
+
+def test_demo_refuses_to_overwrite_a_store(store, data_dir):
+    with pytest.raises(StoreExistsError):
+        create_demo(data_dir)

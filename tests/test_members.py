@@ -1,0 +1,96 @@
+"""Members: add, find, sort, edit, archive and restore — the functions the window and CLI share."""
+
+from __future__ import annotations
+
+import pytest
+
+from coopdesk import members
+from coopdesk.errors import NotFoundError, ValidationError
+from coopdesk.members import MemberQuery
+from coopdesk.store import Store
+
+
+@pytest.fixture
+def crew(store: Store, ana: str) -> dict[str, str]:
+    return {
+        "tomas": members.add_member(
+            store, ana, "Tomás Ruiz", email="tomas@example.org", skills="cooking, driving"
+        ),
+        "li": members.add_member(store, ana, "Li Wei", phone="+1 555 0101", skills=["first aid"]),
+        "zoe": members.add_member(store, ana, "zoë Adeyemi", email="zoe@example.org"),
+    }
+
+
+def names(store: Store, query: MemberQuery) -> list[str]:
+    return [m["name"] for m in members.list_members(store, query)]
+
+
+def test_search_ignores_case_and_accents_and_matches_skills_and_email(store: Store, crew):
+    assert names(store, MemberQuery(search="tomas")) == ["Tomás Ruiz"]
+    assert names(store, MemberQuery(search="ZOE")) == ["zoë Adeyemi"]
+    assert names(store, MemberQuery(search="first aid")) == ["Li Wei"]
+    assert names(store, MemberQuery(search="example.org")) == ["Tomás Ruiz", "zoë Adeyemi"]
+    assert names(store, MemberQuery(search="nobody")) == []
+
+
+def test_search_treats_wildcards_literally(store: Store, crew):
+    assert names(store, MemberQuery(search="%")) == []
+    assert names(store, MemberQuery(search="_")) == []
+
+
+def test_sorting_is_case_insensitive_and_reversible(store: Store, crew):
+    assert names(store, MemberQuery()) == ["Ana", "Li Wei", "Tomás Ruiz", "zoë Adeyemi"]
+    assert names(store, MemberQuery(descending=True)) == [
+        "zoë Adeyemi",
+        "Tomás Ruiz",
+        "Li Wei",
+        "Ana",
+    ]
+    ids = members.member_ids(store, MemberQuery(sort="email"))
+    assert len(ids) == 4
+
+
+def test_skills_are_free_tags_without_duplicates(store: Store, ana: str):
+    member_id = members.add_member(store, ana, "Bea", skills="Baking, baking , ,IT")
+    assert members.get_member(store, member_id)["skills"] == ["Baking", "IT"]
+
+
+def test_edit_reports_what_changed(store: Store, ana: str, crew):
+    changed = members.update_member(store, ana, crew["li"], phone="+1 555 0102", name="Li Wei")
+    assert changed == {"phone"}
+    assert members.get_member(store, crew["li"])["phone"] == "+1 555 0102"
+
+
+def test_invalid_input_is_refused_with_a_clear_message(store: Store, ana: str):
+    with pytest.raises(ValidationError, match="Name is required"):
+        members.add_member(store, ana, "   ")
+    with pytest.raises(ValidationError, match="email"):
+        members.add_member(store, ana, "Bea", email="bea at example")
+    with pytest.raises(ValidationError, match="too long"):
+        members.add_member(store, ana, "B" * 500)
+    with pytest.raises(ValidationError, match="no field"):
+        members.add_member(store, ana, "Bea", shoe_size=42)
+    assert members.count_members(store) == 1
+
+
+def test_archived_members_leave_the_active_list_and_can_come_back(store: Store, ana, crew):
+    members.archive_member(store, ana, crew["tomas"])
+    assert "Tomás Ruiz" not in names(store, MemberQuery())
+    assert names(store, MemberQuery(status="archived")) == ["Tomás Ruiz"]
+    assert len(names(store, MemberQuery(status="all"))) == 4
+    members.restore_member(store, ana, crew["tomas"])
+    assert "Tomás Ruiz" in names(store, MemberQuery())
+
+
+def test_unknown_member_ids_are_reported(store: Store, ana: str):
+    with pytest.raises(NotFoundError):
+        members.archive_member(store, ana, "00000000-0000-4000-8000-000000000000")
+    with pytest.raises(NotFoundError):
+        members.get_member(store, "nope")
+
+
+def test_find_member_by_id_or_unique_name(store: Store, ana: str, crew):
+    assert members.find_member(store, crew["li"])["name"] == "Li Wei"
+    assert members.find_member(store, "li wei")["id"] == crew["li"]
+    members.add_member(store, ana, "Li Wei")
+    assert members.find_member(store, "Li Wei") is None  # ambiguous
