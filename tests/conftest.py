@@ -6,12 +6,12 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from coopdesk.coop import start_coop  # noqa: E402
-from coopdesk.store import Store  # noqa: E402
+from coopdesk.coop import start_coop
+from coopdesk.store import Store
 
 
 @pytest.fixture(autouse=True)
