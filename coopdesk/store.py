@@ -12,8 +12,9 @@ Merge bookkeeping kept with every record row (see docs/ARCHITECTURE.md):
 - ``_cl``: causal length. Archive and restore each add one; odd means alive, even archived.
   Merging takes the larger, so archive/restore converge without a winner per row.
 - ``_clock``: JSON ``{column: [version, hlc, origin, seq]}`` for the value that currently
-  wins in each column. A local edit writes ``version + 1``; merging keeps the larger
-  ``(version, hlc, origin)``.
+  wins in each column; the key ``""`` stands for every column not listed (so a row that
+  was inserted and never edited stores one entry, not one per column). A local edit writes
+  ``version + 1``; merging keeps the larger ``(version, hlc, origin)``.
 - ``_rival``: other heads of a column's history that a concurrent edit left behind (the
   losers of a conflict). A local edit of the column supersedes them all.
 """
@@ -65,6 +66,11 @@ def fold(text: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def field_clock(clock: dict[str, list[Any]], column: str) -> list[Any]:
+    """The ``[version, hlc, origin, seq]`` of one column of a row's ``_clock``."""
+    return clock.get(column) or clock[""]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -354,8 +360,7 @@ class Transaction:
         row_id = row_id or new_id()
         if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
             raise ValidationError(f"A {spec.noun} with id {row_id} already exists.")
-        entry = self._clock_entry(1)
-        clock = {name: entry for name in spec.column_names}
+        clock = {"": self._clock_entry(1)}
         names = ", ".join(("id", *values, "_cl", "_clock"))
         marks = ", ".join("?" * (len(values) + 3))
         self.conn.execute(
@@ -380,7 +385,7 @@ class Transaction:
         if pending is None:
             pending = self.pending[(table, row_id)] = PendingChange(table, row_id, "update", cl)
         for name, value in changed.items():
-            old = clock[name]
+            old = field_clock(clock, name)
             if pending.op == "insert" or (old[2] == self.site_id and old[3] == seq):
                 # Already written by this transaction: same version, just a newer value.
                 clock[name] = [old[0], *self._clock_entry(old[0])[1:]]
