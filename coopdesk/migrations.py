@@ -103,8 +103,49 @@ def _001_foundation(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX member_name ON member(name COLLATE NOCASE)")
 
 
+def _002_sync(conn: sqlite3.Connection) -> None:
+    """What sync needs: what each peer has, which bundles came in, the encryption setting."""
+    conn.execute("ALTER TABLE coop ADD COLUMN encrypt_bundles INTEGER NOT NULL DEFAULT 1")
+    conn.execute(
+        """
+        CREATE TABLE _peer (
+            site_id TEXT PRIMARY KEY NOT NULL,
+            vv TEXT NOT NULL DEFAULT '{}',
+            bundle_seq INTEGER NOT NULL DEFAULT 0,
+            last_hlc INTEGER,
+            heard_at REAL,
+            clock_warning TEXT
+        ) STRICT
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE _bundle_seen (
+            site_id TEXT NOT NULL,
+            bundle_seq INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            imported_at REAL NOT NULL,
+            PRIMARY KEY (site_id, bundle_seq)
+        ) STRICT
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE _export (
+            bundle_seq INTEGER PRIMARY KEY,
+            for_site TEXT,
+            path TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            made_at REAL NOT NULL
+        ) STRICT
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
+    (2, "sync", _002_sync),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -77,7 +77,10 @@ COOP = register(
         name="coop",
         noun="coop",
         label_column="name",
-        columns=(Column("name", "text", "Coop name", required=True, max_len=120),),
+        columns=(
+            Column("name", "text", "Coop name", required=True, max_len=120),
+            Column("encrypt_bundles", "bool", "Encrypt sync bundles", default=1),
+        ),
     )
 )
 
@@ -196,7 +199,8 @@ def normalize_fields(spec: TableSpec, fields: dict[str, Any], *, partial: bool) 
 def stored_value_ok(column: Column, value: Any) -> bool:
     """Whether a value that arrived from another site is of the right type and in range.
 
-    Stricter than ``normalize_value`` in one way: it must already be in stored form.
+    This is the rule sync applies (in SQL, see ``coopdesk.merge.validate_fields``) to every
+    incoming value; ``tests/test_schema.py`` checks that the two agree.
     """
     if value is None:
         return not column.required and column.kind in ("ref", "text", "email", "int")
@@ -205,23 +209,22 @@ def stored_value_ok(column: Column, value: Any) -> bool:
             isinstance(value, str)
             and len(value) <= column.max_len
             and "\x00" not in value
-            and (not column.required or bool(value.strip()))
+            and (not column.required or value.strip(" ") != "")
         )
-    if column.kind == "int":
-        return (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and column.minimum <= value <= column.maximum
-        )
-    if column.kind == "bool":
-        return value in (0, 1) and not isinstance(value, bool)
+    if column.kind in ("int", "bool"):
+        if type(value) is not int:
+            return False
+        if column.kind == "bool":
+            return value in (0, 1)
+        return column.minimum <= value <= column.maximum
     if column.kind == "tags":
         if not isinstance(value, str) or len(value) > column.max_len:
             return False
         try:
-            return normalize_tags(value) == value
-        except (ValueError, ValidationError):
+            items = json.loads(value)
+        except ValueError:
             return False
+        return isinstance(items, list) and all(isinstance(item, str) for item in items)
     if column.kind == "ref":
         return isinstance(value, str) and bool(UUID_RE.match(value))
     return False

@@ -54,6 +54,8 @@ APPLICATION_ID = 0x436F6F70
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 ChangeListener = Callable[[frozenset[str]], None]
+# Reported among the changed "tables" when the set of unresolved conflicts may have changed.
+CONFLICTS = "conflicts"
 
 
 def new_id() -> str:
@@ -307,6 +309,19 @@ class Store:
             self.notify(frozenset(tx.changed))
 
     @contextmanager
+    def changes_within_open_transaction(self, author: str) -> Iterator[Transaction]:
+        """Write-path changes inside a transaction the caller opened and will commit.
+
+        Sync import uses it: when a store finds it must take a new site identity, the new
+        site's row is written through the ordinary write path, atomically with the import.
+        """
+        if not self.conn.in_transaction:
+            raise RuntimeError("no open transaction")
+        tx = Transaction(self, author)
+        yield tx
+        tx.finish()
+
+    @contextmanager
     def local_transaction(self) -> Iterator[None]:
         """A plain transaction for local-only bookkeeping (never replicated data)."""
         self.conn.execute("BEGIN IMMEDIATE")
@@ -392,13 +407,15 @@ class Transaction:
                 if name in pending.versions:
                     pending.versions[name][0] = old[0]
             else:
-                parents = [[old[2], old[3]], *self._rival_heads(table, row_id, name)]
+                rivals = self._rival_heads(table, row_id, name)
                 clock[name] = self._clock_entry(old[0] + 1)
-                pending.versions[name] = [old[0] + 1, sorted(parents)]
-                self.conn.execute(
-                    "DELETE FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?",
-                    (table, row_id, name),
-                )
+                pending.versions[name] = [old[0] + 1, sorted([[old[2], old[3]], *rivals])]
+                if rivals:
+                    self.conn.execute(
+                        "DELETE FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?",
+                        (table, row_id, name),
+                    )
+                    self.changed.add(CONFLICTS)
             pending.fields[name] = value
         assignments = ", ".join(f"{name} = ?" for name in changed)
         self.conn.execute(
@@ -427,6 +444,33 @@ class Transaction:
                 (table, row_id, column),
             )
         ]
+
+    def resolve(self, table: str, row_id: str, column: str, value: Any) -> None:
+        """Settle a conflict: write ``value`` as a new version that supersedes every rival.
+
+        Unlike ``update`` it writes even when ``value`` equals the current value ("keep
+        this one"), because the point is to record that someone chose.
+        """
+        spec = spec_for(table)
+        values = normalize_fields(spec, {column: value}, partial=True)
+        _current, cl, clock = self._load(spec, row_id)
+        self._stamp()
+        if (table, row_id) in self.pending:
+            raise RuntimeError("resolve a conflict in a transaction of its own")
+        old = field_clock(clock, column)
+        parents = [[old[2], old[3]], *self._rival_heads(table, row_id, column)]
+        clock[column] = self._clock_entry(old[0] + 1)
+        self.pending[(table, row_id)] = PendingChange(
+            table, row_id, "update", cl, dict(values), {column: [old[0] + 1, sorted(parents)]}
+        )
+        self.conn.execute(
+            "DELETE FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?", (table, row_id, column)
+        )
+        self.conn.execute(
+            f"UPDATE {table} SET {column} = ?, _clock = ? WHERE id = ?",
+            (values[column], json.dumps(clock), row_id),
+        )
+        self.changed.update({table, CONFLICTS})
 
     def _set_archived(self, table: str, row_id: str, archived: bool) -> None:
         spec = spec_for(table)

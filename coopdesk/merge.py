@@ -1,0 +1,621 @@
+"""Merging another site's changes into this store.
+
+The rules (docs/ARCHITECTURE.md explains why):
+
+- Changes arrive in causal order (each bundle lists them in the order its sender received
+  them) and are identified by (origin site, sequence, index). A change whose sequence is at
+  or below what this store has from that origin is already here and is skipped: importing
+  the same bundle twice changes nothing.
+- Plain fields merge per field. Each field's history is a small graph: every change names
+  the heads it superseded (its parents). The heads still standing are the field's current
+  candidates; the one with the highest (version, hlc, origin) is the value everyone shows,
+  the others are conflicts kept in ``_rival`` until someone settles them. Both the winner
+  and the set of rivals are functions of the set of changes alone, so every site ends with
+  the same value and the same conflicts whatever order bundles arrive in.
+- Archive and restore are a causal length per row; merging takes the larger.
+- The clock decides nothing but ties; a remote clock far ahead is not followed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from coopdesk import hlc as hlc_module
+from coopdesk.bundle import (
+    BundleGapError,
+    BundleInvalidContentError,
+    Envelope,
+    SiteIdentityClashError,
+)
+from coopdesk.schema import TABLES, TableSpec
+from coopdesk.store import CONFLICTS, Store, field_clock
+from coopdesk.trust import identity_notice, mint_new_identity
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+INSERT_COLUMNS = "origin, seq, idx, hlc, author, tbl, row_id, op, cl, fields, versions"
+SLOW_BATCH = 2000
+
+
+class ImportCancelled(Exception):
+    """The person cancelled the import; the transaction is rolled back."""
+
+
+@dataclass
+class MergeReport:
+    new_entries: int = 0
+    duplicate_entries: int = 0
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    changed_tables: set[str] = field(default_factory=set)
+    conflicts_before: int = 0
+    conflicts_after: int = 0
+    clock_warnings: dict[str, str] = field(default_factory=dict)
+    identity_notice: str | None = None
+
+
+@dataclass
+class Head:
+    """One candidate value of a field: a change that no other known change superseded."""
+
+    version: int
+    hlc: int
+    origin: str
+    seq: int
+    author: str
+    value: Any
+
+    def key(self) -> tuple[int, int, str]:
+        return (self.version, self.hlc, self.origin)
+
+
+@dataclass
+class RowState:
+    """A row being merged, loaded once per batch and written back once."""
+
+    spec: TableSpec
+    row_id: str
+    values: dict[str, Any]
+    cl: int
+    clock: dict[str, list[Any]]
+    exists: bool
+    rivals: dict[str, list[Head]] = field(default_factory=dict)
+    inserted: bool = False
+    dirty: bool = False
+    rivals_dirty: set[str] = field(default_factory=set)
+
+
+# -- the merge itself --------------------------------------------------------------------------
+
+
+def apply_bundle(
+    store: Store,
+    envelope: Envelope,
+    frames: Iterable[list[tuple[Any, ...]]],
+    author: str | None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> MergeReport:
+    """Merge a checked bundle's changes in one transaction; all or nothing."""
+    conn = store.conn
+    report = MergeReport()
+    clock_before = store.clock.last
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        report.conflicts_before = count_conflicts(store)
+        _check_own_identity(store, envelope, author, report)
+        start_lsn = conn.execute("SELECT coalesce(max(lsn), 0) FROM _change").fetchone()[0]
+        accepted = _load_changes(store, envelope, frames, author, report, progress, cancelled)
+        if accepted:
+            validate_fields(store, start_lsn)
+            fast = _insert_new_rows(store, start_lsn, report)
+            _merge_remaining(store, start_lsn, fast, report, cancelled)
+            _advance_version_vector(store, accepted)
+            _observe_clocks(store, start_lsn, report)
+        _remember_peer(store, envelope)
+        report.conflicts_after = count_conflicts(store)
+        if report.conflicts_after != report.conflicts_before:
+            report.changed_tables.add(CONFLICTS)
+        store.local_set("hlc", store.clock.last)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        store.clock.last = clock_before
+        raise
+    return report
+
+
+def _check_own_identity(
+    store: Store, envelope: Envelope, author: str | None, report: MergeReport
+) -> None:
+    """A bundle that knows more of this site's changes than this site made means a copy."""
+    own = store.site_id
+    if max(envelope.vv.get(own, 0), envelope.base.get(own, 0)) > store.last_seq:
+        _mint(store, author, report)
+
+
+def _mint(store: Store, author: str | None, report: MergeReport) -> None:
+    reason = (
+        "This store was restored from a backup or copied from another computer: another "
+        "site holds changes made under this site's identity that this store never made."
+    )
+    mint_new_identity(store, author or _last_local_author(store), reason)
+    report.identity_notice = identity_notice(store)
+    report.changed_tables.add("site")
+
+
+def _last_local_author(store: Store) -> str:
+    row = store.conn.execute(
+        "SELECT author FROM _change WHERE origin = ? ORDER BY lsn DESC LIMIT 1", (store.site_id,)
+    ).fetchone()
+    if row is None:
+        row = store.conn.execute("SELECT id FROM member WHERE _cl % 2 = 1 LIMIT 1").fetchone()
+    return str(row[0])
+
+
+def _load_changes(
+    store: Store,
+    envelope: Envelope,
+    frames: Iterable[list[tuple[Any, ...]]],
+    author: str | None,
+    report: MergeReport,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> dict[str, int]:
+    """Append the bundle's new changes to the log; returns the highest new seq per origin."""
+    conn = store.conn
+    vv = store.version_vector()
+    accepted: dict[str, int] = {}
+    last_seen: dict[str, int] = {}
+    duplicates: list[tuple[str, int, int, int]] = []
+    total = envelope.header["entries"]
+    done = 0
+    name = envelope.path.name
+    for rows in frames:
+        keep = []
+        for row in rows:
+            origin, seq, idx, stamp = row[0], row[1], row[2], row[3]
+            if seq < last_seen.get(origin, 0):
+                raise BundleInvalidContentError(
+                    f"{name} lists changes out of order. It was not imported."
+                )
+            last_seen[origin] = seq
+            if origin == store.site_id and seq > store.last_seq:
+                _mint(store, author, report)
+                vv = store.version_vector()
+            top = accepted.get(origin, vv.get(origin, 0))
+            if origin not in accepted and seq <= top:
+                duplicates.append((origin, seq, idx, stamp))
+                continue
+            if seq > top + 1:
+                raise BundleGapError(
+                    f"{name} continues from changes this site does not have yet (from site "
+                    f"{origin[:8]}, changes {top + 1} to {seq - 1}). Import the bundles that "
+                    "came before it, or ask the other site for a bundle made for this site. "
+                    "Nothing was changed."
+                )
+            accepted[origin] = seq
+            keep.append(row)
+        if keep:
+            conn.executemany(
+                f"INSERT INTO _change ({INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", keep
+            )
+            for row in keep:
+                report.counts[(row[5], row[7])] += 1
+        report.new_entries += len(keep)
+        done += len(rows)
+        if progress:
+            progress(done, total)
+        if cancelled and cancelled():
+            raise ImportCancelled()
+    report.duplicate_entries = len(duplicates)
+    _check_duplicates_match(store, duplicates, name)
+    return accepted
+
+
+def _check_duplicates_match(
+    store: Store, duplicates: list[tuple[str, int, int, int]], name: str
+) -> None:
+    """Changes we already have must be the very same changes, or two computers share an id."""
+    if not duplicates:
+        return
+    conn = store.conn
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS seen_again (origin TEXT, seq INT, idx INT, hlc INT)"
+    )
+    conn.execute("DELETE FROM temp.seen_again")
+    conn.executemany("INSERT INTO temp.seen_again VALUES (?, ?, ?, ?)", duplicates)
+    clash = conn.execute(
+        "SELECT s.origin FROM temp.seen_again s LEFT JOIN _change c"
+        " ON c.origin = s.origin AND c.seq = s.seq AND c.idx = s.idx"
+        " WHERE c.hlc IS NOT s.hlc LIMIT 1"
+    ).fetchone()
+    conn.execute("DELETE FROM temp.seen_again")
+    if clash:
+        site = store.get("site", clash[0])
+        label = site["name"] if site else clash[0][:8]
+        raise SiteIdentityClashError(
+            f"{name} holds changes from site {label} that differ from the ones this site "
+            f"already has under the same numbers: two computers are using the identity of "
+            f"site {label} (a copied store, a restored backup, or one invitation joined twice). "
+            "Nothing was imported. Keep using only one of those computers as that site and "
+            "ask the other to join with a new invitation."
+        )
+
+
+# -- validation in SQL -------------------------------------------------------------------------
+
+
+def _json_value_checks(spec: TableSpec) -> str:
+    """SQL that is true for a change of ``spec.name`` whose fields break the schema.
+
+    Mirrors ``coopdesk.schema.stored_value_ok``; tests check the two agree.
+    """
+    names = ", ".join(f"'{c.name}'" for c in spec.columns)
+    checks = [
+        "fields IS NOT NULL AND (json_valid(fields) = 0 OR json_type(fields) != 'object')",
+        f"EXISTS (SELECT 1 FROM json_each(_change.fields) WHERE key NOT IN ({names}))",
+        "op IN ('insert', 'update') AND fields IS NULL",
+        "op = 'update' AND (versions IS NULL OR json_valid(versions) = 0"
+        " OR json_type(versions) != 'object')",
+        "op = 'update' AND EXISTS (SELECT 1 FROM json_each(_change.fields) f"
+        " WHERE json_type(_change.versions, '$.\"' || f.key || '\"') IS NOT 'array')",
+        f"versions IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(_change.versions) v"
+        f" WHERE v.key NOT IN ({names}) OR json_type(v.value) != 'array'"
+        " OR json_array_length(v.value) != 2"
+        " OR json_type(v.value, '$[0]') != 'integer' OR json_extract(v.value, '$[0]') < 2"
+        " OR json_type(v.value, '$[1]') != 'array')",
+        "versions IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(_change.versions) v,"
+        " json_each(v.value, '$[1]') p WHERE json_type(p.value) != 'array'"
+        " OR json_array_length(p.value) != 2 OR json_type(p.value, '$[0]') != 'text'"
+        " OR length(json_extract(p.value, '$[0]')) != 36"
+        " OR json_type(p.value, '$[1]') != 'integer' OR json_extract(p.value, '$[1]') < 1)",
+        "op = 'archive' AND cl % 2 != 0",
+        "op = 'restore' AND cl % 2 != 1",
+    ]
+    for column in spec.columns:
+        path = f"'$.\"{column.name}\"'"
+        kind = f"json_type(fields, {path})"
+        value = f"json_extract(fields, {path})"
+        present = f"{kind} IS NOT NULL"
+        if column.kind in ("text", "email"):
+            bad = (
+                f"{kind} NOT IN ('text', 'null') OR length({value}) > {column.max_len}"
+                f" OR instr(CAST({value} AS BLOB), x'00') > 0"
+            )
+            if column.required:
+                bad += f" OR {kind} = 'null' OR trim({value}) = ''"
+        elif column.kind == "int":
+            allowed = "'integer'" if column.required else "'integer', 'null'"
+            bad = (
+                f"{kind} NOT IN ({allowed})"
+                f" OR {value} < {column.minimum} OR {value} > {column.maximum}"
+            )
+        elif column.kind == "bool":
+            bad = f"{kind} != 'integer' OR {value} NOT IN (0, 1)"
+        elif column.kind == "tags":
+            bad = (
+                f"{kind} != 'text' OR length({value}) > {column.max_len}"
+                f" OR json_valid({value}) = 0 OR json_type({value}) != 'array'"
+                f" OR EXISTS (SELECT 1 FROM json_each({value}) WHERE type != 'text')"
+            )
+        else:  # ref
+            bad = (
+                f"{kind} NOT IN ('text', 'null') OR ({kind} = 'text' AND ("
+                f"length({value}) != 36 OR {value} GLOB '*[^0-9a-f-]*'"
+                f" OR length(replace({value}, '-', '')) != 32"
+                f" OR substr({value}, 9, 1) != '-' OR substr({value}, 14, 1) != '-'"
+                f" OR substr({value}, 19, 1) != '-' OR substr({value}, 24, 1) != '-'))"
+            )
+        checks.append(f"{present} AND ({bad})")
+        if column.required:
+            checks.append(f"op = 'insert' AND {kind} IS NULL")
+    return " OR ".join(f"({check})" for check in checks)
+
+
+def validate_fields(store: Store, start_lsn: int) -> None:
+    """Refuse the whole bundle if any new change holds a value the schema would not accept."""
+    for spec in TABLES.values():
+        bad = store.conn.execute(
+            f"SELECT lsn, row_id FROM _change WHERE lsn > ? AND tbl = ?"
+            f" AND ({_json_value_checks(spec)}) LIMIT 1",
+            (start_lsn, spec.name),
+        ).fetchone()
+        if bad:
+            raise BundleInvalidContentError(
+                f"The bundle holds values of the wrong type or out of range (a {spec.noun}, "
+                f"row {bad[1][:8]}). It was not imported."
+            )
+
+
+# -- applying ----------------------------------------------------------------------------------
+
+
+def _insert_new_rows(store: Store, start_lsn: int, report: MergeReport) -> set[int]:
+    """Rows this store has never seen are inserted in bulk, in SQL: the common case by far."""
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fast_lsn (lsn INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.fast_lsn")
+    for spec in TABLES.values():
+        conn.execute(
+            f"INSERT INTO temp.fast_lsn SELECT min(lsn) FROM _change"
+            f" WHERE lsn > ? AND tbl = ? AND op = 'insert' GROUP BY row_id"
+            f" HAVING row_id NOT IN (SELECT id FROM {spec.name})",
+            (start_lsn, spec.name),
+        )
+        values = ", ".join(
+            f"coalesce(json_extract(fields, '$.\"{c.name}\"'), {_sql_literal(c.default)})"
+            if c.default is not None
+            else f"json_extract(fields, '$.\"{c.name}\"')"
+            for c in spec.columns
+        )
+        cursor = conn.execute(
+            f"INSERT INTO {spec.name} (id, {', '.join(spec.column_names)}, _cl, _clock)"
+            f" SELECT row_id, {values}, cl, json_object('', json_array(1, hlc, origin, seq))"
+            f" FROM _change WHERE lsn IN (SELECT lsn FROM temp.fast_lsn) AND tbl = ?",
+            (spec.name,),
+        )
+        if cursor.rowcount:
+            report.changed_tables.add(spec.name)
+    fast = {row[0] for row in conn.execute("SELECT lsn FROM temp.fast_lsn")}
+    conn.execute("DELETE FROM temp.fast_lsn")
+    return fast
+
+
+def _sql_literal(value: Any) -> str:
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _merge_remaining(
+    store: Store,
+    start_lsn: int,
+    fast: set[int],
+    report: MergeReport,
+    cancelled: Cancelled | None,
+) -> None:
+    """Every other change, in order, field by field, in batches that are written back whole."""
+    conn = store.conn
+    with_rivals = {
+        (tbl, row_id) for tbl, row_id in conn.execute("SELECT DISTINCT tbl, row_id FROM _rival")
+    }
+    cursor = conn.execute(
+        f"SELECT lsn, {INSERT_COLUMNS} FROM _change WHERE lsn > ? ORDER BY lsn", (start_lsn,)
+    )
+    while fetched := cursor.fetchmany(SLOW_BATCH):
+        batch = [row for row in fetched if row[0] not in fast]
+        if not batch:
+            continue
+        states = _load_rows(store, batch, with_rivals)
+        for row in batch:
+            _apply_change(states, row)
+        _write_rows(store, states.values(), report)
+        if cancelled and cancelled():
+            raise ImportCancelled()
+
+
+def _load_rows(
+    store: Store, batch: list[tuple[Any, ...]], with_rivals: set[tuple[str, str]]
+) -> dict[tuple[str, str], RowState]:
+    wanted: dict[str, set[str]] = {}
+    for row in batch:
+        wanted.setdefault(row[6], set()).add(row[7])
+    states: dict[tuple[str, str], RowState] = {}
+    for table, ids in wanted.items():
+        spec = TABLES[table]
+        columns = ", ".join(spec.column_names)
+        id_list = list(ids)
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for found in store.conn.execute(
+                f"SELECT id, {columns}, _cl, _clock FROM {table} WHERE id IN ({marks})", chunk
+            ):
+                values = dict(zip(spec.column_names, found[1:-2], strict=True))
+                states[(table, found[0])] = RowState(
+                    spec, found[0], values, found[-2], json.loads(found[-1]), exists=True
+                )
+        for row_id in ids:
+            key = (table, row_id)
+            if key not in states:
+                states[key] = RowState(spec, row_id, {}, 0, {}, exists=False)
+            elif key in with_rivals:
+                states[key].rivals = _load_rivals(store, table, row_id)
+    return states
+
+
+def _load_rivals(store: Store, table: str, row_id: str) -> dict[str, list[Head]]:
+    rivals: dict[str, list[Head]] = {}
+    for col, origin, seq, version, stamp, author, value in store.conn.execute(
+        "SELECT col, origin, seq, version, hlc, author, value FROM _rival"
+        " WHERE tbl = ? AND row_id = ?",
+        (table, row_id),
+    ):
+        rivals.setdefault(col, []).append(Head(version, stamp, origin, seq, author, value))
+    return rivals
+
+
+def _apply_change(states: dict[tuple[str, str], RowState], row: tuple[Any, ...]) -> None:
+    _lsn, origin, seq, _idx, stamp, author, table, row_id, op, cl, fields_text, versions_text = row
+    state = states[(table, row_id)]
+    fields = json.loads(fields_text) if fields_text else {}
+    versions = json.loads(versions_text) if versions_text else {}
+    if not state.exists:
+        if op != "insert":
+            raise BundleInvalidContentError(
+                f"The bundle changes a {state.spec.noun} that was never created here "
+                f"(row {row_id[:8]}). It was not imported."
+            )
+        for column in state.spec.columns:
+            state.values[column.name] = fields.get(column.name, column.default)
+        state.clock = {"": [1, stamp, origin, seq]}
+        state.cl = cl
+        state.exists = state.inserted = state.dirty = True
+        return
+    if cl > state.cl:
+        state.cl = cl
+        state.dirty = True
+    for name, value in fields.items():
+        if op == "insert":
+            version, parents = 1, set()
+        else:
+            version, parent_list = versions[name]
+            parents = {(p[0], p[1]) for p in parent_list}
+        _merge_field(state, name, Head(version, stamp, origin, seq, author, value), parents)
+
+
+def _merge_field(state: RowState, name: str, incoming: Head, parents: set[tuple[str, int]]) -> None:
+    version, stamp, origin, seq = field_clock(state.clock, name)
+    current = Head(version, stamp, origin, seq, "", state.values.get(name))
+    rivals = state.rivals.get(name, [])
+    heads = [h for h in (current, *rivals) if (h.origin, h.seq) not in parents]
+    heads.append(incoming)
+    winner = max(heads, key=Head.key)
+    losers = [h for h in heads if h is not winner]
+    if winner is not current:
+        state.values[name] = winner.value
+        state.clock[name] = [winner.version, winner.hlc, winner.origin, winner.seq]
+        state.dirty = True
+    if [(h.origin, h.seq) for h in losers] != [(h.origin, h.seq) for h in rivals]:
+        state.rivals[name] = losers
+        state.rivals_dirty.add(name)
+
+
+def _write_rows(store: Store, states: Iterable[RowState], report: MergeReport) -> None:
+    conn = store.conn
+    for state in states:
+        spec = state.spec
+        if state.dirty:
+            report.changed_tables.add(spec.name)
+            names = spec.column_names
+            values = [state.values.get(n) for n in names]
+            if state.inserted:
+                conn.execute(
+                    f"INSERT INTO {spec.name} (id, {', '.join(names)}, _cl, _clock)"
+                    f" VALUES ({', '.join('?' * (len(names) + 3))})",
+                    (state.row_id, *values, state.cl, json.dumps(state.clock)),
+                )
+            else:
+                assignments = ", ".join(f"{n} = ?" for n in names)
+                conn.execute(
+                    f"UPDATE {spec.name} SET {assignments}, _cl = ?, _clock = ? WHERE id = ?",
+                    (*values, state.cl, json.dumps(state.clock), state.row_id),
+                )
+        for name in state.rivals_dirty:
+            conn.execute(
+                "DELETE FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?",
+                (spec.name, state.row_id, name),
+            )
+            rows = []
+            for head in state.rivals.get(name, []):
+                author = head.author or _author_of(store, spec.name, state.row_id, head)
+                rows.append(
+                    (
+                        spec.name,
+                        state.row_id,
+                        name,
+                        head.origin,
+                        head.seq,
+                        head.version,
+                        head.hlc,
+                        author,
+                        head.value,
+                    )
+                )
+            conn.executemany(
+                "INSERT INTO _rival (tbl, row_id, col, origin, seq, version, hlc, author, value)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            report.changed_tables.add(CONFLICTS)
+
+
+def _author_of(store: Store, table: str, row_id: str, head: Head) -> str:
+    row = store.conn.execute(
+        "SELECT author FROM _change WHERE origin = ? AND seq = ? AND tbl = ? AND row_id = ?",
+        (head.origin, head.seq, table, row_id),
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+# -- bookkeeping -------------------------------------------------------------------------------
+
+
+def _advance_version_vector(store: Store, accepted: dict[str, int]) -> None:
+    store.conn.executemany(
+        "INSERT INTO _vv (site_id, seq) VALUES (?, ?)"
+        " ON CONFLICT(site_id) DO UPDATE SET seq = max(seq, excluded.seq)",
+        list(accepted.items()),
+    )
+
+
+def _observe_clocks(store: Store, start_lsn: int, report: MergeReport) -> None:
+    """Follow other sites' clocks, except one implausibly far ahead: warn about that one."""
+    for origin, newest in store.conn.execute(
+        "SELECT origin, max(hlc) FROM _change WHERE lsn > ? GROUP BY origin", (start_lsn,)
+    ):
+        if store.clock.observe(newest):
+            store.conn.execute("UPDATE _peer SET clock_warning = NULL WHERE site_id = ?", (origin,))
+        else:
+            ahead = hlc_module.wall_seconds(newest) - time.time()
+            report.clock_warnings[origin] = clock_warning_text(ahead)
+            store.conn.execute(
+                "INSERT INTO _peer (site_id, clock_warning) VALUES (?, ?)"
+                " ON CONFLICT(site_id) DO UPDATE SET clock_warning = excluded.clock_warning",
+                (origin, report.clock_warnings[origin]),
+            )
+
+
+def clock_warning_text(ahead_seconds: float) -> str:
+    days = ahead_seconds / 86400
+    amount = (
+        f"{days / 365:.0f} years"
+        if days > 700
+        else (f"{days / 30:.0f} months" if days > 60 else f"{days:.0f} days")
+    )
+    return f"its clock looks wrong (about {amount} ahead)"
+
+
+def _remember_peer(store: Store, envelope: Envelope) -> None:
+    """What a peer has is learned only from bundles that peer sent: they carry its vector."""
+    header = envelope.header
+    store.conn.execute(
+        "INSERT INTO _peer (site_id, vv, bundle_seq, last_hlc, heard_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT(site_id) DO UPDATE SET vv = excluded.vv, bundle_seq = excluded.bundle_seq,"
+        " last_hlc = excluded.last_hlc, heard_at = excluded.heard_at"
+        " WHERE excluded.bundle_seq > _peer.bundle_seq",
+        (
+            envelope.site_id,
+            json.dumps(envelope.vv, sort_keys=True),
+            envelope.bundle_seq,
+            header["created_hlc"],
+            time.time(),
+        ),
+    )
+    store.conn.execute(
+        "INSERT OR REPLACE INTO _bundle_seen (site_id, bundle_seq, sha256, imported_at)"
+        " VALUES (?, ?, ?, ?)",
+        (envelope.site_id, envelope.bundle_seq, envelope.payload_sha256, time.time()),
+    )
+
+
+def count_conflicts(store: Store) -> int:
+    total = 0
+    for spec in TABLES.values():
+        total += store.conn.execute(
+            f"SELECT count(*) FROM _rival r JOIN {spec.name} t ON t.id = r.row_id"
+            f" WHERE r.tbl = ? AND {_current_value_sql(spec)} IS NOT r.value",
+            (spec.name,),
+        ).fetchone()[0]
+    return total
+
+
+def _current_value_sql(spec: TableSpec) -> str:
+    """The current value of column ``r.col`` of row ``t``, as an SQL expression."""
+    cases = " ".join(f"WHEN '{c.name}' THEN t.{c.name}" for c in spec.columns)
+    return f"(CASE r.col {cases} END)"

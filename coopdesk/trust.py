@@ -1,0 +1,101 @@
+"""This site's keys and identity, as kept in its store.
+
+Key material lives in the local table ``_local`` (never replicated): the coop root key pair,
+this site's key pair and certificate, and the coop bundle key. See ``coopdesk.keys`` for
+what each is for.
+
+A site identity must never be shared by two computers: two different changes would carry
+the same (site, sequence) and sites would silently diverge. Restoring a backup or copying
+a store makes exactly that possible, so both mint a fresh identity (``mint_new_identity``):
+a new site id, key pair and certificate, while the old identity's changes stay in the log
+as another site's history.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from coopdesk import keys
+from coopdesk.bundle import Trust
+from coopdesk.errors import CoopDeskError
+from coopdesk.store import Store, new_id
+
+IDENTITY_NOTICE = "identity_notice"
+
+
+def setup_new_coop_keys(store: Store, coop_id: str) -> None:
+    """Keys for the first site of a new coop: a root key pair and this site's certificate."""
+    root = keys.new_keypair()
+    site = keys.new_keypair()
+    certificate = keys.certify(root.private_hex, coop_id, store.site_id, site.public_hex)
+    store.local_set("root_public", root.public_hex)
+    store.local_set("root_private", root.private_hex)
+    store.local_set("site_private", site.private_hex)
+    store.local_set("site_certificate", keys.certificate_json(certificate))
+    store.local_set("bundle_key", keys.new_symmetric_key())
+
+
+def require_keys(store: Store) -> None:
+    missing = [key for key in keys.LOCAL_KEYS if not store.local_get(key)]
+    if missing:
+        raise CoopDeskError(
+            "This store has no sync keys (it was made before sync existed, or is damaged); "
+            "it cannot make or read bundles."
+        )
+
+
+def site_certificate(store: Store) -> keys.Certificate:
+    return keys.Certificate.from_dict(json.loads(str(store.local_get("site_certificate"))))
+
+
+def trust_of(store: Store) -> Trust:
+    require_keys(store)
+    archived = {row[0] for row in store.conn.execute("SELECT id FROM site WHERE _cl % 2 = 0")}
+    return Trust(
+        coop_id=str(store.coop_id),
+        root_public=str(store.local_get("root_public")),
+        bundle_key=str(store.local_get("bundle_key")),
+        archived_sites=frozenset(archived),
+    )
+
+
+def mint_new_identity(store: Store, author: str, reason: str) -> str:
+    """Give this store a new site identity; call inside an open write transaction.
+
+    Returns the new site id. The old identity stays in the log and the site table as an
+    earlier identity of this computer; its changes keep syncing like any other site's.
+    """
+    old_site = store.site_id
+    old_row = store.get("site", old_site)
+    site_id = new_id()
+    pair = keys.new_keypair()
+    certificate = keys.certify(
+        str(store.local_get("root_private")), str(store.coop_id), site_id, pair.public_hex
+    )
+    previous = json.loads(str(store.local_get("previous_site_ids", "[]")))
+    store.local_set("previous_site_ids", json.dumps([*previous, old_site]))
+    store.local_set("site_id", site_id)
+    store.local_set("last_seq", 0)
+    store.local_set("site_private", pair.private_hex)
+    store.local_set("site_certificate", keys.certificate_json(certificate))
+    store.local_set("last_bundle_seq", 0)
+    name = old_row["name"] if old_row else "This site"
+    with store.changes_within_open_transaction(author) as tx:
+        tx.insert("site", {"name": name}, row_id=site_id)
+    notice = (
+        f"{reason} To keep every site's changes apart, this computer now uses a new site "
+        f"identity ({site_id[:8]}) instead of {old_site[:8]}. Nothing was lost: changes made "
+        "under the old identity keep syncing as that identity's history."
+    )
+    store.local_set(IDENTITY_NOTICE, json.dumps({"text": notice, "at": time.time()}))
+    return site_id
+
+
+def identity_notice(store: Store) -> str | None:
+    value = store.local_get(IDENTITY_NOTICE)
+    return json.loads(str(value))["text"] if value else None
+
+
+def previous_site_ids(store: Store) -> list[str]:
+    return json.loads(str(store.local_get("previous_site_ids", "[]")))
