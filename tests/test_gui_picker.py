@@ -1,0 +1,140 @@
+"""Who is at the keyboard: the picker, refusing changes without a member, the idle timeout."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from coopdesk import activity
+from coopdesk.gui.main_window import MainWindow
+from coopdesk.gui.picker import MemberPickerDialog
+from coopdesk.members import add_member, archive_member, count_members
+
+
+@pytest.fixture
+def people(store, ana) -> dict[str, str]:
+    ids = {"Ana": ana}
+    for name in ("Tomás García", "Bongani Dube", "Anouk Visser"):
+        ids[name] = add_member(store, ana, name)
+    return ids
+
+
+def shown_window(qtbot, store, **options) -> MainWindow:
+    options.setdefault("remember_layout", False)
+    window = MainWindow(store, **options)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):  # shortcuts go to the active window
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def test_picker_opens_on_start_and_enter_picks_the_typed_member(qtbot, store, people):
+    window = shown_window(qtbot, store)
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.isVisible())
+    picker = window.picker
+    assert window.session.member_id is None
+
+    qtbot.keyClicks(picker.search, "tom")  # accents are ignored: finds Tomás
+    assert picker.model.rowCount() == 1
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+
+    assert window.session.member_id == people["Tomás García"]
+    assert window.member_label.text() == "At the keyboard: Tomás García"
+    assert window.picker is None or not window.picker.isVisible()
+
+
+def test_arrow_keys_move_through_the_matches(qtbot, store, people):
+    picker = MemberPickerDialog(store)
+    qtbot.addWidget(picker)
+    picker.show()
+    qtbot.keyClicks(picker.search, "an")  # Ana, Anouk Visser (and Bongani: "an" in Bongani)
+    names = [picker.model.row_data(row)["name"] for row in range(picker.model.rowCount())]
+    assert names == ["Ana", "Anouk Visser", "Bongani Dube"]
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    with qtbot.waitSignal(picker.member_picked) as picked:
+        qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert picked.args == [people["Anouk Visser"]]
+
+
+def test_escape_cancels_and_nobody_is_at_the_keyboard(qtbot, store, people):
+    window = shown_window(qtbot, store)
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.isVisible())
+    qtbot.keyClicks(window.picker.search, "Ana")
+    qtbot.keyClick(window.picker.search, Qt.Key.Key_Escape)
+    assert window.session.member_id is None
+    assert window.member_label.text() == "Nobody at the keyboard"
+
+
+def test_archived_members_are_not_offered(qtbot, store, ana, people):
+    archive_member(store, ana, people["Bongani Dube"])
+    picker = MemberPickerDialog(store)
+    qtbot.addWidget(picker)
+    qtbot.keyClicks(picker.search, "bongani")
+    assert picker.model.rowCount() == 0
+    assert not picker.pick_button.isEnabled()
+    assert picker.results.currentWidget() is picker.empty
+    assert picker.empty.title_label.text() == "No active member matches “bongani”"
+
+
+def test_without_a_member_adding_is_refused_and_nothing_is_written(qtbot, store, people):
+    window = shown_window(qtbot, store, ask_for_member=False)
+    page = window.go_to("members")
+    before = (count_members(store), activity.count(store))
+    assert not page.add_button.isEnabled()
+    assert page.nobody_bar.isVisible()
+
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+
+    assert window.picker is not None and window.picker.isVisible()  # asked who is here
+    assert page.member_dialog is None  # and no form opened
+    window.picker.reject()
+    assert page.member_dialog is None
+    assert (count_members(store), activity.count(store)) == before
+
+
+def test_choosing_yourself_after_ctrl_n_continues_to_the_form(qtbot, store, people):
+    window = shown_window(qtbot, store, ask_for_member=False)
+    page = window.go_to("members")
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.picker.search, "bongani")
+    qtbot.keyClick(window.picker.search, Qt.Key.Key_Return)
+    assert window.session.member_id == people["Bongani Dube"]
+    assert page.member_dialog is not None and page.member_dialog.isVisible()
+    assert page.add_button.isEnabled()
+    assert not page.nobody_bar.isVisible()
+
+
+def test_idle_timeout_clears_the_member_at_the_keyboard(qtbot, store, ana):
+    window = shown_window(qtbot, store, member_id=ana, idle_timeout_ms=50)
+    assert window.session.member_id == ana
+    page = window.go_to("members")
+    assert page.add_button.isEnabled()
+
+    qtbot.waitUntil(lambda: window.session.member_id is None, timeout=5_000)
+
+    assert window.member_label.text() == "Nobody at the keyboard"
+    assert "no input for" in window.notice_label.text()
+    assert not page.add_button.isEnabled()
+
+
+def test_leaving_the_keyboard_clears_the_member(qtbot, store, ana):
+    window = shown_window(qtbot, store, member_id=ana, ask_for_member=False)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.member_id is None
+    assert "Ana left the keyboard" in window.notice_label.text()
+
+
+def test_archiving_the_member_at_the_keyboard_is_refused(qtbot, store, ana, people, monkeypatch):
+    from coopdesk.gui import dialogs
+
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *args: True)
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, message, *a: errors.append(message))
+    window = shown_window(qtbot, store, member_id=ana, ask_for_member=False)
+    page = window.go_to("members")
+    assert page.select_member(ana)
+    page.archive_selected()
+    assert errors and "archived and cannot make changes" in errors[0]
+    assert store.get("member", ana)["archived"] is False
+    assert window.session.member_id == ana

@@ -1,0 +1,140 @@
+"""The main window: sections, keyboard, status bar, remembered layout, and the self-test."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from coopdesk.coop import start_coop
+from coopdesk.gui import app as gui_app
+from coopdesk.gui.main_window import SECTIONS, MainWindow
+from coopdesk.gui.pages.base import PlaceholderPage
+from coopdesk.paths import store_path
+
+
+@pytest.fixture
+def window(qtbot, store, ana) -> MainWindow:
+    main = MainWindow(store, member_id=ana, ask_for_member=False, remember_layout=False)
+    qtbot.addWidget(main)
+    with qtbot.waitActive(main):
+        main.show()
+        main.activateWindow()
+    return main
+
+
+def test_title_status_bar_and_sidebar(window):
+    assert window.windowTitle() == "CoopDesk — Test Coop"
+    assert window.identity_label.text() == "Test Coop · site Kitchen"
+    assert window.member_label.text() == "At the keyboard: Ana"
+    assert window.switch_button.text() == "Switch (Ctrl+K)"
+    titles = [window.sidebar.item(row).text() for row in range(window.sidebar.count())]
+    assert titles == [
+        "Today",
+        "Shifts",
+        "Tasks",
+        "Roles",
+        "Inventory",
+        "Members",
+        "Activity",
+        "Sync",
+    ]
+    assert window.current_section() == "today"
+
+
+def test_ctrl_number_switches_sections(qtbot, window):
+    for number, section in enumerate(SECTIONS, start=1):
+        qtbot.keyClick(
+            window.sidebar, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier
+        )
+        assert window.current_section() == section.key
+        assert window.stack.currentWidget() is window.pages[section.key]
+
+
+def test_sections_not_built_yet_say_what_will_be_there(window):
+    shifts = window.go_to("shifts")
+    assert isinstance(shifts, PlaceholderPage)
+    assert shifts.empty_state.title_label.text() == "Shift schedules and sign-ups will live here."
+    sync = window.go_to("sync")
+    assert "USB stick" in sync.empty_state.text_label.text()
+
+
+def test_pages_are_built_only_when_first_shown(window):
+    assert set(window.pages) == {"today"}
+    window.go_to("members")
+    assert set(window.pages) == {"today", "members"}
+
+
+def test_today_summarises_the_coop(window):
+    today = window.pages["today"]
+    assert today.title_label.text() == "Today at Test Coop"
+    assert today.members_figure.number.text() == "1"
+    assert "Ana added member Ana" in today.recent_label.text()
+
+
+def test_renaming_the_coop_updates_the_title(store, ana, window):
+    with store.transaction(ana) as tx:
+        tx.update("coop", store.coop_id, {"name": "Hillside Pantry"})
+    assert window.windowTitle() == "CoopDesk — Hillside Pantry"
+    assert window.coop_label.text() == "Hillside Pantry"
+
+
+def test_renaming_the_member_at_the_keyboard_updates_the_status_bar(store, ana, window):
+    with store.transaction(ana) as tx:
+        tx.update("member", ana, {"name": "Ana Lima"})
+    assert window.member_label.text() == "At the keyboard: Ana Lima"
+
+
+def test_ctrl_k_opens_the_member_picker(qtbot, window):
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.picker is not None and window.picker.isVisible()
+    qtbot.keyClick(window.picker.search, Qt.Key.Key_Escape)
+    assert window.session.member_id is not None  # cancelling keeps whoever was there
+
+
+def test_geometry_and_section_are_remembered_on_the_same_store(qtbot, store, ana):
+    first = MainWindow(store, member_id=ana, ask_for_member=False)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(640, 480)
+    first.go_to("activity")
+    qtbot.waitUntil(lambda: first.size().width() == 640)
+    first.close()
+
+    second = MainWindow(store, ask_for_member=False)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert (second.width(), second.height()) == (640, 480)
+    assert second.current_section() == "activity"
+
+
+def test_a_window_without_saved_layout_opens_at_a_comfortable_size(qtbot, store, ana):
+    window = MainWindow(store, member_id=ana, ask_for_member=False, remember_layout=False)
+    qtbot.addWidget(window)
+    assert (window.width(), window.height()) == (1100, 700)
+
+
+def test_self_test_on_an_empty_data_dir_uses_a_demo(qtbot, data_dir, capsys):
+    assert gui_app.self_test(data_dir) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("self-test: main window shown in ")
+    assert "(Riverside Food Coop, " in out
+    assert not store_path(data_dir).exists()  # the demo lived in a temporary folder
+
+
+def test_self_test_on_an_existing_store(qtbot, tmp_path, capsys):
+    site = tmp_path / "existing"
+    start_coop(site, "Test Coop", "Kitchen", "Ana").close()
+    before = store_path(site).read_bytes()
+    assert gui_app.self_test(site) == 0
+    assert "(Test Coop, 1 member)" in capsys.readouterr().out
+    assert store_path(site).read_bytes() == before  # a self-test changes nothing
+
+
+def test_self_test_reports_a_store_it_cannot_open(qtbot, tmp_path, capsys):
+    site = tmp_path / "broken"
+    site.mkdir()
+    store_path(site).write_text("not a store")
+    assert gui_app.self_test(site) == 1
+    assert "not a CoopDesk store" in capsys.readouterr().err
