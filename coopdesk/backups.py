@@ -78,8 +78,12 @@ def list_backups(store: Store) -> list[Backup]:
 
 
 def prune(store: Store, keep: int = KEEP) -> None:
+    """Keep the newest ``keep`` backups; drop older ones and any left half-written."""
     for old in list_backups(store)[keep:]:
         old.path.unlink(missing_ok=True)
+    for partial in backup_dir(store).glob("*.partial"):
+        if partial.stat().st_mtime < time.time() - 3600:  # not one being written right now
+            partial.unlink(missing_ok=True)
 
 
 def restore_backup(store: Store, backup_name: str, author: str) -> str:

@@ -3,7 +3,9 @@
 Two sites that hold the same data print byte-identical dumps, whatever order their changes
 arrived in: keys sorted, rows sorted by id, archived rows included and marked. Nothing
 local-only appears (settings, the local clock, the order changes arrived in, the merge
-bookkeeping columns), so the dump is what sync promises to make equal everywhere.
+bookkeeping columns), so the dump is what sync promises to make equal everywhere. Open
+conflicts are included: they too are a function of the changes a site has seen, so they
+must be the same everywhere.
 """
 
 from __future__ import annotations
@@ -30,7 +32,19 @@ def dump_data(store: Store) -> dict[str, Any]:
             row["archived"] = cl % 2 == 0
             rows.append(row)
         tables[spec.name] = rows
-    return {"format": DUMP_FORMAT, "coop_id": store.coop_id, "tables": tables}
+    conflicts = [
+        [row["tbl"], row["row_id"], row["col"], row["origin"], row["seq"], row["value"]]
+        for row in store.query(
+            "SELECT tbl, row_id, col, origin, seq, value FROM _rival"
+            " ORDER BY tbl, row_id, col, origin, seq"
+        )
+    ]
+    return {
+        "format": DUMP_FORMAT,
+        "coop_id": store.coop_id,
+        "tables": tables,
+        "conflicts": conflicts,
+    }
 
 
 def dump_json(store: Store) -> str:

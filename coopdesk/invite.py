@@ -47,12 +47,15 @@ class Invitation:
     path: Path
 
 
-def make_invitation(store: Store, author: str, site_name: str, path: Path) -> Invitation:
-    """Add the new site to the coop and write its invitation; returns the passphrase."""
+def new_site_secrets(store: Store, author: str, site_name: str, snapshot: Path) -> dict[str, Any]:
+    """Add a site to the coop: its row, its certified key pair, and a snapshot for it.
+
+    Returns what the new site needs to know (secret: it holds the coop's keys) and writes
+    the snapshot bundle to ``snapshot``.
+    """
     require_keys(store)
     if not site_name or not site_name.strip():
         raise ValidationError("Give the new site a name.")
-    path = Path(path)
     with store.transaction(author) as tx:
         site_id = tx.insert("site", {"name": site_name})
     pair = keys.new_keypair()
@@ -61,7 +64,8 @@ def make_invitation(store: Store, author: str, site_name: str, path: Path) -> In
     )
     coop = store.require("coop", str(store.coop_id))
     here = store.require("site", store.site_id)
-    secrets = {
+    export_bundle(store, snapshot, for_site=site_id, full=True)
+    return {
         "format": FORMAT_VERSION,
         "coop_id": coop["id"],
         "coop_name": coop["name"],
@@ -75,9 +79,14 @@ def make_invitation(store: Store, author: str, site_name: str, path: Path) -> In
         "invited_by_site": here["name"],
         "made_at": time.time(),
     }
+
+
+def make_invitation(store: Store, author: str, site_name: str, path: Path) -> Invitation:
+    """Add the new site to the coop and write its invitation, sealed with a passphrase."""
+    path = Path(path)
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
         snapshot = Path(scratch) / "snapshot.coopsync"
-        export_bundle(store, snapshot, for_site=site_id, full=True)
+        secrets = new_site_secrets(store, author, site_name, snapshot)
         body = json.dumps(secrets).encode()
         plaintext = LENGTH.pack(len(body)) + body + snapshot.read_bytes()
     passphrase = keys.new_passphrase()
@@ -92,7 +101,7 @@ def make_invitation(store: Store, author: str, site_name: str, path: Path) -> In
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise CoopDeskError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
-    return Invitation(site_id, site_name.strip(), passphrase, path)
+    return Invitation(secrets["site_id"], secrets["site_name"], passphrase, path)
 
 
 def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]:
@@ -127,7 +136,16 @@ def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]
 def join_coop(data_dir: Path, path: Path, passphrase: str) -> tuple[Store, ImportResult]:
     """Make this computer the invited site: a new store holding the coop's snapshot."""
     secrets, snapshot = read_invitation(path, passphrase)
-    store = Store.create(Path(data_dir), site_id=secrets["site_id"])
+    with tempfile.TemporaryDirectory() as scratch:
+        snapshot_path = Path(scratch) / "snapshot.coopsync"
+        snapshot_path.write_bytes(snapshot)
+        return join_with_secrets(Path(data_dir), secrets, snapshot_path)
+
+
+def join_with_secrets(
+    data_dir: Path, secrets: dict[str, Any], snapshot: Path
+) -> tuple[Store, ImportResult]:
+    store = Store.create(data_dir, site_id=secrets["site_id"])
     try:
         store.local_set("coop_id", secrets["coop_id"])
         store.local_set("root_public", secrets["root_public"])
@@ -135,10 +153,7 @@ def join_coop(data_dir: Path, path: Path, passphrase: str) -> tuple[Store, Impor
         store.local_set("bundle_key", secrets["bundle_key"])
         store.local_set("site_private", secrets["site_private"])
         store.local_set("site_certificate", json.dumps(secrets["site_certificate"]))
-        with tempfile.TemporaryDirectory() as scratch:
-            snapshot_path = Path(scratch) / "snapshot.coopsync"
-            snapshot_path.write_bytes(snapshot)
-            result = import_bundle(store, snapshot_path, backup=False)
+        result = import_bundle(store, snapshot, backup=False)
     except BaseException:
         path_to_remove = store.path
         store.close()
