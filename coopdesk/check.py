@@ -24,10 +24,25 @@ def check_store(store: Store) -> list[str]:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version != migrations.SCHEMA_VERSION:
         problems.append(f"schema version is {version}, expected {migrations.SCHEMA_VERSION}")
+    problems.extend(_check_columns(store))
     problems.extend(_check_identity(store))
     problems.extend(_check_log(store))
     for spec in TABLES.values():
         problems.extend(_check_rows(store, spec.name))
+    return problems
+
+
+def _check_columns(store: Store) -> list[str]:
+    """Every replicated table has exactly the columns the schema describes."""
+    problems = []
+    for spec in TABLES.values():
+        if not store.db[spec.name].exists():
+            problems.append(f"table {spec.name} is missing")
+            continue
+        found = set(store.db[spec.name].columns_dict)
+        expected = {"id", *spec.column_names, "_cl", "_clock"}
+        if found != expected:
+            problems.append(f"table {spec.name} has columns {sorted(found ^ expected)} wrong")
     return problems
 
 

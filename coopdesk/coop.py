@@ -8,7 +8,6 @@ from pathlib import Path
 
 from coopdesk.errors import ValidationError
 from coopdesk.store import Store, new_id
-from coopdesk.trust import setup_new_coop_keys
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,8 @@ def start_coop(
             tx.insert("member", {"name": member_name, "home_site_id": store.site_id}, member_id)
         store.local_set("coop_id", coop_id)
         store.local_set("default_member_id", member_id)
+        from coopdesk.trust import setup_new_coop_keys  # cryptography: only when needed
+
         setup_new_coop_keys(store, coop_id)
     except BaseException:
         store.close()

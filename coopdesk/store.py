@@ -29,10 +29,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from coopdesk import migrations
 from coopdesk.errors import (
@@ -49,6 +48,9 @@ from coopdesk.hlc import HybridClock
 from coopdesk.paths import store_path
 from coopdesk.schema import TABLES, TableSpec, normalize_fields, spec_for
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 # "CoopDesk" in PRAGMA application_id: tells our stores apart from other SQLite files.
 APPLICATION_ID = 0x436F6F70
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -62,8 +64,12 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str | None) -> str:
-    """Lower-case and strip accents, so a search for "tomas" finds "Tomás"."""
+    """Lower-case and strip accents, so a search for "tomas" finds "Tomás".
+
+    Cached: search calls it for every row on every keystroke, mostly on the same texts.
+    """
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -138,7 +144,6 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.clock = HybridClock(last=int(self.local_get("hlc", 0)))
         self._listeners: list[ChangeListener] = []
         self._in_transaction = False
@@ -246,8 +251,20 @@ class Store:
 
     # -- reading ----------------------------------------------------------------------------
 
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils' view of the store, for introspection (tables, columns, indexes).
+
+        Imported on first use: it is not needed to open the window, and costs ~50 ms.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        cursor = self.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def get(self, table: str, row_id: str) -> dict[str, Any] | None:
         """One row as a dict of its columns, plus ``archived``; None if there is none."""
