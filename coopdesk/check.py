@@ -113,4 +113,11 @@ def _check_rows(store: Store, table: str) -> list[str]:
     ).fetchone()[0]
     if missing:
         problems.append(f"{missing} {table} rows have no change that created them")
+    orphans = store.conn.execute(
+        f"SELECT count(*) FROM _change WHERE tbl = ? AND op = 'insert'"
+        f" AND row_id NOT IN (SELECT id FROM {table})",
+        (table,),
+    ).fetchone()[0]
+    if orphans:
+        problems.append(f"{orphans} changes created {table} rows that are not there")
     return problems

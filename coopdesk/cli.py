@@ -273,8 +273,9 @@ def cmd_join(args: argparse.Namespace) -> int:
             {
                 "coop_id": ident.coop_id,
                 "site_id": ident.site_id,
+                "site_name": ident.site_name,
                 "path": str(store.path),
-                **result.as_json(),
+                "import": result.as_json(),
             },
             f"Joined {ident.coop_name} as site {ident.site_name}. {result.summary()}",
         )

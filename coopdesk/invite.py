@@ -157,8 +157,11 @@ def join_with_secrets(
     except BaseException:
         path_to_remove = store.path
         store.close()
-        for leftover in (path_to_remove, Path(f"{path_to_remove}-wal"),
-                         Path(f"{path_to_remove}-shm")):  # fmt: skip
+        for leftover in (
+            path_to_remove,
+            Path(f"{path_to_remove}-wal"),
+            Path(f"{path_to_remove}-shm"),
+        ):
             leftover.unlink(missing_ok=True)
         raise
     return store, result

@@ -171,14 +171,16 @@ def _load_changes(
     vv = store.version_vector()
     accepted: dict[str, int] = {}
     last_seen: dict[str, int] = {}
-    duplicates: list[tuple[str, int, int, int]] = []
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS seen_again ({INSERT_COLUMNS})")
+    conn.execute("DELETE FROM temp.seen_again")
     total = envelope.header["entries"]
     done = 0
     name = envelope.path.name
     for rows in frames:
         keep = []
+        again = []
         for row in rows:
-            origin, seq, idx, stamp = row[0], row[1], row[2], row[3]
+            origin, seq = row[0], row[1]
             if seq < last_seen.get(origin, 0):
                 raise BundleInvalidContentError(
                     f"{name} lists changes out of order. It was not imported."
@@ -189,14 +191,15 @@ def _load_changes(
                 vv = store.version_vector()
             top = accepted.get(origin, vv.get(origin, 0))
             if origin not in accepted and seq <= top:
-                duplicates.append((origin, seq, idx, stamp))
+                again.append(row)
                 continue
             if seq > top + 1:
                 raise BundleGapError(
                     f"{name} continues from changes this site does not have yet (from site "
-                    f"{origin[:8]}, changes {top + 1} to {seq - 1}). Import the bundles that "
-                    "came before it, or ask the other site for a bundle made for this site. "
-                    "Nothing was changed."
+                    f"{origin[:8]}, changes {top + 1} to {seq - 1}). Nothing was changed. "
+                    "Import the bundles that came before it, or ask the other site for a bundle "
+                    "made for this site; if this site was restored from a backup, first send "
+                    "the other site a bundle from here, or ask it for one with everything."
                 )
             accepted[origin] = seq
             keep.append(row)
@@ -206,33 +209,31 @@ def _load_changes(
             )
             for row in keep:
                 report.counts[(row[5], row[7])] += 1
+        if again:
+            conn.executemany(
+                f"INSERT INTO temp.seen_again ({INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                again,
+            )
         report.new_entries += len(keep)
+        report.duplicate_entries += len(again)
         done += len(rows)
         if progress:
             progress(done, total)
         if cancelled and cancelled():
             raise ImportCancelled()
-    report.duplicate_entries = len(duplicates)
-    _check_duplicates_match(store, duplicates, name)
+    _check_duplicates_match(store, name)
     return accepted
 
 
-def _check_duplicates_match(
-    store: Store, duplicates: list[tuple[str, int, int, int]], name: str
-) -> None:
+def _check_duplicates_match(store: Store, name: str) -> None:
     """Changes we already have must be the very same changes, or two computers share an id."""
-    if not duplicates:
-        return
     conn = store.conn
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS seen_again (origin TEXT, seq INT, idx INT, hlc INT)"
-    )
-    conn.execute("DELETE FROM temp.seen_again")
-    conn.executemany("INSERT INTO temp.seen_again VALUES (?, ?, ?, ?)", duplicates)
     clash = conn.execute(
         "SELECT s.origin FROM temp.seen_again s LEFT JOIN _change c"
         " ON c.origin = s.origin AND c.seq = s.seq AND c.idx = s.idx"
-        " WHERE c.hlc IS NOT s.hlc LIMIT 1"
+        " WHERE c.hlc IS NOT s.hlc OR c.author IS NOT s.author OR c.tbl IS NOT s.tbl"
+        " OR c.row_id IS NOT s.row_id OR c.op IS NOT s.op OR c.cl IS NOT s.cl"
+        " OR c.fields IS NOT s.fields OR c.versions IS NOT s.versions LIMIT 1"
     ).fetchone()
     conn.execute("DELETE FROM temp.seen_again")
     if clash:

@@ -107,6 +107,10 @@ def _002_sync(conn: sqlite3.Connection) -> None:
     """What sync needs: what each peer has, which bundles came in, the encryption setting."""
     conn.execute("ALTER TABLE coop ADD COLUMN encrypt_bundles INTEGER NOT NULL DEFAULT 1")
     conn.execute(
+        "ALTER TABLE site ADD COLUMN replaced_by TEXT"
+        " REFERENCES site(id) DEFERRABLE INITIALLY DEFERRED"
+    )
+    conn.execute(
         """
         CREATE TABLE _peer (
             site_id TEXT PRIMARY KEY NOT NULL,

@@ -23,6 +23,9 @@ ColumnKind = Literal["text", "int", "bool", "tags", "ref", "email"]
 # SQLite integers are signed 64-bit; larger Python ints cannot be stored.
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
+# NUL and lone surrogates: SQLite's JSON functions cut text at a NUL, and a lone surrogate
+# cannot be encoded as UTF-8. Neither can be typed in; neither may arrive in a bundle.
+UNSTORABLE_RE = re.compile("[\x00\ud800-\udfff]")
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 
@@ -89,7 +92,12 @@ SITE = register(
         name="site",
         noun="site",
         label_column="name",
-        columns=(Column("name", "text", "Site name", required=True, max_len=120),),
+        columns=(
+            Column("name", "text", "Site name", required=True, max_len=120),
+            # Set when a computer restored from a backup took a new identity: the old one
+            # makes no more changes, so no bundle needs to wait for it.
+            Column("replaced_by", "ref", "Replaced by", ref_table="site"),
+        ),
     )
 )
 
@@ -151,8 +159,8 @@ def normalize_value(column: Column, value: Any) -> Any:
         if not isinstance(value, str):
             raise ValidationError(f"{label} must be text.")
         text = value.strip()
-        if "\x00" in text:
-            raise ValidationError(f"{label} contains a character that cannot be stored (NUL).")
+        if UNSTORABLE_RE.search(text):
+            raise ValidationError(f"{label} contains a character that cannot be stored.")
         if len(text) > column.max_len:
             raise ValidationError(f"{label} is too long (at most {column.max_len} characters).")
         if column.kind == "email" and not EMAIL_RE.match(text):
@@ -208,7 +216,7 @@ def stored_value_ok(column: Column, value: Any) -> bool:
         return (
             isinstance(value, str)
             and len(value) <= column.max_len
-            and "\x00" not in value
+            and not UNSTORABLE_RE.search(value)
             and (not column.required or value.strip(" ") != "")
         )
     if column.kind in ("int", "bool"):
@@ -224,7 +232,9 @@ def stored_value_ok(column: Column, value: Any) -> bool:
             items = json.loads(value)
         except ValueError:
             return False
-        return isinstance(items, list) and all(isinstance(item, str) for item in items)
+        return isinstance(items, list) and all(
+            isinstance(item, str) and not UNSTORABLE_RE.search(item) for item in items
+        )
     if column.kind == "ref":
         return isinstance(value, str) and bool(UUID_RE.match(value))
     return False

@@ -191,7 +191,9 @@ def base_for(store: Store, for_site: str | None) -> dict[str, int]:
     own = {store.site_id, *previous_site_ids(store)}
     others = [
         row[0]
-        for row in store.conn.execute("SELECT id FROM site WHERE _cl % 2 = 1")
+        for row in store.conn.execute(
+            "SELECT id FROM site WHERE _cl % 2 = 1 AND replaced_by IS NULL"
+        )
         if row[0] not in own
     ]
     if not others:
@@ -452,6 +454,7 @@ class SiteStatus:
     name: str
     this_site: bool
     earlier_identity: bool
+    replaced_by: str | None
     archived: bool
     heard_at: float | None
     bundle_seq: int
@@ -464,6 +467,7 @@ class SiteStatus:
             "name": self.name,
             "this_site": self.this_site,
             "earlier_identity_of_this_computer": self.earlier_identity,
+            "replaced_by": self.replaced_by,
             "archived": self.archived,
             "last_heard_at": self.heard_at,
             "last_bundle_seq": self.bundle_seq,
@@ -483,13 +487,13 @@ def sites_overview(store: Store) -> list[SiteStatus]:
         )
     }
     statuses = []
-    for site_id, name, archived in store.conn.execute(
-        "SELECT id, name, _cl % 2 = 0 FROM site ORDER BY name COLLATE NOCASE, id"
+    for site_id, name, archived, replaced_by in store.conn.execute(
+        "SELECT id, name, _cl % 2 = 0, replaced_by FROM site ORDER BY name COLLATE NOCASE, id"
     ):
         this_site = site_id == store.site_id
         peer = peers.get(site_id)
         pending = None
-        if not this_site and site_id not in previous:
+        if not this_site and site_id not in previous and not replaced_by:
             their = json.loads(peer[0]) if peer else {}
             pending = sum(
                 store.conn.execute(
@@ -505,6 +509,7 @@ def sites_overview(store: Store) -> list[SiteStatus]:
                 name=name,
                 this_site=this_site,
                 earlier_identity=site_id in previous,
+                replaced_by=replaced_by,
                 archived=bool(archived),
                 heard_at=peer[2] if peer else None,
                 bundle_seq=peer[1] if peer else 0,

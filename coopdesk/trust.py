@@ -60,11 +60,13 @@ def trust_of(store: Store) -> Trust:
     )
 
 
-def mint_new_identity(store: Store, author: str, reason: str) -> str:
+def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool = False) -> str:
     """Give this store a new site identity; call inside an open write transaction.
 
     Returns the new site id. The old identity stays in the log and the site table as an
     earlier identity of this computer; its changes keep syncing like any other site's.
+    ``retire_old`` (after restoring a backup, when no computer uses the old identity any
+    more) records that the new identity replaces it, so other sites stop waiting for it.
     """
     old_site = store.site_id
     old_row = store.get("site", old_site)
@@ -83,6 +85,8 @@ def mint_new_identity(store: Store, author: str, reason: str) -> str:
     name = old_row["name"] if old_row else "This site"
     with store.changes_within_open_transaction(author) as tx:
         tx.insert("site", {"name": name}, row_id=site_id)
+        if retire_old and old_row is not None:
+            tx.update("site", old_site, {"replaced_by": site_id})
     notice = (
         f"{reason} To keep every site's changes apart, this computer now uses a new site "
         f"identity ({site_id[:8]}) instead of {old_site[:8]}. Nothing was lost: changes made "

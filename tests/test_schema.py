@@ -1,0 +1,99 @@
+"""The one description of replicated data, and the two places that enforce it.
+
+``stored_value_ok`` states the rule; incoming bundles are checked by a quick pass over each
+frame in Python and then in SQL. Both must accept exactly the same values, or a value
+stored at one site could be refused (or mangled) at another.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coopdesk.bundle import BundleInvalidContentError, check_frame
+from coopdesk.merge import _json_value_checks
+from coopdesk.schema import TABLES, stored_value_ok
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=30),
+    st.text(alphabet="abc\x00 -", max_size=5),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "x" * 121,
+            "x" * 2001,
+            "[]",
+            '["a"]',
+            '["a", 1]',
+            "[",
+            "a@b",
+            "11111111-1111-4111-8111-111111111111",
+            "11111111-1111-4111-8111",
+            "1111111-11111-4111-8111-111111111111",
+            "\ud800",
+        ]
+    ),
+    st.lists(st.text(max_size=3), max_size=2),
+)
+
+
+@pytest.fixture(scope="module")
+def conn():
+    import sqlite3
+
+    connection = sqlite3.connect(":memory:")
+    connection.execute(
+        "CREATE TABLE _change (lsn INTEGER PRIMARY KEY, tbl, op, cl, fields, versions)"
+    )
+    return connection
+
+
+def incoming_accepts(conn, table: str, column: str, value) -> bool:
+    """What sync does with a value: the frame check in Python, then the SQL check."""
+    spec = TABLES[table]
+    fields = {c.name: c.default for c in spec.columns if c.required or c.default is not None}
+    fields["name"] = fields.get("name") or "ok"
+    fields[column] = value
+    try:
+        text = json.dumps(fields, ensure_ascii=False)
+        conn.execute("DELETE FROM _change")
+        conn.execute(
+            "INSERT INTO _change (tbl, op, cl, fields) VALUES (?, 'insert', 1, ?)", (table, text)
+        )
+    except (UnicodeEncodeError, ValueError):
+        return False  # cannot even be written down; a bundle cannot carry it either
+    site = "11111111-1111-4111-8111-111111111111"
+    frame = [[site], [1], [0], [1], [site], [table], [site], ["insert"], [1], [text], [None]]
+    try:
+        check_frame("test.coopsync", frame)
+    except BundleInvalidContentError:
+        return False
+    bad = conn.execute(
+        f"SELECT count(*) FROM _change WHERE ({_json_value_checks(spec)})"
+    ).fetchone()[0]
+    return bad == 0
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    target=st.sampled_from([(t, c.name) for t, spec in TABLES.items() for c in spec.columns]),
+    value=values,
+)
+def test_python_and_sql_agree_on_every_value(conn, target, value):
+    table, column = target
+    spec = TABLES[table]
+    if isinstance(value, list | float):
+        expected = False
+    else:
+        expected = stored_value_ok(spec.column_by_name[column], value)
+    if isinstance(value, bool):
+        expected = False  # JSON true/false is not an integer
+    assert incoming_accepts(conn, table, column, value) == expected, (table, column, value)

@@ -1,0 +1,66 @@
+"""Two computers must never share one site identity (a copied store, a reused invitation)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from coopdesk.bundle import SiteIdentityClashError
+from coopdesk.dump import dump_json
+from coopdesk.paths import store_path
+from coopdesk.store import Store
+from coopdesk.sync import export_bundle, import_bundle
+from coopdesk.trust import identity_notice
+from tests.sync_helpers import Federation, fast_tmp_root
+
+
+@pytest.fixture
+def coop():
+    root = fast_tmp_root()
+    federation = Federation.create(root / "coop", ["Kitchen", "Warehouse"])
+    yield federation
+    federation.close()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def copy_store(store: Store, target) -> Store:
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    target.mkdir()
+    shutil.copy(store.path, store_path(target))
+    return Store.open(target)
+
+
+def test_a_store_that_sees_its_own_identity_ahead_of_itself_takes_a_new_one(coop, tmp_path):
+    kitchen = coop["Kitchen"]
+    old_copy = copy_store(kitchen, tmp_path / "old-copy")  # e.g. restored by hand from a file
+    with kitchen.transaction(coop.ana) as tx:
+        late = tx.insert("member", {"name": "Made by the real Kitchen"})
+    coop.deliver(coop.export("Kitchen", "Warehouse"), "Warehouse")
+    result = import_bundle(old_copy, coop.export("Warehouse"), coop.ana, backup=False)
+    assert old_copy.site_id != kitchen.site_id
+    assert result.report.identity_notice and "new site identity" in result.report.identity_notice
+    assert identity_notice(old_copy) == result.report.identity_notice
+    # Once the others hear from the copy's new identity, what it lacks travels to it.
+    copy_bundle = tmp_path / "from-copy.coopsync"
+    export_bundle(old_copy, copy_bundle)
+    coop.deliver(copy_bundle, "Warehouse")
+    import_bundle(old_copy, coop.export("Warehouse"), coop.ana, backup=False)
+    assert old_copy.get("member", late)["name"] == "Made by the real Kitchen"
+    old_copy.close()
+
+
+def test_two_computers_with_one_identity_are_refused_loudly(coop, tmp_path):
+    kitchen = coop["Kitchen"]
+    twin = copy_store(kitchen, tmp_path / "twin")
+    for store, name in ((kitchen, "Real"), (twin, "Twin")):
+        with store.transaction(coop.ana) as tx:
+            tx.insert("member", {"name": name})
+    coop.deliver(coop.export("Kitchen", "Warehouse"), "Warehouse")
+    twin_bundle = tmp_path / "twin.coopsync"
+    export_bundle(twin, twin_bundle, full=True)
+    before = dump_json(coop["Warehouse"])
+    with pytest.raises(SiteIdentityClashError, match="two computers are using the identity"):
+        import_bundle(coop["Warehouse"], twin_bundle, coop.ana, backup=False)
+    assert dump_json(coop["Warehouse"]) == before
+    twin.close()
