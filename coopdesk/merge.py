@@ -19,6 +19,7 @@ The rules (docs/ARCHITECTURE.md explains why):
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -32,7 +33,7 @@ from coopdesk.bundle import (
     Envelope,
     SiteIdentityClashError,
 )
-from coopdesk.schema import TABLES, TableSpec
+from coopdesk.schema import TABLES, Column, TableSpec
 from coopdesk.store import CONFLICTS, Store, field_clock
 from coopdesk.trust import identity_notice, mint_new_identity
 
@@ -86,6 +87,7 @@ class RowState:
     rivals: dict[str, list[Head]] = field(default_factory=dict)
     inserted: bool = False
     dirty: bool = False
+    changed_columns: set[str] = field(default_factory=set)
     rivals_dirty: set[str] = field(default_factory=set)
 
 
@@ -112,8 +114,8 @@ def apply_bundle(
         accepted = _load_changes(store, envelope, frames, author, report, progress, cancelled)
         if accepted:
             validate_fields(store, start_lsn)
-            fast = _insert_new_rows(store, start_lsn, report)
-            _merge_remaining(store, start_lsn, fast, report, cancelled)
+            _insert_new_rows(store, start_lsn, report)
+            _merge_remaining(store, start_lsn, report, cancelled)
             _advance_version_vector(store, accepted)
             _observe_clocks(store, start_lsn, report)
         _remember_peer(store, envelope)
@@ -122,9 +124,15 @@ def apply_bundle(
             report.changed_tables.add(CONFLICTS)
         store.local_set("hlc", store.clock.last)
         conn.execute("COMMIT")
-    except BaseException:
+    except BaseException as exc:
         conn.execute("ROLLBACK")
         store.clock.last = clock_before
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise BundleInvalidContentError(
+                f"{envelope.path.name} holds changes that do not fit together (a missing "
+                "required field, or a reference to a row that does not exist). It was not "
+                "imported."
+            ) from None
         raise
     return report
 
@@ -176,6 +184,7 @@ def _load_changes(
     total = envelope.header["entries"]
     done = 0
     name = envelope.path.name
+    own_site, own_top = store.site_id, store.last_seq
     for rows in frames:
         keep = []
         again = []
@@ -186,9 +195,10 @@ def _load_changes(
                     f"{name} lists changes out of order. It was not imported."
                 )
             last_seen[origin] = seq
-            if origin == store.site_id and seq > store.last_seq:
+            if origin == own_site and seq > own_top:
                 _mint(store, author, report)
                 vv = store.version_vector()
+                own_site, own_top = store.site_id, store.last_seq
             top = accepted.get(origin, vv.get(origin, 0))
             if origin not in accepted and seq <= top:
                 again.append(row)
@@ -251,18 +261,53 @@ def _check_duplicates_match(store: Store, name: str) -> None:
 # -- validation in SQL -------------------------------------------------------------------------
 
 
-def _json_value_checks(spec: TableSpec) -> str:
-    """SQL that is true for a change of ``spec.name`` whose fields break the schema.
+def _bad_value_sql(kind: str, value: str, column: Column) -> str:
+    """SQL true when a field's JSON type ``kind`` and SQL ``value`` break ``column``'s rule.
 
-    Mirrors ``coopdesk.schema.stored_value_ok``; tests check the two agree.
+    Mirrors ``coopdesk.schema.stored_value_ok`` (NULs and lone surrogates are refused before
+    this, in ``coopdesk.bundle.check_frame``); tests/test_schema.py checks they agree.
+    """
+    if column.kind in ("text", "email"):
+        bad = f"{kind} NOT IN ('text', 'null') OR length({value}) > {column.max_len}"
+        if column.required:
+            bad += f" OR {kind} = 'null' OR trim({value}) = ''"
+        return bad
+    if column.kind == "int":
+        allowed = "'integer'" if column.required else "'integer', 'null'"
+        return (
+            f"{kind} NOT IN ({allowed}) OR {value} < {column.minimum} OR {value} > {column.maximum}"
+        )
+    if column.kind == "bool":
+        return f"{kind} != 'integer' OR {value} NOT IN (0, 1)"
+    if column.kind == "tags":
+        return (
+            f"{kind} != 'text' OR length({value}) > {column.max_len}"
+            f" OR json_valid({value}) = 0 OR json_type({value}) != 'array'"
+            f" OR EXISTS (SELECT 1 FROM json_each({value}) WHERE type != 'text')"
+        )
+    hex_digit = "[0-9a-f]"
+    uuid_glob = "-".join(hex_digit * n for n in (8, 4, 4, 4, 12))
+    return (  # ref: a UUID, or null
+        f"{kind} NOT IN ('text', 'null') OR ({kind} = 'text' AND {value} NOT GLOB '{uuid_glob}')"
+    )
+
+
+def invalid_changes_sql(spec: TableSpec) -> str:
+    """A query for the first new change of ``spec`` that breaks the schema (?1 start, ?2 table).
+
+    Written to parse each change's JSON as few times as possible: field values are checked
+    in one pass of ``json_each`` (a bundle may hold hundreds of thousands of changes).
     """
     names = ", ".join(f"'{c.name}'" for c in spec.columns)
-    checks = [
-        "fields IS NOT NULL AND (json_valid(fields) = 0 OR json_type(fields) != 'object')",
-        f"EXISTS (SELECT 1 FROM json_each(_change.fields) WHERE key NOT IN ({names}))",
+    per_field = " ".join(
+        f"WHEN '{c.name}' THEN ({_bad_value_sql('f.type', 'f.value', c)})" for c in spec.columns
+    )
+    per_change = [
         "op IN ('insert', 'update') AND fields IS NULL",
-        "op = 'update' AND (versions IS NULL OR json_valid(versions) = 0"
-        " OR json_type(versions) != 'object')",
+        "fields IS NOT NULL AND substr(fields, 1, 1) != '{'",
+        "op = 'archive' AND cl % 2 != 0",
+        "op = 'restore' AND cl % 2 != 1",
+        "op = 'update' AND (versions IS NULL OR json_type(versions) != 'object')",
         "op = 'update' AND EXISTS (SELECT 1 FROM json_each(_change.fields) f"
         " WHERE json_type(_change.versions, '$.\"' || f.key || '\"') IS NOT 'array')",
         f"versions IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(_change.versions) v"
@@ -275,57 +320,25 @@ def _json_value_checks(spec: TableSpec) -> str:
         " OR json_array_length(p.value) != 2 OR json_type(p.value, '$[0]') != 'text'"
         " OR length(json_extract(p.value, '$[0]')) != 36"
         " OR json_type(p.value, '$[1]') != 'integer' OR json_extract(p.value, '$[1]') < 1)",
-        "op = 'archive' AND cl % 2 != 0",
-        "op = 'restore' AND cl % 2 != 1",
     ]
-    for column in spec.columns:
-        path = f"'$.\"{column.name}\"'"
-        kind = f"json_type(fields, {path})"
-        value = f"json_extract(fields, {path})"
-        present = f"{kind} IS NOT NULL"
-        if column.kind in ("text", "email"):
-            bad = (
-                f"{kind} NOT IN ('text', 'null') OR length({value}) > {column.max_len}"
-                f" OR instr(CAST({value} AS BLOB), x'00') > 0"
-            )
-            if column.required:
-                bad += f" OR {kind} = 'null' OR trim({value}) = ''"
-        elif column.kind == "int":
-            allowed = "'integer'" if column.required else "'integer', 'null'"
-            bad = (
-                f"{kind} NOT IN ({allowed})"
-                f" OR {value} < {column.minimum} OR {value} > {column.maximum}"
-            )
-        elif column.kind == "bool":
-            bad = f"{kind} != 'integer' OR {value} NOT IN (0, 1)"
-        elif column.kind == "tags":
-            bad = (
-                f"{kind} != 'text' OR length({value}) > {column.max_len}"
-                f" OR json_valid({value}) = 0 OR json_type({value}) != 'array'"
-                f" OR EXISTS (SELECT 1 FROM json_each({value}) WHERE type != 'text')"
-            )
-        else:  # ref
-            bad = (
-                f"{kind} NOT IN ('text', 'null') OR ({kind} = 'text' AND ("
-                f"length({value}) != 36 OR {value} GLOB '*[^0-9a-f-]*'"
-                f" OR length(replace({value}, '-', '')) != 32"
-                f" OR substr({value}, 9, 1) != '-' OR substr({value}, 14, 1) != '-'"
-                f" OR substr({value}, 19, 1) != '-' OR substr({value}, 24, 1) != '-'))"
-            )
-        checks.append(f"{present} AND ({bad})")
-        if column.required:
-            checks.append(f"op = 'insert' AND {kind} IS NULL")
-    return " OR ".join(f"({check})" for check in checks)
+    conditions = " OR ".join(f"({check})" for check in per_change)
+    return (
+        f"SELECT lsn, row_id FROM _change WHERE lsn > ?1 AND tbl = ?2 AND ({conditions})"
+        " UNION ALL"
+        f" SELECT c.lsn, c.row_id FROM _change c, json_each(c.fields) f"
+        f" WHERE c.lsn > ?1 AND c.tbl = ?2 AND c.fields IS NOT NULL"
+        f" AND (CASE f.key {per_field} ELSE 1 END)"
+        " LIMIT 1"
+    )
 
 
 def validate_fields(store: Store, start_lsn: int) -> None:
     """Refuse the whole bundle if any new change holds a value the schema would not accept."""
     for spec in TABLES.values():
-        bad = store.conn.execute(
-            f"SELECT lsn, row_id FROM _change WHERE lsn > ? AND tbl = ?"
-            f" AND ({_json_value_checks(spec)}) LIMIT 1",
-            (start_lsn, spec.name),
-        ).fetchone()
+        try:
+            bad = store.conn.execute(invalid_changes_sql(spec), (start_lsn, spec.name)).fetchone()
+        except sqlite3.OperationalError:  # malformed JSON
+            bad = ("", "unreadable")
         if bad:
             raise BundleInvalidContentError(
                 f"The bundle holds values of the wrong type or out of range (a {spec.noun}, "
@@ -336,8 +349,12 @@ def validate_fields(store: Store, start_lsn: int) -> None:
 # -- applying ----------------------------------------------------------------------------------
 
 
-def _insert_new_rows(store: Store, start_lsn: int, report: MergeReport) -> set[int]:
-    """Rows this store has never seen are inserted in bulk, in SQL: the common case by far."""
+def _insert_new_rows(store: Store, start_lsn: int, report: MergeReport) -> None:
+    """Rows this store has never seen are inserted in bulk, in SQL: the common case by far.
+
+    The changes applied here are listed in ``temp.fast_lsn`` for ``_merge_remaining`` to
+    skip. A required field missing from such an insert trips the table's NOT NULL.
+    """
     conn = store.conn
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS fast_lsn (lsn INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM temp.fast_lsn")
@@ -362,9 +379,6 @@ def _insert_new_rows(store: Store, start_lsn: int, report: MergeReport) -> set[i
         )
         if cursor.rowcount:
             report.changed_tables.add(spec.name)
-    fast = {row[0] for row in conn.execute("SELECT lsn FROM temp.fast_lsn")}
-    conn.execute("DELETE FROM temp.fast_lsn")
-    return fast
 
 
 def _sql_literal(value: Any) -> str:
@@ -376,7 +390,6 @@ def _sql_literal(value: Any) -> str:
 def _merge_remaining(
     store: Store,
     start_lsn: int,
-    fast: set[int],
     report: MergeReport,
     cancelled: Cancelled | None,
 ) -> None:
@@ -386,12 +399,11 @@ def _merge_remaining(
         (tbl, row_id) for tbl, row_id in conn.execute("SELECT DISTINCT tbl, row_id FROM _rival")
     }
     cursor = conn.execute(
-        f"SELECT lsn, {INSERT_COLUMNS} FROM _change WHERE lsn > ? ORDER BY lsn", (start_lsn,)
+        f"SELECT lsn, {INSERT_COLUMNS} FROM _change WHERE lsn > ?"
+        " AND lsn NOT IN (SELECT lsn FROM temp.fast_lsn) ORDER BY lsn",
+        (start_lsn,),
     )
-    while fetched := cursor.fetchmany(SLOW_BATCH):
-        batch = [row for row in fetched if row[0] not in fast]
-        if not batch:
-            continue
+    while batch := cursor.fetchmany(SLOW_BATCH):
         states = _load_rows(store, batch, with_rivals)
         for row in batch:
             _apply_change(states, row)
@@ -446,6 +458,8 @@ def _apply_change(states: dict[tuple[str, str], RowState], row: tuple[Any, ...])
     state = states[(table, row_id)]
     fields = json.loads(fields_text) if fields_text else {}
     versions = json.loads(versions_text) if versions_text else {}
+    if not isinstance(fields, dict) or not isinstance(versions, dict):
+        raise BundleInvalidContentError("The bundle holds a change it cannot read.")
     if not state.exists:
         if op != "insert":
             raise BundleInvalidContentError(
@@ -482,40 +496,39 @@ def _merge_field(state: RowState, name: str, incoming: Head, parents: set[tuple[
         state.values[name] = winner.value
         state.clock[name] = [winner.version, winner.hlc, winner.origin, winner.seq]
         state.dirty = True
+        state.changed_columns.add(name)
     if [(h.origin, h.seq) for h in losers] != [(h.origin, h.seq) for h in rivals]:
         state.rivals[name] = losers
         state.rivals_dirty.add(name)
 
 
 def _write_rows(store: Store, states: Iterable[RowState], report: MergeReport) -> None:
+    """Write a batch back: one ``executemany`` per table and kind of statement."""
     conn = store.conn
+    inserts: dict[str, list[tuple[Any, ...]]] = {}
+    # Grouped by the columns that changed: SET only those, so untouched indexes stay put.
+    updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
+    settled: list[tuple[str, str, str]] = []
+    rivals: list[tuple[Any, ...]] = []
     for state in states:
         spec = state.spec
         if state.dirty:
             report.changed_tables.add(spec.name)
-            names = spec.column_names
-            values = [state.values.get(n) for n in names]
+            clock = json.dumps(state.clock)
             if state.inserted:
-                conn.execute(
-                    f"INSERT INTO {spec.name} (id, {', '.join(names)}, _cl, _clock)"
-                    f" VALUES ({', '.join('?' * (len(names) + 3))})",
-                    (state.row_id, *values, state.cl, json.dumps(state.clock)),
-                )
+                values = [state.values.get(n) for n in spec.column_names]
+                inserts.setdefault(spec.name, []).append((state.row_id, *values, state.cl, clock))
             else:
-                assignments = ", ".join(f"{n} = ?" for n in names)
-                conn.execute(
-                    f"UPDATE {spec.name} SET {assignments}, _cl = ?, _clock = ? WHERE id = ?",
-                    (*values, state.cl, json.dumps(state.clock), state.row_id),
+                columns = tuple(sorted(state.changed_columns))
+                values = [state.values[n] for n in columns]
+                updates.setdefault((spec.name, columns), []).append(
+                    (*values, state.cl, clock, state.row_id)
                 )
         for name in state.rivals_dirty:
-            conn.execute(
-                "DELETE FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?",
-                (spec.name, state.row_id, name),
-            )
-            rows = []
+            settled.append((spec.name, state.row_id, name))
             for head in state.rivals.get(name, []):
                 author = head.author or _author_of(store, spec.name, state.row_id, head)
-                rows.append(
+                rivals.append(
                     (
                         spec.name,
                         state.row_id,
@@ -528,12 +541,24 @@ def _write_rows(store: Store, states: Iterable[RowState], report: MergeReport) -
                         head.value,
                     )
                 )
-            conn.executemany(
-                "INSERT INTO _rival (tbl, row_id, col, origin, seq, version, hlc, author, value)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            report.changed_tables.add(CONFLICTS)
+    for table, rows in inserts.items():
+        names = TABLES[table].column_names
+        conn.executemany(
+            f"INSERT INTO {table} (id, {', '.join(names)}, _cl, _clock)"
+            f" VALUES ({', '.join('?' * (len(names) + 3))})",
+            rows,
+        )
+    for (table, columns), rows in updates.items():
+        assignments = "".join(f"{n} = ?, " for n in columns)
+        conn.executemany(f"UPDATE {table} SET {assignments}_cl = ?, _clock = ? WHERE id = ?", rows)
+    if settled:
+        conn.executemany("DELETE FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?", settled)
+        conn.executemany(
+            "INSERT INTO _rival (tbl, row_id, col, origin, seq, version, hlc, author, value)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rivals,
+        )
+        report.changed_tables.add(CONFLICTS)
 
 
 def _author_of(store: Store, table: str, row_id: str, head: Head) -> str:

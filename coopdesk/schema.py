@@ -57,13 +57,11 @@ class TableSpec:
     columns: tuple[Column, ...]
     kind: Literal["record", "ledger"] = "record"
     column_by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+    column_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "column_by_name", {c.name: c for c in self.columns})
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
+        object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
 
 
 TABLES: dict[str, TableSpec] = {}

@@ -266,7 +266,7 @@ def export_bundle(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    verified = verify_bundle_file(store, path, writer.entries)
+    verified = verify_bundle_file(store, path)
     size = path.stat().st_size
     store.conn.execute(
         "INSERT OR REPLACE INTO _export VALUES (?, ?, ?, ?, ?, ?)",
@@ -364,15 +364,23 @@ def _fsync_directory(folder: Path) -> None:
         os.close(handle)
 
 
-def verify_bundle_file(store: Store, path: Path, entries: int) -> bool:
-    """Read a bundle back completely, as an importing site would, and count its changes."""
+def verify_bundle_file(store: Store, path: Path) -> bool:
+    """Read a bundle back from the drive as an importing site would, before "safe to remove".
+
+    The signature and the payload's SHA-256 prove every byte is the one written; each frame
+    is decrypted and unpacked too. (The changes themselves are not parsed again: they are
+    exactly the ones this site just wrote.)
+    """
     trust = trust_of(store)
-    envelope = read_envelope(path, trust)
-    found = sum(len(rows) for rows in read_frames(envelope, trust.bundle_key))
-    if found != entries:
+    try:
+        envelope = read_envelope(path, trust)
+        for _raw in bundle.read_frame_bytes(envelope, trust.bundle_key):
+            pass
+    except bundle.BundleError as exc:
         raise CoopDeskError(
-            f"{path.name} did not read back correctly; do not use it. Export again."
-        )
+            f"{path.name} did not read back correctly ({exc}). Do not use it; export again, "
+            "to another USB stick if this happens twice."
+        ) from None
     return True
 
 
