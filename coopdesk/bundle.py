@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 from coopdesk import keys
 from coopdesk.errors import CoopDeskError
-from coopdesk.schema import INT64_MAX, TABLES, UNSTORABLE_RE, UUID_RE, stored_value_ok
+from coopdesk.schema import INT64_MAX, TABLES, UUID_RE, stored_value_ok
 
 MAGIC = b"COOPSYNC"
 FORMAT_VERSION = 1
@@ -484,7 +484,7 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
         ):
             raise _invalid(name, "the fields of a change")
         joined = "\n".join(texts)
-        if UNSTORABLE_RE.search(joined):
+        if "\x00" in joined or not _encodable(joined):
             raise _invalid(name, "a character that cannot be stored")
         if column is fields and SUSPICIOUS_ESCAPE_RE.search(joined):
             for table, value in zip(tbls, fields, strict=True):
@@ -509,6 +509,15 @@ def _check_escapes(name: str, table: str, fields: str) -> None:
         column = spec.column_by_name.get(key)
         if column is None or not stored_value_ok(column, value):
             raise _invalid(name, f"a {spec.noun}'s {key}")
+
+
+def _encodable(text: str) -> bool:
+    """False for lone surrogates, which SQLite cannot store (faster than a regex)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _distinct(name: str, *columns: list[Any]) -> set[Any]:

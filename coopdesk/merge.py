@@ -18,6 +18,7 @@ The rules (docs/ARCHITECTURE.md explains why):
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import time
@@ -186,39 +187,40 @@ def _load_changes(
     name = envelope.path.name
     own_site, own_top = store.site_id, store.last_seq
     for rows in frames:
-        keep = []
-        again = []
-        for row in rows:
-            origin, seq = row[0], row[1]
-            if seq < last_seen.get(origin, 0):
-                raise BundleInvalidContentError(
-                    f"{name} lists changes out of order. It was not imported."
-                )
-            last_seen[origin] = seq
-            if origin == own_site and seq > own_top:
-                _mint(store, author, report)
-                vv = store.version_vector()
-                own_site, own_top = store.site_id, store.last_seq
-            top = accepted.get(origin, vv.get(origin, 0))
-            if origin not in accepted and seq <= top:
-                again.append(row)
-                continue
-            if seq > top + 1:
-                raise BundleGapError(
-                    f"{name} continues from changes this site does not have yet (from site "
-                    f"{origin[:8]}, changes {top + 1} to {seq - 1}). Nothing was changed. "
-                    "Import the bundles that came before it, or ask the other site for a bundle "
-                    "made for this site; if this site was restored from a backup, first send "
-                    "the other site a bundle from here, or ask it for one with everything."
-                )
-            accepted[origin] = seq
-            keep.append(row)
+        keep, again = _whole_frame(rows, accepted, last_seen, vv, own_site)
+        if keep is None:
+            keep, again = [], []
+            for row in rows:
+                origin, seq = row[0], row[1]
+                if seq < last_seen.get(origin, 0):
+                    raise BundleInvalidContentError(
+                        f"{name} lists changes out of order. It was not imported."
+                    )
+                last_seen[origin] = seq
+                if origin == own_site and seq > own_top:
+                    _mint(store, author, report)
+                    vv = store.version_vector()
+                    own_site, own_top = store.site_id, store.last_seq
+                top = accepted.get(origin, vv.get(origin, 0))
+                if origin not in accepted and seq <= top:
+                    again.append(row)
+                    continue
+                if seq > top + 1:
+                    raise BundleGapError(
+                        f"{name} continues from changes this site does not have yet (from "
+                        f"site {origin[:8]}, changes {top + 1} to {seq - 1}). Nothing was "
+                        "changed. Import the bundles that came before it, or ask the other "
+                        "site for a bundle made for this site; if this site was restored from "
+                        "a backup, first send the other site a bundle from here, or ask it for "
+                        "one with everything."
+                    )
+                accepted[origin] = seq
+                keep.append(row)
         if keep:
             conn.executemany(
                 f"INSERT INTO _change ({INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", keep
             )
-            for row in keep:
-                report.counts[(row[5], row[7])] += 1
+            report.counts.update((row[5], row[7]) for row in keep)
         if again:
             conn.executemany(
                 f"INSERT INTO temp.seen_again ({INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -233,6 +235,33 @@ def _load_changes(
             raise ImportCancelled()
     _check_duplicates_match(store, name)
     return accepted
+
+
+def _whole_frame(
+    rows: list[tuple[Any, ...]],
+    accepted: dict[str, int],
+    last_seen: dict[str, int],
+    vv: dict[str, int],
+    own_site: str,
+) -> tuple[list[tuple[Any, ...]] | None, list[tuple[Any, ...]]]:
+    """The common case, checked for the frame at once: all new changes of one other site.
+
+    Returns (rows to keep, no duplicates) if the whole frame is in order, new and without
+    gaps; (None, []) when the rows must be looked at one by one.
+    """
+    origin = rows[0][0]
+    if origin == own_site or any(row[0] != origin for row in rows):
+        return None, []
+    seqs = [row[1] for row in rows]
+    top = accepted.get(origin, vv.get(origin, 0))
+    fresh = origin in accepted or seqs[0] > top
+    in_order = seqs[0] >= last_seen.get(origin, 0) and all(
+        0 <= later - earlier <= 1 for earlier, later in itertools.pairwise(seqs)
+    )
+    if not (fresh and in_order and seqs[0] <= top + 1):
+        return None, []
+    accepted[origin] = last_seen[origin] = seqs[-1]
+    return rows, []
 
 
 def _check_duplicates_match(store: Store, name: str) -> None:
