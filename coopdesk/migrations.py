@@ -107,10 +107,6 @@ def _002_sync(conn: sqlite3.Connection) -> None:
     """What sync needs: what each peer has, which bundles came in, the encryption setting."""
     conn.execute("ALTER TABLE coop ADD COLUMN encrypt_bundles INTEGER NOT NULL DEFAULT 1")
     conn.execute(
-        "ALTER TABLE site ADD COLUMN replaced_by TEXT"
-        " REFERENCES site(id) DEFERRABLE INITIALLY DEFERRED"
-    )
-    conn.execute(
         """
         CREATE TABLE _peer (
             site_id TEXT PRIMARY KEY NOT NULL,
@@ -147,9 +143,18 @@ def _002_sync(conn: sqlite3.Connection) -> None:
     )
 
 
+def _003_site_replaced_by(conn: sqlite3.Connection) -> None:
+    """A site identity retired by a restore names the identity that replaced it."""
+    conn.execute(
+        "ALTER TABLE site ADD COLUMN replaced_by TEXT"
+        " REFERENCES site(id) DEFERRABLE INITIALLY DEFERRED"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
+    (3, "site replaced by", _003_site_replaced_by),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -310,9 +310,9 @@ def _header(
     }
 
 
-# The oldest schema that can read what this version writes: bundles carry only tables and
-# columns that schema 2 knows, and older readers ignore nothing silently.
-MIN_READER_SCHEMA = 2
+# The oldest schema that can import what this version writes: schema 3 added the site
+# column replaced_by, which a schema 2 store could not hold.
+MIN_READER_SCHEMA = 3
 
 
 def _write_changes(

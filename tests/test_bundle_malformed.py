@@ -32,6 +32,7 @@ from coopdesk.bundle import (
     NotABundleError,
 )
 from coopdesk.dump import dump_json
+from coopdesk.migrations import SCHEMA_VERSION
 from coopdesk.store import Store
 from coopdesk.sync import import_bundle, preview_bundle
 from tests.sync_helpers import Federation, fast_tmp_root
@@ -109,8 +110,8 @@ def crafted(store: Store, columns: list[list[Any]], **header_changes: Any) -> by
         "site_name": "Kitchen",
         "bundle_seq": 999,
         "created_hlc": store.clock.last,
-        "schema_version": 2,
-        "min_reader_schema": 2,
+        "schema_version": SCHEMA_VERSION,
+        "min_reader_schema": SCHEMA_VERSION,
         "vv": {},
         "base": {},
         "for_site": None,
