@@ -61,16 +61,21 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
     cannot be opened (newer, damaged, not a store): the store is left untouched.
     """
     member_id: str | None = None
+    notice = ""
     try:
         store = Store.open(data_dir)
     except NoStoreError:
+        from coopdesk.gui.join import join_from_invitation
         from coopdesk.gui.welcome import WelcomeDialog
 
-        welcome = WelcomeDialog(data_dir)
+        welcome = WelcomeDialog(data_dir, join=join_from_invitation)
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.store is None:
             return None
-        store, member_id = welcome.store, welcome.member_id
-    return MainWindow(store, member_id=member_id)
+        store, member_id, notice = welcome.store, welcome.member_id, welcome.notice
+    window = MainWindow(store, member_id=member_id)
+    if notice:
+        window.show_notice(notice)
+    return window
 
 
 def _show_unexpected(

@@ -11,8 +11,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from coopdesk.errors import CoopDeskError
 
@@ -35,6 +36,34 @@ def confirm(parent: QWidget | None, title: str, text: str, action_label: str) ->
 def show_error(parent: QWidget | None, message: str, title: str = APP_TITLE) -> None:
     """Show a message written for people (a CoopDeskError's) in a warning box."""
     QMessageBox.warning(parent, title, message)
+
+
+def open_file_name(
+    parent: QWidget | None, title: str, folder: Path, name_filter: str
+) -> Path | None:
+    """Ask for an existing file to open; None when the person cancelled."""
+    chosen, _filter = QFileDialog.getOpenFileName(parent, title, str(folder), name_filter)
+    return Path(chosen) if chosen else None
+
+
+def save_file_name(
+    parent: QWidget | None, title: str, suggested: Path, name_filter: str
+) -> Path | None:
+    """Ask where to save a file (the system dialog asks before replacing one)."""
+    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), name_filter)
+    return Path(chosen) if chosen else None
+
+
+def choose_item(
+    parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0
+) -> int | None:
+    """Let the person pick one of a few items; the index, or None when cancelled."""
+    if not items:
+        return None
+    chosen, ok = QInputDialog.getItem(parent, title, label, items, current, False)
+    if not ok or chosen not in items:
+        return None
+    return items.index(chosen)
 
 
 def busy_message(exc: sqlite3.Error) -> str:

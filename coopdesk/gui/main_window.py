@@ -72,6 +72,12 @@ def _activity(window: MainWindow) -> Page:
     return ActivityPage(window)
 
 
+def _sync(window: MainWindow) -> Page:
+    from coopdesk.gui.pages.sync import SyncPage
+
+    return SyncPage(window)
+
+
 def _placeholder(title: str, promise: str, detail: str) -> Callable[[MainWindow], Page]:
     return lambda window: PlaceholderPage(window, title, promise, detail)
 
@@ -119,17 +125,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("members", "Members", _members),
     Section("activity", "Activity", _activity),
-    Section(
-        "sync",
-        "Sync",
-        _placeholder(
-            "Sync",
-            "Syncing with your other sites will live here.",
-            "Export a sync bundle to a USB stick or shared folder, carry it to the other "
-            "site, import it there. Joining an existing coop from an invitation starts here "
-            "too.",
-        ),
-    ),
+    Section("sync", "Sync", _sync),
 )
 SECTION_KEYS = tuple(section.key for section in SECTIONS)
 
@@ -303,6 +299,14 @@ class MainWindow(QMainWindow):
     def current_section(self) -> str:
         row = self.sidebar.currentRow()
         return SECTION_KEYS[row] if 0 <= row < len(SECTIONS) else SECTION_KEYS[0]
+
+    def show_conflicts(self) -> None:
+        """The open sync conflicts, on the Sync page (Today links here)."""
+        from coopdesk.gui.pages.sync import SyncPage
+
+        page = self.go_to("sync")
+        if isinstance(page, SyncPage):
+            page.show_conflicts()
 
     def add_new(self) -> None:
         page = self.current_page()
@@ -485,6 +489,8 @@ class MainWindow(QMainWindow):
             "Enter\tEdit the selected member\n"
             "Delete\tArchive the selected member\n"
             "Ctrl+Z\tUndo the last archive\n"
+            "Ctrl+E\tExport to the USB stick (on Sync)\n"
+            "Ctrl+I\tImport from the USB stick (on Sync)\n"
             f"{sections}",
         )
 

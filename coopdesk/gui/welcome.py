@@ -80,6 +80,8 @@ class WelcomeDialog(QDialog):
         self.data_dir = data_dir
         self.store: Store | None = None
         self.member_id: str | None = None
+        self.notice = ""  # said in the window once it opens (e.g. what joining brought)
+        self.join_dialog: QDialog | None = None
         self.task: TaskHandle | None = None
         self._close_when_done = False
         self.setWindowTitle("Welcome to CoopDesk")
@@ -116,7 +118,8 @@ class WelcomeDialog(QDialog):
         joinable = self.join_handler is not None
         self.join_button = QCommandLinkButton(
             "Join an existing coop",
-            "Open an invitation file from another site of your coop."
+            "Open the invitation file another site of your coop made for this computer, "
+            "and type its passphrase."
             if joinable
             else "Comes with sync: soon you will join from an invitation file made at another "
             "site of your coop.",

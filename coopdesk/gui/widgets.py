@@ -1,4 +1,4 @@
-"""Small widgets shared by pages and dialogs: empty states and inline error messages.
+"""Small widgets shared by pages and dialogs: empty states, inline errors and message panels.
 
 Colours come from the palette (muted text uses the placeholder-text role), so they follow
 light and dark themes without a stylesheet.
@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QIcon, QPalette
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +33,136 @@ def muted(label: QLabel) -> QLabel:
     """Secondary text: the palette's placeholder colour, readable on light and dark."""
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     return label
+
+
+def human_size(size: int) -> str:
+    """``812 bytes``, ``14 KB``, ``3.2 MB``: file sizes as people read them."""
+    if size < 1000:
+        return f"{size} byte{'s' if size != 1 else ''}"
+    value = float(size)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 1000 or unit == "TB":
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    return f"{size} bytes"  # not reached
+
+
+def standard_icon(widget: QWidget, kind: str) -> QIcon:
+    """The style's own icon (``ok``, ``info``, ``warning``, ``error``, ``drive``)."""
+    from PySide6.QtWidgets import QStyle  # its enums take a while to load; not at startup
+
+    pixmap = {
+        "ok": QStyle.StandardPixmap.SP_DialogApplyButton,
+        "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+        "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+        "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+        "drive": QStyle.StandardPixmap.SP_DriveHDIcon,
+    }[kind]
+    return widget.style().standardIcon(pixmap)
+
+
+class MessagePanel(QFrame):
+    """A message that stays on the page until the next one: what just happened, in words.
+
+    ``show_message(kind, title, text, notes, action)``: ``notes`` are extra lines shown in
+    bold with a warning icon (clock warnings, a new site identity), ``action`` an optional
+    ``(label, callback)`` button such as "Review conflicts".
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="noticeBar")
+        self.kind = ""
+        self.icon_label = QLabel()
+        self.icon_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.title_label = QLabel()
+        self.title_label.setFont(scaled_font(self, 1.1, bold=True))
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.text_label = QLabel()
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes_box = QVBoxLayout()
+        self.notes_box.setSpacing(4)
+        self.note_labels: list[QLabel] = []
+        self.action_button = QPushButton()
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._run_action)
+        self._action: Callable[[], None] | None = None
+        self.close_button = QToolButton()
+        self.close_button.setText("×")  # in every font, unlike the styles' close icons
+        self.close_button.setFont(scaled_font(self, 1.3))
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip("Dismiss this message")
+        self.close_button.clicked.connect(self.dismiss)
+
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        texts.addWidget(self.title_label)
+        texts.addWidget(self.text_label)
+        texts.addLayout(self.notes_box)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 8, 6, 8)
+        layout.addWidget(self.icon_label)
+        layout.addLayout(texts, 1)
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(
+        self,
+        kind: str,
+        title: str,
+        text: str = "",
+        notes: list[str] | None = None,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        self.kind = kind
+        size = self.fontMetrics().height() * 2
+        self.icon_label.setPixmap(standard_icon(self, kind).pixmap(size, size))
+        self.title_label.setText(title)
+        self.text_label.setText(text)
+        self.text_label.setVisible(bool(text))
+        while self.notes_box.count():
+            item = self.notes_box.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()
+        self.note_labels = []
+        small = self.fontMetrics().height()
+        for note in notes or []:
+            row = QWidget()
+            icon = QLabel()
+            icon.setPixmap(standard_icon(self, "warning").pixmap(small, small))
+            icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+            label = QLabel(note)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setFont(scaled_font(self, 1.0, bold=True))
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            row_layout = QHBoxLayout(row)
+            row_layout.setContentsMargins(0, 2, 0, 0)
+            row_layout.addWidget(icon)
+            row_layout.addWidget(label, 1)
+            self.notes_box.addWidget(row)
+            self.note_labels.append(label)
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
+        self.show()
+
+    def full_text(self) -> str:
+        """Everything the panel says, for tests and screen readers."""
+        parts = [self.title_label.text(), self.text_label.text()]
+        parts += [label.text() for label in self.note_labels]
+        return "\n".join(part for part in parts if part)
+
+    def dismiss(self) -> None:
+        self.kind = ""
+        self.hide()
+
+    def _run_action(self) -> None:
+        if self._action is not None:
+            self._action()
 
 
 class EmptyState(QWidget):

@@ -1,19 +1,36 @@
-"""Today: the coop at a glance — who we are, how many, and what happened lately.
+"""Today: the coop at a glance — what needs attention, who we are, and what happened lately.
 
-Later features add what needs attention (unfilled shifts, low stock, sync conflicts) here.
+A rotating coordinator opens the app and sees first what needs someone: open sync conflicts
+(one click to settle them), sites not heard from for over a week, clocks that look wrong, and
+a recent change of this computer's site identity. Later features add unfilled shifts and low
+stock to the same list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from coopdesk import activity, coop
 from coopdesk.gui.pages.base import Page
-from coopdesk.gui.widgets import muted, scaled_font
+from coopdesk.gui.sync_models import days_silent, is_peer, is_stale, recent_identity_notice
+from coopdesk.gui.widgets import muted, scaled_font, standard_icon
 from coopdesk.members import count_members
+from coopdesk.merge import count_conflicts
+from coopdesk.store import Store
+from coopdesk.sync import sites_overview
 
 if TYPE_CHECKING:
     from coopdesk.gui.main_window import MainWindow
@@ -37,6 +54,73 @@ class Figure(QFrame):
 
     def set_number(self, value: int) -> None:
         self.number.setText(f"{value:,}")
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One thing that needs someone, and where to deal with it."""
+
+    key: str
+    text: str
+    action_label: str = ""
+    action: Callable[[], None] | None = None
+
+
+def sync_attention(store: Store) -> list[tuple[str, str]]:
+    """``(key, text)`` for each sync matter: conflicts, silent sites, wrong clocks, identity."""
+    found = []
+    conflicts = count_conflicts(store)
+    if conflicts:
+        found.append(
+            (
+                "conflicts",
+                f"{conflicts} sync conflict{'s' if conflicts != 1 else ''} to settle: two sites "
+                "changed the same thing before they synced.",
+            )
+        )
+    for status in sites_overview(store):
+        if not is_peer(status):
+            continue
+        problems = []
+        if is_stale(status):
+            days = days_silent(status)
+            problems.append(
+                "no bundle received from it yet"
+                if days is None
+                else f"not heard from for {days} days"
+            )
+        if status.clock_warning:
+            problems.append(status.clock_warning)
+        if problems:
+            found.append((f"site:{status.site_id}", f"{status.name}: {'; '.join(problems)}."))
+    notice = recent_identity_notice(store)
+    if notice:
+        found.append(("identity", notice))
+    return found
+
+
+class AttentionRow(QFrame):
+    """A warning icon, what is wrong in words, and a button to go and deal with it."""
+
+    def __init__(self, item: Attention, parent: QWidget | None = None) -> None:
+        super().__init__(parent, objectName="noticeBar")
+        self.item = item
+        icon = QLabel()
+        size = self.fontMetrics().height()
+        icon.setPixmap(standard_icon(self, "warning").pixmap(size, size))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.text_label = QLabel(item.text)
+        self.text_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.text_label.setWordWrap(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(icon)
+        layout.addWidget(self.text_label, 1)
+        self.button: QPushButton | None = None
+        if item.action is not None:
+            self.button = QPushButton(item.action_label)
+            self.button.clicked.connect(item.action)
+            layout.addWidget(self.button)
 
 
 class TodayPage(Page):
@@ -66,22 +150,26 @@ class TodayPage(Page):
         self.recent_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         attention_title = QLabel("Needs attention")
         attention_title.setFont(scaled_font(self, 1.15, bold=True))
-        attention = muted(
+        self.attention_rows: list[AttentionRow] = []
+        self.attention_box = QVBoxLayout()
+        self.attention_box.setSpacing(6)
+        self.all_clear = muted(
             QLabel(
-                "Unfilled shifts, low stock and sync conflicts will be listed here as those "
-                "parts of CoopDesk arrive."
+                "Nothing needs attention: every site agrees, and every site was heard from "
+                "this week."
             )
         )
-        attention.setWordWrap(True)
+        self.all_clear.setWordWrap(True)
 
         self.layout_.addSpacing(6)
         self.layout_.addLayout(figures)
         self.layout_.addSpacing(16)
+        self.layout_.addWidget(attention_title)
+        self.layout_.addLayout(self.attention_box)
+        self.layout_.addWidget(self.all_clear)
+        self.layout_.addSpacing(16)
         self.layout_.addWidget(recent_title)
         self.layout_.addWidget(self.recent_label)
-        self.layout_.addSpacing(16)
-        self.layout_.addWidget(attention_title)
-        self.layout_.addWidget(attention)
         self.layout_.addStretch(1)
 
     def load(self) -> None:
@@ -96,3 +184,26 @@ class TodayPage(Page):
         self.recent_label.setText(
             "\n".join(f"•  {item.sentence()}" for item in items) or "Nothing has happened yet."
         )
+        self._show_attention(self.attention_items())
+
+    def attention_items(self) -> list[Attention]:
+        items = []
+        for key, text in sync_attention(self.store):
+            if key == "conflicts":
+                items.append(Attention(key, text, "Settle conflicts", self.window_.show_conflicts))
+            else:
+                items.append(Attention(key, text, "Open Sync", lambda: self.window_.go_to("sync")))
+        return items
+
+    def _show_attention(self, items: list[Attention]) -> None:
+        for row in self.attention_rows:
+            self.attention_box.removeWidget(row)
+            row.deleteLater()
+        self.attention_rows = [AttentionRow(item) for item in items]
+        for row in self.attention_rows:
+            self.attention_box.addWidget(row)
+        self.all_clear.setVisible(not items)
+
+    def attention_text(self) -> str:
+        """Everything the attention list says (for tests and screen readers)."""
+        return "\n".join(row.item.text for row in self.attention_rows)
