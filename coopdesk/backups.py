@@ -20,8 +20,8 @@ from pathlib import Path
 
 from coopdesk import migrations
 from coopdesk.errors import CoopDeskError, NotFoundError
+from coopdesk.site_identity import mint_new_identity
 from coopdesk.store import APPLICATION_ID, Store, read_schema_version
-from coopdesk.trust import mint_new_identity
 
 KEEP = 10
 BACKUP_DIR = "backups"
@@ -49,7 +49,7 @@ def make_backup(store: Store, reason: str = "manual", keep: int = KEEP) -> Backu
     folder = backup_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    slug = "".join(ch if ch.isalnum() else "-" for ch in reason.lower()).strip("-")[:40]
+    slug = "".join(ch if ch.isalnum() else "-" for ch in reason).strip("-")[:40]
     final = folder / f"coopdesk-{stamp}-{slug or 'backup'}{SUFFIX}"
     partial = final.with_name(final.name + ".partial")
     target = sqlite3.connect(partial)
@@ -108,7 +108,7 @@ def restore_backup(store: Store, backup_name: str, author: str) -> str:
         source.close()
     migrations.migrate(store.conn)
     store.clock.last = max(store.clock.last, int(store.local_get("hlc", 0)))
-    store.conn.execute("BEGIN IMMEDIATE")
+    store.begin()
     try:
         site_id = mint_new_identity(
             store,

@@ -332,7 +332,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_sites(args: argparse.Namespace) -> int:
     from coopdesk.activity import relative_time
-    from coopdesk.sync import sites_overview
+    from coopdesk.peers import sites_overview
 
     with open_store(args) as store:
         statuses = sites_overview(store)
@@ -356,7 +356,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
-    from coopdesk.sync import display_value, list_conflicts, resolve_conflict
+    from coopdesk.conflicts import display_value, list_conflicts, resolve_conflict
 
     with open_store(args) as store:
         if args.resolve:

@@ -34,9 +34,11 @@ from coopdesk.bundle import (
     Envelope,
     SiteIdentityClashError,
 )
+from coopdesk.conflicts import count_conflicts
+from coopdesk.errors import CoopDeskError
 from coopdesk.schema import TABLES, Column, TableSpec
-from coopdesk.store import CONFLICTS, Store, field_clock
-from coopdesk.trust import identity_notice, mint_new_identity
+from coopdesk.site_identity import identity_notice, mint_new_identity
+from coopdesk.store import CONFLICTS, PEERS, Store, field_clock
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -44,8 +46,11 @@ INSERT_COLUMNS = "origin, seq, idx, hlc, author, tbl, row_id, op, cl, fields, ve
 SLOW_BATCH = 2000
 
 
-class ImportCancelled(Exception):
+class ImportCancelled(CoopDeskError):
     """The person cancelled the import; the transaction is rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("Import cancelled; nothing was changed.")
 
 
 @dataclass
@@ -107,7 +112,7 @@ def apply_bundle(
     conn = store.conn
     report = MergeReport()
     clock_before = store.clock.last
-    conn.execute("BEGIN IMMEDIATE")
+    store.begin()
     try:
         report.conflicts_before = count_conflicts(store)
         _check_own_identity(store, envelope, author, report)
@@ -120,6 +125,7 @@ def apply_bundle(
             _advance_version_vector(store, accepted)
             _observe_clocks(store, start_lsn, report)
         _remember_peer(store, envelope)
+        report.changed_tables.add(PEERS)
         report.conflicts_after = count_conflicts(store)
         if report.conflicts_after != report.conflicts_before:
             report.changed_tables.add(CONFLICTS)
@@ -657,20 +663,3 @@ def _remember_peer(store: Store, envelope: Envelope) -> None:
         " VALUES (?, ?, ?, ?)",
         (envelope.site_id, envelope.bundle_seq, envelope.payload_sha256, time.time()),
     )
-
-
-def count_conflicts(store: Store) -> int:
-    total = 0
-    for spec in TABLES.values():
-        total += store.conn.execute(
-            f"SELECT count(*) FROM _rival r JOIN {spec.name} t ON t.id = r.row_id"
-            f" WHERE r.tbl = ? AND {_current_value_sql(spec)} IS NOT r.value",
-            (spec.name,),
-        ).fetchone()[0]
-    return total
-
-
-def _current_value_sql(spec: TableSpec) -> str:
-    """The current value of column ``r.col`` of row ``t``, as an SQL expression."""
-    cases = " ".join(f"WHEN '{c.name}' THEN t.{c.name}" for c in spec.columns)
-    return f"(CASE r.col {cases} END)"

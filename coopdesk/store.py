@@ -56,8 +56,10 @@ APPLICATION_ID = 0x436F6F70
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 ChangeListener = Callable[[frozenset[str]], None]
-# Reported among the changed "tables" when the set of unresolved conflicts may have changed.
+# Reported among the changed "tables" when the set of unresolved conflicts may have changed,
+# and when what this site knows of its peers changed (an import, even of nothing new).
 CONFLICTS = "conflicts"
+PEERS = "peers"
 
 
 def new_id() -> str:
@@ -310,7 +312,7 @@ class Store:
         if self._in_transaction:
             raise RuntimeError("transactions do not nest")
         self._in_transaction = True
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.begin()
         tx = Transaction(self, author)
         try:
             yield tx
@@ -324,6 +326,15 @@ class Store:
             self._in_transaction = False
         if tx.changed:
             self.notify(frozenset(tx.changed))
+
+    def begin(self) -> None:
+        """``BEGIN IMMEDIATE``, then catch the clock up with what other connections saved.
+
+        Another connection to the same file (a worker thread's, the command line's) may
+        have stamped later changes; this store's next change must come after them.
+        """
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.clock.last = max(self.clock.last, int(self.local_get("hlc", 0)))
 
     @contextmanager
     def changes_within_open_transaction(self, author: str) -> Iterator[Transaction]:
@@ -341,7 +352,7 @@ class Store:
     @contextmanager
     def local_transaction(self) -> Iterator[None]:
         """A plain transaction for local-only bookkeeping (never replicated data)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.begin()
         try:
             yield
             self.conn.execute("COMMIT")

@@ -11,7 +11,6 @@ changes simply travel again in the next one.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 import time
@@ -27,9 +26,11 @@ from coopdesk.backups import Backup, make_backup
 from coopdesk.bundle import Envelope, FrameWriter, read_envelope, read_frames
 from coopdesk.errors import CoopDeskError, NotFoundError
 from coopdesk.merge import MergeReport, apply_bundle
-from coopdesk.schema import TABLES, spec_for, tags_list
-from coopdesk.store import CONFLICTS, Store
-from coopdesk.trust import previous_site_ids, require_keys, site_certificate, trust_of
+from coopdesk.peers import base_for
+from coopdesk.schema import TABLES
+from coopdesk.site_identity import previous_site_ids
+from coopdesk.store import Store
+from coopdesk.trust import require_keys, site_certificate, trust_of
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -175,35 +176,6 @@ def default_bundle_name(store: Store, for_site: str | None = None) -> str:
 # -- export ------------------------------------------------------------------------------------
 
 
-def peer_vector(store: Store, site_id: str) -> dict[str, int]:
-    row = store.conn.execute("SELECT vv FROM _peer WHERE site_id = ?", (site_id,)).fetchone()
-    return json.loads(row[0]) if row else {}
-
-
-def base_for(store: Store, for_site: str | None) -> dict[str, int]:
-    """What the recipient is known to have: changes above this are sent.
-
-    For a named site, what it last told us. For "any site", what every other site has in
-    common (a site we never heard from has nothing, so such a bundle holds everything).
-    """
-    if for_site:
-        return peer_vector(store, for_site)
-    own = {store.site_id, *previous_site_ids(store)}
-    others = [
-        row[0]
-        for row in store.conn.execute(
-            "SELECT id FROM site WHERE _cl % 2 = 1 AND replaced_by IS NULL"
-        )
-        if row[0] not in own
-    ]
-    if not others:
-        return {}
-    vectors = [peer_vector(store, site) for site in others]
-    origins = set().union(*vectors)
-    base = {o: min(v.get(o, 0) for v in vectors) for o in origins}
-    return {o: seq for o, seq in base.items() if seq > 0}
-
-
 def export_bundle(
     store: Store,
     path: Path,
@@ -226,7 +198,7 @@ def export_bundle(
     conn = store.conn
     try:
         with tempfile.SpooledTemporaryFile(max_size=16 << 20, dir=path.parent) as payload:
-            conn.execute("BEGIN IMMEDIATE")
+            store.begin()
             try:
                 base = {} if full else base_for(store, for_site)
                 bundle_seq = int(store.local_get("last_bundle_seq", 0)) + 1
@@ -448,195 +420,15 @@ def import_bundle(
         result.backup = make_backup(store, reason=f"before import from {envelope.site_name}")
     frames = read_frames(envelope, trust.bundle_key)
     result.report = apply_bundle(store, envelope, frames, author, progress, cancelled)
-    if result.report.changed_tables:
-        store.notify(result.changed_tables)
+    store.notify(result.changed_tables)
     return result
 
 
-# -- sites -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SiteStatus:
-    site_id: str
-    name: str
-    this_site: bool
-    earlier_identity: bool
-    replaced_by: str | None
-    archived: bool
-    heard_at: float | None
-    bundle_seq: int
-    not_yet_received: int | None
-    clock_warning: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "site_id": self.site_id,
-            "name": self.name,
-            "this_site": self.this_site,
-            "earlier_identity_of_this_computer": self.earlier_identity,
-            "replaced_by": self.replaced_by,
-            "archived": self.archived,
-            "last_heard_at": self.heard_at,
-            "last_bundle_seq": self.bundle_seq,
-            "not_yet_received": self.not_yet_received,
-            "clock_warning": self.clock_warning,
-        }
-
-
-def sites_overview(store: Store) -> list[SiteStatus]:
-    """Every site: when we last heard from it and how many changes it still lacks from us."""
-    previous = set(previous_site_ids(store))
-    vv = store.version_vector()
-    peers = {
-        row[0]: row[1:]
-        for row in store.conn.execute(
-            "SELECT site_id, vv, bundle_seq, heard_at, clock_warning FROM _peer"
-        )
-    }
-    statuses = []
-    for site_id, name, archived, replaced_by in store.conn.execute(
-        "SELECT id, name, _cl % 2 = 0, replaced_by FROM site ORDER BY name COLLATE NOCASE, id"
-    ):
-        this_site = site_id == store.site_id
-        peer = peers.get(site_id)
-        pending = None
-        if not this_site and site_id not in previous and not replaced_by:
-            their = json.loads(peer[0]) if peer else {}
-            pending = sum(
-                store.conn.execute(
-                    "SELECT count(*) FROM _change WHERE origin = ? AND seq > ?",
-                    (origin, their.get(origin, 0)),
-                ).fetchone()[0]
-                for origin, top in vv.items()
-                if top > their.get(origin, 0)
-            )
-        statuses.append(
-            SiteStatus(
-                site_id=site_id,
-                name=name,
-                this_site=this_site,
-                earlier_identity=site_id in previous,
-                replaced_by=replaced_by,
-                archived=bool(archived),
-                heard_at=peer[2] if peer else None,
-                bundle_seq=peer[1] if peer else 0,
-                not_yet_received=pending,
-                clock_warning=peer[3] if peer else None,
-            )
-        )
-    return statuses
-
-
-# -- conflicts ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A field two sites changed at once: the value everyone shows, and one that lost."""
-
-    table: str
-    row_id: str
-    column: str
-    row_label: str
-    column_label: str
-    current_value: Any
-    other_value: Any
-    other_origin: str
-    other_seq: int
-    other_site: str
-    other_author: str
-    other_when: float
-
-    @property
-    def key(self) -> str:
-        return f"{self.table}:{self.row_id}:{self.column}:{self.other_origin}:{self.other_seq}"
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "table": self.table,
-            "row_id": self.row_id,
-            "column": self.column,
-            "row": self.row_label,
-            "field": self.column_label,
-            "current_value": self.current_value,
-            "other_value": self.other_value,
-            "other_site": self.other_site,
-            "other_author": self.other_author,
-            "other_when": self.other_when,
-        }
-
-
-def display_value(table: str, column: str, value: Any) -> str:
-    kind = spec_for(table).column_by_name[column].kind
-    if value is None or value == "":
-        return "(empty)"
-    if kind == "tags":
-        return ", ".join(tags_list(value)) or "(none)"
-    if kind == "bool":
-        return "yes" if value else "no"
-    return str(value)
-
-
-def list_conflicts(store: Store) -> list[Conflict]:
-    names = {row[0]: row[1] for row in store.conn.execute("SELECT id, name FROM member")}
-    sites = {row[0]: row[1] for row in store.conn.execute("SELECT id, name FROM site")}
-    conflicts = []
-    for spec in TABLES.values():
-        cases = " ".join(f"WHEN '{c.name}' THEN t.{c.name}" for c in spec.columns)
-        rows = store.conn.execute(
-            f"SELECT r.row_id, r.col, t.{spec.label_column}, (CASE r.col {cases} END),"
-            f" r.value, r.origin, r.seq, r.author, r.hlc FROM _rival r"
-            f" JOIN {spec.name} t ON t.id = r.row_id"
-            f" WHERE r.tbl = ? AND (CASE r.col {cases} END) IS NOT r.value"
-            " ORDER BY r.hlc DESC",
-            (spec.name,),
-        )
-        for row_id, col, label, current, other, origin, seq, author, stamp in rows:
-            conflicts.append(
-                Conflict(
-                    table=spec.name,
-                    row_id=row_id,
-                    column=col,
-                    row_label=str(label),
-                    column_label=spec.column_by_name[col].label,
-                    current_value=current,
-                    other_value=other,
-                    other_origin=origin,
-                    other_seq=seq,
-                    other_site=sites.get(origin, origin[:8]),
-                    other_author=names.get(author, "someone"),
-                    other_when=hlc.wall_seconds(stamp),
-                )
-            )
-    return conflicts
-
-
-def resolve_conflict(store: Store, author: str, key: str, keep: str = "other") -> Conflict:
-    """Settle a conflict by choosing the other value (or keeping the current one).
-
-    The choice is an ordinary change: it syncs, and every site drops the conflict once it
-    has it.
-    """
-    conflict = next((c for c in list_conflicts(store) if c.key == key), None)
-    if conflict is None:
-        raise NotFoundError(f"There is no open conflict {key}; it may have been settled.")
-    value = conflict.other_value if keep == "other" else conflict.current_value
-    with store.transaction(author) as tx:
-        tx.resolve(conflict.table, conflict.row_id, conflict.column, value)
-    return conflict
-
-
 __all__ = [
-    "CONFLICTS",
     "ExportResult",
     "ImportResult",
     "Preview",
     "export_bundle",
     "import_bundle",
-    "list_conflicts",
     "preview_bundle",
-    "resolve_conflict",
-    "sites_overview",
 ]

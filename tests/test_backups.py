@@ -7,8 +7,8 @@ import shutil
 from coopdesk.backups import KEEP, list_backups, make_backup, restore_backup
 from coopdesk.check import check_store
 from coopdesk.dump import dump_json
+from coopdesk.site_identity import identity_notice, previous_site_ids
 from coopdesk.sync import import_bundle
-from coopdesk.trust import identity_notice, previous_site_ids
 from tests.sync_helpers import Federation, fast_tmp_root
 
 
@@ -21,7 +21,8 @@ def test_every_import_is_preceded_by_a_backup_of_the_store_as_it_was(tmp_path):
         tx.insert("member", {"name": "Bea"})
     result = import_bundle(kitchen, coop.export("Warehouse"), coop.ana)
     assert result.backup is not None and result.backup.path.exists()
-    assert "before-import-from-warehouse" in result.backup.name
+    assert "before-import-from-Warehouse" in result.backup.name
+    assert list_backups(kitchen)[0].reason == "before import from Warehouse"
     copy = tmp_path / "restored"
     copy.mkdir()
     shutil.copy(result.backup.path, copy / "coopdesk.sqlite3")

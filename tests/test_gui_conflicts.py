@@ -8,12 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from coopdesk import activity
+from coopdesk.conflicts import list_conflicts
 from coopdesk.gui import drives
 from coopdesk.gui.main_window import MainWindow
 from coopdesk.gui.pages.members import MembersPage
 from coopdesk.gui.pages.sync import SyncPage
 from coopdesk.members import add_member, get_member, update_member
-from coopdesk.sync import list_conflicts
 from tests.sync_helpers import Federation
 
 

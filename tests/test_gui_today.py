@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk import trust
+from coopdesk import site_identity
 from coopdesk.gui import drives
 from coopdesk.gui.main_window import MainWindow
 from coopdesk.gui.pages.sync import SyncPage
@@ -101,11 +101,11 @@ def test_silent_sites_and_wrong_clocks_are_listed(qtbot, fed):
 def test_a_recent_new_site_identity_is_explained(qtbot, fed):
     store = fed["Kitchen"]
     text = "This site was restored from a backup. This computer now uses a new site identity."
-    store.local_set(trust.IDENTITY_NOTICE, json.dumps({"text": text, "at": time.time()}))
+    store.local_set(site_identity.IDENTITY_NOTICE, json.dumps({"text": text, "at": time.time()}))
     today = today_of(qtbot, store, fed.ana)
     assert text in today.attention_text()
 
     long_ago = time.time() - 60 * 86400
-    store.local_set(trust.IDENTITY_NOTICE, json.dumps({"text": text, "at": long_ago}))
+    store.local_set(site_identity.IDENTITY_NOTICE, json.dumps({"text": text, "at": long_ago}))
     today.load()
     assert text not in today.attention_text()

@@ -54,8 +54,6 @@ def test_sections_not_built_yet_say_what_will_be_there(window):
     shifts = window.go_to("shifts")
     assert isinstance(shifts, PlaceholderPage)
     assert shifts.empty_state.title_label.text() == "Shift schedules and sign-ups will live here."
-    sync = window.go_to("sync")
-    assert "USB stick" in sync.empty_state.text_label.text()
 
 
 def test_pages_are_built_only_when_first_shown(window):

@@ -9,9 +9,9 @@ import pytest
 from coopdesk.bundle import SiteIdentityClashError
 from coopdesk.dump import dump_json
 from coopdesk.paths import store_path
+from coopdesk.site_identity import identity_notice
 from coopdesk.store import Store
 from coopdesk.sync import export_bundle, import_bundle
-from coopdesk.trust import identity_notice
 from tests.sync_helpers import Federation, fast_tmp_root
 
 

@@ -200,3 +200,15 @@ def test_nul_characters_are_refused(store: Store, ana: str):
 def test_the_database_rejects_writes_of_the_wrong_type(store: Store):
     with pytest.raises(sqlite3.IntegrityError):
         store.conn.execute("UPDATE member SET _cl = 'x'")
+
+
+def test_a_change_is_stamped_after_what_another_connection_stamped(store: Store, ana: str):
+    other = Store.open_file(store.path)
+    other.clock.now_ms = lambda: 4_000_000_000_000  # a later time, as after an import
+    with other.transaction(ana) as tx:
+        tx.insert("member", {"name": "From the other connection"})
+    with store.transaction(ana) as tx:
+        tx.insert("member", {"name": "Made here next"})
+    stamps = [e["hlc"] for e in log(store)[-2:]]
+    assert stamps[1] > stamps[0]
+    other.close()

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from coopdesk.bundle import BundleGapError
 from coopdesk.check import check_store
+from coopdesk.conflicts import list_conflicts, resolve_conflict
 from coopdesk.errors import ValidationError
 from coopdesk.hlc import system_ms
-from coopdesk.sync import list_conflicts, resolve_conflict
 from tests.sync_helpers import Federation, fast_tmp_root
 
 SITE_NAMES = ["Kitchen", "Warehouse", "Market", "Clinic", "School", "Garden"]

@@ -7,7 +7,6 @@ hold their rows and are refilled whole from the core on ``refresh()``. The page 
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -16,12 +15,13 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QIcon
 
-from coopdesk import backups, sync, trust
+from coopdesk import backups, conflicts, peers, site_identity
 from coopdesk.activity import relative_time
 from coopdesk.backups import Backup
+from coopdesk.conflicts import Conflict
 from coopdesk.gui.widgets import human_size
+from coopdesk.peers import SiteStatus
 from coopdesk.store import Store
-from coopdesk.sync import Conflict, SiteStatus
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
@@ -140,7 +140,7 @@ class SitesModel(RowsModel[SiteStatus]):
         self.warning_icon = warning_icon
 
     def read(self) -> Sequence[SiteStatus]:
-        statuses = sync.sites_overview(self.store)
+        statuses = peers.sites_overview(self.store)
         # This computer first, then the peers by name, earlier identities and archived last.
         return sorted(
             statuses,
@@ -201,8 +201,8 @@ class SitesModel(RowsModel[SiteStatus]):
 def conflict_values(conflict: Conflict) -> tuple[str, str]:
     """The current and the other value, as they should read on screen."""
     return (
-        sync.display_value(conflict.table, conflict.column, conflict.current_value),
-        sync.display_value(conflict.table, conflict.column, conflict.other_value),
+        conflicts.display_value(conflict.table, conflict.column, conflict.current_value),
+        conflicts.display_value(conflict.table, conflict.column, conflict.other_value),
     )
 
 
@@ -230,7 +230,7 @@ class ConflictsModel(RowsModel[Conflict]):
 
     def read(self) -> Sequence[Conflict]:
         self.here = self.store.site_id
-        return sync.list_conflicts(self.store)
+        return conflicts.list_conflicts(self.store)
 
     def display(self, row: Conflict, column: int) -> str:
         return conflict_sentence(row, self.here)
@@ -288,14 +288,7 @@ class BackupsModel(RowsModel[Backup]):
 
 def recent_identity_notice(store: Store, within_days: float = 14) -> str | None:
     """The "this computer took a new site identity" explanation, if it is recent."""
-    raw = store.local_get(trust.IDENTITY_NOTICE)
-    if not raw:
+    notice = site_identity.latest_identity_notice(store)
+    if notice is None or time.time() - notice.at > within_days * 86400:
         return None
-    try:
-        notice = json.loads(str(raw))
-    except ValueError:
-        return None
-    if time.time() - float(notice.get("at", 0)) > within_days * 86400:
-        return None
-    text = notice.get("text")
-    return str(text) if text else None
+    return notice.text

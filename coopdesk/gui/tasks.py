@@ -204,16 +204,6 @@ def run_task(
     return handle
 
 
-def catch_up_clock(store: Store) -> None:
-    """After a worker wrote (an import may have seen later clocks), let this store's clock
-    start from the newest timestamp saved, so its next change is stamped after them."""
-    try:
-        saved = int(store.local_get("hlc", 0))
-    except (sqlite3.Error, TypeError, ValueError):
-        return
-    store.clock.last = max(store.clock.last, saved)
-
-
 def run_store_task(
     parent: QWidget | None,
     store: Store,
@@ -246,7 +236,6 @@ def run_store_task(
             worker_store.close()
 
     def announce() -> None:
-        catch_up_clock(store)
         with lock:
             tables = frozenset(changed)
         StoreHub.for_store(store).announce(tables)

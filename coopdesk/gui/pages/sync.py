@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk import backups, sync, trust
+from coopdesk import backups, conflicts, site_identity, sync
 from coopdesk.activity import relative_time
 from coopdesk.bundle import SUFFIX as BUNDLE_SUFFIX
 from coopdesk.gui import dialogs, drives
@@ -551,7 +551,7 @@ class SyncPage(Page):
             return
         chosen = found[0]
         if len(found) > 1:
-            own = {self.store.site_id, *trust.previous_site_ids(self.store)}
+            own = {self.store.site_id, *site_identity.previous_site_ids(self.store)}
             labels = [bundle_choice_label(item, own) for item in found]
             suggested = next((n for n, item in enumerate(found) if item.site_id not in own), 0)
             picked = dialogs.choose_item(
@@ -703,7 +703,7 @@ class SyncPage(Page):
             )
         self._show_conflict()
 
-    def selected_conflict(self) -> sync.Conflict | None:
+    def selected_conflict(self) -> conflicts.Conflict | None:
         return self.conflicts_model.row_at(self.conflicts_list.currentIndex().row())
 
     def _show_conflict(self) -> None:
@@ -728,7 +728,7 @@ class SyncPage(Page):
 
         def resolve(author: str) -> None:
             with dialogs.reported_errors(self) as outcome:
-                sync.resolve_conflict(self.store, author, conflict.key, keep)
+                conflicts.resolve_conflict(self.store, author, conflict.key, keep)
             if outcome.ok:
                 current, other = conflict_values(conflict)
                 value = other if keep == "other" else current
@@ -795,7 +795,7 @@ class SyncPage(Page):
 
     def _restored(self, chosen: Backup) -> None:
         self.task = None
-        notice = trust.identity_notice(self.store)
+        notice = site_identity.identity_notice(self.store)
         self.message.show_message(
             "warning",
             "Backup restored",

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk import activity, coop
+from coopdesk.conflicts import count_conflicts
 from coopdesk.gui.pages.base import Page
 from coopdesk.gui.sync_models import days_silent, is_peer, is_stale, recent_identity_notice
 from coopdesk.gui.widgets import muted, scaled_font, standard_icon
 from coopdesk.members import count_members
-from coopdesk.merge import count_conflicts
+from coopdesk.peers import sites_overview
 from coopdesk.store import Store
-from coopdesk.sync import sites_overview
 
 if TYPE_CHECKING:
     from coopdesk.gui.main_window import MainWindow
@@ -78,7 +78,7 @@ def sync_attention(store: Store) -> list[tuple[str, str]]:
                 "changed the same thing before they synced.",
             )
         )
-    for status in sites_overview(store):
+    for status in sites_overview(store, with_pending=False):
         if not is_peer(status):
             continue
         problems = []
