@@ -121,6 +121,7 @@ def apply_bundle(
         if accepted:
             validate_fields(store, start_lsn)
             _insert_new_rows(store, start_lsn, report)
+            _apply_plain_overwrites(store, start_lsn, report)
             _merge_remaining(store, start_lsn, report, cancelled)
             _advance_version_vector(store, accepted)
             _observe_clocks(store, start_lsn, report)
@@ -416,6 +417,82 @@ def _insert_new_rows(store: Store, start_lsn: int, report: MergeReport) -> None:
             report.changed_tables.add(spec.name)
 
 
+def _current_dot_sql(field_key: str) -> str:
+    """SQL for ``[version, hlc, origin, seq]`` of the value a row ``t`` now shows in a field."""
+    return (
+        f"coalesce(json_extract(t._clock, '$.\"' || {field_key} || '\"'),"
+        " json_extract(t._clock, '$.\"\"'))"
+    )
+
+
+def _apply_plain_overwrites(store: Store, start_lsn: int, report: MergeReport) -> None:
+    """Changes that simply overwrite what this site shows are applied in bulk, in SQL.
+
+    That is a change to a row no other change in this bundle touches, with no open conflict
+    on the row, whose every field names the value this site shows among the heads it
+    supersedes (it was made by someone who had seen it). The field merge would make it the
+    only head and the winner; doing that here, row by row in SQL, gives the same result as
+    ``_merge_field`` and leaves it only the changes that meet something concurrent. The
+    changes applied here are listed in ``temp.plain_lsn`` for ``_merge_remaining`` to skip.
+    """
+    conn = store.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS plain_lsn (lsn INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.plain_lsn")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS touched_once (tbl TEXT, row_id TEXT,"
+        " PRIMARY KEY (tbl, row_id))"
+    )
+    conn.execute("DELETE FROM temp.touched_once")
+    conn.execute(
+        "INSERT INTO temp.touched_once SELECT tbl, row_id FROM _change WHERE lsn > ?"
+        " GROUP BY tbl, row_id HAVING count(*) = 1",
+        (start_lsn,),
+    )
+    current = _current_dot_sql("f.key")
+    for spec in TABLES.values():
+        conn.execute(
+            # CROSS JOIN keeps this order: the new changes first, then a lookup for each.
+            f"INSERT INTO temp.plain_lsn SELECT c.lsn FROM _change c"
+            f" CROSS JOIN temp.touched_once o ON o.tbl = c.tbl AND o.row_id = c.row_id"
+            f" CROSS JOIN {spec.name} t ON t.id = c.row_id"
+            " WHERE c.lsn > ?1 AND c.tbl = ?2 AND c.op IN ('update', 'archive', 'restore')"
+            " AND NOT EXISTS (SELECT 1 FROM _rival r WHERE r.tbl = ?2 AND r.row_id = c.row_id)"
+            " AND NOT EXISTS (SELECT 1 FROM json_each(c.fields) f WHERE NOT EXISTS ("
+            "   SELECT 1 FROM json_each(c.versions, '$.\"' || f.key || '\"[1]') p"
+            f"  WHERE json_extract(p.value, '$[0]') = json_extract({current}, '$[2]')"
+            f"  AND json_extract(p.value, '$[1]') = json_extract({current}, '$[3]')))",
+            (start_lsn, spec.name),
+        )
+        written = {
+            row[0]
+            for row in conn.execute(
+                "SELECT DISTINCT f.key FROM _change c, json_each(c.fields) f"
+                " WHERE c.lsn IN (SELECT lsn FROM temp.plain_lsn) AND c.tbl = ?",
+                (spec.name,),
+            )
+        }
+        touched = 0
+        for column in (name for name in spec.column_names if name in written):
+            path = f"'$.\"{column}\"'"
+            cursor = conn.execute(
+                f"UPDATE {spec.name} AS t SET {column} = json_extract(c.fields, {path}),"
+                f" _clock = json_set(t._clock, {path}, json_array("
+                f"json_extract(c.versions, '$.\"{column}\"[0]'), c.hlc, c.origin, c.seq))"
+                " FROM _change c WHERE c.lsn IN (SELECT lsn FROM temp.plain_lsn)"
+                f" AND c.tbl = ? AND t.id = c.row_id AND json_type(c.fields, {path}) IS NOT NULL",
+                (spec.name,),
+            )
+            touched += cursor.rowcount
+        cursor = conn.execute(
+            f"UPDATE {spec.name} AS t SET _cl = c.cl FROM _change c"
+            " WHERE c.lsn IN (SELECT lsn FROM temp.plain_lsn) AND c.tbl = ?"
+            " AND t.id = c.row_id AND c.cl > t._cl",
+            (spec.name,),
+        )
+        if touched or cursor.rowcount:
+            report.changed_tables.add(spec.name)
+
+
 def _sql_literal(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
@@ -435,7 +512,8 @@ def _merge_remaining(
     }
     cursor = conn.execute(
         f"SELECT lsn, {INSERT_COLUMNS} FROM _change WHERE lsn > ?"
-        " AND lsn NOT IN (SELECT lsn FROM temp.fast_lsn) ORDER BY lsn",
+        " AND lsn NOT IN (SELECT lsn FROM temp.fast_lsn)"
+        " AND lsn NOT IN (SELECT lsn FROM temp.plain_lsn) ORDER BY lsn",
         (start_lsn,),
     )
     while batch := cursor.fetchmany(SLOW_BATCH):
