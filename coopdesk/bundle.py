@@ -384,14 +384,30 @@ def read_frames(envelope: Envelope, bundle_key: str | None) -> Iterator[list[tup
 
 
 def read_frame_bytes(envelope: Envelope, bundle_key: str | None) -> Iterator[bytes]:
-    """Each frame decrypted and decompressed (within the declared sizes), not yet parsed."""
-    header = envelope.header
+    """Each frame decrypted and decompressed (within the declared sizes), not yet parsed.
+
+    The payload is hashed again as it is read: the file could have changed since
+    ``read_envelope`` checked it (a stick swapped, a file rewritten), and the caller's
+    transaction must fail rather than commit what was not checked.
+    """
     name = _name(envelope.path)
+    try:
+        yield from _frames(envelope, bundle_key, name)
+    except OSError as exc:
+        raise BundleError(
+            f"Cannot read {name} any more ({exc.strerror or exc}): was the USB stick removed? "
+            "Nothing was changed; try again."
+        ) from None
+
+
+def _frames(envelope: Envelope, bundle_key: str | None, name: str) -> Iterator[bytes]:
+    header = envelope.header
     encryption = header["encryption"]
     if encryption is not None and not bundle_key:
         raise BundleDamagedError(f"{name} is encrypted, but this site has no coop bundle key.")
     remaining_payload = header["payload_len"]
     budget = header["uncompressed_len"]
+    digest = hashlib.sha256()
     with envelope.path.open("rb") as handle:
         handle.seek(envelope.payload_offset)
         for index in range(header["frames"]):
@@ -405,6 +421,8 @@ def read_frame_bytes(envelope: Envelope, bundle_key: str | None) -> Iterator[byt
             data = handle.read(length)
             if len(data) < length:
                 raise _damaged(name)
+            digest.update(prefix)
+            digest.update(data)
             if encryption is not None:
                 try:
                     data = keys.decrypt(
@@ -420,7 +438,7 @@ def read_frame_bytes(envelope: Envelope, bundle_key: str | None) -> Iterator[byt
             raw = _inflate(name, data, min(budget, MAX_FRAME_BYTES))
             budget -= len(raw)
             yield raw
-        if remaining_payload != 0:
+        if remaining_payload != 0 or digest.hexdigest() != header["payload_sha256"]:
             raise _damaged(name)
 
 

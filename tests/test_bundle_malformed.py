@@ -340,3 +340,26 @@ def test_preview_refuses_what_import_refuses(coop, small_bundle: bytes, tmp_path
 def test_an_unreadable_file_is_a_clear_error(coop, tmp_path: Path):
     with pytest.raises(BundleError, match="Cannot read"):
         import_bundle(coop["Warehouse"], tmp_path / "missing.coopsync", backup=False)
+
+
+def test_a_file_changed_after_it_was_checked_is_still_refused(
+    coop, small_bundle: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import coopdesk.sync
+
+    path = write(tmp_path, small_bundle)
+    real_read_envelope = coopdesk.sync.read_envelope
+
+    def check_then_swap(file: Path, trust):
+        envelope = real_read_envelope(file, trust)
+        data = bytearray(file.read_bytes())
+        data[-bundle.SIGNATURE_SIZE - 3] ^= 0x04  # the stick now holds other bytes
+        file.write_bytes(bytes(data))
+        return envelope
+
+    monkeypatch.setattr(coopdesk.sync, "read_envelope", check_then_swap)
+    warehouse = coop["Warehouse"]
+    before = dump_json(warehouse)
+    with pytest.raises(BundleDamagedError):
+        import_bundle(warehouse, path, backup=False)
+    assert dump_json(warehouse) == before
