@@ -136,3 +136,22 @@ def test_self_test_reports_a_store_it_cannot_open(qtbot, tmp_path, capsys):
     store_path(site).write_text("not a store")
     assert gui_app.self_test(site) == 1
     assert "not a CoopDesk store" in capsys.readouterr().err
+
+
+def test_changes_made_by_another_program_show_up(store, ana, window, qtbot):
+    from coopdesk.gui.hub import StoreHub
+    from coopdesk.store import Store
+
+    members_page = window.go_to("members")
+    script = Store.open_file(store.path)  # e.g. `coopdesk member add` in a terminal
+    with script.transaction(ana) as tx:
+        tx.insert("member", {"name": "Added From A Script"})
+    script.close()
+    StoreHub.for_store(store).check_outside_changes()  # the timer would, within 2 s
+    model = members_page.model
+    qtbot.waitUntil(
+        lambda: any(
+            model.row_data(row) and model.row_data(row)["name"] == "Added From A Script"
+            for row in range(model.rowCount())
+        )
+    )

@@ -7,6 +7,10 @@ to it and refresh only when one of *their* tables is in the set. Work done on a 
 
 Connect bound methods of QObjects (``hub.changed.connect(model.on_store_changed)``): Qt drops
 those connections when the receiver is destroyed, and the hub lives as long as the store.
+
+Changes made by another program on the same store (the ``coopdesk`` command in a script,
+a second window) send no notice; the hub notices them by watching SQLite's
+``PRAGMA data_version`` and then announces every table, since it cannot know which.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from coopdesk.store import Store
+from coopdesk.schema import TABLES
+from coopdesk.store import CONFLICTS, PEERS, Store
+
+EVERY_TABLE = frozenset({*TABLES, CONFLICTS, PEERS})
+WATCH_MS = 2000
 
 _HUBS: weakref.WeakKeyDictionary[Store, StoreHub] = weakref.WeakKeyDictionary()
 
@@ -31,6 +39,12 @@ class StoreHub(QObject):
         # long as the store, so a write after a window closed never reaches a deleted object.
         super().__init__()
         store.subscribe(self._relay)
+        self._store = weakref.ref(store)
+        self._data_version = self._read_data_version()
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self.check_outside_changes)
+        self._watch.start()
 
     @classmethod
     def for_store(cls, store: Store) -> StoreHub:
@@ -42,6 +56,25 @@ class StoreHub(QObject):
 
     def _relay(self, tables: frozenset[str]) -> None:
         self.announce(tables)
+
+    def _read_data_version(self) -> int | None:
+        store = self._store()
+        if store is None:
+            return None
+        try:
+            return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
+        except Exception:  # a closed store: nothing more to watch
+            return None
+
+    def check_outside_changes(self) -> None:
+        """Announce every table if another connection committed since the last look."""
+        version = self._read_data_version()
+        if version is None:
+            self._watch.stop()
+            return
+        if version != self._data_version:
+            self._data_version = version
+            self.announce(EVERY_TABLE)
 
     def announce(self, tables: Iterable[str]) -> None:
         """Tell everyone these tables changed (e.g. after a worker thread wrote to them)."""
