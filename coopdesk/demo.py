@@ -9,6 +9,7 @@ like a real coop's.
 from __future__ import annotations
 
 import random
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +176,47 @@ def demo_members(ctx: DemoContext) -> None:
     with ctx.store.transaction(ctx.founder_id) as tx:
         leaver = ctx.member_ids.pop()
         tx.archive("member", leaver)
+
+
+@demo_step(90, "other sites")
+def demo_other_sites(ctx: DemoContext) -> None:
+    """The other sites worked too, and their bundles came in: one edit met a local one.
+
+    Each other site is played by a throw-away store that joins as that site, makes its
+    changes and sends a bundle; the demo site imports it like any bundle from a stick.
+    """
+    from coopdesk.invite import join_with_secrets, site_secrets
+    from coopdesk.sync import export_bundle, import_bundle
+
+    rng = ctx.rng
+    ctx.store.clock.now_ms = system_ms  # this happened today, at every site
+    with tempfile.TemporaryDirectory(prefix="coopdesk-demo-") as scratch_name:
+        scratch = Path(scratch_name)
+        others: dict[str, Store] = {}
+        for name in OTHER_SITES:
+            snapshot = scratch / f"{name}.coopsync"
+            secrets = site_secrets(ctx.store, ctx.site_ids[name], snapshot)
+            others[name], _result = join_with_secrets(scratch / name, secrets, snapshot)
+        disputed = rng.choice(ctx.member_ids)
+        with ctx.store.transaction(ctx.founder_id) as tx:
+            tx.update("member", disputed, {"phone": "+1 555 010 2020"})
+        warehouse, market = others["Warehouse"], others["Market Hall"]
+        with warehouse.transaction(ctx.author()) as tx:
+            for name in ("Nadia Petrova", "Joseph Mwangi"):
+                tx.insert(
+                    "member",
+                    {"name": name, "skills": ["forklift"], "home_site_id": warehouse.site_id},
+                )
+            for member_id in rng.sample(ctx.member_ids, 2):
+                tx.update("member", member_id, {"notes": "Covers the Saturday delivery."})
+        with market.transaction(ctx.author()) as tx:
+            tx.update("member", disputed, {"phone": "+1 555 010 3030"})
+            tx.insert("member", {"name": "Ines Carvalho", "home_site_id": market.site_id})
+        for name, other in others.items():
+            bundle = scratch / f"from-{name}.coopsync"
+            export_bundle(other, bundle, for_site=ctx.store.site_id)
+            other.close()
+            import_bundle(ctx.store, bundle, author=ctx.founder_id, backup=False)
 
 
 def create_demo(data_dir: Path, seed: int = 7) -> Store:

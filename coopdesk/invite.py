@@ -53,11 +53,18 @@ def new_site_secrets(store: Store, author: str, site_name: str, snapshot: Path) 
     Returns what the new site needs to know (secret: it holds the coop's keys) and writes
     the snapshot bundle to ``snapshot``.
     """
-    require_keys(store)
     if not site_name or not site_name.strip():
         raise ValidationError("Give the new site a name.")
+    require_keys(store)
     with store.transaction(author) as tx:
         site_id = tx.insert("site", {"name": site_name})
+    return site_secrets(store, site_id, snapshot)
+
+
+def site_secrets(store: Store, site_id: str, snapshot: Path) -> dict[str, Any]:
+    """What a computer needs to act as site ``site_id`` (already a row of the site table)."""
+    require_keys(store)
+    site = store.require("site", site_id)
     pair = keys.new_keypair()
     certificate = keys.certify(
         str(store.local_get("root_private")), str(store.coop_id), site_id, pair.public_hex
@@ -73,7 +80,7 @@ def new_site_secrets(store: Store, author: str, site_name: str, snapshot: Path) 
         "root_private": store.local_get("root_private"),
         "bundle_key": store.local_get("bundle_key"),
         "site_id": site_id,
-        "site_name": site_name.strip(),
+        "site_name": site["name"],
         "site_private": pair.private_hex,
         "site_certificate": certificate.as_dict(),
         "invited_by_site": here["name"],

@@ -28,3 +28,18 @@ def test_demo_coop_has_a_few_dozen_members_at_several_sites(tmp_path: Path):
 def test_demo_refuses_to_overwrite_a_store(store, data_dir):
     with pytest.raises(StoreExistsError):
         create_demo(data_dir)
+
+
+def test_demo_coop_has_heard_from_its_other_sites_and_has_a_conflict(tmp_path: Path):
+    from coopdesk.conflicts import list_conflicts
+    from coopdesk.peers import sites_overview
+
+    store = create_demo(tmp_path)
+    others = [s for s in sites_overview(store) if not s.this_site]
+    assert {s.name for s in others} == {"Warehouse", "Market Hall"}
+    assert all(s.heard_at is not None and not s.clock_warning for s in others)
+    conflicts = list_conflicts(store)
+    assert len(conflicts) == 1 and conflicts[0].column == "phone"
+    sites_in_log = {item.site for item in activity.recent(store, limit=500)}
+    assert {"Kitchen", "Warehouse", "Market Hall"} <= sites_in_log
+    store.close()
