@@ -19,6 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from coopdesk.errors import CoopDeskError, NoStoreError
+from coopdesk.gui import garbage
 from coopdesk.gui.dialogs import busy_message
 from coopdesk.gui.main_window import MainWindow
 from coopdesk.gui.theme import app_icon, apply_theme, follow_system_theme
@@ -46,6 +47,7 @@ def application() -> QApplication:
         app.setWindowIcon(app_icon())
         apply_theme(app)
         follow_system_theme(app)
+        garbage.install(app)
     return app
 
 

@@ -9,8 +9,9 @@ Connect bound methods of QObjects (``hub.changed.connect(model.on_store_changed)
 those connections when the receiver is destroyed, and the hub lives as long as the store.
 
 Changes made by another program on the same store (the ``coopdesk`` command in a script,
-a second window) send no notice; the hub notices them by watching SQLite's
-``PRAGMA data_version`` and then announces every table, since it cannot know which.
+a second window) send no notice; ``check_outside_changes`` notices them by reading SQLite's
+``PRAGMA data_version`` and then announces every table, since it cannot know which. The
+main window calls it on a timer it owns, so the polling ends with the window.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from coopdesk.schema import TABLES
 from coopdesk.store import CONFLICTS, PEERS, Store
 
 EVERY_TABLE = frozenset({*TABLES, CONFLICTS, PEERS})
-WATCH_MS = 2000
 
 _HUBS: weakref.WeakKeyDictionary[Store, StoreHub] = weakref.WeakKeyDictionary()
 
@@ -41,10 +41,6 @@ class StoreHub(QObject):
         store.subscribe(self._relay)
         self._store = weakref.ref(store)
         self._data_version = self._read_data_version()
-        self._watch = QTimer(self)
-        self._watch.setInterval(WATCH_MS)
-        self._watch.timeout.connect(self.check_outside_changes)
-        self._watch.start()
 
     @classmethod
     def for_store(cls, store: Store) -> StoreHub:
@@ -63,16 +59,13 @@ class StoreHub(QObject):
             return None
         try:
             return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
-        except Exception:  # a closed store: nothing more to watch
+        except Exception:  # a closed store: nothing to watch
             return None
 
     def check_outside_changes(self) -> None:
         """Announce every table if another connection committed since the last look."""
         version = self._read_data_version()
-        if version is None:
-            self._watch.stop()
-            return
-        if version != self._data_version:
+        if version is not None and version != self._data_version:
             self._data_version = version
             self.announce(EVERY_TABLE)
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 GEOMETRY_KEY = "gui.geometry"
 SECTION_KEY = "gui.section"
 NOTICE_MS = 20_000
+OUTSIDE_CHANGES_MS = 2_000
 AuthorAction = Callable[[str], None]
 
 
@@ -173,6 +174,10 @@ class MainWindow(QMainWindow):
         self._show_identity()
 
         self.hub.changed.connect(self._on_store_changed)
+        # Another program (a `coopdesk` script) may change the store: look every 2 s.
+        self._outside_watch = QTimer(self, interval=OUTSIDE_CHANGES_MS)
+        self._outside_watch.timeout.connect(self.hub.check_outside_changes)
+        self._outside_watch.start()
         self.session.member_changed.connect(self._show_member)
         self.session.timed_out.connect(self._on_timed_out)
         self.session.set_member(member_id)
