@@ -1,7 +1,8 @@
-"""Sync between sites by bundle files: export, preview, import, and what each peer has.
+"""Sync between sites by bundle files: export, preview and import.
 
-This is the part the window's Sync page and ``coopdesk export/import/sites/conflicts`` call.
-The file format is in ``coopdesk.bundle``, the merge rules in ``coopdesk.merge``.
+The window's Sync page and ``coopdesk export/preview/import`` call these. The file format is
+in ``coopdesk.bundle``, the merge rules in ``coopdesk.merge``, what each peer has in
+``coopdesk.peers``, conflicts in ``coopdesk.conflicts``.
 
 What goes into a bundle: every change the recipient may lack, wherever it was made (so a
 change made at A reaches C through B). What a peer has is learned only from bundles that
