@@ -160,7 +160,9 @@ class TaskHandle(QObject):
         self.dialog.deleteLater()
         self.worker.wait()
         self.worker.deleteLater()
-        _RUNNING.discard(self)
+        # Let go of the handle only after Qt has finished delivering the signal we are in:
+        # freeing it now would delete a QObject inside its own slot (a rare crash).
+        QTimer.singleShot(0, lambda: _RUNNING.discard(self))
 
     def _on_success(self, result: Any) -> None:
         # Cancel came too late if the work finished anyway: its result stands and is shown.
@@ -263,7 +265,7 @@ def run_store_task(
 
 
 def running_tasks() -> list[TaskHandle]:
-    return list(_RUNNING)
+    return [handle for handle in _RUNNING if not handle.done]
 
 
 def cancel_and_wait_all(timeout_ms: int = 30_000) -> None:
