@@ -39,6 +39,19 @@ from coopdesk.store import Store
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+def column_title(
+    titles: Sequence[str], section: int, orientation: Qt.Orientation, role: int
+) -> Any:
+    """``headerData`` for a table whose columns have these titles (and rows no header)."""
+    if (
+        orientation == Qt.Orientation.Horizontal
+        and role == Qt.ItemDataRole.DisplayRole
+        and 0 <= section < len(titles)
+    ):
+        return titles[section]
+    return None
+
+
 @dataclass(frozen=True)
 class LazyColumn:
     """A column's header and the key ``query_ids`` sorts by (None: not sortable)."""
@@ -156,13 +169,7 @@ class LazyTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].title
-        return None
+        return column_title([c.title for c in self.columns], section, orientation, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting happens in SQL: remember the key and re-query the ids."""

@@ -19,6 +19,7 @@ from coopdesk import backups, conflicts, peers, site_identity
 from coopdesk.activity import relative_time
 from coopdesk.backups import Backup
 from coopdesk.conflicts import Conflict
+from coopdesk.gui.lazy_model import column_title
 from coopdesk.gui.widgets import human_size
 from coopdesk.peers import SiteStatus
 from coopdesk.store import Store
@@ -79,13 +80,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
+        return column_title(self.headers, section, orientation, role)
 
 
 # -- sites -------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStackedWidget, QT
 
 from coopdesk import activity
 from coopdesk.activity import ActivityItem, relative_time
+from coopdesk.gui.lazy_model import column_title
 from coopdesk.gui.pages.base import Page
 from coopdesk.gui.widgets import EmptyState
 from coopdesk.store import Store
@@ -131,13 +132,7 @@ class ActivityModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.headers)
-        ):
-            return self.headers[section]
-        return None
+        return column_title(self.headers, section, orientation, role)
 
     def refresh_times(self) -> None:
         """ "2 min ago" ages: repaint the When column (only visible cells are re-read)."""
