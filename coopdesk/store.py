@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 
 from coopdesk import migrations
 from coopdesk.errors import (
-    CoopDeskError,
     NewerStoreError,
     NoAuthorError,
     NoStoreError,
@@ -46,7 +45,7 @@ from coopdesk.errors import (
 )
 from coopdesk.hlc import HybridClock
 from coopdesk.paths import store_path
-from coopdesk.schema import TABLES, TableSpec, normalize_fields, spec_for
+from coopdesk.schema import TableSpec, normalize_fields, spec_for
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -564,10 +563,3 @@ class Transaction:
             " ON CONFLICT(site_id) DO UPDATE SET seq = excluded.seq",
             (self.site_id, self.seq),
         )
-
-
-def replicated_tables() -> list[TableSpec]:
-    return list(TABLES.values())
-
-
-__all__ = ["CoopDeskError", "Store", "Transaction", "fold", "new_id"]

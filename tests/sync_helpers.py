@@ -11,7 +11,6 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from coopdesk.coop import start_coop
@@ -94,7 +93,3 @@ class Federation:
 
     def converged(self) -> bool:
         return len(set(self.dumps().values())) == 1
-
-
-def iter_sites(federation: Federation) -> Iterator[tuple[str, Store]]:
-    yield from federation.sites.items()

@@ -8,15 +8,12 @@ from PySide6.QtCore import Qt
 from coopdesk.gui.main_window import MainWindow
 from coopdesk.gui.pages.activity import ActivityModel, ActivityPage
 from coopdesk.members import add_member, update_member
+from tests.gui_helpers import open_window
 
 
 @pytest.fixture
 def window(qtbot, store, ana) -> MainWindow:
-    main = MainWindow(store, member_id=ana, ask_for_member=False, remember_layout=False)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    return main
+    return open_window(qtbot, store, ana)
 
 
 def row_texts(model: ActivityModel, row: int) -> list[str]:

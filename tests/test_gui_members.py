@@ -13,17 +13,13 @@ from coopdesk.gui.main_window import MainWindow
 from coopdesk.gui.member_model import MemberTableModel
 from coopdesk.gui.pages.members import MembersPage
 from coopdesk.members import add_member, count_members, find_member
+from tests.gui_helpers import open_window
 
 
 @pytest.fixture
 def window(qtbot, store, ana) -> MainWindow:
     """The main window with Ana at the keyboard, on screen and active."""
-    main = MainWindow(store, member_id=ana, ask_for_member=False, remember_layout=False)
-    qtbot.addWidget(main)
-    with qtbot.waitActive(main):
-        main.show()
-        main.activateWindow()
-    return main
+    return open_window(qtbot, store, ana)
 
 
 @pytest.fixture

@@ -18,12 +18,12 @@ from coopdesk import backups
 from coopdesk.dump import dump_json
 from coopdesk.gui import dialogs, drives
 from coopdesk.gui.drives import Drive
-from coopdesk.gui.main_window import MainWindow
 from coopdesk.gui.pages.members import MembersPage
 from coopdesk.gui.pages.sync import SyncPage
 from coopdesk.invite import read_invitation
 from coopdesk.members import add_member, find_member
 from coopdesk.sync import preview_bundle
+from tests.gui_helpers import open_window
 from tests.sync_helpers import Federation
 
 TASK_TIMEOUT_MS = 30_000
@@ -61,15 +61,6 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(dialogs, "confirm", accept)
     return asked
-
-
-def open_window(qtbot, store, member_id) -> MainWindow:
-    window = MainWindow(store, member_id=member_id, ask_for_member=False, remember_layout=False)
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    return window
 
 
 @pytest.fixture

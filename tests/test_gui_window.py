@@ -10,16 +10,12 @@ from coopdesk.gui import app as gui_app
 from coopdesk.gui.main_window import SECTIONS, MainWindow
 from coopdesk.gui.pages.base import PlaceholderPage
 from coopdesk.paths import store_path
+from tests.gui_helpers import open_window
 
 
 @pytest.fixture
 def window(qtbot, store, ana) -> MainWindow:
-    main = MainWindow(store, member_id=ana, ask_for_member=False, remember_layout=False)
-    qtbot.addWidget(main)
-    with qtbot.waitActive(main):
-        main.show()
-        main.activateWindow()
-    return main
+    return open_window(qtbot, store, ana)
 
 
 def test_title_status_bar_and_sidebar(window):

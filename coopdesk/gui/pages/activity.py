@@ -20,13 +20,13 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStackedWidget, QTableView
+from PySide6.QtWidgets import QHeaderView, QStackedWidget
 
 from coopdesk import activity
 from coopdesk.activity import ActivityItem, relative_time
 from coopdesk.gui.lazy_model import column_title
 from coopdesk.gui.pages.base import Page
-from coopdesk.gui.widgets import EmptyState
+from coopdesk.gui.widgets import EmptyState, table_view
 from coopdesk.store import Store
 
 if TYPE_CHECKING:
@@ -148,21 +148,8 @@ class ActivityPage(Page):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Activity", "Every change, who made it, where and when.")
         self.model = ActivityModel(self.store, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.table = table_view(self.model, stretch_last=False)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.resizeSection(0, 110)
         header.resizeSection(1, 180)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
 )
 
 from coopdesk import coop
@@ -29,7 +27,7 @@ from coopdesk.gui import dialogs
 from coopdesk.gui.member_model import MemberTableModel
 from coopdesk.gui.pages.base import Page
 from coopdesk.gui.pages.member_dialog import MemberDialog
-from coopdesk.gui.widgets import EmptyState
+from coopdesk.gui.widgets import EmptyState, table_view
 from coopdesk.members import (
     add_member,
     archive_member,
@@ -103,21 +101,8 @@ class MembersPage(Page):
             tools.addWidget(button)
 
         # -- the list and its empty state ---------------------------------------------------
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never measures every row
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.table = table_view(self.model, stretch_last=False)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in enumerate(COLUMN_WIDTHS):
             if width:
                 header.resizeSection(column, width)
