@@ -8,6 +8,7 @@ there are no tracebacks for them.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sqlite3
 import sys
@@ -20,6 +21,10 @@ from coopdesk.errors import CoopDeskError, NotFoundError
 from coopdesk.paths import resolve_data_dir
 
 Handler = Callable[[argparse.Namespace], int]
+# Each feature keeps its commands in a module of its own with ``add_commands(commands,
+# command)``: ``commands`` is the top-level subparsers, ``command(name, handler, help,
+# parent=commands)`` adds a subcommand that accepts --json, --data-dir and --as.
+FEATURE_COMMANDS = ("coopdesk.cli_shifts", "coopdesk.cli_roles", "coopdesk.cli_stock")
 
 
 # -- output -------------------------------------------------------------------------------
@@ -573,6 +578,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("on", "off"),
         help="encrypt the changes inside sync bundles (default on)",
     )
+    for module_name in FEATURE_COMMANDS:
+        importlib.import_module(module_name).add_commands(commands, command)
     return parser
 
 

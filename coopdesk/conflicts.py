@@ -75,6 +75,7 @@ def list_conflicts(store: Store) -> list[Conflict]:
             f" r.value, r.origin, r.seq, r.author, r.hlc FROM _rival r"
             f" JOIN {spec.name} t ON t.id = r.row_id"
             f" WHERE r.tbl = ? AND (CASE r.col {cases} END) IS NOT r.value"
+            f" AND {_shown_columns_sql(spec)}"
             " ORDER BY r.hlc DESC",
             (spec.name,),
         )
@@ -118,7 +119,8 @@ def count_conflicts(store: Store) -> int:
     for spec in TABLES.values():
         total += store.conn.execute(
             f"SELECT count(*) FROM _rival r JOIN {spec.name} t ON t.id = r.row_id"
-            f" WHERE r.tbl = ? AND {_current_value_sql(spec)} IS NOT r.value",
+            f" WHERE r.tbl = ? AND {_current_value_sql(spec)} IS NOT r.value"
+            f" AND {_shown_columns_sql(spec)}",
             (spec.name,),
         ).fetchone()[0]
     return total
@@ -128,3 +130,11 @@ def _current_value_sql(spec: TableSpec) -> str:
     """The current value of column ``r.col`` of row ``t``, as an SQL expression."""
     cases = " ".join(f"WHEN '{c.name}' THEN t.{c.name}" for c in spec.columns)
     return f"(CASE r.col {cases} END)"
+
+
+def _shown_columns_sql(spec: TableSpec) -> str:
+    """Columns whose rivals are conflicts to show (not those where the winner is the answer)."""
+    quiet = [c.name for c in spec.columns if not c.conflicts]
+    if not quiet:
+        return "1"
+    return "r.col NOT IN (" + ", ".join(f"'{name}'" for name in quiet) + ")"

@@ -305,11 +305,13 @@ def _bad_value_sql(kind: str, value: str, column: Column) -> str:
     """
     if column.kind in ("text", "email"):
         bad = f"{kind} NOT IN ('text', 'null') OR length({value}) > {column.max_len}"
+        if not column.nullable:
+            bad += f" OR {kind} = 'null'"
         if column.required:
-            bad += f" OR {kind} = 'null' OR trim({value}) = ''"
+            bad += f" OR trim({value}) = ''"
         return bad
     if column.kind == "int":
-        allowed = "'integer'" if column.required else "'integer', 'null'"
+        allowed = "'integer', 'null'" if column.nullable else "'integer'"
         return (
             f"{kind} NOT IN ({allowed}) OR {value} < {column.minimum} OR {value} > {column.maximum}"
         )
@@ -321,10 +323,32 @@ def _bad_value_sql(kind: str, value: str, column: Column) -> str:
             f" OR json_valid({value}) = 0 OR json_type({value}) != 'array'"
             f" OR EXISTS (SELECT 1 FROM json_each({value}) WHERE type != 'text')"
         )
+    if column.kind == "choice":
+        allowed = ", ".join(f"'{choice}'" for choice in column.choices)
+        return f"{kind} != 'text' OR {value} NOT IN ({allowed})"
+    if column.kind in ("date", "time", "datetime"):
+        # With a modifier, SQLite's date functions roll 31 November over to 1 December: so
+        # ask for the value back in its own form, and refuse what does not come back the same.
+        digit = "[0-9]"
+        glob, again = {
+            "date": (f"{digit * 4}-{digit * 2}-{digit * 2}", f"date({value}, '+0 days')"),
+            "time": (f"{digit * 2}:{digit * 2}", f"strftime('%H:%M', '2000-01-01 ' || {value})"),
+            "datetime": (
+                f"{digit * 4}-{digit * 2}-{digit * 2}T{digit * 2}:{digit * 2}:{digit * 2}",
+                f"strftime('%Y-%m-%dT%H:%M:%S', {value}, '+0 days')",
+            ),
+        }[column.kind]
+        allowed = "'text', 'null'" if column.nullable else "'text'"
+        year_zero = f" OR {value} < '0001'" if column.kind != "time" else ""  # Python has none
+        return (
+            f"{kind} NOT IN ({allowed}) OR ({kind} = 'text' AND ({value} NOT GLOB '{glob}'"
+            f" OR {again} IS NOT {value}{year_zero}))"
+        )
     hex_digit = "[0-9a-f]"
     uuid_glob = "-".join(hex_digit * n for n in (8, 4, 4, 4, 12))
-    return (  # ref: a UUID, or null
-        f"{kind} NOT IN ('text', 'null') OR ({kind} = 'text' AND {value} NOT GLOB '{uuid_glob}')"
+    allowed = "'text', 'null'" if column.nullable else "'text'"
+    return (  # ref: a UUID, or null where that is allowed
+        f"{kind} NOT IN ({allowed}) OR ({kind} = 'text' AND {value} NOT GLOB '{uuid_glob}')"
     )
 
 
@@ -357,6 +381,8 @@ def invalid_changes_sql(spec: TableSpec) -> str:
         " OR length(json_extract(p.value, '$[0]')) != 36"
         " OR json_type(p.value, '$[1]') != 'integer' OR json_extract(p.value, '$[1]') < 1)",
     ]
+    if spec.kind == "ledger":
+        per_change.append("op != 'insert'")
     conditions = " OR ".join(f"({check})" for check in per_change)
     return (
         f"SELECT lsn, row_id FROM _change WHERE lsn > ?1 AND tbl = ?2 AND ({conditions})"

@@ -151,10 +151,281 @@ def _003_site_replaced_by(conn: sqlite3.Connection) -> None:
     )
 
 
+def _ref(table: str, *, required: bool = False) -> str:
+    null = " NOT NULL" if required else ""
+    return f"TEXT{null} REFERENCES {table}(id) DEFERRABLE INITIALLY DEFERRED"
+
+
+def _004_shifts(conn: sqlite3.Connection) -> None:
+    """Shift types, recurring templates, shifts, sign-ups, leave, and the coop's duty rule."""
+    for column in (
+        "duty_minutes INTEGER NOT NULL DEFAULT 180",
+        "duty_period_days INTEGER NOT NULL DEFAULT 28",
+        "duty_from TEXT",
+        "idle_minutes INTEGER NOT NULL DEFAULT 15",
+    ):
+        conn.execute(f"ALTER TABLE coop ADD COLUMN {column}")
+    conn.execute(
+        replicated_table_sql(
+            "shift_type",
+            f"""title TEXT NOT NULL,
+            description TEXT,
+            site_id {_ref("site")},
+            skills TEXT NOT NULL DEFAULT '[]',
+            capacity INTEGER NOT NULL DEFAULT 2,
+            duration_minutes INTEGER NOT NULL DEFAULT 180""",
+        )
+    )
+    conn.execute(
+        replicated_table_sql(
+            "shift_template",
+            f"""title TEXT NOT NULL,
+            shift_type_id {_ref("shift_type")},
+            site_id {_ref("site")},
+            description TEXT,
+            skills TEXT NOT NULL DEFAULT '[]',
+            capacity INTEGER NOT NULL DEFAULT 2,
+            weekday INTEGER NOT NULL,
+            start_time TEXT NOT NULL,
+            duration_minutes INTEGER NOT NULL DEFAULT 180,
+            cycle_weeks INTEGER NOT NULL DEFAULT 1,
+            cycle_week INTEGER NOT NULL DEFAULT 0,
+            cycle_start TEXT NOT NULL,
+            until TEXT""",
+        )
+    )
+    conn.execute(
+        replicated_table_sql(
+            "shift",
+            f"""title TEXT NOT NULL,
+            description TEXT,
+            site_id {_ref("site")},
+            shift_type_id {_ref("shift_type")},
+            template_id {_ref("shift_template")},
+            starts_at TEXT NOT NULL,
+            ends_at TEXT NOT NULL,
+            capacity INTEGER NOT NULL DEFAULT 2,
+            skills TEXT NOT NULL DEFAULT '[]',
+            notes TEXT""",
+        )
+    )
+    conn.execute("CREATE INDEX shift_starts_at ON shift(starts_at)")
+    conn.execute("CREATE INDEX shift_template_id ON shift(template_id)")
+    conn.execute(
+        replicated_table_sql(
+            "standing_slot",
+            f"""template_id {_ref("shift_template", required=True)},
+            member_id {_ref("member", required=True)},
+            since TEXT NOT NULL,
+            until TEXT""",
+        )
+    )
+    conn.execute("CREATE INDEX standing_slot_template ON standing_slot(template_id)")
+    conn.execute(
+        replicated_table_sql(
+            "shift_signup",
+            f"""shift_id {_ref("shift", required=True)},
+            member_id {_ref("member", required=True)},
+            signed_up_at TEXT NOT NULL,
+            site_id {_ref("site")},
+            attendance TEXT NOT NULL DEFAULT 'pending',
+            makeup INTEGER NOT NULL DEFAULT 0,
+            swap_wanted INTEGER NOT NULL DEFAULT 0,
+            taken_over_from {_ref("member")},
+            note TEXT""",
+        )
+    )
+    conn.execute("CREATE INDEX shift_signup_shift ON shift_signup(shift_id)")
+    conn.execute("CREATE INDEX shift_signup_member ON shift_signup(member_id)")
+    conn.execute(
+        replicated_table_sql(
+            "leave",
+            f"""member_id {_ref("member", required=True)},
+            starts_on TEXT NOT NULL,
+            ends_on TEXT NOT NULL,
+            reason TEXT""",
+        )
+    )
+    conn.execute("CREATE INDEX leave_member ON leave(member_id)")
+
+
+def _005_roles_and_tasks(conn: sqlite3.Connection) -> None:
+    """Rotating roles and their terms, chores, tasks, PINs, and the record of mandates used."""
+    conn.execute("ALTER TABLE member ADD COLUMN pin_hash TEXT")
+    conn.execute(
+        replicated_table_sql(
+            "role",
+            """name TEXT NOT NULL,
+            description TEXT,
+            term_days INTEGER NOT NULL DEFAULT 28,
+            holders INTEGER NOT NULL DEFAULT 1,
+            policy TEXT NOT NULL DEFAULT 'round-robin',
+            skill TEXT,
+            starts_on TEXT NOT NULL,
+            plan_terms INTEGER NOT NULL DEFAULT 12,
+            mandates TEXT NOT NULL DEFAULT '[]'""",
+        )
+    )
+    conn.execute(
+        replicated_table_sql(
+            "role_member",
+            f"""role_id {_ref("role", required=True)},
+            member_id {_ref("member", required=True)},
+            position INTEGER NOT NULL DEFAULT 0""",
+        )
+    )
+    conn.execute("CREATE INDEX role_member_role ON role_member(role_id)")
+    conn.execute(
+        replicated_table_sql(
+            "role_term",
+            f"""role_id {_ref("role", required=True)},
+            starts_on TEXT NOT NULL,
+            holders_override TEXT NOT NULL DEFAULT '[]',
+            handover_notes TEXT""",
+        )
+    )
+    conn.execute("CREATE INDEX role_term_role ON role_term(role_id, starts_on)")
+    conn.execute(
+        replicated_table_sql(
+            "chore",
+            f"""title TEXT NOT NULL,
+            notes TEXT,
+            every_days INTEGER NOT NULL DEFAULT 7,
+            strategy TEXT NOT NULL DEFAULT 'least-done',
+            member_ids TEXT NOT NULL DEFAULT '[]',
+            site_id {_ref("site")},
+            role_id {_ref("role")},
+            starts_on TEXT NOT NULL""",
+        )
+    )
+    conn.execute(
+        replicated_table_sql(
+            "task",
+            f"""title TEXT NOT NULL,
+            notes TEXT,
+            status TEXT NOT NULL DEFAULT 'todo',
+            assignee_id {_ref("member")},
+            due_on TEXT,
+            priority INTEGER NOT NULL DEFAULT 1,
+            site_id {_ref("site")},
+            role_id {_ref("role")},
+            chore_id {_ref("chore")},
+            done_at TEXT,
+            done_by {_ref("member")}""",
+        )
+    )
+    conn.execute("CREATE INDEX task_status ON task(status, due_on)")
+    conn.execute("CREATE INDEX task_assignee ON task(assignee_id)")
+    conn.execute("CREATE INDEX task_chore ON task(chore_id)")
+    conn.execute(
+        replicated_table_sql(
+            "mandate_use",
+            f"""member_id {_ref("member", required=True)},
+            role_id {_ref("role")},
+            action TEXT NOT NULL DEFAULT 'members',
+            detail TEXT,
+            used_at TEXT NOT NULL""",
+        )
+    )
+
+
+def _006_inventory(conn: sqlite3.Connection) -> None:
+    """Items, per-site minimums, transfers, stocktakes and the ledger of stock movements.
+
+    ``_stock_balance`` is derived, never synced: a trigger adds every movement that enters
+    the ledger (typed in here or merged from a bundle) to its item's balance at its site,
+    so balances for every item at every site are one small table scan.
+    """
+    conn.execute(
+        replicated_table_sql(
+            "item",
+            """name TEXT NOT NULL,
+            category TEXT,
+            unit TEXT NOT NULL,
+            decimals INTEGER NOT NULL DEFAULT 0,
+            barcode TEXT,
+            minimum INTEGER NOT NULL DEFAULT 0,
+            notes TEXT""",
+        )
+    )
+    conn.execute("CREATE INDEX item_name ON item(name COLLATE NOCASE)")
+    conn.execute("CREATE INDEX item_barcode ON item(barcode)")
+    conn.execute(
+        replicated_table_sql(
+            "item_minimum",
+            f"""item_id {_ref("item", required=True)},
+            site_id {_ref("site", required=True)},
+            minimum INTEGER NOT NULL DEFAULT 0""",
+        )
+    )
+    conn.execute("CREATE INDEX item_minimum_item ON item_minimum(item_id)")
+    conn.execute(
+        replicated_table_sql(
+            "transfer",
+            f"""item_id {_ref("item", required=True)},
+            from_site_id {_ref("site", required=True)},
+            to_site_id {_ref("site", required=True)},
+            quantity INTEGER NOT NULL,
+            sent_at TEXT NOT NULL,
+            note TEXT,
+            received_quantity INTEGER,
+            received_at TEXT,
+            received_by {_ref("member")}""",
+        )
+    )
+    conn.execute(
+        replicated_table_sql(
+            "stocktake",
+            f"""site_id {_ref("site", required=True)},
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            note TEXT""",
+        )
+    )
+    conn.execute(
+        replicated_table_sql(
+            "stock_move",
+            f"""item_id {_ref("item", required=True)},
+            site_id {_ref("site", required=True)},
+            delta INTEGER NOT NULL,
+            reason TEXT NOT NULL DEFAULT 'received',
+            note TEXT,
+            transfer_id {_ref("transfer")},
+            stocktake_id {_ref("stocktake")},
+            moved_at TEXT NOT NULL""",
+        )
+    )
+    conn.execute("CREATE INDEX stock_move_item ON stock_move(item_id, moved_at)")
+    conn.execute(
+        """
+        CREATE TABLE _stock_balance (
+            item_id TEXT NOT NULL,
+            site_id TEXT NOT NULL,
+            balance INTEGER NOT NULL,
+            moves INTEGER NOT NULL,
+            PRIMARY KEY (item_id, site_id)
+        ) STRICT, WITHOUT ROWID
+        """
+    )
+    conn.execute(
+        """
+        CREATE TRIGGER stock_move_balance AFTER INSERT ON stock_move BEGIN
+            INSERT INTO _stock_balance (item_id, site_id, balance, moves)
+            VALUES (new.item_id, new.site_id, new.delta, 1)
+            ON CONFLICT (item_id, site_id) DO UPDATE
+            SET balance = balance + excluded.balance, moves = moves + 1;
+        END
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
     (3, "site replaced by", _003_site_replaced_by),
+    (4, "shifts", _004_shifts),
+    (5, "roles and tasks", _005_roles_and_tasks),
+    (6, "inventory", _006_inventory),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

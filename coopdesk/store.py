@@ -65,6 +65,16 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+# Ids derived from what a row is about (a shift from its template and date, a sign-up from
+# its shift and member): two sites that make "the same" row independently make one row.
+DERIVED_ID_NAMESPACE = uuid.UUID("6f0c3a52-5b7e-4d4e-9a59-1c0f3d2b7a11")
+
+
+def derived_id(kind: str, *parts: str) -> str:
+    """A stable UUID (version 5) for ``kind`` and its parts; the same at every site."""
+    return str(uuid.uuid5(DERIVED_ID_NAMESPACE, "\x1f".join((kind, *parts))))
+
+
 @lru_cache(maxsize=1 << 16)
 def fold(text: str | None) -> str:
     """Lower-case and strip accents, so a search for "tomas" finds "Tomás".
@@ -360,6 +370,16 @@ class Store:
             raise
 
 
+def _changeable(table: str) -> TableSpec:
+    """The spec of a table whose rows may change after insert: not a ledger's."""
+    spec = spec_for(table)
+    if spec.kind == "ledger":
+        raise ValidationError(
+            f"A {spec.noun} is never changed or removed once recorded: record a correction instead."
+        )
+    return spec
+
+
 class Transaction:
     """Changes made by one author in one SQLite transaction; one sequence number for all."""
 
@@ -415,7 +435,7 @@ class Transaction:
 
     def update(self, table: str, row_id: str, fields: dict[str, Any]) -> set[str]:
         """Change some fields of a row. Returns the names of the fields that really changed."""
-        spec = spec_for(table)
+        spec = _changeable(table)
         values = normalize_fields(spec, fields, partial=True)
         self._check_references(spec, values)
         current, cl, clock = self._load(spec, row_id)
@@ -500,7 +520,7 @@ class Transaction:
         self.changed.update({table, CONFLICTS})
 
     def _set_archived(self, table: str, row_id: str, archived: bool) -> None:
-        spec = spec_for(table)
+        spec = _changeable(table)
         row = self.conn.execute(f"SELECT _cl FROM {table} WHERE id = ?", (row_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"There is no {spec.noun} with id {row_id}.")

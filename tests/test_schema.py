@@ -40,10 +40,50 @@ values = st.one_of(
             "11111111-1111-4111-8111",
             "1111111-11111-4111-8111-111111111111",
             "\ud800",
+            # dates, times and choices: valid, rolled over, malformed
+            "2026-12-01",
+            "2026-11-31",
+            "2026-02-29",
+            "2028-02-29",
+            "2026-1-01",
+            "18:00",
+            "24:00",
+            "9:30",
+            "18:60",
+            "2026-12-01T18:00:00",
+            "2026-12-01T18:00",
+            "2026-12-01 18:00:00",
+            "2026-12-32T18:00:00",
+            "2026-12-01T23:59:60",
+            "pending",
+            "attended",
+            "no-show",
+            "Attended",
+            "round-robin",
+            "done",
+            "received",
+            "transfer-out",
         ]
     ),
+    st.dates().map(str),
+    st.datetimes().map(lambda moment: moment.isoformat(timespec="seconds")),
+    st.times().map(lambda moment: moment.strftime("%H:%M")),
     st.lists(st.text(max_size=3), max_size=2),
 )
+
+
+# A valid value of each kind, for the required fields around the one being tested.
+VALID_SAMPLE = {
+    "text": "ok",
+    "email": "a@b",
+    "int": 1,
+    "bool": 0,
+    "tags": "[]",
+    "ref": "11111111-1111-4111-8111-111111111111",
+    "date": "2026-12-01",
+    "time": "18:00",
+    "datetime": "2026-12-01T18:00:00",
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +98,11 @@ def conn():
 def incoming_accepts(conn, table: str, column: str, value) -> bool:
     """What sync does with a value: the frame check in Python, then the SQL check."""
     spec = TABLES[table]
-    fields = {c.name: c.default for c in spec.columns if c.required or c.default is not None}
-    fields["name"] = fields.get("name") or "ok"
+    fields = {
+        c.name: c.default if c.default is not None else VALID_SAMPLE[c.kind]
+        for c in spec.columns
+        if c.required or c.default is not None
+    }
     fields[column] = value
     try:
         text = json.dumps(fields, ensure_ascii=False)

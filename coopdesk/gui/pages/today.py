@@ -8,6 +8,7 @@ stock to the same list.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -123,6 +124,38 @@ class AttentionRow(QFrame):
             layout.addWidget(self.button)
 
 
+class TodayPanel(QWidget):
+    """A feature's part of Today (today's shifts, who holds which role, low stock).
+
+    Features provide panels from modules listed in ``TODAY_PANEL_MODULES``; each module has
+    ``build_panels(window) -> list[TodayPanel]``. The page calls ``load()`` whenever the
+    store changes, and adds each panel's ``attention_items()`` to "Needs attention".
+    """
+
+    def __init__(self, window: MainWindow, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window_ = window
+        self.store = window.store
+        self.title_label = QLabel(title)
+        self.title_label.setFont(scaled_font(self, 1.15, bold=True))
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.layout_.addWidget(self.title_label)
+
+    def load(self) -> None:
+        """Read what the panel shows from the store."""
+
+    def attention_items(self) -> list[Attention]:
+        return []
+
+
+TODAY_PANEL_MODULES = (
+    "coopdesk.gui.today_shifts",
+    "coopdesk.gui.today_roles",
+    "coopdesk.gui.today_inventory",
+)
+
+
 class TodayPage(Page):
     """A small summary; reloads on any change (the recent list shows every write)."""
 
@@ -167,6 +200,18 @@ class TodayPage(Page):
         self.layout_.addWidget(attention_title)
         self.layout_.addLayout(self.attention_box)
         self.layout_.addWidget(self.all_clear)
+        self.panels: list[TodayPanel] = []
+        panels = QGridLayout()
+        panels.setHorizontalSpacing(24)
+        panels.setVerticalSpacing(16)
+        for module_name in TODAY_PANEL_MODULES:
+            for panel in importlib.import_module(module_name).build_panels(window):
+                row, column = divmod(len(self.panels), 2)
+                panels.addWidget(panel, row, column, Qt.AlignmentFlag.AlignTop)
+                self.panels.append(panel)
+        if self.panels:
+            self.layout_.addSpacing(16)
+            self.layout_.addLayout(panels)
         self.layout_.addSpacing(16)
         self.layout_.addWidget(recent_title)
         self.layout_.addWidget(self.recent_label)
@@ -184,10 +229,14 @@ class TodayPage(Page):
         self.recent_label.setText(
             "\n".join(f"•  {item.sentence()}" for item in items) or "Nothing has happened yet."
         )
+        for panel in self.panels:
+            panel.load()
         self._show_attention(self.attention_items())
 
     def attention_items(self) -> list[Attention]:
         items = []
+        for panel in self.panels:
+            items.extend(panel.attention_items())
         for key, text in sync_attention(self.store):
             if key == "conflicts":
                 items.append(Attention(key, text, "Settle conflicts", self.window_.show_conflicts))
