@@ -29,7 +29,43 @@ def check_store(store: Store) -> list[str]:
     problems.extend(_check_log(store))
     for spec in TABLES.values():
         problems.extend(_check_rows(store, spec.name))
+    problems.extend(_check_ledgers(store))
+    problems.extend(_check_stock_balances(store))
     return problems
+
+
+def _check_ledgers(store: Store) -> list[str]:
+    """Ledger rows are only ever inserted: no change may update or archive one."""
+    problems = []
+    for spec in TABLES.values():
+        if spec.kind != "ledger":
+            continue
+        changed = store.conn.execute(
+            "SELECT count(*) FROM _change WHERE tbl = ? AND op != 'insert'", (spec.name,)
+        ).fetchone()[0]
+        archived = store.conn.execute(
+            f"SELECT count(*) FROM {spec.name} WHERE _cl != 1"
+        ).fetchone()[0]
+        if changed or archived:
+            problems.append(f"{spec.name} is a ledger, but {changed + archived} rows were changed")
+    return problems
+
+
+def _check_stock_balances(store: Store) -> list[str]:
+    """The derived per-site balances equal the sum of the ledger (they are never synced)."""
+    drift = store.conn.execute(
+        """
+        SELECT count(*) FROM (
+            SELECT item_id, site_id, sum(delta) AS total, count(*) AS moves
+            FROM stock_move GROUP BY item_id, site_id
+        ) AS ledger
+        FULL OUTER JOIN _stock_balance AS derived USING (item_id, site_id)
+        WHERE ledger.total IS NOT derived.balance OR ledger.moves IS NOT derived.moves
+        """
+    ).fetchone()[0]
+    if drift:
+        return [f"{drift} derived stock balances differ from the sum of their movements"]
+    return []
 
 
 def _check_columns(store: Store) -> list[str]:

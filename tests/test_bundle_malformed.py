@@ -363,3 +363,19 @@ def test_a_file_changed_after_it_was_checked_is_still_refused(
     with pytest.raises(BundleDamagedError):
         import_bundle(warehouse, path, backup=False)
     assert dump_json(warehouse) == before
+
+
+def test_a_change_to_a_ledger_row_is_refused(coop, tmp_path):
+    """Stock movements are only ever inserted: a bundle that edits or archives one is bad."""
+    kitchen = coop["Kitchen"]
+    for op, fields, versions in (
+        ("update", {"delta": 100}, json.dumps({"delta": [2, [[kitchen.site_id, 1]]]})),
+        ("archive", None, None),
+    ):
+        columns = change_columns(coop, fields, op=op)
+        columns[5] = ["stock_move"]
+        columns[8] = [2 if op == "archive" else 1]
+        columns[10] = [versions]
+        error = refused(coop["Warehouse"], write(tmp_path, crafted(kitchen, columns)))
+        assert isinstance(error, BundleInvalidContentError), (op, error)
+        assert "stock movement" in str(error)  # refused by the ledger rule, not later

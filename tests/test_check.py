@@ -35,3 +35,30 @@ def test_a_hole_in_the_change_log_is_caught(store: Store, ana: str):
 def test_an_invalid_stored_value_is_caught(store: Store, ana: str):
     store.conn.execute("UPDATE member SET skills = 'not json' WHERE id = ?", (ana,))
     assert any("skills holds an invalid value" in p for p in check_store(store))
+
+
+def _stock_move(store: Store, ana: str, delta: int) -> str:
+    with store.transaction(ana) as tx:
+        item = tx.insert("item", {"name": "Rice", "unit": "kg"})
+        return tx.insert(
+            "stock_move",
+            {
+                "item_id": item,
+                "site_id": store.site_id,
+                "delta": delta,
+                "moved_at": "2026-11-25T10:00:00",
+            },
+        )
+
+
+def test_derived_stock_balances_that_drift_from_the_ledger_are_caught(store: Store, ana: str):
+    _stock_move(store, ana, 5)
+    assert check_store(store) == []
+    store.conn.execute("UPDATE _stock_balance SET balance = balance + 1")
+    assert any("derived stock balances" in p for p in check_store(store))
+
+
+def test_a_ledger_row_changed_around_the_write_path_is_caught(store: Store, ana: str):
+    move = _stock_move(store, ana, 5)
+    store.conn.execute("UPDATE stock_move SET _cl = 2 WHERE id = ?", (move,))
+    assert any("stock_move is a ledger" in p for p in check_store(store))

@@ -10,7 +10,8 @@ import pytest
 
 from coopdesk.errors import NoAuthorError, NoStoreError, StoreExistsError, ValidationError
 from coopdesk.paths import store_path
-from coopdesk.store import Store, field_clock
+from coopdesk.schema import UUID_RE
+from coopdesk.store import Store, derived_id, field_clock
 
 
 def log(store: Store) -> list[dict]:
@@ -212,3 +213,73 @@ def test_a_change_is_stamped_after_what_another_connection_stamped(store: Store,
     stamps = [e["hlc"] for e in log(store)[-2:]]
     assert stamps[1] > stamps[0]
     other.close()
+
+
+def test_a_ledger_row_cannot_be_changed_or_archived(store: Store, ana: str):
+    with store.transaction(ana) as tx:
+        item = tx.insert("item", {"name": "Oil", "unit": "l"})
+        move = tx.insert(
+            "stock_move",
+            {"item_id": item, "site_id": store.site_id, "delta": 3, "moved_at": "2026-11-25"},
+        )
+    for change in (
+        lambda tx: tx.update("stock_move", move, {"delta": 4}),
+        lambda tx: tx.archive("stock_move", move),
+    ):
+        with (
+            pytest.raises(ValidationError, match="record a correction"),
+            store.transaction(ana) as tx,
+        ):
+            change(tx)
+    assert store.get("stock_move", move)["delta"] == 3
+
+
+def test_derived_ids_are_the_same_everywhere_and_differ_by_their_parts():
+    first = derived_id("shift", "template-1", "2026-12-01")
+    assert first == derived_id("shift", "template-1", "2026-12-01")
+    assert first != derived_id("shift", "template-1", "2026-12-08")
+    assert first != derived_id("shift_signup", "template-1", "2026-12-01")
+    assert UUID_RE.match(first)
+
+
+@pytest.mark.parametrize(
+    ("column", "given", "stored"),
+    [
+        ("starts_at", "2026-12-01T18:00", "2026-12-01T18:00:00"),
+        ("starts_at", "2026-12-01 18:00:30.5", "2026-12-01T18:00:30"),
+        ("starts_at", "2026-12-01", "2026-12-01T00:00:00"),
+    ],
+)
+def test_dates_and_times_are_stored_in_one_form(store: Store, ana: str, column, given, stored):
+    with store.transaction(ana) as tx:
+        shift = tx.insert(
+            "shift",
+            {"title": "Open", "starts_at": given, "ends_at": "2026-12-02T00:00:00"},
+        )
+    assert store.get("shift", shift)[column] == stored
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"starts_at": "2026-11-31T18:00"}, "not a valid date and time"),
+        ({"starts_at": "tomorrow"}, "write it like 2026-12-01T18:00"),
+        ({"capacity": 0}, "People needed must be between 1"),
+    ],
+)
+def test_bad_dates_and_ranges_are_refused_with_a_clear_message(
+    store: Store, ana: str, fields, message
+):
+    values = {"title": "Open", "starts_at": "2026-12-01T18:00", "ends_at": "2026-12-01T21:00"}
+    with pytest.raises(ValidationError, match=message), store.transaction(ana) as tx:
+        tx.insert("shift", {**values, **fields})
+    assert store.query("SELECT count(*) AS n FROM shift")[0]["n"] == 0
+
+
+def test_a_choice_takes_only_its_values(store: Store, ana: str):
+    with store.transaction(ana) as tx:
+        task = tx.insert("task", {"title": "Sweep", "status": "Doing"})
+    assert store.get("task", task)["status"] == "doing"
+    refused = pytest.raises(ValidationError, match="must be one of: todo, doing, done")
+    with refused, store.transaction(ana) as tx:
+        tx.update("task", task, {"status": "finished"})
