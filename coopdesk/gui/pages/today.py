@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -194,12 +195,22 @@ class TodayPage(Page):
         )
         self.all_clear.setWordWrap(True)
 
-        self.layout_.addSpacing(6)
-        self.layout_.addLayout(figures)
-        self.layout_.addSpacing(16)
-        self.layout_.addWidget(attention_title)
-        self.layout_.addLayout(self.attention_box)
-        self.layout_.addWidget(self.all_clear)
+        # Everything below the title scrolls: with every feature's panels the page is taller
+        # than a small screen, and the window must still fit on one.
+        content = QWidget(objectName="todayContent")
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 8, 0)
+        scroll = QScrollArea(objectName="todayScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.layout_.addWidget(scroll, 1)
+        body.addSpacing(6)
+        body.addLayout(figures)
+        body.addSpacing(16)
+        body.addWidget(attention_title)
+        body.addLayout(self.attention_box)
+        body.addWidget(self.all_clear)
         self.panels: list[TodayPanel] = []
         panels = QGridLayout()
         panels.setHorizontalSpacing(24)
@@ -210,12 +221,12 @@ class TodayPage(Page):
                 panels.addWidget(panel, row, column, Qt.AlignmentFlag.AlignTop)
                 self.panels.append(panel)
         if self.panels:
-            self.layout_.addSpacing(16)
-            self.layout_.addLayout(panels)
-        self.layout_.addSpacing(16)
-        self.layout_.addWidget(recent_title)
-        self.layout_.addWidget(self.recent_label)
-        self.layout_.addStretch(1)
+            body.addSpacing(16)
+            body.addLayout(panels)
+        body.addSpacing(16)
+        body.addWidget(recent_title)
+        body.addWidget(self.recent_label)
+        body.addStretch(1)
 
     def load(self) -> None:
         ident = coop.identity(self.store)
