@@ -89,15 +89,21 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
         spec = TABLES.get(table)
         changed = tuple(json.loads(fields)) if fields and op == "update" else ()
         labels = {c.name: c.label.lower() for c in spec.columns} if spec else {}
+        verb, noun, label = VERBS.get(op, op), spec.noun if spec else table, ""
+        if table == "mandate_use" and op == "insert" and fields:
+            # "Ana used the Coordinator's mandate: archived member Tomás"
+            use = json.loads(fields)
+            role = names.get(("role", use.get("role_id") or ""), "a role")
+            verb, noun, label = "used", f"the {role}'s mandate:", use.get("detail", "")
         items.append(
             ActivityItem(
                 lsn=lsn,
                 when=wall_seconds(hlc),
                 author_id=author,
                 author=names.get(("member", author), "someone"),
-                verb=VERBS.get(op, op),
-                noun=spec.noun if spec else table,
-                label=names.get((table, row_id), ""),
+                verb=verb,
+                noun=noun,
+                label=label or names.get((table, row_id), ""),
                 fields=tuple(labels.get(name, name) for name in changed),
                 site=names.get(("site", origin), "unknown"),
                 table=table,
@@ -115,6 +121,8 @@ def _names(store: Store, rows: list[tuple]) -> dict[tuple[str, str], str]:
         wanted["site"].add(origin)
         if table in TABLES:
             wanted.setdefault(table, set()).add(row_id)
+        if table == "mandate_use" and _fields:
+            wanted.setdefault("role", set()).add(json.loads(_fields).get("role_id") or "")
     names: dict[tuple[str, str], str] = {}
     for table, ids in wanted.items():
         if not ids:

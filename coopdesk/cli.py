@@ -410,14 +410,13 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_coop(args: argparse.Namespace) -> int:
-    from coopdesk.coop import identity
+    from coopdesk.coop import identity, update_settings
 
     with open_store(args) as store:
         if args.encrypt_bundles is not None:
-            with store.transaction(author_of(args, store)) as tx:
-                tx.update(
-                    "coop", str(store.coop_id), {"encrypt_bundles": args.encrypt_bundles == "on"}
-                )
+            update_settings(
+                store, author_of(args, store), encrypt_bundles=args.encrypt_bundles == "on"
+            )
         ident = identity(store)
         coop = store.require("coop", ident.coop_id)
         emit(
@@ -530,6 +529,8 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_argument("id", metavar="ID")
     restore = command("restore", cmd_member_restore, "restore an archived member", member_commands)
     restore.add_argument("id", metavar="ID")
+    # Shift hours balance (issue 4): the handler lives with the other shift commands.
+    importlib.import_module("coopdesk.cli_shifts").add_member_commands(member_commands, command)
 
     activity = command("activity", cmd_activity, "recent changes, newest first")
     activity.add_argument("--limit", type=int, default=50, metavar="N")

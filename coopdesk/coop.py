@@ -78,3 +78,15 @@ def sites(store: Store) -> list[dict]:
 def add_site(store: Store, author: str, name: str, site_id: str | None = None) -> str:
     with store.transaction(author) as tx:
         return tx.insert("site", {"name": name}, row_id=site_id)
+
+
+def update_settings(store: Store, author: str, **fields: object) -> set[str]:
+    """Change the coop's settings (encrypt_bundles, duty rule, idle_minutes, name...).
+
+    Needs the "settings" mandate: a coop's rules belong to whoever holds that role this term.
+    """
+    from coopdesk.mandates import use_mandate
+
+    with store.transaction(author) as tx:
+        use_mandate(tx, "settings", "changed the coop settings: " + ", ".join(sorted(fields)))
+        return tx.update("coop", str(store.coop_id), dict(fields))

@@ -419,6 +419,13 @@ def _006_inventory(conn: sqlite3.Connection) -> None:
     )
 
 
+def _007_transfer_movements_index(conn: sqlite3.Connection) -> None:
+    """Find a transfer's movements without scanning its item's whole history."""
+    conn.execute(
+        "CREATE INDEX stock_move_transfer ON stock_move(transfer_id) WHERE transfer_id IS NOT NULL"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -426,6 +433,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "shifts", _004_shifts),
     (5, "roles and tasks", _005_roles_and_tasks),
     (6, "inventory", _006_inventory),
+    (7, "transfer movements index", _007_transfer_movements_index),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk import __version__, coop
 from coopdesk.gui.hub import StoreHub
-from coopdesk.gui.pages.base import Page, PlaceholderPage
+from coopdesk.gui.pages.base import Page
 from coopdesk.gui.session import DEFAULT_IDLE_TIMEOUT_MS, KeyboardSession
 from coopdesk.gui.theme import app_icon
 from coopdesk.gui.widgets import scaled_font
@@ -73,57 +73,42 @@ def _activity(window: MainWindow) -> Page:
     return ActivityPage(window)
 
 
+def _shifts(window: MainWindow) -> Page:
+    from coopdesk.gui.pages.shifts import ShiftsPage
+
+    return ShiftsPage(window)
+
+
 def _sync(window: MainWindow) -> Page:
     from coopdesk.gui.pages.sync import SyncPage
 
     return SyncPage(window)
 
 
-def _placeholder(title: str, promise: str, detail: str) -> Callable[[MainWindow], Page]:
-    return lambda window: PlaceholderPage(window, title, promise, detail)
+def _tasks(window: MainWindow) -> Page:
+    from coopdesk.gui.pages.tasks import TasksPage
+
+    return TasksPage(window)
+
+
+def _roles(window: MainWindow) -> Page:
+    from coopdesk.gui.pages.roles import RolesPage
+
+    return RolesPage(window)
+
+
+def _inventory(window: MainWindow) -> Page:
+    from coopdesk.gui.pages.inventory import InventoryPage
+
+    return InventoryPage(window)
 
 
 SECTIONS: tuple[Section, ...] = (
     Section("today", "Today", _today),
-    Section(
-        "shifts",
-        "Shifts",
-        _placeholder(
-            "Shifts",
-            "Shift schedules and sign-ups will live here.",
-            "See which shifts still need people, sign up in a click, and see that the work "
-            "is shared fairly.",
-        ),
-    ),
-    Section(
-        "tasks",
-        "Tasks",
-        _placeholder(
-            "Tasks",
-            "Chores and one-off tasks will live here.",
-            "What needs doing, who took it on, and who carries how much.",
-        ),
-    ),
-    Section(
-        "roles",
-        "Roles",
-        _placeholder(
-            "Roles",
-            "Rotating roles will live here.",
-            "Coordinator, treasurer, facilitator: who holds each role this term, and when it "
-            "passes on.",
-        ),
-    ),
-    Section(
-        "inventory",
-        "Inventory",
-        _placeholder(
-            "Inventory",
-            "Shared supplies will live here.",
-            "Stock at every site as a ledger of movements anyone can read, and transfers "
-            "between sites from the moment they leave to the moment they arrive.",
-        ),
-    ),
+    Section("shifts", "Shifts", _shifts),
+    Section("tasks", "Tasks", _tasks),
+    Section("roles", "Roles", _roles),
+    Section("inventory", "Inventory", _inventory),
     Section("members", "Members", _members),
     Section("activity", "Activity", _activity),
     Section("sync", "Sync", _sync),
@@ -141,7 +126,7 @@ class MainWindow(QMainWindow):
         store: Store,
         *,
         member_id: str | None = None,
-        idle_timeout_ms: int = DEFAULT_IDLE_TIMEOUT_MS,
+        idle_timeout_ms: int | None = None,
         ask_for_member: bool = True,
         remember_layout: bool = True,
         parent: QWidget | None = None,
@@ -149,7 +134,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.store = store
         self.hub = StoreHub.for_store(store)
-        self.session = KeyboardSession(store, idle_timeout_ms, self)
+        # None: follow the coop's idle_minutes setting (and its changes); tests pass a number.
+        self.follows_idle_setting = idle_timeout_ms is None
+        self.session = KeyboardSession(
+            store, DEFAULT_IDLE_TIMEOUT_MS if idle_timeout_ms is None else idle_timeout_ms, self
+        )
+        self._follow_idle_setting()
         self.ask_for_member = ask_for_member
         self.remember_layout = remember_layout
         self.pages: dict[str, Page] = {}
@@ -241,6 +231,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.switch_action = self._action("&Switch member…", "Ctrl+K", self.choose_member)
         self.leave_action = self._action("&Leave the keyboard", "Ctrl+L", self.leave_keyboard)
+        self.idle_action = self._action("&Idle lock…", "", self.change_idle_minutes)
+        self.idle_action.setToolTip("After how many idle minutes the member picker comes back")
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.new_action = self._action("&Add…", "Ctrl+N", self.add_new)
@@ -254,7 +246,7 @@ class MainWindow(QMainWindow):
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
-        file_menu.addActions([self.switch_action, self.leave_action])
+        file_menu.addActions([self.switch_action, self.leave_action, self.idle_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
@@ -395,6 +387,8 @@ class MainWindow(QMainWindow):
             f"Nobody is at the keyboard: no input for {span}. Choose who you are (Ctrl+K).",
             timeout_ms=0,
         )
+        if self.ask_for_member and self.isVisible():
+            self.choose_member()  # a shared computer goes back to "who is at the keyboard?"
 
     # -- notices and undo -------------------------------------------------------------------
 
@@ -426,8 +420,22 @@ class MainWindow(QMainWindow):
         if tables & {"coop", "site"}:
             self.identity = coop.identity(self.store)
             self._show_identity()
+            self._follow_idle_setting()
         if "member" in tables:
             self.session.refresh_name()
+
+    def _follow_idle_setting(self) -> None:
+        """Lock after the coop's ``idle_minutes`` (a synced setting) unless told otherwise."""
+        if self.follows_idle_setting:
+            from coopdesk.gui.idle_lock import idle_minutes
+
+            self.session.set_idle_timeout(idle_minutes(self.store) * 60_000)
+
+    def change_idle_minutes(self) -> None:
+        """File › Idle lock…: how long the keyboard may stay idle (gated by "settings")."""
+        from coopdesk.gui.idle_lock import ask_idle_minutes
+
+        ask_idle_minutes(self)
 
     def _show_identity(self) -> None:
         self.setWindowTitle(f"CoopDesk — {self.identity.coop_name}")

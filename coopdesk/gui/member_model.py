@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -15,6 +16,16 @@ from coopdesk.members import MemberQuery, Status, member_ids, members_by_id
 from coopdesk.store import Store
 
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# Changes to these make the shift balances stale (members and sites do not).
+BALANCE_TABLES = frozenset({"shift", "shift_signup", "leave", "coop", "member"})
+BALANCE_COLUMN, STATUS_COLUMN = 5, 6
+
+
+def balance_text(minutes: int) -> str:
+    """``−1.5 h``, ``+2 h``, ``0 h``: hours owed (minus) or ahead (plus) of the duty rule."""
+    hours = f"{abs(minutes) / 60:.1f}".rstrip("0").rstrip(".")
+    sign = "−" if minutes < 0 else "+" if minutes > 0 else ""
+    return f"{sign}{hours} h"
 
 
 class MemberTableModel(LazyTableModel):
@@ -27,6 +38,8 @@ class MemberTableModel(LazyTableModel):
         LazyColumn("Phone", "phone"),
         LazyColumn("Skills", "skills"),
         LazyColumn("Home site", "site"),
+        LazyColumn("Balance"),
+        LazyColumn("Shift status"),
     )
 
     def __init__(
@@ -39,6 +52,33 @@ class MemberTableModel(LazyTableModel):
         super().__init__(store, hub, parent)
         self.query = query or MemberQuery()
         self.sort_key, self.descending = self.query.sort, self.query.descending
+        self._balances: dict[str, Any] | None = None
+
+    # -- shift balances: every member's at once, only when a balance cell is first shown ------
+
+    def balances(self) -> dict[str, Any]:
+        if self._balances is None:
+            from coopdesk.duty import member_balances
+
+            self._balances = member_balances(self.store)
+        return self._balances
+
+    def invalidate_balances(self) -> None:
+        """Recompute balances the next time one is shown (not on every search keystroke)."""
+        self._balances = None
+
+    def refresh_balances(self) -> None:
+        """Recompute balances and redraw their two columns, without resetting the list."""
+        self.invalidate_balances()
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, BALANCE_COLUMN), self.index(self.rowCount() - 1, STATUS_COLUMN)
+            )
+
+    def on_store_changed(self, tables: frozenset[str]) -> None:
+        if tables & BALANCE_TABLES:
+            self.invalidate_balances()
+        super().on_store_changed(tables)
 
     # -- filter -----------------------------------------------------------------------------
 
@@ -72,6 +112,16 @@ class MemberTableModel(LazyTableModel):
             return ", ".join(row["skills"])
         if column == 4:
             return row["site_name"] or ""
+        if column in (BALANCE_COLUMN, STATUS_COLUMN):
+            balance = None if row["archived"] else self.balances().get(row["id"])
+            if balance is None:
+                return ""
+            if column == BALANCE_COLUMN:
+                return balance_text(balance.balance_minutes)
+            if balance.status == "on leave" and balance.on_leave_until:
+                until = dt.date.fromisoformat(balance.on_leave_until)
+                return f"On leave until {until.day} {until:%b}"
+            return balance.status.capitalize()
         return ""
 
     def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:
@@ -81,6 +131,21 @@ class MemberTableModel(LazyTableModel):
             font = QFont()
             font.setItalic(True)
             return font
+        if role == Qt.ItemDataRole.FontRole and column == STATUS_COLUMN:
+            balance = self.balances().get(row["id"])
+            if balance is not None and balance.status == "alert":
+                font = QFont()
+                font.setBold(True)
+                return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == BALANCE_COLUMN:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.ToolTipRole and column in (BALANCE_COLUMN, STATUS_COLUMN):
+            balance = self.balances().get(row["id"])
+            if balance is not None:
+                return (
+                    f"Shifts done: {balance_text(balance.done_minutes).lstrip('+')}; owed so far: "
+                    f"{balance_text(balance.owed_minutes).lstrip('+')} (the coop's duty rule)"
+                )
         if role == Qt.ItemDataRole.ToolTipRole:
             if row["archived"]:
                 return f"{row['name']} (archived)"

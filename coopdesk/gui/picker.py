@@ -46,6 +46,8 @@ class MemberPickerDialog(QDialog):
         self.setModal(True)
         self.resize(420, 460)
         self.picked_member_id: str | None = None
+        self.store = store
+        self.pin_dialog: QDialog | None = None
 
         self.model = MemberPickerModel(store, StoreHub.for_store(store), self)
         heading = QLabel("Who is at the keyboard?")
@@ -145,6 +147,25 @@ class MemberPickerDialog(QDialog):
         member_id = self.current_member_id()
         if member_id is None:
             return
+        from coopdesk.pins import has_pin
+
+        if has_pin(self.store, member_id):
+            self._ask_pin(member_id)
+            return
+        self._pick(member_id)
+
+    def _ask_pin(self, member_id: str) -> None:
+        """A member with a PIN becomes the member at the keyboard only once it is typed."""
+        from coopdesk.gui.pin_dialog import PinDialog
+
+        row = self.model.row_data(self.list.currentIndex().row()) or {}
+        dialog = PinDialog(self.store, member_id, row.get("name", ""), parent=self)
+        dialog.accepted.connect(lambda: self._pick(member_id))
+        dialog.finished.connect(dialog.deleteLater)
+        self.pin_dialog = dialog
+        dialog.open()
+
+    def _pick(self, member_id: str) -> None:
         self.picked_member_id = member_id
         super().accept()
         self.member_picked.emit(member_id)

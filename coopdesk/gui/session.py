@@ -67,6 +67,13 @@ class KeyboardSession(QObject):
     def clear(self) -> None:
         self.set_member(None)
 
+    def set_idle_timeout(self, idle_timeout_ms: int) -> None:
+        """Change how long the keyboard may stay idle (the coop's ``idle_minutes`` setting)."""
+        self.idle_timeout_ms = max(1, idle_timeout_ms)
+        self._idle_timer.setInterval(self.idle_timeout_ms)
+        if self._idle_timer.isActive():
+            self._idle_timer.start()  # restart with the new interval
+
     def refresh_name(self) -> None:
         """Re-read the member's name (after an edit); forget them if they were archived."""
         if self.member_id is not None:

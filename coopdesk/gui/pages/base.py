@@ -84,14 +84,3 @@ class Page(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_loaded()
         super().showEvent(event)
-
-
-class PlaceholderPage(Page):
-    """A section not built yet: says plainly what will be there."""
-
-    def __init__(self, window: MainWindow, title: str, promise: str, detail: str) -> None:
-        from coopdesk.gui.widgets import EmptyState
-
-        super().__init__(window, title)
-        self.empty_state = EmptyState(promise, detail)
-        self.layout_.addWidget(self.empty_state, 1)

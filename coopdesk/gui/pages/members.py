@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from coopdesk import coop
 from coopdesk.gui import dialogs
-from coopdesk.gui.member_model import MemberTableModel
+from coopdesk.gui.mandate_gate import gate, refusal
+from coopdesk.gui.member_model import BALANCE_TABLES, MemberTableModel
 from coopdesk.gui.pages.base import Page
 from coopdesk.gui.pages.member_dialog import MemberDialog
 from coopdesk.gui.widgets import EmptyState, table_view
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
     from coopdesk.gui.main_window import MainWindow
 
 STATUS_CHOICES = (("Active", "active"), ("Archived", "archived"), ("All", "all"))
-# Name, Email, Phone, Skills (takes the spare width), Home site.
-COLUMN_WIDTHS = (190, 220, 135, 0, 120)
+# Name, Email, Phone, Skills (takes the spare width), Home site, shift balance and status.
+COLUMN_WIDTHS = (190, 220, 135, 0, 120, 80, 150)
 
 
 class MembersPage(Page):
@@ -99,6 +100,10 @@ class MembersPage(Page):
         tools.addSpacing(12)
         for button in (self.add_button, self.edit_button, self.archive_button, self.restore_button):
             tools.addWidget(button)
+        self.pin_button = QPushButton("My PIN…")
+        self.pin_button.setToolTip("Set or change the PIN of the member at the keyboard")
+        self.pin_button.clicked.connect(self.set_my_pin)
+        tools.addWidget(self.pin_button)
 
         # -- the list and its empty state ---------------------------------------------------
         self.table = table_view(self.model, stretch_last=False)
@@ -133,7 +138,14 @@ class MembersPage(Page):
 
     # -- Page -------------------------------------------------------------------------------
 
+    def on_store_changed(self, tables: frozenset[str]) -> None:
+        """Shifts, leave or the duty rule changed: only the balance columns are redrawn."""
+        if self.loaded and tables & BALANCE_TABLES and not tables & self.tables:
+            self.model.refresh_balances()
+        super().on_store_changed(tables)
+
     def load(self) -> None:
+        self.model.invalidate_balances()
         self.model.refresh()
         active = count_members(self.store, "active")
         archived = count_members(self.store, "archived")
@@ -196,10 +208,14 @@ class MembersPage(Page):
     def _update_actions(self) -> None:
         someone = self.session.member_id is not None
         member = self.selected_member()
-        self.add_button.setEnabled(someone)
-        self.edit_button.setEnabled(someone and member is not None)
-        self.archive_button.setEnabled(someone and member is not None and not member["archived"])
-        self.restore_button.setEnabled(someone and member is not None and member["archived"])
+        # Managing members may belong to a role's holders this term: say who, up front.
+        refused = refusal(self.store, self.session.member_id, "members")
+        chosen = someone and member is not None
+        gate(self.add_button, someone, refused)
+        gate(self.edit_button, chosen, refused)
+        gate(self.archive_button, chosen and not member["archived"], refused)
+        gate(self.restore_button, chosen and member["archived"], refused)
+        self.pin_button.setEnabled(someone)
         self.restore_button.setVisible(self.model.query.status != "active")
 
     def _update_empty_state(self) -> None:
@@ -311,6 +327,18 @@ class MembersPage(Page):
                 )
 
         self.window_.with_author(archive)
+
+    def set_my_pin(self) -> None:
+        """The member at the keyboard sets, changes or removes their own PIN."""
+        from coopdesk.gui.pin_dialog import SetPinDialog
+
+        def open_dialog(author: str) -> None:
+            dialog = SetPinDialog(self.store, author, self.session.member_name, parent=self)
+            dialog.accepted.connect(lambda: self.window_.show_notice(dialog.result_text))
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.open()
+
+        self.window_.with_author(open_dialog, "Choose who you are before setting your PIN.")
 
     def restore_selected(self) -> None:
         member = self.selected_member()

@@ -37,8 +37,10 @@ from PySide6.QtWidgets import (
 from coopdesk import backups, conflicts, site_identity, sync
 from coopdesk.activity import relative_time
 from coopdesk.bundle import SUFFIX as BUNDLE_SUFFIX
+from coopdesk.coop import update_settings
 from coopdesk.gui import dialogs, drives
 from coopdesk.gui.drives import BundleFile, Drive
+from coopdesk.gui.mandate_gate import refusal
 from coopdesk.gui.pages.base import Page
 from coopdesk.gui.sync_dialogs import ImportPreviewDialog, InviteDialog, PassphraseDialog
 from coopdesk.gui.sync_models import (
@@ -683,10 +685,16 @@ class SyncPage(Page):
     def selected_conflict(self) -> conflicts.Conflict | None:
         return self.conflicts_model.row_at(self.conflicts_list.currentIndex().row())
 
+    def member_changed(self, member_id: str | None) -> None:
+        if self.loaded:
+            self._show_conflict()
+
     def _show_conflict(self) -> None:
         conflict = self.selected_conflict()
-        self.use_other_button.setEnabled(conflict is not None)
-        self.keep_button.setEnabled(conflict is not None)
+        # Settling conflicts may belong to a role's holders this term: say who, up front.
+        refused = refusal(self.store, self.session.member_id, "conflicts")
+        self.use_other_button.setEnabled(conflict is not None and not refused)
+        self.keep_button.setEnabled(conflict is not None and not refused)
         if conflict is None:
             self.conflict_title.clear()
             self.conflict_detail.clear()
@@ -695,8 +703,8 @@ class SyncPage(Page):
         self.conflict_title.setText(f"{conflict.row_label} · {conflict.column_label}")
         source = conflict_source(conflict, self.conflicts_model.here)
         self.conflict_detail.setText(f"Now: {current}\n{source} said: {other}")
-        self.use_other_button.setToolTip(f"Make it {other}, everywhere")
-        self.keep_button.setToolTip(f"Keep {current}, everywhere")
+        self.use_other_button.setToolTip(refused or f"Make it {other}, everywhere")
+        self.keep_button.setToolTip(refused or f"Keep {current}, everywhere")
 
     def resolve_selected(self, keep: str) -> None:
         conflict = self.selected_conflict()
@@ -877,8 +885,8 @@ class SyncPage(Page):
                 "Stop encrypting",
             ):
                 return
-            with dialogs.reported_errors(self) as outcome, self.store.transaction(author) as tx:
-                tx.update("coop", str(self.store.coop_id), {"encrypt_bundles": wanted})
+            with dialogs.reported_errors(self) as outcome:
+                update_settings(self.store, author, encrypt_bundles=wanted)
             if outcome.ok:
                 self.window_.show_notice(
                     "Bundles will be encrypted from the next export."

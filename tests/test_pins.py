@@ -1,0 +1,82 @@
+"""PINs: salted scrypt hashes, verification, and a pause after five wrong tries."""
+
+from __future__ import annotations
+
+import pytest
+
+from coopdesk.dump import dump_json
+from coopdesk.errors import ValidationError
+from coopdesk.mandates import MandateRequiredError
+from coopdesk.members import add_member
+from coopdesk.pins import (
+    PinGate,
+    PinLockedError,
+    clear_pin,
+    has_pin,
+    pin_matches,
+    set_pin,
+    verify_pin,
+)
+from coopdesk.roles import add_role
+
+
+def test_a_pin_is_stored_as_a_salted_scrypt_hash(store, ana):
+    assert not has_pin(store, ana)
+    set_pin(store, ana, ana, "4321")
+    stored = store.require("member", ana)["pin_hash"]
+    scheme, n, r, p, salt, digest = stored.split("$")
+    assert scheme == "scrypt" and int(n) >= 2**14 and int(r) == 8 and int(p) == 1
+    assert len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 64
+    assert "4321" not in stored
+    assert has_pin(store, ana)
+    assert verify_pin(store, ana, "4321")
+    assert not verify_pin(store, ana, "1234")
+    set_pin(store, ana, ana, "4321")
+    assert store.require("member", ana)["pin_hash"] != stored  # a new salt each time
+
+
+def test_odd_stored_values_never_verify():
+    for stored in ("", "plain", "scrypt$x$8$1$00$00", "bcrypt$1$2$3$00$00", "scrypt$16$8$1$zz$00"):
+        assert not pin_matches(stored, "1234")
+
+
+@pytest.mark.parametrize("pin", ["123", "1234567890123", "12a4", "", "١٢٣٤"])
+def test_bad_pins_are_refused_and_nothing_changes(store, ana, pin):
+    before = dump_json(store)
+    with pytest.raises(ValidationError, match="4 to 12 digits"):
+        set_pin(store, ana, ana, pin)
+    assert dump_json(store) == before
+
+
+def test_someone_elses_pin_needs_the_members_mandate(store, ana):
+    ben = add_member(store, ana, "Ben")
+    set_pin(store, ben, ana, "1111")  # no roles: anyone may
+    add_role(store, ana, "Coordinator", term_days=7, member_ids=[ana], mandates=["members"])
+    with pytest.raises(MandateRequiredError):
+        clear_pin(store, ben, ana)
+    set_pin(store, ben, ben, "2222")  # your own PIN is yours
+    clear_pin(store, ana, ben)
+    assert not has_pin(store, ben) and has_pin(store, ana)
+    with pytest.raises(ValidationError, match="has no PIN"):
+        clear_pin(store, ben, ben)
+
+
+def test_five_wrong_pins_pause_the_keyboard_and_the_pause_doubles(store, ana):
+    set_pin(store, ana, ana, "2468")
+    gate = PinGate()
+    before = dump_json(store)
+    for attempt in range(4):
+        assert gate.check(store, ana, "0000", now=100.0 + attempt) is False
+    with pytest.raises(PinLockedError, match="Too many wrong PINs: wait 30 seconds"):
+        gate.check(store, ana, "0000", now=104.0)
+    with pytest.raises(PinLockedError, match="wait 20 seconds"):
+        gate.check(store, ana, "2468", now=114.0)  # even the right PIN waits
+    with pytest.raises(PinLockedError, match="wait 60 seconds"):
+        gate.check(store, ana, "0000", now=134.0)  # one more wrong: twice as long
+    assert gate.check(store, ana, "2468", now=194.0) is True
+    assert gate.check(store, ana, "0000", now=195.0) is False  # the count starts again
+    assert dump_json(store) == before
+
+
+def test_members_without_a_pin_pass_the_gate(store, ana):
+    assert PinGate().check(store, ana, "") is True
