@@ -4,11 +4,11 @@ The rule is plain data on the coop row (``duty_minutes`` per ``duty_period_days`
 from ``duty_from``), set in the coop's settings, so every site computes the same balances
 from the same synced rows:
 
-- **Owed**: ``duty_minutes`` for every period started since ``duty_from`` (the period that
-  contains the day of reckoning counts in full), less the share of those periods a member
-  spent on leave: each leave day within the counted periods takes ``1 / duty_period_days``
-  of a period off (overlapping leaves count once). No duty rule (no ``duty_from``): nothing
-  is owed.
+- **Owed**: ``duty_minutes`` for every period that has *ended* since ``duty_from`` (the
+  current period is the time to do its share: work done in it counts at once, the debt
+  only when it ends), less the share of those periods a member spent on leave: each leave
+  day within the counted periods takes ``1 / duty_period_days`` of a period off
+  (overlapping leaves count once). No duty rule (no ``duty_from``): nothing is owed.
 - **Done**: the length of every shift the member attended (``ends_at - starts_at``), up to
   the day of reckoning. A no-show or an excused absence counts nothing. A make-up shift
   (``makeup``) is an ordinary attended shift: it repays a missed one by adding its minutes.
@@ -47,13 +47,14 @@ class DutyRule:
         hours = f"{self.minutes / 60:g} hour{'' if self.minutes == 60 else 's'}"
         return f"{hours} every {self.period_days} days, counted from {self.duty_from}"
 
-    def periods_started(self, on: dt.date) -> int:
+    def periods_ended(self, on: dt.date) -> int:
+        """Whole periods from ``duty_from`` that ended before the day ``on``."""
         if not self.duty_from:
             return 0
         start = dt.date.fromisoformat(self.duty_from)
         if on < start:
             return 0
-        return (on - start).days // self.period_days + 1
+        return (on - start).days // self.period_days
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def _merged(periods: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.da
 
 
 def _owed(rule: DutyRule, on: dt.date, leave: list[tuple[dt.date, dt.date]]) -> int:
-    periods = rule.periods_started(on)
+    periods = rule.periods_ended(on)
     if not periods or not rule.active:
         return 0
     first = dt.date.fromisoformat(rule.duty_from or "")

@@ -58,7 +58,7 @@ def demo_shifts(ctx: DemoContext) -> None:
     cycle_start = monday - dt.timedelta(weeks=8)
     founder = ctx.founder_id
     set_duty_rule(
-        store, founder, minutes=180, period_days=28, duty_from=monday - dt.timedelta(weeks=2)
+        store, founder, minutes=180, period_days=28, duty_from=monday - dt.timedelta(weeks=5)
     )
     type_ids = {
         title: add_shift_type(

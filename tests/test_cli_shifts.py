@@ -132,7 +132,15 @@ def test_templates_generation_duty_and_balance(tmp_path: Path):
     assert "Made 0 shifts" in again.stdout
 
     coopdesk(
-        data, "shift", "duty", "--minutes", "180", "--period-days", "28", "--from", str(monday)
+        data,
+        "shift",
+        "duty",
+        "--minutes",
+        "180",
+        "--period-days",
+        "28",
+        "--from",
+        str(monday - dt.timedelta(days=28)),  # one period over: 3 hours owed
     )
     balances = coopdesk_json(data, "member", "balance", "--on", str(monday + dt.timedelta(days=1)))
     assert [(b["name"], b["owed_minutes"], b["status"]) for b in balances] == [

@@ -13,7 +13,7 @@ from coopdesk.members import add_member, archive_member
 from coopdesk.store import Store
 
 FROM = dt.date(2026, 1, 5)  # a Monday
-ON = FROM + dt.timedelta(days=40)  # second period (28 days) has started
+ON = FROM + dt.timedelta(days=60)  # two periods (28 days each) have ended, a third runs
 
 
 def _worked(
@@ -43,9 +43,11 @@ def rule(store: Store, ana: str) -> duty.DutyRule:
 
 def test_the_rule_is_coop_data(store: Store, ana: str, rule: duty.DutyRule):
     assert rule == duty.DutyRule(180, 28, FROM.isoformat())
-    assert rule.periods_started(FROM - dt.timedelta(days=1)) == 0
-    assert rule.periods_started(FROM) == 1
-    assert rule.periods_started(ON) == 2
+    assert rule.periods_ended(FROM - dt.timedelta(days=1)) == 0
+    assert rule.periods_ended(FROM) == 0  # the first period is under way: nothing owed yet
+    assert rule.periods_ended(FROM + dt.timedelta(days=27)) == 0
+    assert rule.periods_ended(FROM + dt.timedelta(days=28)) == 1
+    assert rule.periods_ended(ON) == 2
     assert "3 hours every 28 days" in rule.describe()
     before = dump_json(store)
     with pytest.raises(ValidationError):

@@ -351,7 +351,7 @@ def test_need_people_panel_lists_open_shifts_of_the_next_week(qtbot, store, ana)
 
 def test_members_page_shows_each_members_balance_and_status(qtbot, store, ana, bo):
     today = dt.date.today()
-    set_duty_rule(store, ana, minutes=180, period_days=28, duty_from=today - dt.timedelta(days=3))
+    set_duty_rule(store, ana, minutes=180, period_days=28, duty_from=today - dt.timedelta(days=31))
     window = open_window(qtbot, store, ana)
     page = window.go_to("members")
     assert isinstance(page, MembersPage)
