@@ -50,6 +50,10 @@ TYPES = {
 }
 
 
+# Shifts from five weeks back: the duty period that ended since then shows who kept up.
+PAST_DAYS = 35
+
+
 @demo_step(30, "shifts")
 def demo_shifts(ctx: DemoContext) -> None:
     store, rng = ctx.store, ctx.rng
@@ -107,7 +111,9 @@ def demo_shifts(ctx: DemoContext) -> None:
         today + dt.timedelta(days=20),
         "Visiting family",
     )
-    generate_shifts(store, founder, today - dt.timedelta(days=14), today + dt.timedelta(days=14))
+    generate_shifts(
+        store, founder, today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=14)
+    )
     _sign_ups(ctx, today, on_leave)
 
 
@@ -116,7 +122,7 @@ def _sign_ups(ctx: DemoContext, today: dt.date, on_leave: str) -> None:
     store, rng = ctx.store, ctx.rng
     now = dt.datetime.now().replace(microsecond=0)
     people = [m for m in ctx.member_ids if m != on_leave]
-    shifts = list_shifts(store, today - dt.timedelta(days=14), today + dt.timedelta(days=14))
+    shifts = list_shifts(store, today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=14))
     future = [s for s in shifts if s.starts_at > now.isoformat()]
     overbooked = rng.choice(future[: max(1, len(future) // 2)]) if future else None
     for shift in shifts:
@@ -131,7 +137,7 @@ def _sign_ups(ctx: DemoContext, today: dt.date, on_leave: str) -> None:
         if shift is overbooked:
             _sign_up_elsewhere(ctx, shift.id, candidates, when)
     no_shows: list[tuple[str, str]] = []
-    for shift in list_shifts(store, today - dt.timedelta(days=14), now):
+    for shift in list_shifts(store, today - dt.timedelta(days=PAST_DAYS), now):
         for signup in shift.confirmed:
             roll = rng.random()
             status = "no-show" if roll < 0.08 else "excused" if roll < 0.12 else "attended"

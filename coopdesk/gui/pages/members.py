@@ -46,6 +46,10 @@ STATUS_CHOICES = (("Active", "active"), ("Archived", "archived"), ("All", "all")
 COLUMN_WIDTHS = (190, 220, 135, 0, 120, 80, 150)
 
 
+# Who holds which role (and so who may manage members) follows these tables.
+MANDATE_TABLES = frozenset({"role", "role_member", "role_term", "leave"})
+
+
 class MembersPage(Page):
     tables = frozenset({"member", "site"})
 
@@ -139,9 +143,15 @@ class MembersPage(Page):
     # -- Page -------------------------------------------------------------------------------
 
     def on_store_changed(self, tables: frozenset[str]) -> None:
-        """Shifts, leave or the duty rule changed: only the balance columns are redrawn."""
+        """Shifts, leave or the duty rule changed: only the balance columns are redrawn.
+
+        Roles changed (a new term, a swap, a bundle): who may manage members may have
+        changed, so the buttons are checked again.
+        """
         if self.loaded and tables & BALANCE_TABLES and not tables & self.tables:
             self.model.refresh_balances()
+        if tables & MANDATE_TABLES:
+            self._update_actions()
         super().on_store_changed(tables)
 
     def load(self) -> None:
