@@ -24,7 +24,35 @@ Handler = Callable[[argparse.Namespace], int]
 # Each feature keeps its commands in a module of its own with ``add_commands(commands,
 # command)``: ``commands`` is the top-level subparsers, ``command(name, handler, help,
 # parent=commands)`` adds a subcommand that accepts --json, --data-dir and --as.
-FEATURE_COMMANDS = ("coopdesk.cli_shifts", "coopdesk.cli_roles", "coopdesk.cli_stock")
+# Keyed by module, with the top-level commands each adds to (so opening the app, which is
+# `coopdesk` with no command, does not build the ~80 parsers of commands it will not run).
+FEATURE_COMMANDS = {
+    "coopdesk.cli_shifts": ("shift", "member"),
+    "coopdesk.cli_roles": ("role", "task", "chore", "member"),
+    "coopdesk.cli_stock": ("item", "stock"),
+}
+# The commands cli.py itself defines (any other word: build everything, so argparse can say
+# what is wrong, or show help).
+CORE_COMMANDS = (
+    "init",
+    "demo",
+    "member",
+    "activity",
+    "dump",
+    "check",
+    "self-test",
+    "invite",
+    "join",
+    "export",
+    "preview",
+    "import",
+    "sites",
+    "conflicts",
+    "backups",
+    "coop",
+)
+# Options of the top-level parser that take a value (skipped when looking for the command).
+OPTIONS_WITH_VALUES = ("--data-dir", "--as")
 
 
 # -- output -------------------------------------------------------------------------------
@@ -474,7 +502,30 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command word in ``argv`` ("shift" in ``--json shift list``); None: open the app."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in OPTIONS_WITH_VALUES:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; given ``argv``, only the parts that command needs.
+
+    Help (``-h``, or a command no part claims) always gets everything.
+    """
+    name = None if argv is None else command_named(argv)
+    everything = argv is None or "-h" in argv or "--help" in argv
+    if name is not None and all(name not in names for names in FEATURE_COMMANDS.values()):
+        everything = everything or name not in CORE_COMMANDS
+
+    def wanted(feature: tuple[str, tuple[str, ...]]) -> bool:
+        return everything or (name is not None and name in feature[1])
+
     common = _common()
     parser = argparse.ArgumentParser(
         prog="coopdesk",
@@ -530,7 +581,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore = command("restore", cmd_member_restore, "restore an archived member", member_commands)
     restore.add_argument("id", metavar="ID")
     # Shift hours balance (issue 4): the handler lives with the other shift commands.
-    importlib.import_module("coopdesk.cli_shifts").add_member_commands(member_commands, command)
+    if wanted(("coopdesk.cli_shifts", ("shift", "member"))):
+        importlib.import_module("coopdesk.cli_shifts").add_member_commands(member_commands, command)
 
     activity = command("activity", cmd_activity, "recent changes, newest first")
     activity.add_argument("--limit", type=int, default=50, metavar="N")
@@ -579,13 +631,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("on", "off"),
         help="encrypt the changes inside sync bundles (default on)",
     )
-    for module_name in FEATURE_COMMANDS:
-        importlib.import_module(module_name).add_commands(commands, command)
+    for feature in FEATURE_COMMANDS.items():
+        if wanted(feature):
+            importlib.import_module(feature[0]).add_commands(commands, command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from coopdesk import __version__
+from coopdesk.cli import build_parser, command_named
 from tests.cli_helpers import coopdesk, coopdesk_json
 
 
@@ -75,3 +78,28 @@ def test_check_fails_on_a_damaged_store(tmp_path: Path):
     result = coopdesk(site, "check", check=False)
     assert result.returncode == 1
     assert "problem:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        ([], None),
+        (["--json"], None),
+        (["--data-dir", "shift", "--json"], None),  # a folder called "shift"
+        (["--json", "--as", "Ana", "stock", "list"], "stock"),
+        (["member", "balance", "--json"], "member"),
+    ],
+)
+def test_the_command_word_is_found_among_the_options(argv, command):
+    assert command_named(argv) == command
+
+
+def test_opening_the_app_builds_no_feature_commands_but_help_shows_them_all():
+    """The app starts through the same parser: it need not build every command's parser."""
+    with pytest.raises(SystemExit):
+        build_parser([]).parse_args(["shift", "list"])
+    assert build_parser(["stock", "list"]).parse_args(["stock", "list"]).handler
+    assert build_parser(["member"]).parse_args(["member", "balance"]).handler
+    usage = build_parser(["--help"]).format_help()
+    for name in ("shift", "role", "task", "chore", "item", "stock"):
+        assert f"    {name} " in usage, name
