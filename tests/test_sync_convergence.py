@@ -1,9 +1,11 @@
 """Property: however bundles travel, every site ends with the same data.
 
-2 to 6 sites make random edits of every kind; bundles are exported for a given site or for
-anyone, delivered in random order, duplicated, lost, relayed through other sites; clocks
-are skewed by a day or a year. At the end everybody exchanges one last round of bundles and
-every site's canonical dump (data, archived flags, open conflicts) must be identical.
+2 to 6 sites make random edits of every kind (members, stock movements, sign-ups for a
+shift with too few places); bundles are exported for a given site or for anyone, delivered
+in random order, duplicated, lost, relayed through other sites; clocks are skewed by a day
+or a year. At the end everybody exchanges one last round of bundles: every site's canonical
+dump (data, archived flags, open conflicts) must be identical, and so must what each site
+computes from it (who is confirmed and who waits on an overbooked shift, stock balances).
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from hypothesis import strategies as st
 from coopdesk.bundle import BundleGapError
 from coopdesk.check import check_store
 from coopdesk.conflicts import list_conflicts, resolve_conflict
-from coopdesk.errors import ValidationError
+from coopdesk.errors import CoopDeskError, ValidationError
 from coopdesk.hlc import system_ms
+from coopdesk.inventory import add_item
+from coopdesk.shifts import add_shift, cancel_signup, list_shifts, sign_up
+from coopdesk.stock import balances, move
 from tests.sync_helpers import Federation, fast_tmp_root
 
 SITE_NAMES = ["Kitchen", "Warehouse", "Market", "Clinic", "School", "Garden"]
@@ -39,6 +44,8 @@ pick = st.integers(0, 1000)
 edit = st.tuples(
     st.just("edit"), site_index, pick, st.sampled_from(["phone", "notes", "skills", "name"]), pick
 )
+stock_move = st.tuples(st.just("stock"), site_index, st.sampled_from([-7, -1, 2, 5, 40]))
+signup = st.tuples(st.just("signup"), site_index, pick, st.booleans())
 operation = st.one_of(
     edit,
     edit,
@@ -52,6 +59,12 @@ operation = st.one_of(
     st.tuples(st.just("deliver"), pick, site_index),
     st.tuples(st.just("lose"), pick),
     st.tuples(st.just("clock"), site_index, st.sampled_from(OFFSETS)),
+    # Stock movements (a ledger) and sign-ups (rows with derived ids) at any site.
+    stock_move,
+    stock_move,
+    signup,
+    signup,
+    signup,
 )
 
 
@@ -64,8 +77,26 @@ def template(size: int) -> Federation:
     with first.transaction(federation.ana) as tx:
         for name in ("Bea", "Cai", "Dee"):
             tx.insert("member", {"name": name})
+    add_item(first, federation.ana, "Rice", unit="kg")
+    add_shift(
+        first,
+        federation.ana,
+        title="Tuesday meal",
+        starts_at="2031-01-07T18:00",
+        ends_at="2031-01-07T21:00",
+        capacity=2,
+    )
     federation.sync_all()
     return federation
+
+
+def computed_views(store) -> tuple:
+    shifts = [
+        (s.status, [v.member_id for v in s.confirmed], [v.member_id for v in s.waiting])
+        for s in list_shifts(store, "2031-01-01", "2031-02-01")
+    ]
+    stock = [(row.site_id, row.balance, row.negative) for row in balances(store)]
+    return shifts, sorted(stock)
 
 
 def value_for(field: str, choice: int):
@@ -78,7 +109,17 @@ def run(federation: Federation, names: list[str], ops: list[tuple]) -> None:
     bundles: list[Path] = []
     for op in ops:
         kind = op[0]
-        if kind in ("add", "edit", "archive", "restore", "rename_site", "resolve", "clock"):
+        if kind in (
+            "add",
+            "edit",
+            "archive",
+            "restore",
+            "rename_site",
+            "resolve",
+            "clock",
+            "stock",
+            "signup",
+        ):
             store = federation[names[op[1] % len(names)]]
         if kind == "add":
             with store.transaction(federation.ana) as tx:
@@ -116,6 +157,20 @@ def run(federation: Federation, names: list[str], ops: list[tuple]) -> None:
                 federation.deliver(path, names[op[2] % len(names)])
         elif kind == "lose" and bundles:
             bundles.pop(op[1] % len(bundles))
+        elif kind == "stock":
+            item = store.conn.execute("SELECT id FROM item").fetchone()[0]
+            reason = "received" if op[2] > 0 else "used"
+            move(store, federation.ana, item, abs(op[2]), reason, allow_negative=True)
+        elif kind == "signup":
+            shift = store.conn.execute("SELECT id FROM shift").fetchone()[0]
+            ids = [row[0] for row in store.conn.execute("SELECT id FROM member ORDER BY id")]
+            # Two members at once, so that places run out and sites overbook a shift.
+            for member in (ids[op[2] % len(ids)], ids[(op[2] + 1) % len(ids)]):
+                with contextlib.suppress(CoopDeskError):  # archived, already on it, not on it
+                    if op[3]:
+                        sign_up(store, federation.ana, shift, member, allow_waitlist=True)
+                    else:
+                        cancel_signup(store, federation.ana, shift, member)
 
 
 @settings(
@@ -137,6 +192,9 @@ def test_every_site_ends_with_the_same_data(size: int, ops: list[tuple]):
             assert check_store(federation[name]) == [], name
         conflicts = {name: [c.key for c in list_conflicts(federation[name])] for name in names}
         assert len({tuple(sorted(keys)) for keys in conflicts.values()}) == 1
+        # What each site computes from the data: who is confirmed and who waits, balances.
+        views = {name: computed_views(federation[name]) for name in names}
+        assert len({repr(view) for view in views.values()}) == 1, views
     finally:
         federation.close()
         shutil.rmtree(root, ignore_errors=True)
