@@ -15,15 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from coopdesk import coop
-from coopdesk.gui.lazy_model import column_title
+from coopdesk.gui.list_model import ListModel
 from coopdesk.store import Store
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SITE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3
@@ -108,49 +107,6 @@ def when_text(moment: Any) -> str:
     """``2026-12-01 18:05`` from a stored datetime (local wall time)."""
     text = str(moment or "")
     return text[:16].replace("T", " ")
-
-
-class ListModel(QAbstractTableModel):
-    """A small table held in memory: ``rows`` and ``columns`` titles; subclasses say the rest."""
-
-    columns: tuple[str, ...] = ()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_title(self.columns, section, orientation, role)
-
-    def row_at(self, row: int) -> Any:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, index.column())
-        return self.cell_data(row, index.column(), role)
-
-    def display(self, row: Any, column: int) -> str:
-        raise NotImplementedError
-
-    def cell_data(self, row: Any, column: int, role: int) -> Any:
-        return None
 
 
 # -- stock: one row per item, one column per site ---------------------------------------------

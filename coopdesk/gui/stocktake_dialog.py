@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from coopdesk.errors import CoopDeskError
 from coopdesk.gui import dialogs
 from coopdesk.gui.dialogs import busy_message
-from coopdesk.gui.inventory_model import ListModel, flag_colour
+from coopdesk.gui.inventory_model import flag_colour
+from coopdesk.gui.list_model import ListModel
 from coopdesk.gui.widgets import ErrorLabel, muted, scaled_font, table_view
 
 if TYPE_CHECKING:

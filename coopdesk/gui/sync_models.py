@@ -10,77 +10,35 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QIcon
 
 from coopdesk import backups, conflicts, peers, site_identity
 from coopdesk.activity import relative_time
 from coopdesk.backups import Backup
 from coopdesk.conflicts import Conflict
-from coopdesk.gui.lazy_model import column_title
+from coopdesk.gui.list_model import ListModel, Row
 from coopdesk.gui.widgets import human_size
 from coopdesk.peers import SiteStatus
 from coopdesk.store import Store
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-Row = TypeVar("Row")
-
 STALE_AFTER_DAYS = 7
 
 
-class RowsModel(QAbstractTableModel, Generic[Row]):
-    """A small table of whole rows; subclasses give headers, ``read()`` and ``display()``."""
-
-    headers: tuple[str, ...] = ()
+class RowsModel(ListModel[Row]):
+    """A small table of whole rows read from the store; subclasses give ``read()``."""
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
-        self.rows: list[Row] = []
 
     def read(self) -> Sequence[Row]:
         raise NotImplementedError
 
-    def display(self, row: Row, column: int) -> str:
-        raise NotImplementedError
-
-    def cell_data(self, row: Row, column: int, role: int) -> Any:
-        return None
-
     def refresh(self) -> None:
-        self.beginResetModel()
-        self.rows = list(self.read())
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Row | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def refresh_times(self) -> None:
-        """Ages like "2 h ago" grow: repaint every cell (the view re-reads only what it shows)."""
-        if self.rows:
-            last = self.index(len(self.rows) - 1, len(self.headers) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(row, index.column())
-        return self.cell_data(row, index.column(), role)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_title(self.headers, section, orientation, role)
+        self.set_rows(self.read())
 
 
 # -- sites -------------------------------------------------------------------------------------
@@ -128,7 +86,7 @@ def site_notes(status: SiteStatus) -> str:
 class SitesModel(RowsModel[SiteStatus]):
     """Every site of the coop: when we last heard from it, what it still lacks from us."""
 
-    headers = ("Site", "Last heard from", "Changes not yet sent there", "Notes")
+    columns = ("Site", "Last heard from", "Changes not yet sent there", "Notes")
 
     def __init__(self, store: Store, warning_icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(store, parent)
@@ -220,7 +178,7 @@ def conflict_sentence(conflict: Conflict, here: str = "", now: float | None = No
 class ConflictsModel(RowsModel[Conflict]):
     """Open conflicts, newest first, one sentence each."""
 
-    headers = ("Conflict",)
+    columns = ("Conflict",)
     here = ""
 
     def read(self) -> Sequence[Conflict]:
@@ -252,7 +210,7 @@ def backup_when(backup: Backup) -> str:
 class BackupsModel(RowsModel[Backup]):
     """This site's backups, newest first."""
 
-    headers = ("Made", "Why", "Size")
+    columns = ("Made", "Why", "Size")
 
     def __init__(
         self,

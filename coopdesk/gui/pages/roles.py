@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from coopdesk import roles, rotation
 from coopdesk.errors import CoopDeskError
 from coopdesk.gui import dialogs
-from coopdesk.gui.lazy_model import column_title
+from coopdesk.gui.list_model import ListModel
 from coopdesk.gui.mandate_gate import gate, refusal
 from coopdesk.gui.pages.base import Page
 from coopdesk.gui.role_dialogs import (
@@ -48,7 +49,6 @@ from coopdesk.schema import tags_list
 if TYPE_CHECKING:
     from coopdesk.gui.main_window import MainWindow
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 HISTORY_SHOWN = 6  # past terms shown above the current one
 POLICY_SHORT = {
     "round-robin": "Round-robin",
@@ -65,47 +65,23 @@ def holders_until(term: dict[str, Any] | None, role: dict[str, Any]) -> str:
     return f"{names_text(term['holder_names'])}, until {day_text(ends)}"
 
 
-class RolesModel(QAbstractTableModel):
+class RolesModel(ListModel[dict[str, Any]]):
     """The active roles (a coop has a handful: a plain list, not a lazy model)."""
 
-    titles = ("Role", "Term", "Rotation", "Now held by")
+    columns = ("Role", "Term", "Rotation", "Now held by")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
+    def display(self, row: dict[str, Any], column: int) -> str:
+        if column == 0:
+            return row["name"]
+        if column == 1:
+            holders = int(row["holders"])
+            extra = f", {holders} at a time" if holders > 1 else ""
+            return term_length_text(int(row["term_days"])) + extra
+        if column == 2:
+            return POLICY_SHORT.get(row["policy"], row["policy"])
+        return holders_until(row["current_term"], row)
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_title(self.titles, section, orientation, role)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return row["name"]
-            if column == 1:
-                holders = int(row["holders"])
-                extra = f", {holders} at a time" if holders > 1 else ""
-                return term_length_text(int(row["term_days"])) + extra
-            if column == 2:
-                return POLICY_SHORT.get(row["policy"], row["policy"])
-            if column == 3:
-                return holders_until(row["current_term"], row)
+    def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row["mandates"]:
             return "Its holders may " + ", ".join(ACTION_LABELS[m] for m in row["mandates"])
         if role == Qt.ItemDataRole.FontRole and column == 0:
@@ -115,75 +91,46 @@ class RolesModel(QAbstractTableModel):
         return None
 
     def row_of(self, role_id: str) -> int:
-        for position, row in enumerate(self.rows):
-            if row["id"] == role_id:
-                return position
-        return -1
+        return self.row_where(lambda row: row["id"] == role_id)
 
 
-class TermsModel(QAbstractTableModel):
+class TermsModel(ListModel[Term]):
     """A role's recent past terms, the current one (bold) and the planned ones."""
 
-    titles = ("Term", "Holders", "Handover notes")
+    columns = ("Term", "Holders", "Handover notes")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.terms: list[Term] = []
         self.today = dt.date.today()
 
     def set_terms(self, terms: list[Term], today: dt.date) -> None:
-        self.beginResetModel()
-        self.terms, self.today = terms, today
-        self.endResetModel()
+        self.today = today
+        self.set_rows(terms)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.terms)
+    def display(self, term: Term, column: int) -> str:
+        if column == 0:
+            now = "  · now" if term.covers(self.today) else ""
+            return span_text(term.starts_on, term.ends_on, self.today) + now
+        if column == 1:
+            return names_text(term.holder_names) + ("  (swapped)" if term.overridden else "")
+        return " ".join(term.handover_notes.split())
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_title(self.titles, section, orientation, role)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.terms):
-            return None
-        term = self.terms[index.row()]
-        column = index.column()
-        current = term.covers(self.today)
-        past = term.ends_on < self.today
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return span_text(term.starts_on, term.ends_on, self.today) + (
-                    "  · now" if current else ""
-                )
-            if column == 1:
-                return names_text(term.holder_names) + ("  (swapped)" if term.overridden else "")
-            if column == 2:
-                return " ".join(term.handover_notes.split())
+    def cell_data(self, term: Term, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1 and term.overridden:
                 return "A swap: these holders replace the rotation's for this term only."
             if column == 2 and term.handover_notes:
                 return term.handover_notes
-        if role == Qt.ItemDataRole.FontRole and current:
+        if role == Qt.ItemDataRole.FontRole and term.covers(self.today):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and past:
-            from PySide6.QtGui import QPalette
-            from PySide6.QtWidgets import QApplication
-
+        if role == Qt.ItemDataRole.ForegroundRole and term.ends_on < self.today:
             return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
         return None
 
     def row_of_start(self, day: dt.date) -> int:
-        for position, term in enumerate(self.terms):
-            if term.starts_on == day:
-                return position
-        return -1
+        return self.row_where(lambda term: term.starts_on == day)
 
 
 class RolesPage(Page):
@@ -362,9 +309,7 @@ class RolesPage(Page):
 
     def selected_role(self) -> dict[str, Any] | None:
         index = self.roles_table.currentIndex()
-        if not index.isValid() or not 0 <= index.row() < len(self.roles_model.rows):
-            return None
-        return self.roles_model.rows[index.row()]
+        return self.roles_model.row_at(index.row()) if index.isValid() else None
 
     def select_role(self, role_id: str) -> bool:
         row = self.roles_model.row_of(role_id)
@@ -374,9 +319,7 @@ class RolesPage(Page):
 
     def selected_term(self) -> Term | None:
         index = self.terms_table.currentIndex()
-        if not index.isValid() or not 0 <= index.row() < len(self.terms_model.terms):
-            return None
-        return self.terms_model.terms[index.row()]
+        return self.terms_model.row_at(index.row()) if index.isValid() else None
 
     def select_term(self, starts_on: dt.date) -> bool:
         row = self.terms_model.row_of_start(starts_on)

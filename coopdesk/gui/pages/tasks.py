@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from coopdesk import chores, coop, rotation, tasklist
 from coopdesk.errors import CoopDeskError
 from coopdesk.gui import dialogs
-from coopdesk.gui.lazy_model import column_title
+from coopdesk.gui.list_model import ListModel
 from coopdesk.gui.pages.base import Page
 from coopdesk.gui.role_dialogs import day_text, names_text, term_length_text
 from coopdesk.gui.task_board import DONE_SHOWN, STATUSES, TaskBoard, TaskListModel
@@ -45,7 +45,6 @@ from coopdesk.tasklist import STATUS_LABELS, TaskQuery
 if TYPE_CHECKING:
     from coopdesk.gui.main_window import MainWindow
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 ME = "__me__"  # the assignee filter's "Me": whoever is at the keyboard
 
 
@@ -59,43 +58,21 @@ def next_due(chore: dict[str, Any], today: dt.date) -> dt.date:
     return start + dt.timedelta(days=turns * every)
 
 
-class ChoresModel(QAbstractTableModel):
+class ChoresModel(ListModel[dict[str, Any]]):
     """The coop's chores with who takes turns and whose turn is next (a short list)."""
 
-    titles = ("Chore", "How often", "Next one goes to", "Next turn", "Who takes turns")
+    columns = ("Chore", "How often", "Next one goes to", "Next turn", "Who takes turns")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[dict[str, Any]] = []
+    def display(self, row: dict[str, Any], column: int) -> str:
+        return (
+            row["title"],
+            "Every " + term_length_text(int(row["every_days"])).removeprefix("1 "),
+            chores.STRATEGY_LABELS.get(row["strategy"], row["strategy"]).capitalize(),
+            f"{day_text(row['next_due'])}: {row['next_name'] or 'nobody'}",
+            names_text(row["member_names"]),
+        )[column]
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_title(self.titles, section, orientation, role)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                row["title"],
-                "Every " + term_length_text(int(row["every_days"])).removeprefix("1 "),
-                chores.STRATEGY_LABELS.get(row["strategy"], row["strategy"]).capitalize(),
-                f"{day_text(row['next_due'])}: {row['next_name'] or 'nobody'}",
-                names_text(row["member_names"]),
-            )[index.column()]
+    def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and row["notes"]:
             return row["notes"]
         return None
