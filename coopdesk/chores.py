@@ -19,7 +19,7 @@ from typing import Any
 
 from coopdesk.errors import ValidationError
 from coopdesk.rotation import Leave, on_leave
-from coopdesk.schema import CHORE_STRATEGIES, tags_list
+from coopdesk.schema import CHORE_STRATEGIES, parse_date, tags_list
 from coopdesk.store import Store, derived_id
 
 STRATEGY_LABELS = {
@@ -43,18 +43,7 @@ class Occurrence:
 
 
 def _date(value: dt.date | str | None, label: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            f"{label} {value!r} is not a valid date (write it like 2026-12-01)."
-        ) from None
+    return None if value is None or value == "" else parse_date(value, label)
 
 
 def add_chore(

@@ -95,26 +95,26 @@ def cmd_role_history(args: argparse.Namespace) -> int:
 
 def cmd_role_swap(args: argparse.Namespace) -> int:
     from coopdesk.cli import author_of, emit, open_store
-    from coopdesk.rotation import parse_date as as_date
     from coopdesk.rotation import swap, term_on
+    from coopdesk.schema import parse_date
 
     with open_store(args) as store:
         swap(
             store, author_of(args, store), args.role_id, args.term, args.out_member, args.in_member
         )
-        term = term_on(store, args.role_id, as_date(args.term, "Term"))
+        term = term_on(store, args.role_id, parse_date(args.term, "Term"))
         emit(args, term.as_json(), _term_line(term))
     return 0
 
 
 def cmd_role_handover(args: argparse.Namespace) -> int:
     from coopdesk.cli import author_of, emit, open_store
-    from coopdesk.rotation import parse_date as as_date
     from coopdesk.rotation import term_on, write_handover
+    from coopdesk.schema import parse_date
 
     with open_store(args) as store:
         write_handover(store, author_of(args, store), args.role_id, args.term, args.notes)
-        term = term_on(store, args.role_id, as_date(args.term, "Term"))
+        term = term_on(store, args.role_id, parse_date(args.term, "Term"))
         emit(args, term.as_json(), f"Handover notes saved for {_term_line(term)}")
     return 0
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopdesk.errors import ValidationError
-from coopdesk.schema import ROTATION_POLICIES, tags_list
+from coopdesk.schema import ROTATION_POLICIES, parse_date, tags_list
 from coopdesk.store import Store, derived_id
 
 DEFAULT_PLAN_TERMS = 12
@@ -333,19 +333,6 @@ def _term_starting(store: Store, role_id: str, term_start: dt.date | str) -> Ter
             f" day starts on {term.starts_on.isoformat()}."
         )
     return term
-
-
-def parse_date(value: dt.date | str, label: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError(
-            f"{label} {value!r} is not a valid date (write it like 2026-12-01)."
-        ) from None
 
 
 # -- writing: swaps and handover notes -----------------------------------------------------

@@ -624,6 +624,20 @@ def normalize_value(column: Column, value: Any) -> Any:
     raise AssertionError(f"unknown column kind {column.kind}")
 
 
+def parse_date(value: Any, label: str = "Date") -> dt.date:
+    """A date given as a date, a datetime or ISO text ("2026-12-01", or with a time after it)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValidationError(
+            f"{label} {value!r} is not a valid date (write it like 2026-12-01)."
+        ) from None
+
+
 def normalize_when(column: Column, value: Any) -> str:
     """A date ("2026-12-01"), time ("18:00") or date and time, in its one stored form."""
     label = column.label

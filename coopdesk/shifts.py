@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coopdesk.errors import ValidationError
-from coopdesk.schema import ATTENDANCE, Column, normalize_when
+from coopdesk.schema import ATTENDANCE, Column, normalize_when, parse_date
 from coopdesk.store import Store, derived_id
 
 DateLike = dt.date | str
@@ -109,16 +109,7 @@ def as_datetime(value: DateTimeLike, label: str = "Date and time") -> str:
 
 
 def as_date(value: DateLike, label: str = "Date") -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise ValidationError(
-            f"{label} {value!r} is not a valid date (write it like 2026-12-01)."
-        ) from None
+    return parse_date(value, label)
 
 
 def minutes_between(starts_at: str, ends_at: str) -> int:
