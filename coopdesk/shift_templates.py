@@ -66,6 +66,38 @@ def add_shift_type(
         return tx.insert("shift_type", fields)
 
 
+SHIFT_TYPE_FIELDS = ("title", "description", "site_id", "skills", "capacity", "duration_minutes")
+
+
+def edit_shift_type(store: Store, author: str, type_id: str, **fields: Any) -> None:
+    """Change a shift type. Shifts and templates made from it keep their own details."""
+    unknown = set(fields) - set(SHIFT_TYPE_FIELDS)
+    if unknown:
+        raise ValidationError(f"A shift type has no field called {', '.join(sorted(unknown))}.")
+    current = store.require("shift_type", type_id)
+    if current["archived"]:
+        raise ValidationError(f"The shift type {current['title']!r} is archived.")
+    if "site_id" in fields:
+        fields["site_id"] = fields["site_id"] or None
+    if "skills" in fields:
+        fields["skills"] = _tags(fields["skills"])
+    if "capacity" in fields:
+        fields["capacity"] = check_capacity(fields["capacity"])
+    if not fields:
+        return
+    with store.transaction(author) as tx:
+        tx.update("shift_type", type_id, fields)
+
+
+def archive_shift_type(store: Store, author: str, type_id: str) -> None:
+    """Stop offering a shift type. Its shifts and templates stay, and keep their type."""
+    shift_type = store.require("shift_type", type_id)
+    if shift_type["archived"]:
+        raise ValidationError(f"The shift type {shift_type['title']!r} is already archived.")
+    with store.transaction(author) as tx:
+        tx.archive("shift_type", type_id)
+
+
 def list_shift_types(store: Store) -> list[dict[str, Any]]:
     rows = store.query(
         "SELECT t.id, t.title, t.description, t.site_id, t.skills, t.capacity,"

@@ -226,3 +226,38 @@ def test_shift_types(store: Store, ana: str):
     ]
     with pytest.raises(ValidationError):
         st.add_shift_type(store, ana, title="x", capacity=0)
+
+
+def test_edit_and_archive_a_shift_type(store: Store, ana: str):
+    type_id = st.add_shift_type(store, ana, title="Shop opening", capacity=3)
+    template_id = st.add_template(
+        store,
+        ana,
+        title="Tuesday shop",
+        weekday=1,
+        start_time="18:00",
+        duration_minutes=180,
+        capacity=3,
+        cycle_start=MONDAY,
+        shift_type_id=type_id,
+    )
+    st.edit_shift_type(
+        store, ana, type_id, title="Opening", capacity=4, skills=["till"], site_id=""
+    )
+    (edited,) = st.list_shift_types(store)
+    assert (edited["title"], edited["capacity"], edited["skills"]) == ("Opening", 4, ["till"])
+    # Bad input: nothing changed.
+    before = dump_json(store)
+    for fields, message in (({"capacity": 0}, "at least one person"), ({"colour": 1}, "no field")):
+        with pytest.raises(ValidationError, match=message):
+            st.edit_shift_type(store, ana, type_id, **fields)
+    assert dump_json(store) == before
+
+    st.archive_shift_type(store, ana, type_id)
+    assert st.list_shift_types(store) == []
+    # The template keeps its type; archiving twice or editing an archived type is refused.
+    assert store.get("shift_template", template_id)["shift_type_id"] == type_id
+    with pytest.raises(ValidationError, match="already archived"):
+        st.archive_shift_type(store, ana, type_id)
+    with pytest.raises(ValidationError, match="archived"):
+        st.edit_shift_type(store, ana, type_id, title="Again")

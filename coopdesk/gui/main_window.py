@@ -231,6 +231,10 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.switch_action = self._action("&Switch member…", "Ctrl+K", self.choose_member)
         self.leave_action = self._action("&Leave the keyboard", "Ctrl+L", self.leave_keyboard)
+        self.settings_action = self._action("&Coop settings…", "", self.open_settings)
+        self.settings_action.setToolTip(
+            "The coop's name, shift duty rule, idle lock and bundle encryption"
+        )
         self.idle_action = self._action("&Idle lock…", "", self.change_idle_minutes)
         self.idle_action.setToolTip("After how many idle minutes the member picker comes back")
         self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -246,7 +250,9 @@ class MainWindow(QMainWindow):
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
-        file_menu.addActions([self.switch_action, self.leave_action, self.idle_action])
+        file_menu.addActions([self.switch_action, self.leave_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.settings_action, self.idle_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu("&Edit")
@@ -431,11 +437,15 @@ class MainWindow(QMainWindow):
 
             self.session.set_idle_timeout(idle_minutes(self.store) * 60_000)
 
-    def change_idle_minutes(self) -> None:
-        """File › Idle lock…: how long the keyboard may stay idle (gated by "settings")."""
-        from coopdesk.gui.idle_lock import ask_idle_minutes
+    def open_settings(self, focus: str = "") -> QDialog:
+        """File › Coop settings…: name, duty rule, idle lock, encryption ("settings" mandate)."""
+        from coopdesk.gui.settings_dialog import open_settings
 
-        ask_idle_minutes(self)
+        return open_settings(self, focus)
+
+    def change_idle_minutes(self) -> QDialog:
+        """File › Idle lock…: the coop settings, with the cursor on the idle minutes."""
+        return self.open_settings("idle")
 
     def _show_identity(self) -> None:
         self.setWindowTitle(f"CoopDesk — {self.identity.coop_name}")

@@ -108,6 +108,12 @@ class MembersPage(Page):
         self.pin_button.setToolTip("Set or change the PIN of the member at the keyboard")
         self.pin_button.clicked.connect(self.set_my_pin)
         tools.addWidget(self.pin_button)
+        self.leave_button = QPushButton("Lea&ve…")
+        self.leave_button.setToolTip(
+            "Time away for the selected member: no shift duty, and rotations skip them"
+        )
+        self.leave_button.clicked.connect(self.open_leave)
+        tools.addWidget(self.leave_button)
 
         # -- the list and its empty state ---------------------------------------------------
         self.table = table_view(self.model, stretch_last=False)
@@ -226,6 +232,7 @@ class MembersPage(Page):
         gate(self.archive_button, chosen and not member["archived"], refused)
         gate(self.restore_button, chosen and member["archived"], refused)
         self.pin_button.setEnabled(someone)
+        self.leave_button.setEnabled(chosen and not member["archived"])
         self.restore_button.setVisible(self.model.query.status != "active")
 
     def _update_empty_state(self) -> None:
@@ -349,6 +356,22 @@ class MembersPage(Page):
             dialog.open()
 
         self.window_.with_author(open_dialog, "Choose who you are before setting your PIN.")
+
+    def open_leave(self) -> None:
+        """The selected member's leave periods (their own, or someone's: the core decides)."""
+        from coopdesk.gui.leave_dialog import LeaveDialog
+
+        member = self.selected_member()
+        if member is None or member["archived"]:
+            return
+
+        def open_dialog(_author: str) -> None:
+            dialog = LeaveDialog(self.window_, member["id"], member["name"], parent=self)
+            dialog.finished.connect(dialog.deleteLater)
+            self.leave_dialog = dialog
+            dialog.open()
+
+        self.window_.with_author(open_dialog, "Choose who you are to record a leave.")
 
     def restore_selected(self) -> None:
         member = self.selected_member()

@@ -45,6 +45,7 @@ from coopdesk.gui.shift_dialogs import (
     fill_type_combo,
     shift_types,
 )
+from coopdesk.gui.shift_types import ShiftTypesTab
 from coopdesk.gui.shift_week import (
     WeekModel,
     WeekView,
@@ -184,12 +185,15 @@ class ShiftsPage(Page):
         self._build_week_tab()
         self._build_my_tab()
         self._build_templates_tab()
+        self.types_tab = ShiftTypesTab(window)
         self.tabs.addTab(self.week_tab, "&Week")
         self.tabs.addTab(self.my_tab, "&My shifts")
         self.tabs.addTab(self.templates_tab, "T&emplates")
+        self.tabs.addTab(self.types_tab, "T&ypes")
         self.tabs.currentChanged.connect(lambda _i: self._load_current_tab())
         self.layout_.addWidget(self.tabs, 1)
         self._templates_stale = True
+        self._types_stale = True
         self._my_stale = True
 
     # -- building ---------------------------------------------------------------------------
@@ -380,6 +384,12 @@ class ShiftsPage(Page):
         ):
             tools.addWidget(button)
         tools.addStretch(1)
+        self.duty_button = QPushButton("Duty rule…")
+        self.duty_button.setToolTip(
+            "How many shift hours each member owes (the coop settings, File › Coop settings…)"
+        )
+        self.duty_button.clicked.connect(lambda: self.window_.open_settings("duty"))
+        tools.addWidget(self.duty_button)
         tools.addWidget(self.generate_button)
         self.templates_empty = EmptyState(
             "No templates yet",
@@ -404,6 +414,7 @@ class ShiftsPage(Page):
         self.show_week()
         self._my_stale = True
         self._templates_stale = True
+        self._types_stale = True
         self._load_current_tab()
 
     def _load_current_tab(self) -> None:
@@ -412,8 +423,14 @@ class ShiftsPage(Page):
             self.load_my_shifts()
         elif current is self.templates_tab and self._templates_stale:
             self.load_templates()
+        elif current is self.types_tab and self._types_stale:
+            self._types_stale = False
+            self.types_tab.load()
 
     def add_new(self) -> bool:
+        if self.tabs.currentWidget() is self.types_tab:
+            self.types_tab.add()
+            return True
         index = self.week_view.currentIndex()
         day = self.week_model.day(index.column()) if index.isValid() else None
         if day is None:
