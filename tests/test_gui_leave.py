@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QDialog
 
 from coopdesk import duty
 from coopdesk.gui import dialogs
+from coopdesk.gui.dates import to_qdate
 from coopdesk.gui.leave_dialog import LeaveDialog, leave_state
-from coopdesk.gui.shift_dialogs import to_qdate
 from coopdesk.members import add_member, archive_member
 from tests.gui_helpers import open_window
 

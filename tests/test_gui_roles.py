@@ -9,10 +9,11 @@ from PySide6.QtCore import Qt
 
 from coopdesk import coop, rotation
 from coopdesk.gui import dialogs
+from coopdesk.gui.dates import day_text
 from coopdesk.gui.main_window import MainWindow
 from coopdesk.gui.pages.roles import RolesPage
 from coopdesk.gui.pin_dialog import PinDialog
-from coopdesk.gui.role_dialogs import SwapDialog, day_text
+from coopdesk.gui.role_dialogs import SwapDialog
 from coopdesk.members import add_member
 from coopdesk.pins import PinGate, set_pin
 from coopdesk.roles import add_role

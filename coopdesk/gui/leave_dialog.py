@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk import duty
 from coopdesk.gui import dialogs
-from coopdesk.gui.shift_dialogs import date_edit, from_qdate
+from coopdesk.gui.dates import date_edit, from_qdate
 from coopdesk.gui.widgets import ErrorLabel, muted, scaled_font
 
 if TYPE_CHECKING:

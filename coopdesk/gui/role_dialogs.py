@@ -12,14 +12,13 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.errors import CoopDeskError
+from coopdesk.gui.dates import date_edit, day_text, from_qdate, to_qdate
 from coopdesk.gui.dialogs import busy_message
 from coopdesk.gui.widgets import ErrorLabel, muted, scaled_font
 from coopdesk.mandates import ACTION_LABELS
@@ -48,12 +48,6 @@ POLICY_LABELS = {
     "fewest-terms": "Fewest terms served first",
 }
 SaveFunction = Callable[[dict[str, Any]], Any]
-
-
-def day_text(day: dt.date, today: dt.date | None = None) -> str:
-    """ "3 December" (with the year when it is not this year's)."""
-    text = f"{day.day} {day.strftime('%B')}"
-    return text if day.year == (today or dt.date.today()).year else f"{text} {day.year}"
 
 
 def span_text(start: dt.date, end: dt.date, today: dt.date | None = None) -> str:
@@ -79,21 +73,6 @@ def term_length_text(days: int) -> str:
         weeks = days // 7
         return f"{weeks} week{'s' if weeks != 1 else ''}"
     return f"{days} day{'s' if days != 1 else ''}"
-
-
-def to_qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def date_edit(day: dt.date) -> QDateEdit:
-    edit = QDateEdit(to_qdate(day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMMM yyyy")
-    return edit
 
 
 class SavingDialog(QDialog):

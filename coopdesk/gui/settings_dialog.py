@@ -29,19 +29,13 @@ from PySide6.QtWidgets import (
 
 from coopdesk import coop, duty
 from coopdesk.gui import dialogs
+from coopdesk.gui.dates import date_edit, day_text, from_qdate
 from coopdesk.gui.idle_lock import DEFAULT_IDLE_MINUTES
 from coopdesk.gui.mandate_gate import gate, refusal
-from coopdesk.gui.shift_dialogs import date_edit, from_qdate
 from coopdesk.gui.widgets import ErrorLabel, muted
 
 if TYPE_CHECKING:
     from coopdesk.gui.main_window import MainWindow
-
-
-def day_text(day: dt.date, today: dt.date | None = None) -> str:
-    """ "2 November" (with the year when it is not this year's)."""
-    text = f"{day.day} {day.strftime('%B')}"
-    return text if day.year == (today or dt.date.today()).year else f"{text} {day.year}"
 
 
 def hours_text(minutes: int) -> str:

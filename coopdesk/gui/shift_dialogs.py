@@ -12,11 +12,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from coopdesk import coop
 from coopdesk.errors import NotFoundError
 from coopdesk.gui import dialogs
+from coopdesk.gui.dates import date_edit, from_qdate, to_qdate
 from coopdesk.gui.shift_week import (
     WEEKDAYS,
     as_datetime,
@@ -102,21 +102,6 @@ def fill_type_combo(combo: QComboBox, types: list[dict[str, Any]], current: str 
     for shift_type in types:
         combo.addItem(shift_type["title"], shift_type["id"])
     combo.setCurrentIndex(max(0, combo.findData(current)))
-
-
-def to_qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def from_qdate(day: QDate) -> dt.date:
-    return dt.date(day.year(), day.month(), day.day())
-
-
-def date_edit(day: dt.date) -> QDateEdit:
-    edit = QDateEdit(to_qdate(day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("ddd d MMM yyyy")
-    return edit
 
 
 def time_edit(value: dt.time) -> QTimeEdit:

@@ -54,9 +54,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.gui.dates import day_text
 from coopdesk.gui.hub import StoreHub
 from coopdesk.gui.lazy_model import LazyColumn, LazyTableModel
-from coopdesk.gui.role_dialogs import day_text
 from coopdesk.gui.widgets import muted, scaled_font
 from coopdesk.store import Store
 from coopdesk.tasklist import PRIORITY_LABELS, STATUS_LABELS, TaskQuery, task_ids, tasks_by_id

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.chores import STRATEGY_LABELS
-from coopdesk.gui.role_dialogs import SaveFunction, SavingDialog, date_edit, from_qdate, to_qdate
+from coopdesk.gui.dates import date_edit, from_qdate, to_qdate
+from coopdesk.gui.role_dialogs import SaveFunction, SavingDialog
 from coopdesk.gui.widgets import muted, scaled_font
 from coopdesk.tasklist import PRIORITY_LABELS
 
