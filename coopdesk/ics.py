@@ -8,10 +8,9 @@ newer export updates events instead of duplicating them.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
+from coopdesk.files import write_atomically
 from coopdesk.shifts import ShiftView, list_shifts, my_shifts
 from coopdesk.store import Store
 
@@ -83,14 +82,5 @@ def export_ics(
         name = f"{coop_name}: shifts"
     data = shifts_to_ics(shifts, name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
-    except BaseException:
-        Path(partial).unlink(missing_ok=True)
-        raise
+    write_atomically(target, data)
     return len(shifts)

@@ -14,11 +14,7 @@ it with the ledger.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -529,6 +525,11 @@ def shopping_list(store: Store, site_id: str | None = None) -> list[dict[str, st
 
 def shopping_list_csv(store: Store, path: Path | str, site_id: str | None = None) -> int:
     """Write the shopping list as CSV (atomically: never half a file); returns the rows."""
+    import csv
+    import io
+
+    from coopdesk.files import write_atomically
+
     rows = shopping_list(store, site_id)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=SHOPPING_COLUMNS, lineterminator="\r\n")
@@ -536,27 +537,3 @@ def shopping_list_csv(store: Store, path: Path | str, site_id: str | None = None
     writer.writerows(rows)
     write_atomically(Path(path), buffer.getvalue().encode("utf-8-sig"))
     return len(rows)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write under a temporary name in the same folder, fsync, then rename into place."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValidationError(f"There is no folder {folder} to write {path.name} into.")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise CoopDeskError(f"Could not write {path}: {exc.strerror or exc}.") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise CoopDeskError(f"Could not write {path}: {exc.strerror or exc}.") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -1,4 +1,4 @@
-"""Dates in the window: picking one, and saying one the way people say it.
+"""Dates in the window: picking one, and saying one (and a list of names) the way people say it.
 
 Stored dates are ``datetime.date``/ISO text in the core; Qt's date widgets speak ``QDate``.
 """
@@ -6,6 +6,8 @@ Stored dates are ``datetime.date``/ISO text in the core; Qt's date widgets speak
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit
@@ -31,3 +33,26 @@ def day_text(day: dt.date, today: dt.date | None = None) -> str:
     """ "3 December" (with the year when it is not this year's)."""
     text = f"{day.day} {day.strftime('%B')}"
     return text if day.year == (today or dt.date.today()).year else f"{text} {day.year}"
+
+
+def due_text(task: dict[str, Any], today: dt.date | None = None) -> str:
+    """ "due 3 December", "due today", "overdue since 1 December"."""
+    if not task.get("due_on"):
+        return ""
+    due = dt.date.fromisoformat(str(task["due_on"]))
+    day = today or dt.date.today()
+    if task.get("status") != "done" and due < day:
+        return f"overdue since {day_text(due, day)}"
+    if due == day:
+        return "due today"
+    if due == day + dt.timedelta(days=1):
+        return "due tomorrow"
+    return f"due {day_text(due, day)}"
+
+
+def names_text(names: Sequence[str]) -> str:
+    """ "Ana", "Ana and Tomás", "Ana, Bongani and Tomás"."""
+    names = [name for name in names if name]
+    if len(names) <= 1:
+        return "".join(names) or "nobody"
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.errors import CoopDeskError
-from coopdesk.gui.dates import date_edit, day_text, from_qdate, to_qdate
+from coopdesk.gui.dates import date_edit, day_text, from_qdate, names_text, to_qdate
 from coopdesk.gui.dialogs import busy_message
 from coopdesk.gui.widgets import ErrorLabel, muted, scaled_font
 from coopdesk.mandates import ACTION_LABELS
@@ -58,14 +58,6 @@ def span_text(start: dt.date, end: dt.date, today: dt.date | None = None) -> str
     if start.year == end.year:
         return f"{start.day} {start.strftime('%B')} – {end_text}"
     return f"{start.day} {start.strftime('%B')} {start.year} – {end_text}"
-
-
-def names_text(names: Sequence[str]) -> str:
-    """ "Ana", "Ana and Tomás", "Ana, Bongani and Tomás"."""
-    names = [name for name in names if name]
-    if len(names) <= 1:
-        return "".join(names) or "nobody"
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def term_length_text(days: int) -> str:

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.gui.dates import day_text
+from coopdesk.gui.dates import due_text
 from coopdesk.gui.hub import StoreHub
 from coopdesk.gui.lazy_model import LazyColumn, LazyTableModel
 from coopdesk.gui.widgets import muted, scaled_font
@@ -69,21 +69,6 @@ DONE_SHOWN = 40  # the Done column shows the most recently finished tasks
 OVERDUE_COLOUR = QColor(0xC6, 0x28, 0x28)
 PRIORITY_COLOURS = {2: QColor(0xE0, 0x8A, 0x00), 3: QColor(0xC6, 0x28, 0x28)}
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def due_text(task: dict[str, Any], today: dt.date | None = None) -> str:
-    """ "due 3 December", "due today", "overdue since 1 December"."""
-    if not task.get("due_on"):
-        return ""
-    due = dt.date.fromisoformat(str(task["due_on"]))
-    day = today or dt.date.today()
-    if task.get("status") != "done" and due < day:
-        return f"overdue since {day_text(due, day)}"
-    if due == day:
-        return "due today"
-    if due == day + dt.timedelta(days=1):
-        return "due tomorrow"
-    return f"due {day_text(due, day)}"
 
 
 def card_details(task: dict[str, Any], today: dt.date | None = None) -> str:

@@ -14,10 +14,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from coopdesk import rotation, tasklist
-from coopdesk.gui.dates import day_text
+from coopdesk.gui.dates import day_text, due_text, names_text
 from coopdesk.gui.pages.today import Attention, TodayPanel
-from coopdesk.gui.role_dialogs import names_text
-from coopdesk.gui.task_board import due_text
 from coopdesk.gui.widgets import muted
 
 if TYPE_CHECKING:

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 from coopdesk import chores, coop, rotation, tasklist
 from coopdesk.errors import CoopDeskError
 from coopdesk.gui import dialogs
-from coopdesk.gui.dates import day_text
+from coopdesk.gui.dates import day_text, names_text
 from coopdesk.gui.list_model import ListModel
 from coopdesk.gui.pages.base import Page
-from coopdesk.gui.role_dialogs import names_text, term_length_text
+from coopdesk.gui.role_dialogs import term_length_text
 from coopdesk.gui.task_board import DONE_SHOWN, STATUSES, TaskBoard, TaskListModel
 from coopdesk.gui.task_dialogs import ChoreDialog, ChoreTasksDialog, TaskDialog
 from coopdesk.gui.widgets import EmptyState, muted, scaled_font, table_view
