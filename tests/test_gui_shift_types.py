@@ -50,8 +50,8 @@ def test_add_a_type_from_the_types_tab(qtbot, store, ana):
     )
     assert saved["skills"] == ["food safety", "till"]
     assert tab.stack.currentWidget() is tab.table
-    assert tab.table.item(0, 0).text() == "Shop opening"
-    assert tab.table.item(0, 1).text() == "2 h 30"
+    assert tab.model.index(0, 0).data() == "Shop opening"
+    assert tab.model.index(0, 1).data() == "2 h 30"
     assert tab.selected_type()["id"] == saved["id"]
 
 
@@ -67,7 +67,7 @@ def test_edit_writes_only_the_changed_fields(qtbot, store, ana):
     assert dialog.changed_fields() == {"capacity": 6}
     dialog.save_button.click()
     assert st.list_shift_types(store)[0]["capacity"] == 6
-    assert tab.table.item(0, 2).text() == "6"
+    assert tab.model.index(0, 2).data() == "6"
 
 
 def test_archive_a_type(qtbot, store, ana, confirm_yes):

@@ -279,9 +279,9 @@ def test_templates_tab_lists_slots_and_generates_shifts(qtbot, store, ana, bo):
     )
     page = shifts_page(qtbot, store, ana)
     page.tabs.setCurrentWidget(page.templates_tab)
-    table = page.templates_table
-    assert table.rowCount() == 1
-    assert table.item(0, 1).text() == "Week B, Tuesday 18:00"
+    table, model = page.templates_table, page.templates_model
+    assert model.rowCount() == 1
+    assert model.index(0, 1).data() == "Week B, Tuesday 18:00"
 
     table.selectRow(0)
     page.edit_template()
@@ -290,7 +290,7 @@ def test_templates_tab_lists_slots_and_generates_shifts(qtbot, store, ana, bo):
     dialog.add_standing()
     dialog.save()
     assert [m["member_id"] for m in list_templates(store)[0]["standing_members"]] == [bo]
-    assert table.item(0, 5).text() == "Bo Lindqvist"
+    assert model.index(0, 5).data() == "Bo Lindqvist"
 
     # Generate five weeks: week B of the cycle falls in exactly one of them.
     until = THIS_MONDAY + dt.timedelta(weeks=5)

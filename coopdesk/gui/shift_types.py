@@ -11,29 +11,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from coopdesk.gui import dialogs
+from coopdesk.gui.list_model import ListModel
 from coopdesk.gui.shift_dialogs import fill_site_combo
-from coopdesk.gui.widgets import EmptyState, ErrorLabel
+from coopdesk.gui.widgets import EmptyState, ErrorLabel, table_view
 
 if TYPE_CHECKING:
     from coopdesk.gui.main_window import MainWindow
@@ -160,6 +157,22 @@ class ShiftTypeDialog(QDialog):
         self.window_.with_author(run, "Choose who you are to add or change shift types.")
 
 
+class ShiftTypesModel(ListModel[dict[str, Any]]):
+    """The active shift types (a coop has a handful)."""
+
+    columns = ("Title", "Length", "People", "Site", "Skills", "Description")
+
+    def display(self, shift_type: dict[str, Any], column: int) -> str:
+        return (
+            shift_type["title"],
+            length_text(int(shift_type["duration_minutes"] or 0)),
+            str(shift_type["capacity"]),
+            shift_type["site_name"] or "Any site",
+            ", ".join(shift_type["skills"]) or "—",
+            (shift_type["description"] or "").replace("\n", " "),
+        )[column]
+
+
 class ShiftTypesTab(QWidget):
     """The Types tab: every active shift type, with Add, Edit and Archive."""
 
@@ -167,28 +180,16 @@ class ShiftTypesTab(QWidget):
         super().__init__(parent)
         self.window_ = window
         self.store = window.store
-        self.types: list[dict[str, Any]] = []
         self.dialog: ShiftTypeDialog | None = None
 
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(
-            ["Title", "Length", "People", "Site", "Skills", "Description"]
-        )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
+        self.model = ShiftTypesModel(self)
+        self.table = table_view(self.model)
         self.table.setAccessibleName("Shift types")
         header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setStretchLastSection(True)
         for column, width in enumerate((180, 70, 70, 120, 160)):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.itemActivated.connect(lambda _item: self.edit_selected())
-        self.table.itemSelectionChanged.connect(self._update_actions)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
 
         self.add_button = QPushButton("Add type…")
         self.add_button.setToolTip("A kind of shift the coop runs, reused by shifts and templates")
@@ -222,39 +223,21 @@ class ShiftTypesTab(QWidget):
         from coopdesk.shift_templates import list_shift_types
 
         keep = self.selected_type()
-        self.types = list_shift_types(self.store)
-        self.table.setRowCount(len(self.types))
-        for row, shift_type in enumerate(self.types):
-            cells = (
-                shift_type["title"],
-                length_text(int(shift_type["duration_minutes"] or 0)),
-                str(shift_type["capacity"]),
-                shift_type["site_name"] or "Any site",
-                ", ".join(shift_type["skills"]) or "—",
-                (shift_type["description"] or "").replace("\n", " "),
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, shift_type["id"])
-                self.table.setItem(row, column, item)
+        self.model.set_rows(list_shift_types(self.store))
         if keep is not None:
             self.select_type(keep["id"])
-        self.stack.setCurrentWidget(self.table if self.types else self.empty)
+        self.stack.setCurrentWidget(self.table if self.model.rows else self.empty)
         self._update_actions()
 
     def selected_type(self) -> dict[str, Any] | None:
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        row = rows[0].row()
-        return self.types[row] if 0 <= row < len(self.types) else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def select_type(self, type_id: str) -> bool:
-        for row, shift_type in enumerate(self.types):
-            if shift_type["id"] == type_id:
-                self.table.selectRow(row)
-                return True
-        return False
+        row = self.model.row_where(lambda shift_type: shift_type["id"] == type_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
 
     def _update_actions(self) -> None:
         selected = self.selected_type() is not None

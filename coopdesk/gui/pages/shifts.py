@@ -14,18 +14,15 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.errors import NotFoundError
 from coopdesk.gui import dialogs
-from coopdesk.gui.lazy_model import column_title
+from coopdesk.gui.list_model import ListModel
 from coopdesk.gui.pages.base import Page
 from coopdesk.gui.shift_dialogs import (
     CYCLE_LETTERS,
@@ -45,7 +42,7 @@ from coopdesk.gui.shift_dialogs import (
     fill_type_combo,
     shift_types,
 )
-from coopdesk.gui.shift_types import ShiftTypesTab
+from coopdesk.gui.shift_types import ShiftTypesTab, length_text
 from coopdesk.gui.shift_week import (
     WeekModel,
     WeekView,
@@ -57,12 +54,11 @@ from coopdesk.gui.shift_week import (
     week_title,
 )
 from coopdesk.gui.widgets import EmptyState, muted, scaled_font, table_view
+from coopdesk.shifts import ShiftView
 
 if TYPE_CHECKING:
     from coopdesk.gui.main_window import MainWindow
-    from coopdesk.shifts import ShiftView
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 SHIFT_PAGE_TABLES = frozenset(
     {
         "shift",
@@ -97,26 +93,27 @@ def swatch(colour: QColor, size: int) -> QIcon:
 # -- My shifts --------------------------------------------------------------------------------
 
 
-class MyShiftsModel(QAbstractTableModel):
-    """The keyboard member's shifts: upcoming in time order, then recent past ones."""
+class MyShiftsModel(ListModel[tuple[ShiftView, bool]]):
+    """The keyboard member's shifts: upcoming in time order, then recent past ones.
 
-    titles = ("When", "Shift", "Site", "Places", "You")
+    Rows are ``(shift, is past)``.
+    """
+
+    columns = ("When", "Shift", "Site", "Places", "You")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[tuple[ShiftView, bool]] = []  # (shift, is past)
         self.member_id: str | None = None
 
-    def set_rows(
+    def set_shifts(
         self, member_id: str | None, upcoming: list[ShiftView], past: list[ShiftView]
     ) -> None:
-        self.beginResetModel()
         self.member_id = member_id
-        self.rows = [(s, False) for s in upcoming] + [(s, True) for s in past]
-        self.endResetModel()
+        self.set_rows([(s, False) for s in upcoming] + [(s, True) for s in past])
 
     def shift_at(self, row: int) -> ShiftView | None:
-        return self.rows[row][0] if 0 <= row < len(self.rows) else None
+        found = self.row_at(row)
+        return found[0] if found else None
 
     def part(self, shift: ShiftView) -> str:
         for signup in shift.confirmed:
@@ -133,41 +130,48 @@ class MyShiftsModel(QAbstractTableModel):
             return "waiting"
         return ""
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def display(self, row: tuple[ShiftView, bool], column: int) -> str:
+        shift, past = row
+        if column == 0:
+            start = as_datetime(shift.starts_at)
+            when = f"{start:%a} {start.day} {start:%b}, {time_range(shift)}"
+            return f"{when} (past)" if past else when
+        if column == 1:
+            return shift.title
+        if column == 2:
+            return shift.site_name or ""
+        if column == 3:
+            return places_text(shift)
+        return self.part(shift)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.titles)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        shift, past = self.rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                start = as_datetime(shift.starts_at)
-                when = f"{start:%a} {start.day} {start:%b}, {time_range(shift)}"
-                return f"{when} (past)" if past else when
-            if column == 1:
-                return shift.title
-            if column == 2:
-                return shift.site_name or ""
-            if column == 3:
-                return places_text(shift)
-            if column == 4:
-                return self.part(shift)
-        if role == Qt.ItemDataRole.ForegroundRole and past:
-            from PySide6.QtGui import QPalette
-            from PySide6.QtWidgets import QApplication
-
+    def cell_data(self, row: tuple[ShiftView, bool], column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and row[1]:
             return QApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        return column_title(self.titles, section, orientation, role)
+
+class TemplatesModel(ListModel[dict[str, Any]]):
+    """The active templates with their slot in the cycle and their standing members."""
+
+    columns = ("Title", "Slot", "Length", "People", "Site", "Standing members")
+
+    def display(self, template: dict[str, Any], column: int) -> str:
+        standing = [member["name"] for member in template["standing_members"]]
+        return (
+            template["title"],
+            template["label"],
+            length_text(int(template.get("duration_minutes") or 0)),
+            str(template["capacity"]),
+            template["site_name"] or "",
+            ", ".join(standing) or "—",
+        )[column]
+
+    def cell_data(self, template: dict[str, Any], column: int, role: int) -> Any:
+        weeks = int(template.get("cycle_weeks") or 1)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and weeks > 1:
+            week = int(template.get("cycle_week") or 0)
+            return f"Week {CYCLE_LETTERS[week]} of a {weeks}-week cycle"
+        return None
 
 
 # -- the page ---------------------------------------------------------------------------------
@@ -345,25 +349,15 @@ class ShiftsPage(Page):
 
     def _build_templates_tab(self) -> None:
         self.templates_tab = QWidget()
-        self.templates: list[dict[str, Any]] = []
-        self.templates_table = QTableWidget(0, 6)
-        self.templates_table.setHorizontalHeaderLabels(
-            ["Title", "Slot", "Length", "People", "Site", "Standing members"]
-        )
-        self.templates_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.templates_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.templates_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.templates_table.verticalHeader().hide()
-        self.templates_table.setAlternatingRowColors(True)
-        self.templates_table.setShowGrid(False)
+        self.templates_model = TemplatesModel(self)
+        self.templates_table = table_view(self.templates_model)
         header = self.templates_table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setStretchLastSection(True)
         for column, width in enumerate((180, 190, 80, 70, 120)):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.templates_table.itemActivated.connect(lambda _item: self.edit_template())
-        self.templates_table.itemSelectionChanged.connect(self._update_template_actions)
+        self.templates_table.activated.connect(lambda _index: self.edit_template())
+        self.templates_table.selectionModel().selectionChanged.connect(
+            self._update_template_actions
+        )
 
         self.add_template_button = QPushButton("Add template…")
         self.add_template_button.clicked.connect(self.add_template)
@@ -606,7 +600,7 @@ class ShiftsPage(Page):
         self._my_stale = False
         member_id = self.session.member_id
         if member_id is None:
-            self.my_model.set_rows(None, [], [])
+            self.my_model.set_shifts(None, [], [])
             self.my_title.setText("")
             self.my_empty.set_text(
                 "Who are you?",
@@ -626,7 +620,7 @@ class ShiftsPage(Page):
         )
         past = [s for s in past if as_datetime(s.ends_at) < now]
         past.sort(key=lambda s: s.starts_at, reverse=True)
-        self.my_model.set_rows(member_id, upcoming, past)
+        self.my_model.set_shifts(member_id, upcoming, past)
         name = self.session.member_name or ""
         self.my_title.setText(
             f"{name}: {len(upcoming)} shift{'s' if len(upcoming) != 1 else ''} coming up"
@@ -695,48 +689,21 @@ class ShiftsPage(Page):
 
         self._templates_stale = False
         keep = self.selected_template()
-        self.templates = list_templates(self.store)
-        table = self.templates_table
-        table.setRowCount(len(self.templates))
-        for row, template in enumerate(self.templates):
-            minutes = int(template.get("duration_minutes") or 0)
-            length = (
-                f"{minutes // 60} h {minutes % 60:02d}" if minutes % 60 else f"{minutes // 60} h"
-            )
-            standing = [member["name"] for member in template["standing_members"]]
-            cells = (
-                template["title"],
-                template["label"],
-                length,
-                str(template["capacity"]),
-                template["site_name"] or "",
-                ", ".join(standing) or "—",
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(str(text))
-                item.setData(Qt.ItemDataRole.UserRole, template["id"])
-                if column == 1 and int(template.get("cycle_weeks") or 1) > 1:
-                    week = int(template.get("cycle_week") or 0)
-                    item.setToolTip(
-                        f"Week {CYCLE_LETTERS[week]} of a {template['cycle_weeks']}-week cycle"
-                    )
-                table.setItem(row, column, item)
+        self.templates_model.set_rows(list_templates(self.store))
         if keep is not None:
-            for row, template in enumerate(self.templates):
-                if template["id"] == keep["id"]:
-                    table.selectRow(row)
+            row = self.templates_model.row_where(lambda template: template["id"] == keep["id"])
+            if row >= 0:
+                self.templates_table.selectRow(row)
+        templates = bool(self.templates_model.rows)
         self.templates_stack.setCurrentWidget(
-            self.templates_table if self.templates else self.templates_empty
+            self.templates_table if templates else self.templates_empty
         )
-        self.generate_button.setEnabled(bool(self.templates))
+        self.generate_button.setEnabled(templates)
         self._update_template_actions()
 
     def selected_template(self) -> dict[str, Any] | None:
         rows = self.templates_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        row = rows[0].row()
-        return self.templates[row] if 0 <= row < len(self.templates) else None
+        return self.templates_model.row_at(rows[0].row()) if rows else None
 
     def _update_template_actions(self) -> None:
         selected = self.selected_template() is not None
