@@ -2,6 +2,6 @@
 
 import sys
 
-from coopdesk.cli import main
+from coopdesk.cli.main import main
 
 sys.exit(main())

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coopdesk.coop import add_site, start_coop
-from coopdesk.hlc import system_ms
-from coopdesk.store import Store
+from coopdesk.coop.coop import add_site, start_coop
+from coopdesk.store.hlc import system_ms
+from coopdesk.store.store import Store
 
 COOP_NAME = "Riverside Food Coop"
 THIS_SITE = "Kitchen"
@@ -125,7 +125,7 @@ DemoStep = Callable[[DemoContext], None]
 # Modules that add demo data with @demo_step, imported by create_demo. Steps run in order:
 # members 10, shifts 30, inventory 50, roles and tasks 70 (after them, so the earlier steps
 # need no mandate), other sites 90.
-FEATURE_DEMOS = ("coopdesk.shifts_demo", "coopdesk.inventory_demo", "coopdesk.roles_demo")
+FEATURE_DEMOS = ("coopdesk.shifts.demo", "coopdesk.inventory.demo", "coopdesk.roles.demo")
 STEPS: list[tuple[int, str, DemoStep]] = []
 
 
@@ -190,8 +190,8 @@ def demo_other_sites(ctx: DemoContext) -> None:
     Each other site is played by a throw-away store that joins as that site, makes its
     changes and sends a bundle; the demo site imports it like any bundle from a stick.
     """
-    from coopdesk.invite import join_with_secrets, site_secrets
-    from coopdesk.sync import export_bundle, import_bundle
+    from coopdesk.sync.exchange import export_bundle, import_bundle
+    from coopdesk.sync.invite import join_with_secrets, site_secrets
 
     rng = ctx.rng
     ctx.store.clock.now_ms = system_ms  # this happened today, at every site

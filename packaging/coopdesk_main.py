@@ -6,7 +6,7 @@ packaged app and the development one parse the same command line.
 
 import sys
 
-from coopdesk.cli import main
+from coopdesk.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

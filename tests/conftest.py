@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from coopdesk.coop import start_coop
-from coopdesk.store import Store
+from coopdesk.coop.coop import start_coop
+from coopdesk.store.store import Store
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ import signal
 import sys
 from pathlib import Path
 
-from coopdesk.store import Store
-from coopdesk.sync import export_bundle, import_bundle
+from coopdesk.store.store import Store
+from coopdesk.sync.exchange import export_bundle, import_bundle
 
 
 def main() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.store import Store
+from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.store.store import Store
 
 
 def open_window(qtbot, store: Store, member_id: str | None) -> MainWindow:

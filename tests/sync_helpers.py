@@ -13,12 +13,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from coopdesk.coop import start_coop
-from coopdesk.dump import dump_json
-from coopdesk.invite import join_with_secrets, new_site_secrets
-from coopdesk.paths import store_path
-from coopdesk.store import Store
-from coopdesk.sync import ImportResult, export_bundle, import_bundle
+from coopdesk.base.paths import store_path
+from coopdesk.coop.coop import start_coop
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store
+from coopdesk.sync.exchange import ImportResult, export_bundle, import_bundle
+from coopdesk.sync.invite import join_with_secrets, new_site_secrets
 
 _names = itertools.count(1)
 

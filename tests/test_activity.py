@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from coopdesk import activity, members
-from coopdesk.store import Store
+from coopdesk.coop import activity, members
+from coopdesk.store.store import Store
 
 
 def test_changes_read_as_sentences_naming_who_what_where(store: Store, ana: str):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 
-from coopdesk.backups import KEEP, list_backups, make_backup, restore_backup
-from coopdesk.check import check_store
-from coopdesk.dump import dump_json
-from coopdesk.site_identity import identity_notice, previous_site_ids
-from coopdesk.sync import import_bundle
+from coopdesk.store.check import check_store
+from coopdesk.store.dump import dump_json
+from coopdesk.sync.backups import KEEP, list_backups, make_backup, restore_backup
+from coopdesk.sync.exchange import import_bundle
+from coopdesk.sync.identity import identity_notice, previous_site_ids
 from tests.sync_helpers import Federation, fast_tmp_root
 
 
@@ -26,7 +26,7 @@ def test_every_import_is_preceded_by_a_backup_of_the_store_as_it_was(tmp_path):
     copy = tmp_path / "restored"
     copy.mkdir()
     shutil.copy(result.backup.path, copy / "coopdesk.sqlite3")
-    from coopdesk.store import Store
+    from coopdesk.store.store import Store
 
     with Store.open(copy) as backup_store:
         assert dump_json(backup_store) == before

@@ -18,8 +18,11 @@ from typing import Any
 
 import pytest
 
-from coopdesk import bundle, keys
-from coopdesk.bundle import (
+from coopdesk.store.dump import dump_json
+from coopdesk.store.migrations import SCHEMA_VERSION
+from coopdesk.store.store import Store
+from coopdesk.sync import bundle, keys
+from coopdesk.sync.bundle import (
     BundleDamagedError,
     BundleError,
     BundleInvalidContentError,
@@ -31,10 +34,7 @@ from coopdesk.bundle import (
     BundleUncertifiedError,
     NotABundleError,
 )
-from coopdesk.dump import dump_json
-from coopdesk.migrations import SCHEMA_VERSION
-from coopdesk.store import Store
-from coopdesk.sync import import_bundle, preview_bundle
+from coopdesk.sync.exchange import import_bundle, preview_bundle
 from tests.sync_helpers import Federation, fast_tmp_root
 
 
@@ -345,10 +345,10 @@ def test_an_unreadable_file_is_a_clear_error(coop, tmp_path: Path):
 def test_a_file_changed_after_it_was_checked_is_still_refused(
     coop, small_bundle: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    import coopdesk.sync
+    import coopdesk.sync.exchange
 
     path = write(tmp_path, small_bundle)
-    real_read_envelope = coopdesk.sync.read_envelope
+    real_read_envelope = coopdesk.sync.exchange.read_envelope
 
     def check_then_swap(file: Path, trust):
         envelope = real_read_envelope(file, trust)
@@ -357,7 +357,7 @@ def test_a_file_changed_after_it_was_checked_is_still_refused(
         file.write_bytes(bytes(data))
         return envelope
 
-    monkeypatch.setattr(coopdesk.sync, "read_envelope", check_then_swap)
+    monkeypatch.setattr(coopdesk.sync.exchange, "read_envelope", check_then_swap)
     warehouse = coop["Warehouse"]
     before = dump_json(warehouse)
     with pytest.raises(BundleDamagedError):

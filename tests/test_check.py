@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from coopdesk.check import check_store
 from coopdesk.demo import create_demo
-from coopdesk.store import Store
+from coopdesk.store.check import check_store
+from coopdesk.store.store import Store
 
 
 def test_a_fresh_store_and_the_demo_coop_are_sound(store: Store, tmp_path):

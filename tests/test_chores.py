@@ -6,7 +6,10 @@ import datetime as dt
 
 import pytest
 
-from coopdesk.chores import (
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.members import add_member
+from coopdesk.store.dump import dump_json
+from coopdesk.tasks.chores import (
     add_chore,
     chore_history,
     generate_chore_tasks,
@@ -14,10 +17,7 @@ from coopdesk.chores import (
     occurrence_task_id,
     plan_chore,
 )
-from coopdesk.dump import dump_json
-from coopdesk.errors import ValidationError
-from coopdesk.members import add_member
-from coopdesk.tasklist import complete_task, edit_task
+from coopdesk.tasks.tasks import complete_task, edit_task
 
 START = dt.date(2026, 2, 2)
 

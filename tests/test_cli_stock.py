@@ -102,8 +102,8 @@ def test_transfer_receive_and_count(data_dir: Path):
     warehouse = coopdesk_json(data_dir, "sites")
     assert len(warehouse) == 1
     # A second site to send to: added through the core (there is no 'site add' command).
-    from coopdesk.coop import add_site
-    from coopdesk.store import Store
+    from coopdesk.coop.coop import add_site
+    from coopdesk.store.store import Store
 
     with Store.open(data_dir) as store:
         warehouse_id = add_site(store, ident["member_id"], "Warehouse")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coopdesk import __version__
-from coopdesk.cli import build_parser, command_named
+from coopdesk.cli.main import build_parser, command_named
 from tests.cli_helpers import coopdesk, coopdesk_json
 
 

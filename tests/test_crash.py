@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from coopdesk.bundle import read_envelope
-from coopdesk.check import check_store
-from coopdesk.dump import dump_json
-from coopdesk.store import Store
-from coopdesk.sync import import_bundle
-from coopdesk.trust import trust_of
+from coopdesk.store.check import check_store
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store
+from coopdesk.sync.bundle import read_envelope
+from coopdesk.sync.exchange import import_bundle
+from coopdesk.sync.trust import trust_of
 from tests.sync_helpers import Federation, fast_tmp_root
 
 SCRIPT = Path(__file__).with_name("crash_import.py")

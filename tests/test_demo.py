@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from coopdesk import activity, members
-from coopdesk.coop import identity, sites
+from coopdesk.base.errors import StoreExistsError
+from coopdesk.coop import activity, members
+from coopdesk.coop.coop import identity, sites
 from coopdesk.demo import create_demo
-from coopdesk.errors import StoreExistsError
 
 
 def test_demo_coop_has_a_few_dozen_members_at_several_sites(tmp_path: Path):
@@ -31,8 +31,8 @@ def test_demo_refuses_to_overwrite_a_store(store, data_dir):
 
 
 def test_demo_coop_has_heard_from_its_other_sites_and_has_a_conflict(tmp_path: Path):
-    from coopdesk.conflicts import list_conflicts
-    from coopdesk.peers import sites_overview
+    from coopdesk.sync.conflicts import list_conflicts
+    from coopdesk.sync.peers import sites_overview
 
     store = create_demo(tmp_path)
     others = [s for s in sites_overview(store) if not s.this_site]

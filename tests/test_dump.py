@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coopdesk.dump import dump_json
-from coopdesk.store import Store
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store
 
 SITE = "11111111-1111-4111-8111-111111111111"
 COOP = "22222222-2222-4222-8222-222222222222"

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from coopdesk import duty, shifts
-from coopdesk.dump import dump_json
-from coopdesk.errors import ValidationError
-from coopdesk.members import add_member, archive_member
-from coopdesk.store import Store
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.members import add_member, archive_member
+from coopdesk.shifts import duty, shifts
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store
 
 FROM = dt.date(2026, 1, 5)  # a Monday
 ON = FROM + dt.timedelta(days=60)  # two periods (28 days each) have ended, a third runs

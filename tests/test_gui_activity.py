@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.gui.pages.activity import ActivityModel, ActivityPage
-from coopdesk.members import add_member, update_member
+from coopdesk.coop.members import add_member, update_member
+from coopdesk.gui.coop.activity_page import ActivityModel, ActivityPage
+from coopdesk.gui.shell.main_window import MainWindow
 from tests.gui_helpers import open_window
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk import activity
-from coopdesk.conflicts import list_conflicts
-from coopdesk.gui import drives
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.gui.pages.members import MembersPage
-from coopdesk.gui.pages.sync import SyncPage
-from coopdesk.members import add_member, get_member, update_member
+from coopdesk.coop import activity
+from coopdesk.coop.members import add_member, get_member, update_member
+from coopdesk.gui.coop.members_page import MembersPage
+from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.gui.sync import drives
+from coopdesk.gui.sync.page import SyncPage
+from coopdesk.sync.conflicts import list_conflicts
 from tests.sync_helpers import Federation
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from coopdesk.gui import garbage
+from coopdesk.gui.shell import garbage
 
 
 def test_the_collector_turns_automatic_collection_off_and_collects_when_due(qapp):

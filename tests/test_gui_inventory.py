@@ -7,22 +7,22 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk.coop import add_site
-from coopdesk.gui import dialogs
-from coopdesk.gui.inventory_dialogs import (
+from coopdesk.coop.coop import add_site
+from coopdesk.gui.inventory.dialogs import (
     ItemDialog,
     MoveDialog,
     ReceiveTransferDialog,
     SendTransferDialog,
 )
-from coopdesk.gui.pages.inventory import InventoryPage
-from coopdesk.gui.pages.today import TodayPage
-from coopdesk.gui.stocktake_dialog import StocktakeDialog
-from coopdesk.inventory import add_item
-from coopdesk.mandates import MandateRequiredError
-from coopdesk.stock import balance, history, move_text
-from coopdesk.store import Store
-from coopdesk.transfers import get_transfer, send_transfer
+from coopdesk.gui.inventory.page import InventoryPage
+from coopdesk.gui.inventory.stocktake import StocktakeDialog
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.today.page import TodayPage
+from coopdesk.inventory.items import add_item
+from coopdesk.inventory.stock import balance, history, move_text
+from coopdesk.inventory.transfers import get_transfer, send_transfer
+from coopdesk.roles.mandates import MandateRequiredError
+from coopdesk.store.store import Store
 from tests.gui_helpers import open_window
 
 
@@ -287,14 +287,14 @@ def test_stocktake_shows_differences_then_records_corrections(qtbot, store, ana,
 
 
 def test_stocktake_without_the_stock_mandate_names_who_may(qtbot, store, ana, rice, monkeypatch):
-    import coopdesk.mandates
+    import coopdesk.roles.mandates
 
     def refuse(_tx, action, _detail):
         raise MandateRequiredError(
             f"Only this term's Storekeeper can {action}: Tomás Ruiz, until 3 December."
         )
 
-    monkeypatch.setattr(coopdesk.mandates, "use_mandate", refuse)
+    monkeypatch.setattr(coopdesk.roles.mandates, "use_mandate", refuse)
     move_text(store, ana, rice, "10", "received")
     page = inventory_of(qtbot, store, ana)
     page.start_stocktake()

@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk.gui import app as gui_app
-from coopdesk.gui import dialogs, drives
-from coopdesk.gui.join import JoinDialog, join_from_invitation
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.gui.welcome import WelcomeDialog
-from coopdesk.invite import Invitation, make_invitation
-from coopdesk.members import count_members
-from coopdesk.paths import store_path
+from coopdesk.base.paths import store_path
+from coopdesk.coop.members import count_members
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.shell import app as gui_app
+from coopdesk.gui.shell.join import JoinDialog, join_from_invitation
+from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.gui.shell.welcome import WelcomeDialog
+from coopdesk.gui.sync import drives
+from coopdesk.sync.invite import Invitation, make_invitation
 from tests.test_gui_welcome import drive_modal_welcome
 
 TASK_TIMEOUT_MS = 30_000

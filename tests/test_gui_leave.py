@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from coopdesk import duty
-from coopdesk.gui import dialogs
-from coopdesk.gui.dates import to_qdate
-from coopdesk.gui.leave_dialog import LeaveDialog, leave_state
-from coopdesk.members import add_member, archive_member
+from coopdesk.coop.members import add_member, archive_member
+from coopdesk.gui.coop.leave_dialog import LeaveDialog, leave_state
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.dates import to_qdate
+from coopdesk.shifts import duty
 from tests.gui_helpers import open_window
 
 TODAY = dt.date.today()

@@ -6,13 +6,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from coopdesk import activity
-from coopdesk.gui import dialogs
-from coopdesk.gui.hub import StoreHub
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.gui.member_model import MemberTableModel
-from coopdesk.gui.pages.members import MembersPage
-from coopdesk.members import add_member, count_members, find_member
+from coopdesk.coop import activity
+from coopdesk.coop.members import add_member, count_members, find_member
+from coopdesk.gui.coop.member_model import MemberTableModel
+from coopdesk.gui.coop.members_page import MembersPage
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.hub import StoreHub
+from coopdesk.gui.shell.main_window import MainWindow
 from tests.gui_helpers import open_window
 
 

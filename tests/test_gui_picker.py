@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk import activity
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.gui.picker import MemberPickerDialog
-from coopdesk.members import add_member, archive_member, count_members
+from coopdesk.coop import activity
+from coopdesk.coop.members import add_member, archive_member, count_members
+from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.gui.shell.picker import MemberPickerDialog
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_leaving_the_keyboard_clears_the_member(qtbot, store, ana):
 
 
 def test_archiving_the_member_at_the_keyboard_is_refused(qtbot, store, ana, people, monkeypatch):
-    from coopdesk.gui import dialogs
+    from coopdesk.gui.kit import dialogs
 
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "confirm", lambda *args: True)

@@ -7,16 +7,17 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk import coop, rotation
-from coopdesk.gui import dialogs
-from coopdesk.gui.dates import day_text
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.gui.pages.roles import RolesPage
-from coopdesk.gui.pin_dialog import PinDialog
-from coopdesk.gui.role_dialogs import SwapDialog
-from coopdesk.members import add_member
-from coopdesk.pins import PinGate, set_pin
-from coopdesk.roles import add_role
+from coopdesk.coop import coop
+from coopdesk.coop.members import add_member
+from coopdesk.coop.pins import PinGate, set_pin
+from coopdesk.gui.coop.pin_dialog import PinDialog
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.dates import day_text
+from coopdesk.gui.roles.dialogs import SwapDialog
+from coopdesk.gui.roles.page import RolesPage
+from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.roles import rotation
+from coopdesk.roles.roles import add_role
 from tests.gui_helpers import open_window
 
 TODAY = dt.date.today()

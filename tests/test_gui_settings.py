@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from coopdesk import coop, duty
-from coopdesk.gui import dialogs
-from coopdesk.gui.settings_dialog import SettingsDialog, day_text, duty_sentence
-from coopdesk.members import add_member
-from coopdesk.roles import add_role
+from coopdesk.coop import coop
+from coopdesk.coop.members import add_member
+from coopdesk.gui.coop.settings_dialog import SettingsDialog, day_text, duty_sentence
+from coopdesk.gui.kit import dialogs
+from coopdesk.roles.roles import add_role
+from coopdesk.shifts import duty
 from tests.gui_helpers import open_window
 
 TODAY = dt.date.today()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from coopdesk import shift_templates as st
-from coopdesk.gui import dialogs
-from coopdesk.gui.shift_dialogs import ShiftEditDialog, TemplateDialog
-from coopdesk.gui.shift_types import ShiftTypeDialog, skills_from_text
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.shifts.dialogs import ShiftEditDialog, TemplateDialog
+from coopdesk.gui.shifts.types import ShiftTypeDialog, skills_from_text
+from coopdesk.shifts import templates as st
 from tests.gui_helpers import open_window
 
 

@@ -8,18 +8,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk.duty import set_duty_rule
-from coopdesk.gui import dialogs
-from coopdesk.gui.member_model import BALANCE_COLUMN, STATUS_COLUMN, balance_text
-from coopdesk.gui.pages.members import MembersPage
-from coopdesk.gui.pages.shifts import ShiftsPage
-from coopdesk.gui.pages.today import TodayPage
-from coopdesk.gui.shift_week import monday_of, week_title
-from coopdesk.gui.today_shifts import NeedPeoplePanel, TodayShiftsPanel
-from coopdesk.members import add_member
-from coopdesk.shift_templates import add_template, list_templates
-from coopdesk.shifts import add_shift, get_shift, list_shifts, sign_up, signup_id_for
-from coopdesk.store import Store
+from coopdesk.coop.members import add_member
+from coopdesk.gui.coop.member_model import BALANCE_COLUMN, STATUS_COLUMN, balance_text
+from coopdesk.gui.coop.members_page import MembersPage
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.shifts.page import ShiftsPage
+from coopdesk.gui.shifts.today import NeedPeoplePanel, TodayShiftsPanel
+from coopdesk.gui.shifts.week import monday_of, week_title
+from coopdesk.gui.today.page import TodayPage
+from coopdesk.shifts.duty import set_duty_rule
+from coopdesk.shifts.shifts import add_shift, get_shift, list_shifts, sign_up, signup_id_for
+from coopdesk.shifts.templates import add_template, list_templates
+from coopdesk.store.store import Store
 from tests.gui_helpers import open_window
 
 THIS_MONDAY = monday_of(dt.date.today())

@@ -14,15 +14,16 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk import backups
-from coopdesk.dump import dump_json
-from coopdesk.gui import dialogs, drives
-from coopdesk.gui.drives import Drive
-from coopdesk.gui.pages.members import MembersPage
-from coopdesk.gui.pages.sync import SyncPage
-from coopdesk.invite import read_invitation
-from coopdesk.members import add_member, find_member
-from coopdesk.sync import preview_bundle
+from coopdesk.coop.members import add_member, find_member
+from coopdesk.gui.coop.members_page import MembersPage
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.sync import drives
+from coopdesk.gui.sync.drives import Drive
+from coopdesk.gui.sync.page import SyncPage
+from coopdesk.store.dump import dump_json
+from coopdesk.sync import backups
+from coopdesk.sync.exchange import preview_bundle
+from coopdesk.sync.invite import read_invitation
 from tests.gui_helpers import open_window
 from tests.sync_helpers import Federation
 
@@ -245,7 +246,7 @@ def test_a_bundle_of_another_coop_is_refused_with_its_reason(
     qtbot, kitchen, store, monkeypatch, tmp_path
 ):
     other = tmp_path / "other-coop.coopsync"
-    from coopdesk.sync import export_bundle
+    from coopdesk.sync.exchange import export_bundle
 
     export_bundle(store, other)  # the `store` fixture is a different coop
     pick_file(monkeypatch, other)
@@ -276,7 +277,7 @@ def test_import_from_usb_lets_the_person_pick_among_several(qtbot, fed, usb, mon
     qtbot.mouseClick(page.drive_rows[0].export_button, Qt.MouseButton.LeftButton)
     wait_for_task(qtbot, page)
     add_member(fed["Warehouse"], fed.ana, "Tomas Ruiz")
-    from coopdesk.sync import export_bundle
+    from coopdesk.sync.exchange import export_bundle
 
     theirs = export_bundle(fed["Warehouse"], usb.root).path
     offered: list[tuple[list[str], int]] = []
@@ -458,7 +459,7 @@ def press_cancel(qtbot, page: SyncPage) -> None:
 
 
 def test_cancelling_an_export_says_nothing_was_written(qtbot, fed, usb, monkeypatch):
-    from coopdesk import sync
+    from coopdesk.sync import exchange as sync
 
     def slow_export(store, path, for_site=None, progress=None, cancelled=None):
         wait_until_cancelled(progress, cancelled)
@@ -475,8 +476,8 @@ def test_cancelling_an_export_says_nothing_was_written(qtbot, fed, usb, monkeypa
 
 
 def test_cancelling_an_import_says_nothing_changed(qtbot, fed, kitchen, monkeypatch):
-    from coopdesk import sync
-    from coopdesk.merge import ImportCancelled
+    from coopdesk.sync import exchange as sync
+    from coopdesk.sync.merge import ImportCancelled
 
     add_member(fed["Warehouse"], fed.ana, "Tomas Ruiz")
     bundle = fed.export("Warehouse")
@@ -499,7 +500,7 @@ def test_cancelling_an_import_says_nothing_changed(qtbot, fed, kitchen, monkeypa
 def test_a_change_made_after_an_import_is_stamped_after_what_it_brought(
     qtbot, fed, kitchen, monkeypatch
 ):
-    from coopdesk.hlc import system_ms
+    from coopdesk.store.hlc import system_ms
 
     warehouse, store = fed["Warehouse"], fed["Kitchen"]
     warehouse.clock.now_ms = lambda: system_ms() + 3_600_000  # an hour fast: plausible

@@ -7,10 +7,10 @@ import threading
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from coopdesk.errors import ValidationError
-from coopdesk.gui.hub import StoreHub
-from coopdesk.gui.tasks import TaskCancelled, run_store_task, run_task
-from coopdesk.members import add_member, count_members, find_member
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.members import add_member, count_members, find_member
+from coopdesk.gui.kit.background import TaskCancelled, run_store_task, run_task
+from coopdesk.gui.kit.hub import StoreHub
 
 
 class Outcomes:

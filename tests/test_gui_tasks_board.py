@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk import chores, tasklist
-from coopdesk.gui.pages.tasks import TasksPage
-from coopdesk.gui.task_dialogs import ChoreTasksDialog, TaskDialog
-from coopdesk.members import add_member
+from coopdesk.coop.members import add_member
+from coopdesk.gui.tasks.dialogs import ChoreTasksDialog, TaskDialog
+from coopdesk.gui.tasks.page import TasksPage
+from coopdesk.tasks import chores
+from coopdesk.tasks import tasks as tasklist
 from tests.gui_helpers import open_window
 
 TODAY = dt.date.today()

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk import site_identity
-from coopdesk.gui import drives
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.gui.pages.sync import SyncPage
-from coopdesk.gui.pages.today import TodayPage
-from coopdesk.members import add_member, update_member
+from coopdesk.coop.members import add_member, update_member
+from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.gui.sync import drives
+from coopdesk.gui.sync.page import SyncPage
+from coopdesk.gui.today.page import TodayPage
+from coopdesk.sync import identity as site_identity
 from tests.sync_helpers import Federation
 
 

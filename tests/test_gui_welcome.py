@@ -10,13 +10,13 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from coopdesk.coop import start_coop
-from coopdesk.gui import app as gui_app
-from coopdesk.gui.main_window import MainWindow
-from coopdesk.gui.tasks import TaskCancelled
-from coopdesk.gui.welcome import WelcomeDialog, build_demo_store
-from coopdesk.members import count_members
-from coopdesk.paths import store_path
+from coopdesk.base.paths import store_path
+from coopdesk.coop.coop import start_coop
+from coopdesk.coop.members import count_members
+from coopdesk.gui.kit.background import TaskCancelled
+from coopdesk.gui.shell import app as gui_app
+from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.gui.shell.welcome import WelcomeDialog, build_demo_store
 
 
 def drive_modal_welcome(action: Callable[[WelcomeDialog], None]) -> list[BaseException]:

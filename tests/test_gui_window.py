@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from coopdesk.coop import start_coop
-from coopdesk.gui import app as gui_app
-from coopdesk.gui.main_window import SECTIONS, MainWindow
-from coopdesk.gui.pages.base import Page
-from coopdesk.paths import store_path
+from coopdesk.base.paths import store_path
+from coopdesk.coop.coop import start_coop
+from coopdesk.gui.kit.page import Page
+from coopdesk.gui.shell import app as gui_app
+from coopdesk.gui.shell.main_window import SECTIONS, MainWindow
 from tests.gui_helpers import open_window
 
 
@@ -137,8 +137,8 @@ def test_self_test_reports_a_store_it_cannot_open(qtbot, tmp_path, capsys):
 
 
 def test_changes_made_by_another_program_show_up(store, ana, window, qtbot):
-    from coopdesk.gui.hub import StoreHub
-    from coopdesk.store import Store
+    from coopdesk.gui.kit.hub import StoreHub
+    from coopdesk.store.store import Store
 
     members_page = window.go_to("members")
     script = Store.open_file(store.path)  # e.g. `coopdesk member add` in a terminal

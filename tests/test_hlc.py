@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopdesk.hlc import MAX_DRIFT_MS, HybridClock, pack, unpack
+from coopdesk.store.hlc import MAX_DRIFT_MS, HybridClock, pack, unpack
 
 
 class FakeTime:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from icalendar import Calendar
 
-from coopdesk import shifts
-from coopdesk.ics import export_ics, shifts_to_ics
-from coopdesk.members import add_member
-from coopdesk.store import Store
+from coopdesk.coop.members import add_member
+from coopdesk.shifts import shifts
+from coopdesk.shifts.ics import export_ics, shifts_to_ics
+from coopdesk.store.store import Store
 
 DAY = dt.date.today() + dt.timedelta(days=10)
 

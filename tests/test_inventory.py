@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from coopdesk import inventory
-from coopdesk.dump import dump_json
-from coopdesk.errors import NotFoundError, ValidationError
-from coopdesk.inventory import format_quantity, parse_quantity
-from coopdesk.store import derived_id
+from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.inventory import items as inventory
+from coopdesk.inventory.items import format_quantity, parse_quantity
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import derived_id
 
 RICE = {"name": "Rice", "unit": "kg", "decimals": 3}
 BEANS = {"name": "Beans", "unit": "tin", "decimals": 0}
@@ -120,7 +120,7 @@ def test_bad_items_are_refused_and_nothing_changes(store, ana):
 
 
 def test_edit_archive_restore(store, ana):
-    from coopdesk.stock import move
+    from coopdesk.inventory.stock import move
 
     rice = inventory.add_item(store, ana, "Rice", unit="kg", decimals=3)
     changed = inventory.edit_item(store, ana, rice, minimum="4", category="Grains")
@@ -152,8 +152,8 @@ def test_a_site_minimum_has_a_derived_id_and_can_go_back_to_the_item_minimum(sto
 
 
 def test_demo_pantry_has_two_sites_of_stock_transfers_low_items_and_a_stocktake(tmp_path):
-    from coopdesk import stock, stocktake, transfers
     from coopdesk.demo import create_demo
+    from coopdesk.inventory import stock, stocktake, transfers
 
     store = create_demo(tmp_path / "demo")
     try:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from coopdesk.dump import dump_json
-from coopdesk.errors import StoreExistsError
-from coopdesk.invite import InvitationError, join_coop, make_invitation
-from coopdesk.store import Store
-from coopdesk.sync import export_bundle, import_bundle
+from coopdesk.base.errors import StoreExistsError
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store
+from coopdesk.sync.exchange import export_bundle, import_bundle
+from coopdesk.sync.invite import InvitationError, join_coop, make_invitation
 
 
 def test_a_joined_site_holds_the_coop_and_syncs_both_ways(store: Store, ana: str, tmp_path):

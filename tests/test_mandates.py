@@ -6,13 +6,14 @@ import datetime as dt
 
 import pytest
 
-from coopdesk import activity, mandates
-from coopdesk.coop import update_settings
-from coopdesk.dump import dump_json
-from coopdesk.mandates import MandateRequiredError
-from coopdesk.members import add_member, archive_member, restore_member, update_member
-from coopdesk.roles import add_role, edit_role
-from coopdesk.rotation import term_on
+from coopdesk.coop import activity
+from coopdesk.coop.coop import update_settings
+from coopdesk.coop.members import add_member, archive_member, restore_member, update_member
+from coopdesk.roles import mandates
+from coopdesk.roles.mandates import MandateRequiredError
+from coopdesk.roles.roles import add_role, edit_role
+from coopdesk.roles.rotation import term_on
+from coopdesk.store.dump import dump_json
 
 TODAY = dt.date.today()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from coopdesk import members
-from coopdesk.errors import NotFoundError, ValidationError
-from coopdesk.members import MemberQuery
-from coopdesk.store import Store
+from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.coop import members
+from coopdesk.coop.members import MemberQuery
+from coopdesk.store.store import Store
 
 
 @pytest.fixture

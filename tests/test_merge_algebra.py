@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from coopdesk.conflicts import list_conflicts, resolve_conflict
-from coopdesk.dump import dump_json
-from coopdesk.hlc import MAX_DRIFT_MS, system_ms, unpack
+from coopdesk.store.dump import dump_json
+from coopdesk.store.hlc import MAX_DRIFT_MS, system_ms, unpack
+from coopdesk.sync.conflicts import list_conflicts, resolve_conflict
 from tests.sync_helpers import Federation, fast_tmp_root
 
 DAY_MS = 86_400_000

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from coopdesk import migrations
-from coopdesk.errors import NewerStoreError, NotAStoreError
-from coopdesk.schema import TABLES
-from coopdesk.store import Store
+from coopdesk.base.errors import NewerStoreError, NotAStoreError
+from coopdesk.store import migrations
+from coopdesk.store.schema import TABLES
+from coopdesk.store.store import Store
 
 
 def digest(path: Path) -> str:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coopdesk.dump import dump_json
-from coopdesk.errors import ValidationError
-from coopdesk.mandates import MandateRequiredError
-from coopdesk.members import add_member
-from coopdesk.pins import (
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.members import add_member
+from coopdesk.coop.pins import (
     PinGate,
     PinLockedError,
     clear_pin,
@@ -17,7 +15,9 @@ from coopdesk.pins import (
     set_pin,
     verify_pin,
 )
-from coopdesk.roles import add_role
+from coopdesk.roles.mandates import MandateRequiredError
+from coopdesk.roles.roles import add_role
+from coopdesk.store.dump import dump_json
 
 
 def test_a_pin_is_stored_as_a_salted_scrypt_hash(store, ana):

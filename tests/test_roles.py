@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 
-from coopdesk.dump import dump_json
-from coopdesk.errors import ValidationError
-from coopdesk.mandates import MandateRequiredError
-from coopdesk.members import add_member, archive_member, update_member
-from coopdesk.roles import (
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.members import add_member, archive_member, update_member
+from coopdesk.roles.mandates import MandateRequiredError
+from coopdesk.roles.roles import (
     add_role,
     archive_role,
     edit_role,
@@ -20,6 +19,7 @@ from coopdesk.roles import (
     opt_out,
     role_member_id,
 )
+from coopdesk.store.dump import dump_json
 
 START = dt.date(2026, 1, 5)
 

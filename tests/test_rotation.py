@@ -7,13 +7,13 @@ import random
 
 import pytest
 
-from coopdesk import rotation
-from coopdesk.dump import dump_json
-from coopdesk.errors import ValidationError
-from coopdesk.members import add_member
-from coopdesk.roles import add_role
-from coopdesk.rotation import Leave, RotationInput, plan_terms
-from coopdesk.store import derived_id
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.members import add_member
+from coopdesk.roles import rotation
+from coopdesk.roles.roles import add_role
+from coopdesk.roles.rotation import Leave, RotationInput, plan_terms
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import derived_id
 
 START = dt.date(2026, 1, 5)
 POLICIES = ("round-robin", "least-recent", "fewest-terms")

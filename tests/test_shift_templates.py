@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from coopdesk import shift_templates as st
-from coopdesk.coop import start_coop
-from coopdesk.dump import dump_data, dump_json
-from coopdesk.duty import add_leave
-from coopdesk.errors import ValidationError
-from coopdesk.members import add_member
-from coopdesk.shifts import get_shift, list_shifts
-from coopdesk.store import Store, derived_id
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.coop import start_coop
+from coopdesk.coop.members import add_member
+from coopdesk.shifts import templates as st
+from coopdesk.shifts.duty import add_leave
+from coopdesk.shifts.shifts import get_shift, list_shifts
+from coopdesk.store.dump import dump_data, dump_json
+from coopdesk.store.store import Store, derived_id
 
 # A Monday well ahead, so every generated shift is still to come.
 MONDAY = dt.date.today() - dt.timedelta(days=dt.date.today().weekday()) + dt.timedelta(weeks=5)

@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from coopdesk import shifts
-from coopdesk.dump import dump_json
-from coopdesk.errors import NotFoundError, ValidationError
-from coopdesk.members import add_member, archive_member
-from coopdesk.store import Store, derived_id
+from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.coop.members import add_member, archive_member
+from coopdesk.shifts import shifts
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store, derived_id
 
 DAY = dt.date.today() + dt.timedelta(days=30)
 START = dt.datetime.combine(DAY, dt.time(18, 0))

@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 
-from coopdesk.bundle import SiteIdentityClashError
-from coopdesk.dump import dump_json
-from coopdesk.paths import store_path
-from coopdesk.site_identity import identity_notice
-from coopdesk.store import Store
-from coopdesk.sync import export_bundle, import_bundle
+from coopdesk.base.paths import store_path
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store
+from coopdesk.sync.bundle import SiteIdentityClashError
+from coopdesk.sync.exchange import export_bundle, import_bundle
+from coopdesk.sync.identity import identity_notice
 from tests.sync_helpers import Federation, fast_tmp_root
 
 

@@ -6,11 +6,12 @@ import csv
 
 import pytest
 
-from coopdesk import inventory, stock
-from coopdesk.coop import add_site
-from coopdesk.dump import dump_json
-from coopdesk.errors import CoopDeskError, ValidationError
-from coopdesk.stock import WouldGoNegative
+from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.coop.coop import add_site
+from coopdesk.inventory import items as inventory
+from coopdesk.inventory import stock
+from coopdesk.inventory.stock import WouldGoNegative
+from coopdesk.store.dump import dump_json
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_derived_balances_never_drift_from_the_ledger(store, ana, rice, warehous
 
 
 def test_a_correction_needs_the_stock_mandate(store, ana, rice, monkeypatch):
-    from coopdesk import mandates
+    from coopdesk.roles import mandates
 
     def refuse(tx, action, detail):
         assert action == "stock"
@@ -197,6 +198,6 @@ def test_a_correction_needs_the_stock_mandate(store, ana, rice, monkeypatch):
 
 
 def _member(store, author: str, name: str) -> str:
-    from coopdesk.members import add_member
+    from coopdesk.coop.members import add_member
 
     return add_member(store, author, name)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from coopdesk import inventory, stock, stocktake
-from coopdesk.dump import dump_json
-from coopdesk.errors import ValidationError
+from coopdesk.base.errors import ValidationError
+from coopdesk.inventory import items as inventory
+from coopdesk.inventory import stock, stocktake
+from coopdesk.store.dump import dump_json
 
 
 @pytest.fixture
@@ -72,7 +73,7 @@ def test_one_open_stocktake_per_site_and_cancelling(store, ana, items):
 
 
 def test_bad_counts_or_no_mandate_change_nothing(store, ana, items, monkeypatch):
-    from coopdesk import mandates
+    from coopdesk.roles import mandates
 
     stocktake_id = stocktake.start_stocktake(store, ana)
     before = dump_json(store)

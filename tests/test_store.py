@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from coopdesk.errors import NoAuthorError, NoStoreError, StoreExistsError, ValidationError
-from coopdesk.paths import store_path
-from coopdesk.schema import UUID_RE
-from coopdesk.store import Store, derived_id, field_clock
+from coopdesk.base.errors import NoAuthorError, NoStoreError, StoreExistsError, ValidationError
+from coopdesk.base.paths import store_path
+from coopdesk.store.schema import UUID_RE
+from coopdesk.store.store import Store, derived_id, field_clock
 
 
 def log(store: Store) -> list[dict]:

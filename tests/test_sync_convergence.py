@@ -20,14 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coopdesk.bundle import BundleGapError
-from coopdesk.check import check_store
-from coopdesk.conflicts import list_conflicts, resolve_conflict
-from coopdesk.errors import CoopDeskError, ValidationError
-from coopdesk.hlc import system_ms
-from coopdesk.inventory import add_item
-from coopdesk.shifts import add_shift, cancel_signup, list_shifts, sign_up
-from coopdesk.stock import balances, move
+from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.inventory.items import add_item
+from coopdesk.inventory.stock import balances, move
+from coopdesk.shifts.shifts import add_shift, cancel_signup, list_shifts, sign_up
+from coopdesk.store.check import check_store
+from coopdesk.store.hlc import system_ms
+from coopdesk.sync.bundle import BundleGapError
+from coopdesk.sync.conflicts import list_conflicts, resolve_conflict
 from tests.sync_helpers import Federation, fast_tmp_root
 
 SITE_NAMES = ["Kitchen", "Warehouse", "Market", "Clinic", "School", "Garden"]

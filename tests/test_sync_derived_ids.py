@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from coopdesk.conflicts import list_conflicts
-from coopdesk.dump import dump_json
-from coopdesk.store import Store, derived_id
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store, derived_id
+from coopdesk.sync.conflicts import list_conflicts
 from tests.sync_helpers import Federation, fast_tmp_root
 
 SHIFT = {

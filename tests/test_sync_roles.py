@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from coopdesk.chores import add_chore, generate_chore_tasks
-from coopdesk.conflicts import list_conflicts, resolve_conflict
-from coopdesk.dump import dump_json
-from coopdesk.mandates import MandateRequiredError
-from coopdesk.members import add_member
-from coopdesk.roles import add_role, opt_in
-from coopdesk.rotation import schedule, swap
+from coopdesk.coop.members import add_member
+from coopdesk.roles.mandates import MandateRequiredError
+from coopdesk.roles.roles import add_role, opt_in
+from coopdesk.roles.rotation import schedule, swap
+from coopdesk.store.dump import dump_json
+from coopdesk.sync.conflicts import list_conflicts, resolve_conflict
+from coopdesk.tasks.chores import add_chore, generate_chore_tasks
 from tests.sync_helpers import Federation, fast_tmp_root
 
 START = dt.date(2026, 1, 5)

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from coopdesk import shift_templates as st
-from coopdesk import shifts
-from coopdesk.conflicts import list_conflicts
-from coopdesk.members import add_member
+from coopdesk.coop.members import add_member
+from coopdesk.shifts import shifts
+from coopdesk.shifts import templates as st
+from coopdesk.sync.conflicts import list_conflicts
 from tests.sync_helpers import Federation, fast_tmp_root
 
 SITES = ["Kitchen", "Warehouse", "Market"]

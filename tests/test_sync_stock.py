@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from coopdesk import inventory, stock, transfers
-from coopdesk.check import check_store
+from coopdesk.inventory import items as inventory
+from coopdesk.inventory import stock, transfers
+from coopdesk.store.check import check_store
 from tests.sync_helpers import Federation, fast_tmp_root
 
 

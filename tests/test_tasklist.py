@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from coopdesk.dump import dump_json
-from coopdesk.errors import ValidationError
-from coopdesk.members import add_member, archive_member
-from coopdesk.roles import add_role
-from coopdesk.tasklist import (
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.members import add_member, archive_member
+from coopdesk.roles.roles import add_role
+from coopdesk.store.dump import dump_json
+from coopdesk.tasks.tasks import (
     TaskQuery,
     add_task,
     archive_task,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from coopdesk import inventory, stock, transfers
-from coopdesk.coop import add_site
-from coopdesk.dump import dump_json
-from coopdesk.errors import ValidationError
-from coopdesk.store import Store
+from coopdesk.base.errors import ValidationError
+from coopdesk.coop.coop import add_site
+from coopdesk.inventory import items as inventory
+from coopdesk.inventory import stock, transfers
+from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store
 
 
 @pytest.fixture

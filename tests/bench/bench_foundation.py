@@ -36,11 +36,11 @@ from harness import (
 )
 
 from coopdesk import __version__
-from coopdesk.coop import add_site, start_coop
+from coopdesk.coop.coop import add_site, start_coop
+from coopdesk.coop.members import MemberQuery, add_member, member_ids
 from coopdesk.demo import DOMAINS, FIRST_NAMES, LAST_NAMES, SKILLS
-from coopdesk.members import MemberQuery, add_member, member_ids
-from coopdesk.migrations import SCHEMA_VERSION
-from coopdesk.store import Store, fold
+from coopdesk.store.migrations import SCHEMA_VERSION
+from coopdesk.store.store import Store, fold
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MEMBERS = 10_000
@@ -163,7 +163,7 @@ def coopdesk_command() -> list[str]:
 
 def gui_available() -> bool:
     try:
-        return importlib.util.find_spec("coopdesk.gui.app") is not None
+        return importlib.util.find_spec("coopdesk.gui.shell.app") is not None
     except ImportError:
         return False
 
@@ -245,7 +245,7 @@ def measure_model_search(report: Report, store: Store) -> None:
     try:
         from PySide6.QtWidgets import QApplication
 
-        from coopdesk.gui.member_model import MemberTableModel
+        from coopdesk.gui.coop.member_model import MemberTableModel
     except ImportError as exc:
         report.notes.append(f"members model not timed: {exc}")
         return

@@ -32,11 +32,11 @@ from pathlib import Path
 from harness import Report, Result, cache_dir, time_call
 
 from coopdesk import __version__
-from coopdesk.coop import add_site, start_coop
-from coopdesk.migrations import SCHEMA_VERSION
-from coopdesk.stock import balance, balance_drift, balances, history, low_stock
-from coopdesk.store import Store, new_id
-from coopdesk.transfers import list_transfers, receive_transfer, send_transfer
+from coopdesk.coop.coop import add_site, start_coop
+from coopdesk.inventory.stock import balance, balance_drift, balances, history, low_stock
+from coopdesk.inventory.transfers import list_transfers, receive_transfer, send_transfer
+from coopdesk.store.migrations import SCHEMA_VERSION
+from coopdesk.store.store import Store, new_id
 
 ITEMS = 1_000
 MOVEMENTS = 1_000_000

@@ -23,11 +23,11 @@ from pathlib import Path
 from harness import Report, Result, cache_dir, time_call
 
 from coopdesk import __version__
-from coopdesk.coop import start_coop
-from coopdesk.migrations import SCHEMA_VERSION
-from coopdesk.shift_templates import add_standing_member, add_template, generate_shifts
-from coopdesk.shifts import list_shifts
-from coopdesk.store import Store
+from coopdesk.coop.coop import start_coop
+from coopdesk.shifts.shifts import list_shifts
+from coopdesk.shifts.templates import add_standing_member, add_template, generate_shifts
+from coopdesk.store.migrations import SCHEMA_VERSION
+from coopdesk.store.store import Store
 
 SHIFTS = 100_000
 MEMBERS = 400

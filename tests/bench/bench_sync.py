@@ -41,7 +41,7 @@ for entry in (str(ROOT), str(HERE)):
 from harness import Report, Result, cache_dir  # noqa: E402
 
 from coopdesk import __version__  # noqa: E402
-from coopdesk.migrations import SCHEMA_VERSION  # noqa: E402
+from coopdesk.store.migrations import SCHEMA_VERSION  # noqa: E402
 
 ROWS = 100_000
 TRANSACTION_ROWS = 1_000
@@ -78,8 +78,8 @@ def member_rows(sites: list[str]) -> list[tuple]:
 
 def build(folder: Path) -> None:
     """Site A with 100,000 members; site B joined with a full copy; B's secrets kept."""
-    from coopdesk.coop import add_site, start_coop
-    from coopdesk.invite import join_with_secrets, new_site_secrets
+    from coopdesk.coop.coop import add_site, start_coop
+    from coopdesk.sync.invite import join_with_secrets, new_site_secrets
 
     folder.mkdir(parents=True)
     a = start_coop(folder / "a", "Bench Coop", "Kitchen", "Ana")
@@ -96,7 +96,7 @@ def build(folder: Path) -> None:
     b, _result = join_with_secrets(folder / "b", secrets, folder / "snapshot.coopsync")
     (folder / "snapshot.coopsync").unlink()
     # B has sent A a bundle since, so A knows what B has: A's next bundle for B is a delta.
-    from coopdesk.sync import export_bundle, import_bundle
+    from coopdesk.sync.exchange import export_bundle, import_bundle
 
     export_bundle(b, folder / "hello.coopsync", for_site=a.site_id)
     import_bundle(a, folder / "hello.coopsync", author=ana, backup=False)
@@ -144,8 +144,8 @@ def baseline_ms(rows: list[tuple], scratch: Path) -> float:
 
 
 def worker(action: str, *args: str) -> dict[str, float]:
-    from coopdesk.store import Store
-    from coopdesk.sync import export_bundle, import_bundle
+    from coopdesk.store.store import Store
+    from coopdesk.sync.exchange import export_bundle, import_bundle
 
     if action == "export":
         store = Store.open(Path(args[0]))
@@ -155,7 +155,7 @@ def worker(action: str, *args: str) -> dict[str, float]:
         elapsed = time.perf_counter() - start
         figures = {"entries": result.entries, "bytes": result.size}
     elif action == "import":
-        from coopdesk.backups import make_backup
+        from coopdesk.sync.backups import make_backup
 
         store = Store.open(Path(args[0]))
         # What import_bundle does by default, in two timed steps: the safety backup of the
@@ -173,7 +173,7 @@ def worker(action: str, *args: str) -> dict[str, float]:
             "backup_ms": (backed_up - start) * 1000,
         }
     elif action == "empty-site":
-        from coopdesk.invite import join_with_secrets  # noqa: F401  (same imports as a join)
+        from coopdesk.sync.invite import join_with_secrets  # noqa: F401  (same imports as a join)
 
         secrets = json.loads(Path(args[1]).read_text())
         store = Store.create(Path(args[0]), site_id=secrets["site_id"])
@@ -209,7 +209,7 @@ def in_process(action: str, *args: str) -> dict[str, float]:
 
 def make_incremental_changes(a_dir: Path, b_dir: Path, ana: str) -> None:
     """10% of the rows change at A; a tenth of those change at B too (conflicts)."""
-    from coopdesk.store import Store
+    from coopdesk.store.store import Store
 
     rng = random.Random(SEED + 1)
     with Store.open(a_dir) as a, Store.open(b_dir) as b:
@@ -237,7 +237,7 @@ def run() -> Report:
     ana = (cached / "ana").read_text()
     with tempfile.TemporaryDirectory(dir=cached.parent) as scratch_name:
         scratch = Path(scratch_name)
-        from coopdesk.store import Store
+        from coopdesk.store.store import Store
 
         with Store.open(cached / "a") as a:
             rows = a.conn.execute(

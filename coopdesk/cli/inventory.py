@@ -1,0 +1,514 @@
+"""The ``coopdesk item`` and ``coopdesk stock`` commands: a thin layer over the core.
+
+Quantities are typed in display units ("2.5", "-2,5", "3 kg"); items can be named by id,
+barcode or exact name. Core modules are imported inside the handlers, so ``coopdesk``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from coopdesk.cli.main import author_of, emit, open_store, plural
+
+
+def _item(store: Any, text: str) -> dict[str, Any]:
+    from coopdesk.inventory.items import require_item
+
+    return require_item(store, text)
+
+
+def _forced(action: Any, force: bool) -> Any:
+    """Run ``action``; without --force, a would-go-negative warning says how to go on."""
+    from coopdesk.base.errors import CoopDeskError
+    from coopdesk.inventory.stock import WouldGoNegative
+
+    try:
+        return action(force)
+    except WouldGoNegative as warning:
+        if force:
+            raise
+        raise CoopDeskError(f"{warning} (add --force to record it)") from None
+
+
+# -- items -----------------------------------------------------------------------------------
+
+
+def _item_json(item: dict[str, Any]) -> dict[str, Any]:
+    from coopdesk.inventory.items import display_value
+
+    data = dict(item)
+    data["minimum_display"] = display_value(item, item["minimum"])
+    return data
+
+
+def _item_line(item: dict[str, Any]) -> str:
+    from coopdesk.inventory.items import format_quantity
+
+    parts = [item["id"], item["name"], f"({item['unit']})"]
+    if item.get("category"):
+        parts.append(item["category"])
+    if item["minimum"]:
+        parts.append(f"min {format_quantity(item, item['minimum'])}")
+    if item.get("barcode"):
+        parts.append(f"barcode {item['barcode']}")
+    if item.get("archived"):
+        parts.append("(archived)")
+    return "  ".join(parts)
+
+
+def cmd_item_add(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import add_item
+
+    with open_store(args) as store:
+        item_id = add_item(
+            store,
+            author_of(args, store),
+            args.name,
+            unit=args.unit,
+            decimals=args.decimals,
+            minimum=args.min,
+            category=args.category,
+            barcode=args.barcode,
+            notes=args.notes,
+        )
+        emit(args, {"id": item_id}, item_id)
+    return 0
+
+
+def cmd_item_list(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import list_items
+
+    status = "all" if args.all else ("archived" if args.archived else "active")
+    with open_store(args) as store:
+        items = list_items(store, search=args.search or "", category=args.category, status=status)
+        emit(
+            args,
+            [_item_json(item) for item in items],
+            [_item_line(item) for item in items] or ["No items match."],
+        )
+    return 0
+
+
+def cmd_item_edit(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import edit_item, get_item
+
+    fields = {
+        name: getattr(args, key)
+        for name, key in (
+            ("name", "name"),
+            ("unit", "unit"),
+            ("decimals", "decimals"),
+            ("minimum", "min"),
+            ("category", "category"),
+            ("barcode", "barcode"),
+            ("notes", "notes"),
+        )
+        if getattr(args, key) is not None
+    }
+    with open_store(args) as store:
+        item = _item(store, args.item)
+        changed = edit_item(store, author_of(args, store), item["id"], **fields)
+        item = get_item(store, item["id"])
+        emit(
+            args,
+            {"changed": sorted(changed), "item": _item_json(item)},
+            f"Changed {', '.join(sorted(changed))}" if changed else "Nothing to change.",
+        )
+    return 0
+
+
+def cmd_item_archive(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import archive_item, get_item
+
+    with open_store(args) as store:
+        item = _item(store, args.item)
+        archive_item(store, author_of(args, store), item["id"])
+        emit(args, _item_json(get_item(store, item["id"])), f"Archived {item['name']}")
+    return 0
+
+
+def cmd_item_restore(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import get_item, restore_item
+
+    with open_store(args) as store:
+        item = _item(store, args.item)
+        restore_item(store, author_of(args, store), item["id"])
+        emit(args, _item_json(get_item(store, item["id"])), f"Restored {item['name']}")
+    return 0
+
+
+def cmd_item_minimum(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import format_quantity, minimum_at, set_minimum
+    from coopdesk.inventory.stock import site_names
+
+    with open_store(args) as store:
+        item = _item(store, args.item)
+        site_id = args.site or store.site_id
+        value = None if args.minimum.strip().lower() in ("default", "none") else args.minimum
+        set_minimum(store, author_of(args, store), item["id"], site_id, value)
+        minimum = minimum_at(store, item["id"], site_id)
+        site = site_names(store).get(site_id, site_id)
+        emit(
+            args,
+            {"item_id": item["id"], "site_id": site_id, "minimum": minimum},
+            f"Minimum of {item['name']} at {site}: {format_quantity(item, minimum)}",
+        )
+    return 0
+
+
+# -- stock -----------------------------------------------------------------------------------
+
+
+def cmd_stock_move(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import display_value, format_quantity, parse_quantity
+    from coopdesk.inventory.stock import REASON_LABELS, balance, move, site_names
+
+    with open_store(args) as store:
+        item = _item(store, args.item)
+        author = author_of(args, store)
+        amount = parse_quantity(item, args.delta, allow_zero=False)
+        site_id = args.site or store.site_id
+        move_id = _forced(
+            lambda force: move(
+                store,
+                author,
+                item["id"],
+                amount,
+                args.reason,
+                site_id=site_id,
+                note=args.note,
+                allow_negative=force,
+            ),
+            args.force,
+        )
+        held = balance(store, item["id"], site_id)
+        delta = store.require("stock_move", move_id)["delta"]
+        site = site_names(store).get(site_id, "")
+        emit(
+            args,
+            {
+                "id": move_id,
+                "item_id": item["id"],
+                "site_id": site_id,
+                "delta": delta,
+                "balance": held,
+                "balance_display": display_value(item, held),
+            },
+            f"{REASON_LABELS.get(args.reason, args.reason).capitalize()} "
+            f"{format_quantity(item, abs(delta))} of {item['name']} at {site}; "
+            f"now {format_quantity(item, held)}.",
+        )
+    return 0
+
+
+def cmd_stock_transfer(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import parse_quantity
+    from coopdesk.inventory.transfers import get_transfer, send_transfer
+
+    with open_store(args) as store:
+        item = _item(store, args.item)
+        author = author_of(args, store)
+        amount = parse_quantity(item, args.quantity, allow_zero=False, allow_negative=False)
+        transfer_id = _forced(
+            lambda force: send_transfer(
+                store,
+                author,
+                item["id"],
+                args.to,
+                amount,
+                from_site_id=args.from_site,
+                note=args.note,
+                allow_negative=force,
+            ),
+            args.force,
+        )
+        view = get_transfer(store, transfer_id)
+        emit(
+            args,
+            view.as_json(),
+            f"{transfer_id}\nSent {view.quantity_text} of {view.item_name} from "
+            f"{view.from_site_name} to {view.to_site_name}: in transit until "
+            f"{view.to_site_name} confirms it.",
+        )
+    return 0
+
+
+def cmd_stock_receive(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import parse_quantity
+    from coopdesk.inventory.transfers import get_transfer, receive_transfer
+
+    with open_store(args) as store:
+        transfer = get_transfer(store, args.transfer)
+        quantity = None
+        if args.quantity is not None:
+            shape = {"name": transfer.item_name, "unit": transfer.unit}
+            shape["decimals"] = transfer.decimals
+            quantity = parse_quantity(shape, args.quantity, allow_negative=False)
+        view = receive_transfer(store, author_of(args, store), args.transfer, quantity)
+        loss = f"; {view.loss_text} lost in transit" if view.loss else ""
+        emit(
+            args,
+            view.as_json(),
+            f"Received {view.received_text} of {view.item_name} at {view.to_site_name}{loss}.",
+        )
+    return 0
+
+
+def _balance_line(row: Any) -> str:
+    flags = []
+    if row.negative:
+        flags.append("NEGATIVE: count it and record a correction")
+    elif row.low:
+        flags.append(f"low (minimum {row.minimum_text})")
+    return "  ".join([row.name, row.site_name, row.quantity_text, *flags])
+
+
+def cmd_stock_list(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.stock import balances
+
+    with open_store(args) as store:
+        rows = balances(
+            store,
+            search=args.search or "",
+            category=args.category,
+            site_id=args.site,
+            include_zero=not args.nonzero,
+        )
+        emit(
+            args,
+            [row.as_json() for row in rows],
+            [_balance_line(row) for row in rows] or ["No stock matches."],
+        )
+    return 0
+
+
+def cmd_stock_history(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.items import display_value, format_quantity
+    from coopdesk.inventory.stock import history
+
+    with open_store(args) as store:
+        item = _item(store, args.item)
+        moves = history(store, item["id"], site_id=args.site, limit=args.limit)
+        lines = []
+        for movement in moves:
+            sign = "+" if movement.delta > 0 else ""
+            note = f"  ({movement.note})" if movement.note else ""
+            lines.append(
+                f"{movement.moved_at.replace('T', ' ')}  {movement.site_name}  "
+                f"{sign}{format_quantity(item, movement.delta)}  {movement.reason_label}  "
+                f"by {movement.author_name or '?'}{note}"
+            )
+        data = []
+        for movement in moves:
+            row = movement.as_json()
+            row["delta_display"] = display_value(item, movement.delta)
+            data.append(row)
+        emit(args, data, lines or [f"No movements of {item['name']} yet."])
+    return 0
+
+
+def cmd_stock_low(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.stock import low_stock, shopping_list_csv
+
+    with open_store(args) as store:
+        rows = low_stock(store, args.site)
+        lines = [
+            f"{row.name}  {row.site_name}  have {row.quantity_text}, minimum {row.minimum_text}"
+            for row in rows
+        ] or ["Nothing is under its minimum."]
+        data: Any = [row.as_json() for row in rows]
+        if args.csv:
+            count = shopping_list_csv(store, args.csv, args.site)
+            lines.append(f"Wrote the shopping list ({plural(count, 'row')}) to {args.csv}")
+            data = {"low": data, "csv": args.csv, "rows": count}
+        emit(args, data, lines)
+    return 0
+
+
+def cmd_stock_negative(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.stock import negative_balances
+
+    with open_store(args) as store:
+        rows = negative_balances(store)
+        emit(
+            args,
+            [row.as_json() for row in rows],
+            [_balance_line(row) for row in rows] or ["No balance is below zero."],
+        )
+    return 0
+
+
+def cmd_stock_transfers(args: argparse.Namespace) -> int:
+    from coopdesk.inventory.transfers import list_transfers
+
+    with open_store(args) as store:
+        views = list_transfers(store, state=args.state, site_id=args.site)
+        lines = []
+        for view in views:
+            line = (
+                f"{view.id}  {view.item_name}  {view.quantity_text}  {view.from_site_name} -> "
+                f"{view.to_site_name}  {view.state}"
+            )
+            if view.state != "in transit":
+                line += f" ({view.received_text}"
+                line += f", {view.loss_text} lost)" if view.loss else ")"
+            if view.problem:
+                line += "  PROBLEM: confirmed twice; count the stock and correct it"
+            lines.append(line)
+        emit(args, [view.as_json() for view in views], lines or ["No transfers."])
+    return 0
+
+
+def cmd_stock_count(args: argparse.Namespace) -> int:
+    from coopdesk.base.errors import ValidationError
+    from coopdesk.inventory.items import parse_quantity
+    from coopdesk.inventory.stocktake import (
+        cancel_stocktake,
+        differences,
+        finish_stocktake,
+        open_stocktake,
+        start_stocktake,
+    )
+
+    with open_store(args) as store:
+        site_id = args.site or store.site_id
+        counts: dict[str, int] = {}
+        for pair in args.counts:
+            name, sep, amount = pair.rpartition("=")
+            if not sep or not name:
+                raise ValidationError(f"Write each count as ITEM=QUANTITY, not {pair!r}.")
+            item = _item(store, name)
+            counts[item["id"]] = parse_quantity(item, amount, allow_negative=False)
+        if args.dry_run:
+            found = differences(store, site_id, counts)
+        else:
+            author = author_of(args, store)
+            current = open_stocktake(store, site_id)
+            stocktake_id = current["id"] if current else start_stocktake(store, author, site_id)
+            try:
+                found = finish_stocktake(store, author, stocktake_id, counts)
+            except BaseException:
+                if current is None:
+                    cancel_stocktake(store, author, stocktake_id)
+                raise
+        verb = "would correct" if args.dry_run else "corrected"
+        lines = [
+            f"{d.name}: book {d.book_text}, counted {d.counted_text} ({verb} {d.delta_text})"
+            for d in found
+        ] or ["Every count matches the book."]
+        emit(args, [d.as_json() for d in found], lines)
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def _group(commands: Any, name: str, help_text: str) -> Any:
+    parser = commands.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=lambda _args: (parser.print_help(), 2)[1])
+    return parser.add_subparsers(title=f"{name} commands", metavar="COMMAND")
+
+
+def add_commands(commands: Any, command: Any) -> None:
+    """Add this feature's commands to the top-level parser (see ``coopdesk.cli``)."""
+    item = _group(commands, "item", "add, list, edit, archive stock items")
+
+    add = command("add", cmd_item_add, "add an item; prints the new id", item)
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--unit", required=True, metavar="U", help="kg, l, piece, tin...")
+    add.add_argument("--min", default="0", metavar="N", help="minimum at every site")
+    add.add_argument("--category", default="", metavar="C")
+    add.add_argument(
+        "--decimals", type=int, default=0, metavar="D", help="decimals of the unit (0-3)"
+    )
+    add.add_argument("--barcode", default="", metavar="B")
+    add.add_argument("--notes", default="", metavar="TEXT")
+
+    listing = command("list", cmd_item_list, "list items", item)
+    listing.add_argument("--search", metavar="TEXT")
+    listing.add_argument("--category", metavar="C")
+    which = listing.add_mutually_exclusive_group()
+    which.add_argument("--archived", action="store_true", help="archived items only")
+    which.add_argument("--all", action="store_true", help="active and archived items")
+
+    edit = command("edit", cmd_item_edit, "change an item's details", item)
+    edit.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    edit.add_argument("--name", metavar="NAME")
+    edit.add_argument("--unit", metavar="U")
+    edit.add_argument("--decimals", type=int, metavar="D")
+    edit.add_argument("--min", metavar="N", help="minimum at every site")
+    edit.add_argument("--category", metavar="C")
+    edit.add_argument("--barcode", metavar="B")
+    edit.add_argument("--notes", metavar="TEXT")
+
+    for name, handler, text in (
+        ("archive", cmd_item_archive, "archive an item (its history stays)"),
+        ("restore", cmd_item_restore, "restore an archived item"),
+    ):
+        sub = command(name, handler, text, item)
+        sub.add_argument("item", metavar="ITEM", help="id, barcode or name")
+
+    minimum = command("minimum", cmd_item_minimum, "set an item's minimum at one site", item)
+    minimum.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    minimum.add_argument("minimum", metavar="N", help="the minimum, or 'default'")
+    minimum.add_argument("--site", metavar="SITE_ID", help="default: this site")
+
+    stock = _group(commands, "stock", "stock movements, balances, transfers")
+
+    move = command("move", cmd_stock_move, "record stock received, used, given out...", stock)
+    move.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    move.add_argument("--delta", required=True, metavar="N", help="signed quantity, e.g. -2.5")
+    move.add_argument(
+        "--reason",
+        required=True,
+        choices=("received", "used", "given", "spoiled", "correction"),
+    )
+    move.add_argument("--site", metavar="SITE_ID", help="default: this site")
+    move.add_argument("--note", default="", metavar="TEXT")
+    move.add_argument(
+        "--force", action="store_true", help="record it even if the book says there is less"
+    )
+
+    transfer = command("transfer", cmd_stock_transfer, "send stock to another site", stock)
+    transfer.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    transfer.add_argument("--to", required=True, metavar="SITE_ID")
+    transfer.add_argument("--quantity", required=True, metavar="N")
+    transfer.add_argument("--from", dest="from_site", metavar="SITE_ID", help="default: here")
+    transfer.add_argument("--note", default="", metavar="TEXT")
+    transfer.add_argument(
+        "--force", action="store_true", help="send it even if the book says there is less"
+    )
+
+    receive = command("receive", cmd_stock_receive, "confirm a transfer that arrived", stock)
+    receive.add_argument("transfer", metavar="TRANSFER_ID")
+    receive.add_argument("--quantity", metavar="N", help="what arrived (default: all sent)")
+
+    listing = command("list", cmd_stock_list, "balances: item, site, quantity", stock)
+    listing.add_argument("--search", metavar="TEXT")
+    listing.add_argument("--category", metavar="C")
+    listing.add_argument("--site", metavar="SITE_ID")
+    listing.add_argument("--nonzero", action="store_true", help="leave out empty shelves")
+
+    hist = command("history", cmd_stock_history, "an item's movements, newest first", stock)
+    hist.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    hist.add_argument("--site", metavar="SITE_ID")
+    hist.add_argument("--limit", type=int, metavar="N")
+
+    low = command("low", cmd_stock_low, "items under their minimum; a shopping list", stock)
+    low.add_argument("--site", metavar="SITE_ID")
+    low.add_argument("--csv", metavar="FILE", help="write the shopping list as CSV")
+
+    command("negative", cmd_stock_negative, "balances below zero (to count and correct)", stock)
+
+    transfers = command("transfers", cmd_stock_transfers, "transfers and their state", stock)
+    transfers.add_argument("--state", choices=("in transit", "received", "received twice"))
+    transfers.add_argument("--site", metavar="SITE_ID", help="sent from or to this site")
+
+    count = command("count", cmd_stock_count, "a quick stocktake: record counted quantities", stock)
+    count.add_argument("counts", nargs="+", metavar="ITEM=N")
+    count.add_argument("--site", metavar="SITE_ID", help="default: this site")
+    count.add_argument(
+        "--dry-run", action="store_true", help="show the differences, record nothing"
+    )

@@ -1,0 +1,92 @@
+"""A coop and its sites: starting a new coop, and what this store knows about itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from coopdesk.base.errors import ValidationError
+from coopdesk.store.store import Store, new_id
+
+
+@dataclass(frozen=True)
+class Identity:
+    coop_id: str
+    coop_name: str
+    site_id: str
+    site_name: str
+
+
+def start_coop(
+    data_dir: Path,
+    coop_name: str,
+    site_name: str,
+    member_name: str,
+    now_ms: Callable[[], int] | None = None,
+) -> Store:
+    """Create a store for a new coop: the coop, this site and its first member, in one change.
+
+    The first member is the author of that change and becomes the command line's default
+    member on this computer. ``now_ms`` replaces the wall clock (the demo uses it to spread
+    its history over past weeks).
+    """
+    for label, value in (
+        ("Coop name", coop_name),
+        ("Site name", site_name),
+        ("Your name", member_name),
+    ):
+        if not value or not value.strip():
+            raise ValidationError(f"{label} is required.")
+    store = Store.create(data_dir)
+    if now_ms is not None:
+        store.clock.now_ms = now_ms
+    try:
+        coop_id = new_id()
+        member_id = new_id()
+        with store.transaction(member_id) as tx:
+            tx.insert("coop", {"name": coop_name}, row_id=coop_id)
+            tx.insert("site", {"name": site_name}, row_id=store.site_id)
+            tx.insert("member", {"name": member_name, "home_site_id": store.site_id}, member_id)
+        store.local_set("coop_id", coop_id)
+        store.local_set("default_member_id", member_id)
+        from coopdesk.sync.trust import setup_new_coop_keys  # cryptography: only when needed
+
+        setup_new_coop_keys(store, coop_id)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def identity(store: Store) -> Identity:
+    coop_id = store.coop_id or ""
+    coop = store.get("coop", coop_id) if coop_id else None
+    site = store.get("site", store.site_id)
+    return Identity(
+        coop_id=coop_id,
+        coop_name=coop["name"] if coop else "(no coop)",
+        site_id=store.site_id,
+        site_name=site["name"] if site else "(this site)",
+    )
+
+
+def sites(store: Store) -> list[dict]:
+    return store.query("SELECT id, name, _cl % 2 = 0 AS archived FROM site ORDER BY name")
+
+
+def add_site(store: Store, author: str, name: str, site_id: str | None = None) -> str:
+    with store.transaction(author) as tx:
+        return tx.insert("site", {"name": name}, row_id=site_id)
+
+
+def update_settings(store: Store, author: str, **fields: object) -> set[str]:
+    """Change the coop's settings (encrypt_bundles, duty rule, idle_minutes, name...).
+
+    Needs the "settings" mandate: a coop's rules belong to whoever holds that role this term.
+    """
+    from coopdesk.roles.mandates import use_mandate
+
+    with store.transaction(author) as tx:
+        use_mandate(tx, "settings", "changed the coop settings: " + ", ".join(sorted(fields)))
+        return tx.update("coop", str(store.coop_id), dict(fields))

@@ -1,0 +1,144 @@
+"""Members of the coop: who they are, how to reach them, what they can do.
+
+Plain functions over a ``Store``; the window and the command line both call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from coopdesk.roles.mandates import use_mandate
+from coopdesk.store.schema import tags_list
+from coopdesk.store.store import Store, fold
+
+MEMBER_COLUMNS = ("id", "name", "email", "phone", "skills", "home_site_id", "notes")
+SORT_KEYS = {
+    "name": "member.name COLLATE NOCASE",
+    "email": "member.email COLLATE NOCASE",
+    "phone": "member.phone",
+    "skills": "member.skills COLLATE NOCASE",
+    "site": "site.name COLLATE NOCASE",
+}
+Status = Literal["active", "archived", "all"]
+
+
+@dataclass(frozen=True)
+class MemberQuery:
+    """A search over members; the window's list and ``coopdesk member list`` share it."""
+
+    search: str = ""
+    status: Status = "active"
+    sort: str = "name"
+    descending: bool = False
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.status == "active":
+            clauses.append("member._cl % 2 = 1")
+        elif self.status == "archived":
+            clauses.append("member._cl % 2 = 0")
+        for word in fold(self.search).split():
+            clauses.append(
+                "(fold(member.name) LIKE ? ESCAPE '\\' OR fold(member.email) LIKE ? ESCAPE '\\'"
+                " OR fold(member.skills) LIKE ? ESCAPE '\\' OR member.phone LIKE ? ESCAPE '\\')"
+            )
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params.extend([pattern] * 4)
+        return (" AND ".join(clauses) or "1"), params
+
+    def order_by(self) -> str:
+        key = SORT_KEYS.get(self.sort, SORT_KEYS["name"])
+        direction = "DESC" if self.descending else "ASC"
+        return f"{key} {direction}, member.id {direction}"
+
+
+SELECT_MEMBERS = """
+    SELECT member.id, member.name, member.email, member.phone, member.skills,
+           member.home_site_id, member.notes, site.name AS site_name,
+           member._cl % 2 = 0 AS archived
+    FROM member LEFT JOIN site ON site.id = member.home_site_id
+"""
+
+
+def _decode(row: dict[str, Any]) -> dict[str, Any]:
+    row["skills"] = tags_list(row["skills"])
+    row["archived"] = bool(row["archived"])
+    return row
+
+
+def member_ids(store: Store, query: MemberQuery) -> list[str]:
+    """The ids of matching members, in order: cheap enough to run on every keystroke."""
+    where, params = query.where()
+    sql = (
+        "SELECT member.id FROM member LEFT JOIN site ON site.id = member.home_site_id"
+        f" WHERE {where} ORDER BY {query.order_by()}"
+    )
+    return [row[0] for row in store.conn.execute(sql, params)]
+
+
+def members_by_id(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = store.query(f"{SELECT_MEMBERS} WHERE member.id IN ({marks})", ids)
+    return {row["id"]: _decode(row) for row in rows}
+
+
+def list_members(store: Store, query: MemberQuery | None = None) -> list[dict[str, Any]]:
+    query = query or MemberQuery()
+    where, params = query.where()
+    rows = store.query(f"{SELECT_MEMBERS} WHERE {where} ORDER BY {query.order_by()}", params)
+    return [_decode(row) for row in rows]
+
+
+def get_member(store: Store, member_id: str) -> dict[str, Any]:
+    store.require("member", member_id)
+    return members_by_id(store, [member_id])[member_id]
+
+
+def find_member(store: Store, id_or_name: str) -> dict[str, Any] | None:
+    """A member by id, or by exact name (ignoring case) if exactly one has that name."""
+    found = members_by_id(store, [id_or_name])
+    if found:
+        return found[id_or_name]
+    rows = store.query(
+        f"{SELECT_MEMBERS} WHERE fold(member.name) = ? AND member._cl % 2 = 1", [fold(id_or_name)]
+    )
+    return _decode(rows[0]) if len(rows) == 1 else None
+
+
+def add_member(store: Store, author: str, name: str, **fields: Any) -> str:
+    with store.transaction(author) as tx:
+        use_mandate(tx, "members", f"added member {str(name).strip()}")
+        return tx.insert("member", {"name": name, **fields})
+
+
+def update_member(store: Store, author: str, member_id: str, **fields: Any) -> set[str]:
+    """Change a member's details: your own freely, anyone else's with the "members" mandate."""
+    with store.transaction(author) as tx:
+        if author != member_id:
+            use_mandate(tx, "members", f"changed member {_name(store, member_id)}")
+        return tx.update("member", member_id, fields)
+
+
+def archive_member(store: Store, author: str, member_id: str) -> None:
+    with store.transaction(author) as tx:
+        use_mandate(tx, "members", f"archived member {_name(store, member_id)}")
+        tx.archive("member", member_id)
+
+
+def restore_member(store: Store, author: str, member_id: str) -> None:
+    with store.transaction(author) as tx:
+        use_mandate(tx, "members", f"restored member {_name(store, member_id)}")
+        tx.restore("member", member_id)
+
+
+def _name(store: Store, member_id: str) -> str:
+    return store.require("member", member_id)["name"]
+
+
+def count_members(store: Store, status: Status = "active") -> int:
+    where, params = MemberQuery(status=status).where()
+    return store.conn.execute(f"SELECT count(*) FROM member WHERE {where}", params).fetchone()[0]

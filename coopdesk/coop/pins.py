@@ -1,0 +1,163 @@
+"""PINs for a shared workstation: a member with a PIN must type it to take the keyboard.
+
+Stored as a salted scrypt hash (``scrypt$N$r$p$salt$hash`` in ``member.pin_hash``), so the
+store, a backup or a sync bundle never reveals a PIN. A PIN is short, so the hash alone
+would not stop a patient guesser with the file; what it stops is reading PINs at a glance.
+At the keyboard, ``PinGate`` pauses after five wrong tries, doubling each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+from dataclasses import dataclass, field
+
+from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.store.store import Store
+
+# scrypt cost: about 50 ms on a small machine; the parameters travel with each hash, so
+# they can be raised later without breaking existing PINs.
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+MIN_DIGITS = 4
+MAX_DIGITS = 12
+MAX_WRONG = 5
+FIRST_PAUSE_SECONDS = 30
+MAX_PAUSE_SECONDS = 3600
+
+
+class PinLockedError(CoopDeskError):
+    """Too many wrong PINs for this member: the keyboard waits a while."""
+
+
+def _check_pin_text(pin: str) -> str:
+    text = (pin or "").strip()
+    if not text.isdigit() or not text.isascii() or not MIN_DIGITS <= len(text) <= MAX_DIGITS:
+        raise ValidationError(f"A PIN is {MIN_DIGITS} to {MAX_DIGITS} digits (0-9), nothing else.")
+    return text
+
+
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(16)
+    digest = hashlib.scrypt(
+        pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 1024 * 1024
+    )
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(stored: str, pin: str) -> bool:
+    """Whether ``pin`` matches the stored hash (constant-time; False for anything odd)."""
+    try:
+        scheme, n, r, p, salt_hex, hash_hex = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = bytes.fromhex(hash_hex)
+        digest = hashlib.scrypt(
+            pin.encode(),
+            salt=bytes.fromhex(salt_hex),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=128 * 1024 * 1024,
+            dklen=len(expected),
+        )
+    except (ValueError, OverflowError, MemoryError):
+        return False
+    return hmac.compare_digest(digest, expected)
+
+
+def _gate(tx, author: str, member_id: str, verb: str) -> None:
+    """Your own PIN is yours; someone else's needs the "members" mandate."""
+    if author != member_id:
+        from coopdesk.roles.mandates import use_mandate
+
+        name = tx.store.require("member", member_id)["name"]
+        use_mandate(tx, "members", f"{verb} the PIN of member {name}")
+
+
+def set_pin(store: Store, author: str, member_id: str, pin: str) -> None:
+    text = _check_pin_text(pin)
+    member = store.require("member", member_id)
+    if member["archived"]:
+        raise ValidationError(f"{member['name']} is archived: restore them first.")
+    stored = hash_pin(text)
+    with store.transaction(author) as tx:
+        _gate(tx, author, member_id, "set")
+        tx.update("member", member_id, {"pin_hash": stored})
+
+
+def clear_pin(store: Store, author: str, member_id: str) -> None:
+    member = store.require("member", member_id)
+    if not member["pin_hash"]:
+        raise ValidationError(f"{member['name']} has no PIN.")
+    with store.transaction(author) as tx:
+        _gate(tx, author, member_id, "cleared")
+        tx.update("member", member_id, {"pin_hash": ""})
+
+
+def has_pin(store: Store, member_id: str) -> bool:
+    row = store.conn.execute("SELECT pin_hash FROM member WHERE id = ?", (member_id,)).fetchone()
+    return bool(row and row[0])
+
+
+def verify_pin(store: Store, member_id: str, pin: str) -> bool:
+    """Whether ``pin`` is the member's PIN (False if they have none)."""
+    row = store.conn.execute("SELECT pin_hash FROM member WHERE id = ?", (member_id,)).fetchone()
+    if not row or not row[0]:
+        return False
+    return pin_matches(row[0], (pin or "").strip())
+
+
+@dataclass
+class _Attempts:
+    wrong: int = 0
+    locked_until: float = 0.0
+
+
+@dataclass
+class PinGate:
+    """Counts wrong PINs per member in memory (per window, never synced).
+
+    After ``MAX_WRONG`` wrong tries in a row the member must wait 30 seconds; every wrong
+    try after that doubles the pause (up to an hour). The right PIN resets the count.
+    """
+
+    attempts: dict[str, _Attempts] = field(default_factory=dict)
+
+    def seconds_left(self, member_id: str, now: float | None = None) -> int:
+        state = self.attempts.get(member_id)
+        moment = time.monotonic() if now is None else now
+        if state is None or state.locked_until <= moment:
+            return 0
+        return max(1, int(state.locked_until - moment + 0.999))
+
+    def _refuse_if_locked(self, member_id: str, now: float) -> None:
+        left = self.seconds_left(member_id, now)
+        if left:
+            raise PinLockedError(f"Too many wrong PINs: wait {left} seconds")
+
+    def check(self, store: Store, member_id: str, pin: str, now: float | None = None) -> bool:
+        """True if the member may take the keyboard with ``pin`` (always, without a PIN).
+
+        Raises ``PinLockedError`` while paused, and on the wrong try that starts a pause.
+        """
+        moment = time.monotonic() if now is None else now
+        if not has_pin(store, member_id):
+            return True
+        self._refuse_if_locked(member_id, moment)
+        if verify_pin(store, member_id, pin):
+            self.attempts.pop(member_id, None)
+            return True
+        state = self.attempts.setdefault(member_id, _Attempts())
+        state.wrong += 1
+        if state.wrong >= MAX_WRONG:
+            pause = min(MAX_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2 ** (state.wrong - MAX_WRONG))
+            state.locked_until = moment + pause
+            self._refuse_if_locked(member_id, moment)
+        return False
+
+    def reset(self, member_id: str) -> None:
+        self.attempts.pop(member_id, None)

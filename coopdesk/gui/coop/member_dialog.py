@@ -1,0 +1,146 @@
+"""Adding or editing a member: a form that the core validates.
+
+The dialog does not judge the values itself; it hands them to ``save`` (which calls the core)
+and, if that raises a ``CoopDeskError``, shows the message inline and stays open, with the
+cursor in the field the message is about. Nothing is written unless the save succeeded.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.base.errors import CoopDeskError
+from coopdesk.gui.kit.dialogs import busy_message
+from coopdesk.gui.kit.widgets import ErrorLabel
+
+SaveFunction = Callable[[dict[str, Any]], str]  # returns the member id
+
+
+class MemberDialog(QDialog):
+    """Name, email, phone, skills (comma-separated), home site and notes of one member."""
+
+    saved = Signal(str)  # the member id
+
+    def __init__(
+        self,
+        sites: list[dict[str, Any]],
+        save: SaveFunction,
+        member: dict[str, Any] | None = None,
+        default_site_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.save_function = save
+        self.member = member
+        self.setWindowTitle(f"Edit {member['name']}" if member else "Add member")
+        self.setModal(True)
+        self.setMinimumWidth(440)
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("Full name, as people know them")
+        self.email_edit = QLineEdit()
+        self.email_edit.setPlaceholderText("name@example.org (optional)")
+        self.phone_edit = QLineEdit()
+        self.phone_edit.setPlaceholderText("optional")
+        self.skills_edit = QLineEdit()
+        self.skills_edit.setPlaceholderText("cooking, driving, first aid")
+        self.site_combo = QComboBox()
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+
+        home_site_id = member["home_site_id"] if member else default_site_id
+        for site in sites:
+            if site["archived"] and site["id"] != home_site_id:
+                continue
+            self.site_combo.addItem(site["name"], site["id"])
+        self.site_combo.addItem("No home site", None)
+        position = self.site_combo.findData(home_site_id)
+        self.site_combo.setCurrentIndex(position if position >= 0 else 0)
+
+        if member:
+            self.name_edit.setText(member["name"])
+            self.email_edit.setText(member["email"] or "")
+            self.phone_edit.setText(member["phone"] or "")
+            self.skills_edit.setText(", ".join(member["skills"]))
+            self.notes_edit.setPlainText(member["notes"] or "")
+
+        form = QFormLayout()
+        form.addRow("&Name", self.name_edit)
+        form.addRow("&Email", self.email_edit)
+        form.addRow("&Phone", self.phone_edit)
+        form.addRow("S&kills", self.skills_edit)
+        form.addRow("&Home site", self.site_combo)
+        form.addRow("N&otes", self.notes_edit)
+        self.error_label = ErrorLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save" if member else "Add member")
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        # Which field an error is about, by the label the core puts first in its message.
+        self._field_by_label = {
+            "Name": self.name_edit,
+            "Email": self.email_edit,
+            "Phone": self.phone_edit,
+            "Skills": self.skills_edit,
+            "Tags": self.skills_edit,
+            "Home site": self.site_combo,
+            "Notes": self.notes_edit,
+        }
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name_edit.text(),
+            "email": self.email_edit.text(),
+            "phone": self.phone_edit.text(),
+            "skills": self.skills_edit.text(),
+            "home_site_id": self.site_combo.currentData(),
+            "notes": self.notes_edit.toPlainText(),
+        }
+
+    def accept(self) -> None:
+        try:
+            member_id = self.save_function(self.values())
+        except CoopDeskError as exc:
+            self.show_error(str(exc))
+            return
+        except sqlite3.Error as exc:
+            self.show_error(busy_message(exc))
+            return
+        self.error_label.clear()
+        super().accept()
+        self.saved.emit(member_id)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.show_message(message)
+        for label, widget in self._field_by_label.items():
+            if message.startswith(label):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                if isinstance(widget, QLineEdit):
+                    widget.selectAll()
+                break

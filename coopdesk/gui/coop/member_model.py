@@ -1,0 +1,168 @@
+"""Members as a lazy table: the Members page and the member picker both list them with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont
+
+from coopdesk.coop.members import MemberQuery, Status, member_ids, members_by_id
+from coopdesk.gui.kit.hub import StoreHub
+from coopdesk.gui.kit.lazy_model import LazyColumn, LazyTableModel
+from coopdesk.store.store import Store
+
+MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# Changes to these make the shift balances stale (members and sites do not).
+BALANCE_TABLES = frozenset({"shift", "shift_signup", "leave", "coop", "member"})
+BALANCE_COLUMN, STATUS_COLUMN = 5, 6
+
+
+def balance_text(minutes: int) -> str:
+    """``−1.5 h``, ``+2 h``, ``0 h``: hours owed (minus) or ahead (plus) of the duty rule."""
+    hours = f"{abs(minutes) / 60:.1f}".rstrip("0").rstrip(".")
+    sign = "−" if minutes < 0 else "+" if minutes > 0 else ""
+    return f"{sign}{hours} h"
+
+
+class MemberTableModel(LazyTableModel):
+    """Members matching a ``MemberQuery``; search, status and sort all run in SQL."""
+
+    tables = frozenset({"member", "site"})
+    columns = (
+        LazyColumn("Name", "name"),
+        LazyColumn("Email", "email"),
+        LazyColumn("Phone", "phone"),
+        LazyColumn("Skills", "skills"),
+        LazyColumn("Home site", "site"),
+        LazyColumn("Balance"),
+        LazyColumn("Shift status"),
+    )
+
+    def __init__(
+        self,
+        store: Store,
+        hub: StoreHub | None = None,
+        query: MemberQuery | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(store, hub, parent)
+        self.query = query or MemberQuery()
+        self.sort_key, self.descending = self.query.sort, self.query.descending
+        self._balances: dict[str, Any] | None = None
+
+    # -- shift balances: every member's at once, only when a balance cell is first shown ------
+
+    def balances(self) -> dict[str, Any]:
+        if self._balances is None:
+            from coopdesk.shifts.duty import member_balances
+
+            self._balances = member_balances(self.store)
+        return self._balances
+
+    def invalidate_balances(self) -> None:
+        """Recompute balances the next time one is shown (not on every search keystroke)."""
+        self._balances = None
+
+    def refresh_balances(self) -> None:
+        """Recompute balances and redraw their two columns, without resetting the list."""
+        self.invalidate_balances()
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, BALANCE_COLUMN), self.index(self.rowCount() - 1, STATUS_COLUMN)
+            )
+
+    def on_store_changed(self, tables: frozenset[str]) -> None:
+        if tables & BALANCE_TABLES:
+            self.invalidate_balances()
+        super().on_store_changed(tables)
+
+    # -- filter -----------------------------------------------------------------------------
+
+    def set_search(self, text: str) -> None:
+        if text != self.query.search:
+            self.query = replace(self.query, search=text)
+            self.refresh()
+
+    def set_status(self, status: Status) -> None:
+        if status != self.query.status:
+            self.query = replace(self.query, status=status)
+            self.refresh()
+
+    # -- LazyTableModel ---------------------------------------------------------------------
+
+    def query_ids(self) -> Sequence[Hashable]:
+        self.query = replace(self.query, sort=self.sort_key or "name", descending=self.descending)
+        return member_ids(self.store, self.query)
+
+    def fetch_rows(self, ids: Sequence[Hashable]) -> Mapping[Hashable, Any]:
+        return members_by_id(self.store, [str(i) for i in ids])
+
+    def display(self, row: dict[str, Any], column: int) -> str:
+        if column == 0:
+            return row["name"]
+        if column == 1:
+            return row["email"] or ""
+        if column == 2:
+            return row["phone"] or ""
+        if column == 3:
+            return ", ".join(row["skills"])
+        if column == 4:
+            return row["site_name"] or ""
+        if column in (BALANCE_COLUMN, STATUS_COLUMN):
+            balance = None if row["archived"] else self.balances().get(row["id"])
+            if balance is None:
+                return ""
+            if column == BALANCE_COLUMN:
+                return balance_text(balance.balance_minutes)
+            if balance.status == "on leave" and balance.on_leave_until:
+                until = dt.date.fromisoformat(balance.on_leave_until)
+                return f"On leave until {until.day} {until:%b}"
+            return balance.status.capitalize()
+        return ""
+
+    def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:
+        if role == MEMBER_ID_ROLE:
+            return row["id"]
+        if role == Qt.ItemDataRole.FontRole and row["archived"]:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.FontRole and column == STATUS_COLUMN:
+            balance = self.balances().get(row["id"])
+            if balance is not None and balance.status == "alert":
+                font = QFont()
+                font.setBold(True)
+                return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == BALANCE_COLUMN:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.ToolTipRole and column in (BALANCE_COLUMN, STATUS_COLUMN):
+            balance = self.balances().get(row["id"])
+            if balance is not None:
+                return (
+                    f"Shifts done: {balance_text(balance.done_minutes).lstrip('+')}; owed so far: "
+                    f"{balance_text(balance.owed_minutes).lstrip('+')} (the coop's duty rule)"
+                )
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if row["archived"]:
+                return f"{row['name']} (archived)"
+            if column == 4 and row["notes"]:
+                return row["notes"]
+        return None
+
+
+class MemberPickerModel(MemberTableModel):
+    """Active members only, one line each: "Ana García · Kitchen" for telling namesakes apart."""
+
+    def __init__(
+        self, store: Store, hub: StoreHub | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(store, hub, MemberQuery(status="active"), parent)
+
+    def display(self, row: dict[str, Any], column: int) -> str:
+        if column == 0 and row["site_name"]:
+            return f"{row['name']}  ·  {row['site_name']}"
+        return super().display(row, column)

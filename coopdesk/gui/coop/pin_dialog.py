@@ -1,0 +1,219 @@
+"""The shared workstation: PIN entry at the picker, setting one's PIN, and the idle lock.
+
+A member with a PIN must type it before becoming the member at the keyboard. Wrong tries are
+counted per member by one ``PinGate`` per store (kept here, for as long as the app runs, so
+closing and reopening the picker does not reset the count); after five the gate pauses and
+the dialog says how long to wait.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt, QTimer
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.base.errors import CoopDeskError
+from coopdesk.coop import pins
+from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
+from coopdesk.store.store import Store
+
+PIN_MAX_DIGITS = 12
+WRAP_WIDTH = 360
+_gates: dict[str, pins.PinGate] = {}
+
+
+def gate_for(store: Store) -> pins.PinGate:
+    """The one PIN gate of this store in this app (counts wrong tries per member)."""
+    key = str(store.path)
+    if key not in _gates:
+        _gates[key] = pins.PinGate()
+    return _gates[key]
+
+
+def _pin_edit(placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,12}"), edit))
+    edit.setMaxLength(PIN_MAX_DIGITS)
+    edit.setPlaceholderText(placeholder)
+    edit.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData)
+    return edit
+
+
+def _never_cut(layout: QVBoxLayout, *wrapped: QWidget) -> None:
+    """Wrapped text is never cut: the dialog grows with it (e.g. a longer message)."""
+    for widget in wrapped:
+        widget.setMinimumWidth(WRAP_WIDTH)
+    layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
+
+
+class PinDialog(QDialog):
+    """Type the PIN of ``member_name``; accepted only when it is right. Enter confirms."""
+
+    def __init__(
+        self,
+        store: Store,
+        member_id: str,
+        member_name: str,
+        gate: pins.PinGate | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.member_id = member_id
+        self.gate = gate or gate_for(store)
+        self.setWindowTitle("Enter your PIN")
+        self.setModal(True)
+        heading = QLabel(f"PIN for {member_name}")
+        heading.setFont(scaled_font(self, 1.2, bold=True))
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        explanation = muted(QLabel("Type the PIN to take the keyboard under this name."))
+        explanation.setWordWrap(True)
+        self.pin_edit = _pin_edit("Digits only")
+        self.pin_edit.returnPressed.connect(self.try_pin)
+        self.pin_edit.textChanged.connect(lambda _text: self._update_ok())
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton("Confirm", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.try_pin)
+        self.buttons.rejected.connect(self.reject)
+        self._unlock_timer = QTimer(self, singleShot=True)
+        self._unlock_timer.timeout.connect(self._unlocked)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(explanation)
+        layout.addSpacing(6)
+        layout.addWidget(self.pin_edit)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        _never_cut(layout, explanation, self.error)
+        self._update_ok()
+        self.pin_edit.setFocus()
+
+    def _update_ok(self) -> None:
+        self.ok_button.setEnabled(bool(self.pin_edit.text()) and not self._unlock_timer.isActive())
+
+    def try_pin(self) -> None:
+        """Check the typed PIN: accept when right; otherwise say why and let them retry."""
+        pin = self.pin_edit.text()
+        if not pin or self._unlock_timer.isActive():
+            return
+        try:
+            right = self.gate.check(self.store, self.member_id, pin)
+        except pins.PinLockedError as exc:
+            self._locked(exc)
+            return
+        if right:
+            self.error.clear()
+            self.accept()
+            return
+        self.pin_edit.clear()
+        attempts = self.gate.attempts.get(self.member_id)
+        left = pins.MAX_WRONG - (attempts.wrong if attempts else 0)
+        self.error.show_message(
+            f"Wrong PIN. {left} more {'try' if left == 1 else 'tries'} before a pause."
+            if left > 0
+            else "Wrong PIN. Try again."
+        )
+        self.pin_edit.setFocus()
+
+    def _locked(self, exc: pins.PinLockedError) -> None:
+        """Too many wrong tries: say to wait, and refuse input until the pause is over."""
+        self.pin_edit.clear()
+        self.error.show_message(f"{exc}, then try again.")
+        seconds = self.gate.seconds_left(self.member_id) or 1
+        self.pin_edit.setEnabled(False)
+        self._unlock_timer.start(seconds * 1000)
+        self._update_ok()
+
+    def _unlocked(self) -> None:
+        self.pin_edit.setEnabled(True)
+        self.error.show_message("You can try again now.")
+        self.pin_edit.setFocus()
+        self._update_ok()
+
+
+class SetPinDialog(QDialog):
+    """Set, change or remove the PIN of the member at the keyboard (typed twice)."""
+
+    def __init__(
+        self, store: Store, member_id: str, member_name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.member_id = member_id
+        self.had_pin = pins.has_pin(store, member_id)
+        self.setWindowTitle("Your PIN")
+        self.setModal(True)
+        heading = QLabel(("Change" if self.had_pin else "Set") + f" the PIN of {member_name}")
+        heading.setFont(scaled_font(self, 1.2, bold=True))
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        explanation = muted(
+            QLabel(
+                "With a PIN, choosing you at the member picker asks for it, so nobody else "
+                "acts under your name on this shared computer. Digits only."
+            )
+        )
+        explanation.setWordWrap(True)
+        self.pin_edit = _pin_edit("New PIN")
+        self.again_edit = _pin_edit("The same again")
+        self.again_edit.returnPressed.connect(self.save)
+        form = QFormLayout()
+        form.addRow("New PIN", self.pin_edit)
+        form.addRow("Again", self.again_edit)
+        self.error = ErrorLabel()
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            "Save PIN", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.remove_button = self.buttons.addButton(
+            "Remove PIN", QDialogButtonBox.ButtonRole.DestructiveRole
+        )
+        self.remove_button.setVisible(self.had_pin)
+        self.remove_button.clicked.connect(self.remove)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(explanation)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        _never_cut(layout, explanation, self.error)
+        self.result_text = ""
+
+    def save(self) -> None:
+        pin, again = self.pin_edit.text(), self.again_edit.text()
+        if pin != again:
+            self.error.show_message("The two PINs differ. Type the same PIN twice.")
+            self.again_edit.clear()
+            self.again_edit.setFocus()
+            return
+        try:
+            pins.set_pin(self.store, self.member_id, self.member_id, pin)
+        except CoopDeskError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.result_text = "Your PIN is saved. The member picker will ask for it."
+        self.accept()
+
+    def remove(self) -> None:
+        try:
+            pins.clear_pin(self.store, self.member_id, self.member_id)
+        except CoopDeskError as exc:
+            self.error.show_message(str(exc))
+            return
+        self.result_text = "Your PIN is removed."
+        self.accept()

@@ -1,0 +1,253 @@
+"""The coop's settings: its name, the shift duty rule, the idle lock, encrypted bundles.
+
+All of them live on the coop row, so they sync and every site follows them. Changing them
+needs the "settings" mandate: OK is disabled up front (saying who may) for a member at the
+keyboard who does not hold it, and the core refuses anyway. Only the fields that changed are
+written, in one ``coop.update_settings`` call, so an unchanged setting never wins a merge
+against a newer change made at another site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.coop import coop
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.dates import date_edit, day_text, from_qdate
+from coopdesk.gui.kit.mandate_gate import gate, refusal
+from coopdesk.gui.kit.widgets import ErrorLabel, muted
+from coopdesk.gui.shell.idle_lock import DEFAULT_IDLE_MINUTES
+from coopdesk.shifts import duty
+
+if TYPE_CHECKING:
+    from coopdesk.gui.shell.main_window import MainWindow
+
+
+def hours_text(minutes: int) -> str:
+    hours = minutes / 60
+    return f"{hours:g} hour{'' if hours == 1 else 's'}"
+
+
+def duty_rule_text(minutes: int, period_days: int, duty_from: dt.date | None) -> str:
+    """ "3 hours every 28 days, counted from 2 November", or "no shift duty"."""
+    if duty_from is None or minutes <= 0:
+        return "no shift duty"
+    period = "every day" if period_days == 1 else f"every {period_days} days"
+    return f"{hours_text(minutes)} {period}, counted from {day_text(duty_from)}"
+
+
+def duty_sentence(minutes: int, period_days: int, duty_from: dt.date | None) -> str:
+    """The duty rule in plain words, with what it means for members."""
+    if duty_from is None or minutes <= 0:
+        return "No shift duty: nobody owes hours, and nobody is shown as behind."
+    return (
+        f"{duty_rule_text(minutes, period_days, duty_from)}. Each member owes this for every "
+        "period that has ended, less their days on leave."
+    )
+
+
+class SettingsDialog(QDialog):
+    """Edit the coop's settings; ``saved`` fields are written as the member at the keyboard."""
+
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.window_ = window
+        self.store = window.store
+        self.setWindowTitle("Coop settings")
+        self.setMinimumWidth(480)
+        self.original = self.current_values()
+        rule = duty.duty_rule(self.store)
+        has_rule = rule.duty_from is not None
+
+        self.name_edit = QLineEdit(self.original["name"])
+        self.name_edit.setMaxLength(120)
+
+        self.duty_check = QCheckBox("Members owe &shift duty")
+        self.duty_check.setChecked(has_rule)
+        self.hours_spin = QDoubleSpinBox()
+        self.hours_spin.setRange(0.25, 1000)
+        self.hours_spin.setSingleStep(0.5)
+        self.hours_spin.setDecimals(2)
+        self.hours_spin.setSuffix(" hours")
+        self.hours_spin.setValue(max(rule.minutes, 15) / 60)
+        self.period_spin = QSpinBox()
+        self.period_spin.setRange(1, 366)
+        self.period_spin.setSuffix(" days")
+        self.period_spin.setValue(rule.period_days)
+        self.from_edit: QDateEdit = date_edit(
+            dt.date.fromisoformat(rule.duty_from) if rule.duty_from else dt.date.today()
+        )
+        self.duty_sentence = muted(QLabel())
+        self.duty_sentence.setWordWrap(True)
+        duty_form = QFormLayout()
+        duty_form.addRow(self.duty_check)
+        duty_form.addRow("&Hours owed", self.hours_spin)
+        duty_form.addRow("&Every", self.period_spin)
+        duty_form.addRow("&Counted from", self.from_edit)
+        duty_form.addRow(self.duty_sentence)
+        duty_box = QGroupBox("Shift duty")
+        duty_box.setLayout(duty_form)
+
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setRange(1, 480)
+        self.idle_spin.setSuffix(" minutes")
+        self.idle_spin.setValue(self.original["idle_minutes"])
+        self.idle_spin.setToolTip(
+            "A shared computer returns to the member picker after this long without input"
+        )
+        self.encrypt_check = QCheckBox("&Encrypt sync bundles")
+        self.encrypt_check.setChecked(self.original["encrypt_bundles"])
+        self.encrypt_check.setToolTip(
+            "Bundles on USB sticks can only be read by the coop's sites (recommended)"
+        )
+        form = QFormLayout()
+        form.addRow("Coop &name", self.name_edit)
+        form.addRow("&Idle lock after", self.idle_spin)
+        form.addRow("", self.encrypt_check)
+        note = muted(QLabel("These settings sync: every site follows them after the next sync."))
+        note.setWordWrap(True)
+
+        self.error_label = ErrorLabel()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setToolTip("Save the changed settings")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(duty_box)
+        layout.addWidget(note)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+        self.duty_check.toggled.connect(lambda _on: self._show_duty())
+        self.hours_spin.valueChanged.connect(lambda _v: self._show_duty())
+        self.period_spin.valueChanged.connect(lambda _v: self._show_duty())
+        self.from_edit.dateChanged.connect(lambda _d: self._show_duty())
+        self.window_.session.member_changed.connect(self._gate)
+        self._show_duty()
+        self._gate()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def current_values(self) -> dict[str, Any]:
+        """The coop row's settings as this dialog edits them."""
+        row = self.store.get("coop", str(self.store.coop_id)) or {}
+        rule = duty.duty_rule(self.store)
+        return {
+            "name": row.get("name") or "",
+            "duty_minutes": rule.minutes,
+            "duty_period_days": rule.period_days,
+            "duty_from": rule.duty_from,
+            "idle_minutes": int(row.get("idle_minutes") or DEFAULT_IDLE_MINUTES),
+            "encrypt_bundles": bool(row.get("encrypt_bundles")),
+        }
+
+    def values(self) -> dict[str, Any]:
+        """What the form says. Without a duty rule, the hours and period are kept as they were."""
+        on = self.duty_check.isChecked()
+        return {
+            "name": self.name_edit.text().strip(),
+            "duty_minutes": round(self.hours_spin.value() * 60)
+            if on
+            else self.original["duty_minutes"],
+            "duty_period_days": self.period_spin.value()
+            if on
+            else self.original["duty_period_days"],
+            "duty_from": from_qdate(self.from_edit.date()).isoformat() if on else None,
+            "idle_minutes": self.idle_spin.value(),
+            "encrypt_bundles": self.encrypt_check.isChecked(),
+        }
+
+    def changed_fields(self) -> dict[str, Any]:
+        values = self.values()
+        return {key: value for key, value in values.items() if value != self.original[key]}
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def _show_duty(self) -> None:
+        on = self.duty_check.isChecked()
+        for widget in (self.hours_spin, self.period_spin, self.from_edit):
+            widget.setEnabled(on)
+        values = self.values()
+        duty_from = dt.date.fromisoformat(values["duty_from"]) if values["duty_from"] else None
+        self.duty_sentence.setText(
+            duty_sentence(values["duty_minutes"], values["duty_period_days"], duty_from)
+        )
+
+    def _gate(self, *_args: object) -> None:
+        refused = refusal(self.store, self.window_.session.member_id, "settings")
+        gate(self.ok_button, True, refused)
+        self.error_label.show_message(refused)
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        changed = self.changed_fields()
+        if "name" in changed and not changed["name"]:
+            self.error_label.show_message("The coop needs a name.")
+            self.name_edit.setFocus()
+            return
+        if not changed:
+            self.accept()
+            return
+
+        def run(author: str) -> None:
+            with dialogs.reported_errors(self) as outcome:
+                coop.update_settings(self.store, author, **changed)
+            if outcome.ok:
+                self.window_.show_notice(self.saved_text(changed))
+                self.accept()
+
+        self.window_.with_author(run, "Choose who you are before changing the coop's settings.")
+
+    def saved_text(self, changed: dict[str, Any]) -> str:
+        parts = []
+        if "name" in changed:
+            parts.append(f"the coop is now called {changed['name']}")
+        if {"duty_minutes", "duty_period_days", "duty_from"} & set(changed):
+            rule = duty.duty_rule(self.store)
+            duty_from = dt.date.fromisoformat(rule.duty_from) if rule.duty_from else None
+            parts.append("shift duty: " + duty_rule_text(rule.minutes, rule.period_days, duty_from))
+        if "idle_minutes" in changed:
+            minutes = changed["idle_minutes"]
+            parts.append(
+                f"the member picker comes back after {minutes} idle "
+                f"minute{'s' if minutes != 1 else ''}"
+            )
+        if "encrypt_bundles" in changed:
+            parts.append(
+                "sync bundles are encrypted"
+                if changed["encrypt_bundles"]
+                else "sync bundles are no longer encrypted"
+            )
+        text = "; ".join(parts)
+        return f"Saved the coop settings: {text}."
+
+
+def open_settings(window: MainWindow, focus: str = "") -> SettingsDialog:
+    """Open the settings (non-blocking); ``focus`` "idle" or "duty" puts the cursor there."""
+    dialog = SettingsDialog(window)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    target = {"idle": dialog.idle_spin, "duty": dialog.duty_check}.get(focus, dialog.name_edit)
+    target.setFocus()
+    return dialog

@@ -1,0 +1,411 @@
+"""Small forms of the Inventory page: receive or use stock, an item, sending and receiving.
+
+Like the member dialog, these judge nothing themselves: they hand what was typed to a save
+function that calls the core, and show its error inline, staying open with the text intact.
+Enter confirms. Taking out more than a site holds is allowed after a question ("reality wins
+over the book"): the core raises ``WouldGoNegative`` and the dialog asks, then saves again
+with ``allow_negative=True``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.base.errors import CoopDeskError
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.dialogs import busy_message
+from coopdesk.gui.kit.widgets import ErrorLabel, muted
+
+IN_REASONS = (("Received (donation, purchase)", "received"),)
+OUT_REASONS = (("Used", "used"), ("Given out", "given"), ("Spoiled", "spoiled"))
+
+SaveFunction = Callable[..., Any]
+
+
+class FormDialog(QDialog):
+    """A form with an inline error and OK/Cancel; ``attempt`` runs a save and keeps errors in."""
+
+    saved = Signal(object)
+
+    def __init__(self, title: str, ok_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.setMinimumWidth(420)
+        self.form = QFormLayout()
+        self.error_label = ErrorLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(ok_label)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addLayout(self.form)
+        self.layout_.addWidget(self.error_label)
+        self.layout_.addWidget(self.buttons)
+
+    def attempt(self, save: Callable[[], Any]) -> tuple[bool, Any]:
+        """Run ``save``; a person's error is shown in the dialog instead of closing it."""
+        try:
+            result = save()
+        except CoopDeskError as exc:
+            self.error_label.show_message(str(exc))
+            return False, None
+        except sqlite3.Error as exc:
+            self.error_label.show_message(busy_message(exc))
+            return False, None
+        return True, result
+
+    def attempt_allowing_negative(self, save: Callable[[bool], Any]) -> tuple[bool, Any]:
+        """``save(False)``; if that would take out more than the book holds, ask, then
+        ``save(True)``: reality wins over the book, but only when someone says so."""
+        from coopdesk.inventory.stock import WouldGoNegative
+
+        try:
+            return True, save(False)
+        except WouldGoNegative as exc:
+            question = (
+                f"{exc}\n\nThe balance will show as negative until someone counts the shelf "
+                "or records what arrived."
+            )
+            if not dialogs.confirm(self, "More than the book holds", question, "Record anyway"):
+                return False, None
+        except CoopDeskError as exc:
+            self.error_label.show_message(str(exc))
+            return False, None
+        except sqlite3.Error as exc:
+            self.error_label.show_message(busy_message(exc))
+            return False, None
+        return self.attempt(lambda: save(True))
+
+    def finish(self, result: Any) -> None:
+        self.saved.emit(result)
+        super().accept()
+
+
+def item_combo(items: list[dict[str, Any]], current_id: str | None) -> QComboBox:
+    """Active items by name; typing a few letters jumps to one (no 1,000-entry scrolling)."""
+    combo = QComboBox()
+    for item in items:
+        combo.addItem(item["name"], item["id"])
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = combo.completer()
+    if completer is not None:
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(completer.CompletionMode.PopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    position = combo.findData(current_id) if current_id else -1
+    combo.setCurrentIndex(max(position, 0))
+    return combo
+
+
+def site_combo(
+    sites: list[dict[str, Any]], current_id: str | None, exclude: str | None = None
+) -> QComboBox:
+    combo = QComboBox()
+    for site in sites:
+        if site.get("archived") or site["id"] == exclude:
+            continue
+        combo.addItem(site["name"], site["id"])
+    position = combo.findData(current_id)
+    combo.setCurrentIndex(max(position, 0))
+    return combo
+
+
+def quantity_row(unit_label: QLabel) -> tuple[QWidget, QLineEdit]:
+    """A quantity field with the unit written after it ("[ 2.5 ] kg")."""
+    edit = QLineEdit()
+    edit.setPlaceholderText("e.g. 2 or 2.5")
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    layout.addWidget(unit_label)
+    return row, edit
+
+
+class MoveDialog(FormDialog):
+    """Receive stock, or use / give out / spoil it: item, quantity (unit shown), reason, note.
+
+    ``save(item_id, text, reason, site_id, note, allow_negative)`` records the movement.
+    """
+
+    def __init__(
+        self,
+        direction: str,
+        items: list[dict[str, Any]],
+        sites: list[dict[str, Any]],
+        save: SaveFunction,
+        *,
+        item_id: str | None = None,
+        site_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        incoming = direction == "in"
+        super().__init__(
+            "Receive stock" if incoming else "Use or give out stock",
+            "Receive" if incoming else "Take out",
+            parent,
+        )
+        self.direction = direction
+        self.items = {item["id"]: item for item in items}
+        self.save_function = save
+        self.item_combo = item_combo(items, item_id)
+        self.unit_label = QLabel()
+        quantity_widget, self.quantity_edit = quantity_row(self.unit_label)
+        self.reason_combo = QComboBox()
+        for label, reason in IN_REASONS if incoming else OUT_REASONS:
+            self.reason_combo.addItem(label, reason)
+        self.site_combo = site_combo(sites, site_id)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(
+            "optional: from whom, for what" if incoming else "optional: for whom, why"
+        )
+        self.form.addRow("&Item", self.item_combo)
+        self.form.addRow("&Quantity", quantity_widget)
+        self.form.addRow("&Reason", self.reason_combo)
+        self.form.addRow("&At", self.site_combo)
+        self.form.addRow("&Note", self.note_edit)
+        self.item_combo.currentIndexChanged.connect(lambda _i: self._show_unit())
+        self._show_unit()
+        self.quantity_edit.setFocus()
+
+    def item_id(self) -> str | None:
+        return self.item_combo.currentData()
+
+    def _show_unit(self) -> None:
+        item = self.items.get(self.item_id() or "")
+        self.unit_label.setText(item["unit"] if item else "")
+
+    def accept(self) -> None:
+        item_id = self.item_id()
+        if item_id is None:
+            self.error_label.show_message("Choose an item first (type part of its name).")
+            return
+        values = {
+            "item_id": item_id,
+            "text": self.quantity_edit.text(),
+            "reason": self.reason_combo.currentData(),
+            "site_id": self.site_combo.currentData(),
+            "note": self.note_edit.text().strip(),
+        }
+        ok, result = self.attempt_allowing_negative(
+            lambda allow: self.save_function(**values, allow_negative=allow)
+        )
+        if ok:
+            self.finish(result)
+        else:
+            self.quantity_edit.setFocus()
+
+
+class ItemDialog(FormDialog):
+    """An item's name, category, unit, decimals, minimum, barcode and notes.
+
+    ``save(values) -> item_id``; the minimum is typed in display units ("2.5").
+    """
+
+    def __init__(
+        self,
+        save: Callable[[dict[str, Any]], str],
+        categories: list[str],
+        item: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(f"Edit {item['name']}" if item else "Add item", "Save", parent)
+        self.save_function = save
+        self.item = item
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("Rice, sunflower oil, nappies size 4…")
+        self.category_combo = QComboBox()
+        self.category_combo.setEditable(True)
+        self.category_combo.addItem("")
+        self.category_combo.addItems(categories)
+        self.category_combo.lineEdit().setPlaceholderText("optional: grains, tins, hygiene…")
+        self.unit_edit = QLineEdit()
+        self.unit_edit.setPlaceholderText("kg, l, piece, tin…")
+        self.decimals_spin = QSpinBox()
+        self.decimals_spin.setRange(0, 3)
+        self.decimals_spin.setToolTip(
+            "How finely it is counted: 0 for whole pieces, 3 for kg to the gram"
+        )
+        self.minimum_edit = QLineEdit()
+        self.minimum_edit.setPlaceholderText("0: never on the shopping list")
+        self.barcode_edit = QLineEdit()
+        self.barcode_edit.setPlaceholderText("optional: scan it here")
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+        if item:
+            from coopdesk.inventory.items import format_amount
+
+            self.name_edit.setText(item["name"])
+            self.category_combo.setCurrentText(item.get("category") or "")
+            self.unit_edit.setText(item["unit"])
+            self.decimals_spin.setValue(int(item.get("decimals") or 0))
+            self.minimum_edit.setText(
+                format_amount(int(item.get("decimals") or 0), int(item.get("minimum") or 0))
+            )
+            self.barcode_edit.setText(item.get("barcode") or "")
+            self.notes_edit.setPlainText(item.get("notes") or "")
+        self.form.addRow("&Name", self.name_edit)
+        self.form.addRow("&Category", self.category_combo)
+        self.form.addRow("&Unit", self.unit_edit)
+        self.form.addRow("&Decimals", self.decimals_spin)
+        self.form.addRow("&Minimum", self.minimum_edit)
+        self.form.addRow("", muted(QLabel("The level under which it goes on the shopping list.")))
+        self.form.addRow("&Barcode", self.barcode_edit)
+        self.form.addRow("N&otes", self.notes_edit)
+        self.name_edit.setFocus()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name_edit.text().strip(),
+            "category": self.category_combo.currentText().strip(),
+            "unit": self.unit_edit.text().strip(),
+            "decimals": self.decimals_spin.value(),
+            "minimum": self.minimum_edit.text().strip() or "0",
+            "barcode": self.barcode_edit.text().strip(),
+            "notes": self.notes_edit.toPlainText().strip(),
+        }
+
+    def accept(self) -> None:
+        values = self.values()
+        ok, item_id = self.attempt(lambda: self.save_function(values))
+        if ok:
+            self.finish(item_id)
+
+
+class SendTransferDialog(FormDialog):
+    """Send stock to another site: it leaves here now and is "in transit" until confirmed.
+
+    ``save(item_id, from_site_id, to_site_id, text, note, allow_negative) -> transfer_id``.
+    """
+
+    def __init__(
+        self,
+        items: list[dict[str, Any]],
+        sites: list[dict[str, Any]],
+        save: SaveFunction,
+        *,
+        item_id: str | None = None,
+        from_site_id: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Send to another site", "Send", parent)
+        self.items = {item["id"]: item for item in items}
+        self.sites = sites
+        self.save_function = save
+        self.item_combo = item_combo(items, item_id)
+        self.unit_label = QLabel()
+        quantity_widget, self.quantity_edit = quantity_row(self.unit_label)
+        self.from_combo = site_combo(sites, from_site_id)
+        self.to_combo = QComboBox()
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("optional: who carries it, in which crate")
+        self.form.addRow("&Item", self.item_combo)
+        self.form.addRow("&Quantity", quantity_widget)
+        self.form.addRow("&From", self.from_combo)
+        self.form.addRow("&To", self.to_combo)
+        self.form.addRow("&Note", self.note_edit)
+        self.item_combo.currentIndexChanged.connect(lambda _i: self._show_unit())
+        self.from_combo.currentIndexChanged.connect(lambda _i: self._fill_destinations())
+        self._show_unit()
+        self._fill_destinations()
+        self.quantity_edit.setFocus()
+
+    def _show_unit(self) -> None:
+        item = self.items.get(self.item_combo.currentData() or "")
+        self.unit_label.setText(item["unit"] if item else "")
+
+    def _fill_destinations(self) -> None:
+        chosen = self.to_combo.currentData()
+        self.to_combo.clear()
+        for site in self.sites:
+            if not site.get("archived") and site["id"] != self.from_combo.currentData():
+                self.to_combo.addItem(site["name"], site["id"])
+        position = self.to_combo.findData(chosen)
+        self.to_combo.setCurrentIndex(max(position, 0))
+
+    def accept(self) -> None:
+        item_id = self.item_combo.currentData()
+        to_site = self.to_combo.currentData()
+        if item_id is None or to_site is None:
+            self.error_label.show_message(
+                "Choose an item and a site to send it to (add sites on the Sync page)."
+            )
+            return
+        ok, transfer_id = self.attempt_allowing_negative(
+            lambda allow: self.save_function(
+                item_id=item_id,
+                from_site_id=self.from_combo.currentData(),
+                to_site_id=to_site,
+                text=self.quantity_edit.text(),
+                note=self.note_edit.text().strip(),
+                allow_negative=allow,
+            )
+        )
+        if ok:
+            self.finish(transfer_id)
+
+
+class ReceiveTransferDialog(FormDialog):
+    """Confirm that a transfer arrived, with the quantity that really did.
+
+    A smaller quantity is recorded as a loss in transit; ``save(text) -> TransferView``.
+    """
+
+    def __init__(
+        self,
+        transfer: Any,
+        sent_text: str,
+        unit: str,
+        save: Callable[[str], Any],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Confirm arrival", "Confirm arrival", parent)
+        self.transfer = transfer
+        self.save_function = save
+        summary = QLabel(
+            f"{transfer.item_name}: {sent_text} sent from {transfer.from_site_name} to "
+            f"{transfer.to_site_name} on {str(transfer.sent_at)[:16].replace('T', ' ')}."
+        )
+        summary.setWordWrap(True)
+        self.unit_label = QLabel(unit)
+        quantity_widget, self.quantity_edit = quantity_row(self.unit_label)
+        from coopdesk.inventory.items import MINUS
+
+        self.quantity_edit.setText(sent_text.removesuffix(unit).strip().replace(MINUS, "-"))
+        self.quantity_edit.selectAll()
+        self.form.addRow(summary)
+        self.form.addRow("&Arrived", quantity_widget)
+        self.form.addRow(
+            "",
+            muted(QLabel("If less arrived than was sent, the difference is recorded as lost.")),
+        )
+        self.quantity_edit.setFocus()
+
+    def accept(self) -> None:
+        ok, view = self.attempt(lambda: self.save_function(self.quantity_edit.text()))
+        if ok:
+            self.finish(view)

@@ -1,0 +1,101 @@
+"""Asking and telling: confirmations, error messages, and catching core errors for people.
+
+Pages call these through the module (``dialogs.confirm(...)``), never by importing the
+function itself, so tests can replace them with ``monkeypatch.setattr(dialogs, "confirm", ...)``
+instead of clicking through a modal box.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+from coopdesk.base.errors import CoopDeskError
+
+APP_TITLE = "CoopDesk"
+
+
+def confirm(parent: QWidget | None, title: str, text: str, action_label: str) -> bool:
+    """Ask before something is destroyed or hidden. Cancel is the default (Escape, Enter)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    action = box.addButton(action_label, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is action
+
+
+def show_error(parent: QWidget | None, message: str, title: str = APP_TITLE) -> None:
+    """Show a message written for people (a CoopDeskError's) in a warning box."""
+    QMessageBox.warning(parent, title, message)
+
+
+def open_file_name(
+    parent: QWidget | None, title: str, folder: Path, name_filter: str
+) -> Path | None:
+    """Ask for an existing file to open; None when the person cancelled."""
+    chosen, _filter = QFileDialog.getOpenFileName(parent, title, str(folder), name_filter)
+    return Path(chosen) if chosen else None
+
+
+def save_file_name(
+    parent: QWidget | None, title: str, suggested: Path, name_filter: str
+) -> Path | None:
+    """Ask where to save a file (the system dialog asks before replacing one)."""
+    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), name_filter)
+    return Path(chosen) if chosen else None
+
+
+def choose_item(
+    parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0
+) -> int | None:
+    """Let the person pick one of a few items; the index, or None when cancelled."""
+    if not items:
+        return None
+    chosen, ok = QInputDialog.getItem(parent, title, label, items, current, False)
+    if not ok or chosen not in items:
+        return None
+    return items.index(chosen)
+
+
+def busy_message(exc: sqlite3.Error) -> str:
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return "The store is busy (another CoopDesk is writing to it). Try again in a moment."
+    return f"The store could not be used: {exc}."
+
+
+@dataclass
+class Outcome:
+    """Whether the guarded block finished; ``message`` says why not."""
+
+    ok: bool = False
+    message: str = ""
+
+
+@contextmanager
+def reported_errors(parent: QWidget | None, *, show: bool = True) -> Iterator[Outcome]:
+    """Run core calls; a CoopDeskError (or a busy store) becomes a message, not a crash.
+
+    The core's write path is one transaction, so after a failure the store is as it was.
+    Use ``with reported_errors(self) as outcome: ...`` then check ``outcome.ok``.
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except CoopDeskError as exc:
+        outcome.message = str(exc)
+    except sqlite3.Error as exc:
+        outcome.message = busy_message(exc)
+    else:
+        outcome.ok = True
+        return
+    if show:
+        show_error(parent, outcome.message)

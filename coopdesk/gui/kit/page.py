@@ -1,0 +1,86 @@
+"""What every section of the main window is: a ``Page``.
+
+A page shows one part of the coop. It gets the window (for the store, the hub, who is at the
+keyboard, error reporting and notices) and declares ``tables``: when the hub says one of them
+changed, the page reloads — at once if it is on screen, otherwise the next time it is shown.
+Pages load nothing until first shown, so opening the app costs only the page on screen.
+
+Override ``load()`` (read from the store and fill the widgets), and if the page has them,
+``focus_search()`` (Ctrl+F) and ``add_new()`` (Ctrl+N); ``member_changed()`` is called when
+someone else comes to the keyboard (enable or disable edit actions there).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from coopdesk.gui.kit.widgets import muted, scaled_font
+
+if TYPE_CHECKING:
+    from coopdesk.gui.shell.main_window import MainWindow
+
+
+class Page(QWidget):
+    """A section of the main window; reloads itself when its tables change."""
+
+    tables: frozenset[str] = frozenset()
+    watches_every_table = False  # e.g. Activity: every write adds to the log
+
+    def __init__(self, window: MainWindow, title: str, subtitle: str = "") -> None:
+        super().__init__()
+        self.window_ = window
+        self.store = window.store
+        self.hub = window.hub
+        self.session = window.session
+        self.loaded = False
+        self.stale = False
+        self.title_label = QLabel(title)
+        self.title_label.setFont(scaled_font(self, 1.6, bold=True))
+        self.subtitle_label = muted(QLabel(subtitle))
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setVisible(bool(subtitle))
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(20, 16, 20, 12)
+        self.layout_.addWidget(self.title_label)
+        self.layout_.addWidget(self.subtitle_label)
+        self.hub.changed.connect(self.on_store_changed)
+        self.session.member_changed.connect(self.member_changed)
+
+    # -- to override ------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read what the page shows from the store."""
+
+    def focus_search(self) -> bool:
+        """Put the cursor in the page's search field; False if it has none."""
+        return False
+
+    def add_new(self) -> bool:
+        """Start adding a new thing (Ctrl+N); False if the page adds nothing."""
+        return False
+
+    def member_changed(self, member_id: str | None) -> None:
+        """Someone else is at the keyboard (or nobody)."""
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def ensure_loaded(self) -> None:
+        if not self.loaded or self.stale:
+            self.loaded, self.stale = True, False
+            self.load()
+
+    def on_store_changed(self, tables: frozenset[str]) -> None:
+        if not self.loaded or not (self.watches_every_table or tables & self.tables):
+            return
+        if self.isVisible():
+            self.stale = False
+            self.load()
+        else:
+            self.stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensure_loaded()
+        super().showEvent(event)

@@ -1,1 +1,0 @@
-"""The sections of the main window, one page each (see ``base.Page``)."""

@@ -1,0 +1,527 @@
+"""The main window: a sidebar of sections, the page on screen, and who is at the keyboard.
+
+Pages are built the first time they are shown, so opening the window reads only what the
+first page needs. Every change made in the window is attributed to the member at the keyboard
+(``session.member_id``); ``with_author`` asks who that is first when nobody is.
+"""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk import __version__
+from coopdesk.coop import coop
+from coopdesk.gui.kit.hub import StoreHub
+from coopdesk.gui.kit.page import Page
+from coopdesk.gui.kit.theme import app_icon
+from coopdesk.gui.kit.widgets import scaled_font
+from coopdesk.gui.shell.session import DEFAULT_IDLE_TIMEOUT_MS, KeyboardSession
+from coopdesk.store.store import Store
+
+if TYPE_CHECKING:
+    from coopdesk.gui.shell.picker import MemberPickerDialog
+
+GEOMETRY_KEY = "gui.geometry"
+SECTION_KEY = "gui.section"
+NOTICE_MS = 20_000
+OUTSIDE_CHANGES_MS = 2_000
+AuthorAction = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    build: Callable[[MainWindow], Page]
+
+
+def _today(window: MainWindow) -> Page:
+    from coopdesk.gui.today.page import TodayPage
+
+    return TodayPage(window)
+
+
+def _members(window: MainWindow) -> Page:
+    from coopdesk.gui.coop.members_page import MembersPage
+
+    return MembersPage(window)
+
+
+def _activity(window: MainWindow) -> Page:
+    from coopdesk.gui.coop.activity_page import ActivityPage
+
+    return ActivityPage(window)
+
+
+def _shifts(window: MainWindow) -> Page:
+    from coopdesk.gui.shifts.page import ShiftsPage
+
+    return ShiftsPage(window)
+
+
+def _sync(window: MainWindow) -> Page:
+    from coopdesk.gui.sync.page import SyncPage
+
+    return SyncPage(window)
+
+
+def _tasks(window: MainWindow) -> Page:
+    from coopdesk.gui.tasks.page import TasksPage
+
+    return TasksPage(window)
+
+
+def _roles(window: MainWindow) -> Page:
+    from coopdesk.gui.roles.page import RolesPage
+
+    return RolesPage(window)
+
+
+def _inventory(window: MainWindow) -> Page:
+    from coopdesk.gui.inventory.page import InventoryPage
+
+    return InventoryPage(window)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("today", "Today", _today),
+    Section("shifts", "Shifts", _shifts),
+    Section("tasks", "Tasks", _tasks),
+    Section("roles", "Roles", _roles),
+    Section("inventory", "Inventory", _inventory),
+    Section("members", "Members", _members),
+    Section("activity", "Activity", _activity),
+    Section("sync", "Sync", _sync),
+)
+SECTION_KEYS = tuple(section.key for section in SECTIONS)
+
+
+class MainWindow(QMainWindow):
+    """The window over one open store. ``shown`` fires once, when it is first on screen."""
+
+    shown = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        member_id: str | None = None,
+        idle_timeout_ms: int | None = None,
+        ask_for_member: bool = True,
+        remember_layout: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.hub = StoreHub.for_store(store)
+        # None: follow the coop's idle_minutes setting (and its changes); tests pass a number.
+        self.follows_idle_setting = idle_timeout_ms is None
+        self.session = KeyboardSession(
+            store, DEFAULT_IDLE_TIMEOUT_MS if idle_timeout_ms is None else idle_timeout_ms, self
+        )
+        self._follow_idle_setting()
+        self.ask_for_member = ask_for_member
+        self.remember_layout = remember_layout
+        self.pages: dict[str, Page] = {}
+        self.picker: MemberPickerDialog | None = None
+        self._after_pick: AuthorAction | None = None
+        self._undo: Callable[[], None] | None = None
+        self._shown_once = False
+        self.identity = coop.identity(store)
+        self.setWindowIcon(app_icon())
+
+        self._build_sidebar()
+        self.stack = QStackedWidget()
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.sidebar_panel)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([190, 900])
+        self.setCentralWidget(splitter)
+        self._build_status_bar()
+        self._build_actions()
+        self._show_identity()
+
+        self.hub.changed.connect(self._on_store_changed)
+        # Another program (a `coopdesk` script) may change the store: look every 2 s.
+        self._outside_watch = QTimer(self, interval=OUTSIDE_CHANGES_MS)
+        self._outside_watch.timeout.connect(self.hub.check_outside_changes)
+        self._outside_watch.start()
+        self.session.member_changed.connect(self._show_member)
+        self.session.timed_out.connect(self._on_timed_out)
+        self.session.set_member(member_id)
+
+        self._restore_layout()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_sidebar(self) -> None:
+        self.sidebar_panel = QFrame(objectName="sidebarPanel")
+        self.coop_label = QLabel(objectName="sidebarTitle")
+        self.coop_label.setFont(scaled_font(self, 1.1, bold=True))
+        self.coop_label.setWordWrap(True)
+        self.sidebar = QListWidget(objectName="sidebar")
+        self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
+        self.sidebar.setFont(scaled_font(self, 1.05))
+        for number, section in enumerate(SECTIONS, start=1):
+            item = QListWidgetItem(section.title)
+            item.setToolTip(f"{section.title} (Ctrl+{number})")
+            item.setData(Qt.ItemDataRole.UserRole, section.key)
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
+        layout = QVBoxLayout(self.sidebar_panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.coop_label)
+        layout.addWidget(self.sidebar, 1)
+        self.sidebar_panel.setMinimumWidth(170)
+        self.sidebar_panel.setMaximumWidth(260)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.notice_label = QLabel()
+        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        self.undo_button.setFlat(False)
+        self.undo_button.hide()
+        self.undo_button.clicked.connect(self.undo)
+        bar.addWidget(self.notice_label, 1)
+        bar.addWidget(self.undo_button)
+        self.identity_label = QLabel()
+        self.member_label = QLabel()
+        self.switch_button = QPushButton("Switch (Ctrl+K)")
+        self.switch_button.setToolTip("Choose who is at the keyboard")
+        self.switch_button.clicked.connect(lambda: self.choose_member())
+        bar.addPermanentWidget(self.identity_label)
+        bar.addPermanentWidget(self.member_label)
+        bar.addPermanentWidget(self.switch_button)
+        self._notice_timer = QTimer(self, singleShot=True, interval=NOTICE_MS)
+        self._notice_timer.timeout.connect(self.clear_notice)
+
+    def _action(
+        self, text: str, shortcut: QKeySequence | str, slot: Callable[[], object]
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.switch_action = self._action("&Switch member…", "Ctrl+K", self.choose_member)
+        self.leave_action = self._action("&Leave the keyboard", "Ctrl+L", self.leave_keyboard)
+        self.settings_action = self._action("&Coop settings…", "", self.open_settings)
+        self.settings_action.setToolTip(
+            "The coop's name, shift duty rule, idle lock and bundle encryption"
+        )
+        self.idle_action = self._action("&Idle lock…", "", self.change_idle_minutes)
+        self.idle_action.setToolTip("After how many idle minutes the member picker comes back")
+        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.new_action = self._action("&Add…", "Ctrl+N", self.add_new)
+        self.find_action = self._action("&Find", "Ctrl+F", self.focus_search)
+        self.undo_action = self._action("&Undo", "Ctrl+Z", self.undo)
+        self.undo_action.setEnabled(False)
+        self.section_actions = [
+            self._action(section.title, f"Ctrl+{number}", lambda key=section.key: self.go_to(key))
+            for number, section in enumerate(SECTIONS, start=1)
+        ]
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addActions([self.switch_action, self.leave_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.settings_action, self.idle_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.new_action, self.find_action])
+        go_menu = menus.addMenu("&Go")
+        go_menu.addActions(self.section_actions)
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addAction("&About CoopDesk", self.show_about)
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def page(self, key: str) -> Page:
+        """The page of a section, built on first use."""
+        page = self.pages.get(key)
+        if page is None:
+            section = SECTIONS[SECTION_KEYS.index(key)]
+            page = self.pages[key] = section.build(self)
+            self.stack.addWidget(page)
+        return page
+
+    def go_to(self, key: str) -> Page:
+        """Show a section (Ctrl+1..8 and the sidebar)."""
+        row = SECTION_KEYS.index(key)
+        if self.sidebar.currentRow() != row:
+            self.sidebar.setCurrentRow(row)  # -> _on_sidebar_row
+        else:
+            self._show_page(key)
+        return self.pages[key]
+
+    def _on_sidebar_row(self, row: int) -> None:
+        if 0 <= row < len(SECTIONS):
+            self._show_page(SECTION_KEYS[row])
+
+    def _show_page(self, key: str) -> None:
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        page.ensure_loaded()
+        self.new_action.setText("&Add member…" if key == "members" else "&Add…")
+
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def current_section(self) -> str:
+        row = self.sidebar.currentRow()
+        return SECTION_KEYS[row] if 0 <= row < len(SECTIONS) else SECTION_KEYS[0]
+
+    def show_conflicts(self) -> None:
+        """The open sync conflicts, on the Sync page (Today links here)."""
+        from coopdesk.gui.sync.page import SyncPage
+
+        page = self.go_to("sync")
+        if isinstance(page, SyncPage):
+            page.show_conflicts()
+
+    def add_new(self) -> None:
+        page = self.current_page()
+        if page is None or not page.add_new():
+            self.show_notice("Nothing to add here. Members are added on the Members page (Ctrl+6).")
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if page is None or not page.focus_search():
+            self.show_notice("There is nothing to search on this page.")
+
+    # -- who is at the keyboard -------------------------------------------------------------
+
+    def with_author(self, action: AuthorAction, reason: str = "") -> None:
+        """Run ``action(member_id)`` as the member at the keyboard; ask who that is if nobody."""
+        if self.session.member_id is not None:
+            action(self.session.member_id)
+            return
+        self.choose_member(
+            then=action, reason=reason or "Choose who you are before making changes."
+        )
+
+    def choose_member(self, then: AuthorAction | None = None, reason: str = "") -> None:
+        """Open the member picker (non-blocking); ``then(member_id)`` runs after a pick."""
+        self._after_pick = then
+        if self.picker is not None and self.picker.isVisible():
+            self.picker.raise_()
+            self.picker.activateWindow()
+            return
+        from coopdesk.gui.shell.picker import MemberPickerDialog  # not needed to open the window
+
+        picker = MemberPickerDialog(self.store, self, reason)
+        picker.member_picked.connect(self._on_member_picked)
+        picker.finished.connect(self._on_picker_closed)
+        self.picker = picker
+        picker.open()
+
+    def _on_member_picked(self, member_id: str) -> None:
+        self.session.set_member(member_id)
+        then, self._after_pick = self._after_pick, None
+        if self.session.member_id is None:
+            return
+        self.show_notice(f"{self.session.member_name} is at the keyboard.")
+        if then is not None:
+            then(self.session.member_id)
+
+    def _on_picker_closed(self, result: int) -> None:
+        # On accept, member_picked follows and runs the pending action; otherwise drop it.
+        if self.picker is not None:
+            self.picker.deleteLater()
+            self.picker = None
+        if result != QDialog.DialogCode.Accepted:
+            self._after_pick = None
+
+    def leave_keyboard(self) -> None:
+        """Step away: nobody is at the keyboard until someone chooses themselves again."""
+        name = self.session.member_name
+        self.session.clear()
+        if name:
+            self.show_notice(
+                f"{name} left the keyboard. Choose who you are (Ctrl+K) to make changes."
+            )
+
+    def _show_member(self, member_id: str | None) -> None:
+        if member_id is None:
+            self.member_label.setText("Nobody at the keyboard")
+            self.switch_button.setText("Choose (Ctrl+K)")
+        else:
+            self.member_label.setText(f"At the keyboard: {self.session.member_name}")
+            self.switch_button.setText("Switch (Ctrl+K)")
+        self.leave_action.setEnabled(member_id is not None)
+
+    def _on_timed_out(self) -> None:
+        minutes = self.session.idle_timeout_ms / 60_000
+        span = (
+            f"{minutes:g} minute{'s' if minutes != 1 else ''}"
+            if minutes >= 1
+            else f"{self.session.idle_timeout_ms / 1000:g} seconds"
+        )
+        self.show_notice(
+            f"Nobody is at the keyboard: no input for {span}. Choose who you are (Ctrl+K).",
+            timeout_ms=0,
+        )
+        if self.ask_for_member and self.isVisible():
+            self.choose_member()  # a shared computer goes back to "who is at the keyboard?"
+
+    # -- notices and undo -------------------------------------------------------------------
+
+    def show_notice(
+        self, text: str, undo: Callable[[], None] | None = None, timeout_ms: int = NOTICE_MS
+    ) -> None:
+        """A message in the status bar, with an Undo button when ``undo`` is given."""
+        self.notice_label.setText(text)
+        self._undo = undo
+        self.undo_button.setVisible(undo is not None)
+        self.undo_action.setEnabled(undo is not None)
+        if timeout_ms:
+            self._notice_timer.start(timeout_ms)
+        else:
+            self._notice_timer.stop()
+
+    def clear_notice(self) -> None:
+        self.show_notice("", timeout_ms=0)
+
+    def undo(self) -> None:
+        undo, self._undo = self._undo, None
+        self.clear_notice()
+        if undo is not None:
+            undo()
+
+    # -- store changes ----------------------------------------------------------------------
+
+    def _on_store_changed(self, tables: frozenset[str]) -> None:
+        if tables & {"coop", "site"}:
+            self.identity = coop.identity(self.store)
+            self._show_identity()
+            self._follow_idle_setting()
+        if "member" in tables:
+            self.session.refresh_name()
+
+    def _follow_idle_setting(self) -> None:
+        """Lock after the coop's ``idle_minutes`` (a synced setting) unless told otherwise."""
+        if self.follows_idle_setting:
+            from coopdesk.gui.shell.idle_lock import idle_minutes
+
+            self.session.set_idle_timeout(idle_minutes(self.store) * 60_000)
+
+    def open_settings(self, focus: str = "") -> QDialog:
+        """File › Coop settings…: name, duty rule, idle lock, encryption ("settings" mandate)."""
+        from coopdesk.gui.coop.settings_dialog import open_settings
+
+        return open_settings(self, focus)
+
+    def change_idle_minutes(self) -> QDialog:
+        """File › Idle lock…: the coop settings, with the cursor on the idle minutes."""
+        return self.open_settings("idle")
+
+    def _show_identity(self) -> None:
+        self.setWindowTitle(f"CoopDesk — {self.identity.coop_name}")
+        self.coop_label.setText(self.identity.coop_name)
+        self.identity_label.setText(f"{self.identity.coop_name} · site {self.identity.site_name}")
+
+    # -- layout memory ----------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.store.local_get(GEOMETRY_KEY)
+        restored = False
+        if isinstance(geometry, str) and geometry:
+            try:
+                restored = self.restoreGeometry(QByteArray(base64.b64decode(geometry)))
+            except ValueError:
+                restored = False
+        if not restored:
+            self.resize(1100, 700)
+        section = self.store.local_get(SECTION_KEY)
+        self.go_to(section if section in SECTION_KEYS else "today")
+
+    def save_layout(self) -> None:
+        """Remember size, position and section on this computer (not replicated)."""
+        geometry = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+        try:
+            self.store.local_set(GEOMETRY_KEY, geometry)
+            self.store.local_set(SECTION_KEY, self.current_section())
+        except sqlite3.Error:
+            pass  # a busy store must not stop the window from closing; layout is not data
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.shown.emit()
+            if self.ask_for_member and self.session.member_id is None:
+                QTimer.singleShot(0, self._ask_who_is_here)
+
+    def _ask_who_is_here(self) -> None:
+        if self.session.member_id is None and self.isVisible():
+            self.choose_member()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.remember_layout:
+            self.save_layout()
+        if self.picker is not None:
+            self.picker.reject()
+        self.session.stop()
+        super().closeEvent(event)
+
+    # -- help -------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        sections = "\n".join(
+            f"Ctrl+{number}\t{section.title}" for number, section in enumerate(SECTIONS, start=1)
+        )
+        QMessageBox.information(
+            self,
+            "Keyboard shortcuts",
+            "Ctrl+K\tChoose who is at the keyboard\n"
+            "Ctrl+L\tLeave the keyboard\n"
+            "Ctrl+F\tSearch this page\n"
+            "Ctrl+N\tAdd (a member, on Members)\n"
+            "Enter\tEdit the selected member\n"
+            "Delete\tArchive the selected member\n"
+            "Ctrl+Z\tUndo the last archive\n"
+            "Ctrl+E\tExport to the USB stick (on Sync)\n"
+            "Ctrl+I\tImport from the USB stick (on Sync)\n"
+            f"{sections}",
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About CoopDesk",
+            f"CoopDesk {__version__}\n\nOffline-first coordination for cooperatives: members, "
+            "shifts, rotating roles and shared supplies, synced between sites by USB stick.",
+        )

@@ -1,0 +1,289 @@
+"""Shift types: the kinds of shift a coop runs ("Shop opening", "Tuesday meal").
+
+A type holds what its shifts have in common (title, description, site, skills, people needed,
+length); the add-shift and template dialogs offer the types and fill those in. The *Types* tab
+of the Shifts page lists them and adds, edits or archives one through
+coopdesk/shift_templates.py as the member at the keyboard. Archiving a type only stops it
+being offered: shifts and templates made from it keep their details.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.list_model import ListModel
+from coopdesk.gui.kit.widgets import EmptyState, ErrorLabel, table_view
+from coopdesk.gui.shifts.dialogs import fill_site_combo
+
+if TYPE_CHECKING:
+    from coopdesk.gui.shell.main_window import MainWindow
+
+
+def length_text(minutes: int) -> str:
+    """ "3 h", "1 h 30" """
+    return f"{minutes // 60} h {minutes % 60:02d}" if minutes % 60 else f"{minutes // 60} h"
+
+
+def skills_from_text(text: str) -> list[str]:
+    return [skill.strip() for skill in text.split(",") if skill.strip()]
+
+
+class ShiftTypeDialog(QDialog):
+    """Add or edit one shift type. Only changed fields are written when editing."""
+
+    saved = Signal(str)
+
+    def __init__(
+        self, window: MainWindow, shift_type: dict[str, Any] | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent or window)
+        self.window_ = window
+        self.store = window.store
+        self.shift_type = shift_type
+        self.setWindowTitle("Edit shift type" if shift_type else "Add a shift type")
+        self.setMinimumWidth(440)
+        get = (shift_type or {}).get
+
+        self.title_edit = QLineEdit(get("title", ""))
+        self.title_edit.setPlaceholderText("e.g. Shop opening")
+        self.title_edit.setMaxLength(120)
+        self.description_edit = QPlainTextEdit(get("description", "") or "")
+        self.description_edit.setTabChangesFocus(True)
+        self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
+        self.site_combo = QComboBox()
+        fill_site_combo(self.site_combo, self.store, get("site_id"), "Any site")
+        self.skills_edit = QLineEdit(", ".join(get("skills", []) or []))
+        self.skills_edit.setPlaceholderText("e.g. food safety, till (comma between skills)")
+        self.capacity_spin = QSpinBox()
+        self.capacity_spin.setRange(1, 1000)
+        self.capacity_spin.setValue(int(get("capacity", 2) or 2))
+        self.duration_spin = QSpinBox()
+        self.duration_spin.setRange(5, 1440)
+        self.duration_spin.setSingleStep(15)
+        self.duration_spin.setSuffix(" minutes")
+        self.duration_spin.setValue(int(get("duration_minutes", 180) or 180))
+        self.error_label = ErrorLabel()
+
+        form = QFormLayout()
+        form.addRow("&Title", self.title_edit)
+        form.addRow("&Description", self.description_edit)
+        form.addRow("&Site", self.site_combo)
+        form.addRow("S&kills needed", self.skills_edit)
+        form.addRow("&People needed", self.capacity_spin)
+        form.addRow("&Length", self.duration_spin)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "title": self.title_edit.text().strip(),
+            "description": self.description_edit.toPlainText().strip(),
+            "site_id": self.site_combo.currentData(),
+            "skills": skills_from_text(self.skills_edit.text()),
+            "capacity": self.capacity_spin.value(),
+            "duration_minutes": self.duration_spin.value(),
+        }
+
+    def changed_fields(self) -> dict[str, Any]:
+        values = self.values()
+        if self.shift_type is None:
+            return values
+        get = self.shift_type.get
+        before = {
+            "title": get("title") or "",
+            "description": get("description") or "",
+            "site_id": get("site_id") or None,
+            "skills": list(get("skills") or []),
+            "capacity": int(get("capacity") or 2),
+            "duration_minutes": int(get("duration_minutes") or 180),
+        }
+        values_cmp = {**values, "skills": sorted(values["skills"])}
+        before["skills"] = sorted(before["skills"])  # the store keeps tags sorted
+        return {key: values[key] for key in values if values_cmp[key] != before[key]}
+
+    def save(self) -> None:
+        from coopdesk.shifts.templates import add_shift_type, edit_shift_type
+
+        values = self.values()
+        if not values["title"]:
+            self.error_label.show_message("Give the type a title, e.g. “Shop opening”.")
+            self.title_edit.setFocus()
+            return
+        changed = self.changed_fields()
+        if self.shift_type is not None and not changed:
+            self.accept()
+            return
+
+        def run(author: str) -> None:
+            with dialogs.reported_errors(self, show=False) as outcome:
+                if self.shift_type is None:
+                    type_id = add_shift_type(self.store, author, **values)
+                else:
+                    type_id = self.shift_type["id"]
+                    edit_shift_type(self.store, author, type_id, **changed)
+            if not outcome.ok:
+                self.error_label.show_message(outcome.message)
+                return
+            verb = "Added" if self.shift_type is None else "Saved"
+            self.window_.show_notice(f"{verb} the shift type {values['title']}.")
+            self.saved.emit(type_id)
+            self.accept()
+
+        self.window_.with_author(run, "Choose who you are to add or change shift types.")
+
+
+class ShiftTypesModel(ListModel[dict[str, Any]]):
+    """The active shift types (a coop has a handful)."""
+
+    columns = ("Title", "Length", "People", "Site", "Skills", "Description")
+
+    def display(self, shift_type: dict[str, Any], column: int) -> str:
+        return (
+            shift_type["title"],
+            length_text(int(shift_type["duration_minutes"] or 0)),
+            str(shift_type["capacity"]),
+            shift_type["site_name"] or "Any site",
+            ", ".join(shift_type["skills"]) or "—",
+            (shift_type["description"] or "").replace("\n", " "),
+        )[column]
+
+
+class ShiftTypesTab(QWidget):
+    """The Types tab: every active shift type, with Add, Edit and Archive."""
+
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window_ = window
+        self.store = window.store
+        self.dialog: ShiftTypeDialog | None = None
+
+        self.model = ShiftTypesModel(self)
+        self.table = table_view(self.model)
+        self.table.setAccessibleName("Shift types")
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((180, 70, 70, 120, 160)):
+            header.resizeSection(column, width)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+
+        self.add_button = QPushButton("Add type…")
+        self.add_button.setToolTip("A kind of shift the coop runs, reused by shifts and templates")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.archive_button = QPushButton("Archive…")
+        self.archive_button.setToolTip("Stop offering this type (its shifts stay)")
+        self.archive_button.clicked.connect(self.archive_selected)
+        self.tools = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.archive_button):
+            self.tools.addWidget(button)
+        self.tools.addStretch(1)
+
+        self.empty = EmptyState(
+            "No shift types yet",
+            "A shift type is a kind of shift the coop runs, such as “Shop opening” for three "
+            "people, three hours. Adding a shift or a template then fills in its details.",
+            "Add a type…",
+            self.add,
+        )
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(self.tools)
+        layout.addWidget(self.stack, 1)
+
+    def load(self) -> None:
+        from coopdesk.shifts.templates import list_shift_types
+
+        keep = self.selected_type()
+        self.model.set_rows(list_shift_types(self.store))
+        if keep is not None:
+            self.select_type(keep["id"])
+        self.stack.setCurrentWidget(self.table if self.model.rows else self.empty)
+        self._update_actions()
+
+    def selected_type(self) -> dict[str, Any] | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_type(self, type_id: str) -> bool:
+        row = self.model.row_where(lambda shift_type: shift_type["id"] == type_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
+
+    def _update_actions(self) -> None:
+        selected = self.selected_type() is not None
+        self.edit_button.setEnabled(selected)
+        self.archive_button.setEnabled(selected)
+
+    def _open_dialog(self, shift_type: dict[str, Any] | None) -> None:
+        dialog = ShiftTypeDialog(self.window_, shift_type, self)
+        dialog.saved.connect(self._after_save)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def _after_save(self, type_id: str) -> None:
+        self.load()
+        self.select_type(type_id)
+
+    def add(self) -> None:
+        self.window_.with_author(
+            lambda _author: self._open_dialog(None), "Choose who you are to add a shift type."
+        )
+
+    def edit_selected(self) -> None:
+        shift_type = self.selected_type()
+        if shift_type is not None:
+            self.window_.with_author(lambda _author: self._open_dialog(shift_type))
+
+    def archive_selected(self) -> None:
+        from coopdesk.shifts.templates import archive_shift_type
+
+        shift_type = self.selected_type()
+        if shift_type is None:
+            return
+        title = shift_type["title"]
+
+        def archive(author: str) -> None:
+            question = (
+                f"Archive the shift type {title}?\n\nIt is no longer offered for new shifts "
+                "and templates. Shifts and templates already made from it stay as they are."
+            )
+            if not dialogs.confirm(self, "Archive shift type", question, f"Archive {title}"):
+                return
+            with dialogs.reported_errors(self) as outcome:
+                archive_shift_type(self.store, author, shift_type["id"])
+            if outcome.ok:
+                self.window_.show_notice(f"Archived the shift type {title}.")
+                self.load()
+
+        self.window_.with_author(archive)

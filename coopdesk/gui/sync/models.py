@@ -1,0 +1,248 @@
+"""The Sync page's lists: sites, open conflicts and backups.
+
+Each is short (a coop has a handful of sites; conflicts and backups are few), so the models
+hold their rows and are refilled whole from the core on ``refresh()``. The page decides when
+(on the hub's changed tables, and after export, import and restore).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont, QIcon
+
+from coopdesk.coop.activity import relative_time
+from coopdesk.gui.kit.list_model import ListModel, Row
+from coopdesk.gui.kit.widgets import human_size
+from coopdesk.store.store import Store
+from coopdesk.sync import backups, conflicts, peers
+from coopdesk.sync import identity as site_identity
+from coopdesk.sync.backups import Backup
+from coopdesk.sync.conflicts import Conflict
+from coopdesk.sync.peers import SiteStatus
+
+STALE_AFTER_DAYS = 7
+
+
+class RowsModel(ListModel[Row]):
+    """A small table of whole rows read from the store; subclasses give ``read()``."""
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+
+    def read(self) -> Sequence[Row]:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        self.set_rows(self.read())
+
+
+# -- sites -------------------------------------------------------------------------------------
+
+
+def is_peer(status: SiteStatus) -> bool:
+    """Another site we sync with (not this computer, now or earlier, and not archived)."""
+    return not (status.this_site or status.earlier_identity or status.archived)
+
+
+def days_silent(status: SiteStatus, now: float | None = None) -> int | None:
+    """Whole days since the last bundle from a peer; None if never heard from."""
+    if status.heard_at is None:
+        return None
+    return int(((time.time() if now is None else now) - status.heard_at) // 86400)
+
+
+def is_stale(status: SiteStatus, now: float | None = None) -> bool:
+    """A peer not heard from for more than a week (or never)."""
+    if not is_peer(status):
+        return False
+    days = days_silent(status, now)
+    return days is None or days > STALE_AFTER_DAYS
+
+
+def site_notes(status: SiteStatus) -> str:
+    notes = []
+    if status.this_site:
+        notes.append("this site")
+    if status.earlier_identity:
+        notes.append("earlier identity of this computer")
+    if status.archived:
+        notes.append("archived")
+    if is_peer(status):
+        days = days_silent(status)
+        if days is None:
+            notes.append("no bundle received from it yet")
+        elif days > STALE_AFTER_DAYS:
+            notes.append(f"not heard from for {days} days")
+    if status.clock_warning:
+        notes.append(status.clock_warning)
+    return "; ".join(notes)
+
+
+class SitesModel(RowsModel[SiteStatus]):
+    """Every site of the coop: when we last heard from it, what it still lacks from us."""
+
+    columns = ("Site", "Last heard from", "Changes not yet sent there", "Notes")
+
+    def __init__(self, store: Store, warning_icon: QIcon, parent: QObject | None = None) -> None:
+        super().__init__(store, parent)
+        self.warning_icon = warning_icon
+
+    def read(self) -> Sequence[SiteStatus]:
+        statuses = peers.sites_overview(self.store)
+        # This computer first, then the peers by name, earlier identities and archived last.
+        return sorted(
+            statuses,
+            key=lambda s: (not s.this_site, s.earlier_identity or s.archived, s.name.casefold()),
+        )
+
+    def display(self, row: SiteStatus, column: int) -> str:
+        if column == 0:
+            return row.name
+        if column == 1:
+            if not is_peer(row) and not row.heard_at:
+                return "—"
+            return relative_time(row.heard_at) if row.heard_at else "never"
+        if column == 2:
+            if row.not_yet_received is None:
+                return "—"
+            if row.not_yet_received == 0:
+                return "none: up to date"
+            count = row.not_yet_received
+            return f"{count:,} change{'s' if count != 1 else ''}"
+        if column == 3:
+            return site_notes(row)
+        return ""
+
+    def needs_attention(self, row: SiteStatus) -> bool:
+        return bool(row.clock_warning) or is_stale(row)
+
+    def cell_data(self, row: SiteStatus, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DecorationRole and column == 0 and self.needs_attention(row):
+            return self.warning_icon
+        if role == Qt.ItemDataRole.FontRole and (
+            row.this_site or (column == 3 and self.needs_attention(row))
+        ):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1 and row.heard_at:
+                when = datetime.fromtimestamp(row.heard_at)
+                return f"Last bundle received {when:%A %d %B %Y, %H:%M}"
+            if column == 2 and row.not_yet_received:
+                return (
+                    "Changes this site has that the last bundle from there did not show yet. "
+                    "Export a bundle and carry it there; the count drops once a bundle from "
+                    "there comes back."
+                )
+            if row.clock_warning:
+                return (
+                    f"{row.name}: {row.clock_warning}. Its changes still sync; ask someone there "
+                    "to check the computer's date and time."
+                )
+        return None
+
+
+# -- conflicts ---------------------------------------------------------------------------------
+
+
+def conflict_values(conflict: Conflict) -> tuple[str, str]:
+    """The current and the other value, as they should read on screen."""
+    return (
+        conflicts.display_value(conflict.table, conflict.column, conflict.current_value),
+        conflicts.display_value(conflict.table, conflict.column, conflict.other_value),
+    )
+
+
+def conflict_source(conflict: Conflict, here: str, now: float | None = None) -> str:
+    """``Warehouse (Ana, 2 days ago)``; the value set aside may also have been made here."""
+    this = "this site; " if conflict.other_origin == here else ""
+    when = relative_time(conflict.other_when, now)
+    return f"{conflict.other_site} ({this}{conflict.other_author}, {when})"
+
+
+def conflict_sentence(conflict: Conflict, here: str = "", now: float | None = None) -> str:
+    """``Tomás Ruiz · Phone: now 555 0101; Warehouse (Ana, 2 days ago) said 555 0199``."""
+    current, other = conflict_values(conflict)
+    return (
+        f"{conflict.row_label} · {conflict.column_label}: now {current}; "
+        f"{conflict_source(conflict, here, now)} said {other}"
+    )
+
+
+class ConflictsModel(RowsModel[Conflict]):
+    """Open conflicts, newest first, one sentence each."""
+
+    columns = ("Conflict",)
+    here = ""
+
+    def read(self) -> Sequence[Conflict]:
+        self.here = self.store.site_id
+        return conflicts.list_conflicts(self.store)
+
+    def display(self, row: Conflict, column: int) -> str:
+        return conflict_sentence(row, self.here)
+
+    def cell_data(self, row: Conflict, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"{row.other_site} changed {row.column_label} of {row.row_label} at the same time "
+                "as another site. Everyone sees the current value until someone chooses."
+            )
+        return None
+
+    def row_of_key(self, key: str) -> int:
+        return next((n for n, conflict in enumerate(self.rows) if conflict.key == key), -1)
+
+
+# -- backups -----------------------------------------------------------------------------------
+
+
+def backup_when(backup: Backup) -> str:
+    return f"{datetime.fromtimestamp(backup.made_at):%a %d %b %Y, %H:%M}"
+
+
+class BackupsModel(RowsModel[Backup]):
+    """This site's backups, newest first."""
+
+    columns = ("Made", "Why", "Size")
+
+    def __init__(
+        self,
+        store: Store,
+        reader: Callable[[Store], list[Backup]] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(store, parent)
+        self.reader = reader or backups.list_backups
+
+    def read(self) -> Sequence[Backup]:
+        return self.reader(self.store)
+
+    def display(self, row: Backup, column: int) -> str:
+        if column == 0:
+            return f"{backup_when(row)}  ({relative_time(row.made_at)})"
+        if column == 1:
+            return (row.reason or "backup").capitalize()
+        if column == 2:
+            return human_size(row.size)
+        return ""
+
+    def cell_data(self, row: Backup, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return str(row.path)
+        return None
+
+
+def recent_identity_notice(store: Store, within_days: float = 14) -> str | None:
+    """The "this computer took a new site identity" explanation, if it is recent."""
+    notice = site_identity.latest_identity_notice(store)
+    if notice is None or time.time() - notice.at > within_days * 86400:
+        return None
+    return notice.text

@@ -1,0 +1,684 @@
+"""The Tasks page: a board and a list of tasks, and the recurring chores that make tasks.
+
+Board and list show the same tasks through one ``TaskQuery`` filter (who, where, which
+role, overdue, words); the list adds a status filter, the board has a column per status.
+Anyone may add, move and finish tasks: shared work needs no mandate. Every change goes
+through the core as the member at the keyboard; the hub then reloads what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.base.errors import CoopDeskError
+from coopdesk.coop import coop
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.dates import day_text, names_text
+from coopdesk.gui.kit.list_model import ListModel
+from coopdesk.gui.kit.page import Page
+from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
+from coopdesk.gui.roles.dialogs import term_length_text
+from coopdesk.gui.tasks.board import DONE_SHOWN, STATUSES, TaskBoard, TaskListModel
+from coopdesk.gui.tasks.dialogs import ChoreDialog, ChoreTasksDialog, TaskDialog
+from coopdesk.roles import rotation
+from coopdesk.tasks import chores
+from coopdesk.tasks import tasks as tasklist
+from coopdesk.tasks.tasks import STATUS_LABELS, TaskQuery
+
+if TYPE_CHECKING:
+    from coopdesk.gui.shell.main_window import MainWindow
+
+ME = "__me__"  # the assignee filter's "Me": whoever is at the keyboard
+
+
+def next_due(chore: dict[str, Any], today: dt.date) -> dt.date:
+    """The chore's first turn on or after ``today``."""
+    start = dt.date.fromisoformat(str(chore["starts_on"]))
+    if today <= start:
+        return start
+    every = int(chore["every_days"])
+    turns = -(-(today - start).days // every)
+    return start + dt.timedelta(days=turns * every)
+
+
+class ChoresModel(ListModel[dict[str, Any]]):
+    """The coop's chores with who takes turns and whose turn is next (a short list)."""
+
+    columns = ("Chore", "How often", "Next one goes to", "Next turn", "Who takes turns")
+
+    def display(self, row: dict[str, Any], column: int) -> str:
+        return (
+            row["title"],
+            "Every " + term_length_text(int(row["every_days"])).removeprefix("1 "),
+            chores.STRATEGY_LABELS.get(row["strategy"], row["strategy"]).capitalize(),
+            f"{day_text(row['next_due'])}: {row['next_name'] or 'nobody'}",
+            names_text(row["member_names"]),
+        )[column]
+
+    def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and row["notes"]:
+            return row["notes"]
+        return None
+
+
+class TasksPage(Page):
+    tables = frozenset({"task", "chore", "member", "site", "role", "role_member", "leave"})
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, "Tasks")
+        self.list_model = TaskListModel(self.store, parent=self)
+        self.chores_model = ChoresModel(self)
+        self.dialog: QWidget | None = None
+        self.member_choices: list[tuple[str, str]] = []
+        self.site_choices: list[tuple[str, str]] = []
+        self.role_choices: list[tuple[str, str]] = []
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_tasks_tab(), "&Tasks")
+        self.tabs.addTab(self._build_chores_tab(), "C&hores")
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self._show_view()
+        self.layout_.addWidget(self.tabs, 1)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_tasks_tab(self) -> QWidget:
+        self.board_button = QPushButton("&Board")
+        self.list_button = QPushButton("&List")
+        self.view_group = QButtonGroup(self)
+        for button in (self.board_button, self.list_button):
+            button.setCheckable(True)
+            self.view_group.addButton(button)
+        self.board_button.setChecked(True)
+        self.board_button.setToolTip("Cards in three columns: drag them, or Ctrl+Right / Left")
+        self.list_button.setToolTip("A table of tasks, with a status filter")
+        self.view_group.buttonClicked.connect(lambda _b: self._show_view())
+
+        self.add_button = QPushButton("Add a task…")
+        self.add_button.setToolTip("Add a task (Ctrl+N)")
+        self.add_button.clicked.connect(self.add_new)
+        self.edit_button = QPushButton("Open…")
+        self.edit_button.setToolTip("Open the selected task (Enter)")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.move_button = QPushButton("Move to")
+        self.move_button.setToolTip("Move the selected task to another column (Ctrl+Right / Left)")
+        self.move_menu = QMenu(self.move_button)
+        self.move_actions: dict[str, QAction] = {}
+        for status in STATUSES:
+            action = self.move_menu.addAction(STATUS_LABELS[status])
+            action.triggered.connect(lambda _c=False, s=status: self.move_selected(s))
+            self.move_actions[status] = action
+        self.move_button.setMenu(self.move_menu)
+        self.archive_button = QPushButton("Archive…")
+        self.archive_button.setToolTip("Archive the selected task (Delete)")
+        self.archive_button.clicked.connect(self.archive_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(self.board_button)
+        actions.addWidget(self.list_button)
+        actions.addSpacing(16)
+        actions.addWidget(self.add_button)
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.move_button)
+        actions.addWidget(self.archive_button)
+        actions.addStretch(1)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search titles and notes  (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(lambda _t: self._filter_changed())
+        self.status_combo = QComboBox()
+        self.status_combo.addItem("Any status", None)
+        for status, label in STATUS_LABELS.items():
+            self.status_combo.addItem(label, status)
+        self.status_combo.setToolTip("Which tasks the list shows (the board has a column each)")
+        self.assignee_combo = QComboBox()
+        self.site_combo = QComboBox()
+        self.role_combo = QComboBox()
+        for combo in (self.status_combo, self.assignee_combo, self.site_combo, self.role_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
+        self.overdue_check = QCheckBox("Overdue only")
+        self.overdue_check.toggled.connect(lambda _on: self._filter_changed())
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_edit, 1)
+        for widget in (
+            self.status_combo,
+            self.assignee_combo,
+            self.site_combo,
+            self.role_combo,
+            self.overdue_check,
+        ):
+            filters.addWidget(widget)
+
+        self.board = TaskBoard()
+        self.board.move_requested.connect(self.move_task)
+        self.board.open_requested.connect(self.open_task)
+        for column in self.board.columns.values():
+            column.itemSelectionChanged.connect(self._update_actions)
+            column.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            column.customContextMenuRequested.connect(
+                lambda point, c=column: self._card_menu(c, point)
+            )
+        self.table = table_view(self.list_model, stretch_last=False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in enumerate((0, 80, 140, 210, 75, 110, 120)):
+            if width:
+                header.resizeSection(column, width)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self.list_empty = EmptyState(on_action=self._clear_filters)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.list_empty)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.board)
+        self.views.addWidget(self.list_stack)
+        for widget in [self.table, *self.board.columns.values()]:
+            shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), widget)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.archive_selected)
+
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addLayout(actions)
+        layout.addLayout(filters)
+        layout.addWidget(self.views, 1)
+        return tab
+
+    def _build_chores_tab(self) -> QWidget:
+        explanation = muted(
+            QLabel(
+                "Chores come back every so often and pass between the members who take turns. "
+                "Create their tasks ahead; each goes to the member whose turn it is."
+            )
+        )
+        explanation.setWordWrap(True)
+        self.add_chore_button = QPushButton("Add a chore…")
+        self.add_chore_button.clicked.connect(self.add_chore)
+        self.make_tasks_button = QPushButton("Create chore tasks until…")
+        self.make_tasks_button.setToolTip("Each chore's turns up to a day become tasks")
+        self.make_tasks_button.clicked.connect(self.create_chore_tasks)
+        self.archive_chore_button = QPushButton("Archive chore…")
+        self.archive_chore_button.clicked.connect(self.archive_chore)
+        tools = QHBoxLayout()
+        tools.addWidget(self.add_chore_button)
+        tools.addWidget(self.make_tasks_button)
+        tools.addWidget(self.archive_chore_button)
+        tools.addStretch(1)
+        self.chores_table = table_view(self.chores_model)
+        header = self.chores_table.horizontalHeader()
+        for column, width in enumerate((200, 110, 200, 210)):
+            header.resizeSection(column, width)
+        self.chores_table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._show_chore_history()
+        )
+        history_title = QLabel("Turns so far")
+        history_title.setFont(scaled_font(self, 1.05, bold=True))
+        self.history_label = QLabel()
+        self.history_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.history_label.setWordWrap(True)
+        self.history_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(0, 6, 0, 0)
+        history_layout.addWidget(history_title)
+        history_layout.addWidget(self.history_label, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.chores_table)
+        split.addWidget(history)
+        split.setSizes([260, 200])
+        self.chores_empty = EmptyState(
+            "No chores yet",
+            "A chore comes back every week or so: clean the cold room, take out the compost. "
+            "CoopDesk gives each turn to the member whose turn it is.",
+            "Add a chore",
+            on_action=self.add_chore,
+        )
+        self.chores_stack = QStackedWidget()
+        self.chores_stack.addWidget(split)
+        self.chores_stack.addWidget(self.chores_empty)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(explanation)
+        layout.addLayout(tools)
+        layout.addWidget(self.chores_stack, 1)
+        return tab
+
+    # -- Page -------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        self._load_choices()
+        self._load_tasks()
+        self._load_chores()
+        self._update_actions()
+
+    def focus_search(self) -> bool:
+        self.tabs.setCurrentIndex(0)
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+        return True
+
+    def add_new(self) -> bool:
+        if self.tabs.currentIndex() == 1:
+            self.add_chore()
+        else:
+            self.window_.with_author(lambda _author: self._open_task_dialog(None))
+        return True
+
+    def member_changed(self, member_id: str | None) -> None:
+        if self.loaded and self.assignee_combo.currentData() == ME:
+            self._filter_changed()
+        self._update_actions()
+
+    # -- filters ----------------------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        self.member_choices = [
+            (row["id"], row["name"])
+            for row in self.store.query(
+                "SELECT id, name FROM member WHERE _cl % 2 = 1 ORDER BY name COLLATE NOCASE"
+            )
+        ]
+        self.site_choices = [
+            (row["id"], row["name"]) for row in coop.sites(self.store) if not row["archived"]
+        ]
+        self.role_choices = [(row["id"], row["name"]) for row in rotation.active_roles(self.store)]
+        self._refill(self.assignee_combo, "Anyone", [(ME, "Me"), *self.member_choices])
+        self._refill(self.site_combo, "Every site", self.site_choices)
+        self._refill(self.role_combo, "Any role", self.role_choices)
+        self.role_combo.setVisible(bool(self.role_choices) or self.role_combo.currentIndex() > 0)
+        self.site_combo.setVisible(len(self.site_choices) > 1)
+
+    @staticmethod
+    def _refill(combo: QComboBox, any_label: str, choices: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(any_label, None)
+        for value, label in choices:
+            combo.addItem(label, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def query(self) -> TaskQuery:
+        """The filter both views share (the list adds its status filter)."""
+        assignee = self.assignee_combo.currentData()
+        if assignee == ME:
+            assignee = self.session.member_id or "-nobody-"
+        return TaskQuery(
+            assignee_id=assignee,
+            site_id=self.site_combo.currentData(),
+            role_id=self.role_combo.currentData(),
+            search=self.search_edit.text().strip(),
+            overdue_only=self.overdue_check.isChecked(),
+        )
+
+    def _filter_changed(self) -> None:
+        if self.loaded:
+            self._load_tasks()
+            self._update_actions()
+
+    def _clear_filters(self) -> None:
+        for combo in (self.status_combo, self.assignee_combo, self.site_combo, self.role_combo):
+            combo.setCurrentIndex(0)
+        self.overdue_check.setChecked(False)
+        self.search_edit.clear()
+
+    def _show_view(self) -> None:
+        board = self.board_button.isChecked()
+        self.views.setCurrentIndex(0 if board else 1)
+        self.status_combo.setVisible(not board)
+        self._update_actions()
+
+    def show_board(self) -> None:
+        self.board_button.setChecked(True)
+        self._show_view()
+
+    def show_list(self) -> None:
+        self.list_button.setChecked(True)
+        self._show_view()
+
+    def show_overdue(self) -> None:
+        """The list of every overdue task (Today's "Show overdue")."""
+        self.tabs.setCurrentIndex(0)
+        self._clear_filters()
+        self.overdue_check.setChecked(True)
+        self.show_list()
+
+    def board_shown(self) -> bool:
+        return self.views.currentIndex() == 0
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def _load_tasks(self) -> None:
+        query = self.query()
+        today = dt.date.today()
+        open_tasks = tasklist.list_tasks(self.store, replace(query, include_done=False))
+        done = tasklist.list_tasks(self.store, replace(query, status="done"))
+        done.sort(key=lambda t: (t["done_at"] or "", t["id"]), reverse=True)
+        self.board.set_tasks(open_tasks + done[:DONE_SHOWN], done_total=len(done))
+        self.list_model.query = replace(query, status=self.status_combo.currentData())
+        self.list_model.refresh()
+        self._update_list_empty()
+        overdue = sum(1 for t in open_tasks if t["overdue"])
+        if query == TaskQuery():
+            text = f"{len(open_tasks)} open task{'s' if len(open_tasks) != 1 else ''}"
+        else:
+            text = f"{len(open_tasks)} open task{'s' if len(open_tasks) != 1 else ''} match"
+        if overdue:
+            text += f" · {overdue} overdue"
+        self.subtitle_label.setText(text + f" · {day_text(today)}")
+        self.subtitle_label.show()
+
+    def _update_list_empty(self) -> None:
+        if self.list_model.rowCount():
+            self.list_stack.setCurrentWidget(self.table)
+            return
+        filtered = replace(self.list_model.query, today=None) != TaskQuery()
+        if filtered:
+            self.list_empty.set_text(
+                "No tasks match", "Change the filters, or clear them.", "Clear filters"
+            )
+        else:
+            self.list_empty.set_text(
+                "No tasks yet", "Add what needs doing, and who takes it on.", ""
+            )
+        self.list_stack.setCurrentWidget(self.list_empty)
+
+    def _load_chores(self) -> None:
+        kept = self.selected_chore()
+        today = dt.date.today()
+        names = dict(self.member_choices)
+        rows = chores.list_chores(self.store)
+        for row in rows:
+            row["next_due"] = next_due(row, today)
+            assignee = chores.next_assignee(self.store, row["id"], row["next_due"])
+            row["next_name"] = names.get(assignee or "", "")
+            row["member_names"] = [names.get(m, "") for m in row["member_ids"]]
+        self.chores_model.set_rows(rows)
+        self.chores_stack.setCurrentIndex(0 if rows else 1)
+        if rows:
+            ids = [row["id"] for row in rows]
+            self.chores_table.selectRow(ids.index(kept["id"]) if kept and kept["id"] in ids else 0)
+        self._show_chore_history()
+
+    # -- selection --------------------------------------------------------------------------
+
+    def selected_task_id(self) -> str | None:
+        if self.board_shown():
+            return self.board.selected_task_id()
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        task_id = self.list_model.id_at(index.row())
+        return None if task_id is None else str(task_id)
+
+    def selected_chore(self) -> dict[str, Any] | None:
+        index = self.chores_table.currentIndex()
+        rows = self.chores_model.rows
+        return rows[index.row()] if index.isValid() and 0 <= index.row() < len(rows) else None
+
+    def _update_actions(self) -> None:
+        task_id = self.selected_task_id()
+        for button in (self.edit_button, self.move_button, self.archive_button):
+            button.setEnabled(task_id is not None)
+        status = self._status_of(task_id) if task_id else None
+        for value, action in self.move_actions.items():
+            action.setEnabled(value != status)
+        self.archive_chore_button.setEnabled(self.selected_chore() is not None)
+
+    def _status_of(self, task_id: str) -> str | None:
+        row = self.store.get("task", task_id)
+        return row["status"] if row else None
+
+    def _card_menu(self, column: Any, point: Any) -> None:
+        item = column.itemAt(point)
+        if item is None:
+            return
+        column.setCurrentItem(item)
+        menu = QMenu(self)
+        menu.addAction("Open…", self.edit_selected)
+        move = menu.addMenu("Move to")
+        for status in STATUSES:
+            action = move.addAction(STATUS_LABELS[status])
+            action.setEnabled(status != column.status)
+            action.triggered.connect(lambda _c=False, s=status: self.move_selected(s))
+        menu.addSeparator()
+        menu.addAction("Archive…", self.archive_selected)
+        menu.exec(column.viewport().mapToGlobal(point))
+
+    # -- task changes -----------------------------------------------------------------------
+
+    def move_task(self, task_id: str, status: str) -> None:
+        """Move a card (from the board, the keyboard or "Move to"), then keep it selected."""
+
+        def move(author: str) -> None:
+            with dialogs.reported_errors(self) as outcome:
+                task = tasklist.get_task(self.store, task_id)
+                tasklist.move_task(self.store, author, task_id, status)
+            if not outcome.ok:
+                return
+            if self.board_shown():
+                focus = self.board.focused_status() is not None
+                self.board.select_task(task_id, focus=focus or self.board.isVisible())
+            self._update_actions()
+            previous = task["status"]
+            self.window_.show_notice(
+                f"“{task['title']}” moved to {STATUS_LABELS[status]}.",
+                undo=lambda: self.move_task(task_id, previous),
+            )
+
+        self.window_.with_author(move, "Choose who you are before moving a task.")
+
+    def move_selected(self, status: str) -> None:
+        task_id = self.selected_task_id()
+        if task_id is not None:
+            self.move_task(task_id, status)
+
+    def open_task(self, task_id: str) -> None:
+        self.window_.with_author(
+            lambda _author: self._open_task_dialog(tasklist.get_task(self.store, task_id))
+        )
+
+    def edit_selected(self) -> None:
+        task_id = self.selected_task_id()
+        if task_id is not None:
+            self.open_task(task_id)
+
+    def _open_task_dialog(self, task: dict[str, Any] | None) -> None:
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            return
+        task_id = task["id"] if task else None
+
+        def save(values: dict[str, Any]) -> str:
+            author = self.session.member_id
+            if author is None:
+                raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+            if task_id is None:
+                title = values.pop("title")
+                return tasklist.add_task(self.store, author, title, **values)
+            tasklist.edit_task(self.store, author, task_id, **values)
+            return task_id
+
+        defaults = {
+            "assignee_id": self.assignee_combo.currentData()
+            if self.assignee_combo.currentData() != ME
+            else self.session.member_id,
+            "site_id": self.site_combo.currentData(),
+            "role_id": self.role_combo.currentData(),
+        }
+        dialog = TaskDialog(
+            self.member_choices,
+            self.site_choices,
+            self.role_choices,
+            save,
+            task,
+            defaults=defaults,
+            parent=self,
+        )
+        dialog.accepted.connect(lambda: self._after_task_saved(dialog.saved_result, task is None))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+
+    def _after_task_saved(self, task_id: str, added: bool) -> None:
+        task = tasklist.get_task(self.store, task_id)
+        self.window_.show_notice(f"Added “{task['title']}”." if added else "Saved the task.")
+        if self.board_shown():
+            self.board.select_task(task_id, focus=True)
+        else:
+            row = self.list_model.row_of(task_id)
+            if row >= 0:
+                self.table.selectRow(row)
+
+    def archive_selected(self) -> None:
+        task_id = self.selected_task_id()
+        if task_id is None:
+            return
+
+        def archive(author: str) -> None:
+            task = tasklist.get_task(self.store, task_id)
+            question = (
+                f"Archive the task “{task['title']}”?\n\nIt leaves the board and the list. "
+                "Nothing is deleted: Undo brings it back."
+            )
+            if not dialogs.confirm(self, "Archive task", question, "Archive task"):
+                return
+            with dialogs.reported_errors(self) as outcome:
+                tasklist.archive_task(self.store, author, task_id)
+            if outcome.ok:
+                self.window_.show_notice(
+                    f"Archived “{task['title']}”.", undo=lambda: self._restore_task(task_id)
+                )
+
+        self.window_.with_author(archive)
+
+    def _restore_task(self, task_id: str) -> None:
+        def restore(author: str) -> None:
+            with dialogs.reported_errors(self) as outcome:
+                tasklist.restore_task(self.store, author, task_id)
+            if outcome.ok:
+                self.window_.show_notice("Restored the task.")
+
+        self.window_.with_author(restore)
+
+    # -- chores -----------------------------------------------------------------------------
+
+    def _show_chore_history(self) -> None:
+        chore = self.selected_chore()
+        self._update_actions()
+        if chore is None:
+            self.history_label.clear()
+            return
+        turns = [t for t in chores.chore_history(self.store, chore["id"]) if not t["archived"]]
+        if not turns:
+            self.history_label.setText(
+                f"No turns yet. The first is due {day_text(chore['next_due'])}, for "
+                f"{chore['next_name'] or 'nobody'}."
+            )
+            return
+        lines = []
+        for turn in turns[-12:]:
+            due = day_text(dt.date.fromisoformat(turn["due_on"]))
+            if turn["status"] == "done":
+                who = turn["done_by_name"] or turn["assignee_name"] or "someone"
+                lines.append(f"{due}: done by {who}")
+            else:
+                state = STATUS_LABELS[turn["status"]].lower()
+                lines.append(f"{due}: {turn['assignee_name'] or 'nobody'} ({state})")
+        counts = chores.done_counts(self.store, chore["id"])
+        names = dict(self.member_choices)
+        tally = ", ".join(
+            f"{names.get(m, '?')} {n}" for m, n in sorted(counts.items(), key=lambda kv: -kv[1])
+        )
+        self.history_label.setText(
+            "\n".join(lines) + (f"\n\nDone so far: {tally}." if tally else "")
+        )
+
+    def add_chore(self) -> None:
+        def open_dialog(_author: str) -> None:
+            def save(values: dict[str, Any]) -> str:
+                author = self.session.member_id
+                if author is None:
+                    raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                title = values.pop("title")
+                return chores.add_chore(self.store, author, title, **values)
+
+            dialog = ChoreDialog(
+                self.member_choices, self.site_choices, self.role_choices, save, parent=self
+            )
+            dialog.accepted.connect(lambda: self.window_.show_notice("Added the chore."))
+            dialog.finished.connect(dialog.deleteLater)
+            self.dialog = dialog
+            dialog.open()
+
+        self.tabs.setCurrentIndex(1)
+        self.window_.with_author(open_dialog, "Choose who you are before adding a chore.")
+
+    def create_chore_tasks(self) -> None:
+        def open_dialog(_author: str) -> None:
+            def save(values: dict[str, Any]) -> int:
+                author = self.session.member_id
+                if author is None:
+                    raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                return chores.generate_chore_tasks(self.store, author, values["until"])
+
+            dialog = ChoreTasksDialog(save, parent=self)
+            dialog.accepted.connect(lambda: self._after_chore_tasks(dialog.saved_result))
+            dialog.finished.connect(dialog.deleteLater)
+            self.dialog = dialog
+            dialog.open()
+
+        self.window_.with_author(open_dialog, "Choose who you are before creating tasks.")
+
+    def _after_chore_tasks(self, made: int) -> None:
+        self.window_.show_notice(
+            f"Created {made} chore task{'s' if made != 1 else ''}."
+            if made
+            else "Every turn up to that day already has its task."
+        )
+
+    def archive_chore(self) -> None:
+        chore = self.selected_chore()
+        if chore is None:
+            return
+
+        def archive(author: str) -> None:
+            question = (
+                f"Archive the chore “{chore['title']}”?\n\nNo more turns are planned. Its "
+                "tasks, done and open, stay on the board."
+            )
+            if not dialogs.confirm(self, "Archive chore", question, "Archive chore"):
+                return
+            with dialogs.reported_errors(self) as outcome:
+                chores.archive_chore(self.store, author, chore["id"])
+            if outcome.ok:
+                self.window_.show_notice(f"Archived the chore “{chore['title']}”.")
+
+        self.window_.with_author(archive)

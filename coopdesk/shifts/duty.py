@@ -1,0 +1,282 @@
+"""The coop's duty rule and each member's hours balance against it.
+
+The rule is plain data on the coop row (``duty_minutes`` per ``duty_period_days``, counted
+from ``duty_from``), set in the coop's settings, so every site computes the same balances
+from the same synced rows:
+
+- **Owed**: ``duty_minutes`` for every period that has *ended* since ``duty_from`` (the
+  current period is the time to do its share: work done in it counts at once, the debt
+  only when it ends), less the share of those periods a member spent on leave: each leave
+  day within the counted periods takes ``1 / duty_period_days`` of a period off
+  (overlapping leaves count once). No duty rule (no ``duty_from``): nothing is owed.
+- **Done**: the length of every shift the member attended (``ends_at - starts_at``), up to
+  the day of reckoning. A no-show or an excused absence counts nothing. A make-up shift
+  (``makeup``) is an ordinary attended shift: it repays a missed one by adding its minutes.
+- **Status**: "on leave" when a leave covers the day, else "alert" when done < owed, else
+  "up to date".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.roles.mandates import use_mandate
+from coopdesk.shifts.shifts import as_date
+from coopdesk.store.store import Store
+
+DateLike = dt.date | str
+STATUSES = ("up to date", "alert", "on leave")
+
+
+@dataclass(frozen=True)
+class DutyRule:
+    minutes: int
+    period_days: int
+    duty_from: str | None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.duty_from) and self.minutes > 0
+
+    def describe(self) -> str:
+        if not self.active:
+            return "No shift duty is set."
+        hours = f"{self.minutes / 60:g} hour{'' if self.minutes == 60 else 's'}"
+        return f"{hours} every {self.period_days} days, counted from {self.duty_from}"
+
+    def periods_ended(self, on: dt.date) -> int:
+        """Whole periods from ``duty_from`` that ended before the day ``on``."""
+        if not self.duty_from:
+            return 0
+        start = dt.date.fromisoformat(self.duty_from)
+        if on < start:
+            return 0
+        return (on - start).days // self.period_days
+
+
+@dataclass(frozen=True)
+class Balance:
+    member_id: str
+    name: str
+    owed_minutes: int
+    done_minutes: int
+    balance_minutes: int
+    status: str  # "up to date" | "alert" | "on leave"
+    on_leave_until: str | None
+
+    @property
+    def balance_hours(self) -> float:
+        return self.balance_minutes / 60
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["balance_hours"] = self.balance_hours
+        return data
+
+
+def _coop_row(store: Store) -> dict[str, Any]:
+    coop_id = store.coop_id
+    row = store.get("coop", coop_id) if coop_id else None
+    if row is None:
+        raise NotFoundError("This store holds no coop yet.")
+    return row
+
+
+def duty_rule(store: Store) -> DutyRule:
+    row = _coop_row(store)
+    return DutyRule(
+        minutes=int(row["duty_minutes"] if row["duty_minutes"] is not None else 180),
+        period_days=int(row["duty_period_days"] or 28),
+        duty_from=row["duty_from"],
+    )
+
+
+def set_duty_rule(
+    store: Store, author: str, *, minutes: int, period_days: int, duty_from: DateLike | None
+) -> None:
+    """A coop setting: needs the "settings" mandate. ``duty_from=None`` switches duty off."""
+    row = _coop_row(store)
+    fields = {
+        "duty_minutes": minutes,
+        "duty_period_days": period_days,
+        "duty_from": as_date(duty_from, "Duty counted from") if duty_from else None,
+    }
+    detail = f"Shift duty: {minutes} minutes every {period_days} days from {duty_from or '-'}"
+    with store.transaction(author) as tx:
+        use_mandate(tx, "settings", detail)
+        tx.update("coop", row["id"], fields)
+
+
+# -- balances -------------------------------------------------------------------------------
+
+
+def _merged(periods: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Inclusive date ranges with overlaps joined, so a day on two leaves counts once."""
+    merged: list[tuple[dt.date, dt.date]] = []
+    for start, end in sorted(periods):
+        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _owed(rule: DutyRule, on: dt.date, leave: list[tuple[dt.date, dt.date]]) -> int:
+    periods = rule.periods_ended(on)
+    if not periods or not rule.active:
+        return 0
+    first = dt.date.fromisoformat(rule.duty_from or "")
+    last = first + dt.timedelta(days=periods * rule.period_days - 1)
+    leave_days = 0
+    for start, end in _merged(leave):
+        overlap = (min(end, last) - max(start, first)).days + 1
+        leave_days += max(0, overlap)
+    return round(rule.minutes * (periods - leave_days / rule.period_days))
+
+
+def _leave_covering(leave: list[tuple[dt.date, dt.date]], on: dt.date) -> str | None:
+    """The last day of the (joined) leave covering ``on``, if any."""
+    for start, end in _merged(leave):
+        if start <= on <= end:
+            return end.isoformat()
+    return None
+
+
+def _balance(
+    rule: DutyRule,
+    on: dt.date,
+    member_id: str,
+    name: str,
+    done: int,
+    leave: list[tuple[dt.date, dt.date]],
+) -> Balance:
+    owed = _owed(rule, on, leave)
+    on_leave_until = _leave_covering(leave, on)
+    balance = done - owed
+    if on_leave_until:
+        status = "on leave"
+    elif balance < 0:
+        status = "alert"
+    else:
+        status = "up to date"
+    return Balance(member_id, name, owed, done, balance, status, on_leave_until)
+
+
+def _done_minutes(store: Store, on: dt.date, member_id: str | None) -> dict[str, int]:
+    before = (on + dt.timedelta(days=1)).isoformat()
+    sql = (
+        "SELECT su.member_id,"
+        " sum((julianday(s.ends_at) - julianday(s.starts_at)) * 1440) AS minutes"
+        " FROM shift_signup su JOIN shift s ON s.id = su.shift_id"
+        " WHERE su._cl % 2 = 1 AND s._cl % 2 = 1 AND su.attendance = 'attended'"
+        " AND s.starts_at < ?"
+    )
+    params: list[Any] = [before]
+    if member_id:
+        sql += " AND su.member_id = ?"
+        params.append(member_id)
+    sql += " GROUP BY su.member_id"
+    return {row[0]: round(row[1] or 0) for row in store.conn.execute(sql, params)}
+
+
+def _leave(store: Store, member_id: str | None) -> dict[str, list[tuple[dt.date, dt.date]]]:
+    sql = "SELECT member_id, starts_on, ends_on FROM leave WHERE _cl % 2 = 1"
+    params: list[Any] = []
+    if member_id:
+        sql += " AND member_id = ?"
+        params.append(member_id)
+    periods: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    for member, start, end in store.conn.execute(sql, params):
+        periods.setdefault(member, []).append(
+            (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+        )
+    return periods
+
+
+def member_balances(store: Store, on: DateLike | None = None) -> dict[str, Balance]:
+    """Every active member's balance on a day (today if none), in three queries."""
+    day = as_date(on or dt.date.today())
+    rule = duty_rule(store)
+    done = _done_minutes(store, day, None)
+    leave = _leave(store, None)
+    members = store.query(
+        "SELECT id, name FROM member WHERE _cl % 2 = 1 ORDER BY name COLLATE NOCASE, id"
+    )
+    return {
+        m["id"]: _balance(
+            rule, day, m["id"], m["name"], done.get(m["id"], 0), leave.get(m["id"], [])
+        )
+        for m in members
+    }
+
+
+def member_balance(store: Store, member_id: str, on: DateLike | None = None) -> Balance:
+    day = as_date(on or dt.date.today())
+    member = store.require("member", member_id)
+    done = _done_minutes(store, day, member_id).get(member_id, 0)
+    leave = _leave(store, member_id).get(member_id, [])
+    return _balance(duty_rule(store), day, member_id, member["name"], done, leave)
+
+
+# -- leave ----------------------------------------------------------------------------------
+
+
+def add_leave(
+    store: Store,
+    author: str,
+    member_id: str,
+    starts_on: DateLike,
+    ends_on: DateLike,
+    reason: str = "",
+) -> str:
+    """A period with no duty (inclusive dates). Returns the leave's id."""
+    start, end = as_date(starts_on, "From"), as_date(ends_on, "Until")
+    if end < start:
+        raise ValidationError(
+            f"The leave ends ({end}) before it starts ({start}): give an end on or after the start."
+        )
+    member = store.require("member", member_id)
+    if member["archived"]:
+        raise ValidationError(f"{member['name']} is archived: restore the member first.")
+    fields = {"member_id": member_id, "starts_on": start, "ends_on": end, "reason": reason}
+    with store.transaction(author) as tx:
+        return tx.insert("leave", fields)
+
+
+def end_leave(store: Store, author: str, leave_id: str, ends_on: DateLike | None = None) -> None:
+    """End a leave on ``ends_on`` (today if none). A leave that would end before it starts
+    (it has not begun yet) is withdrawn instead (archived)."""
+    leave = store.require("leave", leave_id)
+    if leave["archived"]:
+        raise ValidationError("This leave was already withdrawn.")
+    end = as_date(ends_on or dt.date.today(), "Until")
+    with store.transaction(author) as tx:
+        if end < dt.date.fromisoformat(leave["starts_on"]):
+            tx.archive("leave", leave_id)
+        else:
+            tx.update("leave", leave_id, {"ends_on": end})
+
+
+def withdraw_leave(store: Store, author: str, leave_id: str) -> None:
+    """Remove a leave entered by mistake (archived, so it can be restored)."""
+    leave = store.require("leave", leave_id)
+    if leave["archived"]:
+        raise ValidationError("This leave was already withdrawn.")
+    with store.transaction(author) as tx:
+        tx.archive("leave", leave_id)
+
+
+def list_leave(store: Store, member_id: str | None = None) -> list[dict[str, Any]]:
+    """Active leave periods with the member's name, latest first."""
+    sql = (
+        "SELECT l.id, l.member_id, m.name AS member_name, l.starts_on, l.ends_on, l.reason"
+        " FROM leave l JOIN member m ON m.id = l.member_id WHERE l._cl % 2 = 1"
+    )
+    params: list[Any] = []
+    if member_id:
+        sql += " AND l.member_id = ?"
+        params.append(member_id)
+    return store.query(sql + " ORDER BY l.starts_on DESC, m.name, l.id", params)

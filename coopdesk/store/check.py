@@ -1,0 +1,159 @@
+"""Integrity check of a store: SQLite's own checks, then CoopDesk's invariants.
+
+Returns a list of problems in words; an empty list means the store is sound.
+"""
+
+from __future__ import annotations
+
+import json
+
+from coopdesk.store import migrations
+from coopdesk.store.schema import TABLES, stored_value_ok
+from coopdesk.store.store import Store
+
+
+def check_store(store: Store) -> list[str]:
+    problems: list[str] = []
+    conn = store.conn
+    result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    if result != ["ok"]:
+        problems.extend(f"SQLite integrity: {line}" for line in result)
+        return problems
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(f"{table} row {rowid} points at a missing {parent} row")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != migrations.SCHEMA_VERSION:
+        problems.append(f"schema version is {version}, expected {migrations.SCHEMA_VERSION}")
+    problems.extend(_check_columns(store))
+    problems.extend(_check_identity(store))
+    problems.extend(_check_log(store))
+    for spec in TABLES.values():
+        problems.extend(_check_rows(store, spec.name))
+    problems.extend(_check_ledgers(store))
+    problems.extend(_check_stock_balances(store))
+    return problems
+
+
+def _check_ledgers(store: Store) -> list[str]:
+    """Ledger rows are only ever inserted: no change may update or archive one."""
+    problems = []
+    for spec in TABLES.values():
+        if spec.kind != "ledger":
+            continue
+        changed = store.conn.execute(
+            "SELECT count(*) FROM _change WHERE tbl = ? AND op != 'insert'", (spec.name,)
+        ).fetchone()[0]
+        archived = store.conn.execute(
+            f"SELECT count(*) FROM {spec.name} WHERE _cl != 1"
+        ).fetchone()[0]
+        if changed or archived:
+            problems.append(f"{spec.name} is a ledger, but {changed + archived} rows were changed")
+    return problems
+
+
+def _check_stock_balances(store: Store) -> list[str]:
+    """The derived per-site balances equal the sum of the ledger (they are never synced)."""
+    drift = store.conn.execute(
+        """
+        SELECT count(*) FROM (
+            SELECT item_id, site_id, sum(delta) AS total, count(*) AS moves
+            FROM stock_move GROUP BY item_id, site_id
+        ) AS ledger
+        FULL OUTER JOIN _stock_balance AS derived USING (item_id, site_id)
+        WHERE ledger.total IS NOT derived.balance OR ledger.moves IS NOT derived.moves
+        """
+    ).fetchone()[0]
+    if drift:
+        return [f"{drift} derived stock balances differ from the sum of their movements"]
+    return []
+
+
+def _check_columns(store: Store) -> list[str]:
+    """Every replicated table has exactly the columns the schema describes."""
+    problems = []
+    for spec in TABLES.values():
+        if not store.db[spec.name].exists():
+            problems.append(f"table {spec.name} is missing")
+            continue
+        found = set(store.db[spec.name].columns_dict)
+        expected = {"id", *spec.column_names, "_cl", "_clock"}
+        if found != expected:
+            problems.append(f"table {spec.name} has columns {sorted(found ^ expected)} wrong")
+    return problems
+
+
+def _check_identity(store: Store) -> list[str]:
+    problems = []
+    if store.coop_id is None:
+        problems.append("this store does not know its coop (no coop id)")
+    elif store.get("coop", store.coop_id) is None:
+        problems.append("the coop row is missing")
+    if store.conn.execute("SELECT count(*) FROM coop").fetchone()[0] > 1:
+        problems.append("more than one coop row")
+    if store.get("site", store.site_id) is None:
+        problems.append("this site is missing from the site table")
+    return problems
+
+
+def _check_log(store: Store) -> list[str]:
+    problems = []
+    conn = store.conn
+    vv = store.version_vector()
+    for origin, top, distinct in conn.execute(
+        "SELECT origin, max(seq), count(DISTINCT seq) FROM _change GROUP BY origin"
+    ):
+        if distinct != top:
+            problems.append(f"change log of site {origin} has gaps ({distinct} of {top} changes)")
+        if vv.get(origin) != top:
+            problems.append(
+                f"version vector says {vv.get(origin)} for site {origin}, log has {top}"
+            )
+    own = vv.get(store.site_id, 0)
+    if own != store.last_seq:
+        problems.append(f"last sequence number {store.last_seq} differs from the log's {own}")
+    top_hlc = conn.execute(
+        "SELECT max(hlc) FROM _change WHERE origin = ?", (store.site_id,)
+    ).fetchone()[0]
+    if top_hlc is not None and store.clock.last < top_hlc:
+        problems.append("the local clock is behind this site's own changes")
+    marks = ", ".join("?" * len(TABLES))
+    unknown = conn.execute(
+        f"SELECT DISTINCT tbl FROM _change WHERE tbl NOT IN ({marks})", list(TABLES)
+    ).fetchall()
+    problems.extend(f"change log names an unknown table {row[0]!r}" for row in unknown)
+    return problems
+
+
+def _check_rows(store: Store, table: str) -> list[str]:
+    spec = TABLES[table]
+    problems = []
+    columns = ", ".join(("id", *spec.column_names))
+    for row in store.conn.execute(f"SELECT {columns}, _cl, _clock FROM {table}"):
+        row_id, values, cl, clock_text = row[0], row[1:-2], row[-2], row[-1]
+        if cl < 1:
+            problems.append(f"{table} {row_id}: causal length {cl} is below 1")
+        try:
+            clock = json.loads(clock_text)
+        except ValueError:
+            problems.append(f"{table} {row_id}: unreadable field clock")
+            continue
+        if "" not in clock and not set(spec.column_names) <= set(clock):
+            problems.append(f"{table} {row_id}: field clock does not cover every field")
+        for column, value in zip(spec.columns, values, strict=True):
+            if not stored_value_ok(column, value):
+                problems.append(f"{table} {row_id}: {column.name} holds an invalid value")
+    missing = store.conn.execute(
+        f"SELECT count(*) FROM {table} WHERE id NOT IN"
+        " (SELECT row_id FROM _change WHERE tbl = ? AND op = 'insert')",
+        (table,),
+    ).fetchone()[0]
+    if missing:
+        problems.append(f"{missing} {table} rows have no change that created them")
+    orphans = store.conn.execute(
+        f"SELECT count(*) FROM _change WHERE tbl = ? AND op = 'insert'"
+        f" AND row_id NOT IN (SELECT id FROM {table})",
+        (table,),
+    ).fetchone()[0]
+    if orphans:
+        problems.append(f"{orphans} changes created {table} rows that are not there")
+    return problems

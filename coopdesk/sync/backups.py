@@ -1,0 +1,144 @@
+"""Automatic backups before every import, and restoring one.
+
+Backups are made with SQLite's online backup API, never by copying the file (a copy taken
+while a transaction is open can be corrupt). They go to ``backups/`` beside the store, under
+a temporary name first, and only the newest ``KEEP`` are kept.
+
+Restoring a backup brings back an older state of this site, so the restored store takes a
+new site identity at once: the changes it made after the backup may already be at other
+sites under the old identity, and two different changes must never share one number.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from coopdesk.base.errors import CoopDeskError, NotFoundError
+from coopdesk.store import migrations
+from coopdesk.store.store import APPLICATION_ID, Store, read_schema_version
+from coopdesk.sync.identity import mint_new_identity
+
+KEEP = 10
+BACKUP_DIR = "backups"
+SUFFIX = ".sqlite3"
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    made_at: float
+    reason: str
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def backup_dir(store: Store) -> Path:
+    return store.path.parent / BACKUP_DIR
+
+
+def make_backup(store: Store, reason: str = "manual", keep: int = KEEP) -> Backup:
+    """A consistent copy of the store, taken while others may be reading or writing it."""
+    folder = backup_dir(store)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    slug = "".join(ch if ch.isalnum() else "-" for ch in reason).strip("-")[:40]
+    final = folder / f"coopdesk-{stamp}-{slug or 'backup'}{SUFFIX}"
+    partial = final.with_name(final.name + ".partial")
+    target = sqlite3.connect(partial)
+    try:
+        store.conn.backup(target)
+    finally:
+        target.close()
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, final)
+    prune(store, keep)
+    return Backup(final, time.time(), reason, final.stat().st_size)
+
+
+def list_backups(store: Store) -> list[Backup]:
+    folder = backup_dir(store)
+    if not folder.exists():
+        return []
+    found = []
+    for path in folder.glob(f"coopdesk-*{SUFFIX}"):
+        parts = path.stem.split("-", 4)
+        reason = parts[4].replace("-", " ") if len(parts) == 5 else ""
+        stat = path.stat()
+        found.append(Backup(path, stat.st_mtime, reason, stat.st_size))
+    return sorted(found, key=lambda backup: backup.path.name, reverse=True)
+
+
+def prune(store: Store, keep: int = KEEP) -> None:
+    """Keep the newest ``keep`` backups; drop older ones and any left half-written."""
+    for old in list_backups(store)[keep:]:
+        old.path.unlink(missing_ok=True)
+    for partial in backup_dir(store).glob("*.partial"):
+        if partial.stat().st_mtime < time.time() - 3600:  # not one being written right now
+            partial.unlink(missing_ok=True)
+
+
+def restore_backup(store: Store, backup_name: str, author: str) -> str:
+    """Replace the store's contents with a backup's, then take a new site identity.
+
+    Returns the new site id. A backup of the current state is made first, so a restore can
+    itself be undone.
+    """
+    chosen = next((b for b in list_backups(store) if b.name == backup_name), None)
+    if chosen is None:
+        raise NotFoundError(f"There is no backup called {backup_name}.")
+    app_id, version = read_schema_version(chosen.path)
+    if app_id != APPLICATION_ID:
+        raise CoopDeskError(f"{backup_name} is not a CoopDesk backup.")
+    if version > migrations.SCHEMA_VERSION:
+        raise CoopDeskError(f"{backup_name} was made by a newer CoopDesk; it cannot be restored.")
+    make_backup(store, reason="before restoring a backup")
+    source = sqlite3.connect(f"{chosen.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        source.backup(store.conn)
+    finally:
+        source.close()
+    migrations.migrate(store.conn)
+    store.clock.last = max(store.clock.last, int(store.local_get("hlc", 0)))
+    store.begin()
+    try:
+        site_id = mint_new_identity(
+            store,
+            _author_in_restored_store(store, author),
+            "This site was restored from a backup made on "
+            f"{datetime.fromtimestamp(chosen.made_at):%Y-%m-%d %H:%M}.",
+            retire_old=True,
+        )
+        store.local_set("hlc", store.clock.last)
+        store.conn.execute("COMMIT")
+    except BaseException:
+        store.conn.execute("ROLLBACK")
+        raise
+    store.notify(frozenset(_all_tables()))
+    return site_id
+
+
+def _author_in_restored_store(store: Store, author: str) -> str:
+    """The member at the keyboard, unless the restored store predates them."""
+    row = store.conn.execute("SELECT _cl FROM member WHERE id = ?", (author,)).fetchone()
+    if row is not None and row[0] % 2 == 1:
+        return author
+    row = store.conn.execute(
+        "SELECT author FROM _change WHERE origin = ? ORDER BY lsn DESC LIMIT 1", (store.site_id,)
+    ).fetchone()
+    return str(row[0]) if row else author
+
+
+def _all_tables() -> set[str]:
+    from coopdesk.store.schema import TABLES
+    from coopdesk.store.store import CONFLICTS
+
+    return {*TABLES, CONFLICTS}

@@ -1,0 +1,121 @@
+"""What each other site has, as far as this site knows, and how it is doing.
+
+What a peer has is learned only from bundles that peer sent: each carries the sender's
+version vector, kept in ``_peer``. From it follow what a bundle for that peer must hold
+(``base_for``) and what the Sites list shows (``sites_overview``). No cryptography here:
+the window's Today page reads this at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from coopdesk.store.store import Store
+from coopdesk.sync.identity import previous_site_ids
+
+
+def peer_vector(store: Store, site_id: str) -> dict[str, int]:
+    row = store.conn.execute("SELECT vv FROM _peer WHERE site_id = ?", (site_id,)).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+def base_for(store: Store, for_site: str | None) -> dict[str, int]:
+    """What the recipient is known to have: changes above this are sent.
+
+    For a named site, what it last told us. For "any site", what every other site has in
+    common (a site we never heard from has nothing, so such a bundle holds everything).
+    """
+    if for_site:
+        return peer_vector(store, for_site)
+    own = {store.site_id, *previous_site_ids(store)}
+    others = [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT id FROM site WHERE _cl % 2 = 1 AND replaced_by IS NULL"
+        )
+        if row[0] not in own
+    ]
+    if not others:
+        return {}
+    vectors = [peer_vector(store, site) for site in others]
+    origins = set().union(*vectors)
+    base = {o: min(v.get(o, 0) for v in vectors) for o in origins}
+    return {o: seq for o, seq in base.items() if seq > 0}
+
+
+@dataclass(frozen=True)
+class SiteStatus:
+    site_id: str
+    name: str
+    this_site: bool
+    earlier_identity: bool
+    replaced_by: str | None
+    archived: bool
+    heard_at: float | None
+    bundle_seq: int
+    not_yet_received: int | None
+    clock_warning: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "site_id": self.site_id,
+            "name": self.name,
+            "this_site": self.this_site,
+            "earlier_identity_of_this_computer": self.earlier_identity,
+            "replaced_by": self.replaced_by,
+            "archived": self.archived,
+            "last_heard_at": self.heard_at,
+            "last_bundle_seq": self.bundle_seq,
+            "not_yet_received": self.not_yet_received,
+            "clock_warning": self.clock_warning,
+        }
+
+
+def sites_overview(store: Store, with_pending: bool = True) -> list[SiteStatus]:
+    """Every site: when we last heard from it and how many changes it still lacks from us.
+
+    Counting what each site lacks reads the log; ``with_pending=False`` skips it (and
+    leaves ``not_yet_received`` None) for views that only need the rest.
+    """
+    previous = set(previous_site_ids(store))
+    vv = store.version_vector()
+    peers = {
+        row[0]: row[1:]
+        for row in store.conn.execute(
+            "SELECT site_id, vv, bundle_seq, heard_at, clock_warning FROM _peer"
+        )
+    }
+    statuses = []
+    for site_id, name, archived, replaced_by in store.conn.execute(
+        "SELECT id, name, _cl % 2 = 0, replaced_by FROM site ORDER BY name COLLATE NOCASE, id"
+    ):
+        this_site = site_id == store.site_id
+        peer = peers.get(site_id)
+        pending = None
+        if with_pending and not this_site and site_id not in previous and not replaced_by:
+            their = json.loads(peer[0]) if peer else {}
+            pending = sum(
+                store.conn.execute(
+                    "SELECT count(*) FROM _change WHERE origin = ? AND seq > ?",
+                    (origin, their.get(origin, 0)),
+                ).fetchone()[0]
+                for origin, top in vv.items()
+                if top > their.get(origin, 0)
+            )
+        statuses.append(
+            SiteStatus(
+                site_id=site_id,
+                name=name,
+                this_site=this_site,
+                earlier_identity=site_id in previous,
+                replaced_by=replaced_by,
+                archived=bool(archived),
+                heard_at=peer[2] if peer else None,
+                bundle_seq=peer[1] if peer else 0,
+                not_yet_received=pending,
+                clock_warning=peer[3] if peer else None,
+            )
+        )
+    return statuses

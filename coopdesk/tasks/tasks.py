@@ -1,0 +1,228 @@
+"""Tasks: things to do, with a status (to do, doing, done), an assignee and a due date.
+
+The board and the list in the window, ``coopdesk task`` and the Today page all read tasks
+through ``TaskQuery``; chores (``coopdesk.chores``) make tasks of their occurrences.
+Anyone may add, move and finish tasks: a task list is shared work, not a mandate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from coopdesk.base.errors import ValidationError
+from coopdesk.store.schema import TASK_STATUSES
+from coopdesk.store.store import Store, fold
+
+STATUS_LABELS = {"todo": "To do", "doing": "Doing", "done": "Done"}
+PRIORITY_LABELS = {0: "low", 1: "normal", 2: "high", 3: "urgent"}
+TASK_FIELDS = ("title", "notes", "assignee_id", "due_on", "priority", "site_id", "role_id")
+
+SELECT_TASKS = """
+    SELECT task.id, task.title, task.notes, task.status, task.assignee_id, task.due_on,
+           task.priority, task.site_id, task.role_id, task.chore_id, task.done_at,
+           task.done_by, task._cl % 2 = 0 AS archived,
+           assignee.name AS assignee_name, role.name AS role_name, site.name AS site_name,
+           chore.title AS chore_title, doer.name AS done_by_name
+    FROM task
+    LEFT JOIN member AS assignee ON assignee.id = task.assignee_id
+    LEFT JOIN member AS doer ON doer.id = task.done_by
+    LEFT JOIN role ON role.id = task.role_id
+    LEFT JOIN site ON site.id = task.site_id
+    LEFT JOIN chore ON chore.id = task.chore_id
+"""
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    """A filter over active tasks; the board, the list and ``coopdesk task list`` share it."""
+
+    status: str | None = None
+    assignee_id: str | None = None
+    site_id: str | None = None
+    role_id: str | None = None
+    search: str = ""
+    overdue_only: bool = False
+    include_done: bool = True
+    today: dt.date | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses = ["task._cl % 2 = 1"]
+        params: list[Any] = []
+        if self.status:
+            clauses.append("task.status = ?")
+            params.append(_status(self.status))
+        if not self.include_done:
+            clauses.append("task.status != 'done'")
+        for column in ("assignee_id", "site_id", "role_id"):
+            value = getattr(self, column)
+            if value:
+                clauses.append(f"task.{column} = ?")
+                params.append(value)
+        if self.overdue_only:
+            clauses.append("task.status != 'done' AND task.due_on < ?")
+            params.append((self.today or dt.date.today()).isoformat())
+        for word in fold(self.search).split():
+            clauses.append(
+                "(fold(task.title) LIKE ? ESCAPE '\\' OR fold(task.notes) LIKE ? ESCAPE '\\')"
+            )
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params.extend([pattern, pattern])
+        return " AND ".join(clauses), params
+
+
+# Open tasks first (doing, then to do), soonest due first, then the most urgent.
+ORDER_BY = (
+    "CASE task.status WHEN 'doing' THEN 0 WHEN 'todo' THEN 1 ELSE 2 END,"
+    " task.due_on IS NULL, task.due_on, task.priority DESC, task.title COLLATE NOCASE, task.id"
+)
+
+
+def _status(value: str) -> str:
+    status = str(value).strip().lower().replace(" ", "")
+    status = {"to-do": "todo", "todo": "todo"}.get(status, status)
+    if status not in TASK_STATUSES:
+        raise ValidationError(
+            f"Unknown status {value!r}: choose one of {', '.join(TASK_STATUSES)}."
+        )
+    return status
+
+
+def _decode(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    row["archived"] = bool(row["archived"])
+    row["overdue"] = bool(
+        row["status"] != "done" and row["due_on"] and row["due_on"] < today.isoformat()
+    )
+    return row
+
+
+def _check_fields(store: Store, fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(TASK_FIELDS)
+    if unknown:
+        raise ValidationError(f"A task has no field called {', '.join(sorted(unknown))}.")
+    assignee = fields.get("assignee_id")
+    if assignee:
+        member = store.get("member", assignee)
+        if member is None or member["archived"]:
+            raise ValidationError(
+                f"There is no active member with id {assignee}: choose someone from the list."
+            )
+    return fields
+
+
+def add_task(
+    store: Store,
+    author: str,
+    title: str,
+    *,
+    assignee_id: str | None = None,
+    due_on: dt.date | str | None = None,
+    priority: int = 1,
+    site_id: str | None = None,
+    role_id: str | None = None,
+    notes: str = "",
+) -> str:
+    fields = _check_fields(
+        store,
+        {
+            "title": title,
+            "assignee_id": assignee_id or None,
+            "due_on": due_on or None,
+            "priority": priority,
+            "site_id": site_id or None,
+            "role_id": role_id or None,
+            "notes": notes,
+        },
+    )
+    with store.transaction(author) as tx:
+        return tx.insert("task", {**fields, "status": "todo"})
+
+
+def edit_task(store: Store, author: str, task_id: str, **fields: Any) -> set[str]:
+    """Change a task's details (not its status: see ``move_task``)."""
+    store.require("task", task_id)
+    checked = _check_fields(store, fields)
+    with store.transaction(author) as tx:
+        return tx.update("task", task_id, checked)
+
+
+def move_task(store: Store, author: str, task_id: str, status: str) -> None:
+    """Move a task to another column. Done records who and when; moving back clears them."""
+    wanted = _status(status)
+    task = store.require("task", task_id)
+    if task["archived"]:
+        raise ValidationError(f"The task {task['title']!r} is archived: restore it first.")
+    if task["status"] == wanted:
+        return
+    fields: dict[str, Any] = {"status": wanted}
+    if wanted == "done":
+        fields |= {"done_at": dt.datetime.now().replace(microsecond=0), "done_by": author}
+    else:
+        fields |= {"done_at": None, "done_by": None}
+    with store.transaction(author) as tx:
+        tx.update("task", task_id, fields)
+
+
+def complete_task(store: Store, author: str, task_id: str) -> None:
+    move_task(store, author, task_id, "done")
+
+
+def archive_task(store: Store, author: str, task_id: str) -> None:
+    with store.transaction(author) as tx:
+        tx.archive("task", task_id)
+
+
+def restore_task(store: Store, author: str, task_id: str) -> None:
+    with store.transaction(author) as tx:
+        tx.restore("task", task_id)
+
+
+def task_ids(store: Store, query: TaskQuery | None = None) -> list[str]:
+    """The ids of matching tasks, in order (for lazy models)."""
+    query = query or TaskQuery()
+    where, params = query.where()
+    return [
+        row[0]
+        for row in store.conn.execute(
+            f"SELECT task.id FROM task WHERE {where} ORDER BY {ORDER_BY}", params
+        )
+    ]
+
+
+def tasks_by_id(
+    store: Store, ids: list[str], today: dt.date | None = None
+) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    day = today or dt.date.today()
+    marks = ", ".join("?" * len(ids))
+    rows = store.query(f"{SELECT_TASKS} WHERE task.id IN ({marks})", list(ids))
+    return {row["id"]: _decode(row, day) for row in rows}
+
+
+def list_tasks(store: Store, query: TaskQuery | None = None) -> list[dict[str, Any]]:
+    query = query or TaskQuery()
+    where, params = query.where()
+    day = query.today or dt.date.today()
+    rows = store.query(f"{SELECT_TASKS} WHERE {where} ORDER BY {ORDER_BY}", params)
+    return [_decode(row, day) for row in rows]
+
+
+def get_task(store: Store, task_id: str) -> dict[str, Any]:
+    store.require("task", task_id)
+    return tasks_by_id(store, [task_id])[task_id]
+
+
+def my_tasks(store: Store, member_id: str) -> list[dict[str, Any]]:
+    """A member's open tasks."""
+    return list_tasks(store, TaskQuery(assignee_id=member_id, include_done=False))
+
+
+def overdue_tasks(store: Store, today: dt.date | None = None) -> list[dict[str, Any]]:
+    return list_tasks(store, TaskQuery(overdue_only=True, today=today))
+
+
+def count_tasks(store: Store, query: TaskQuery | None = None) -> int:
+    where, params = (query or TaskQuery()).where()
+    return store.conn.execute(f"SELECT count(*) FROM task WHERE {where}", params).fetchone()[0]
