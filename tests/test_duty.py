@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.coop import leave as leaves
 from coopdesk.coop.members import add_member, archive_member
 from coopdesk.shifts import duty, shifts
 from coopdesk.store.dump import dump_json
@@ -85,18 +86,18 @@ def test_attended_counts_no_show_does_not_and_a_make_up_repays(store: Store, ana
 def test_leave_prorates_what_is_owed_and_sets_the_status(store: Store, ana: str, rule):
     bo = add_member(store, ana, "Bo")
     # 14 days of leave in the first period and 7 overlapping days counted once: half a period.
-    duty.add_leave(store, ana, bo, FROM, FROM + dt.timedelta(days=13), "Travel")
-    duty.add_leave(store, ana, bo, FROM + dt.timedelta(days=7), FROM + dt.timedelta(days=10))
+    leaves.add_leave(store, ana, bo, FROM, FROM + dt.timedelta(days=13), "Travel")
+    leaves.add_leave(store, ana, bo, FROM + dt.timedelta(days=7), FROM + dt.timedelta(days=10))
     assert duty.member_balance(store, bo, on=ON).owed_minutes == 360 - 90
-    long_leave = duty.add_leave(
+    long_leave = leaves.add_leave(
         store, ana, bo, ON - dt.timedelta(days=2), ON + dt.timedelta(days=30)
     )
     balance = duty.member_balance(store, bo, on=ON)
     assert balance.status == "on leave"
     assert balance.on_leave_until == (ON + dt.timedelta(days=30)).isoformat()
-    duty.end_leave(store, ana, long_leave, ON - dt.timedelta(days=1))
+    leaves.end_leave(store, ana, long_leave, ON - dt.timedelta(days=1))
     assert duty.member_balance(store, bo, on=ON).status == "alert"
-    assert [row["reason"] for row in duty.list_leave(store, bo)] == ["", "", "Travel"]
+    assert [row["reason"] for row in leaves.list_leave(store, bo)] == ["", "", "Travel"]
 
 
 def test_bad_leave_is_refused(store: Store, ana: str):
@@ -104,7 +105,7 @@ def test_bad_leave_is_refused(store: Store, ana: str):
     archive_member(store, ana, gone)
     before = dump_json(store)
     with pytest.raises(ValidationError, match=r"ends .* before it starts"):
-        duty.add_leave(store, ana, ana, FROM, FROM - dt.timedelta(days=1))
+        leaves.add_leave(store, ana, ana, FROM, FROM - dt.timedelta(days=1))
     with pytest.raises(ValidationError, match="archived"):
-        duty.add_leave(store, ana, gone, FROM, FROM)
+        leaves.add_leave(store, ana, gone, FROM, FROM)
     assert dump_json(store) == before

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtWidgets import QDialog
 
+from coopdesk.coop import leave as leaves
 from coopdesk.coop.members import add_member, archive_member
 from coopdesk.gui.coop.leave_dialog import LeaveDialog, leave_state
 from coopdesk.gui.kit import dialogs
@@ -60,7 +61,7 @@ def test_a_member_marks_themselves_away(qtbot, store, ana):
     dialog.reason_edit.setText("Travelling")
     dialog.add_button.click()
 
-    (leave,) = duty.list_leave(store, ana)
+    (leave,) = leaves.list_leave(store, ana)
     assert (leave["starts_on"], leave["ends_on"], leave["reason"]) == (
         TODAY.isoformat(),
         (TODAY + dt.timedelta(days=20)).isoformat(),
@@ -81,20 +82,20 @@ def test_leave_for_someone_else_and_bad_dates_change_nothing(qtbot, store, ana, 
     dialog.until_edit.setDate(to_qdate(TODAY))
     dialog.add_button.click()
     assert "before it starts" in dialog.error_label.text()
-    assert duty.list_leave(store, tomas) == []
+    assert leaves.list_leave(store, tomas) == []
 
     dialog.until_edit.setDate(to_qdate(TODAY + dt.timedelta(days=9)))
     dialog.add_button.click()
     assert not dialog.error_label.isVisible()
-    assert len(duty.list_leave(store, tomas)) == 1
+    assert len(leaves.list_leave(store, tomas)) == 1
     assert dialog.table.item(0, 3).text() == "planned"
 
 
 def test_end_now_and_withdraw(qtbot, store, ana, tomas, confirmations):
-    running = duty.add_leave(
+    running = leaves.add_leave(
         store, ana, tomas, TODAY - dt.timedelta(days=3), TODAY + dt.timedelta(days=30), "Exams"
     )
-    planned = duty.add_leave(
+    planned = leaves.add_leave(
         store, ana, tomas, TODAY + dt.timedelta(days=60), TODAY + dt.timedelta(days=70)
     )
     _window, _page, dialog = open_leave(qtbot, store, ana, tomas)
@@ -109,12 +110,12 @@ def test_end_now_and_withdraw(qtbot, store, ana, tomas, confirmations):
     dialog.withdraw_button.click()
     assert confirmations and "Withdraw Tomás's leave" in confirmations[0]
     assert store.get("leave", planned)["archived"]
-    assert [row["id"] for row in duty.list_leave(store, tomas)] == [running]
+    assert [row["id"] for row in leaves.list_leave(store, tomas)] == [running]
     assert dialog.table.rowCount() == 1
 
 
 def test_withdraw_asks_first(qtbot, store, ana, monkeypatch):
-    leave_id = duty.add_leave(store, ana, ana, TODAY, TODAY + dt.timedelta(days=2))
+    leave_id = leaves.add_leave(store, ana, ana, TODAY, TODAY + dt.timedelta(days=2))
     monkeypatch.setattr(dialogs, "confirm", lambda *args: False)
     _window, _page, dialog = open_leave(qtbot, store, ana, ana)
     dialog.select_leave(leave_id)
@@ -126,7 +127,7 @@ def test_withdraw_asks_first(qtbot, store, ana, monkeypatch):
 
 def test_the_list_follows_leave_arriving_from_elsewhere(qtbot, store, ana):
     _window, _page, dialog = open_leave(qtbot, store, ana, ana)
-    duty.add_leave(store, ana, ana, TODAY, TODAY + dt.timedelta(days=1), "from a sync")
+    leaves.add_leave(store, ana, ana, TODAY, TODAY + dt.timedelta(days=1), "from a sync")
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 1)
 
 

@@ -10,7 +10,7 @@ from coopdesk.base.errors import NotFoundError, ValidationError
 from coopdesk.inventory import items as inventory
 from coopdesk.inventory.items import format_quantity, parse_quantity
 from coopdesk.store.dump import dump_json
-from coopdesk.store.store import derived_id
+from coopdesk.store.ids import derived_id
 
 RICE = {"name": "Rice", "unit": "kg", "decimals": 3}
 BEANS = {"name": "Beans", "unit": "tin", "decimals": 0}

@@ -13,7 +13,7 @@ from coopdesk.roles import rotation
 from coopdesk.roles.roles import add_role
 from coopdesk.roles.rotation import Leave, RotationInput, plan_terms
 from coopdesk.store.dump import dump_json
-from coopdesk.store.store import derived_id
+from coopdesk.store.ids import derived_id
 
 START = dt.date(2026, 1, 5)
 POLICIES = ("round-robin", "least-recent", "fewest-terms")

@@ -9,12 +9,13 @@ import pytest
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.coop.coop import start_coop
+from coopdesk.coop.leave import add_leave
 from coopdesk.coop.members import add_member
 from coopdesk.shifts import templates as st
-from coopdesk.shifts.duty import add_leave
 from coopdesk.shifts.shifts import get_shift, list_shifts
 from coopdesk.store.dump import dump_data, dump_json
-from coopdesk.store.store import Store, derived_id
+from coopdesk.store.ids import derived_id
+from coopdesk.store.store import Store
 
 # A Monday well ahead, so every generated shift is still to come.
 MONDAY = dt.date.today() - dt.timedelta(days=dt.date.today().weekday()) + dt.timedelta(weeks=5)

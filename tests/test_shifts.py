@@ -11,7 +11,8 @@ from coopdesk.base.errors import NotFoundError, ValidationError
 from coopdesk.coop.members import add_member, archive_member
 from coopdesk.shifts import shifts
 from coopdesk.store.dump import dump_json
-from coopdesk.store.store import Store, derived_id
+from coopdesk.store.ids import derived_id
+from coopdesk.store.store import Store
 
 DAY = dt.date.today() + dt.timedelta(days=30)
 START = dt.datetime.combine(DAY, dt.time(18, 0))

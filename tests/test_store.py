@@ -10,8 +10,10 @@ import pytest
 
 from coopdesk.base.errors import NoAuthorError, NoStoreError, StoreExistsError, ValidationError
 from coopdesk.base.paths import store_path
+from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import UUID_RE
-from coopdesk.store.store import Store, derived_id, field_clock
+from coopdesk.store.store import Store
+from coopdesk.store.transaction import field_clock
 
 
 def log(store: Store) -> list[dict]:

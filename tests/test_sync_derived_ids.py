@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from coopdesk.store.dump import dump_json
-from coopdesk.store.store import Store, derived_id
+from coopdesk.store.ids import derived_id
+from coopdesk.store.store import Store
 from coopdesk.sync.conflicts import list_conflicts
 from tests.sync_helpers import Federation, fast_tmp_root
 

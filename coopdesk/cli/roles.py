@@ -323,7 +323,8 @@ def _group(commands: Any, name: str, help_text: str) -> Any:
 
 def add_commands(commands: Any, command: Any) -> None:
     """Add this feature's commands to the top-level parser (see ``coopdesk.cli``)."""
-    from coopdesk.store.schema import CHORE_STRATEGIES, ROTATION_POLICIES, TASK_STATUSES
+    from coopdesk.roles.tables import ROTATION_POLICIES
+    from coopdesk.tasks.tables import CHORE_STRATEGIES, TASK_STATUSES
 
     roles = _group(commands, "role", "rotating roles: add, list, schedule, swap, handover")
     add = command("add", cmd_role_add, "add a role; prints its id", roles)

@@ -29,9 +29,9 @@ def _member_id(store: Any, id_or_name: str) -> str:
 
 
 def _day(text: str | None, default: dt.date) -> dt.date:
-    from coopdesk.shifts.shifts import as_date
+    from coopdesk.store.schema import parse_date
 
-    return as_date(text) if text else default
+    return parse_date(text) if text else default
 
 
 def _span(args: argparse.Namespace, days: int = 7) -> tuple[dt.date, dt.date]:
@@ -371,7 +371,7 @@ def cmd_template_standing(args: argparse.Namespace) -> int:
 
 
 def cmd_leave_add(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.duty import add_leave
+    from coopdesk.coop.leave import add_leave
 
     with open_store(args) as store:
         member = _member_id(store, args.member_id)
@@ -383,7 +383,7 @@ def cmd_leave_add(args: argparse.Namespace) -> int:
 
 
 def cmd_leave_list(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.duty import list_leave
+    from coopdesk.coop.leave import list_leave
 
     with open_store(args) as store:
         member = _member_id(store, args.member) if args.member else None
@@ -398,7 +398,7 @@ def cmd_leave_list(args: argparse.Namespace) -> int:
 
 
 def cmd_leave_end(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.duty import end_leave
+    from coopdesk.coop.leave import end_leave
 
     with open_store(args) as store:
         end_leave(store, author_of(args, store), args.leave_id, args.on)

@@ -1,1 +1,6 @@
-"""TODO"""
+"""The coop itself: its settings, sites and members, members' leave, PINs, and the activity log."""
+
+from coopdesk.base.feature import Feature
+from coopdesk.coop.tables import TABLES
+
+FEATURE = Feature(name="coop", tables=TABLES, demo_steps=((10, "coopdesk.coop.demo:demo_members"),))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.store.store import Store, new_id
+from coopdesk.store.ids import new_id
+from coopdesk.store.store import Store
 
 
 @dataclass(frozen=True)

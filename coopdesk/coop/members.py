@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from coopdesk.roles.mandates import use_mandate
+from coopdesk.store.ids import fold
 from coopdesk.store.schema import tags_list
-from coopdesk.store.store import Store, fold
+from coopdesk.store.store import Store
 
 MEMBER_COLUMNS = ("id", "name", "email", "phone", "skills", "home_site_id", "notes")
 SORT_KEYS = {

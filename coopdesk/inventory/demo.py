@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from coopdesk.demo import DemoContext, demo_step
+from coopdesk.coop.demo import DemoContext
 from coopdesk.inventory.items import minimum_id
 from coopdesk.inventory.transfers import receive_transfer, send_transfer
 from coopdesk.store.hlc import unpack
@@ -114,7 +114,6 @@ def _simulated_clock(ctx: DemoContext, moment: dict[str, dt.datetime], cap_ms: i
     return original
 
 
-@demo_step(20, "pantry history")
 def demo_pantry_history(ctx: DemoContext) -> None:
     """Items and three months of movements, written before the shifts' demo month.
 
@@ -167,7 +166,6 @@ def demo_pantry_history(ctx: DemoContext) -> None:
         store.clock.now_ms = original_now
 
 
-@demo_step(50, "inventory")
 def demo_inventory(ctx: DemoContext) -> None:
     """The last days: transfers, per-site minimums, a stocktake, a negative balance."""
     today = dt.datetime.now().replace(hour=0, minute=0, second=0, microsecond=0)

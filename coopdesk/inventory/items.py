@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
-from coopdesk.store.store import Store, derived_id, fold
+from coopdesk.store.ids import derived_id, fold
+from coopdesk.store.store import Store
 
 ITEM_FIELDS = ("name", "category", "unit", "decimals", "barcode", "minimum", "notes")
 MINUS = "\u2212"  # the minus sign shown in quantities ("−2 kg"); "-" is accepted when typed

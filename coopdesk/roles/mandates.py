@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from coopdesk.base.errors import CoopDeskError
-from coopdesk.store.schema import MANDATE_ACTIONS
-from coopdesk.store.store import Store, Transaction
+from coopdesk.roles.tables import MANDATE_ACTIONS
+from coopdesk.store.store import Store
+from coopdesk.store.transaction import Transaction
 
 if TYPE_CHECKING:
     from coopdesk.roles.rotation import Term

@@ -15,8 +15,10 @@ from typing import Any
 from coopdesk.base.errors import ValidationError
 from coopdesk.roles.mandates import ACTION_LABELS, use_mandate
 from coopdesk.roles.rotation import DEFAULT_PLAN_TERMS, active_roles, current_terms, eligible_order
-from coopdesk.store.schema import ROTATION_POLICIES, tags_list
-from coopdesk.store.store import Store, derived_id
+from coopdesk.roles.tables import ROTATION_POLICIES
+from coopdesk.store.ids import derived_id
+from coopdesk.store.schema import tags_list
+from coopdesk.store.store import Store
 
 ROLE_FIELDS = (
     "name",

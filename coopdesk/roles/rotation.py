@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.store.schema import ROTATION_POLICIES, parse_date, tags_list
-from coopdesk.store.store import Store, derived_id
+from coopdesk.roles.tables import ROTATION_POLICIES
+from coopdesk.store.ids import derived_id
+from coopdesk.store.schema import parse_date, tags_list
+from coopdesk.store.store import Store
 
 DEFAULT_PLAN_TERMS = 12
 # More than any role's holders at once (the schema allows 20) or any override's length.

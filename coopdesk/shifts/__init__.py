@@ -1,1 +1,8 @@
-"""TODO"""
+"""Shifts: types, templates, sign-ups and waiting lists, attendance, the duty rule, calendars."""
+
+from coopdesk.base.feature import Feature
+from coopdesk.shifts.tables import TABLES
+
+FEATURE = Feature(
+    name="shifts", tables=TABLES, demo_steps=((30, "coopdesk.shifts.demo:demo_shifts"),)
+)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from coopdesk.demo import DemoContext, demo_step
-from coopdesk.shifts.duty import add_leave, set_duty_rule
+from coopdesk.coop.demo import DemoContext
+from coopdesk.coop.leave import add_leave
+from coopdesk.shifts.duty import set_duty_rule
 from coopdesk.shifts.shifts import (
     list_shifts,
     record_attendance,
@@ -54,7 +55,6 @@ TYPES = {
 PAST_DAYS = 35
 
 
-@demo_step(30, "shifts")
 def demo_shifts(ctx: DemoContext) -> None:
     store, rng = ctx.store, ctx.rng
     today = dt.date.today()

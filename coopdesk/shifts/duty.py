@@ -22,12 +22,12 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.base.errors import NotFoundError
+from coopdesk.coop.leave import leave_periods
 from coopdesk.roles.mandates import use_mandate
-from coopdesk.shifts.shifts import as_date
+from coopdesk.store.schema import DateLike, parse_date
 from coopdesk.store.store import Store
 
-DateLike = dt.date | str
 STATUSES = ("up to date", "alert", "on leave")
 
 
@@ -102,7 +102,7 @@ def set_duty_rule(
     fields = {
         "duty_minutes": minutes,
         "duty_period_days": period_days,
-        "duty_from": as_date(duty_from, "Duty counted from") if duty_from else None,
+        "duty_from": parse_date(duty_from, "Duty counted from") if duty_from else None,
     }
     detail = f"Shift duty: {minutes} minutes every {period_days} days from {duty_from or '-'}"
     with store.transaction(author) as tx:
@@ -182,26 +182,12 @@ def _done_minutes(store: Store, on: dt.date, member_id: str | None) -> dict[str,
     return {row[0]: round(row[1] or 0) for row in store.conn.execute(sql, params)}
 
 
-def _leave(store: Store, member_id: str | None) -> dict[str, list[tuple[dt.date, dt.date]]]:
-    sql = "SELECT member_id, starts_on, ends_on FROM leave WHERE _cl % 2 = 1"
-    params: list[Any] = []
-    if member_id:
-        sql += " AND member_id = ?"
-        params.append(member_id)
-    periods: dict[str, list[tuple[dt.date, dt.date]]] = {}
-    for member, start, end in store.conn.execute(sql, params):
-        periods.setdefault(member, []).append(
-            (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
-        )
-    return periods
-
-
 def member_balances(store: Store, on: DateLike | None = None) -> dict[str, Balance]:
     """Every active member's balance on a day (today if none), in three queries."""
-    day = as_date(on or dt.date.today())
+    day = parse_date(on or dt.date.today())
     rule = duty_rule(store)
     done = _done_minutes(store, day, None)
-    leave = _leave(store, None)
+    leave = leave_periods(store, None)
     members = store.query(
         "SELECT id, name FROM member WHERE _cl % 2 = 1 ORDER BY name COLLATE NOCASE, id"
     )
@@ -214,69 +200,11 @@ def member_balances(store: Store, on: DateLike | None = None) -> dict[str, Balan
 
 
 def member_balance(store: Store, member_id: str, on: DateLike | None = None) -> Balance:
-    day = as_date(on or dt.date.today())
+    day = parse_date(on or dt.date.today())
     member = store.require("member", member_id)
     done = _done_minutes(store, day, member_id).get(member_id, 0)
-    leave = _leave(store, member_id).get(member_id, [])
+    leave = leave_periods(store, member_id).get(member_id, [])
     return _balance(duty_rule(store), day, member_id, member["name"], done, leave)
 
 
 # -- leave ----------------------------------------------------------------------------------
-
-
-def add_leave(
-    store: Store,
-    author: str,
-    member_id: str,
-    starts_on: DateLike,
-    ends_on: DateLike,
-    reason: str = "",
-) -> str:
-    """A period with no duty (inclusive dates). Returns the leave's id."""
-    start, end = as_date(starts_on, "From"), as_date(ends_on, "Until")
-    if end < start:
-        raise ValidationError(
-            f"The leave ends ({end}) before it starts ({start}): give an end on or after the start."
-        )
-    member = store.require("member", member_id)
-    if member["archived"]:
-        raise ValidationError(f"{member['name']} is archived: restore the member first.")
-    fields = {"member_id": member_id, "starts_on": start, "ends_on": end, "reason": reason}
-    with store.transaction(author) as tx:
-        return tx.insert("leave", fields)
-
-
-def end_leave(store: Store, author: str, leave_id: str, ends_on: DateLike | None = None) -> None:
-    """End a leave on ``ends_on`` (today if none). A leave that would end before it starts
-    (it has not begun yet) is withdrawn instead (archived)."""
-    leave = store.require("leave", leave_id)
-    if leave["archived"]:
-        raise ValidationError("This leave was already withdrawn.")
-    end = as_date(ends_on or dt.date.today(), "Until")
-    with store.transaction(author) as tx:
-        if end < dt.date.fromisoformat(leave["starts_on"]):
-            tx.archive("leave", leave_id)
-        else:
-            tx.update("leave", leave_id, {"ends_on": end})
-
-
-def withdraw_leave(store: Store, author: str, leave_id: str) -> None:
-    """Remove a leave entered by mistake (archived, so it can be restored)."""
-    leave = store.require("leave", leave_id)
-    if leave["archived"]:
-        raise ValidationError("This leave was already withdrawn.")
-    with store.transaction(author) as tx:
-        tx.archive("leave", leave_id)
-
-
-def list_leave(store: Store, member_id: str | None = None) -> list[dict[str, Any]]:
-    """Active leave periods with the member's name, latest first."""
-    sql = (
-        "SELECT l.id, l.member_id, m.name AS member_name, l.starts_on, l.ends_on, l.reason"
-        " FROM leave l JOIN member m ON m.id = l.member_id WHERE l._cl % 2 = 1"
-    )
-    params: list[Any] = []
-    if member_id:
-        sql += " AND l.member_id = ?"
-        params.append(member_id)
-    return store.query(sql + " ORDER BY l.starts_on DESC, m.name, l.id", params)

@@ -19,11 +19,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.store.schema import ATTENDANCE, Column, normalize_when, parse_date
-from coopdesk.store.store import Store, derived_id
-
-DateLike = dt.date | str
-DateTimeLike = dt.datetime | dt.date | str
+from coopdesk.shifts.tables import ATTENDANCE
+from coopdesk.store.ids import derived_id
+from coopdesk.store.schema import DateTimeLike, datetime_text
+from coopdesk.store.store import Store
 
 SHIFT_STATUSES = ("open", "full", "overbooked")
 # Fields of a shift that edit_shift may change.
@@ -103,22 +102,13 @@ class ShiftView:
 # -- dates and times -----------------------------------------------------------------------
 
 
-def as_datetime(value: DateTimeLike, label: str = "Date and time") -> str:
-    """A date and time in its stored form ("2026-12-01T18:00:00"); a date means 00:00."""
-    return normalize_when(Column("when", "datetime", label), value)
-
-
-def as_date(value: DateLike, label: str = "Date") -> dt.date:
-    return parse_date(value, label)
-
-
 def minutes_between(starts_at: str, ends_at: str) -> int:
     delta = dt.datetime.fromisoformat(ends_at) - dt.datetime.fromisoformat(starts_at)
     return int(delta.total_seconds() // 60)
 
 
 def _now(now: dt.datetime | None) -> str:
-    return as_datetime(now or dt.datetime.now())
+    return datetime_text(now or dt.datetime.now())
 
 
 def _pretty(when: str) -> str:
@@ -213,8 +203,8 @@ def _views(store: Store, where: str, params: list[Any]) -> list[ShiftView]:
 
 
 def _range(start: DateTimeLike, end: DateTimeLike) -> tuple[str, str]:
-    lower = as_datetime(start, "From")
-    upper = as_datetime(end, "To")
+    lower = datetime_text(start, "From")
+    upper = datetime_text(end, "To")
     return lower, upper
 
 
@@ -262,7 +252,7 @@ def my_shifts(
 ) -> list[ShiftView]:
     """The shifts a member is on (confirmed or waiting) from ``start``; a year if no end."""
     if end is None:
-        end = dt.datetime.fromisoformat(as_datetime(start)) + dt.timedelta(days=366)
+        end = dt.datetime.fromisoformat(datetime_text(start)) + dt.timedelta(days=366)
     return list_shifts(store, start, end, member_id=member_id)
 
 
@@ -320,8 +310,8 @@ def add_shift(
     notes: str = "",
 ) -> str:
     """A one-off shift. Returns its id."""
-    start = as_datetime(starts_at, "Starts")
-    end = as_datetime(ends_at, "Ends")
+    start = datetime_text(starts_at, "Starts")
+    end = datetime_text(ends_at, "Ends")
     check_times(start, end)
     fields = {
         "title": title,
@@ -345,9 +335,9 @@ def edit_shift(store: Store, author: str, shift_id: str, **fields: Any) -> None:
         raise ValidationError(f"A shift has no editable field called {', '.join(sorted(unknown))}.")
     current = store.require("shift", shift_id)
     if "starts_at" in fields:
-        fields["starts_at"] = as_datetime(fields["starts_at"], "Starts")
+        fields["starts_at"] = datetime_text(fields["starts_at"], "Starts")
     if "ends_at" in fields:
-        fields["ends_at"] = as_datetime(fields["ends_at"], "Ends")
+        fields["ends_at"] = datetime_text(fields["ends_at"], "Ends")
     if "capacity" in fields:
         fields["capacity"] = check_capacity(fields["capacity"])
     if "starts_at" in fields or "ends_at" in fields:
@@ -458,7 +448,7 @@ def sign_up(
         )
     if latest and latest >= moment:
         # Times are kept to the second: whoever signs up later here must never come first.
-        moment = as_datetime(dt.datetime.fromisoformat(latest) + dt.timedelta(seconds=1))
+        moment = datetime_text(dt.datetime.fromisoformat(latest) + dt.timedelta(seconds=1))
     fields = {
         "shift_id": shift_id,
         "member_id": member_id,

@@ -15,11 +15,10 @@ import json
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.shifts.shifts import as_date, check_capacity, signup_id_for
-from coopdesk.store.schema import Column, normalize_when
-from coopdesk.store.store import Store, derived_id
-
-DateLike = dt.date | str
+from coopdesk.shifts.shifts import check_capacity, signup_id_for
+from coopdesk.store.ids import derived_id
+from coopdesk.store.schema import Column, DateLike, normalize_when, parse_date
+from coopdesk.store.store import Store
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEK_LETTERS = "ABCDEFGHIJKL"
@@ -131,7 +130,7 @@ def _check_template(fields: dict[str, Any]) -> None:
     if not 0 <= weekday <= 6:
         raise ValidationError("The day of the week is 0 (Monday) to 6 (Sunday).")
     until = fields.get("until")
-    if until and as_date(until) < as_date(fields["cycle_start"]):
+    if until and parse_date(until) < parse_date(fields["cycle_start"]):
         raise ValidationError("The template ends before it starts: give a later 'until' date.")
     check_capacity(fields["capacity"])
 
@@ -207,13 +206,13 @@ def occurrences(template: dict[str, Any], start: DateLike, end: DateLike) -> lis
     template runs on its weekday of every week whose number modulo ``cycle_weeks`` is
     ``cycle_week``, from ``cycle_start`` up to ``until`` (inclusive).
     """
-    first, stop = as_date(start, "From"), as_date(end, "To")
-    cycle_start = as_date(template["cycle_start"], "Cycle starts")
+    first, stop = parse_date(start, "From"), parse_date(end, "To")
+    cycle_start = parse_date(template["cycle_start"], "Cycle starts")
     weeks = int(template.get("cycle_weeks") or 1)
     week = int(template.get("cycle_week") or 0)
     weekday = int(template["weekday"])
     if template.get("until"):
-        stop = min(stop, as_date(template["until"]) + dt.timedelta(days=1))
+        stop = min(stop, parse_date(template["until"]) + dt.timedelta(days=1))
     first = max(first, cycle_start)
     if first >= stop:
         return []
@@ -298,7 +297,7 @@ def generate_shifts(store: Store, author: str, start: DateLike, end: DateLike) -
     two sites generating the same weeks make the same rows. Standing members are signed up
     on the new shifts, except on days they are on leave. Returns how many shifts were made.
     """
-    first, stop = as_date(start, "From"), as_date(end, "To")
+    first, stop = parse_date(start, "From"), parse_date(end, "To")
     if stop <= first:
         raise ValidationError("Generate up to a date after the first day.")
     if (stop - first).days > 3 * 366:
@@ -378,8 +377,8 @@ def add_standing_member(
     member = store.require("member", member_id)
     if member["archived"]:
         raise ValidationError(f"{member['name']} is archived: restore the member first.")
-    since_day = as_date(since or dt.date.today(), "Since")
-    until_day = as_date(until, "Until") if until else None
+    since_day = parse_date(since or dt.date.today(), "Since")
+    until_day = parse_date(until, "Until") if until else None
     if until_day and until_day < since_day:
         raise ValidationError("The standing slot ends before it starts: give a later end date.")
     slot_id = standing_slot_id_for(template_id, member_id)

@@ -14,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.feature import all_features
 
 ColumnKind = Literal[
     "text", "int", "bool", "tags", "ref", "email", "date", "time", "datetime", "choice"
@@ -38,6 +40,9 @@ DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 DATE_FORMAT = "%Y-%m-%d"
 TIME_FORMAT = "%H:%M"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+# What core functions accept for a date, or a date and time: values or ISO text.
+DateLike = dt.date | str
+DateTimeLike = dt.datetime | dt.date | str
 
 
 @dataclass(frozen=True)
@@ -93,457 +98,38 @@ class TableSpec:
         object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
 
 
-TABLES: dict[str, TableSpec] = {}
+class _Tables(Mapping[str, TableSpec]):
+    """Every replicated table by name, in dependency order: the features' tables.
+
+    Filled on first use from ``coopdesk.features`` (each feature names its own tables), so
+    the store never imports a feature and no feature registers anything by side effect.
+    """
+
+    def __init__(self) -> None:
+        self._specs: dict[str, TableSpec] | None = None
+
+    def _all(self) -> dict[str, TableSpec]:
+        if self._specs is None:
+            specs: dict[str, TableSpec] = {}
+            for feature in all_features():
+                for spec in feature.tables:
+                    if spec.name in specs:
+                        raise AssertionError(f"table {spec.name} is declared twice")
+                    specs[spec.name] = spec
+            self._specs = specs
+        return self._specs
+
+    def __getitem__(self, name: str) -> TableSpec:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
-def register(spec: TableSpec) -> TableSpec:
-    """Add a replicated table. Later features register theirs; order is dependency order."""
-    TABLES[spec.name] = spec
-    return spec
-
-
-COOP = register(
-    TableSpec(
-        name="coop",
-        noun="coop",
-        label_column="name",
-        columns=(
-            Column("name", "text", "Coop name", required=True, max_len=120),
-            Column("encrypt_bundles", "bool", "Encrypt sync bundles", default=1),
-        ),
-    )
-)
-
-SITE = register(
-    TableSpec(
-        name="site",
-        noun="site",
-        label_column="name",
-        columns=(
-            Column("name", "text", "Site name", required=True, max_len=120),
-            # Set when a computer restored from a backup took a new identity: the old one
-            # makes no more changes, so no bundle needs to wait for it.
-            Column("replaced_by", "ref", "Replaced by", ref_table="site"),
-        ),
-    )
-)
-
-MEMBER = register(
-    TableSpec(
-        name="member",
-        noun="member",
-        label_column="name",
-        columns=(
-            Column("name", "text", "Name", required=True, max_len=120),
-            Column("email", "email", "Email", max_len=200, default=""),
-            Column("phone", "text", "Phone", max_len=40, default=""),
-            Column("skills", "tags", "Skills", max_len=1000, default="[]"),
-            Column("home_site_id", "ref", "Home site", ref_table="site"),
-            Column("notes", "text", "Notes", max_len=2000, default=""),
-        ),
-    )
-)
-
-
-# -- shifts (issue 4) ---------------------------------------------------------------------------
-
-ATTENDANCE = ("pending", "attended", "no-show", "excused")
-
-# The coop's duty rule and the window's idle lock are settings of the coop: plain data that
-# syncs, never code. Registered here as extra columns of the coop table.
-COOP = register(
-    TableSpec(
-        name="coop",
-        noun="coop",
-        label_column="name",
-        columns=(
-            *COOP.columns,
-            # Shift duty: every member owes duty_minutes of shifts per duty_period_days,
-            # counted from duty_from (no date: no duty rule).
-            Column(
-                "duty_minutes", "int", "Shift minutes owed", minimum=0, maximum=100_000, default=180
-            ),
-            Column(
-                "duty_period_days", "int", "Duty period (days)", minimum=1, maximum=366, default=28
-            ),
-            Column("duty_from", "date", "Duty counted from"),
-            # A shared computer returns to the member picker after this many idle minutes.
-            Column(
-                "idle_minutes",
-                "int",
-                "Idle minutes before locking",
-                minimum=1,
-                maximum=480,
-                default=15,
-            ),
-        ),
-    )
-)
-
-SHIFT_TYPE = register(
-    TableSpec(
-        name="shift_type",
-        noun="shift type",
-        label_column="title",
-        columns=(
-            Column("title", "text", "Title", required=True, max_len=120),
-            Column("description", "text", "Description", max_len=2000, default=""),
-            Column("site_id", "ref", "Site", ref_table="site"),
-            Column("skills", "tags", "Skills needed", max_len=1000, default="[]"),
-            Column("capacity", "int", "People needed", minimum=1, maximum=1000, default=2),
-            Column(
-                "duration_minutes",
-                "int",
-                "Duration (minutes)",
-                minimum=5,
-                maximum=1440,
-                default=180,
-            ),
-        ),
-    )
-)
-
-SHIFT_TEMPLATE = register(
-    TableSpec(
-        name="shift_template",
-        noun="shift template",
-        label_column="title",
-        columns=(
-            Column("title", "text", "Title", required=True, max_len=120),
-            Column("shift_type_id", "ref", "Shift type", ref_table="shift_type"),
-            Column("site_id", "ref", "Site", ref_table="site"),
-            Column("description", "text", "Description", max_len=2000, default=""),
-            Column("skills", "tags", "Skills needed", max_len=1000, default="[]"),
-            Column("capacity", "int", "People needed", minimum=1, maximum=1000, default=2),
-            # Monday is 0, as in Python's date.weekday().
-            Column("weekday", "int", "Day of the week", required=True, minimum=0, maximum=6),
-            Column("start_time", "time", "Starts at", required=True),
-            Column(
-                "duration_minutes",
-                "int",
-                "Duration (minutes)",
-                minimum=5,
-                maximum=1440,
-                default=180,
-            ),
-            # An N-week cycle (the supermarket coops' ABCD is 4): the template runs in week
-            # cycle_week (0 = A) of every cycle, cycles counted from the Monday of cycle_start.
-            Column("cycle_weeks", "int", "Cycle length (weeks)", minimum=1, maximum=12, default=1),
-            Column("cycle_week", "int", "Week of the cycle", minimum=0, maximum=11, default=0),
-            Column("cycle_start", "date", "Cycle starts", required=True),
-            Column("until", "date", "Runs until"),
-        ),
-    )
-)
-
-SHIFT = register(
-    TableSpec(
-        name="shift",
-        noun="shift",
-        label_column="title",
-        columns=(
-            Column("title", "text", "Title", required=True, max_len=120),
-            Column("description", "text", "Description", max_len=2000, default=""),
-            Column("site_id", "ref", "Site", ref_table="site"),
-            Column("shift_type_id", "ref", "Shift type", ref_table="shift_type"),
-            # Set for shifts generated from a template; their id derives from template and
-            # date, so two sites generating the same weeks make the same rows.
-            Column("template_id", "ref", "Template", ref_table="shift_template"),
-            Column("starts_at", "datetime", "Starts", required=True),
-            Column("ends_at", "datetime", "Ends", required=True),
-            Column("capacity", "int", "People needed", minimum=1, maximum=1000, default=2),
-            Column("skills", "tags", "Skills needed", max_len=1000, default="[]"),
-            Column("notes", "text", "Notes", max_len=2000, default=""),
-        ),
-    )
-)
-
-STANDING_SLOT = register(
-    TableSpec(
-        name="standing_slot",
-        noun="standing slot",
-        label_column="since",
-        columns=(
-            # The id derives from template and member: one standing slot per pair.
-            Column("template_id", "ref", "Template", required=True, ref_table="shift_template"),
-            Column("member_id", "ref", "Member", required=True, ref_table="member"),
-            Column("since", "date", "Since", required=True),
-            Column("until", "date", "Until"),
-        ),
-    )
-)
-
-SHIFT_SIGNUP = register(
-    TableSpec(
-        name="shift_signup",
-        noun="sign-up",
-        label_column="signed_up_at",
-        columns=(
-            # The id derives from shift and member, so signing up at two sites is one row.
-            # Cancelling archives it; signing up again restores it.
-            Column("shift_id", "ref", "Shift", required=True, ref_table="shift"),
-            Column("member_id", "ref", "Member", required=True, ref_table="member"),
-            # Who is confirmed when a shift is overbooked: first by these two, then member.
-            Column("signed_up_at", "datetime", "Signed up", required=True, conflicts=False),
-            Column("site_id", "ref", "Signed up at", ref_table="site", conflicts=False),
-            Column("attendance", "choice", "Attendance", choices=ATTENDANCE, default="pending"),
-            Column("makeup", "bool", "Make-up shift", default=0),
-            Column("swap_wanted", "bool", "Looking for a swap", default=0),
-            Column("taken_over_from", "ref", "Took over from", ref_table="member"),
-            Column("note", "text", "Note", max_len=500, default=""),
-        ),
-    )
-)
-
-LEAVE = register(
-    TableSpec(
-        name="leave",
-        noun="leave",
-        label_column="reason",
-        columns=(
-            # A period with no duty: no shifts owed, and rotations skip the member.
-            Column("member_id", "ref", "Member", required=True, ref_table="member"),
-            Column("starts_on", "date", "From", required=True),
-            Column("ends_on", "date", "Until", required=True),
-            Column("reason", "text", "Reason", max_len=200, default=""),
-        ),
-    )
-)
-
-# -- roles, chores and tasks (issue 5) ---------------------------------------------------------
-
-ROTATION_POLICIES = ("round-robin", "least-recent", "fewest-terms")
-CHORE_STRATEGIES = (*ROTATION_POLICIES, "least-done")
-# What a role may carry: actions that need a mandate (see coopdesk.mandates).
-MANDATE_ACTIONS = ("members", "roles", "conflicts", "stock", "settings")
-TASK_STATUSES = ("todo", "doing", "done")
-
-MEMBER = register(
-    TableSpec(
-        name="member",
-        noun="member",
-        label_column="name",
-        columns=(
-            *MEMBER.columns,
-            # scrypt$N$r$p$salt$hash, or empty: no PIN (see coopdesk.pins).
-            Column("pin_hash", "text", "PIN", max_len=300, default=""),
-        ),
-    )
-)
-
-ROLE = register(
-    TableSpec(
-        name="role",
-        noun="role",
-        label_column="name",
-        columns=(
-            Column("name", "text", "Name", required=True, max_len=120),
-            Column("description", "text", "Description", max_len=2000, default=""),
-            Column("term_days", "int", "Term (days)", minimum=1, maximum=366, default=28),
-            Column("holders", "int", "Holders at once", minimum=1, maximum=20, default=1),
-            Column(
-                "policy", "choice", "Rotation", choices=ROTATION_POLICIES, default="round-robin"
-            ),
-            # Empty: the members who opted in (role_member rows). A skill: every active
-            # member with that skill.
-            Column("skill", "text", "Eligible skill", max_len=100, default=""),
-            Column("starts_on", "date", "First term starts", required=True),
-            Column("plan_terms", "int", "Terms planned ahead", minimum=1, maximum=104, default=12),
-            Column("mandates", "tags", "Mandates", max_len=500, default="[]"),
-        ),
-    )
-)
-
-ROLE_MEMBER = register(
-    TableSpec(
-        name="role_member",
-        noun="role member",
-        label_column="member_id",
-        columns=(
-            # The id derives from role and member; opting out archives the row.
-            Column("role_id", "ref", "Role", required=True, ref_table="role"),
-            Column("member_id", "ref", "Member", required=True, ref_table="member"),
-            # Round-robin order; ties by member id.
-            Column("position", "int", "Order", minimum=0, maximum=1_000_000, default=0),
-        ),
-    )
-)
-
-ROLE_TERM = register(
-    TableSpec(
-        name="role_term",
-        noun="term",
-        label_column="starts_on",
-        columns=(
-            # Written only when a term has something of its own: the id derives from role
-            # and start date, so two sites never create two different futures.
-            Column("role_id", "ref", "Role", required=True, ref_table="role"),
-            Column("starts_on", "date", "Starts", required=True),
-            # Member ids; empty means "as the rotation computes". A swap is an override.
-            Column("holders_override", "tags", "Holders (override)", max_len=1000, default="[]"),
-            Column("handover_notes", "text", "Handover notes", max_len=5000, default=""),
-        ),
-    )
-)
-
-CHORE = register(
-    TableSpec(
-        name="chore",
-        noun="chore",
-        label_column="title",
-        columns=(
-            Column("title", "text", "Title", required=True, max_len=120),
-            Column("notes", "text", "Notes", max_len=2000, default=""),
-            Column("every_days", "int", "Every (days)", minimum=1, maximum=366, default=7),
-            Column(
-                "strategy", "choice", "Assigned by", choices=CHORE_STRATEGIES, default="least-done"
-            ),
-            Column("member_ids", "tags", "Who takes turns", max_len=5000, default="[]"),
-            Column("site_id", "ref", "Site", ref_table="site"),
-            Column("role_id", "ref", "Role responsible", ref_table="role"),
-            Column("starts_on", "date", "First due", required=True),
-        ),
-    )
-)
-
-TASK = register(
-    TableSpec(
-        name="task",
-        noun="task",
-        label_column="title",
-        columns=(
-            Column("title", "text", "Title", required=True, max_len=200),
-            Column("notes", "text", "Notes", max_len=5000, default=""),
-            Column("status", "choice", "Status", choices=TASK_STATUSES, default="todo"),
-            Column("assignee_id", "ref", "Assignee", ref_table="member"),
-            Column("due_on", "date", "Due"),
-            # 0 low, 1 normal, 2 high, 3 urgent.
-            Column("priority", "int", "Priority", minimum=0, maximum=3, default=1),
-            Column("site_id", "ref", "Site", ref_table="site"),
-            Column("role_id", "ref", "Role responsible", ref_table="role"),
-            # A chore's occurrence: its id derives from chore and due date.
-            Column("chore_id", "ref", "Chore", ref_table="chore"),
-            Column("done_at", "datetime", "Done"),
-            Column("done_by", "ref", "Done by", ref_table="member"),
-        ),
-    )
-)
-
-MANDATE_USE = register(
-    TableSpec(
-        name="mandate_use",
-        noun="use of a mandate",
-        label_column="action",
-        kind="ledger",
-        columns=(
-            Column("member_id", "ref", "Member", required=True, ref_table="member"),
-            Column("role_id", "ref", "Role", ref_table="role"),
-            Column("action", "choice", "Action", choices=MANDATE_ACTIONS, default="members"),
-            Column("detail", "text", "What", max_len=500, default=""),
-            Column("used_at", "datetime", "When", required=True),
-        ),
-    )
-)
-
-# -- inventory (issue 6) -----------------------------------------------------------------------
-
-MOVE_REASONS = (
-    "received",
-    "used",
-    "given",
-    "spoiled",
-    "correction",
-    "transfer-out",
-    "transfer-in",
-    "transit-loss",
-)
-
-ITEM = register(
-    TableSpec(
-        name="item",
-        noun="item",
-        label_column="name",
-        columns=(
-            Column("name", "text", "Name", required=True, max_len=120),
-            Column("category", "text", "Category", max_len=60, default=""),
-            Column("unit", "text", "Unit", required=True, max_len=20),
-            # Quantities are integers of 10**-decimals units: 2.5 kg is 2500 at 3 decimals.
-            Column("decimals", "int", "Decimals", minimum=0, maximum=3, default=0),
-            Column("barcode", "text", "Barcode", max_len=64, default=""),
-            # The minimum at every site, unless item_minimum says otherwise for a site.
-            Column("minimum", "int", "Minimum", minimum=0, default=0),
-            Column("notes", "text", "Notes", max_len=2000, default=""),
-        ),
-    )
-)
-
-ITEM_MINIMUM = register(
-    TableSpec(
-        name="item_minimum",
-        noun="minimum level",
-        label_column="minimum",
-        columns=(
-            # The id derives from item and site.
-            Column("item_id", "ref", "Item", required=True, ref_table="item"),
-            Column("site_id", "ref", "Site", required=True, ref_table="site"),
-            Column("minimum", "int", "Minimum", minimum=0, default=0),
-        ),
-    )
-)
-
-TRANSFER = register(
-    TableSpec(
-        name="transfer",
-        noun="transfer",
-        label_column="sent_at",
-        columns=(
-            Column("item_id", "ref", "Item", required=True, ref_table="item"),
-            Column("from_site_id", "ref", "From", required=True, ref_table="site"),
-            Column("to_site_id", "ref", "To", required=True, ref_table="site"),
-            Column("quantity", "int", "Quantity sent", required=True, minimum=1),
-            Column("sent_at", "datetime", "Sent", required=True),
-            Column("note", "text", "Note", max_len=500, default=""),
-            # Set by the receiving site; a difference is recorded as a loss in transit.
-            Column("received_quantity", "int", "Quantity received", minimum=0),
-            Column("received_at", "datetime", "Received"),
-            Column("received_by", "ref", "Received by", ref_table="member"),
-        ),
-    )
-)
-
-STOCKTAKE = register(
-    TableSpec(
-        name="stocktake",
-        noun="stocktake",
-        label_column="started_at",
-        columns=(
-            Column("site_id", "ref", "Site", required=True, ref_table="site"),
-            Column("started_at", "datetime", "Started", required=True),
-            Column("finished_at", "datetime", "Finished"),
-            Column("note", "text", "Note", max_len=500, default=""),
-        ),
-    )
-)
-
-STOCK_MOVE = register(
-    TableSpec(
-        name="stock_move",
-        noun="stock movement",
-        label_column="reason",
-        kind="ledger",
-        columns=(
-            Column("item_id", "ref", "Item", required=True, ref_table="item"),
-            Column("site_id", "ref", "Site", required=True, ref_table="site"),
-            # Signed, in the item's smallest unit: what arrived is positive.
-            Column("delta", "int", "Quantity", required=True),
-            Column("reason", "choice", "Reason", choices=MOVE_REASONS, default="received"),
-            Column("note", "text", "Note", max_len=500, default=""),
-            Column("transfer_id", "ref", "Transfer", ref_table="transfer"),
-            Column("stocktake_id", "ref", "Stocktake", ref_table="stocktake"),
-            Column("moved_at", "datetime", "When", required=True),
-        ),
-    )
-)
+TABLES: Mapping[str, TableSpec] = _Tables()
 
 
 def spec_for(table: str) -> TableSpec:
@@ -636,6 +222,11 @@ def parse_date(value: Any, label: str = "Date") -> dt.date:
         raise ValidationError(
             f"{label} {value!r} is not a valid date (write it like 2026-12-01)."
         ) from None
+
+
+def datetime_text(value: Any, label: str = "Date and time") -> str:
+    """A date and time in its stored form ("2026-12-01T18:00:00"); a date alone means 00:00."""
+    return normalize_when(Column("when", "datetime", label), value)
 
 
 def normalize_when(column: Column, value: Any) -> str:

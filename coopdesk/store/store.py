@@ -21,15 +21,11 @@ Merge bookkeeping kept with every record row (see docs/ARCHITECTURE.md):
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-import unicodedata
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,12 +36,14 @@ from coopdesk.base.errors import (
     NotAStoreError,
     NotFoundError,
     StoreExistsError,
-    ValidationError,
 )
 from coopdesk.base.paths import store_path
 from coopdesk.store import migrations
+from coopdesk.store.changes import ChangeListener
 from coopdesk.store.hlc import HybridClock
-from coopdesk.store.schema import TableSpec, normalize_fields, spec_for
+from coopdesk.store.ids import fold, new_id
+from coopdesk.store.schema import spec_for
+from coopdesk.store.transaction import Transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -53,43 +51,6 @@ if TYPE_CHECKING:
 # "CoopDesk" in PRAGMA application_id: tells our stores apart from other SQLite files.
 APPLICATION_ID = 0x436F6F70
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-ChangeListener = Callable[[frozenset[str]], None]
-# Reported among the changed "tables" when the set of unresolved conflicts may have changed,
-# and when what this site knows of its peers changed (an import, even of nothing new).
-CONFLICTS = "conflicts"
-PEERS = "peers"
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
-
-
-# Ids derived from what a row is about (a shift from its template and date, a sign-up from
-# its shift and member): two sites that make "the same" row independently make one row.
-DERIVED_ID_NAMESPACE = uuid.UUID("6f0c3a52-5b7e-4d4e-9a59-1c0f3d2b7a11")
-
-
-def derived_id(kind: str, *parts: str) -> str:
-    """A stable UUID (version 5) for ``kind`` and its parts; the same at every site."""
-    return str(uuid.uuid5(DERIVED_ID_NAMESPACE, "\x1f".join((kind, *parts))))
-
-
-@lru_cache(maxsize=1 << 16)
-def fold(text: str | None) -> str:
-    """Lower-case and strip accents, so a search for "tomas" finds "Tomás".
-
-    Cached: search calls it for every row on every keystroke, mostly on the same texts.
-    """
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def field_clock(clock: dict[str, list[Any]], column: str) -> list[Any]:
-    """The ``[version, hlc, origin, seq]`` of one column of a row's ``_clock``."""
-    return clock.get(column) or clock[""]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -135,18 +96,6 @@ def read_schema_version(path: Path) -> tuple[int, int]:
     finally:
         conn.close()
     return app_id, version
-
-
-@dataclass
-class PendingChange:
-    """What one transaction did to one row; written to the log once, at commit."""
-
-    table: str
-    row_id: str
-    op: str
-    cl: int
-    fields: dict[str, Any] = field(default_factory=dict)
-    versions: dict[str, list[Any]] = field(default_factory=dict)
 
 
 class Store:
@@ -368,218 +317,3 @@ class Store:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-
-
-def _changeable(table: str) -> TableSpec:
-    """The spec of a table whose rows may change after insert: not a ledger's."""
-    spec = spec_for(table)
-    if spec.kind == "ledger":
-        raise ValidationError(
-            f"A {spec.noun} is never changed or removed once recorded: record a correction instead."
-        )
-    return spec
-
-
-class Transaction:
-    """Changes made by one author in one SQLite transaction; one sequence number for all."""
-
-    def __init__(self, store: Store, author: str) -> None:
-        self.store = store
-        self.conn = store.conn
-        self.author = author
-        self.site_id = store.site_id
-        self.seq: int | None = None
-        self.hlc: int | None = None
-        self.pending: dict[tuple[str, str], PendingChange] = {}
-        self.changed: set[str] = set()
-
-    def _stamp(self) -> tuple[int, int]:
-        """Allocate this transaction's sequence number and timestamp on its first change."""
-        if self.seq is None or self.hlc is None:
-            self.seq = self.store.last_seq + 1
-            self.hlc = self.store.clock.tick()
-        return self.seq, self.hlc
-
-    def _clock_entry(self, version: int) -> list[Any]:
-        seq, hlc = self._stamp()
-        return [version, hlc, self.site_id, seq]
-
-    def _load(self, spec: TableSpec, row_id: str) -> tuple[dict[str, Any], int, dict[str, Any]]:
-        columns = ", ".join(spec.column_names)
-        row = self.conn.execute(
-            f"SELECT {columns}, _cl, _clock FROM {spec.name} WHERE id = ?", (row_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"There is no {spec.noun} with id {row_id}.")
-        values = dict(zip(spec.column_names, row[:-2], strict=True))
-        return values, row[-2], json.loads(row[-1])
-
-    def insert(self, table: str, fields: dict[str, Any], row_id: str | None = None) -> str:
-        """Add a row; returns its id (a random UUID unless one is given)."""
-        spec = spec_for(table)
-        values = normalize_fields(spec, fields, partial=False)
-        self._check_references(spec, values)
-        row_id = row_id or new_id()
-        if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
-            raise ValidationError(f"A {spec.noun} with id {row_id} already exists.")
-        clock = {"": self._clock_entry(1)}
-        names = ", ".join(("id", *values, "_cl", "_clock"))
-        marks = ", ".join("?" * (len(values) + 3))
-        self.conn.execute(
-            f"INSERT INTO {table} ({names}) VALUES ({marks})",
-            (row_id, *values.values(), 1, json.dumps(clock)),
-        )
-        self.pending[(table, row_id)] = PendingChange(table, row_id, "insert", 1, dict(values))
-        self.changed.add(table)
-        return row_id
-
-    def update(self, table: str, row_id: str, fields: dict[str, Any]) -> set[str]:
-        """Change some fields of a row. Returns the names of the fields that really changed."""
-        spec = _changeable(table)
-        values = normalize_fields(spec, fields, partial=True)
-        self._check_references(spec, values)
-        current, cl, clock = self._load(spec, row_id)
-        changed = {name: value for name, value in values.items() if current[name] != value}
-        if not changed:
-            return set()
-        seq, _ = self._stamp()
-        pending = self.pending.get((table, row_id))
-        if pending is None:
-            pending = self.pending[(table, row_id)] = PendingChange(table, row_id, "update", cl)
-        for name, value in changed.items():
-            old = field_clock(clock, name)
-            if pending.op == "insert" or (old[2] == self.site_id and old[3] == seq):
-                # Already written by this transaction: same version, just a newer value.
-                clock[name] = [old[0], *self._clock_entry(old[0])[1:]]
-                if name in pending.versions:
-                    pending.versions[name][0] = old[0]
-            else:
-                rivals = self._rival_heads(table, row_id, name)
-                clock[name] = self._clock_entry(old[0] + 1)
-                pending.versions[name] = [old[0] + 1, sorted([[old[2], old[3]], *rivals])]
-                if rivals:
-                    self.conn.execute(
-                        "DELETE FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?",
-                        (table, row_id, name),
-                    )
-                    self.changed.add(CONFLICTS)
-            pending.fields[name] = value
-        assignments = ", ".join(f"{name} = ?" for name in changed)
-        self.conn.execute(
-            f"UPDATE {table} SET {assignments}, _clock = ? WHERE id = ?",
-            (*changed.values(), json.dumps(clock), row_id),
-        )
-        self.changed.add(table)
-        return set(changed)
-
-    def _check_references(self, spec: TableSpec, values: dict[str, Any]) -> None:
-        for name, value in values.items():
-            column = spec.column_by_name[name]
-            if column.kind != "ref" or value is None:
-                continue
-            target = spec_for(column.ref_table or "")
-            if not self.conn.execute(
-                f"SELECT 1 FROM {target.name} WHERE id = ?", (value,)
-            ).fetchone():
-                raise ValidationError(f"{column.label}: there is no {target.noun} with id {value}.")
-
-    def _rival_heads(self, table: str, row_id: str, column: str) -> list[list[Any]]:
-        return [
-            [origin, seq]
-            for origin, seq in self.conn.execute(
-                "SELECT origin, seq FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?",
-                (table, row_id, column),
-            )
-        ]
-
-    def resolve(self, table: str, row_id: str, column: str, value: Any) -> None:
-        """Settle a conflict: write ``value`` as a new version that supersedes every rival.
-
-        Unlike ``update`` it writes even when ``value`` equals the current value ("keep
-        this one"), because the point is to record that someone chose.
-        """
-        spec = spec_for(table)
-        values = normalize_fields(spec, {column: value}, partial=True)
-        _current, cl, clock = self._load(spec, row_id)
-        self._stamp()
-        if (table, row_id) in self.pending:
-            raise RuntimeError("resolve a conflict in a transaction of its own")
-        old = field_clock(clock, column)
-        parents = [[old[2], old[3]], *self._rival_heads(table, row_id, column)]
-        clock[column] = self._clock_entry(old[0] + 1)
-        self.pending[(table, row_id)] = PendingChange(
-            table, row_id, "update", cl, dict(values), {column: [old[0] + 1, sorted(parents)]}
-        )
-        self.conn.execute(
-            "DELETE FROM _rival WHERE tbl = ? AND row_id = ? AND col = ?", (table, row_id, column)
-        )
-        self.conn.execute(
-            f"UPDATE {table} SET {column} = ?, _clock = ? WHERE id = ?",
-            (values[column], json.dumps(clock), row_id),
-        )
-        self.changed.update({table, CONFLICTS})
-
-    def _set_archived(self, table: str, row_id: str, archived: bool) -> None:
-        spec = _changeable(table)
-        row = self.conn.execute(f"SELECT _cl FROM {table} WHERE id = ?", (row_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"There is no {spec.noun} with id {row_id}.")
-        cl = row[0]
-        if (cl % 2 == 0) == archived:
-            state = "archived" if archived else "active"
-            raise ValidationError(f"This {spec.noun} is already {state}.")
-        self._stamp()
-        self.conn.execute(f"UPDATE {table} SET _cl = ? WHERE id = ?", (cl + 1, row_id))
-        pending = self.pending.get((table, row_id))
-        if pending is None:
-            op = "archive" if archived else "restore"
-            self.pending[(table, row_id)] = PendingChange(table, row_id, op, cl + 1)
-        else:
-            pending.cl = cl + 1
-        self.changed.add(table)
-
-    def archive(self, table: str, row_id: str) -> None:
-        """Deleting is archiving: the row stays (and syncs) with an even causal length."""
-        self._set_archived(table, row_id, True)
-
-    def restore(self, table: str, row_id: str) -> None:
-        self._set_archived(table, row_id, False)
-
-    def finish(self) -> None:
-        """Write the log entries and this site's counters; called just before COMMIT."""
-        if self.seq is None or self.hlc is None:
-            return
-        author_row = self.conn.execute(
-            "SELECT _cl FROM member WHERE id = ?", (self.author,)
-        ).fetchone()
-        if author_row is None:
-            raise NoAuthorError("The member at the keyboard is not a member of this coop.")
-        if author_row[0] % 2 == 0:
-            raise NoAuthorError("The member at the keyboard is archived and cannot make changes.")
-        self.conn.executemany(
-            "INSERT INTO _change (origin, seq, idx, hlc, author, tbl, row_id, op, cl,"
-            " fields, versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    self.site_id,
-                    self.seq,
-                    idx,
-                    self.hlc,
-                    self.author,
-                    change.table,
-                    change.row_id,
-                    change.op,
-                    change.cl,
-                    json.dumps(change.fields, ensure_ascii=False) if change.fields else None,
-                    json.dumps(change.versions) if change.versions else None,
-                )
-                for idx, change in enumerate(self.pending.values())
-            ],
-        )
-        self.store.local_set("last_seq", self.seq)
-        self.store.local_set("hlc", self.store.clock.last)
-        self.conn.execute(
-            "INSERT INTO _vv(site_id, seq) VALUES (?, ?)"
-            " ON CONFLICT(site_id) DO UPDATE SET seq = excluded.seq",
-            (self.site_id, self.seq),
-        )

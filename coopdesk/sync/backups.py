@@ -138,7 +138,7 @@ def _author_in_restored_store(store: Store, author: str) -> str:
 
 
 def _all_tables() -> set[str]:
+    from coopdesk.store.changes import CONFLICTS
     from coopdesk.store.schema import TABLES
-    from coopdesk.store.store import CONFLICTS
 
     return {*TABLES, CONFLICTS}

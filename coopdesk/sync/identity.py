@@ -13,7 +13,8 @@ import json
 import time
 from dataclasses import dataclass
 
-from coopdesk.store.store import Store, new_id
+from coopdesk.store.ids import new_id
+from coopdesk.store.store import Store
 
 IDENTITY_NOTICE = "identity_notice"
 

@@ -29,8 +29,10 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.store import hlc as hlc_module
+from coopdesk.store.changes import CONFLICTS, PEERS
 from coopdesk.store.schema import TABLES, Column, TableSpec
-from coopdesk.store.store import CONFLICTS, PEERS, Store, field_clock
+from coopdesk.store.store import Store
+from coopdesk.store.transaction import field_clock
 from coopdesk.sync.bundle import (
     BundleGapError,
     BundleInvalidContentError,

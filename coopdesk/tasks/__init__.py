@@ -1,1 +1,6 @@
-"""TODO"""
+"""Tasks (to do, doing, done) and the recurring chores that make them."""
+
+from coopdesk.base.feature import Feature
+from coopdesk.tasks.tables import TABLES
+
+FEATURE = Feature(name="tasks", tables=TABLES, demo_steps=((75, "coopdesk.tasks.demo:demo_tasks"),))

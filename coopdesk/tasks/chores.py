@@ -19,8 +19,10 @@ from typing import Any
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.roles.rotation import Leave, on_leave
-from coopdesk.store.schema import CHORE_STRATEGIES, parse_date, tags_list
-from coopdesk.store.store import Store, derived_id
+from coopdesk.store.ids import derived_id
+from coopdesk.store.schema import parse_date, tags_list
+from coopdesk.store.store import Store
+from coopdesk.tasks.tables import CHORE_STRATEGIES
 
 STRATEGY_LABELS = {
     "round-robin": "take turns in order",

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.store.schema import TASK_STATUSES
-from coopdesk.store.store import Store, fold
+from coopdesk.store.ids import fold
+from coopdesk.store.store import Store
+from coopdesk.tasks.tables import TASK_STATUSES
 
 STATUS_LABELS = {"todo": "To do", "doing": "Doing", "done": "Done"}
 PRIORITY_LABELS = {0: "low", 1: "normal", 2: "high", 3: "urgent"}

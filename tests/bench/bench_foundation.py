@@ -39,8 +39,9 @@ from coopdesk import __version__
 from coopdesk.coop.coop import add_site, start_coop
 from coopdesk.coop.members import MemberQuery, add_member, member_ids
 from coopdesk.demo import DOMAINS, FIRST_NAMES, LAST_NAMES, SKILLS
+from coopdesk.store.ids import fold
 from coopdesk.store.migrations import SCHEMA_VERSION
-from coopdesk.store.store import Store, fold
+from coopdesk.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MEMBERS = 10_000

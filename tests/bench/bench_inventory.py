@@ -35,8 +35,9 @@ from coopdesk import __version__
 from coopdesk.coop.coop import add_site, start_coop
 from coopdesk.inventory.stock import balance, balance_drift, balances, history, low_stock
 from coopdesk.inventory.transfers import list_transfers, receive_transfer, send_transfer
+from coopdesk.store.ids import new_id
 from coopdesk.store.migrations import SCHEMA_VERSION
-from coopdesk.store.store import Store, new_id
+from coopdesk.store.store import Store
 
 ITEMS = 1_000
 MOVEMENTS = 1_000_000

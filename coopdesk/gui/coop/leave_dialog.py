@@ -1,7 +1,7 @@
 """A member's leave: periods away with no shift duty, skipped by role and chore rotations.
 
 Opened from the Members page ("Leave…"). Lists the member's leave periods and adds, ends or
-withdraws one through coopdesk/duty.py as the member at the keyboard; a member may mark
+withdraws one through coopdesk/coop/leave.py as the member at the keyboard; a member may mark
 themselves away, and for someone else the core decides. The list follows the store, so a
 leave arriving by sync while the dialog is open shows up.
 """
@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.coop import leave as leaves
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
-from coopdesk.shifts import duty
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -158,7 +158,7 @@ class LeaveDialog(QDialog):
 
     def reload(self) -> None:
         keep = self.selected_leave()
-        self.periods = duty.list_leave(self.store, self.member_id)
+        self.periods = leaves.list_leave(self.store, self.member_id)
         self.table.setRowCount(len(self.periods))
         for row, period in enumerate(self.periods):
             start = dt.date.fromisoformat(period["starts_on"])
@@ -207,7 +207,7 @@ class LeaveDialog(QDialog):
 
         def run(author: str) -> None:
             with dialogs.reported_errors(self, show=False) as outcome:
-                leave_id = duty.add_leave(self.store, author, self.member_id, start, end, reason)
+                leave_id = leaves.add_leave(self.store, author, self.member_id, start, end, reason)
             if not outcome.ok:
                 self.error_label.show_message(outcome.message)
                 return
@@ -229,7 +229,7 @@ class LeaveDialog(QDialog):
 
         def run(author: str) -> None:
             with dialogs.reported_errors(self, show=False) as outcome:
-                duty.end_leave(self.store, author, period["id"], self.today)
+                leaves.end_leave(self.store, author, period["id"], self.today)
             if not outcome.ok:
                 self.error_label.show_message(outcome.message)
                 return
@@ -257,7 +257,7 @@ class LeaveDialog(QDialog):
             if not dialogs.confirm(self, "Withdraw leave", question, "Withdraw leave"):
                 return
             with dialogs.reported_errors(self, show=False) as outcome:
-                duty.withdraw_leave(self.store, author, period["id"])
+                leaves.withdraw_leave(self.store, author, period["id"])
             if not outcome.ok:
                 self.error_label.show_message(outcome.message)
                 return

@@ -56,3 +56,12 @@ def names_text(names: Sequence[str]) -> str:
     if len(names) <= 1:
         return "".join(names) or "nobody"
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def to_datetime(value: Any) -> dt.datetime:
+    """A shift time, whether the core hands out ``datetime`` or ISO text."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return dt.datetime.fromisoformat(str(value))

@@ -21,8 +21,9 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
 
+from coopdesk.store.changes import CONFLICTS, PEERS
 from coopdesk.store.schema import TABLES
-from coopdesk.store.store import CONFLICTS, PEERS, Store
+from coopdesk.store.store import Store
 
 EVERY_TABLE = frozenset({*TABLES, CONFLICTS, PEERS})
 

@@ -36,11 +36,10 @@ from PySide6.QtWidgets import (
 from coopdesk.base.errors import NotFoundError
 from coopdesk.coop import coop
 from coopdesk.gui.kit import dialogs
-from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
+from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
 from coopdesk.gui.shifts.week import (
     WEEKDAYS,
-    as_datetime,
     long_date,
     overbooked_sentence,
     places_text,
@@ -268,7 +267,7 @@ class ShiftDetailsDialog(QDialog):
             for widget in self.findChildren(QPushButton):
                 widget.setEnabled(widget is self.close_button)
             return
-        start = as_datetime(shift.starts_at)
+        start = to_datetime(shift.starts_at)
         self.setWindowTitle(f"{shift.title} — {start.day} {start:%b}")
         self.title_label.setText(shift.title)
         self.when_label.setText(f"{long_date(start.date())}, {time_range(shift)}")
@@ -313,7 +312,7 @@ class ShiftDetailsDialog(QDialog):
         for signup in signups:
             item = QListWidgetItem(self.person_text(signup, names))
             item.setData(Qt.ItemDataRole.UserRole, signup.member_id)
-            signed = as_datetime(signup.signed_up_at)
+            signed = to_datetime(signup.signed_up_at)
             item.setToolTip(f"Signed up {signed.day} {signed:%b %H:%M}")
             people.addItem(item)
             if signup.member_id == selected:
@@ -373,7 +372,7 @@ class ShiftDetailsDialog(QDialog):
         return offers[0] if offers else None
 
     def has_started(self) -> bool:
-        return self.shift is not None and as_datetime(self.shift.starts_at) <= dt.datetime.now()
+        return self.shift is not None and to_datetime(self.shift.starts_at) <= dt.datetime.now()
 
     def _update_buttons(self) -> None:
         shift = self.shift
@@ -437,7 +436,7 @@ class ShiftDetailsDialog(QDialog):
 
     def _title_when(self) -> str:
         assert self.shift is not None
-        start = as_datetime(self.shift.starts_at)
+        start = to_datetime(self.shift.starts_at)
         return f"{self.shift.title} on {start:%a} {start.day} {start:%b} at {start:%H:%M}"
 
     def sign_me_up(self) -> None:
@@ -630,8 +629,8 @@ class ShiftEditDialog(QDialog):
         self.setWindowTitle("Edit shift" if shift else "Add a shift")
         self.types = shift_types(self.store)
 
-        start = as_datetime(shift.starts_at) if shift else None
-        end = as_datetime(shift.ends_at) if shift else None
+        start = to_datetime(shift.starts_at) if shift else None
+        end = to_datetime(shift.ends_at) if shift else None
         day = start.date() if start else (day or dt.date.today())
         self.title_edit = QLineEdit(shift.title if shift else "")
         self.title_edit.setPlaceholderText("e.g. Opening the shop")

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import NotFoundError
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
@@ -47,7 +48,6 @@ from coopdesk.gui.shifts.types import ShiftTypesTab, length_text
 from coopdesk.gui.shifts.week import (
     WeekModel,
     WeekView,
-    as_datetime,
     monday_of,
     places_text,
     status_colours,
@@ -133,7 +133,7 @@ class MyShiftsModel(ListModel[tuple[ShiftView, bool]]):
     def display(self, row: tuple[ShiftView, bool], column: int) -> str:
         shift, past = row
         if column == 0:
-            start = as_datetime(shift.starts_at)
+            start = to_datetime(shift.starts_at)
             when = f"{start:%a} {start.day} {start:%b}, {time_range(shift)}"
             return f"{when} (past)" if past else when
         if column == 1:
@@ -521,7 +521,7 @@ class ShiftsPage(Page):
             self.site_combo.setCurrentIndex(0)
         if self.type_combo.currentData() not in (None, shift.shift_type_id):
             self.type_combo.setCurrentIndex(0)
-        self.show_week(as_datetime(shift.starts_at).date())
+        self.show_week(to_datetime(shift.starts_at).date())
         self.week_view.select_shift(shift_id)
         self.week_view.setFocus()
         if open_details:
@@ -613,12 +613,12 @@ class ShiftsPage(Page):
         now = dt.datetime.now()
         today = dt.datetime.combine(now.date(), dt.time())
         upcoming = [
-            s for s in my_shifts(self.store, member_id, today) if as_datetime(s.ends_at) >= now
+            s for s in my_shifts(self.store, member_id, today) if to_datetime(s.ends_at) >= now
         ]
         past = my_shifts(
             self.store, member_id, today - dt.timedelta(weeks=PAST_WEEKS_IN_MY_SHIFTS), now
         )
-        past = [s for s in past if as_datetime(s.ends_at) < now]
+        past = [s for s in past if to_datetime(s.ends_at) < now]
         past.sort(key=lambda s: s.starts_at, reverse=True)
         self.my_model.set_shifts(member_id, upcoming, past)
         name = self.session.member_name or ""

@@ -18,7 +18,8 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
-from coopdesk.gui.shifts.week import as_datetime, short_date, time_range, week_title
+from coopdesk.gui.kit.dates import to_datetime
+from coopdesk.gui.shifts.week import short_date, time_range, week_title
 
 if TYPE_CHECKING:
     from coopdesk.shifts.shifts import ShiftView
@@ -32,7 +33,7 @@ def rota_html(
     """The week as an HTML table that ``QTextDocument`` lays out (its subset of HTML)."""
     days: list[list[ShiftView]] = [[] for _ in range(7)]
     for shift in shifts:
-        offset = (as_datetime(shift.starts_at).date() - week_start).days
+        offset = (to_datetime(shift.starts_at).date() - week_start).days
         if 0 <= offset < 7:
             days[offset].append(shift)
     heading = f"{html.escape(coop_name)}: shifts {html.escape(week_title(week_start))}"

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.widgets import muted
-from coopdesk.gui.shifts.week import as_datetime, overbooked_sentence, short_date, time_range
+from coopdesk.gui.shifts.week import overbooked_sentence, short_date, time_range
 from coopdesk.gui.today.page import Attention, TodayPanel
 
 if TYPE_CHECKING:
@@ -125,12 +126,12 @@ class NeedPeoplePanel(ShiftListPanel):
         now = dt.datetime.now()
         shifts = shifts_needing_people(self.store, now, now + dt.timedelta(days=NEED_DAYS))
         self.overbooked = [
-            s for s in overbooked_shifts(self.store) if as_datetime(s.ends_at) >= now
+            s for s in overbooked_shifts(self.store) if to_datetime(s.ends_at) >= now
         ]
         return shifts
 
     def line(self, shift: ShiftView) -> str:
-        start = as_datetime(shift.starts_at)
+        start = to_datetime(shift.starts_at)
         missing = shift.capacity - shift.filled
         return html.escape(
             f"{short_date(start.date())} {start:%H:%M}: needs {missing} more "
@@ -144,7 +145,7 @@ class NeedPeoplePanel(ShiftListPanel):
     def attention_items(self) -> list[Attention]:
         items = []
         for shift in self.overbooked[:MAX_ATTENTION]:
-            start = as_datetime(shift.starts_at)
+            start = to_datetime(shift.starts_at)
             items.append(
                 Attention(
                     f"shift-overbooked:{shift.id}",

@@ -30,6 +30,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
 
+from coopdesk.gui.kit.dates import to_datetime
+
 if TYPE_CHECKING:
     from coopdesk.shifts.shifts import ShiftView
 
@@ -48,15 +50,6 @@ STRIPE_WIDTH = 5
 
 
 # -- dates and words --------------------------------------------------------------------------
-
-
-def as_datetime(value: Any) -> dt.datetime:
-    """A shift time, whether the core hands out ``datetime`` or ISO text."""
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return dt.datetime.fromisoformat(str(value))
 
 
 def monday_of(day: dt.date) -> dt.date:
@@ -85,7 +78,7 @@ def week_title(week_start: dt.date) -> str:
 
 
 def time_range(shift: ShiftView) -> str:
-    start, end = as_datetime(shift.starts_at), as_datetime(shift.ends_at)
+    start, end = to_datetime(shift.starts_at), to_datetime(shift.ends_at)
     text = f"{start:%H:%M}–{end:%H:%M}"
     if end.date() > start.date():
         text += " (+1 day)" if (end.date() - start.date()).days == 1 else f" ({end:%d %b})"
@@ -168,7 +161,7 @@ class WeekModel(QAbstractTableModel):
         self._looks_cache.clear()  # the theme may have changed since
         self.days = [[] for _ in range(7)]
         for shift in shifts:
-            offset = (as_datetime(shift.starts_at).date() - week_start).days
+            offset = (to_datetime(shift.starts_at).date() - week_start).days
             if 0 <= offset < 7:
                 self.days[offset].append(shift)
         self.endResetModel()
@@ -202,7 +195,7 @@ class WeekModel(QAbstractTableModel):
         return ""
 
     def is_past(self, shift: ShiftView) -> bool:
-        return as_datetime(shift.ends_at) < self.now
+        return to_datetime(shift.ends_at) < self.now
 
     def describe(self, shift: ShiftView) -> str:
         """Everything a block says, in one line (display text and screen readers)."""
@@ -274,7 +267,7 @@ class WeekModel(QAbstractTableModel):
         if role == SHIFT_ID_ROLE:
             return shift.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [f"{shift.title}, {long_date(as_datetime(shift.starts_at).date())}"]
+            lines = [f"{shift.title}, {long_date(to_datetime(shift.starts_at).date())}"]
             lines.append(time_range(shift) + (f" at {shift.site_name}" if shift.site_name else ""))
             confirmed = ", ".join(s.member_name for s in shift.confirmed) or "nobody yet"
             lines.append(f"On it: {confirmed}")

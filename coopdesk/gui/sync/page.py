@@ -61,7 +61,8 @@ from coopdesk.gui.sync.models import (
     conflict_values,
     is_peer,
 )
-from coopdesk.store.store import CONFLICTS, Store
+from coopdesk.store.changes import CONFLICTS
+from coopdesk.store.store import Store
 from coopdesk.sync import backups, conflicts
 from coopdesk.sync import exchange as sync
 from coopdesk.sync import identity as site_identity

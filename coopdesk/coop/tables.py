@@ -1,0 +1,70 @@
+"""The coop's own tables: the coop and its settings, its sites, its members and their leave."""
+
+from __future__ import annotations
+
+from coopdesk.store.schema import Column, TableSpec
+
+COOP = TableSpec(
+    name="coop",
+    noun="coop",
+    label_column="name",
+    columns=(
+        Column("name", "text", "Coop name", required=True, max_len=120),
+        Column("encrypt_bundles", "bool", "Encrypt sync bundles", default=1),
+        # The duty rule and the idle lock are settings of the coop: plain data that syncs.
+        # Every member owes duty_minutes of shifts per duty_period_days, counted from
+        # duty_from (no date: no duty rule).
+        Column(
+            "duty_minutes", "int", "Shift minutes owed", minimum=0, maximum=100_000, default=180
+        ),
+        Column("duty_period_days", "int", "Duty period (days)", minimum=1, maximum=366, default=28),
+        Column("duty_from", "date", "Duty counted from"),
+        # A shared computer returns to the member picker after this many idle minutes.
+        Column(
+            "idle_minutes", "int", "Idle minutes before locking", minimum=1, maximum=480, default=15
+        ),
+    ),
+)
+
+SITE = TableSpec(
+    name="site",
+    noun="site",
+    label_column="name",
+    columns=(
+        Column("name", "text", "Site name", required=True, max_len=120),
+        # Set when a computer restored from a backup took a new identity: the old one
+        # makes no more changes, so no bundle needs to wait for it.
+        Column("replaced_by", "ref", "Replaced by", ref_table="site"),
+    ),
+)
+
+MEMBER = TableSpec(
+    name="member",
+    noun="member",
+    label_column="name",
+    columns=(
+        Column("name", "text", "Name", required=True, max_len=120),
+        Column("email", "email", "Email", max_len=200, default=""),
+        Column("phone", "text", "Phone", max_len=40, default=""),
+        Column("skills", "tags", "Skills", max_len=1000, default="[]"),
+        Column("home_site_id", "ref", "Home site", ref_table="site"),
+        Column("notes", "text", "Notes", max_len=2000, default=""),
+        # scrypt$N$r$p$salt$hash, or empty: no PIN (see coopdesk.coop.pins).
+        Column("pin_hash", "text", "PIN", max_len=300, default=""),
+    ),
+)
+
+LEAVE = TableSpec(
+    name="leave",
+    noun="leave",
+    label_column="reason",
+    columns=(
+        # A period with no duty: no shifts owed, and rotations and chores skip the member.
+        Column("member_id", "ref", "Member", required=True, ref_table="member"),
+        Column("starts_on", "date", "From", required=True),
+        Column("ends_on", "date", "Until", required=True),
+        Column("reason", "text", "Reason", max_len=200, default=""),
+    ),
+)
+
+TABLES = (COOP, SITE, MEMBER, LEAVE)

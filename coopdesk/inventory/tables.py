@@ -1,0 +1,100 @@
+"""The inventory tables: items, minimum levels, transfers, stocktakes and the stock ledger."""
+
+from __future__ import annotations
+
+from coopdesk.store.schema import Column, TableSpec
+
+MOVE_REASONS = (
+    "received",
+    "used",
+    "given",
+    "spoiled",
+    "correction",
+    "transfer-out",
+    "transfer-in",
+    "transit-loss",
+)
+
+
+ITEM = TableSpec(
+    name="item",
+    noun="item",
+    label_column="name",
+    columns=(
+        Column("name", "text", "Name", required=True, max_len=120),
+        Column("category", "text", "Category", max_len=60, default=""),
+        Column("unit", "text", "Unit", required=True, max_len=20),
+        # Quantities are integers of 10**-decimals units: 2.5 kg is 2500 at 3 decimals.
+        Column("decimals", "int", "Decimals", minimum=0, maximum=3, default=0),
+        Column("barcode", "text", "Barcode", max_len=64, default=""),
+        # The minimum at every site, unless item_minimum says otherwise for a site.
+        Column("minimum", "int", "Minimum", minimum=0, default=0),
+        Column("notes", "text", "Notes", max_len=2000, default=""),
+    ),
+)
+
+
+ITEM_MINIMUM = TableSpec(
+    name="item_minimum",
+    noun="minimum level",
+    label_column="minimum",
+    columns=(
+        # The id derives from item and site.
+        Column("item_id", "ref", "Item", required=True, ref_table="item"),
+        Column("site_id", "ref", "Site", required=True, ref_table="site"),
+        Column("minimum", "int", "Minimum", minimum=0, default=0),
+    ),
+)
+
+
+TRANSFER = TableSpec(
+    name="transfer",
+    noun="transfer",
+    label_column="sent_at",
+    columns=(
+        Column("item_id", "ref", "Item", required=True, ref_table="item"),
+        Column("from_site_id", "ref", "From", required=True, ref_table="site"),
+        Column("to_site_id", "ref", "To", required=True, ref_table="site"),
+        Column("quantity", "int", "Quantity sent", required=True, minimum=1),
+        Column("sent_at", "datetime", "Sent", required=True),
+        Column("note", "text", "Note", max_len=500, default=""),
+        # Set by the receiving site; a difference is recorded as a loss in transit.
+        Column("received_quantity", "int", "Quantity received", minimum=0),
+        Column("received_at", "datetime", "Received"),
+        Column("received_by", "ref", "Received by", ref_table="member"),
+    ),
+)
+
+
+STOCKTAKE = TableSpec(
+    name="stocktake",
+    noun="stocktake",
+    label_column="started_at",
+    columns=(
+        Column("site_id", "ref", "Site", required=True, ref_table="site"),
+        Column("started_at", "datetime", "Started", required=True),
+        Column("finished_at", "datetime", "Finished"),
+        Column("note", "text", "Note", max_len=500, default=""),
+    ),
+)
+
+
+STOCK_MOVE = TableSpec(
+    name="stock_move",
+    noun="stock movement",
+    label_column="reason",
+    kind="ledger",
+    columns=(
+        Column("item_id", "ref", "Item", required=True, ref_table="item"),
+        Column("site_id", "ref", "Site", required=True, ref_table="site"),
+        # Signed, in the item's smallest unit: what arrived is positive.
+        Column("delta", "int", "Quantity", required=True),
+        Column("reason", "choice", "Reason", choices=MOVE_REASONS, default="received"),
+        Column("note", "text", "Note", max_len=500, default=""),
+        Column("transfer_id", "ref", "Transfer", ref_table="transfer"),
+        Column("stocktake_id", "ref", "Stocktake", ref_table="stocktake"),
+        Column("moved_at", "datetime", "When", required=True),
+    ),
+)
+
+TABLES = (ITEM, ITEM_MINIMUM, TRANSFER, STOCKTAKE, STOCK_MOVE)

@@ -1,0 +1,78 @@
+"""The role tables: roles, who takes turns, terms with overrides and notes, uses of a mandate."""
+
+from __future__ import annotations
+
+from coopdesk.store.schema import Column, TableSpec
+
+ROTATION_POLICIES = ("round-robin", "least-recent", "fewest-terms")
+
+
+# What a role may carry: actions that need a mandate (see coopdesk.mandates).
+MANDATE_ACTIONS = ("members", "roles", "conflicts", "stock", "settings")
+
+
+ROLE = TableSpec(
+    name="role",
+    noun="role",
+    label_column="name",
+    columns=(
+        Column("name", "text", "Name", required=True, max_len=120),
+        Column("description", "text", "Description", max_len=2000, default=""),
+        Column("term_days", "int", "Term (days)", minimum=1, maximum=366, default=28),
+        Column("holders", "int", "Holders at once", minimum=1, maximum=20, default=1),
+        Column("policy", "choice", "Rotation", choices=ROTATION_POLICIES, default="round-robin"),
+        # Empty: the members who opted in (role_member rows). A skill: every active
+        # member with that skill.
+        Column("skill", "text", "Eligible skill", max_len=100, default=""),
+        Column("starts_on", "date", "First term starts", required=True),
+        Column("plan_terms", "int", "Terms planned ahead", minimum=1, maximum=104, default=12),
+        Column("mandates", "tags", "Mandates", max_len=500, default="[]"),
+    ),
+)
+
+
+ROLE_MEMBER = TableSpec(
+    name="role_member",
+    noun="role member",
+    label_column="member_id",
+    columns=(
+        # The id derives from role and member; opting out archives the row.
+        Column("role_id", "ref", "Role", required=True, ref_table="role"),
+        Column("member_id", "ref", "Member", required=True, ref_table="member"),
+        # Round-robin order; ties by member id.
+        Column("position", "int", "Order", minimum=0, maximum=1_000_000, default=0),
+    ),
+)
+
+
+ROLE_TERM = TableSpec(
+    name="role_term",
+    noun="term",
+    label_column="starts_on",
+    columns=(
+        # Written only when a term has something of its own: the id derives from role
+        # and start date, so two sites never create two different futures.
+        Column("role_id", "ref", "Role", required=True, ref_table="role"),
+        Column("starts_on", "date", "Starts", required=True),
+        # Member ids; empty means "as the rotation computes". A swap is an override.
+        Column("holders_override", "tags", "Holders (override)", max_len=1000, default="[]"),
+        Column("handover_notes", "text", "Handover notes", max_len=5000, default=""),
+    ),
+)
+
+
+MANDATE_USE = TableSpec(
+    name="mandate_use",
+    noun="use of a mandate",
+    label_column="action",
+    kind="ledger",
+    columns=(
+        Column("member_id", "ref", "Member", required=True, ref_table="member"),
+        Column("role_id", "ref", "Role", ref_table="role"),
+        Column("action", "choice", "Action", choices=MANDATE_ACTIONS, default="members"),
+        Column("detail", "text", "What", max_len=500, default=""),
+        Column("used_at", "datetime", "When", required=True),
+    ),
+)
+
+TABLES = (ROLE, ROLE_MEMBER, ROLE_TERM, MANDATE_USE)

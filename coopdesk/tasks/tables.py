@@ -1,0 +1,52 @@
+"""The task tables: tasks, and the recurring chores that make them."""
+
+from __future__ import annotations
+
+from coopdesk.roles.tables import ROTATION_POLICIES
+from coopdesk.store.schema import Column, TableSpec
+
+CHORE_STRATEGIES = (*ROTATION_POLICIES, "least-done")
+
+
+TASK_STATUSES = ("todo", "doing", "done")
+
+
+CHORE = TableSpec(
+    name="chore",
+    noun="chore",
+    label_column="title",
+    columns=(
+        Column("title", "text", "Title", required=True, max_len=120),
+        Column("notes", "text", "Notes", max_len=2000, default=""),
+        Column("every_days", "int", "Every (days)", minimum=1, maximum=366, default=7),
+        Column("strategy", "choice", "Assigned by", choices=CHORE_STRATEGIES, default="least-done"),
+        Column("member_ids", "tags", "Who takes turns", max_len=5000, default="[]"),
+        Column("site_id", "ref", "Site", ref_table="site"),
+        Column("role_id", "ref", "Role responsible", ref_table="role"),
+        Column("starts_on", "date", "First due", required=True),
+    ),
+)
+
+
+TASK = TableSpec(
+    name="task",
+    noun="task",
+    label_column="title",
+    columns=(
+        Column("title", "text", "Title", required=True, max_len=200),
+        Column("notes", "text", "Notes", max_len=5000, default=""),
+        Column("status", "choice", "Status", choices=TASK_STATUSES, default="todo"),
+        Column("assignee_id", "ref", "Assignee", ref_table="member"),
+        Column("due_on", "date", "Due"),
+        # 0 low, 1 normal, 2 high, 3 urgent.
+        Column("priority", "int", "Priority", minimum=0, maximum=3, default=1),
+        Column("site_id", "ref", "Site", ref_table="site"),
+        Column("role_id", "ref", "Role responsible", ref_table="role"),
+        # A chore's occurrence: its id derives from chore and due date.
+        Column("chore_id", "ref", "Chore", ref_table="chore"),
+        Column("done_at", "datetime", "Done"),
+        Column("done_by", "ref", "Done by", ref_table="member"),
+    ),
+)
+
+TABLES = (CHORE, TASK)
