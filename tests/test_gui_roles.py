@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
+from coopdesk.base.text import day_text
 from coopdesk.coop import coop
 from coopdesk.coop.members import add_member
 from coopdesk.coop.pins import PinGate, set_pin
 from coopdesk.gui.coop.pin_dialog import PinDialog
 from coopdesk.gui.kit import dialogs
-from coopdesk.gui.kit.dates import day_text
 from coopdesk.gui.roles.dialogs import SwapDialog
 from coopdesk.gui.roles.page import RolesPage
 from coopdesk.gui.shell.main_window import MainWindow

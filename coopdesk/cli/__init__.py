@@ -1,1 +1,1 @@
-"""TODO"""
+"""The `coopdesk` command line: one module per feature over the same core as the window."""

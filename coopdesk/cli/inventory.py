@@ -10,19 +10,57 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from coopdesk.cli.main import author_of, emit, open_store, plural
+from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.base.text import plural
+from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
+from coopdesk.inventory.items import (
+    add_item,
+    archive_item,
+    display_value,
+    edit_item,
+    format_quantity,
+    get_item,
+    list_items,
+    minimum_at,
+    parse_quantity,
+    require_item,
+    restore_item,
+    set_minimum,
+)
+from coopdesk.inventory.stock import (
+    REASON_LABELS,
+    WouldGoNegative,
+    balance,
+    balances,
+    history,
+    low_stock,
+    move,
+    negative_balances,
+    shopping_list_csv,
+    site_names,
+)
+from coopdesk.inventory.stocktake import (
+    cancel_stocktake,
+    differences,
+    finish_stocktake,
+    open_stocktake,
+    start_stocktake,
+)
+from coopdesk.inventory.transfers import (
+    get_transfer,
+    list_transfers,
+    receive_transfer,
+    send_transfer,
+)
 
 
 def _item(store: Any, text: str) -> dict[str, Any]:
-    from coopdesk.inventory.items import require_item
 
     return require_item(store, text)
 
 
 def _forced(action: Any, force: bool) -> Any:
     """Run ``action``; without --force, a would-go-negative warning says how to go on."""
-    from coopdesk.base.errors import CoopDeskError
-    from coopdesk.inventory.stock import WouldGoNegative
 
     try:
         return action(force)
@@ -36,7 +74,6 @@ def _forced(action: Any, force: bool) -> Any:
 
 
 def _item_json(item: dict[str, Any]) -> dict[str, Any]:
-    from coopdesk.inventory.items import display_value
 
     data = dict(item)
     data["minimum_display"] = display_value(item, item["minimum"])
@@ -44,7 +81,6 @@ def _item_json(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _item_line(item: dict[str, Any]) -> str:
-    from coopdesk.inventory.items import format_quantity
 
     parts = [item["id"], item["name"], f"({item['unit']})"]
     if item.get("category"):
@@ -59,7 +95,6 @@ def _item_line(item: dict[str, Any]) -> str:
 
 
 def cmd_item_add(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import add_item
 
     with open_store(args) as store:
         item_id = add_item(
@@ -78,7 +113,6 @@ def cmd_item_add(args: argparse.Namespace) -> int:
 
 
 def cmd_item_list(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import list_items
 
     status = "all" if args.all else ("archived" if args.archived else "active")
     with open_store(args) as store:
@@ -92,7 +126,6 @@ def cmd_item_list(args: argparse.Namespace) -> int:
 
 
 def cmd_item_edit(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import edit_item, get_item
 
     fields = {
         name: getattr(args, key)
@@ -120,7 +153,6 @@ def cmd_item_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_item_archive(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import archive_item, get_item
 
     with open_store(args) as store:
         item = _item(store, args.item)
@@ -130,7 +162,6 @@ def cmd_item_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_item_restore(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import get_item, restore_item
 
     with open_store(args) as store:
         item = _item(store, args.item)
@@ -140,8 +171,6 @@ def cmd_item_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_item_minimum(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import format_quantity, minimum_at, set_minimum
-    from coopdesk.inventory.stock import site_names
 
     with open_store(args) as store:
         item = _item(store, args.item)
@@ -162,8 +191,6 @@ def cmd_item_minimum(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_move(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import display_value, format_quantity, parse_quantity
-    from coopdesk.inventory.stock import REASON_LABELS, balance, move, site_names
 
     with open_store(args) as store:
         item = _item(store, args.item)
@@ -204,8 +231,6 @@ def cmd_stock_move(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_transfer(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import parse_quantity
-    from coopdesk.inventory.transfers import get_transfer, send_transfer
 
     with open_store(args) as store:
         item = _item(store, args.item)
@@ -236,8 +261,6 @@ def cmd_stock_transfer(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_receive(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import parse_quantity
-    from coopdesk.inventory.transfers import get_transfer, receive_transfer
 
     with open_store(args) as store:
         transfer = get_transfer(store, args.transfer)
@@ -266,7 +289,6 @@ def _balance_line(row: Any) -> str:
 
 
 def cmd_stock_list(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.stock import balances
 
     with open_store(args) as store:
         rows = balances(
@@ -285,8 +307,6 @@ def cmd_stock_list(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_history(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.items import display_value, format_quantity
-    from coopdesk.inventory.stock import history
 
     with open_store(args) as store:
         item = _item(store, args.item)
@@ -310,7 +330,6 @@ def cmd_stock_history(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_low(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.stock import low_stock, shopping_list_csv
 
     with open_store(args) as store:
         rows = low_stock(store, args.site)
@@ -328,7 +347,6 @@ def cmd_stock_low(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_negative(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.stock import negative_balances
 
     with open_store(args) as store:
         rows = negative_balances(store)
@@ -341,7 +359,6 @@ def cmd_stock_negative(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_transfers(args: argparse.Namespace) -> int:
-    from coopdesk.inventory.transfers import list_transfers
 
     with open_store(args) as store:
         views = list_transfers(store, state=args.state, site_id=args.site)
@@ -362,15 +379,6 @@ def cmd_stock_transfers(args: argparse.Namespace) -> int:
 
 
 def cmd_stock_count(args: argparse.Namespace) -> int:
-    from coopdesk.base.errors import ValidationError
-    from coopdesk.inventory.items import parse_quantity
-    from coopdesk.inventory.stocktake import (
-        cancel_stocktake,
-        differences,
-        finish_stocktake,
-        open_stocktake,
-        start_stocktake,
-    )
 
     with open_store(args) as store:
         site_id = args.site or store.site_id
@@ -405,17 +413,11 @@ def cmd_stock_count(args: argparse.Namespace) -> int:
 # -- parser ----------------------------------------------------------------------------------
 
 
-def _group(commands: Any, name: str, help_text: str) -> Any:
-    parser = commands.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=lambda _args: (parser.print_help(), 2)[1])
-    return parser.add_subparsers(title=f"{name} commands", metavar="COMMAND")
-
-
-def add_commands(commands: Any, command: Any) -> None:
+def add_commands(cli: CommandLine) -> None:
     """Add this feature's commands to the top-level parser (see ``coopdesk.cli``)."""
-    item = _group(commands, "item", "add, list, edit, archive stock items")
+    item = cli.group("item", "add, list, edit, archive stock items")
 
-    add = command("add", cmd_item_add, "add an item; prints the new id", item)
+    add = cli.command("add", cmd_item_add, "add an item; prints the new id", item)
     add.add_argument("name", metavar="NAME")
     add.add_argument("--unit", required=True, metavar="U", help="kg, l, piece, tin...")
     add.add_argument("--min", default="0", metavar="N", help="minimum at every site")
@@ -426,14 +428,14 @@ def add_commands(commands: Any, command: Any) -> None:
     add.add_argument("--barcode", default="", metavar="B")
     add.add_argument("--notes", default="", metavar="TEXT")
 
-    listing = command("list", cmd_item_list, "list items", item)
+    listing = cli.command("list", cmd_item_list, "list items", item)
     listing.add_argument("--search", metavar="TEXT")
     listing.add_argument("--category", metavar="C")
     which = listing.add_mutually_exclusive_group()
     which.add_argument("--archived", action="store_true", help="archived items only")
     which.add_argument("--all", action="store_true", help="active and archived items")
 
-    edit = command("edit", cmd_item_edit, "change an item's details", item)
+    edit = cli.command("edit", cmd_item_edit, "change an item's details", item)
     edit.add_argument("item", metavar="ITEM", help="id, barcode or name")
     edit.add_argument("--name", metavar="NAME")
     edit.add_argument("--unit", metavar="U")
@@ -447,17 +449,17 @@ def add_commands(commands: Any, command: Any) -> None:
         ("archive", cmd_item_archive, "archive an item (its history stays)"),
         ("restore", cmd_item_restore, "restore an archived item"),
     ):
-        sub = command(name, handler, text, item)
+        sub = cli.command(name, handler, text, item)
         sub.add_argument("item", metavar="ITEM", help="id, barcode or name")
 
-    minimum = command("minimum", cmd_item_minimum, "set an item's minimum at one site", item)
+    minimum = cli.command("minimum", cmd_item_minimum, "set an item's minimum at one site", item)
     minimum.add_argument("item", metavar="ITEM", help="id, barcode or name")
     minimum.add_argument("minimum", metavar="N", help="the minimum, or 'default'")
     minimum.add_argument("--site", metavar="SITE_ID", help="default: this site")
 
-    stock = _group(commands, "stock", "stock movements, balances, transfers")
+    stock = cli.group("stock", "stock movements, balances, transfers")
 
-    move = command("move", cmd_stock_move, "record stock received, used, given out...", stock)
+    move = cli.command("move", cmd_stock_move, "record stock received, used, given out...", stock)
     move.add_argument("item", metavar="ITEM", help="id, barcode or name")
     move.add_argument("--delta", required=True, metavar="N", help="signed quantity, e.g. -2.5")
     move.add_argument(
@@ -471,7 +473,7 @@ def add_commands(commands: Any, command: Any) -> None:
         "--force", action="store_true", help="record it even if the book says there is less"
     )
 
-    transfer = command("transfer", cmd_stock_transfer, "send stock to another site", stock)
+    transfer = cli.command("transfer", cmd_stock_transfer, "send stock to another site", stock)
     transfer.add_argument("item", metavar="ITEM", help="id, barcode or name")
     transfer.add_argument("--to", required=True, metavar="SITE_ID")
     transfer.add_argument("--quantity", required=True, metavar="N")
@@ -481,32 +483,34 @@ def add_commands(commands: Any, command: Any) -> None:
         "--force", action="store_true", help="send it even if the book says there is less"
     )
 
-    receive = command("receive", cmd_stock_receive, "confirm a transfer that arrived", stock)
+    receive = cli.command("receive", cmd_stock_receive, "confirm a transfer that arrived", stock)
     receive.add_argument("transfer", metavar="TRANSFER_ID")
     receive.add_argument("--quantity", metavar="N", help="what arrived (default: all sent)")
 
-    listing = command("list", cmd_stock_list, "balances: item, site, quantity", stock)
+    listing = cli.command("list", cmd_stock_list, "balances: item, site, quantity", stock)
     listing.add_argument("--search", metavar="TEXT")
     listing.add_argument("--category", metavar="C")
     listing.add_argument("--site", metavar="SITE_ID")
     listing.add_argument("--nonzero", action="store_true", help="leave out empty shelves")
 
-    hist = command("history", cmd_stock_history, "an item's movements, newest first", stock)
+    hist = cli.command("history", cmd_stock_history, "an item's movements, newest first", stock)
     hist.add_argument("item", metavar="ITEM", help="id, barcode or name")
     hist.add_argument("--site", metavar="SITE_ID")
     hist.add_argument("--limit", type=int, metavar="N")
 
-    low = command("low", cmd_stock_low, "items under their minimum; a shopping list", stock)
+    low = cli.command("low", cmd_stock_low, "items under their minimum; a shopping list", stock)
     low.add_argument("--site", metavar="SITE_ID")
     low.add_argument("--csv", metavar="FILE", help="write the shopping list as CSV")
 
-    command("negative", cmd_stock_negative, "balances below zero (to count and correct)", stock)
+    cli.command("negative", cmd_stock_negative, "balances below zero (to count and correct)", stock)
 
-    transfers = command("transfers", cmd_stock_transfers, "transfers and their state", stock)
+    transfers = cli.command("transfers", cmd_stock_transfers, "transfers and their state", stock)
     transfers.add_argument("--state", choices=("in transit", "received", "received twice"))
     transfers.add_argument("--site", metavar="SITE_ID", help="sent from or to this site")
 
-    count = command("count", cmd_stock_count, "a quick stocktake: record counted quantities", stock)
+    count = cli.command(
+        "count", cmd_stock_count, "a quick stocktake: record counted quantities", stock
+    )
     count.add_argument("counts", nargs="+", metavar="ITEM=N")
     count.add_argument("--site", metavar="SITE_ID", help="default: this site")
     count.add_argument(

@@ -11,7 +11,35 @@ import datetime as dt
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
-from coopdesk.cli.main import author_of, emit, open_store, plural
+from coopdesk.base.text import plural
+from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
+from coopdesk.coop.leave import add_leave, end_leave, list_leave
+from coopdesk.coop.members import find_member
+from coopdesk.shifts import shifts
+from coopdesk.shifts.duty import duty_rule, member_balance, member_balances, set_duty_rule
+from coopdesk.shifts.ics import export_ics
+from coopdesk.shifts.shifts import (
+    add_shift,
+    cancel_shift,
+    cancel_signup,
+    edit_shift,
+    get_shift,
+    record_attendance,
+    request_swap,
+    sign_up,
+    take_over,
+)
+from coopdesk.shifts.templates import (
+    add_shift_type,
+    add_standing_member,
+    add_template,
+    archive_template,
+    generate_shifts,
+    list_shift_types,
+    list_templates,
+    remove_standing_member,
+)
+from coopdesk.store.schema import parse_date
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -20,7 +48,6 @@ DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _member_id(store: Any, id_or_name: str) -> str:
-    from coopdesk.coop.members import find_member
 
     member = find_member(store, id_or_name)
     if member is None:
@@ -29,7 +56,6 @@ def _member_id(store: Any, id_or_name: str) -> str:
 
 
 def _day(text: str | None, default: dt.date) -> dt.date:
-    from coopdesk.store.schema import parse_date
 
     return parse_date(text) if text else default
 
@@ -75,7 +101,6 @@ def _show(args: argparse.Namespace, view: Any, message: str = "") -> None:
 
 
 def cmd_shift_add(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import add_shift
 
     with open_store(args) as store:
         shift_id = add_shift(
@@ -96,7 +121,6 @@ def cmd_shift_add(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_edit(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import edit_shift, get_shift
 
     fields = {
         name: value
@@ -117,7 +141,6 @@ def cmd_shift_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_show(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import get_shift
 
     with open_store(args) as store:
         _show(args, get_shift(store, args.shift_id))
@@ -125,7 +148,6 @@ def cmd_shift_show(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_remove(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import cancel_shift, get_shift
 
     with open_store(args) as store:
         cancel_shift(store, author_of(args, store), args.shift_id)
@@ -134,7 +156,6 @@ def cmd_shift_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_list(args: argparse.Namespace) -> int:
-    from coopdesk.shifts import shifts
 
     with open_store(args) as store:
         if args.overbooked:
@@ -153,7 +174,6 @@ def cmd_shift_list(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_signup(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import get_shift, sign_up
 
     with open_store(args) as store:
         member = _member_id(store, args.member_id)
@@ -170,7 +190,6 @@ def cmd_shift_signup(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_cancel(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import cancel_signup, get_shift
 
     with open_store(args) as store:
         cancel_signup(
@@ -181,7 +200,6 @@ def cmd_shift_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_swap(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import get_shift, request_swap
 
     with open_store(args) as store:
         member = _member_id(store, args.member_id)
@@ -191,7 +209,6 @@ def cmd_shift_swap(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_take_over(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import get_shift, take_over
 
     with open_store(args) as store:
         take_over(
@@ -206,7 +223,6 @@ def cmd_shift_take_over(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_attend(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.shifts import get_shift, record_attendance
 
     with open_store(args) as store:
         member = _member_id(store, args.member_id)
@@ -216,7 +232,6 @@ def cmd_shift_attend(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_generate(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.templates import generate_shifts
 
     with open_store(args) as store:
         start, end = _span(args, days=28)
@@ -230,7 +245,6 @@ def cmd_shift_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_shift_ics(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.ics import export_ics
 
     with open_store(args) as store:
         start, end = _span(args, days=90)
@@ -248,7 +262,6 @@ def cmd_shift_ics(args: argparse.Namespace) -> int:
 
 
 def cmd_type_add(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.templates import add_shift_type
 
     with open_store(args) as store:
         type_id = add_shift_type(
@@ -266,7 +279,6 @@ def cmd_type_add(args: argparse.Namespace) -> int:
 
 
 def cmd_type_list(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.templates import list_shift_types
 
     with open_store(args) as store:
         types = list_shift_types(store)
@@ -299,7 +311,6 @@ def _cycle_week(text: str) -> int:
 
 
 def cmd_template_add(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.templates import add_template
 
     with open_store(args) as store:
         template_id = add_template(
@@ -323,7 +334,6 @@ def cmd_template_add(args: argparse.Namespace) -> int:
 
 
 def cmd_template_list(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.templates import list_templates
 
     with open_store(args) as store:
         templates = list_templates(store)
@@ -342,7 +352,6 @@ def cmd_template_list(args: argparse.Namespace) -> int:
 
 
 def cmd_template_archive(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.templates import archive_template
 
     with open_store(args) as store:
         archive_template(store, author_of(args, store), args.template_id)
@@ -351,7 +360,6 @@ def cmd_template_archive(args: argparse.Namespace) -> int:
 
 
 def cmd_template_standing(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.templates import add_standing_member, remove_standing_member
 
     with open_store(args) as store:
         member = _member_id(store, args.member_id)
@@ -371,7 +379,6 @@ def cmd_template_standing(args: argparse.Namespace) -> int:
 
 
 def cmd_leave_add(args: argparse.Namespace) -> int:
-    from coopdesk.coop.leave import add_leave
 
     with open_store(args) as store:
         member = _member_id(store, args.member_id)
@@ -383,7 +390,6 @@ def cmd_leave_add(args: argparse.Namespace) -> int:
 
 
 def cmd_leave_list(args: argparse.Namespace) -> int:
-    from coopdesk.coop.leave import list_leave
 
     with open_store(args) as store:
         member = _member_id(store, args.member) if args.member else None
@@ -398,7 +404,6 @@ def cmd_leave_list(args: argparse.Namespace) -> int:
 
 
 def cmd_leave_end(args: argparse.Namespace) -> int:
-    from coopdesk.coop.leave import end_leave
 
     with open_store(args) as store:
         end_leave(store, author_of(args, store), args.leave_id, args.on)
@@ -407,7 +412,6 @@ def cmd_leave_end(args: argparse.Namespace) -> int:
 
 
 def cmd_duty(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.duty import duty_rule, set_duty_rule
 
     with open_store(args) as store:
         if args.minutes is not None or args.period_days is not None or args.from_date:
@@ -429,7 +433,6 @@ def cmd_duty(args: argparse.Namespace) -> int:
 
 
 def cmd_member_balance(args: argparse.Namespace) -> int:
-    from coopdesk.shifts.duty import duty_rule, member_balance, member_balances
 
     with open_store(args) as store:
         if args.member:
@@ -450,31 +453,21 @@ def cmd_member_balance(args: argparse.Namespace) -> int:
 # -- the parser ----------------------------------------------------------------------------
 
 
-def _group(command: Any, parent: Any, name: str, help_text: str) -> Any:
-    """A command that only holds subcommands; alone it prints its help."""
-    group = command(name, lambda _args: (group.print_help(), 2)[1], help_text, parent)
-    return group.add_subparsers(title=f"{name} commands", metavar="COMMAND")
-
-
 def _span_options(sub: argparse.ArgumentParser, default: str) -> None:
     sub.add_argument("--from", dest="from_date", metavar="DATE", help="first day (default today)")
     sub.add_argument("--to", dest="to_date", metavar="DATE", help=f"day after the last ({default})")
 
 
-def add_member_commands(member_commands: Any, command: Any) -> None:
-    """``coopdesk member balance``, added to the member group by ``coopdesk.cli``."""
-    balance = command(
-        "balance", cmd_member_balance, "shift hours balance and status", member_commands
-    )
+def add_commands(cli: CommandLine) -> None:
+    """``shift ...`` and ``member balance``."""
+    member = cli.group("member", "add, list, edit, archive members")
+    balance = cli.command("balance", cmd_member_balance, "shift hours balance and status", member)
     balance.add_argument("--member", metavar="MEMBER_ID", help="only this member")
     balance.add_argument("--on", metavar="DATE", help="as on this day (default today)")
 
+    shift = cli.group("shift", "shifts, sign-ups, templates, leave")
 
-def add_commands(commands: Any, command: Any) -> None:
-    """Add this feature's commands to the top-level parser (see ``coopdesk.cli``)."""
-    shift = _group(command, commands, "shift", "shifts, sign-ups, templates, leave")
-
-    add = command("add", cmd_shift_add, "add a one-off shift; prints its id", shift)
+    add = cli.command("add", cmd_shift_add, "add a one-off shift; prints its id", shift)
     add.add_argument("--title", required=True)
     add.add_argument("--start", required=True, metavar="ISO", help="e.g. 2026-12-01T18:00")
     add.add_argument("--end", required=True, metavar="ISO")
@@ -485,7 +478,7 @@ def add_commands(commands: Any, command: Any) -> None:
     add.add_argument("--skills", metavar="a,b")
     add.add_argument("--notes")
 
-    edit = command("edit", cmd_shift_edit, "change a shift (raise capacity, move it)", shift)
+    edit = cli.command("edit", cmd_shift_edit, "change a shift (raise capacity, move it)", shift)
     edit.add_argument("shift_id", metavar="SHIFT_ID")
     edit.add_argument("--title")
     edit.add_argument("--start", metavar="ISO")
@@ -494,12 +487,14 @@ def add_commands(commands: Any, command: Any) -> None:
     edit.add_argument("--site", metavar="SITE_ID")
     edit.add_argument("--notes")
 
-    show = command("show", cmd_shift_show, "one shift with who is on it", shift)
+    show = cli.command("show", cmd_shift_show, "one shift with who is on it", shift)
     show.add_argument("shift_id", metavar="SHIFT_ID")
-    remove = command("remove", cmd_shift_remove, "cancel a shift (sign-ups are kept)", shift)
+    remove = cli.command("remove", cmd_shift_remove, "cancel a shift (sign-ups are kept)", shift)
     remove.add_argument("shift_id", metavar="SHIFT_ID")
 
-    listing = command("list", cmd_shift_list, "shifts with confirmed and waiting members", shift)
+    listing = cli.command(
+        "list", cmd_shift_list, "shifts with confirmed and waiting members", shift
+    )
     _span_options(listing, "default 7 days after --from")
     listing.add_argument("--site", metavar="SITE_ID")
     listing.add_argument("--type", metavar="TYPE_ID")
@@ -515,7 +510,7 @@ def add_commands(commands: Any, command: Any) -> None:
         ("swap", cmd_shift_swap, "mark a member's place as looking for someone to take over"),
         ("attend", cmd_shift_attend, "record attendance after the shift has started"),
     ):
-        sub = command(name, handler, help_text, shift)
+        sub = cli.command(name, handler, help_text, shift)
         sub.add_argument("shift_id", metavar="SHIFT_ID")
         sub.add_argument("member_id", metavar="MEMBER_ID")
         if name == "signup":
@@ -532,32 +527,32 @@ def add_commands(commands: Any, command: Any) -> None:
                 choices=("attended", "no-show", "excused", "pending"),
             )
 
-    take = command("take-over", cmd_shift_take_over, "another member takes a place over", shift)
+    take = cli.command("take-over", cmd_shift_take_over, "another member takes a place over", shift)
     take.add_argument("shift_id", metavar="SHIFT_ID")
     take.add_argument("from_member", metavar="FROM_MEMBER_ID")
     take.add_argument("to_member", metavar="TO_MEMBER_ID")
 
-    generate = command("generate", cmd_shift_generate, "make the templates' shifts", shift)
+    generate = cli.command("generate", cmd_shift_generate, "make the templates' shifts", shift)
     _span_options(generate, "default 28 days after --from")
 
-    ics = command("ics", cmd_shift_ics, "export shifts as an iCalendar (.ics) file", shift)
+    ics = cli.command("ics", cmd_shift_ics, "export shifts as an iCalendar (.ics) file", shift)
     ics.add_argument("--to", required=True, dest="to", metavar="FILE")
     ics.add_argument("--member", metavar="MEMBER_ID", help="only this member's shifts")
     ics.add_argument("--from", dest="from_date", metavar="DATE", help="first day (default today)")
     ics.add_argument("--until", dest="to_date", metavar="DATE", help="day after the last (90 days)")
 
-    types = _group(command, shift, "type", "shift types")
-    type_add = command("add", cmd_type_add, "add a shift type; prints its id", types)
+    types = cli.group("type", "shift types", shift)
+    type_add = cli.command("add", cmd_type_add, "add a shift type; prints its id", types)
     type_add.add_argument("--title", required=True)
     type_add.add_argument("--capacity", type=int, default=2, metavar="N")
     type_add.add_argument("--duration", type=int, default=180, metavar="MINUTES")
     type_add.add_argument("--site", metavar="SITE_ID")
     type_add.add_argument("--description")
     type_add.add_argument("--skills", metavar="a,b")
-    command("list", cmd_type_list, "list shift types", types)
+    cli.command("list", cmd_type_list, "list shift types", types)
 
-    templates = _group(command, shift, "template", "recurring shifts and standing members")
-    t_add = command("add", cmd_template_add, "add a recurring shift; prints its id", templates)
+    templates = cli.group("template", "recurring shifts and standing members", shift)
+    t_add = cli.command("add", cmd_template_add, "add a recurring shift; prints its id", templates)
     t_add.add_argument("--title", required=True)
     t_add.add_argument("--weekday", required=True, help="Tuesday, tue, or 1 (Monday is 0)")
     t_add.add_argument("--start-time", required=True, metavar="HH:MM")
@@ -570,10 +565,10 @@ def add_commands(commands: Any, command: Any) -> None:
     t_add.add_argument("--type", metavar="TYPE_ID")
     t_add.add_argument("--until", metavar="DATE")
     t_add.add_argument("--description")
-    command("list", cmd_template_list, "list templates with their standing members", templates)
-    t_archive = command("archive", cmd_template_archive, "stop a template", templates)
+    cli.command("list", cmd_template_list, "list templates with their standing members", templates)
+    t_archive = cli.command("archive", cmd_template_archive, "stop a template", templates)
     t_archive.add_argument("template_id", metavar="TEMPLATE_ID")
-    standing = command(
+    standing = cli.command(
         "standing", cmd_template_standing, "give (or --remove) a standing slot", templates
     )
     standing.add_argument("template_id", metavar="TEMPLATE_ID")
@@ -582,21 +577,21 @@ def add_commands(commands: Any, command: Any) -> None:
     standing.add_argument("--until", metavar="DATE")
     standing.add_argument("--remove", action="store_true")
 
-    leave = _group(command, shift, "leave", "periods with no shift duty")
-    leave_add = command("add", cmd_leave_add, "put a member on leave; prints its id", leave)
+    leave = cli.group("leave", "periods with no shift duty", shift)
+    leave_add = cli.command("add", cmd_leave_add, "put a member on leave; prints its id", leave)
     leave_add.add_argument("member_id", metavar="MEMBER_ID")
     leave_add.add_argument("--from", dest="from_date", required=True, metavar="DATE")
     leave_add.add_argument(
         "--to", dest="to_date", required=True, metavar="DATE", help="last day (inclusive)"
     )
     leave_add.add_argument("--reason")
-    leave_list = command("list", cmd_leave_list, "list leave", leave)
+    leave_list = cli.command("list", cmd_leave_list, "list leave", leave)
     leave_list.add_argument("--member", metavar="MEMBER_ID")
-    leave_end = command("end", cmd_leave_end, "end a leave (today, or --on)", leave)
+    leave_end = cli.command("end", cmd_leave_end, "end a leave (today, or --on)", leave)
     leave_end.add_argument("leave_id", metavar="LEAVE_ID")
     leave_end.add_argument("--on", metavar="DATE", help="last day of leave")
 
-    duty = command("duty", cmd_duty, "show or set the coop's shift duty rule", shift)
+    duty = cli.command("duty", cmd_duty, "show or set the coop's shift duty rule", shift)
     duty.add_argument("--minutes", type=int, metavar="N", help="minutes owed per period")
     duty.add_argument("--period-days", type=int, metavar="N")
     duty.add_argument("--from", dest="from_date", metavar="DATE", help="counted from ('none': off)")

@@ -3,4 +3,10 @@
 from coopdesk.base.feature import Feature
 from coopdesk.coop.tables import TABLES
 
-FEATURE = Feature(name="coop", tables=TABLES, demo_steps=((10, "coopdesk.coop.demo:demo_members"),))
+FEATURE = Feature(
+    name="coop",
+    tables=TABLES,
+    commands="coopdesk.cli.coop",
+    command_words=("member", "activity", "coop"),
+    demo_steps=((10, "coopdesk.coop.demo:demo_members"),),
+)

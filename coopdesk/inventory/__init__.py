@@ -6,6 +6,8 @@ from coopdesk.inventory.tables import TABLES
 FEATURE = Feature(
     name="inventory",
     tables=TABLES,
+    commands="coopdesk.cli.inventory",
+    command_words=("item", "stock"),
     demo_steps=(
         (20, "coopdesk.inventory.demo:demo_pantry_history"),
         (50, "coopdesk.inventory.demo:demo_inventory"),

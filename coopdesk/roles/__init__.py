@@ -3,4 +3,10 @@
 from coopdesk.base.feature import Feature
 from coopdesk.roles.tables import TABLES
 
-FEATURE = Feature(name="roles", tables=TABLES, demo_steps=((70, "coopdesk.roles.demo:demo_roles"),))
+FEATURE = Feature(
+    name="roles",
+    tables=TABLES,
+    commands="coopdesk.cli.roles",
+    command_words=("role",),
+    demo_steps=((70, "coopdesk.roles.demo:demo_roles"),),
+)

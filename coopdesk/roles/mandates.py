@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.text import day_text, names_text
 from coopdesk.roles.tables import MANDATE_ACTIONS
 from coopdesk.store.store import Store
 from coopdesk.store.transaction import Transaction
@@ -117,7 +118,7 @@ def refusal_message(store: Store, action: str, on: dt.date | None = None) -> str
     day = on or dt.date.today()
     roles = " or ".join(dict.fromkeys(term.role_name for term in terms))
     who = "; ".join(
-        f"{_join_names(_active_names(store, term))}, until {_day_text(term.ends_on, day)}"
+        f"{names_text(_active_names(store, term), nobody='')}, until {day_text(term.ends_on, day)}"
         + (f" ({term.role_name})" if len(terms) > 1 else "")
         for term in terms
     )
@@ -127,17 +128,6 @@ def refusal_message(store: Store, action: str, on: dt.date | None = None) -> str
 def _active_names(store: Store, term: Term) -> list[str]:
     active = set(_active(store, term.holders))
     return [name for m, name in zip(term.holders, term.holder_names, strict=True) if m in active]
-
-
-def _join_names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _day_text(day: dt.date, today: dt.date) -> str:
-    text = f"{day.day} {day.strftime('%B')}"
-    return text if day.year == today.year else f"{text} {day.year}"
 
 
 def use_mandate(tx: Transaction, action: str, detail: str) -> Mandate:

@@ -2,4 +2,17 @@
 
 from coopdesk.base.feature import Feature
 
-FEATURE = Feature(name="sync")
+FEATURE = Feature(
+    name="sync",
+    commands="coopdesk.cli.sync",
+    command_words=(
+        "invite",
+        "join",
+        "export",
+        "preview",
+        "import",
+        "sites",
+        "conflicts",
+        "backups",
+    ),
+)

@@ -3,4 +3,10 @@
 from coopdesk.base.feature import Feature
 from coopdesk.tasks.tables import TABLES
 
-FEATURE = Feature(name="tasks", tables=TABLES, demo_steps=((75, "coopdesk.tasks.demo:demo_tasks"),))
+FEATURE = Feature(
+    name="tasks",
+    tables=TABLES,
+    commands="coopdesk.cli.tasks",
+    command_words=("task", "chore"),
+    demo_steps=((75, "coopdesk.tasks.demo:demo_tasks"),),
+)

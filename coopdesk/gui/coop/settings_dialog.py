@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.text import day_text
 from coopdesk.coop import coop
 from coopdesk.gui.kit import dialogs
-from coopdesk.gui.kit.dates import date_edit, day_text, from_qdate
+from coopdesk.gui.kit.dates import date_edit, from_qdate
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.widgets import ErrorLabel, muted
 from coopdesk.gui.shell.idle_lock import DEFAULT_IDLE_MINUTES

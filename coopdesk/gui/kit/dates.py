@@ -6,11 +6,12 @@ Stored dates are ``datetime.date``/ISO text in the core; Qt's date widgets speak
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit
+
+from coopdesk.base.text import day_text
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -29,12 +30,6 @@ def date_edit(day: dt.date) -> QDateEdit:
     return edit
 
 
-def day_text(day: dt.date, today: dt.date | None = None) -> str:
-    """ "3 December" (with the year when it is not this year's)."""
-    text = f"{day.day} {day.strftime('%B')}"
-    return text if day.year == (today or dt.date.today()).year else f"{text} {day.year}"
-
-
 def due_text(task: dict[str, Any], today: dt.date | None = None) -> str:
     """ "due 3 December", "due today", "overdue since 1 December"."""
     if not task.get("due_on"):
@@ -48,14 +43,6 @@ def due_text(task: dict[str, Any], today: dt.date | None = None) -> str:
     if due == day + dt.timedelta(days=1):
         return "due tomorrow"
     return f"due {day_text(due, day)}"
-
-
-def names_text(names: Sequence[str]) -> str:
-    """ "Ana", "Ana and Tomás", "Ana, Bongani and Tomás"."""
-    names = [name for name in names if name]
-    if len(names) <= 1:
-        return "".join(names) or "nobody"
-    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def to_datetime(value: Any) -> dt.datetime:

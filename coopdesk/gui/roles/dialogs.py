@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
-from coopdesk.gui.kit.dates import date_edit, day_text, from_qdate, names_text, to_qdate
+from coopdesk.base.text import day_text, names_text
+from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
 from coopdesk.roles.mandates import ACTION_LABELS

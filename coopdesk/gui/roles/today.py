@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
-from coopdesk.gui.kit.dates import day_text, due_text, names_text
+from coopdesk.base.text import day_text, names_text
+from coopdesk.gui.kit.dates import due_text
 from coopdesk.gui.kit.widgets import muted
 from coopdesk.gui.today.page import Attention, TodayPanel
 from coopdesk.roles import rotation

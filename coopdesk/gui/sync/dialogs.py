@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.text import plural
 from coopdesk.coop.activity import relative_time
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
@@ -31,10 +32,6 @@ from coopdesk.sync.invite import SUFFIX as INVITATION_SUFFIX
 from coopdesk.sync.invite import Invitation
 
 INVITATION_FILTER = f"CoopDesk invitations (*{INVITATION_SUFFIX})"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'s' if count != 1 else ''}"
 
 
 def preview_sentences(preview: Preview, for_site_name: str | None = None) -> list[str]:
@@ -50,12 +47,12 @@ def preview_sentences(preview: Preview, for_site_name: str | None = None) -> lis
     if preview.new_entries:
         lines = [
             f"{origin}: {preview.summary()}.",
-            f"{_plural(preview.entries, 'change')}; {already_here:,} already here.",
+            f"{plural(preview.entries, 'change')}; {already_here:,} already here.",
         ]
     else:
         lines = [
             f"{origin}: nothing new.",
-            f"All {_plural(preview.entries, 'change')} in it are already here. Importing it still "
+            f"All {plural(preview.entries, 'change')} in it are already here. Importing it still "
             f"tells this site what {preview.site_name} has, so the next bundle for it is smaller.",
         ]
     if not preview.for_this_site:

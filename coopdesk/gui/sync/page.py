@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.text import plural
 from coopdesk.coop.activity import relative_time
 from coopdesk.coop.coop import update_settings
 from coopdesk.gui.kit import dialogs
@@ -79,10 +80,6 @@ BUNDLE_FILTER = f"CoopDesk bundles (*{BUNDLE_SUFFIX})"
 DRIVE_SCAN_MS = 3000
 CLOCK_MS = 60_000
 LAST_FOLDER_KEY = "gui.sync_folder"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'s' if count != 1 else ''}"
 
 
 def bundle_choice_label(item: BundleFile, this_site: set[str]) -> str:

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.text import day_text, names_text
 from coopdesk.coop import coop
 from coopdesk.gui.kit import dialogs
-from coopdesk.gui.kit.dates import day_text, names_text
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view

@@ -1,0 +1,93 @@
+"""Commands of the app as a whole: start a coop, the demo, dump, check, and the self-test."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coopdesk.base.feature import resolve
+from coopdesk.cli.framework import (
+    CommandLine,
+    data_dir,
+    emit,
+    open_store,
+)
+from coopdesk.coop.coop import identity, start_coop
+from coopdesk.coop.members import count_members
+from coopdesk.demo import create_demo
+from coopdesk.store.check import check_store
+from coopdesk.store.dump import dump_json
+
+# The self-test opens the window: Qt is loaded only for it.
+SELF_TEST = "coopdesk.gui.shell.app:self_test"
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+
+    with start_coop(data_dir(args), args.coop, args.site, args.member) as store:
+        ident = identity(store)
+        member_id = str(store.local_get("default_member_id"))
+        emit(
+            args,
+            {
+                "coop_id": ident.coop_id,
+                "site_id": ident.site_id,
+                "member_id": member_id,
+                "path": str(store.path),
+            },
+            f"Started {ident.coop_name} at site {ident.site_name} in {store.path}",
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+
+    with create_demo(data_dir(args)) as store:
+        ident = identity(store)
+        members = count_members(store)
+        emit(
+            args,
+            {
+                "coop_id": ident.coop_id,
+                "site_id": ident.site_id,
+                "members": members,
+                "path": str(store.path),
+            },
+            f"Made the demo coop {ident.coop_name} ({members} members) in {store.path}",
+        )
+    return 0
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        sys.stdout.write(dump_json(store))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        problems = check_store(store)
+    emit(
+        args,
+        {"ok": not problems, "problems": problems},
+        ["ok"] if not problems else [f"problem: {p}" for p in problems],
+    )
+    return 0 if not problems else 1
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    return resolve(SELF_TEST)(getattr(args, "data_dir", None))
+
+
+def add_commands(cli: CommandLine) -> None:
+    """``init``, ``demo``, ``dump``, ``check`` and ``self-test``."""
+    init = cli.command("init", cmd_init, "start a new coop in an empty data dir")
+    init.add_argument("--coop", required=True, metavar="NAME", help="the coop's name")
+    init.add_argument("--site", required=True, metavar="NAME", help="this site's name")
+    init.add_argument("--member", required=True, metavar="NAME", help="your name")
+    cli.command("demo", cmd_demo, "fill a new store with the demo coop")
+    cli.command("dump", cmd_dump, "canonical JSON of all replicated data")
+    cli.command("check", cmd_check, "check the store's integrity")
+    cli.command("self-test", cmd_self_test, "open the main window offscreen and quit (for CI)")

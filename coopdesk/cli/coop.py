@@ -1,0 +1,202 @@
+"""The commands for the coop itself: members, the activity log, the coop's settings."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
+from coopdesk.coop.activity import recent
+from coopdesk.coop.coop import identity, update_settings
+from coopdesk.coop.members import (
+    MemberQuery,
+    add_member,
+    archive_member,
+    get_member,
+    list_members,
+    restore_member,
+    update_member,
+)
+from coopdesk.coop.pins import clear_pin, set_pin
+
+
+def _skills(text: str | None) -> list[str] | None:
+    return None if text is None else [part for part in text.split(",")]
+
+
+def _member_fields(args: argparse.Namespace) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in ("email", "phone", "notes"):
+        value = getattr(args, name, None)
+        if value is not None:
+            fields[name] = value
+    if getattr(args, "skills", None) is not None:
+        fields["skills"] = _skills(args.skills)
+    if getattr(args, "home_site", None) is not None:
+        fields["home_site_id"] = args.home_site or None
+    return fields
+
+
+def _member_line(member: dict[str, Any]) -> str:
+    parts = [member["id"], member["name"]]
+    for key in ("email", "phone"):
+        if member.get(key):
+            parts.append(member[key])
+    if member["skills"]:
+        parts.append("skills: " + ", ".join(member["skills"]))
+    if member["archived"]:
+        parts.append("(archived)")
+    return "  ".join(parts)
+
+
+def cmd_member_add(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        fields = _member_fields(args)
+        fields.setdefault("home_site_id", store.site_id)
+        member_id = add_member(store, author_of(args, store), args.name, **fields)
+        emit(args, {"id": member_id}, member_id)
+    return 0
+
+
+def cmd_member_edit(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        fields = _member_fields(args)
+        if args.name is not None:
+            fields["name"] = args.name
+        changed = update_member(store, author_of(args, store), args.id, **fields)
+        member = get_member(store, args.id)
+        emit(
+            args,
+            {"changed": sorted(changed), "member": member},
+            f"Changed {', '.join(sorted(changed))}" if changed else "Nothing to change.",
+        )
+    return 0
+
+
+def cmd_member_list(args: argparse.Namespace) -> int:
+
+    status = "all" if args.all else ("archived" if args.archived else "active")
+    with open_store(args) as store:
+        members = list_members(store, MemberQuery(search=args.search or "", status=status))
+        emit(args, members, [_member_line(m) for m in members] or ["No members match."])
+    return 0
+
+
+def cmd_member_show(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        member = get_member(store, args.id)
+        emit(args, member, _member_line(member))
+    return 0
+
+
+def cmd_member_archive(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        archive_member(store, author_of(args, store), args.id)
+        member = get_member(store, args.id)
+        emit(args, member, f"Archived {member['name']}")
+    return 0
+
+
+def cmd_member_restore(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        restore_member(store, author_of(args, store), args.id)
+        member = get_member(store, args.id)
+        emit(args, member, f"Restored {member['name']}")
+    return 0
+
+
+def cmd_activity(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        items = recent(store, limit=args.limit)
+        emit(args, [item.as_json() for item in items], [item.sentence() for item in items])
+    return 0
+
+
+def cmd_coop(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        if args.encrypt_bundles is not None:
+            update_settings(
+                store, author_of(args, store), encrypt_bundles=args.encrypt_bundles == "on"
+            )
+        ident = identity(store)
+        coop = store.require("coop", ident.coop_id)
+        emit(
+            args,
+            {
+                "coop_id": ident.coop_id,
+                "name": ident.coop_name,
+                "site_id": ident.site_id,
+                "site_name": ident.site_name,
+                "encrypt_bundles": bool(coop["encrypt_bundles"]),
+            },
+            [
+                f"{ident.coop_name} ({ident.coop_id})",
+                f"This site: {ident.site_name} ({ident.site_id})",
+                "Bundles are " + ("encrypted" if coop["encrypt_bundles"] else "not encrypted"),
+            ],
+        )
+    return 0
+
+
+def cmd_member_pin(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        author = author_of(args, store)
+        if args.clear:
+            clear_pin(store, author, args.member_id)
+            emit(args, {"pin": False}, "PIN cleared.")
+        else:
+            set_pin(store, author, args.member_id, args.pin or "")
+            emit(args, {"pin": True}, "PIN set.")
+    return 0
+
+
+def _member_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--email", metavar="E")
+    sub.add_argument("--phone", metavar="P")
+    sub.add_argument("--skills", metavar="a,b", help="comma-separated skills")
+    sub.add_argument("--home-site", metavar="SITE_ID", help="home site (default: this site)")
+    sub.add_argument("--notes", metavar="TEXT")
+
+
+def add_commands(cli: CommandLine) -> None:
+    """``member ...``, ``activity`` and ``coop``."""
+    member = cli.group("member", "add, list, edit, archive members")
+    add = cli.command("add", cmd_member_add, "add a member; prints the new id", member)
+    add.add_argument("name", metavar="NAME")
+    _member_options(add)
+    edit = cli.command("edit", cmd_member_edit, "change a member's details", member)
+    edit.add_argument("id", metavar="ID")
+    edit.add_argument("--name", metavar="NAME")
+    _member_options(edit)
+    listing = cli.command("list", cmd_member_list, "list members", member)
+    listing.add_argument("--search", metavar="TEXT", help="only members matching TEXT")
+    which = listing.add_mutually_exclusive_group()
+    which.add_argument("--archived", action="store_true", help="archived members only")
+    which.add_argument("--all", action="store_true", help="active and archived members")
+    show = cli.command("show", cmd_member_show, "show one member", member)
+    show.add_argument("id", metavar="ID")
+    archive = cli.command("archive", cmd_member_archive, "archive a member", member)
+    archive.add_argument("id", metavar="ID")
+    restore = cli.command("restore", cmd_member_restore, "restore an archived member", member)
+    restore.add_argument("id", metavar="ID")
+    pin = cli.command("pin", cmd_member_pin, "set (or --clear) a member's PIN", member)
+    pin.add_argument("member_id", metavar="MEMBER_ID")
+    pin.add_argument("--pin", metavar="DIGITS", help="4 to 12 digits")
+    pin.add_argument("--clear", action="store_true", help="remove the PIN")
+
+    activity = cli.command("activity", cmd_activity, "recent changes, newest first")
+    activity.add_argument("--limit", type=int, default=50, metavar="N")
+    coop = cli.command("coop", cmd_coop, "show the coop, or change its settings")
+    coop.add_argument(
+        "--encrypt-bundles",
+        choices=("on", "off"),
+        help="encrypt the changes inside sync bundles (default on)",
+    )

@@ -1,0 +1,117 @@
+"""What every command module uses: output, the store, who is acting, and adding commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from coopdesk.base.errors import CoopDeskError, NotFoundError
+from coopdesk.base.paths import resolve_data_dir
+from coopdesk.coop.members import find_member
+from coopdesk.store.store import Store
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# Options of the top-level parser that take a value (skipped when looking for the command).
+OPTIONS_WITH_VALUES = ("--data-dir", "--as")
+
+
+def emit(args: argparse.Namespace, data: Any, text: str | Sequence[str]) -> None:
+    """Print ``data`` as JSON with --json, else the human-readable ``text``."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    elif isinstance(text, str):
+        if text:
+            print(text)
+    else:
+        for line in text:
+            print(line)
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    return resolve_data_dir(getattr(args, "data_dir", None))
+
+
+def open_store(args: argparse.Namespace):
+
+    return Store.open(data_dir(args))
+
+
+def author_of(args: argparse.Namespace, store) -> str:
+    """The member a change is attributed to: --as, else the member given at init."""
+
+    chosen = getattr(args, "as_member", None)
+    if chosen:
+        member = find_member(store, chosen)
+        if member is None:
+            raise NotFoundError(
+                f"--as {chosen}: no such member (give a member id from 'member list')."
+            )
+        return member["id"]
+    default = store.local_get("default_member_id")
+    if not default:
+        raise CoopDeskError("Say who is making this change with --as MEMBER_ID.")
+    return str(default)
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options accepted both before and after the command (``--json``, ``--data-dir``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where the store lives (default: the user data dir, or $COOPDESK_DATA_DIR)",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print machine-readable JSON"
+    )
+    common.add_argument(
+        "--as",
+        dest="as_member",
+        metavar="MEMBER_ID",
+        default=argparse.SUPPRESS,
+        help="the member making the change (default: the member given at init)",
+    )
+    return common
+
+
+class CommandLine:
+    """Where command modules add their commands: ``add_commands(cli)`` in each module.
+
+    Every command accepts ``--json``, ``--data-dir`` and ``--as`` after its name too. Groups
+    (``member``, ``shift``) are shared by name: a feature may add to another's group
+    (``member balance`` comes from the shifts feature).
+    """
+
+    def __init__(self, commands: Any) -> None:
+        self.commands = commands
+        self._groups: dict[tuple[int, str], Any] = {}
+
+    def command(
+        self, name: str, handler: Handler, help_text: str, parent: Any = None
+    ) -> argparse.ArgumentParser:
+        parent = self.commands if parent is None else parent
+        sub = parent.add_parser(name, parents=[_common()], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def group(self, name: str, help_text: str, parent: Any = None) -> Any:
+        """The subcommands of a group (``coopdesk shift ...``); a bare group prints its help."""
+        parent = self.commands if parent is None else parent
+        key = (id(parent), name)
+        if key not in self._groups:
+            group = parent.add_parser(
+                name, parents=[_common()], help=help_text, description=help_text
+            )
+            group.set_defaults(handler=lambda _args: (group.print_help(), 2)[1])
+            self._groups[key] = group.add_subparsers(title=f"{name} commands", metavar="COMMAND")
+        return self._groups[key]
+
+
+def id_list(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]

@@ -1,0 +1,211 @@
+"""The sync commands: invitations, export and import of bundles, sites, conflicts, backups."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from coopdesk.base.text import plural
+from coopdesk.cli.framework import CommandLine, author_of, data_dir, emit, open_store
+from coopdesk.coop.activity import relative_time
+from coopdesk.coop.coop import identity
+from coopdesk.sync.backups import list_backups, restore_backup
+from coopdesk.sync.conflicts import display_value, list_conflicts, resolve_conflict
+from coopdesk.sync.exchange import export_bundle, import_bundle, preview_bundle
+from coopdesk.sync.invite import join_coop, make_invitation
+from coopdesk.sync.peers import sites_overview
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        invitation = make_invitation(store, author_of(args, store), args.site, Path(args.to))
+        emit(
+            args,
+            {
+                "site_id": invitation.site_id,
+                "site_name": invitation.site_name,
+                "path": str(invitation.path),
+                "passphrase": invitation.passphrase,
+            },
+            [
+                f"Invitation for site {invitation.site_name} written to {invitation.path}",
+                f"Passphrase: {invitation.passphrase}",
+                "Give the passphrase to the new site separately from the file; it is shown "
+                "only now.",
+            ],
+        )
+    return 0
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+
+    store, result = join_coop(data_dir(args), Path(args.file), args.passphrase)
+    with store:
+        ident = identity(store)
+        emit(
+            args,
+            {
+                "coop_id": ident.coop_id,
+                "site_id": ident.site_id,
+                "site_name": ident.site_name,
+                "path": str(store.path),
+                "import": result.as_json(),
+            },
+            f"Joined {ident.coop_name} as site {ident.site_name}. {result.summary()}",
+        )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        result = export_bundle(store, Path(args.to), for_site=args.for_site, full=args.full)
+        emit(
+            args,
+            result.as_json(),
+            f"Wrote {result.path} ({plural(result.entries, 'change')}, {result.size:,} bytes); "
+            "read back and verified: safe to remove the drive.",
+        )
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        preview = preview_bundle(store, Path(args.file))
+        note = " (already imported)" if preview.already_imported else ""
+        emit(
+            args,
+            preview.as_json(),
+            f"From site {preview.site_name}, bundle {preview.bundle_seq}: "
+            f"{plural(preview.entries, 'change')}, {preview.new_entries} new: "
+            f"{preview.summary()}{note}",
+        )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        chosen = getattr(args, "as_member", None)
+        author = author_of(args, store) if chosen or store.local_get("default_member_id") else None
+        result = import_bundle(store, Path(args.file), author=author)
+        lines = [result.summary()]
+        lines += [
+            f"Warning: site {site[:8]}: {text}"
+            for site, text in result.report.clock_warnings.items()
+        ]
+        if result.report.identity_notice:
+            lines.append(result.report.identity_notice)
+        emit(args, result.as_json(), lines)
+    return 0
+
+
+def cmd_sites(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        statuses = sites_overview(store)
+        lines = []
+        for status in statuses:
+            if status.this_site:
+                state = "this site"
+            elif status.earlier_identity:
+                state = "an earlier identity of this computer"
+            else:
+                heard = relative_time(status.heard_at) if status.heard_at else "never"
+                pending = plural(status.not_yet_received or 0, "change")
+                state = f"last heard {heard}; {pending} not yet sent there"
+            if status.archived:
+                state += "; archived"
+            if status.clock_warning:
+                state += f"; {status.clock_warning}"
+            lines.append(f"{status.site_id}  {status.name}  ({state})")
+        emit(args, [s.as_json() for s in statuses], lines)
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        if args.resolve:
+            conflict = resolve_conflict(store, author_of(args, store), args.resolve, args.keep)
+            kept = conflict.other_value if args.keep == "other" else conflict.current_value
+            emit(
+                args,
+                {"resolved": conflict.key, "value": kept},
+                f"{conflict.row_label}: {conflict.column_label} is now "
+                f"{display_value(conflict.table, conflict.column, kept)}",
+            )
+            return 0
+        conflicts = list_conflicts(store)
+        lines = [
+            f"{c.key}\n  {c.row_label} · {c.column_label}: now "
+            f"{display_value(c.table, c.column, c.current_value)!s}; {c.other_site} "
+            f"({c.other_author}) said {display_value(c.table, c.column, c.other_value)}"
+            for c in conflicts
+        ]
+        emit(args, [c.as_json() for c in conflicts], lines or ["No conflicts."])
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+
+    with open_store(args) as store:
+        if args.restore:
+            site_id = restore_backup(store, args.restore, author_of(args, store))
+            emit(
+                args,
+                {"restored": args.restore, "site_id": site_id},
+                f"Restored {args.restore}. This computer is now site identity {site_id}.",
+            )
+            return 0
+        found = list_backups(store)
+        emit(
+            args,
+            [
+                {"name": b.name, "made_at": b.made_at, "reason": b.reason, "bytes": b.size}
+                for b in found
+            ],
+            [f"{b.name}  ({b.size:,} bytes)" for b in found] or ["No backups yet."],
+        )
+    return 0
+
+
+def add_commands(cli: CommandLine) -> None:
+    """Invitations, export and import of bundles, sites, conflicts and backups."""
+    invite = cli.command("invite", cmd_invite, "invite a new site: writes an invitation file")
+    invite.add_argument("--site", required=True, metavar="NAME", help="the new site's name")
+    invite.add_argument("--to", required=True, metavar="FILE", help="where to write it")
+    join = cli.command("join", cmd_join, "join a coop from an invitation, into an empty data dir")
+    join.add_argument("file", metavar="FILE")
+    join.add_argument("--passphrase", required=True, metavar="P")
+    export = cli.command("export", cmd_export, "write a sync bundle for other sites")
+    export.add_argument(
+        "--to",
+        required=True,
+        metavar="FILE",
+        help="the bundle file (or a folder: a name is chosen)",
+    )
+    export.add_argument(
+        "--for",
+        dest="for_site",
+        metavar="SITE_ID",
+        help="only what that site lacks (default: what any site may lack)",
+    )
+    export.add_argument("--full", action="store_true", help="every change this site has")
+    preview = cli.command("preview", cmd_preview, "show what a bundle would bring, change nothing")
+    preview.add_argument("file", metavar="FILE")
+    import_ = cli.command("import", cmd_import, "import a sync bundle (a backup is made first)")
+    import_.add_argument("file", metavar="FILE")
+    cli.command("sites", cmd_sites, "the coop's sites and what each still lacks from here")
+    conflicts = cli.command("conflicts", cmd_conflicts, "fields two sites changed at once")
+    conflicts.add_argument("--resolve", metavar="KEY", help="settle the conflict KEY")
+    conflicts.add_argument(
+        "--keep",
+        choices=("other", "current"),
+        default="other",
+        help="with --resolve: take the other value (default) or keep the current one",
+    )
+    backups = cli.command("backups", cmd_backups, "list the automatic backups, or restore one")
+    backups.add_argument("--restore", metavar="NAME", help="restore this backup")
