@@ -17,7 +17,8 @@ from coopdesk.coop.coop import add_site, start_coop
 from coopdesk.coop.demo import DemoContext
 from coopdesk.store.hlc import system_ms
 from coopdesk.store.store import Store
-from coopdesk.sync.exchange import export_bundle, import_bundle
+from coopdesk.sync.export import export_bundle
+from coopdesk.sync.importing import import_bundle
 from coopdesk.sync.invite import join_with_secrets, site_secrets
 
 COOP_NAME = "Riverside Food Coop"

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from coopdesk.store.store import Store
-from coopdesk.sync.exchange import export_bundle, import_bundle
+from coopdesk.sync.export import export_bundle
+from coopdesk.sync.importing import import_bundle
 
 
 def main() -> None:

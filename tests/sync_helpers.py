@@ -17,7 +17,8 @@ from coopdesk.base.paths import store_path
 from coopdesk.coop.coop import start_coop
 from coopdesk.store.dump import dump_json
 from coopdesk.store.store import Store
-from coopdesk.sync.exchange import ImportResult, export_bundle, import_bundle
+from coopdesk.sync.export import export_bundle
+from coopdesk.sync.importing import ImportResult, import_bundle
 from coopdesk.sync.invite import join_with_secrets, new_site_secrets
 
 _names = itertools.count(1)

@@ -7,8 +7,8 @@ import shutil
 from coopdesk.store.check import check_store
 from coopdesk.store.dump import dump_json
 from coopdesk.sync.backups import KEEP, list_backups, make_backup, restore_backup
-from coopdesk.sync.exchange import import_bundle
 from coopdesk.sync.identity import identity_notice, previous_site_ids
+from coopdesk.sync.importing import import_bundle
 from tests.sync_helpers import Federation, fast_tmp_root
 
 

@@ -34,7 +34,7 @@ from coopdesk.sync.bundle import (
     BundleUncertifiedError,
     NotABundleError,
 )
-from coopdesk.sync.exchange import import_bundle, preview_bundle
+from coopdesk.sync.importing import import_bundle, preview_bundle
 from tests.sync_helpers import Federation, fast_tmp_root
 
 
@@ -345,10 +345,10 @@ def test_an_unreadable_file_is_a_clear_error(coop, tmp_path: Path):
 def test_a_file_changed_after_it_was_checked_is_still_refused(
     coop, small_bundle: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    import coopdesk.sync.exchange
+    import coopdesk.sync.importing
 
     path = write(tmp_path, small_bundle)
-    real_read_envelope = coopdesk.sync.exchange.read_envelope
+    real_read_envelope = coopdesk.sync.importing.read_envelope
 
     def check_then_swap(file: Path, trust):
         envelope = real_read_envelope(file, trust)
@@ -357,7 +357,7 @@ def test_a_file_changed_after_it_was_checked_is_still_refused(
         file.write_bytes(bytes(data))
         return envelope
 
-    monkeypatch.setattr(coopdesk.sync.exchange, "read_envelope", check_then_swap)
+    monkeypatch.setattr(coopdesk.sync.importing, "read_envelope", check_then_swap)
     warehouse = coop["Warehouse"]
     before = dump_json(warehouse)
     with pytest.raises(BundleDamagedError):

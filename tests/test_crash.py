@@ -22,7 +22,7 @@ from coopdesk.store.check import check_store
 from coopdesk.store.dump import dump_json
 from coopdesk.store.store import Store
 from coopdesk.sync.bundle import read_envelope
-from coopdesk.sync.exchange import import_bundle
+from coopdesk.sync.importing import import_bundle
 from coopdesk.sync.trust import trust_of
 from tests.sync_helpers import Federation, fast_tmp_root
 

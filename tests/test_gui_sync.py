@@ -22,7 +22,7 @@ from coopdesk.gui.sync.drives import Drive
 from coopdesk.gui.sync.page import SyncPage
 from coopdesk.store.dump import dump_json
 from coopdesk.sync import backups
-from coopdesk.sync.exchange import preview_bundle
+from coopdesk.sync.importing import preview_bundle
 from coopdesk.sync.invite import read_invitation
 from tests.gui_helpers import open_window
 from tests.sync_helpers import Federation
@@ -246,7 +246,7 @@ def test_a_bundle_of_another_coop_is_refused_with_its_reason(
     qtbot, kitchen, store, monkeypatch, tmp_path
 ):
     other = tmp_path / "other-coop.coopsync"
-    from coopdesk.sync.exchange import export_bundle
+    from coopdesk.sync.export import export_bundle
 
     export_bundle(store, other)  # the `store` fixture is a different coop
     pick_file(monkeypatch, other)
@@ -277,7 +277,7 @@ def test_import_from_usb_lets_the_person_pick_among_several(qtbot, fed, usb, mon
     qtbot.mouseClick(page.drive_rows[0].export_button, Qt.MouseButton.LeftButton)
     wait_for_task(qtbot, page)
     add_member(fed["Warehouse"], fed.ana, "Tomas Ruiz")
-    from coopdesk.sync.exchange import export_bundle
+    from coopdesk.sync.export import export_bundle
 
     theirs = export_bundle(fed["Warehouse"], usb.root).path
     offered: list[tuple[list[str], int]] = []
@@ -459,7 +459,7 @@ def press_cancel(qtbot, page: SyncPage) -> None:
 
 
 def test_cancelling_an_export_says_nothing_was_written(qtbot, fed, usb, monkeypatch):
-    from coopdesk.sync import exchange as sync
+    from coopdesk.sync import export as sync
 
     def slow_export(store, path, for_site=None, progress=None, cancelled=None):
         wait_until_cancelled(progress, cancelled)
@@ -476,7 +476,7 @@ def test_cancelling_an_export_says_nothing_was_written(qtbot, fed, usb, monkeypa
 
 
 def test_cancelling_an_import_says_nothing_changed(qtbot, fed, kitchen, monkeypatch):
-    from coopdesk.sync import exchange as sync
+    from coopdesk.sync import importing
     from coopdesk.sync.merge import ImportCancelled
 
     add_member(fed["Warehouse"], fed.ana, "Tomas Ruiz")
@@ -489,7 +489,7 @@ def test_cancelling_an_import_says_nothing_changed(qtbot, fed, kitchen, monkeypa
 
     pick_file(monkeypatch, bundle)
     preview = open_preview(qtbot, kitchen)
-    monkeypatch.setattr(sync, "import_bundle", slow_import)
+    monkeypatch.setattr(importing, "import_bundle", slow_import)
     qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
     press_cancel(qtbot, kitchen)
     assert kitchen.message.title_label.text() == "Import cancelled"

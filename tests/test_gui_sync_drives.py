@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coopdesk.gui.kit.widgets import human_size
 from coopdesk.gui.sync.drives import Drive, Volume, bundles_on, removable_drives
-from coopdesk.sync.exchange import export_bundle
+from coopdesk.sync.export import export_bundle
 
 LINUX_VOLUMES = [
     Volume("/", file_system="ext4", bytes_free=80_000_000_000),

@@ -9,7 +9,8 @@ import pytest
 from coopdesk.base.errors import StoreExistsError
 from coopdesk.store.dump import dump_json
 from coopdesk.store.store import Store
-from coopdesk.sync.exchange import export_bundle, import_bundle
+from coopdesk.sync.export import export_bundle
+from coopdesk.sync.importing import import_bundle
 from coopdesk.sync.invite import InvitationError, join_coop, make_invitation
 
 

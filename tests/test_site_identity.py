@@ -10,8 +10,9 @@ from coopdesk.base.paths import store_path
 from coopdesk.store.dump import dump_json
 from coopdesk.store.store import Store
 from coopdesk.sync.bundle import SiteIdentityClashError
-from coopdesk.sync.exchange import export_bundle, import_bundle
+from coopdesk.sync.export import export_bundle
 from coopdesk.sync.identity import identity_notice
+from coopdesk.sync.importing import import_bundle
 from tests.sync_helpers import Federation, fast_tmp_root
 
 

@@ -11,7 +11,8 @@ from coopdesk.coop.activity import relative_time
 from coopdesk.coop.coop import identity
 from coopdesk.sync.backups import list_backups, restore_backup
 from coopdesk.sync.conflicts import display_value, list_conflicts, resolve_conflict
-from coopdesk.sync.exchange import export_bundle, import_bundle, preview_bundle
+from coopdesk.sync.export import export_bundle
+from coopdesk.sync.importing import import_bundle, preview_bundle
 from coopdesk.sync.invite import join_coop, make_invitation
 from coopdesk.sync.peers import sites_overview
 

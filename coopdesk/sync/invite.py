@@ -24,7 +24,8 @@ from typing import Any
 from coopdesk.base.errors import CoopDeskError, ValidationError
 from coopdesk.store.store import Store
 from coopdesk.sync import keys
-from coopdesk.sync.exchange import ImportResult, export_bundle, import_bundle
+from coopdesk.sync.export import export_bundle
+from coopdesk.sync.importing import ImportResult, import_bundle
 from coopdesk.sync.trust import require_keys
 
 MAGIC = b"COOPINVT"

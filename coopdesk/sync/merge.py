@@ -23,11 +23,12 @@ import json
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.store import hlc as hlc_module
 from coopdesk.store.changes import CONFLICTS, PEERS
 from coopdesk.store.schema import TABLES, Column, TableSpec
@@ -42,8 +43,6 @@ from coopdesk.sync.bundle import (
 from coopdesk.sync.conflicts import count_conflicts
 from coopdesk.sync.identity import identity_notice, mint_new_identity
 
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
 INSERT_COLUMNS = "origin, seq, idx, hlc, author, tbl, row_id, op, cl, fields, versions"
 SLOW_BATCH = 2000
 

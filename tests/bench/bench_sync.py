@@ -96,7 +96,8 @@ def build(folder: Path) -> None:
     b, _result = join_with_secrets(folder / "b", secrets, folder / "snapshot.coopsync")
     (folder / "snapshot.coopsync").unlink()
     # B has sent A a bundle since, so A knows what B has: A's next bundle for B is a delta.
-    from coopdesk.sync.exchange import export_bundle, import_bundle
+    from coopdesk.sync.export import export_bundle
+    from coopdesk.sync.importing import import_bundle
 
     export_bundle(b, folder / "hello.coopsync", for_site=a.site_id)
     import_bundle(a, folder / "hello.coopsync", author=ana, backup=False)
@@ -145,7 +146,8 @@ def baseline_ms(rows: list[tuple], scratch: Path) -> float:
 
 def worker(action: str, *args: str) -> dict[str, float]:
     from coopdesk.store.store import Store
-    from coopdesk.sync.exchange import export_bundle, import_bundle
+    from coopdesk.sync.export import export_bundle
+    from coopdesk.sync.importing import import_bundle
 
     if action == "export":
         store = Store.open(Path(args[0]))

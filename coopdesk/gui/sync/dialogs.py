@@ -27,7 +27,7 @@ from coopdesk.base.text import plural
 from coopdesk.coop.activity import relative_time
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
-from coopdesk.sync.exchange import Preview
+from coopdesk.sync.importing import Preview
 from coopdesk.sync.invite import SUFFIX as INVITATION_SUFFIX
 from coopdesk.sync.invite import Invitation
 

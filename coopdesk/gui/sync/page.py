@@ -65,7 +65,8 @@ from coopdesk.gui.sync.models import (
 from coopdesk.store.changes import CONFLICTS
 from coopdesk.store.store import Store
 from coopdesk.sync import backups, conflicts
-from coopdesk.sync import exchange as sync
+from coopdesk.sync import export as exporting
+from coopdesk.sync import importing
 from coopdesk.sync import identity as site_identity
 from coopdesk.sync.bundle import SUFFIX as BUNDLE_SUFFIX
 from coopdesk.sync.merge import ImportCancelled
@@ -73,7 +74,8 @@ from coopdesk.sync.merge import ImportCancelled
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
     from coopdesk.sync.backups import Backup
-    from coopdesk.sync.exchange import ExportResult, ImportResult, Preview
+    from coopdesk.sync.export import ExportResult
+    from coopdesk.sync.importing import ImportResult, Preview
     from coopdesk.sync.invite import Invitation
 
 BUNDLE_FILTER = f"CoopDesk bundles (*{BUNDLE_SUFFIX})"
@@ -446,7 +448,7 @@ class SyncPage(Page):
 
     def export_to_file(self) -> None:
         for_site = self.for_combo.currentData()
-        suggested = self._default_folder() / sync.default_bundle_name(self.store, for_site)
+        suggested = self._default_folder() / exporting.default_bundle_name(self.store, for_site)
         path = dialogs.save_file_name(self, "Export a sync bundle", suggested, BUNDLE_FILTER)
         if path is None:
             return
@@ -466,10 +468,10 @@ class SyncPage(Page):
             worker: Store, progress: Callable[..., None], cancelled: Callable[[], bool]
         ) -> ExportResult:
             try:
-                return sync.export_bundle(
+                return exporting.export_bundle(
                     worker, target, for_site=for_site, progress=progress, cancelled=cancelled
                 )
-            except sync.ExportCancelled:
+            except exporting.ExportCancelled:
                 raise TaskCancelled() from None
 
         self.task = run_store_task(
@@ -572,7 +574,7 @@ class SyncPage(Page):
             self.window_,
             self.store,
             f"Checking {path.name}…",
-            lambda worker, _progress, _cancelled: sync.preview_bundle(worker, path),
+            lambda worker, _progress, _cancelled: importing.preview_bundle(worker, path),
             on_done=lambda preview: self._show_preview(preview, author),
             on_error=lambda message: self._refused(path, message),
             on_cancelled=self._task_over,
@@ -595,7 +597,7 @@ class SyncPage(Page):
             worker: Store, progress: Callable[..., None], cancelled: Callable[[], bool]
         ) -> ImportResult:
             try:
-                return sync.import_bundle(
+                return importing.import_bundle(
                     worker, path, author=author, progress=progress, cancelled=cancelled
                 )
             except ImportCancelled:

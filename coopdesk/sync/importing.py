@@ -1,0 +1,179 @@
+"""Importing a bundle: what it would bring (preview), and merging it in (a backup is made first)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coopdesk.base.progress import Cancelled, Progress
+from coopdesk.store import hlc
+from coopdesk.store.schema import TABLES
+from coopdesk.store.store import Store
+from coopdesk.sync.backups import Backup, make_backup
+from coopdesk.sync.bundle import Envelope, read_envelope, read_frames
+from coopdesk.sync.identity import previous_site_ids
+from coopdesk.sync.merge import MergeReport, apply_bundle
+from coopdesk.sync.trust import trust_of
+
+
+@dataclass(frozen=True)
+class Preview:
+    path: Path
+    site_id: str
+    site_name: str
+    bundle_seq: int
+    made_at: float
+    entries: int
+    new_entries: int
+    counts: dict[tuple[str, str], int]
+    already_imported: bool
+    for_site: str | None
+    for_this_site: bool
+    encrypted: bool
+
+    def summary(self) -> str:
+        return describe_counts(self.counts) or "nothing new"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "site_id": self.site_id,
+            "site_name": self.site_name,
+            "bundle_seq": self.bundle_seq,
+            "made_at": self.made_at,
+            "entries": self.entries,
+            "new_entries": self.new_entries,
+            "counts": [[t, o, n] for (t, o), n in sorted(self.counts.items())],
+            "summary": self.summary(),
+            "already_imported": self.already_imported,
+            "for_site": self.for_site,
+            "encrypted": self.encrypted,
+        }
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    site_id: str
+    site_name: str
+    already_imported: bool
+    report: MergeReport = field(default_factory=MergeReport)
+    backup: Backup | None = None
+
+    @property
+    def changed_tables(self) -> frozenset[str]:
+        return frozenset(self.report.changed_tables)
+
+    def summary(self) -> str:
+        if self.already_imported:
+            return f"This bundle from {self.site_name} was already imported; nothing changed."
+        if not self.report.new_entries:
+            return f"Nothing new from {self.site_name}: every change was already here."
+        text = f"Imported from {self.site_name}: {describe_counts(self.report.counts)}."
+        new_conflicts = self.report.conflicts_after - self.report.conflicts_before
+        if new_conflicts > 0:
+            text += f" {new_conflicts} new conflict{'s' if new_conflicts != 1 else ''} to review."
+        return text
+
+    def as_json(self) -> dict[str, Any]:
+        report = self.report
+        return {
+            "path": str(self.path),
+            "site_id": self.site_id,
+            "site_name": self.site_name,
+            "already_imported": self.already_imported,
+            "new_changes": report.new_entries,
+            "already_here": report.duplicate_entries,
+            "counts": [[t, o, n] for (t, o), n in sorted(report.counts.items())],
+            "conflicts": report.conflicts_after,
+            "clock_warnings": report.clock_warnings,
+            "identity_notice": report.identity_notice,
+            "backup": str(self.backup.path) if self.backup else None,
+            "summary": self.summary(),
+        }
+
+
+OP_WORDS = {"insert": "new", "update": "changed", "archive": "archived", "restore": "restored"}
+
+
+def describe_counts(counts: dict[tuple[str, str], int] | Counter[tuple[str, str]]) -> str:
+    """``3 new members, 12 members changed, 1 member archived``."""
+    parts = []
+    for table in TABLES:
+        for op in ("insert", "update", "archive", "restore"):
+            number = counts.get((table, op), 0)
+            if not number:
+                continue
+            noun = TABLES[table].noun + ("s" if number != 1 else "")
+            if op == "insert":
+                parts.append(f"{number} new {noun}")
+            else:
+                parts.append(f"{number} {noun} {OP_WORDS[op]}")
+    return ", ".join(parts)
+
+
+def _already_imported(store: Store, envelope: Envelope) -> bool:
+    row = store.conn.execute(
+        "SELECT sha256 FROM _bundle_seen WHERE site_id = ? AND bundle_seq = ?",
+        (envelope.site_id, envelope.bundle_seq),
+    ).fetchone()
+    if row and row[0] == envelope.payload_sha256:
+        return True
+    own = envelope.site_id == store.site_id or envelope.site_id in previous_site_ids(store)
+    return own and envelope.bundle_seq <= int(store.local_get("last_bundle_seq", 0))
+
+
+def preview_bundle(store: Store, path: Path) -> Preview:
+    """What importing would bring, read from the verified file; nothing is written."""
+    trust = trust_of(store)
+    envelope = read_envelope(Path(path), trust)
+    vv = store.version_vector()
+    counts: Counter[tuple[str, str]] = Counter()
+    total = new = 0
+    for rows in read_frames(envelope, trust.bundle_key):
+        for row in rows:
+            total += 1
+            if row[1] > vv.get(row[0], 0):
+                new += 1
+                counts[(row[5], row[7])] += 1
+    header = envelope.header
+    return Preview(
+        path=Path(path),
+        site_id=envelope.site_id,
+        site_name=envelope.site_name,
+        bundle_seq=envelope.bundle_seq,
+        made_at=hlc.wall_seconds(header["created_hlc"]),
+        entries=total,
+        new_entries=new,
+        counts=dict(counts),
+        already_imported=_already_imported(store, envelope),
+        for_site=header["for_site"],
+        for_this_site=header["for_site"] in (None, store.site_id),
+        encrypted=header["encryption"] is not None,
+    )
+
+
+def import_bundle(
+    store: Store,
+    path: Path,
+    author: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    backup: bool = True,
+) -> ImportResult:
+    """Check, back up, then merge a bundle in one transaction. Refusals raise BundleError."""
+    path = Path(path)
+    trust = trust_of(store)
+    envelope = read_envelope(path, trust)
+    result = ImportResult(path, envelope.site_id, envelope.site_name, False)
+    if _already_imported(store, envelope):
+        result.already_imported = True
+        return result
+    if backup:
+        result.backup = make_backup(store, reason=f"before import from {envelope.site_name}")
+    frames = read_frames(envelope, trust.bundle_key)
+    result.report = apply_bundle(store, envelope, frames, author, progress, cancelled)
+    store.notify(result.changed_tables)
+    return result
