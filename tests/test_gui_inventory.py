@@ -17,7 +17,7 @@ from coopdesk.gui.inventory.dialogs import (
 from coopdesk.gui.inventory.page import InventoryPage
 from coopdesk.gui.inventory.stocktake import StocktakeDialog
 from coopdesk.gui.kit import dialogs
-from coopdesk.gui.today.page import TodayPage
+from coopdesk.gui.shell.today_page import TodayPage
 from coopdesk.inventory.items import add_item
 from coopdesk.inventory.stock import balance, history, move_text
 from coopdesk.inventory.transfers import get_transfer, send_transfer

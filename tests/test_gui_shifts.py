@@ -12,10 +12,10 @@ from coopdesk.coop.members import add_member
 from coopdesk.gui.coop.member_model import BALANCE_COLUMN, STATUS_COLUMN, balance_text
 from coopdesk.gui.coop.members_page import MembersPage
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.shell.today_page import TodayPage
 from coopdesk.gui.shifts.page import ShiftsPage
 from coopdesk.gui.shifts.today import NeedPeoplePanel, TodayShiftsPanel
 from coopdesk.gui.shifts.week import monday_of, week_title
-from coopdesk.gui.today.page import TodayPage
 from coopdesk.shifts.duty import set_duty_rule
 from coopdesk.shifts.shifts import add_shift, get_shift, list_shifts, sign_up, signup_id_for
 from coopdesk.shifts.templates import add_template, list_templates

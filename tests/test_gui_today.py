@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 
 from coopdesk.coop.members import add_member, update_member
 from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.gui.shell.today_page import TodayPage
 from coopdesk.gui.sync import drives
 from coopdesk.gui.sync.page import SyncPage
-from coopdesk.gui.today.page import TodayPage
 from coopdesk.sync import identity as site_identity
 from tests.sync_helpers import Federation
 

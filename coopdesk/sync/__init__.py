@@ -1,6 +1,6 @@
 """Sync between sites: bundles, keys and trust, export and import, merge, peers and backups."""
 
-from coopdesk.base.feature import Feature
+from coopdesk.base.feature import Feature, Section
 
 FEATURE = Feature(
     name="sync",
@@ -15,4 +15,6 @@ FEATURE = Feature(
         "conflicts",
         "backups",
     ),
+    sections=(Section("sync", "Sync", "coopdesk.gui.sync.page:SyncPage", order=70),),
+    today="coopdesk.gui.sync.today:build_panels",
 )

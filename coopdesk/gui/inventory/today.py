@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
+from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
-from coopdesk.gui.today.page import Attention, TodayPanel
 
 if TYPE_CHECKING:
     from coopdesk.gui.inventory.page import InventoryPage

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk import __version__
+from coopdesk.base.feature import Section, all_features, resolve
 from coopdesk.coop import coop
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.page import Page
@@ -49,70 +49,14 @@ OUTSIDE_CHANGES_MS = 2_000
 AuthorAction = Callable[[str], None]
 
 
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    build: Callable[[MainWindow], Page]
-
-
-def _today(window: MainWindow) -> Page:
-    from coopdesk.gui.today.page import TodayPage
-
-    return TodayPage(window)
-
-
-def _members(window: MainWindow) -> Page:
-    from coopdesk.gui.coop.members_page import MembersPage
-
-    return MembersPage(window)
-
-
-def _activity(window: MainWindow) -> Page:
-    from coopdesk.gui.coop.activity_page import ActivityPage
-
-    return ActivityPage(window)
-
-
-def _shifts(window: MainWindow) -> Page:
-    from coopdesk.gui.shifts.page import ShiftsPage
-
-    return ShiftsPage(window)
-
-
-def _sync(window: MainWindow) -> Page:
-    from coopdesk.gui.sync.page import SyncPage
-
-    return SyncPage(window)
-
-
-def _tasks(window: MainWindow) -> Page:
-    from coopdesk.gui.tasks.page import TasksPage
-
-    return TasksPage(window)
-
-
-def _roles(window: MainWindow) -> Page:
-    from coopdesk.gui.roles.page import RolesPage
-
-    return RolesPage(window)
-
-
-def _inventory(window: MainWindow) -> Page:
-    from coopdesk.gui.inventory.page import InventoryPage
-
-    return InventoryPage(window)
-
-
-SECTIONS: tuple[Section, ...] = (
-    Section("today", "Today", _today),
-    Section("shifts", "Shifts", _shifts),
-    Section("tasks", "Tasks", _tasks),
-    Section("roles", "Roles", _roles),
-    Section("inventory", "Inventory", _inventory),
-    Section("members", "Members", _members),
-    Section("activity", "Activity", _activity),
-    Section("sync", "Sync", _sync),
+# Today is the window's own page; every other section comes from a feature (its
+# ``Feature.sections``), in the order they give.
+TODAY = Section("today", "Today", "coopdesk.gui.shell.today_page:TodayPage", order=0)
+SECTIONS: tuple[Section, ...] = tuple(
+    sorted(
+        (TODAY, *(section for feature in all_features() for section in feature.sections)),
+        key=lambda section: section.order,
+    )
 )
 SECTION_KEYS = tuple(section.key for section in SECTIONS)
 
@@ -273,7 +217,7 @@ class MainWindow(QMainWindow):
         page = self.pages.get(key)
         if page is None:
             section = SECTIONS[SECTION_KEYS.index(key)]
-            page = self.pages[key] = section.build(self)
+            page = self.pages[key] = resolve(section.page)(self)
             self.stack.addWidget(page)
         return page
 

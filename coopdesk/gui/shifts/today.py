@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from coopdesk.gui.kit.dates import to_datetime
+from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
 from coopdesk.gui.shifts.week import overbooked_sentence, short_date, time_range
-from coopdesk.gui.today.page import Attention, TodayPanel
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow

@@ -64,9 +64,8 @@ from coopdesk.gui.sync.models import (
 )
 from coopdesk.store.changes import CONFLICTS
 from coopdesk.store.store import Store
-from coopdesk.sync import backups, conflicts
+from coopdesk.sync import backups, conflicts, importing
 from coopdesk.sync import export as exporting
-from coopdesk.sync import importing
 from coopdesk.sync import identity as site_identity
 from coopdesk.sync.bundle import SUFFIX as BUNDLE_SUFFIX
 from coopdesk.sync.merge import ImportCancelled

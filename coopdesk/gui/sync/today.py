@@ -1,0 +1,73 @@
+"""Today's sync panel: conflicts to settle, sites not heard from, clocks that look wrong."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from coopdesk.gui.kit.panels import Attention, TodayPanel
+from coopdesk.gui.sync.models import days_silent, is_peer, is_stale, recent_identity_notice
+from coopdesk.store.store import Store
+from coopdesk.sync.conflicts import count_conflicts
+from coopdesk.sync.peers import sites_overview
+
+if TYPE_CHECKING:
+    from coopdesk.gui.shell.main_window import MainWindow
+
+
+def sync_attention(store: Store) -> list[tuple[str, str]]:
+    """``(key, text)`` for each sync matter: conflicts, silent sites, wrong clocks, identity."""
+    found = []
+    conflicts = count_conflicts(store)
+    if conflicts:
+        found.append(
+            (
+                "conflicts",
+                f"{conflicts} sync conflict{'s' if conflicts != 1 else ''} to settle: two sites "
+                "changed the same thing before they synced.",
+            )
+        )
+    for status in sites_overview(store, with_pending=False):
+        if not is_peer(status):
+            continue
+        problems = []
+        if is_stale(status):
+            days = days_silent(status)
+            problems.append(
+                "no bundle received from it yet"
+                if days is None
+                else f"not heard from for {days} days"
+            )
+        if status.clock_warning:
+            problems.append(status.clock_warning)
+        if problems:
+            found.append((f"site:{status.site_id}", f"{status.name}: {'; '.join(problems)}."))
+    notice = recent_identity_notice(store)
+    if notice:
+        found.append(("identity", notice))
+    return found
+
+
+class SyncAttentionPanel(TodayPanel):
+    """No panel of its own: its matters go into "Needs attention", each with a way to act."""
+
+    shows_itself = False
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window, "Sync")
+        self.found: list[tuple[str, str]] = []
+
+    def load(self) -> None:
+        self.found = sync_attention(self.store)
+
+    def attention_items(self) -> list[Attention]:
+        window = self.window_
+        return [
+            Attention(key, text, "Settle conflicts", window.show_conflicts)
+            if key == "conflicts"
+            else Attention(key, text, "Open Sync", lambda: window.go_to("sync"))
+            for key, text in self.found
+        ]
+
+
+def build_panels(window: MainWindow) -> list[TodayPanel]:
+    return [SyncAttentionPanel(window)]
