@@ -13,13 +13,10 @@ import tempfile
 from pathlib import Path
 
 from coopdesk.base.feature import all_features, resolve
-from coopdesk.coop.coop import add_site, start_coop
-from coopdesk.coop.demo import DemoContext
+from coopdesk.coop import DemoContext, add_site, start_coop
 from coopdesk.store.hlc import system_ms
 from coopdesk.store.store import Store
-from coopdesk.sync.export import export_bundle
-from coopdesk.sync.importing import import_bundle
-from coopdesk.sync.invite import join_with_secrets, site_secrets
+from coopdesk.sync import export_bundle, import_bundle, join_with_secrets, site_secrets
 
 COOP_NAME = "Riverside Food Coop"
 THIS_SITE = "Kitchen"

@@ -10,7 +10,7 @@ def test_changes_read_as_sentences_naming_who_what_where(store: Store, ana: str)
     tomas = members.add_member(store, ana, "Tomás")
     members.update_member(store, ana, tomas, phone="555", email="t@example.org")
     members.archive_member(store, ana, tomas)
-    newest = activity.recent(store, limit=3)
+    newest = activity.recent_changes(store, limit=3)
     now = newest[0].when + 120
     assert [item.sentence(now) for item in newest] == [
         "Ana archived member Tomás · site Kitchen · 2 min ago",
@@ -22,11 +22,11 @@ def test_changes_read_as_sentences_naming_who_what_where(store: Store, ana: str)
 def test_pages_continue_where_the_last_one_ended(store: Store, ana: str):
     for number in range(25):
         members.add_member(store, ana, f"Member {number}")
-    first = activity.recent(store, limit=10)
-    second = activity.recent(store, limit=10, before_lsn=first[-1].lsn)
+    first = activity.recent_changes(store, limit=10)
+    second = activity.recent_changes(store, limit=10, before_lsn=first[-1].lsn)
     assert first[-1].lsn > second[0].lsn
     assert len({item.lsn for item in first + second}) == 20
-    assert activity.count(store) == 28
+    assert activity.count_changes(store) == 28
 
 
 def test_relative_times():

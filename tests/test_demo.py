@@ -20,7 +20,7 @@ def test_demo_coop_has_a_few_dozen_members_at_several_sites(tmp_path: Path):
     assert len(sites(store)) == 3
     authors = {row["author"] for row in store.query("SELECT DISTINCT author FROM _change")}
     assert len(authors) > 3
-    items = activity.recent(store, limit=500)
+    items = activity.recent_changes(store, limit=500)
     assert len({round(item.when / 86400) for item in items}) > 5  # spread over weeks
     store.close()
 
@@ -40,6 +40,6 @@ def test_demo_coop_has_heard_from_its_other_sites_and_has_a_conflict(tmp_path: P
     assert all(s.heard_at is not None and not s.clock_warning for s in others)
     conflicts = list_conflicts(store)
     assert len(conflicts) == 1 and conflicts[0].column == "phone"
-    sites_in_log = {item.site for item in activity.recent(store, limit=500)}
+    sites_in_log = {item.site for item in activity.recent_changes(store, limit=500)}
     assert {"Kitchen", "Warehouse", "Market Hall"} <= sites_in_log
     store.close()

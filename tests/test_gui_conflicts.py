@@ -79,7 +79,7 @@ def test_use_the_other_value_settles_it_everywhere_on_screen(qtbot, page, fed):
     assert page.conflicts_empty.title_label.text() == "No conflicts: every site agrees."
     assert page.tabs.tabText(page.tabs.indexOf(page.conflicts_tab)) == "&Conflicts"
     assert f"Phone is now {other}" in page.window_.notice_label.text()
-    assert activity.recent(store, 1)[0].author_id == fed.ana  # an ordinary, signed change
+    assert activity.recent_changes(store, 1)[0].author_id == fed.ana  # an ordinary, signed change
     page.window_.go_to("members")
     members.select_member(fed.tomas)
     assert members.selected_member()["phone"] == other

@@ -70,7 +70,9 @@ def test_add_a_member_through_the_dialog_and_find_them_by_search(qtbot, store, a
     assert joana["email"] == "joana@example.org"
     assert joana["skills"] == ["baking", "driving"]
     assert joana["home_site_id"] == store.site_id  # this site, unless chosen otherwise
-    assert activity.recent(store, 1)[0].author_id == ana  # signed by the member at the keyboard
+    assert (
+        activity.recent_changes(store, 1)[0].author_id == ana
+    )  # signed by the member at the keyboard
     assert names_shown(page) == ["Ana", "Joana Reis"]  # the list refreshed by itself
     assert page.selected_member()["id"] == joana["id"]  # and selects the new member
     assert "Added Joana Reis" in page.window_.notice_label.text()
@@ -104,7 +106,7 @@ def test_ctrl_n_opens_the_form_and_enter_saves_it(qtbot, store, window, page):
 
 
 def test_an_invalid_email_is_explained_and_nothing_is_written(qtbot, store, page):
-    changes_before = activity.count(store)
+    changes_before = activity.count_changes(store)
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     dialog = fill_member_dialog(qtbot, page, "Li Wei", "li.wei-at-example.org")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -114,7 +116,7 @@ def test_an_invalid_email_is_explained_and_nothing_is_written(qtbot, store, page
     assert dialog.error_label.isVisible()
     assert dialog.focusWidget() is dialog.email_edit
     assert dialog.name_edit.text() == "Li Wei"
-    assert activity.count(store) == changes_before
+    assert activity.count_changes(store) == changes_before
     assert count_members(store) == 1
 
     dialog.email_edit.clear()

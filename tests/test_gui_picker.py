@@ -80,7 +80,7 @@ def test_archived_members_are_not_offered(qtbot, store, ana, people):
 def test_without_a_member_adding_is_refused_and_nothing_is_written(qtbot, store, people):
     window = shown_window(qtbot, store, ask_for_member=False)
     page = window.go_to("members")
-    before = (count_members(store), activity.count(store))
+    before = (count_members(store), activity.count_changes(store))
     assert not page.add_button.isEnabled()
     assert page.nobody_bar.isVisible()
 
@@ -90,7 +90,7 @@ def test_without_a_member_adding_is_refused_and_nothing_is_written(qtbot, store,
     assert page.member_dialog is None  # and no form opened
     window.picker.reject()
     assert page.member_dialog is None
-    assert (count_members(store), activity.count(store)) == before
+    assert (count_members(store), activity.count_changes(store)) == before
 
 
 def test_choosing_yourself_after_ctrl_n_continues_to_the_form(qtbot, store, people):

@@ -14,8 +14,8 @@ from coopdesk.gui.coop.members_page import MembersPage
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.shell.today_page import TodayPage
 from coopdesk.gui.shifts.page import ShiftsPage
+from coopdesk.gui.shifts.texts import monday_of, week_title
 from coopdesk.gui.shifts.today import NeedPeoplePanel, TodayShiftsPanel
-from coopdesk.gui.shifts.week import monday_of, week_title
 from coopdesk.shifts.duty import set_duty_rule
 from coopdesk.shifts.shifts import add_shift, get_shift, list_shifts, sign_up, signup_id_for
 from coopdesk.shifts.templates import add_template, list_templates

@@ -71,7 +71,7 @@ def test_the_holder_may_and_the_use_is_recorded_and_shown_in_the_activity(store,
     assert len(uses) == 1
     assert uses[0]["member_id"] == ana and uses[0]["role_id"] == coop["role"]
     assert uses[0]["action"] == "members" and uses[0]["detail"] == "archived member Tomás"
-    sentences = [item.sentence() for item in activity.recent(store, limit=5)]
+    sentences = [item.sentence() for item in activity.recent_changes(store, limit=5)]
     assert any(
         s.startswith("Ana used the Coordinator's mandate: archived member Tomás") for s in sentences
     )

@@ -13,6 +13,7 @@ only what it needs.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,10 @@ class Feature:
     # "module:function" of extra integrity checks: ``function(store) -> list[str]`` problems.
     checks: str = ""
     sections: tuple[Section, ...] = ()
+    # "module:function" deciding who may take a gated action, ``function(tx, action,
+    # detail)``: raises if the author may not, records the use if a role allowed it. One
+    # feature (roles) declares it; the write path asks it (``Transaction.use_mandate``).
+    authority: str = ""
 
 
 def resolve(target: str) -> Any:
@@ -63,6 +68,39 @@ def resolve(target: str) -> Any:
     return getattr(module, attribute) if attribute else module
 
 
+def authority_path() -> str:
+    """The one feature's authority ("module:function"), or "" when no feature decides."""
+    paths = [feature.authority for feature in all_features() if feature.authority]
+    if len(paths) > 1:
+        raise AssertionError(f"more than one feature decides who may act: {paths}")
+    return paths[0] if paths else ""
+
+
 def all_features() -> tuple[Feature, ...]:
     """Every feature, in dependency order (imported on first use: see the module's note)."""
     return resolve(f"{FEATURES_MODULE}:FEATURES")
+
+
+def public_api(
+    package: str, names_by_module: dict[str, tuple[str, ...]]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
+    """``__getattr__``, ``__dir__`` and ``__all__`` for a feature package's public names.
+
+    A feature declares, in its ``__init__``, the names other features may use and the module
+    each lives in; they are loaded on first use (PEP 562), so importing a feature costs
+    nothing until one of its names is needed, and the window opens without loading, say,
+    the merge or cryptography.
+    """
+    where = {
+        name: f"{package}.{module}" for module, names in names_by_module.items() for name in names
+    }
+
+    def __getattr__(name: str) -> Any:
+        if name not in where:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        return getattr(importlib.import_module(where[name]), name)
+
+    def __dir__() -> list[str]:
+        return sorted(where)
+
+    return __getattr__, __dir__, sorted(where)

@@ -1,25 +1,20 @@
-"""Commands of the app as a whole: start a coop, the demo, dump, check, and the self-test."""
+"""Commands of the app as a whole: start a coop, the demo coop, dump and check the store."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from coopdesk.base.feature import resolve
 from coopdesk.cli.framework import (
     CommandLine,
     data_dir,
     emit,
     open_store,
 )
-from coopdesk.coop.coop import identity, start_coop
-from coopdesk.coop.members import count_members
+from coopdesk.coop import count_members, identity, start_coop
 from coopdesk.demo import create_demo
 from coopdesk.store.check import check_store
 from coopdesk.store.dump import dump_json
-
-# The self-test opens the window: Qt is loaded only for it.
-SELF_TEST = "coopdesk.gui.shell.app:self_test"
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -77,12 +72,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
-def cmd_self_test(args: argparse.Namespace) -> int:
-    return resolve(SELF_TEST)(getattr(args, "data_dir", None))
-
-
 def add_commands(cli: CommandLine) -> None:
-    """``init``, ``demo``, ``dump``, ``check`` and ``self-test``."""
+    """``init``, ``demo``, ``dump`` and ``check``."""
     init = cli.command("init", cmd_init, "start a new coop in an empty data dir")
     init.add_argument("--coop", required=True, metavar="NAME", help="the coop's name")
     init.add_argument("--site", required=True, metavar="NAME", help="this site's name")
@@ -90,4 +81,3 @@ def add_commands(cli: CommandLine) -> None:
     cli.command("demo", cmd_demo, "fill a new store with the demo coop")
     cli.command("dump", cmd_dump, "canonical JSON of all replicated data")
     cli.command("check", cmd_check, "check the store's integrity")
-    cli.command("self-test", cmd_self_test, "open the main window offscreen and quit (for CI)")

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
-from coopdesk.coop.activity import recent
+from coopdesk.coop.activity import recent_changes
 from coopdesk.coop.coop import identity, update_settings
 from coopdesk.coop.members import (
     MemberQuery,
@@ -113,7 +113,7 @@ def cmd_member_restore(args: argparse.Namespace) -> int:
 def cmd_activity(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
-        items = recent(store, limit=args.limit)
+        items = recent_changes(store, limit=args.limit)
         emit(args, [item.as_json() for item in items], [item.sentence() for item in items])
     return 0
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.base.paths import resolve_data_dir
-from coopdesk.coop.members import find_member
+from coopdesk.coop import find_member
 from coopdesk.store.store import Store
 
 Handler = Callable[[argparse.Namespace], int]

@@ -13,8 +13,7 @@ from typing import Any
 from coopdesk.base.errors import NotFoundError, ValidationError
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
-from coopdesk.coop.leave import add_leave, end_leave, list_leave
-from coopdesk.coop.members import find_member
+from coopdesk.coop import add_leave, end_leave, find_member, list_leave
 from coopdesk.shifts import shifts
 from coopdesk.shifts.duty import duty_rule, member_balance, member_balances, set_duty_rule
 from coopdesk.shifts.ics import export_ics

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, author_of, data_dir, emit, open_store
-from coopdesk.coop.activity import relative_time
-from coopdesk.coop.coop import identity
+from coopdesk.coop import identity, relative_time
 from coopdesk.sync.backups import list_backups, restore_backup
 from coopdesk.sync.conflicts import display_value, list_conflicts, resolve_conflict
 from coopdesk.sync.export import export_bundle

@@ -1,6 +1,6 @@
 """The coop itself: its settings, sites and members, members' leave, PINs, and the activity log."""
 
-from coopdesk.base.feature import Feature, Section
+from coopdesk.base.feature import Feature, Section, public_api
 from coopdesk.coop.tables import TABLES
 
 FEATURE = Feature(
@@ -13,4 +13,53 @@ FEATURE = Feature(
         Section("members", "Members", "coopdesk.gui.coop.members_page:MembersPage", order=50),
         Section("activity", "Activity", "coopdesk.gui.coop.activity_page:ActivityPage", order=60),
     ),
+)
+
+# The names other features may use, each loaded from its module on first use.
+__getattr__, __dir__, __all__ = public_api(
+    __name__,
+    {
+        "activity": (
+            "ActivityItem",
+            "count_changes",
+            "describe",
+            "recent_changes",
+            "relative_time",
+        ),
+        "coop": (
+            "Identity",
+            "add_site",
+            "identity",
+            "idle_minutes",
+            "sites",
+            "start_coop",
+            "update_settings",
+        ),
+        "demo": ("DemoContext",),
+        "leave": ("add_leave", "end_leave", "leave_periods", "list_leave", "withdraw_leave"),
+        "members": (
+            "MemberQuery",
+            "add_member",
+            "archive_member",
+            "count_members",
+            "find_member",
+            "get_member",
+            "list_members",
+            "member_ids",
+            "members_by_id",
+            "restore_member",
+            "update_member",
+        ),
+        "pins": (
+            "PinGate",
+            "PinLockedError",
+            "clear_pin",
+            "has_pin",
+            "hash_pin",
+            "pin_matches",
+            "set_pin",
+            "verify_pin",
+        ),
+        "tables": ("COOP", "LEAVE", "MEMBER", "SITE"),
+    },
 )

@@ -66,11 +66,13 @@ def relative_time(when: float, now: float | None = None) -> str:
     return f"{max(1, round(seconds / 60))} min ago"
 
 
-def count(store: Store) -> int:
+def count_changes(store: Store) -> int:
     return store.conn.execute("SELECT count(*) FROM _change").fetchone()[0]
 
 
-def recent(store: Store, limit: int = 100, before_lsn: int | None = None) -> list[ActivityItem]:
+def recent_changes(
+    store: Store, limit: int = 100, before_lsn: int | None = None
+) -> list[ActivityItem]:
     """The newest changes first; pass the last ``lsn`` seen to get the page after it."""
     where = "WHERE lsn < ?" if before_lsn is not None else ""
     params: list[Any] = [before_lsn] if before_lsn is not None else []

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.coop.tables import COOP
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
+from coopdesk.sync import setup_new_coop_keys
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,6 @@ def start_coop(
             tx.insert("member", {"name": member_name, "home_site_id": store.site_id}, member_id)
         store.local_set("coop_id", coop_id)
         store.local_set("default_member_id", member_id)
-        from coopdesk.sync.trust import setup_new_coop_keys  # cryptography: only when needed
 
         setup_new_coop_keys(store, coop_id)
     except BaseException:
@@ -86,8 +87,20 @@ def update_settings(store: Store, author: str, **fields: object) -> set[str]:
 
     Needs the "settings" mandate: a coop's rules belong to whoever holds that role this term.
     """
-    from coopdesk.roles.mandates import use_mandate
 
     with store.transaction(author) as tx:
-        use_mandate(tx, "settings", "changed the coop settings: " + ", ".join(sorted(fields)))
+        tx.use_mandate("settings", "changed the coop settings: " + ", ".join(sorted(fields)))
         return tx.update("coop", str(store.coop_id), dict(fields))
+
+
+# A shared computer returns to the member picker after this long without input (a coop
+# setting, synced, so every site locks alike); 15 minutes while there is no coop row yet.
+DEFAULT_IDLE_MINUTES = int(COOP.column_by_name["idle_minutes"].default)
+
+
+def idle_minutes(store: Store) -> int:
+    """The coop's idle lock in minutes."""
+    coop_id = store.coop_id
+    row = store.get("coop", coop_id) if coop_id else None
+    value = row.get("idle_minutes") if row else None
+    return int(value) if value else DEFAULT_IDLE_MINUTES

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from coopdesk.roles.mandates import use_mandate
 from coopdesk.store.ids import fold
 from coopdesk.store.schema import tags_list
 from coopdesk.store.store import Store
@@ -112,7 +111,7 @@ def find_member(store: Store, id_or_name: str) -> dict[str, Any] | None:
 
 def add_member(store: Store, author: str, name: str, **fields: Any) -> str:
     with store.transaction(author) as tx:
-        use_mandate(tx, "members", f"added member {str(name).strip()}")
+        tx.use_mandate("members", f"added member {str(name).strip()}")
         return tx.insert("member", {"name": name, **fields})
 
 
@@ -120,19 +119,19 @@ def update_member(store: Store, author: str, member_id: str, **fields: Any) -> s
     """Change a member's details: your own freely, anyone else's with the "members" mandate."""
     with store.transaction(author) as tx:
         if author != member_id:
-            use_mandate(tx, "members", f"changed member {_name(store, member_id)}")
+            tx.use_mandate("members", f"changed member {_name(store, member_id)}")
         return tx.update("member", member_id, fields)
 
 
 def archive_member(store: Store, author: str, member_id: str) -> None:
     with store.transaction(author) as tx:
-        use_mandate(tx, "members", f"archived member {_name(store, member_id)}")
+        tx.use_mandate("members", f"archived member {_name(store, member_id)}")
         tx.archive("member", member_id)
 
 
 def restore_member(store: Store, author: str, member_id: str) -> None:
     with store.transaction(author) as tx:
-        use_mandate(tx, "members", f"restored member {_name(store, member_id)}")
+        tx.use_mandate("members", f"restored member {_name(store, member_id)}")
         tx.restore("member", member_id)
 
 

@@ -72,10 +72,8 @@ def pin_matches(stored: str, pin: str) -> bool:
 def _gate(tx, author: str, member_id: str, verb: str) -> None:
     """Your own PIN is yours; someone else's needs the "members" mandate."""
     if author != member_id:
-        from coopdesk.roles.mandates import use_mandate
-
         name = tx.store.require("member", member_id)["name"]
-        use_mandate(tx, "members", f"{verb} the PIN of member {name}")
+        tx.use_mandate("members", f"{verb} the PIN of member {name}")
 
 
 def set_pin(store: Store, author: str, member_id: str, pin: str) -> None:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from coopdesk.coop.demo import DemoContext
+from coopdesk.coop import DemoContext
 from coopdesk.inventory.items import minimum_id
+from coopdesk.inventory.stock import balance
+from coopdesk.inventory.stocktake import finish_stocktake, start_stocktake
 from coopdesk.inventory.transfers import receive_transfer, send_transfer
 from coopdesk.store.hlc import unpack
 
@@ -247,8 +249,6 @@ def _finish(
     warehouse: str,
 ) -> None:
     """Transfers, minimums that leave a few items low, a stocktake, a negative balance."""
-    from coopdesk.inventory.stock import balance
-    from coopdesk.inventory.stocktake import finish_stocktake, start_stocktake
 
     store, rng = ctx.store, ctx.rng
     ids = {row["name"]: row["id"] for row in store.query("SELECT id, name FROM item")}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError, ValidationError
+from coopdesk.base.files import write_atomically
 from coopdesk.inventory.items import (
     _item_filter,
     display_value,
@@ -392,9 +393,7 @@ def move(
     delta = signed_delta(item, quantity, reason)
     with store.transaction(author) as tx:
         if reason == CORRECTION:
-            from coopdesk.roles.mandates import use_mandate
-
-            use_mandate(tx, "stock", f"{item['name']}: {format_quantity(item, delta)}")
+            tx.use_mandate("stock", f"{item['name']}: {format_quantity(item, delta)}")
         if not allow_negative:
             check_enough(store, item, site_id, delta)
         return tx.insert(
@@ -527,8 +526,6 @@ def shopping_list_csv(store: Store, path: Path | str, site_id: str | None = None
     """Write the shopping list as CSV (atomically: never half a file); returns the rows."""
     import csv
     import io
-
-    from coopdesk.base.files import write_atomically
 
     rows = shopping_list(store, site_id)
     buffer = io.StringIO()

@@ -136,10 +136,8 @@ def finish_stocktake(
     stocktake = _open(store, stocktake_id)
     site_id = stocktake["site_id"]
     with store.transaction(author) as tx:
-        from coopdesk.roles.mandates import use_mandate
-
         names = site_names(store)
-        use_mandate(tx, "stock", f"stocktake at {names.get(site_id, 'a site')}")
+        tx.use_mandate("stock", f"stocktake at {names.get(site_id, 'a site')}")
         found = differences(store, site_id, counts)
         now = now_text(store)
         for difference in found:

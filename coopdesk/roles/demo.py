@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from coopdesk.coop.demo import DemoContext
-from coopdesk.coop.members import update_member
+from coopdesk.coop import DemoContext, update_member
 from coopdesk.roles.roles import add_role
 from coopdesk.roles.rotation import current_terms, schedule, swap, term_on, write_handover
 

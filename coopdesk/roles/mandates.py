@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.text import day_text, names_text
+from coopdesk.roles.rotation import active_roles, current_term
 from coopdesk.roles.tables import MANDATE_ACTIONS
 from coopdesk.store.store import Store
 from coopdesk.store.transaction import Transaction
@@ -67,7 +68,6 @@ def holders_of(store: Store, action: str, on: dt.date | None = None) -> list[Ter
 
     Terms nobody (active) holds are left out: see the module's note on locking out.
     """
-    from coopdesk.roles.rotation import active_roles, current_term
 
     _check_action(action)
     day = on or dt.date.today()

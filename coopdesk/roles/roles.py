@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.roles.mandates import ACTION_LABELS, use_mandate
+from coopdesk.roles.mandates import ACTION_LABELS
 from coopdesk.roles.rotation import DEFAULT_PLAN_TERMS, active_roles, current_terms, eligible_order
 from coopdesk.roles.tables import ROTATION_POLICIES
 from coopdesk.store.ids import derived_id
@@ -134,7 +134,7 @@ def add_role(
             )
         )
     with store.transaction(author) as tx:
-        use_mandate(tx, "roles", f"added the role {name.strip()}")
+        tx.use_mandate("roles", f"added the role {name.strip()}")
         role_id = tx.insert("role", fields)
         for position, member_id in enumerate(members):
             tx.insert(
@@ -155,7 +155,7 @@ def edit_role(store: Store, author: str, role_id: str, **fields: Any) -> set[str
     checked = _check_role_fields(fields)
     changed: set[str] = set()
     with store.transaction(author) as tx:
-        use_mandate(tx, "roles", f"changed the role {role['name']}")
+        tx.use_mandate("roles", f"changed the role {role['name']}")
         if checked:
             changed |= tx.update("role", role_id, checked)
         if member_ids is not None and _set_members(tx, role_id, list(dict.fromkeys(member_ids))):
@@ -204,14 +204,14 @@ def _set_members(tx: Any, role_id: str, member_ids: list[str]) -> bool:
 def archive_role(store: Store, author: str, role_id: str) -> None:
     role = store.require("role", role_id)
     with store.transaction(author) as tx:
-        use_mandate(tx, "roles", f"archived the role {role['name']}")
+        tx.use_mandate("roles", f"archived the role {role['name']}")
         tx.archive("role", role_id)
 
 
 def restore_role(store: Store, author: str, role_id: str) -> None:
     role = store.require("role", role_id)
     with store.transaction(author) as tx:
-        use_mandate(tx, "roles", f"restored the role {role['name']}")
+        tx.use_mandate("roles", f"restored the role {role['name']}")
         tx.restore("role", role_id)
 
 
@@ -219,7 +219,7 @@ def _may_change_membership(tx: Any, author: str, member_id: str, role: dict, ver
     """A member opts themselves in or out; doing it for someone else needs "roles"."""
     if author != member_id:
         member = tx.store.require("member", member_id)
-        use_mandate(tx, "roles", f"{verb} {member['name']} for the role {role['name']}")
+        tx.use_mandate("roles", f"{verb} {member['name']} for the role {role['name']}")
 
 
 def opt_in(store: Store, author: str, role_id: str, member_id: str) -> None:

@@ -368,7 +368,6 @@ def swap(
     Between two members it is their own business: the author must be one of them, or hold
     the "roles" mandate.
     """
-    from coopdesk.roles.mandates import use_mandate
 
     term = _term_starting(store, role_id, term_start)
     role = _role(store, role_id)
@@ -392,8 +391,7 @@ def swap(
     holders = [in_member_id if m == out_member_id else m for m in term.holders]
     with store.transaction(author) as tx:
         if author not in (out_member_id, in_member_id):
-            use_mandate(
-                tx,
+            tx.use_mandate(
                 "roles",
                 f"gave {_name(store, in_member_id)} the {role['name']} term from "
                 f"{term.starts_on.isoformat()} instead of {_name(store, out_member_id)}",
@@ -409,14 +407,12 @@ def write_handover(
     The holders of the term or of the next one may write them; anyone else needs the
     "roles" mandate.
     """
-    from coopdesk.roles.mandates import use_mandate
 
     term = _term_starting(store, role_id, term_start)
     following = term_on(store, role_id, term.ends_on + dt.timedelta(days=1))
     with store.transaction(author) as tx:
         if author not in term.holders and author not in following.holders:
-            use_mandate(
-                tx,
+            tx.use_mandate(
                 "roles",
                 f"wrote the handover notes of {term.role_name} from {term.starts_on.isoformat()}",
             )

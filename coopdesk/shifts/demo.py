@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from coopdesk.coop.demo import DemoContext
-from coopdesk.coop.leave import add_leave
+from coopdesk.coop import DemoContext, add_leave
 from coopdesk.shifts.duty import set_duty_rule
 from coopdesk.shifts.shifts import (
     list_shifts,

@@ -23,8 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError
-from coopdesk.coop.leave import leave_periods
-from coopdesk.roles.mandates import use_mandate
+from coopdesk.coop import leave_periods
 from coopdesk.store.schema import DateLike, parse_date
 from coopdesk.store.store import Store
 
@@ -106,7 +105,7 @@ def set_duty_rule(
     }
     detail = f"Shift duty: {minutes} minutes every {period_days} days from {duty_from or '-'}"
     with store.transaction(author) as tx:
-        use_mandate(tx, "settings", detail)
+        tx.use_mandate("settings", detail)
         tx.update("coop", row["id"], fields)
 
 

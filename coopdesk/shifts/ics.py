@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from coopdesk.base.files import write_atomically
+from coopdesk.coop import identity
 from coopdesk.shifts.shifts import ShiftView, list_shifts, my_shifts
 from coopdesk.store.store import Store
 
@@ -69,7 +70,6 @@ def export_ics(
     Written to a temporary name in the same folder and renamed, so a half-written file never
     stands under the chosen name.
     """
-    from coopdesk.coop.coop import identity
 
     target = Path(path)
     coop_name = identity(store).coop_name

@@ -11,6 +11,7 @@ from coopdesk.base.errors import (
     NotFoundError,
     ValidationError,
 )
+from coopdesk.base.feature import authority_path, resolve
 from coopdesk.store.changes import CONFLICTS
 from coopdesk.store.ids import new_id
 from coopdesk.store.schema import TableSpec, normalize_fields, spec_for
@@ -210,6 +211,16 @@ class Transaction:
 
     def restore(self, table: str, row_id: str) -> None:
         self._set_archived(table, row_id, False)
+
+    def use_mandate(self, action: str, detail: str) -> Any:
+        """Check that the author may take ``action`` now, and record the use; call it first.
+
+        Asked of the feature that decides who may act (the roles feature: this term's holder
+        of a role that carries the action). On refusal it raises before anything is written,
+        and the transaction rolls back. With no such feature, everyone may.
+        """
+        path = authority_path()
+        return resolve(path)(self, action, detail) if path else None
 
     def finish(self) -> None:
         """Write the log entries and this site's counters; called just before COMMIT."""

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.store import migrations
+from coopdesk.store.changes import CONFLICTS
+from coopdesk.store.schema import TABLES
 from coopdesk.store.store import APPLICATION_ID, Store, read_schema_version
 from coopdesk.sync.identity import mint_new_identity
 
@@ -138,7 +140,5 @@ def _author_in_restored_store(store: Store, author: str) -> str:
 
 
 def _all_tables() -> set[str]:
-    from coopdesk.store.changes import CONFLICTS
-    from coopdesk.store.schema import TABLES
 
     return {*TABLES, CONFLICTS}

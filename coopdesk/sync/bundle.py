@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.store.migrations import SCHEMA_VERSION
 from coopdesk.store.schema import INT64_MAX, TABLES, UUID_RE, stored_value_ok
 from coopdesk.sync import keys
 
@@ -354,7 +355,6 @@ def _check_origin(name: str, header: dict[str, Any], trust: Trust) -> None:
 
 
 def _check_schema(name: str, header: dict[str, Any]) -> None:
-    from coopdesk.store.migrations import SCHEMA_VERSION
 
     if header["min_reader_schema"] > SCHEMA_VERSION:
         raise BundleNewerError(

@@ -109,10 +109,9 @@ def resolve_conflict(store: Store, author: str, key: str, keep: str = "other") -
     if conflict is None:
         raise NotFoundError(f"There is no open conflict {key}; it may have been settled.")
     value = conflict.other_value if keep == "other" else conflict.current_value
-    from coopdesk.roles.mandates import use_mandate
 
     with store.transaction(author) as tx:
-        use_mandate(tx, "conflicts", f"settled {conflict.row_label} · {conflict.column_label}")
+        tx.use_mandate("conflicts", f"settled {conflict.row_label} · {conflict.column_label}")
         tx.resolve(conflict.table, conflict.row_id, conflict.column, value)
     return conflict
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
+from coopdesk.sync import keys
 
 IDENTITY_NOTICE = "identity_notice"
 
@@ -27,7 +28,6 @@ def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool =
     ``retire_old`` (after restoring a backup, when no computer uses the old identity any
     more) records that the new identity replaces it, so other sites stop waiting for it.
     """
-    from coopdesk.sync import keys  # cryptography: loaded only when an identity is minted
 
     old_site = store.site_id
     old_row = store.get("site", old_site)

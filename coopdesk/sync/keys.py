@@ -11,6 +11,9 @@
 - Invitations are encrypted with a key derived from a one-time passphrase (scrypt).
 
 All secrets live in this site's store (table ``_local``), which never leaves the computer.
+
+``cryptography`` is imported inside the functions that use it: the window opens, and most
+commands run, without loading it.
 """
 
 from __future__ import annotations
@@ -20,11 +23,6 @@ import os
 import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
-
-from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 CERT_CONTEXT = b"coopdesk-site-certificate-v1\x00"
 PASSPHRASE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I to misread
@@ -66,6 +64,8 @@ class Certificate:
 
 
 def new_keypair() -> KeyPair:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = Ed25519PrivateKey.generate()
     return KeyPair(
         private_hex=private.private_bytes_raw().hex(),
@@ -74,10 +74,15 @@ def new_keypair() -> KeyPair:
 
 
 def sign(private_hex: str, message: bytes) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private_hex)).sign(message)
 
 
 def verify(public_hex: str, signature: bytes, message: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex)).verify(signature, message)
     except (InvalidSignature, ValueError):
@@ -103,14 +108,21 @@ def certificate_valid(root_public_hex: str, certificate: Certificate) -> bool:
 
 
 def new_symmetric_key() -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     return ChaCha20Poly1305.generate_key().hex()
 
 
 def encrypt(key_hex: str, nonce: bytes, plaintext: bytes, associated: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     return ChaCha20Poly1305(bytes.fromhex(key_hex)).encrypt(nonce, plaintext, associated)
 
 
 def decrypt(key_hex: str, nonce: bytes, ciphertext: bytes, associated: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     try:
         return ChaCha20Poly1305(bytes.fromhex(key_hex)).decrypt(nonce, ciphertext, associated)
     except (InvalidTag, ValueError) as exc:
@@ -132,18 +144,25 @@ def normalize_passphrase(text: str) -> str:
 
 
 def passphrase_key(passphrase: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     kdf = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1)
     return kdf.derive(normalize_passphrase(passphrase).encode())
 
 
 def seal_with_passphrase(passphrase: str, plaintext: bytes, associated: bytes) -> bytes:
     """salt (16) + nonce (12) + ciphertext."""
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     salt, nonce = os.urandom(16), os.urandom(12)
     key = passphrase_key(passphrase, salt)
     return salt + nonce + ChaCha20Poly1305(key).encrypt(nonce, plaintext, associated)
 
 
 def open_with_passphrase(passphrase: str, sealed: bytes, associated: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     if len(sealed) < 28 + 16:
         raise DecryptionError("too short")
     salt, nonce, ciphertext = sealed[:16], sealed[16:28], sealed[28:]

@@ -1,6 +1,6 @@
 """Tasks (to do, doing, done) and the recurring chores that make them."""
 
-from coopdesk.base.feature import Feature, Section
+from coopdesk.base.feature import Feature, Section, public_api
 from coopdesk.tasks.tables import TABLES
 
 FEATURE = Feature(
@@ -11,4 +11,41 @@ FEATURE = Feature(
     demo_steps=((75, "coopdesk.tasks.demo:demo_tasks"),),
     sections=(Section("tasks", "Tasks", "coopdesk.gui.tasks.page:TasksPage", order=20),),
     today="coopdesk.gui.tasks.today:build_panels",
+)
+
+# The names other features may use, each loaded from its module on first use.
+__getattr__, __dir__, __all__ = public_api(
+    __name__,
+    {
+        "chores": (
+            "Occurrence",
+            "add_chore",
+            "archive_chore",
+            "chore_history",
+            "done_counts",
+            "edit_chore",
+            "generate_chore_tasks",
+            "list_chores",
+            "next_assignee",
+            "occurrence_task_id",
+            "plan_chore",
+        ),
+        "tables": ("CHORE_STRATEGIES", "TASK_STATUSES"),
+        "tasks": (
+            "TaskQuery",
+            "add_task",
+            "archive_task",
+            "complete_task",
+            "count_tasks",
+            "edit_task",
+            "get_task",
+            "list_tasks",
+            "move_task",
+            "my_tasks",
+            "overdue_tasks",
+            "restore_task",
+            "task_ids",
+            "tasks_by_id",
+        ),
+    },
 )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.roles.rotation import Leave, on_leave
+from coopdesk.roles import Leave, on_leave
 from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import parse_date, tags_list
 from coopdesk.store.store import Store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from coopdesk.coop.demo import DemoContext
+from coopdesk.coop import DemoContext
 from coopdesk.tasks.chores import add_chore, generate_chore_tasks
 from coopdesk.tasks.tasks import add_task, move_task
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopdesk.roles.tables import ROTATION_POLICIES
+from coopdesk.roles import ROTATION_POLICIES
 from coopdesk.store.schema import Column, TableSpec
 
 CHORE_STRATEGIES = (*ROTATION_POLICIES, "least-done")

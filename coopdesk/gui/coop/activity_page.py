@@ -1,7 +1,7 @@
 """The Activity page: every change, who made it, where and when, newest first.
 
 The change log only grows (200,000 rows is a few years of a busy coop), so the model never
-counts or loads it whole: it reads one page with ``activity.recent`` and asks for the next
+counts or loads it whole: it reads one page with ``activity.recent_changes`` and asks for the next
 page (``before_lsn`` = the last one shown) when the view scrolls to the bottom
 (``canFetchMore``/``fetchMore``). New changes are put on top without reloading the rest.
 """
@@ -62,7 +62,7 @@ class ActivityModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Start again from the newest change."""
         self.beginResetModel()
-        self.items = activity.recent(self.store, self.page_size)
+        self.items = activity.recent_changes(self.store, self.page_size)
         self.fetched_rows += len(self.items)
         self.at_end = len(self.items) < self.page_size
         self.endResetModel()
@@ -73,7 +73,7 @@ class ActivityModel(QAbstractTableModel):
             self.refresh()
             return
         newest = self.items[0].lsn
-        latest = activity.recent(self.store, self.page_size)
+        latest = activity.recent_changes(self.store, self.page_size)
         newer = [item for item in latest if item.lsn > newest]
         if len(newer) == len(latest) and latest:
             self.refresh()  # more than a page arrived (a big sync): start from the top
@@ -101,7 +101,7 @@ class ActivityModel(QAbstractTableModel):
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid() or self.at_end or not self.items:
             return
-        older = activity.recent(self.store, self.page_size, before_lsn=self.items[-1].lsn)
+        older = activity.recent_changes(self.store, self.page_size, before_lsn=self.items[-1].lsn)
         self.at_end = len(older) < self.page_size
         if older:
             self.fetched_rows += len(older)
@@ -172,7 +172,7 @@ class ActivityPage(Page):
         else:
             self.model.refresh()
         self._loaded_at = time.time()
-        total = activity.count(self.store)
+        total = activity.count_changes(self.store)
         self.subtitle_label.setText(
             f"Every change, who made it, where and when: {total:,} change"
             f"{'s' if total != 1 else ''} in all, newest first."

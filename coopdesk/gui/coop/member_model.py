@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 from coopdesk.coop.members import MemberQuery, Status, member_ids, members_by_id
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.lazy_model import LazyColumn, LazyTableModel
+from coopdesk.shifts import member_balances
 from coopdesk.store.store import Store
 
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -58,8 +59,6 @@ class MemberTableModel(LazyTableModel):
 
     def balances(self) -> dict[str, Any]:
         if self._balances is None:
-            from coopdesk.shifts.duty import member_balances
-
             self._balances = member_balances(self.store)
         return self._balances
 

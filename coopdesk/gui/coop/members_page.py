@@ -31,8 +31,10 @@ from coopdesk.coop.members import (
     restore_member,
     update_member,
 )
+from coopdesk.gui.coop.leave_dialog import LeaveDialog
 from coopdesk.gui.coop.member_dialog import MemberDialog
 from coopdesk.gui.coop.member_model import BALANCE_TABLES, MemberTableModel
+from coopdesk.gui.coop.pin_dialog import SetPinDialog
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
@@ -347,7 +349,6 @@ class MembersPage(Page):
 
     def set_my_pin(self) -> None:
         """The member at the keyboard sets, changes or removes their own PIN."""
-        from coopdesk.gui.coop.pin_dialog import SetPinDialog
 
         def open_dialog(author: str) -> None:
             dialog = SetPinDialog(self.store, author, self.session.member_name, parent=self)
@@ -359,7 +360,6 @@ class MembersPage(Page):
 
     def open_leave(self) -> None:
         """The selected member's leave periods (their own, or someone's: the core decides)."""
-        from coopdesk.gui.coop.leave_dialog import LeaveDialog
 
         member = self.selected_member()
         if member is None or member["archived"]:

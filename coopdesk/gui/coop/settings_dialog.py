@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.text import day_text
 from coopdesk.coop import coop
+from coopdesk.coop.coop import DEFAULT_IDLE_MINUTES
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.widgets import ErrorLabel, muted
-from coopdesk.gui.shell.idle_lock import DEFAULT_IDLE_MINUTES
-from coopdesk.shifts import duty
+from coopdesk.shifts import duty_rule
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -73,7 +73,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Coop settings")
         self.setMinimumWidth(480)
         self.original = self.current_values()
-        rule = duty.duty_rule(self.store)
+        rule = duty_rule(self.store)
         has_rule = rule.duty_from is not None
 
         self.name_edit = QLineEdit(self.original["name"])
@@ -152,7 +152,7 @@ class SettingsDialog(QDialog):
     def current_values(self) -> dict[str, Any]:
         """The coop row's settings as this dialog edits them."""
         row = self.store.get("coop", str(self.store.coop_id)) or {}
-        rule = duty.duty_rule(self.store)
+        rule = duty_rule(self.store)
         return {
             "name": row.get("name") or "",
             "duty_minutes": rule.minutes,
@@ -225,7 +225,7 @@ class SettingsDialog(QDialog):
         if "name" in changed:
             parts.append(f"the coop is now called {changed['name']}")
         if {"duty_minutes", "duty_period_days", "duty_from"} & set(changed):
-            rule = duty.duty_rule(self.store)
+            rule = duty_rule(self.store)
             duty_from = dt.date.fromisoformat(rule.duty_from) if rule.duty_from else None
             parts.append("shift duty: " + duty_rule_text(rule.minutes, rule.period_days, duty_from))
         if "idle_minutes" in changed:

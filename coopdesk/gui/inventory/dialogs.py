@@ -32,6 +32,8 @@ from coopdesk.base.errors import CoopDeskError
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.widgets import ErrorLabel, muted
+from coopdesk.inventory.items import MINUS, format_amount
+from coopdesk.inventory.stock import WouldGoNegative
 
 IN_REASONS = (("Received (donation, purchase)", "received"),)
 OUT_REASONS = (("Used", "used"), ("Given out", "given"), ("Spoiled", "spoiled"))
@@ -79,7 +81,6 @@ class FormDialog(QDialog):
     def attempt_allowing_negative(self, save: Callable[[bool], Any]) -> tuple[bool, Any]:
         """``save(False)``; if that would take out more than the book holds, ask, then
         ``save(True)``: reality wins over the book, but only when someone says so."""
-        from coopdesk.inventory.stock import WouldGoNegative
 
         try:
             return True, save(False)
@@ -257,8 +258,6 @@ class ItemDialog(FormDialog):
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
         if item:
-            from coopdesk.inventory.items import format_amount
-
             self.name_edit.setText(item["name"])
             self.category_combo.setCurrentText(item.get("category") or "")
             self.unit_edit.setText(item["unit"])
@@ -393,7 +392,6 @@ class ReceiveTransferDialog(FormDialog):
         summary.setWordWrap(True)
         self.unit_label = QLabel(unit)
         quantity_widget, self.quantity_edit = quantity_row(self.unit_label)
-        from coopdesk.inventory.items import MINUS
 
         self.quantity_edit.setText(sent_text.removesuffix(unit).strip().replace(MINUS, "-"))
         self.quantity_edit.selectAll()

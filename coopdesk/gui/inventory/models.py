@@ -19,8 +19,10 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from coopdesk.coop import coop
+from coopdesk.coop import sites
 from coopdesk.gui.kit.list_model import ListModel
+from coopdesk.inventory.items import format_quantity
+from coopdesk.inventory.stock import balances
 from coopdesk.store.store import Store
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -97,7 +99,6 @@ def flagged_text(row: Any) -> str:
 
 def signed_quantity(item: dict[str, Any], delta: int) -> str:
     """``+5 kg`` / ``−2.5 kg``: a movement's change with its direction."""
-    from coopdesk.inventory.items import format_quantity
 
     text = format_quantity(item, abs(delta))
     return f"+{text}" if delta > 0 else f"−{text}" if delta < 0 else text
@@ -180,7 +181,6 @@ class StockTableModel(ListModel):
     # -- reading ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        from coopdesk.inventory.stock import balances
 
         rows = balances(
             self.store,
@@ -226,7 +226,7 @@ class StockTableModel(ListModel):
         of zeros: ``hidden_sites`` names them instead."""
         if self.site_id is not None:
             name = seen.get(self.site_id) or next(
-                (s["name"] for s in coop.sites(self.store) if s["id"] == self.site_id), "Site"
+                (s["name"] for s in sites(self.store) if s["id"] == self.site_id), "Site"
             )
             return [(self.site_id, name)]
         here = self.store.site_id
@@ -291,8 +291,6 @@ class StockTableModel(ListModel):
     def _tooltip(self, row: ItemStock, balance: Any) -> str:
         lines = [f"{row.name} at {balance.site_name}: {balance.quantity_text}"]
         if balance.minimum:
-            from coopdesk.inventory.items import format_quantity
-
             item = {"unit": balance.unit, "decimals": balance.decimals}
             lines.append(f"Minimum here: {format_quantity(item, balance.minimum)}")
         if balance.negative:
@@ -387,7 +385,6 @@ class TransfersModel(ListModel):
 
     @staticmethod
     def quantity(view: Any, amount: int | None) -> str:
-        from coopdesk.inventory.items import format_quantity
 
         if amount is None:
             return ""
@@ -447,7 +444,6 @@ class LowStockModel(ListModel):
     columns = ("Item", "Site", "On hand", "Minimum", "To buy")
 
     def display(self, row: Any, column: int) -> str:
-        from coopdesk.inventory.items import format_quantity
 
         item = {"unit": row.unit, "decimals": row.decimals}
         if column == 0:

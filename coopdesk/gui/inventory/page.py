@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.errors import CoopDeskError
 from coopdesk.gui.inventory.dialogs import (
     ItemDialog,
     MoveDialog,
@@ -43,7 +44,10 @@ from coopdesk.gui.inventory.models import (
     LowStockModel,
     StockTableModel,
     TransfersModel,
+    reason_label,
 )
+from coopdesk.gui.inventory.printing import print_shopping_list, save_pdf, shopping_rows
+from coopdesk.gui.inventory.stocktake import StocktakeDialog
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
@@ -52,14 +56,16 @@ from coopdesk.inventory.items import (
     archive_item,
     categories,
     edit_item,
+    format_quantity,
     get_item,
     list_items,
     parse_quantity,
     restore_item,
 )
-from coopdesk.inventory.stock import active_sites, history, move_text
+from coopdesk.inventory.stock import active_sites, history, move_text, shopping_list_csv
 from coopdesk.inventory.transfers import (
     awaiting_here,
+    get_transfer,
     list_transfers,
     receive_transfer,
     send_transfer,
@@ -555,8 +561,6 @@ class InventoryPage(Page):
         self._show_dialog(dialog)
 
     def _after_move(self, result: Any) -> None:
-        from coopdesk.gui.inventory.models import reason_label
-        from coopdesk.inventory.items import format_quantity
 
         item, amount, reason, site_id = result
         site = next((s["name"] for s in active_sites(self.store) if s["id"] == site_id), "")
@@ -634,7 +638,6 @@ class InventoryPage(Page):
         self.window_.with_author(lambda _author: self._open_stocktake())
 
     def _open_stocktake(self) -> None:
-        from coopdesk.gui.inventory.stocktake import StocktakeDialog
 
         site_id = self.store.site_id
         name = self.window_.identity.site_name
@@ -647,7 +650,6 @@ class InventoryPage(Page):
         return None if site in (None, ALL) else site
 
     def _load_low(self) -> None:
-        from coopdesk.gui.inventory.printing import shopping_rows
 
         rows = shopping_rows(self.store, self._low_site())
         self.low_model.set_rows(rows)
@@ -667,7 +669,6 @@ class InventoryPage(Page):
         self.tabs.setTabText(1, f"Low stock ({count})" if count else "Low stock")
 
     def export_shopping_list(self) -> None:
-        from coopdesk.inventory.stock import shopping_list_csv
 
         suggested = Path.home() / "shopping-list.csv"
         path = dialogs.save_file_name(
@@ -679,8 +680,6 @@ class InventoryPage(Page):
             try:
                 written = shopping_list_csv(self.store, path, self._low_site())
             except OSError as exc:
-                from coopdesk.base.errors import CoopDeskError
-
                 raise CoopDeskError(f"Could not write {path}: {exc.strerror or exc}.") from exc
         if outcome.ok:
             self.window_.show_notice(
@@ -688,13 +687,11 @@ class InventoryPage(Page):
             )
 
     def print_shopping_list(self) -> None:
-        from coopdesk.gui.inventory.printing import print_shopping_list
 
         if print_shopping_list(self, self.window_.identity.coop_name, self.low_model.rows):
             self.window_.show_notice("Shopping list sent to the printer.")
 
     def save_shopping_pdf(self) -> None:
-        from coopdesk.gui.inventory.printing import save_pdf
 
         suggested = Path.home() / "shopping-list.pdf"
         path = dialogs.save_file_name(
@@ -808,7 +805,6 @@ class InventoryPage(Page):
         self._show_dialog(dialog)
 
     def _after_send(self, transfer_id: str) -> None:
-        from coopdesk.inventory.transfers import get_transfer
 
         view = get_transfer(self.store, transfer_id)
         self.window_.show_notice(

@@ -16,12 +16,13 @@ from typing import Any
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import QWidget
 
+from coopdesk.inventory.items import format_quantity
+from coopdesk.inventory.stock import low_stock
 from coopdesk.store.store import Store
 
 
 def shopping_rows(store: Store, site_id: str | None = None) -> list[Any]:
     """Low (and negative) balances, by site then item: the lines of the shopping list."""
-    from coopdesk.inventory.stock import low_stock
 
     rows = list(low_stock(store, site_id))
     return sorted(rows, key=lambda row: (row.site_name.casefold(), row.name.casefold()))
@@ -29,7 +30,6 @@ def shopping_rows(store: Store, site_id: str | None = None) -> list[Any]:
 
 def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | None = None) -> str:
     """The list as HTML: a heading per site, then item, on hand, minimum, to buy, and a box."""
-    from coopdesk.inventory.items import format_quantity
 
     moment = (when or datetime.now()).strftime("%Y-%m-%d %H:%M")
     parts = [

@@ -34,6 +34,14 @@ from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font, table_view
+from coopdesk.inventory.items import find_item, format_quantity, parse_quantity
+from coopdesk.inventory.stock import balances
+from coopdesk.inventory.stocktake import (
+    differences,
+    finish_stocktake,
+    open_stocktake,
+    start_stocktake,
+)
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -55,7 +63,6 @@ class CountLine:
 
 
 def quantity(line: Any, amount: int) -> str:
-    from coopdesk.inventory.items import format_quantity
 
     return format_quantity({"unit": line.unit, "decimals": line.decimals}, amount)
 
@@ -259,7 +266,6 @@ class StocktakeDialog(QDialog):
     # -- reading ----------------------------------------------------------------------------
 
     def _lines(self) -> list[CountLine]:
-        from coopdesk.inventory.stock import balances
 
         return [
             CountLine(row.item_id, row.name, row.unit, int(row.decimals or 0), int(row.balance))
@@ -268,7 +274,6 @@ class StocktakeDialog(QDialog):
 
     def _already_open(self) -> str | None:
         """The open stocktake at this site (someone started counting and did not finish)."""
-        from coopdesk.inventory.stocktake import open_stocktake
 
         found = open_stocktake(self.store, self.site_id)
         if isinstance(found, dict):
@@ -312,7 +317,6 @@ class StocktakeDialog(QDialog):
 
     def jump_to(self, text: str) -> bool:
         """Select the item a barcode, id or exact name names; False if none at this site."""
-        from coopdesk.inventory.items import find_item
 
         item = find_item(self.store, text)
         if item is None:
@@ -347,8 +351,6 @@ class StocktakeDialog(QDialog):
         if line is None:
             return
         if text:
-            from coopdesk.inventory.items import parse_quantity
-
             try:
                 amount = parse_quantity(line.shape, text, allow_negative=False)
             except CoopDeskError as exc:
@@ -406,7 +408,6 @@ class StocktakeDialog(QDialog):
         if not self.model.counts:
             self.count_error.show_message("Count at least one item first.")
             return
-        from coopdesk.inventory.stocktake import differences
 
         try:
             found = differences(self.store, self.site_id, dict(self.model.counts))
@@ -443,7 +444,6 @@ class StocktakeDialog(QDialog):
         self.window_.with_author(self._save_as, "Choose who you are to save the stocktake.")
 
     def _save_as(self, author: str) -> None:
-        from coopdesk.inventory.stocktake import finish_stocktake, start_stocktake
 
         try:
             if self.stocktake_id is None:

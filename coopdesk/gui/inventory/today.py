@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
+from coopdesk.inventory.stock import low_stock, negative_balances
+from coopdesk.inventory.transfers import awaiting_here, transfer_problems
 
 if TYPE_CHECKING:
     from coopdesk.gui.inventory.page import InventoryPage
@@ -26,10 +28,8 @@ SHOWN_NEGATIVE = 3
 
 
 def inventory_page(window: MainWindow) -> InventoryPage:
-    from coopdesk.gui.inventory.page import InventoryPage
 
-    page = window.go_to("inventory")
-    assert isinstance(page, InventoryPage)
+    page = cast("InventoryPage", window.go_to("inventory"))
     return page
 
 
@@ -90,7 +90,6 @@ class LowStockPanel(PanelText):
         self.negative: list = []
 
     def load(self) -> None:
-        from coopdesk.inventory.stock import low_stock, negative_balances
 
         rows = low_stock(self.store)
         self.negative = negative_balances(self.store)
@@ -147,7 +146,6 @@ class TransfersPanel(PanelText):
         self.problems: list = []
 
     def load(self) -> None:
-        from coopdesk.inventory.transfers import awaiting_here, transfer_problems
 
         self.awaiting = awaiting_here(self.store)
         self.problems = transfer_problems(self.store)

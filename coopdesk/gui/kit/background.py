@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.store.store import Store
@@ -183,8 +184,6 @@ class TaskHandle(QObject):
             if self.on_error is not None:
                 self.on_error(message)
             else:
-                from coopdesk.gui.kit import dialogs
-
                 dialogs.show_error(self.dialog.parentWidget(), message)
         self.finished.emit()
 
@@ -250,8 +249,6 @@ def run_store_task(
         if on_error is not None:
             on_error(message)
         else:
-            from coopdesk.gui.kit import dialogs
-
             dialogs.show_error(parent, message)
 
     def cancelled() -> None:

@@ -12,7 +12,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QWidget
 
-from coopdesk.roles import mandates
+from coopdesk.roles import may, refusal_message
 from coopdesk.store.store import Store
 
 _NORMAL_TIP = "coopdeskNormalToolTip"
@@ -22,9 +22,9 @@ def refusal(store: Store, member_id: str | None, action: str, on: date | None = 
     """Why ``member_id`` may not take ``action`` now, naming who may; "" when they may."""
     if member_id is None:
         return ""
-    if mandates.may(store, member_id, action, on):
+    if may(store, member_id, action, on):
         return ""
-    return mandates.refusal_message(store, action, on)
+    return refusal_message(store, action, on)
 
 
 def gate(widget: QWidget, enabled: bool, refused: str) -> None:

@@ -7,7 +7,7 @@ for the member at the keyboard, a handover whose notes they have not written yet
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtGui import QPalette
 
@@ -17,6 +17,7 @@ from coopdesk.gui.kit.widgets import muted
 from coopdesk.roles import rotation
 
 if TYPE_CHECKING:
+    from coopdesk.gui.roles.page import RolesPage
     from coopdesk.gui.shell.main_window import MainWindow
 
 HANDOVER_DAYS = 7
@@ -92,10 +93,9 @@ class HandoversPanel(TodayPanel):
         ]
 
     def _open(self, term: rotation.Term) -> None:
-        from coopdesk.gui.roles.page import RolesPage
 
-        page = self.window_.go_to("roles")
-        if isinstance(page, RolesPage) and page.select_role(term.role_id):
+        page = cast("RolesPage", self.window_.go_to("roles"))
+        if page.select_role(term.role_id):
             page.select_term(term.starts_on)
             page.edit_handover()
 

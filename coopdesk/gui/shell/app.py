@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from coopdesk.base.errors import CoopDeskError, NoStoreError
 from coopdesk.base.paths import resolve_data_dir
-from coopdesk.coop.members import count_members
+from coopdesk.coop import count_members
+from coopdesk.gui.kit.background import cancel_and_wait_all
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.theme import app_icon, apply_theme, follow_system_theme
 from coopdesk.gui.shell import garbage
@@ -67,6 +68,7 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
     try:
         store = Store.open(data_dir)
     except NoStoreError:
+        # Only a computer without a store yet needs these: not loaded to open the window.
         from coopdesk.gui.shell.join import join_from_invitation
         from coopdesk.gui.shell.welcome import WelcomeDialog
 
@@ -121,8 +123,6 @@ def run(data_dir: str | os.PathLike[str] | None = None) -> int:
         try:
             return app.exec()
         finally:
-            from coopdesk.gui.kit.background import cancel_and_wait_all
-
             cancel_and_wait_all()
             window.store.close()
     finally:
@@ -147,9 +147,9 @@ def self_test(data_dir: str | os.PathLike[str] | None = None) -> int:
         except NoStoreError:
             from tempfile import TemporaryDirectory
 
-            from coopdesk.demo import create_demo
-
             scratch = TemporaryDirectory(prefix="coopdesk-self-test-")
+            from coopdesk.demo import create_demo  # only for a self-test without a store
+
             store = create_demo(Path(scratch.name))
         window = MainWindow(store, ask_for_member=False, remember_layout=False)
         result: dict[str, float] = {}

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.coop import identity
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import (
     CancelCheck,
@@ -39,6 +40,7 @@ from coopdesk.gui.shell.welcome import WelcomeDialog
 from coopdesk.gui.sync import drives
 from coopdesk.gui.sync.dialogs import INVITATION_FILTER
 from coopdesk.store.store import Store
+from coopdesk.sync import join_coop
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,6 @@ def join_in_worker(
     is_cancelled: CancelCheck,
 ) -> Joined:
     """Join on a worker thread; a Cancel that comes in time leaves no store behind."""
-    from coopdesk.coop.coop import identity
-    from coopdesk.sync.invite import join_coop
 
     report_progress(0, 0, "Opening the invitation and copying the coop's data…")
     store, result = join_coop(data_dir, invitation, passphrase)

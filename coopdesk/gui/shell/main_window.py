@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk import __version__
 from coopdesk.base.feature import Section, all_features, resolve
-from coopdesk.coop import coop
+from coopdesk.coop import identity, idle_minutes
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.theme import app_icon
@@ -41,6 +41,7 @@ from coopdesk.store.store import Store
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.picker import MemberPickerDialog
+    from coopdesk.gui.sync.page import SyncPage
 
 GEOMETRY_KEY = "gui.geometry"
 SECTION_KEY = "gui.section"
@@ -92,7 +93,7 @@ class MainWindow(QMainWindow):
         self._after_pick: AuthorAction | None = None
         self._undo: Callable[[], None] | None = None
         self._shown_once = False
-        self.identity = coop.identity(store)
+        self.identity = identity(store)
         self.setWindowIcon(app_icon())
 
         self._build_sidebar()
@@ -250,11 +251,9 @@ class MainWindow(QMainWindow):
 
     def show_conflicts(self) -> None:
         """The open sync conflicts, on the Sync page (Today links here)."""
-        from coopdesk.gui.sync.page import SyncPage
 
-        page = self.go_to("sync")
-        if isinstance(page, SyncPage):
-            page.show_conflicts()
+        page = cast("SyncPage", self.go_to("sync"))
+        page.show_conflicts()
 
     def add_new(self) -> None:
         page = self.current_page()
@@ -284,6 +283,7 @@ class MainWindow(QMainWindow):
             self.picker.raise_()
             self.picker.activateWindow()
             return
+
         from coopdesk.gui.shell.picker import MemberPickerDialog  # not needed to open the window
 
         picker = MemberPickerDialog(self.store, self, reason)
@@ -369,7 +369,7 @@ class MainWindow(QMainWindow):
 
     def _on_store_changed(self, tables: frozenset[str]) -> None:
         if tables & {"coop", "site"}:
-            self.identity = coop.identity(self.store)
+            self.identity = identity(self.store)
             self._show_identity()
             self._follow_idle_setting()
         if "member" in tables:
@@ -378,13 +378,12 @@ class MainWindow(QMainWindow):
     def _follow_idle_setting(self) -> None:
         """Lock after the coop's ``idle_minutes`` (a synced setting) unless told otherwise."""
         if self.follows_idle_setting:
-            from coopdesk.gui.shell.idle_lock import idle_minutes
-
             self.session.set_idle_timeout(idle_minutes(self.store) * 60_000)
 
     def open_settings(self, focus: str = "") -> QDialog:
         """File › Coop settings…: name, duty rule, idle lock, encryption ("settings" mandate)."""
-        from coopdesk.gui.coop.settings_dialog import open_settings
+
+        from coopdesk.gui.coop.settings_dialog import open_settings  # loaded on first use
 
         return open_settings(self, focus)
 

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.coop import has_pin
 from coopdesk.gui.coop.member_model import MemberPickerModel
+from coopdesk.gui.coop.pin_dialog import PinDialog
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.widgets import EmptyState, muted
 from coopdesk.store.store import Store
@@ -147,7 +149,6 @@ class MemberPickerDialog(QDialog):
         member_id = self.current_member_id()
         if member_id is None:
             return
-        from coopdesk.coop.pins import has_pin
 
         if has_pin(self.store, member_id):
             self._ask_pin(member_id)
@@ -156,7 +157,6 @@ class MemberPickerDialog(QDialog):
 
     def _ask_pin(self, member_id: str) -> None:
         """A member with a PIN becomes the member at the keyboard only once it is typed."""
-        from coopdesk.gui.coop.pin_dialog import PinDialog
 
         row = self.model.row_data(self.list.currentIndex().row()) or {}
         dialog = PinDialog(self.store, member_id, row.get("name", ""), parent=self)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from coopdesk.coop.members import members_by_id
+from coopdesk.coop import members_by_id
 from coopdesk.store.store import Store
 
 DEFAULT_IDLE_TIMEOUT_MS = 15 * 60 * 1000

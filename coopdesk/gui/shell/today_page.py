@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.feature import all_features, resolve
-from coopdesk.coop import activity, coop
-from coopdesk.coop.members import count_members
+from coopdesk.coop import count_changes, count_members, identity, recent_changes, sites
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.panels import Attention, AttentionRow, Figure, TodayPanel
 from coopdesk.gui.kit.widgets import muted, scaled_font
@@ -110,14 +109,14 @@ class TodayPage(Page):
         body.addStretch(1)
 
     def load(self) -> None:
-        ident = coop.identity(self.store)
+        ident = identity(self.store)
         self.title_label.setText(f"Today at {ident.coop_name}")
         self.subtitle_label.setText(f"Site {ident.site_name}")
         self.subtitle_label.show()
         self.members_figure.set_number(count_members(self.store, "active"))
-        self.sites_figure.set_number(sum(1 for s in coop.sites(self.store) if not s["archived"]))
-        self.changes_figure.set_number(activity.count(self.store))
-        items = activity.recent(self.store, RECENT_COUNT)
+        self.sites_figure.set_number(sum(1 for s in sites(self.store) if not s["archived"]))
+        self.changes_figure.set_number(count_changes(self.store))
+        items = recent_changes(self.store, RECENT_COUNT)
         self.recent_label.setText(
             "\n".join(f"•  {item.sentence()}" for item in items) or "Nothing has happened yet."
         )

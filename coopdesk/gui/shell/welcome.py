@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError, StoreExistsError
 from coopdesk.base.paths import store_path
+from coopdesk.coop import start_coop
+from coopdesk.demo import COOP_NAME, create_demo
 from coopdesk.gui.kit.background import (
     CancelCheck,
     ProgressReporter,
@@ -48,7 +50,6 @@ def build_demo_store(
     data_dir: Path, report_progress: ProgressReporter, is_cancelled: CancelCheck
 ) -> Path:
     """Create the demo coop in ``data_dir`` (worker thread). Returns the data dir."""
-    from coopdesk.demo import COOP_NAME, create_demo
 
     target = store_path(data_dir)
     if target.exists():
@@ -208,7 +209,6 @@ class WelcomeDialog(QDialog):
     # -- the three ways in ------------------------------------------------------------------
 
     def start_coop(self) -> None:
-        from coopdesk.coop.coop import start_coop
 
         try:
             store = start_coop(

@@ -34,16 +34,34 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import NotFoundError
-from coopdesk.coop import coop
+from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
-from coopdesk.gui.shifts.week import (
+from coopdesk.gui.shifts.texts import (
     WEEKDAYS,
     long_date,
     overbooked_sentence,
     places_text,
     time_range,
+)
+from coopdesk.shifts.shifts import (
+    add_shift,
+    cancel_shift,
+    cancel_signup,
+    edit_shift,
+    get_shift,
+    record_attendance,
+    request_swap,
+    sign_up,
+    take_over,
+)
+from coopdesk.shifts.templates import (
+    add_standing_member,
+    add_template,
+    edit_template,
+    list_shift_types,
+    remove_standing_member,
 )
 from coopdesk.store.store import Store
 
@@ -63,7 +81,6 @@ CYCLE_LETTERS = "ABCDEFGHIJKL"
 
 def shift_types(store: Store) -> list[dict[str, Any]]:
     """Active shift types, by title: for the type combos and to prefill a new shift."""
-    from coopdesk.shifts.templates import list_shift_types
 
     return list_shift_types(store)
 
@@ -88,7 +105,7 @@ def member_names(store: Store, ids: list[str]) -> dict[str, str]:
 def fill_site_combo(combo: QComboBox, store: Store, current: str | None, none_label: str) -> None:
     combo.clear()
     combo.addItem(none_label, None)
-    for site in coop.sites(store):
+    for site in sites(store):
         if not site["archived"] or site["id"] == current:
             combo.addItem(site["name"], site["id"])
     position = combo.findData(current)
@@ -252,7 +269,6 @@ class ShiftDetailsDialog(QDialog):
             self.reload()
 
     def reload(self) -> None:
-        from coopdesk.shifts.shifts import get_shift
 
         try:
             self.shift = get_shift(self.store, self.shift_id)
@@ -440,7 +456,6 @@ class ShiftDetailsDialog(QDialog):
         return f"{self.shift.title} on {start:%a} {start.day} {start:%b} at {start:%H:%M}"
 
     def sign_me_up(self) -> None:
-        from coopdesk.shifts.shifts import cancel_signup, get_shift, sign_up
 
         shift = self.shift
         if shift is None:
@@ -464,7 +479,6 @@ class ShiftDetailsDialog(QDialog):
         self._act(do, lambda author: cancel_signup(self.store, author, self.shift_id, author))
 
     def cancel_mine(self) -> None:
-        from coopdesk.shifts.shifts import cancel_signup, sign_up
 
         def do(author: str) -> str:
             cancel_signup(self.store, author, self.shift_id, author)
@@ -476,7 +490,6 @@ class ShiftDetailsDialog(QDialog):
         )
 
     def ask_for_swap(self) -> None:
-        from coopdesk.shifts.shifts import request_swap
 
         mine = self.my_signup()
         wanted = not (mine is not None and mine.swap_wanted)
@@ -495,7 +508,6 @@ class ShiftDetailsDialog(QDialog):
         )
 
     def take_over_selected(self) -> None:
-        from coopdesk.shifts.shifts import take_over
 
         swap = self.swap_to_take()
         if swap is None:
@@ -508,7 +520,6 @@ class ShiftDetailsDialog(QDialog):
         self._act(do)
 
     def record_attendance(self, status: str) -> None:
-        from coopdesk.shifts.shifts import record_attendance
 
         signup = self.selected_signup()
         if signup is None:
@@ -527,7 +538,6 @@ class ShiftDetailsDialog(QDialog):
         )
 
     def remove_selected(self) -> None:
-        from coopdesk.shifts.shifts import cancel_signup, sign_up
 
         signup = self.selected_signup()
         if signup is None or self.shift is None:
@@ -552,7 +562,6 @@ class ShiftDetailsDialog(QDialog):
         )
 
     def raise_capacity(self) -> None:
-        from coopdesk.shifts.shifts import edit_shift
 
         shift = self.shift
         if shift is None or not shift.waiting:
@@ -582,7 +591,6 @@ class ShiftDetailsDialog(QDialog):
         dialog.open()
 
     def cancel_shift(self) -> None:
-        from coopdesk.shifts.shifts import cancel_shift
 
         if self.shift is None:
             return
@@ -729,7 +737,6 @@ class ShiftEditDialog(QDialog):
             return
 
         def run(author: str) -> None:
-            from coopdesk.shifts.shifts import add_shift, edit_shift
 
             with dialogs.reported_errors(self, show=False) as outcome:
                 if self.shift is None:
@@ -937,12 +944,6 @@ class TemplateDialog(QDialog):
         }
 
     def save(self) -> None:
-        from coopdesk.shifts.templates import (
-            add_standing_member,
-            add_template,
-            edit_template,
-            remove_standing_member,
-        )
 
         values = self.values()
         if not values["title"]:

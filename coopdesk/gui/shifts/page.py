@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import NotFoundError
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.background import run_store_task
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
@@ -44,17 +45,13 @@ from coopdesk.gui.shifts.dialogs import (
     fill_type_combo,
     shift_types,
 )
+from coopdesk.gui.shifts.printing import print_rota, rota_html, save_rota_pdf
+from coopdesk.gui.shifts.texts import monday_of, places_text, time_range, week_title
 from coopdesk.gui.shifts.types import ShiftTypesTab, length_text
-from coopdesk.gui.shifts.week import (
-    WeekModel,
-    WeekView,
-    monday_of,
-    places_text,
-    status_colours,
-    time_range,
-    week_title,
-)
-from coopdesk.shifts.shifts import ShiftView
+from coopdesk.gui.shifts.week import WeekModel, WeekView, status_colours
+from coopdesk.shifts.ics import export_ics
+from coopdesk.shifts.shifts import ShiftView, get_shift, list_shifts, my_shifts
+from coopdesk.shifts.templates import archive_template, generate_shifts, list_templates
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -459,7 +456,6 @@ class ShiftsPage(Page):
 
     def show_week(self, week_start: dt.date | None = None) -> None:
         """Read and show one week: a single ``list_shifts`` call."""
-        from coopdesk.shifts.shifts import list_shifts
 
         if week_start is not None:
             self.week_start = monday_of(week_start)
@@ -508,7 +504,6 @@ class ShiftsPage(Page):
 
     def show_shift(self, shift_id: str, open_details: bool = True) -> bool:
         """Show a shift's week with it selected (Today's attention items link here)."""
-        from coopdesk.shifts.shifts import get_shift
 
         self.ensure_loaded()
         try:
@@ -558,7 +553,6 @@ class ShiftsPage(Page):
     # -- print ------------------------------------------------------------------------------
 
     def _rota_html(self) -> str:
-        from coopdesk.gui.shifts.printing import rota_html
 
         shifts = [shift for day in self.week_model.days for shift in day]
         filters = [
@@ -571,13 +565,11 @@ class ShiftsPage(Page):
         )
 
     def print_week(self) -> None:
-        from coopdesk.gui.shifts.printing import print_rota
 
         if print_rota(self, self._rota_html()):
             self.window_.show_notice(f"Sent the rota of {week_title(self.week_start)} to print.")
 
     def save_week_pdf(self) -> None:
-        from coopdesk.gui.shifts.printing import save_rota_pdf
 
         suggested = Path.home() / f"rota-{self.week_start.isoformat()}.pdf"
         path = dialogs.save_file_name(self, "Save the rota as PDF", suggested, "PDF (*.pdf)")
@@ -595,7 +587,6 @@ class ShiftsPage(Page):
     # -- my shifts --------------------------------------------------------------------------
 
     def load_my_shifts(self) -> None:
-        from coopdesk.shifts.shifts import my_shifts
 
         self._my_stale = False
         member_id = self.session.member_id
@@ -650,7 +641,6 @@ class ShiftsPage(Page):
 
     def export_calendar(self, mine: bool) -> None:
         """Save shifts as an .ics file, on a worker thread (a year of shifts can be many)."""
-        from coopdesk.gui.kit.background import run_store_task
 
         member_id = self.session.member_id if mine else None
         if mine and member_id is None:
@@ -669,7 +659,6 @@ class ShiftsPage(Page):
         end = today + dt.timedelta(days=ICS_FUTURE_DAYS)
 
         def work(store: Any, _progress: Any, _cancelled: Any) -> int:
-            from coopdesk.shifts.ics import export_ics
 
             return int(export_ics(store, path, member_id=member_id, start=start, end=end))
 
@@ -685,7 +674,6 @@ class ShiftsPage(Page):
     # -- templates --------------------------------------------------------------------------
 
     def load_templates(self) -> None:
-        from coopdesk.shifts.templates import list_templates
 
         self._templates_stale = False
         keep = self.selected_template()
@@ -727,7 +715,6 @@ class ShiftsPage(Page):
             self.window_.with_author(lambda _author: self._open_template_dialog(template))
 
     def archive_template(self) -> None:
-        from coopdesk.shifts.templates import archive_template
 
         template = self.selected_template()
         if template is None:
@@ -757,13 +744,11 @@ class ShiftsPage(Page):
 
     def generate_until(self, until: dt.date) -> None:
         """Generate from today up to ``until`` (included) on a worker thread."""
-        from coopdesk.gui.kit.background import run_store_task
 
         start = dt.date.today()
 
         def run(author: str) -> None:
             def work(store: Any, _progress: Any, _cancelled: Any) -> int:
-                from coopdesk.shifts.templates import generate_shifts
 
                 return int(generate_shifts(store, author, start, until + dt.timedelta(days=1)))
 

@@ -19,7 +19,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from coopdesk.gui.kit.dates import to_datetime
-from coopdesk.gui.shifts.week import short_date, time_range, week_title
+from coopdesk.gui.shifts.texts import short_date, time_range, week_title
 
 if TYPE_CHECKING:
     from coopdesk.shifts.shifts import ShiftView

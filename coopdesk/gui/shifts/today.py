@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import QLabel
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
-from coopdesk.gui.shifts.week import overbooked_sentence, short_date, time_range
+from coopdesk.gui.shifts.texts import overbooked_sentence, short_date, time_range
+from coopdesk.shifts.shifts import list_shifts, overbooked_shifts, shifts_needing_people
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
+    from coopdesk.gui.shifts.page import ShiftsPage
     from coopdesk.shifts.shifts import ShiftView
 
 NEED_DAYS = 7
@@ -30,11 +32,9 @@ MAX_ATTENTION = 5
 
 
 def open_shift(window: MainWindow, shift_id: str) -> None:
-    from coopdesk.gui.shifts.page import ShiftsPage
 
-    page = window.go_to("shifts")
-    if isinstance(page, ShiftsPage):
-        page.show_shift(shift_id)
+    page = cast("ShiftsPage", window.go_to("shifts"))
+    page.show_shift(shift_id)
 
 
 class ShiftListPanel(TodayPanel):
@@ -98,7 +98,6 @@ class TodayShiftsPanel(ShiftListPanel):
         super().__init__(window, "Today's shifts")
 
     def shifts_to_show(self) -> list[ShiftView]:
-        from coopdesk.shifts.shifts import list_shifts
 
         today = dt.datetime.combine(dt.date.today(), dt.time())
         return list_shifts(self.store, today, today + dt.timedelta(days=1))
@@ -121,7 +120,6 @@ class NeedPeoplePanel(ShiftListPanel):
         self.overbooked: list[ShiftView] = []
 
     def shifts_to_show(self) -> list[ShiftView]:
-        from coopdesk.shifts.shifts import overbooked_shifts, shifts_needing_people
 
         now = dt.datetime.now()
         shifts = shifts_needing_people(self.store, now, now + dt.timedelta(days=NEED_DAYS))

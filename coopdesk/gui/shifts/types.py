@@ -31,6 +31,12 @@ from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.widgets import EmptyState, ErrorLabel, table_view
 from coopdesk.gui.shifts.dialogs import fill_site_combo
+from coopdesk.shifts.templates import (
+    add_shift_type,
+    archive_shift_type,
+    edit_shift_type,
+    list_shift_types,
+)
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -127,7 +133,6 @@ class ShiftTypeDialog(QDialog):
         return {key: values[key] for key in values if values_cmp[key] != before[key]}
 
     def save(self) -> None:
-        from coopdesk.shifts.templates import add_shift_type, edit_shift_type
 
         values = self.values()
         if not values["title"]:
@@ -220,7 +225,6 @@ class ShiftTypesTab(QWidget):
         layout.addWidget(self.stack, 1)
 
     def load(self) -> None:
-        from coopdesk.shifts.templates import list_shift_types
 
         keep = self.selected_type()
         self.model.set_rows(list_shift_types(self.store))
@@ -266,7 +270,6 @@ class ShiftTypesTab(QWidget):
             self.window_.with_author(lambda _author: self._open_dialog(shift_type))
 
     def archive_selected(self) -> None:
-        from coopdesk.shifts.templates import archive_shift_type
 
         shift_type = self.selected_type()
         if shift_type is None:

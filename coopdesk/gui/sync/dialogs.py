@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.text import plural
-from coopdesk.coop.activity import relative_time
+from coopdesk.coop import relative_time
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
 from coopdesk.sync.importing import Preview

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QIcon
 
-from coopdesk.coop.activity import relative_time
+from coopdesk.coop import relative_time
 from coopdesk.gui.kit.list_model import ListModel, Row
 from coopdesk.gui.kit.widgets import human_size
 from coopdesk.store.store import Store

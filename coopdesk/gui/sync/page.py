@@ -35,8 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.text import plural
-from coopdesk.coop.activity import relative_time
-from coopdesk.coop.coop import update_settings
+from coopdesk.coop import relative_time, update_settings
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import TaskCancelled, TaskHandle, run_store_task
 from coopdesk.gui.kit.mandate_gate import refusal
@@ -68,6 +67,7 @@ from coopdesk.sync import backups, conflicts, importing
 from coopdesk.sync import export as exporting
 from coopdesk.sync import identity as site_identity
 from coopdesk.sync.bundle import SUFFIX as BUNDLE_SUFFIX
+from coopdesk.sync.invite import make_invitation
 from coopdesk.sync.merge import ImportCancelled
 
 if TYPE_CHECKING:
@@ -846,7 +846,6 @@ class SyncPage(Page):
     def _make_invitation(self, author: str, site_name: str, path: Path | None) -> None:
         if path is None or self._busy():
             return
-        from coopdesk.sync.invite import make_invitation
 
         author = self.session.member_id or author
         self.task = run_store_task(

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.text import day_text, names_text
-from coopdesk.coop import coop
+from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
@@ -41,7 +41,7 @@ from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
 from coopdesk.gui.roles.dialogs import term_length_text
 from coopdesk.gui.tasks.board import DONE_SHOWN, STATUSES, TaskBoard, TaskListModel
 from coopdesk.gui.tasks.dialogs import ChoreDialog, ChoreTasksDialog, TaskDialog
-from coopdesk.roles import rotation
+from coopdesk.roles import active_roles
 from coopdesk.tasks import chores
 from coopdesk.tasks import tasks as tasklist
 from coopdesk.tasks.tasks import STATUS_LABELS, TaskQuery
@@ -305,9 +305,9 @@ class TasksPage(Page):
             )
         ]
         self.site_choices = [
-            (row["id"], row["name"]) for row in coop.sites(self.store) if not row["archived"]
+            (row["id"], row["name"]) for row in sites(self.store) if not row["archived"]
         ]
-        self.role_choices = [(row["id"], row["name"]) for row in rotation.active_roles(self.store)]
+        self.role_choices = [(row["id"], row["name"]) for row in active_roles(self.store)]
         self._refill(self.assignee_combo, "Anyone", [(ME, "Me"), *self.member_choices])
         self._refill(self.site_combo, "Every site", self.site_choices)
         self._refill(self.role_combo, "Any role", self.role_choices)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from coopdesk.gui.kit.dates import due_text
 from coopdesk.gui.kit.panels import Attention, TodayPanel, panel_label
@@ -11,6 +11,7 @@ from coopdesk.tasks import tasks as tasklist
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
+    from coopdesk.gui.tasks.page import TasksPage
 
 
 class MyTasksPanel(TodayPanel):
@@ -65,11 +66,9 @@ class MyTasksPanel(TodayPanel):
         ]
 
     def _show_overdue(self) -> None:
-        from coopdesk.gui.tasks.page import TasksPage
 
-        page = self.window_.go_to("tasks")
-        if isinstance(page, TasksPage):
-            page.show_overdue()
+        page = cast("TasksPage", self.window_.go_to("tasks"))
+        page.show_overdue()
 
 
 MY_TASKS_SHOWN = 6

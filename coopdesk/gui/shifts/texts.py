@@ -1,0 +1,71 @@
+"""A shift's day, time and places in words; no widgets, so the Today page loads it cheaply."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from coopdesk.gui.kit.dates import to_datetime
+
+if TYPE_CHECKING:
+    from coopdesk.shifts.shifts import ShiftView
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def short_date(day: dt.date) -> str:
+    """``Tue 2 Dec``: no leading zero, the same on every platform (strftime's %-d is not)."""
+    return f"{WEEKDAYS[day.weekday()][:3]} {day.day} {day.strftime('%b')}"
+
+
+def long_date(day: dt.date) -> str:
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%B %Y')}"
+
+
+def week_title(week_start: dt.date) -> str:
+    """``1 – 7 December 2026``, ``29 December 2026 – 4 January 2027``."""
+    end = week_start + dt.timedelta(days=6)
+    if week_start.year != end.year:
+        return (
+            f"{week_start.day} {week_start.strftime('%B %Y')} – {end.day} {end.strftime('%B %Y')}"
+        )
+    if week_start.month != end.month:
+        return f"{week_start.day} {week_start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}"
+    return f"{week_start.day} – {end.day} {end.strftime('%B %Y')}"
+
+
+def time_range(shift: ShiftView) -> str:
+    start, end = to_datetime(shift.starts_at), to_datetime(shift.ends_at)
+    text = f"{start:%H:%M}–{end:%H:%M}"
+    if end.date() > start.date():
+        text += " (+1 day)" if (end.date() - start.date()).days == 1 else f" ({end:%d %b})"
+    return text
+
+
+def places_text(shift: ShiftView, compact: bool = False) -> str:
+    """``2 / 3 · needs 1``, ``3 / 3 · full``, ``3 / 2 · overbooked`` (``3/2 overbooked``)."""
+    signed_up = len(shift.confirmed) + len(shift.waiting)
+    if shift.status == "overbooked":
+        filled, words = signed_up, "overbooked"
+    elif shift.status == "full":
+        filled, words = shift.filled, "full"
+    else:
+        filled, words = shift.filled, f"needs {shift.capacity - shift.filled}"
+    if compact:
+        return f"{filled}/{shift.capacity} {words}"
+    return f"{filled} / {shift.capacity} · {words}"
+
+
+def overbooked_sentence(shift: ShiftView) -> str:
+    """``3 signed up for 2 places: Ravi is waiting.`` (the words every site shows alike)."""
+    signed_up = len(shift.confirmed) + len(shift.waiting)
+    names = [signup.member_name for signup in shift.waiting]
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    verb = "is" if len(names) == 1 else "are"
+    place = "place" if shift.capacity == 1 else "places"
+    return f"{signed_up} signed up for {shift.capacity} {place}: {who} {verb} waiting."
