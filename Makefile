@@ -15,7 +15,7 @@ help:
 	@echo "make install   create $(VENV) (with $(PYTHON)) and install CoopDesk with its dev tools"
 	@echo "make run       open the app"
 	@echo "make test      run the whole test suite offscreen (no display needed)"
-	@echo "make lint      ruff check and ruff format --check"
+	@echo "make lint      ruff check, ruff format --check, and the import contracts (lint-imports)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make package   build dist/coopdesk/ with PyInstaller"
 	@echo "make icons     re-render resources/icons/*.png from coopdesk.svg"
@@ -48,6 +48,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -7,33 +7,25 @@ cursor in the field the message is about. Nothing is written unless the save suc
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
-from coopdesk.base.errors import CoopDeskError
-from coopdesk.gui.kit.dialogs import busy_message
-from coopdesk.gui.kit.widgets import ErrorLabel
-
-SaveFunction = Callable[[dict[str, Any]], str]  # returns the member id
+from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
 
 
-class MemberDialog(QDialog):
-    """Name, email, phone, skills (comma-separated), home site and notes of one member."""
+class MemberDialog(FormDialog):
+    """Name, email, phone, skills (comma-separated), home site and notes of one member.
 
-    saved = Signal(str)  # the member id
+    ``saved`` carries the member's id.
+    """
 
     def __init__(
         self,
@@ -43,11 +35,13 @@ class MemberDialog(QDialog):
         default_site_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.save_function = save
+        super().__init__(
+            f"Edit {member['name']}" if member else "Add member",
+            save,
+            parent,
+            "Save" if member else "Add member",
+        )
         self.member = member
-        self.setWindowTitle(f"Edit {member['name']}" if member else "Add member")
-        self.setModal(True)
         self.setMinimumWidth(440)
 
         self.name_edit = QLineEdit()
@@ -86,24 +80,10 @@ class MemberDialog(QDialog):
         form.addRow("S&kills", self.skills_edit)
         form.addRow("&Home site", self.site_combo)
         form.addRow("N&otes", self.notes_edit)
-        self.error_label = ErrorLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save" if member else "Add member")
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.save_button = self.ok_button
+        self.lay_out(form)
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-
-        # Which field an error is about, by the label the core puts first in its message.
-        self._field_by_label = {
+        self.field_for_error = {
             "Name": self.name_edit,
             "Email": self.email_edit,
             "Phone": self.phone_edit,
@@ -122,25 +102,3 @@ class MemberDialog(QDialog):
             "home_site_id": self.site_combo.currentData(),
             "notes": self.notes_edit.toPlainText(),
         }
-
-    def accept(self) -> None:
-        try:
-            member_id = self.save_function(self.values())
-        except CoopDeskError as exc:
-            self.show_error(str(exc))
-            return
-        except sqlite3.Error as exc:
-            self.show_error(busy_message(exc))
-            return
-        self.error_label.clear()
-        super().accept()
-        self.saved.emit(member_id)
-
-    def show_error(self, message: str) -> None:
-        self.error_label.show_message(message)
-        for label, widget in self._field_by_label.items():
-            if message.startswith(label):
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                if isinstance(widget, QLineEdit):
-                    widget.selectAll()
-                break

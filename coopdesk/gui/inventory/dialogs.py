@@ -13,25 +13,23 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
-from coopdesk.gui.kit.widgets import ErrorLabel, muted
+from coopdesk.gui.kit.form_dialog import FormDialog
+from coopdesk.gui.kit.widgets import muted
 from coopdesk.inventory.items import MINUS, format_amount
 from coopdesk.inventory.stock import WouldGoNegative
 
@@ -41,42 +39,14 @@ OUT_REASONS = (("Used", "used"), ("Given out", "given"), ("Spoiled", "spoiled"))
 SaveFunction = Callable[..., Any]
 
 
-class FormDialog(QDialog):
-    """A form with an inline error and OK/Cancel; ``attempt`` runs a save and keeps errors in."""
-
-    saved = Signal(object)
+class StockFormDialog(FormDialog):
+    """The inventory's forms: their fields in one form layout."""
 
     def __init__(self, title: str, ok_label: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setModal(True)
+        super().__init__(title, None, parent, ok_label)
         self.setMinimumWidth(420)
         self.form = QFormLayout()
-        self.error_label = ErrorLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_label)
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.addLayout(self.form)
-        self.layout_.addWidget(self.error_label)
-        self.layout_.addWidget(self.buttons)
-
-    def attempt(self, save: Callable[[], Any]) -> tuple[bool, Any]:
-        """Run ``save``; a person's error is shown in the dialog instead of closing it."""
-        try:
-            result = save()
-        except CoopDeskError as exc:
-            self.error_label.show_message(str(exc))
-            return False, None
-        except sqlite3.Error as exc:
-            self.error_label.show_message(busy_message(exc))
-            return False, None
-        return True, result
+        self.layout_ = self.lay_out(self.form)
 
     def attempt_allowing_negative(self, save: Callable[[bool], Any]) -> tuple[bool, Any]:
         """``save(False)``; if that would take out more than the book holds, ask, then
@@ -92,16 +62,12 @@ class FormDialog(QDialog):
             if not dialogs.confirm(self, "More than the book holds", question, "Record anyway"):
                 return False, None
         except CoopDeskError as exc:
-            self.error_label.show_message(str(exc))
+            self.show_error(str(exc))
             return False, None
         except sqlite3.Error as exc:
-            self.error_label.show_message(busy_message(exc))
+            self.show_error(busy_message(exc))
             return False, None
         return self.attempt(lambda: save(True))
-
-    def finish(self, result: Any) -> None:
-        self.saved.emit(result)
-        super().accept()
 
 
 def item_combo(items: list[dict[str, Any]], current_id: str | None) -> QComboBox:
@@ -146,7 +112,7 @@ def quantity_row(unit_label: QLabel) -> tuple[QWidget, QLineEdit]:
     return row, edit
 
 
-class MoveDialog(FormDialog):
+class MoveDialog(StockFormDialog):
     """Receive stock, or use / give out / spoil it: item, quantity (unit shown), reason, note.
 
     ``save(item_id, text, reason, site_id, note, allow_negative)`` records the movement.
@@ -220,7 +186,7 @@ class MoveDialog(FormDialog):
             self.quantity_edit.setFocus()
 
 
-class ItemDialog(FormDialog):
+class ItemDialog(StockFormDialog):
     """An item's name, category, unit, decimals, minimum, barcode and notes.
 
     ``save(values) -> item_id``; the minimum is typed in display units ("2.5").
@@ -295,7 +261,7 @@ class ItemDialog(FormDialog):
             self.finish(item_id)
 
 
-class SendTransferDialog(FormDialog):
+class SendTransferDialog(StockFormDialog):
     """Send stock to another site: it leaves here now and is "in transit" until confirmed.
 
     ``save(item_id, from_site_id, to_site_id, text, note, allow_negative) -> transfer_id``.
@@ -368,7 +334,7 @@ class SendTransferDialog(FormDialog):
             self.finish(transfer_id)
 
 
-class ReceiveTransferDialog(FormDialog):
+class ReceiveTransferDialog(StockFormDialog):
     """Confirm that a transfer arrived, with the quantity that really did.
 
     A smaller quantity is recorded as a loss in transit; ``save(text) -> TransferView``.

@@ -20,13 +20,23 @@ from coopdesk.base.errors import CoopDeskError
 APP_TITLE = "CoopDesk"
 
 
-def confirm(parent: QWidget | None, title: str, text: str, action_label: str) -> bool:
-    """Ask before something is destroyed or hidden. Cancel is the default (Escape, Enter)."""
+def confirm(
+    parent: QWidget | None,
+    title: str,
+    text: str,
+    action_label: str,
+    cancel_label: str | None = None,
+) -> bool:
+    """Ask before something is destroyed or hidden. The safe choice is the default (Escape,
+    Enter): Cancel, or ``cancel_label`` when that says better what it keeps ("Keep 3")."""
     box = QMessageBox(
         QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
     )
     action = box.addButton(action_label, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    if cancel_label:
+        cancel = box.addButton(cancel_label, QMessageBox.ButtonRole.RejectRole)
+    else:
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()

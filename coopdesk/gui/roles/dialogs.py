@@ -1,15 +1,12 @@
 """Dialogs of the Roles page: add or edit a role, swap a term, write handover notes.
 
-Like the member dialog, these do not judge values themselves: they hand them to a ``save``
-callback that calls the core, and show a ``CoopDeskError`` inline while staying open, so
-nothing is written unless the save succeeded.
+Each is a ``FormDialog`` (coopdesk/gui/kit/form_dialog.py): it hands its values to a ``save``
+callback that calls the core, and a refusal shows inline while the dialog stays open.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -19,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -35,11 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.errors import CoopDeskError
-from coopdesk.base.text import day_text, names_text
+from coopdesk.base.text import day_text, names_text, span_text
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
-from coopdesk.gui.kit.dialogs import busy_message
-from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
+from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
+from coopdesk.gui.kit.widgets import muted, scaled_font
 from coopdesk.roles.mandates import ACTION_LABELS
 from coopdesk.roles.rotation import Term
 
@@ -48,59 +43,9 @@ POLICY_LABELS = {
     "least-recent": "Least recently served first",
     "fewest-terms": "Fewest terms served first",
 }
-SaveFunction = Callable[[dict[str, Any]], Any]
 
 
-def span_text(start: dt.date, end: dt.date, today: dt.date | None = None) -> str:
-    """ "3 – 30 November", "28 November – 25 December" (years only when not this year)."""
-    end_text = day_text(end, today)
-    if start.year == end.year and start.month == end.month:
-        return f"{start.day} – {end_text}"
-    if start.year == end.year:
-        return f"{start.day} {start.strftime('%B')} – {end_text}"
-    return f"{start.day} {start.strftime('%B')} {start.year} – {end_text}"
-
-
-def term_length_text(days: int) -> str:
-    if days % 7 == 0:
-        weeks = days // 7
-        return f"{weeks} week{'s' if weeks != 1 else ''}"
-    return f"{days} day{'s' if days != 1 else ''}"
-
-
-class SavingDialog(QDialog):
-    """A dialog whose OK hands ``values()`` to ``save``; errors show inline, it stays open."""
-
-    def __init__(self, save: SaveFunction, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.save_function = save
-        self.saved_result: Any = None
-        self.setWindowTitle(title)
-        self.setModal(True)
-        self.error_label = ErrorLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-    def values(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def accept(self) -> None:
-        try:
-            self.saved_result = self.save_function(self.values())
-        except CoopDeskError as exc:
-            self.error_label.show_message(str(exc))
-            return
-        except sqlite3.Error as exc:
-            self.error_label.show_message(busy_message(exc))
-            return
-        self.error_label.clear()
-        super().accept()
-
-
-class RoleDialog(SavingDialog):
+class RoleDialog(FormDialog):
     """Name, description, term length, holders, rotation, who is eligible and mandates."""
 
     def __init__(
@@ -111,7 +56,7 @@ class RoleDialog(SavingDialog):
         role: dict[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(save, f"Edit {role['name']}" if role else "Add a role", parent)
+        super().__init__(f"Edit {role['name']}" if role else "Add a role", save, parent)
         self.role = role
         self.setMinimumWidth(560)
 
@@ -203,10 +148,7 @@ class RoleDialog(SavingDialog):
         form.addRow("Mandates", mandates_grid)
         form.addRow("", mandates_note)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.lay_out(form)
         self._fill(role)
         self.name_edit.setFocus()
 
@@ -262,7 +204,7 @@ class RoleDialog(SavingDialog):
         }
 
 
-class SwapDialog(SavingDialog):
+class SwapDialog(FormDialog):
     """Give one term to someone else: pick the term, who hands it over, and who takes it.
 
     Only members eligible for the role and not already holding that term are offered.
@@ -278,7 +220,7 @@ class SwapDialog(SavingDialog):
         term_start: dt.date | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(save, f"Swap a term of {role_name}", parent)
+        super().__init__(f"Swap a term of {role_name}", save, parent)
         self.terms = terms
         self.eligible = eligible
         self.me = me
@@ -306,12 +248,7 @@ class SwapDialog(SavingDialog):
         form.addRow("&Hands over", self.out_combo)
         form.addRow("&Takes it", self.in_combo)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Swap")
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(explanation)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.lay_out(heading, explanation, form)
         starts = [term.starts_on for term in terms]
         self.term_combo.setCurrentIndex(starts.index(term_start) if term_start in starts else 0)
         self._term_changed()
@@ -353,13 +290,13 @@ class SwapDialog(SavingDialog):
         }
 
 
-class HandoverDialog(SavingDialog):
+class HandoverDialog(FormDialog):
     """The notes the outgoing holder of a term leaves for whoever holds the next one."""
 
     def __init__(
         self, term: Term, next_term: Term | None, save: SaveFunction, parent: QWidget | None = None
     ) -> None:
-        super().__init__(save, f"Handover notes · {term.role_name}", parent)
+        super().__init__(f"Handover notes · {term.role_name}", save, parent)
         self.term = term
         self.setMinimumSize(520, 380)
         heading = QLabel(f"{term.role_name}, {span_text(term.starts_on, term.ends_on)}")
@@ -381,12 +318,7 @@ class HandoverDialog(SavingDialog):
         self.notes_edit.setPlaceholderText(
             "Open matters, passwords' whereabouts (not the passwords), contacts, deadlines…"
         )
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(explanation)
-        layout.addWidget(self.notes_edit, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.lay_out(heading, explanation, (self.notes_edit, 1))
         self.notes_edit.setFocus()
 
     def values(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.text import span_text, term_length_text
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.mandate_gate import gate, refusal
@@ -38,8 +39,6 @@ from coopdesk.gui.roles.dialogs import (
     SwapDialog,
     day_text,
     names_text,
-    span_text,
-    term_length_text,
 )
 from coopdesk.roles import roles, rotation
 from coopdesk.roles.mandates import ACTION_LABELS

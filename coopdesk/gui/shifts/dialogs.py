@@ -37,7 +37,8 @@ from coopdesk.base.errors import NotFoundError
 from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
-from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
+from coopdesk.gui.kit.form_dialog import FormDialog
+from coopdesk.gui.kit.widgets import muted, scaled_font
 from coopdesk.gui.shifts.texts import (
     WEEKDAYS,
     long_date,
@@ -616,10 +617,8 @@ class ShiftDetailsDialog(QDialog):
 # -- add or edit a shift ----------------------------------------------------------------------
 
 
-class ShiftEditDialog(QDialog):
+class ShiftEditDialog(FormDialog):
     """A one-off shift (or changes to an existing one): when, how many people, where."""
-
-    saved = Signal(str)
 
     def __init__(
         self,
@@ -630,11 +629,10 @@ class ShiftEditDialog(QDialog):
         day: dt.date | None = None,
         site_id: str | None = None,
     ) -> None:
-        super().__init__(parent or window)
+        super().__init__("Edit shift" if shift else "Add a shift", None, parent or window)
         self.window_ = window
         self.store = window.store
         self.shift = shift
-        self.setWindowTitle("Edit shift" if shift else "Add a shift")
         self.types = shift_types(self.store)
 
         start = to_datetime(shift.starts_at) if shift else None
@@ -671,7 +669,6 @@ class ShiftEditDialog(QDialog):
         self.description_edit = QPlainTextEdit(shift.description if shift else "")
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
-        self.error_label = ErrorLabel()
 
         form = QFormLayout()
         form.addRow("&Title", self.title_edit)
@@ -681,16 +678,9 @@ class ShiftEditDialog(QDialog):
         form.addRow("&People needed", self.capacity_spin)
         form.addRow("&Site", self.site_combo)
         form.addRow("D&escription", self.description_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.save_button = self.ok_button
+        self.field_for_error = {"Title": self.title_edit, "People needed": self.capacity_spin}
+        self.lay_out(form)
         self._show_next_day()
 
     def _show_next_day(self) -> None:
@@ -729,31 +719,32 @@ class ShiftEditDialog(QDialog):
             "description": self.description_edit.toPlainText().strip(),
         }
 
+    def accept(self) -> None:
+        self.save()
+
     def save(self) -> None:
         values = self.values()
         if not values["title"]:
-            self.error_label.show_message("Give the shift a title, e.g. “Opening the shop”.")
+            self.show_error("Give the shift a title, e.g. “Opening the shop”.")
             self.title_edit.setFocus()
             return
 
-        def run(author: str) -> None:
+        def write(author: str) -> str:
+            if self.shift is None:
+                return add_shift(self.store, author, **values)
+            edit_shift(self.store, author, self.shift.id, **values)
+            return self.shift.id
 
-            with dialogs.reported_errors(self, show=False) as outcome:
-                if self.shift is None:
-                    shift_id = add_shift(self.store, author, **values)
-                else:
-                    shift_id = self.shift.id
-                    edit_shift(self.store, author, shift_id, **values)
-            if not outcome.ok:
-                self.error_label.show_message(outcome.message)
+        def run(author: str) -> None:
+            ok, shift_id = self.attempt(lambda: write(author))
+            if not ok:
                 return
             start = values["starts_at"]
             self.window_.show_notice(
                 f"{'Added' if self.shift is None else 'Saved'} {values['title']} on "
                 f"{start:%a} {start.day} {start:%b} at {start:%H:%M}."
             )
-            self.saved.emit(shift_id)
-            self.accept()
+            self.finish(shift_id)
 
         self.window_.with_author(run, "Choose who you are to add or change shifts.")
 
@@ -761,19 +752,16 @@ class ShiftEditDialog(QDialog):
 # -- templates --------------------------------------------------------------------------------
 
 
-class TemplateDialog(QDialog):
+class TemplateDialog(FormDialog):
     """A recurring shift: its slot in the week (or N-week cycle) and its standing members."""
-
-    saved = Signal(str)
 
     def __init__(
         self, window: MainWindow, template: dict[str, Any] | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent or window)
+        super().__init__("Edit template" if template else "Add a template", None, parent or window)
         self.window_ = window
         self.store = window.store
         self.template = template
-        self.setWindowTitle("Edit template" if template else "Add a template")
         self.types = shift_types(self.store)
         get = (template or {}).get
 
@@ -861,7 +849,6 @@ class TemplateDialog(QDialog):
         standing_layout.addWidget(self.standing_list)
         standing_layout.addLayout(standing_tools)
 
-        self.error_label = ErrorLabel()
         form = QFormLayout()
         form.addRow("&Title", self.title_edit)
         form.addRow("T&ype", self.type_combo)
@@ -875,16 +862,8 @@ class TemplateDialog(QDialog):
         form.addRow("", until_row)
         form.addRow("S&ite", self.site_combo)
         form.addRow("D&escription", self.description_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(standing_box)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.field_for_error = {"Title": self.title_edit}
+        self.lay_out(form, standing_box)
 
     def _fill_cycle_weeks(self, current: int | None = None) -> None:
         keep = self.cycle_week_combo.currentIndex() if current is None else current
@@ -928,6 +907,7 @@ class TemplateDialog(QDialog):
             self.standing_list.takeItem(row)
 
     def values(self) -> dict[str, Any]:
+        """The template's fields (the standing members are written apart, after it)."""
         return {
             "title": self.title_edit.text().strip(),
             "shift_type_id": self.type_combo.currentData(),
@@ -943,36 +923,42 @@ class TemplateDialog(QDialog):
             "description": self.description_edit.toPlainText().strip(),
         }
 
-    def save(self) -> None:
+    def is_edited(self) -> bool:
+        return super().is_edited() or set(self.standing_ids()) != set(self.standing_before)
 
+    def accept(self) -> None:
+        self.save()
+
+    def save(self) -> None:
         values = self.values()
         if not values["title"]:
-            self.error_label.show_message("Give the template a title, e.g. “Tuesday meal”.")
+            self.show_error("Give the template a title, e.g. “Tuesday meal”.")
             self.title_edit.setFocus()
             return
         wanted = self.standing_ids()
 
+        def write(author: str) -> str:
+            if self.template is None:
+                template_id = add_template(self.store, author, **values)
+            else:
+                template_id = self.template["id"]
+                edit_template(self.store, author, template_id, **values)
+            for member_id in wanted:
+                if member_id not in self.standing_before:
+                    add_standing_member(self.store, author, template_id, member_id)
+            for member_id in self.standing_before:
+                if member_id not in wanted:
+                    remove_standing_member(self.store, author, template_id, member_id)
+            return template_id
+
         def run(author: str) -> None:
-            with dialogs.reported_errors(self, show=False) as outcome:
-                if self.template is None:
-                    template_id = add_template(self.store, author, **values)
-                else:
-                    template_id = self.template["id"]
-                    edit_template(self.store, author, template_id, **values)
-                for member_id in wanted:
-                    if member_id not in self.standing_before:
-                        add_standing_member(self.store, author, template_id, member_id)
-                for member_id in self.standing_before:
-                    if member_id not in wanted:
-                        remove_standing_member(self.store, author, template_id, member_id)
-            if not outcome.ok:
-                self.error_label.show_message(outcome.message)
-                return
-            self.window_.show_notice(
-                f"{'Added' if self.template is None else 'Saved'} the template {values['title']}."
-            )
-            self.saved.emit(template_id)
-            self.accept()
+            ok, template_id = self.attempt(lambda: write(author))
+            if ok:
+                self.window_.show_notice(
+                    f"{'Added' if self.template is None else 'Saved'} the template "
+                    f"{values['title']}."
+                )
+                self.finish(template_id)
 
         self.window_.with_author(run, "Choose who you are to change templates.")
 

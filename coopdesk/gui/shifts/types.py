@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -28,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.list_model import ListModel
-from coopdesk.gui.kit.widgets import EmptyState, ErrorLabel, table_view
+from coopdesk.gui.kit.widgets import EmptyState, table_view
 from coopdesk.gui.shifts.dialogs import fill_site_combo
 from coopdesk.shifts.templates import (
     add_shift_type,
@@ -51,19 +49,18 @@ def skills_from_text(text: str) -> list[str]:
     return [skill.strip() for skill in text.split(",") if skill.strip()]
 
 
-class ShiftTypeDialog(QDialog):
+class ShiftTypeDialog(FormDialog):
     """Add or edit one shift type. Only changed fields are written when editing."""
-
-    saved = Signal(str)
 
     def __init__(
         self, window: MainWindow, shift_type: dict[str, Any] | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent or window)
+        super().__init__(
+            "Edit shift type" if shift_type else "Add a shift type", None, parent or window
+        )
         self.window_ = window
         self.store = window.store
         self.shift_type = shift_type
-        self.setWindowTitle("Edit shift type" if shift_type else "Add a shift type")
         self.setMinimumWidth(440)
         get = (shift_type or {}).get
 
@@ -85,7 +82,6 @@ class ShiftTypeDialog(QDialog):
         self.duration_spin.setSingleStep(15)
         self.duration_spin.setSuffix(" minutes")
         self.duration_spin.setValue(int(get("duration_minutes", 180) or 180))
-        self.error_label = ErrorLabel()
 
         form = QFormLayout()
         form.addRow("&Title", self.title_edit)
@@ -94,16 +90,9 @@ class ShiftTypeDialog(QDialog):
         form.addRow("S&kills needed", self.skills_edit)
         form.addRow("&People needed", self.capacity_spin)
         form.addRow("&Length", self.duration_spin)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.save_button = self.ok_button
+        self.field_for_error = {"Title": self.title_edit, "People needed": self.capacity_spin}
+        self.lay_out(form)
 
     def values(self) -> dict[str, Any]:
         return {
@@ -132,32 +121,32 @@ class ShiftTypeDialog(QDialog):
         before["skills"] = sorted(before["skills"])  # the store keeps tags sorted
         return {key: values[key] for key in values if values_cmp[key] != before[key]}
 
-    def save(self) -> None:
+    def accept(self) -> None:
+        self.save()
 
+    def save(self) -> None:
         values = self.values()
         if not values["title"]:
-            self.error_label.show_message("Give the type a title, e.g. “Shop opening”.")
+            self.show_error("Give the type a title, e.g. “Shop opening”.")
             self.title_edit.setFocus()
             return
         changed = self.changed_fields()
         if self.shift_type is not None and not changed:
-            self.accept()
+            self.finish(self.shift_type["id"])
             return
 
+        def write(author: str) -> str:
+            if self.shift_type is None:
+                return add_shift_type(self.store, author, **values)
+            edit_shift_type(self.store, author, self.shift_type["id"], **changed)
+            return self.shift_type["id"]
+
         def run(author: str) -> None:
-            with dialogs.reported_errors(self, show=False) as outcome:
-                if self.shift_type is None:
-                    type_id = add_shift_type(self.store, author, **values)
-                else:
-                    type_id = self.shift_type["id"]
-                    edit_shift_type(self.store, author, type_id, **changed)
-            if not outcome.ok:
-                self.error_label.show_message(outcome.message)
-                return
-            verb = "Added" if self.shift_type is None else "Saved"
-            self.window_.show_notice(f"{verb} the shift type {values['title']}.")
-            self.saved.emit(type_id)
-            self.accept()
+            ok, type_id = self.attempt(lambda: write(author))
+            if ok:
+                verb = "Added" if self.shift_type is None else "Saved"
+                self.window_.show_notice(f"{verb} the shift type {values['title']}.")
+                self.finish(type_id)
 
         self.window_.with_author(run, "Choose who you are to add or change shift types.")
 

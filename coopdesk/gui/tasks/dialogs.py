@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
+from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
 from coopdesk.gui.kit.widgets import muted, scaled_font
-from coopdesk.gui.roles.dialogs import SaveFunction, SavingDialog
 from coopdesk.tasks.chores import STRATEGY_LABELS
 from coopdesk.tasks.tasks import PRIORITY_LABELS
 
@@ -48,7 +47,7 @@ def choice_combo(choices: list[Choice], none_label: str, current: str | None = N
     return combo
 
 
-class TaskDialog(SavingDialog):
+class TaskDialog(FormDialog):
     """Title, notes, assignee, due date, priority, site and role of one task."""
 
     def __init__(
@@ -61,7 +60,7 @@ class TaskDialog(SavingDialog):
         defaults: dict[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(save, f"Edit task: {task['title']}" if task else "Add a task", parent)
+        super().__init__(f"Edit task: {task['title']}" if task else "Add a task", save, parent)
         self.task = task
         self.setMinimumWidth(480)
         values = task or defaults or {}
@@ -102,10 +101,7 @@ class TaskDialog(SavingDialog):
         form.addRow("&Priority", self.priority_combo)
         form.addRow("&Site", self.site_combo)
         form.addRow("&Role", self.role_combo)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.lay_out(form)
         self.title_edit.setFocus()
 
     def values(self) -> dict[str, Any]:
@@ -120,7 +116,7 @@ class TaskDialog(SavingDialog):
         }
 
 
-class ChoreDialog(SavingDialog):
+class ChoreDialog(FormDialog):
     """A recurring chore: title, how often, who takes turns and how the next one is chosen."""
 
     def __init__(
@@ -131,7 +127,7 @@ class ChoreDialog(SavingDialog):
         save: SaveFunction,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(save, "Add a chore", parent)
+        super().__init__("Add a chore", save, parent)
         self.setMinimumWidth(500)
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("Clean the cold room, take out the compost…")
@@ -175,10 +171,7 @@ class ChoreDialog(SavingDialog):
         form.addRow("&First due", self.starts_edit)
         form.addRow("&Site", self.site_combo)
         form.addRow("&Role", self.role_combo)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.lay_out(form)
         self.title_edit.setFocus()
 
     def values(self) -> dict[str, Any]:
@@ -199,11 +192,11 @@ class ChoreDialog(SavingDialog):
         }
 
 
-class ChoreTasksDialog(SavingDialog):
+class ChoreTasksDialog(FormDialog):
     """ "Create chore tasks until…": each chore's occurrences up to a day become tasks."""
 
     def __init__(self, save: SaveFunction, parent: QWidget | None = None) -> None:
-        super().__init__(save, "Create chore tasks", parent)
+        super().__init__("Create chore tasks", save, parent)
         heading = QLabel("Create chore tasks until…")
         heading.setFont(scaled_font(self, 1.15, bold=True))
         explanation = muted(
@@ -218,12 +211,7 @@ class ChoreTasksDialog(SavingDialog):
         form = QFormLayout()
         form.addRow("&Until", self.until_edit)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Create tasks")
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(explanation)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.lay_out(heading, explanation, form)
         self.setMinimumWidth(420)
 
     def set_until(self, day: dt.date) -> None:

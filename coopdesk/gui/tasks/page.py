@@ -32,13 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
-from coopdesk.base.text import day_text, names_text
+from coopdesk.base.text import day_text, names_text, term_length_text
 from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
-from coopdesk.gui.roles.dialogs import term_length_text
 from coopdesk.gui.tasks.board import DONE_SHOWN, STATUSES, TaskBoard, TaskListModel
 from coopdesk.gui.tasks.dialogs import ChoreDialog, ChoreTasksDialog, TaskDialog
 from coopdesk.roles import active_roles

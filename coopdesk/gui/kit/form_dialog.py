@@ -1,0 +1,150 @@
+"""The one form dialog: Save hands the form's values to the core; its refusal shows inline.
+
+Dialogs do not judge values themselves. ``FormDialog`` passes ``values()`` to a ``save``
+function that calls the core; a ``CoopDeskError`` (or a busy store) is shown in the dialog,
+which stays open with everything typed, so nothing is written unless the save succeeded.
+When the message starts with a field's label ("Email ... does not look like an email
+address"), that field gets the focus. Cancel or Esc on a form someone has edited asks first,
+and the safe answer (keep editing) is the default.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coopdesk.base.errors import CoopDeskError
+from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.widgets import ErrorLabel
+
+SaveFunction = Callable[[dict[str, Any]], Any]
+
+
+class FormDialog(QDialog):
+    """A modal form with an inline error line and Save / Cancel.
+
+    Subclasses build their fields, call ``lay_out(...)`` with what goes above the error line,
+    and return the fields from ``values()``. ``save(values)`` (or an ``accept`` of their own
+    that calls ``attempt``) does the work; ``saved_result`` keeps what it returned, and
+    ``saved`` carries it once the dialog has closed.
+    """
+
+    saved = Signal(object)
+
+    def __init__(
+        self,
+        title: str,
+        save: SaveFunction | None = None,
+        parent: QWidget | None = None,
+        ok_label: str = "Save",
+    ) -> None:
+        super().__init__(parent)
+        self.save_function = save
+        self.saved_result: Any = None
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.error_label = ErrorLabel()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.ok_button.setText(ok_label)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        # The field a refusal is about, by the label the core's message starts with.
+        self.field_for_error: dict[str, QWidget] = {}
+        self._values_when_shown: dict[str, Any] | None = None
+
+    def lay_out(self, *parts: QWidget | QLayout | tuple[QWidget, int]) -> QVBoxLayout:
+        """The dialog's layout: ``parts`` from the top (a widget with its stretch as a pair),
+        then the error line and the buttons."""
+        layout = QVBoxLayout(self)
+        for part in parts:
+            if isinstance(part, QLayout):
+                layout.addLayout(part)
+            elif isinstance(part, tuple):
+                layout.addWidget(*part)
+            else:
+                layout.addWidget(part)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        return layout
+
+    def values(self) -> dict[str, Any]:
+        """What the person entered, as the core takes it."""
+        return {}
+
+    def attempt(self, save: Callable[[], Any]) -> tuple[bool, Any]:
+        """Run ``save``; a person's error is shown in the dialog instead of closing it."""
+        try:
+            result = save()
+        except CoopDeskError as exc:
+            self.show_error(str(exc))
+            return False, None
+        except sqlite3.Error as exc:
+            self.show_error(dialogs.busy_message(exc))
+            return False, None
+        self.error_label.clear()
+        return True, result
+
+    def accept(self) -> None:
+        if self.save_function is None:
+            self.finish(None)
+            return
+        save = self.save_function
+        ok, result = self.attempt(lambda: save(self.values()))
+        if ok:
+            self.finish(result)
+
+    def finish(self, result: Any) -> None:
+        """Close as saved: ``saved_result`` and the ``saved`` signal carry ``result``."""
+        self.saved_result = result
+        self._values_when_shown = None
+        QDialog.accept(self)
+        self.saved.emit(result)
+
+    def show_error(self, message: str) -> None:
+        self.error_label.show_message(message)
+        for label, widget in self.field_for_error.items():
+            if message.startswith(label):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                if isinstance(widget, QLineEdit):
+                    widget.selectAll()
+                break
+
+    # -- not losing what was typed ----------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._values_when_shown is None:
+            self._values_when_shown = self.values()
+
+    def is_edited(self) -> bool:
+        """Whether the form holds something else than when it opened."""
+        return self._values_when_shown is not None and self.values() != self._values_when_shown
+
+    def reject(self) -> None:
+        """Cancel or Esc: on an edited form, ask first (the default keeps editing)."""
+        if self.is_edited() and not dialogs.confirm(
+            self,
+            "Discard your changes?",
+            "You changed this form. Close it without saving?",
+            "Discard changes",
+            "Keep editing",
+        ):
+            return
+        self._values_when_shown = None
+        super().reject()
