@@ -8,7 +8,7 @@ anything is written, never "upgraded" down.
 Migrations are additive (new tables, new columns with defaults) so that a newer CoopDesk can
 still merge bundles from sites that have not upgraded yet. They spell out their DDL instead
 of deriving it from ``coopdesk.schema`` because a migration must keep meaning what it meant
-when it shipped; ``tests/test_migrations.py`` checks that the result matches the schema.
+when it shipped; ``tests/store/test_migrations.py`` checks that the result matches the schema.
 """
 
 from __future__ import annotations

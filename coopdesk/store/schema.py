@@ -279,7 +279,7 @@ def stored_value_ok(column: Column, value: Any) -> bool:
     """Whether a value that arrived from another site is of the right type and in range.
 
     This is the rule sync applies (in SQL, see ``coopdesk.sync.merge.validate_fields``) to every
-    incoming value; ``tests/test_schema.py`` checks that the two agree.
+    incoming value; ``tests/store/test_schema.py`` checks that the two agree.
     """
     if value is None:
         return column.nullable

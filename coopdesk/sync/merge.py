@@ -303,7 +303,7 @@ def _bad_value_sql(kind: str, value: str, column: Column) -> str:
     """SQL true when a field's JSON type ``kind`` and SQL ``value`` break ``column``'s rule.
 
     Mirrors ``coopdesk.store.schema.stored_value_ok`` (NULs and lone surrogates are refused before
-    this, in ``coopdesk.sync.bundle.check_frame``); tests/test_schema.py checks they agree.
+    this, in ``coopdesk.sync.bundle.check_frame``); tests/store/test_schema.py checks they agree.
     """
     if column.kind in ("text", "email"):
         bad = f"{kind} NOT IN ('text', 'null') OR length({value}) > {column.max_len}"

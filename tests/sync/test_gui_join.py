@@ -16,7 +16,7 @@ from coopdesk.gui.shell.main_window import MainWindow
 from coopdesk.gui.shell.welcome import WelcomeDialog
 from coopdesk.gui.sync import drives
 from coopdesk.sync.invite import Invitation, make_invitation
-from tests.test_gui_welcome import drive_modal_welcome
+from tests.gui.test_welcome import drive_modal_welcome
 
 TASK_TIMEOUT_MS = 30_000
 

@@ -27,7 +27,7 @@ from coopdesk.sync.trust import trust_of
 from tests.sync_helpers import Federation, fast_tmp_root
 
 SCRIPT = Path(__file__).with_name("crash_import.py")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KILL_POINTS = int(os.environ.get("COOPDESK_CRASH_POINTS", "30"))
 
 

@@ -1,6 +1,6 @@
 """Run an import (or an export) and SIGKILL this process at the Nth SQL statement.
 
-Used by tests/test_crash.py: ``python tests/crash_import.py import DATA_DIR FILE N``. With
+Used by tests/sync/test_crash.py: ``python tests/sync/crash_import.py import DATA_DIR FILE N``. With
 N = 0 nothing is killed and the number of statements is printed, to choose kill points.
 """
 
