@@ -373,6 +373,8 @@ def cmd_stock_transfers(args: argparse.Namespace) -> int:
                 line += f", {view.loss_text} lost)" if view.loss else ")"
             if view.problem:
                 line += "  PROBLEM: confirmed twice; count the stock and correct it"
+            elif view.needs_a_look:
+                line += "  CHECK: less arrived than was sent"
             lines.append(line)
         emit(args, [view.as_json() for view in views], lines or ["No transfers."])
     return 0

@@ -38,6 +38,8 @@ __getattr__, __dir__, __all__ = public_api(
         "demo": ("DemoContext",),
         "leave": ("add_leave", "end_leave", "leave_periods", "list_leave", "withdraw_leave"),
         "members": (
+            "active_members",
+            "member_names",
             "MemberQuery",
             "add_member",
             "archive_member",

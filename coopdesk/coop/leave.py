@@ -33,27 +33,28 @@ def add_leave(
     reason: str = "",
 ) -> str:
     """A period with no duty (inclusive dates). Returns the leave's id."""
-    start, end = parse_date(starts_on, "From"), parse_date(ends_on, "Until")
-    if end < start:
-        raise ValidationError(
-            f"The leave ends ({end}) before it starts ({start}): give an end on or after the start."
-        )
-    member = store.require("member", member_id)
-    if member["archived"]:
-        raise ValidationError(f"{member['name']} is archived: restore the member first.")
-    fields = {"member_id": member_id, "starts_on": start, "ends_on": end, "reason": reason}
     with store.transaction(author) as tx:
+        start, end = parse_date(starts_on, "From"), parse_date(ends_on, "Until")
+        if end < start:
+            raise ValidationError(
+                f"The leave ends ({end}) before it starts ({start}): give an end on or after "
+                "the start."
+            )
+        member = store.require("member", member_id)
+        if member["archived"]:
+            raise ValidationError(f"{member['name']} is archived: restore the member first.")
+        fields = {"member_id": member_id, "starts_on": start, "ends_on": end, "reason": reason}
         return tx.insert("leave", fields)
 
 
 def end_leave(store: Store, author: str, leave_id: str, ends_on: DateLike | None = None) -> None:
     """End a leave on ``ends_on`` (today if none). A leave that would end before it starts
     (it has not begun yet) is withdrawn instead (archived)."""
-    leave = store.require("leave", leave_id)
-    if leave["archived"]:
-        raise ValidationError("This leave was already withdrawn.")
-    end = parse_date(ends_on or dt.date.today(), "Until")
     with store.transaction(author) as tx:
+        leave = store.require("leave", leave_id)
+        if leave["archived"]:
+            raise ValidationError("This leave was already withdrawn.")
+        end = parse_date(ends_on or dt.date.today(), "Until")
         if end < dt.date.fromisoformat(leave["starts_on"]):
             tx.archive("leave", leave_id)
         else:
@@ -62,10 +63,10 @@ def end_leave(store: Store, author: str, leave_id: str, ends_on: DateLike | None
 
 def withdraw_leave(store: Store, author: str, leave_id: str) -> None:
     """Remove a leave entered by mistake (archived, so it can be restored)."""
-    leave = store.require("leave", leave_id)
-    if leave["archived"]:
-        raise ValidationError("This leave was already withdrawn.")
     with store.transaction(author) as tx:
+        leave = store.require("leave", leave_id)
+        if leave["archived"]:
+            raise ValidationError("This leave was already withdrawn.")
         tx.archive("leave", leave_id)
 
 

@@ -5,6 +5,7 @@ Plain functions over a ``Store``; the window and the command line both call thes
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -84,6 +85,28 @@ def members_by_id(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     marks = ", ".join("?" * len(ids))
     rows = store.query(f"{SELECT_MEMBERS} WHERE member.id IN ({marks})", ids)
     return {row["id"]: _decode(row) for row in rows}
+
+
+def active_members(store: Store) -> list[dict[str, Any]]:
+    """Every active member's id, name and skills (a list), by name: for pickers and choices."""
+    rows = store.query(
+        "SELECT id, name, skills FROM member WHERE _cl % 2 = 1 ORDER BY name COLLATE NOCASE, id"
+    )
+    for row in rows:
+        row["skills"] = tags_list(row["skills"])
+    return rows
+
+
+def member_names(store: Store, ids: Iterable[str]) -> dict[str, str]:
+    """Names of these members (archived ones too), by id."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    return {
+        row[0]: row[1]
+        for row in store.conn.execute(f"SELECT id, name FROM member WHERE id IN ({marks})", wanted)
+    }
 
 
 def list_members(store: Store, query: MemberQuery | None = None) -> list[dict[str, Any]]:

@@ -77,21 +77,21 @@ def _gate(tx, author: str, member_id: str, verb: str) -> None:
 
 
 def set_pin(store: Store, author: str, member_id: str, pin: str) -> None:
-    text = _check_pin_text(pin)
-    member = store.require("member", member_id)
-    if member["archived"]:
-        raise ValidationError(f"{member['name']} is archived: restore them first.")
-    stored = hash_pin(text)
     with store.transaction(author) as tx:
+        text = _check_pin_text(pin)
+        member = store.require("member", member_id)
+        if member["archived"]:
+            raise ValidationError(f"{member['name']} is archived: restore them first.")
+        stored = hash_pin(text)
         _gate(tx, author, member_id, "set")
         tx.update("member", member_id, {"pin_hash": stored})
 
 
 def clear_pin(store: Store, author: str, member_id: str) -> None:
-    member = store.require("member", member_id)
-    if not member["pin_hash"]:
-        raise ValidationError(f"{member['name']} has no PIN.")
     with store.transaction(author) as tx:
+        member = store.require("member", member_id)
+        if not member["pin_hash"]:
+            raise ValidationError(f"{member['name']} has no PIN.")
         _gate(tx, author, member_id, "cleared")
         tx.update("member", member_id, {"pin_hash": ""})
 

@@ -209,11 +209,11 @@ def add_item(
     notes: str = "",
 ) -> str:
     """A new item; ``minimum`` is in display units ("2.5" kg) and stored scaled."""
-    unit, decimals = _unit_and_decimals(unit, decimals)
-    shape = {"name": name, "unit": unit, "decimals": decimals}
-    scaled_minimum = parse_quantity(shape, minimum, allow_negative=False)
-    _check_unique(store, name, barcode)
     with store.transaction(author) as tx:
+        unit, decimals = _unit_and_decimals(unit, decimals)
+        shape = {"name": name, "unit": unit, "decimals": decimals}
+        scaled_minimum = parse_quantity(shape, minimum, allow_negative=False)
+        _check_unique(store, name, barcode)
         return tx.insert(
             "item",
             {
@@ -234,28 +234,28 @@ def edit_item(store: Store, author: str, item_id: str, **fields: Any) -> set[str
     ``minimum`` is in display units. ``decimals`` may change only while the item has no
     movements: it gives every stored quantity its meaning.
     """
-    item = get_item(store, item_id)
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise ValidationError(f"An item has no field called {', '.join(sorted(unknown))}.")
-    values = dict(fields)
-    unit, decimals = _unit_and_decimals(
-        values.get("unit", item["unit"]), values.get("decimals", item["decimals"])
-    )
-    if "unit" in values:
-        values["unit"] = unit
-    if "decimals" in values:
-        values["decimals"] = decimals
-        if decimals != item["decimals"] and _has_movements(store, item_id):
-            raise ValidationError(
-                f"{item['name']} already has movements counted to {item['decimals']} "
-                "decimals; its decimals cannot change now (add a new item instead)."
-            )
-    if "minimum" in values:
-        shape = {**item, "unit": unit, "decimals": decimals}
-        values["minimum"] = parse_quantity(shape, values["minimum"], allow_negative=False)
-    _check_unique(store, values.get("name"), values.get("barcode"), item_id)
     with store.transaction(author) as tx:
+        item = get_item(store, item_id)
+        unknown = set(fields) - set(ITEM_FIELDS)
+        if unknown:
+            raise ValidationError(f"An item has no field called {', '.join(sorted(unknown))}.")
+        values = dict(fields)
+        unit, decimals = _unit_and_decimals(
+            values.get("unit", item["unit"]), values.get("decimals", item["decimals"])
+        )
+        if "unit" in values:
+            values["unit"] = unit
+        if "decimals" in values:
+            values["decimals"] = decimals
+            if decimals != item["decimals"] and _has_movements(store, item_id):
+                raise ValidationError(
+                    f"{item['name']} already has movements counted to {item['decimals']} "
+                    "decimals; its decimals cannot change now (add a new item instead)."
+                )
+        if "minimum" in values:
+            shape = {**item, "unit": unit, "decimals": decimals}
+            values["minimum"] = parse_quantity(shape, values["minimum"], allow_negative=False)
+        _check_unique(store, values.get("name"), values.get("barcode"), item_id)
         return tx.update("item", item_id, values)
 
 
@@ -269,15 +269,15 @@ def _has_movements(store: Store, item_id: str) -> bool:
 
 def archive_item(store: Store, author: str, item_id: str) -> None:
     """Archive, never delete: its movements stay in the ledger and it can come back."""
-    get_item(store, item_id)
     with store.transaction(author) as tx:
+        get_item(store, item_id)
         tx.archive("item", item_id)
 
 
 def restore_item(store: Store, author: str, item_id: str) -> None:
-    item = get_item(store, item_id)
-    _check_unique(store, item["name"], item["barcode"], item_id)
     with store.transaction(author) as tx:
+        item = get_item(store, item_id)
+        _check_unique(store, item["name"], item["barcode"], item_id)
         tx.restore("item", item_id)
 
 
@@ -343,12 +343,12 @@ def set_minimum(
 ) -> str | None:
     """The minimum level of an item at one site (display units); None goes back to the
     item's own minimum. Returns the id of the site's minimum row (None when removed)."""
-    item = get_item(store, item_id)
-    if store.get("site", site_id) is None:
-        raise NotFoundError(f"There is no site with id {site_id}.")
-    row_id = minimum_id(item_id, site_id)
-    existing = store.get("item_minimum", row_id)
     with store.transaction(author) as tx:
+        item = get_item(store, item_id)
+        if store.get("site", site_id) is None:
+            raise NotFoundError(f"There is no site with id {site_id}.")
+        row_id = minimum_id(item_id, site_id)
+        existing = store.get("item_minimum", row_id)
         if minimum is None:
             if existing is not None and not existing["archived"]:
                 tx.archive("item_minimum", row_id)

@@ -28,23 +28,24 @@ from coopdesk.inventory.items import (
     get_item,
     parse_quantity,
 )
+from coopdesk.inventory.tables import (
+    CORRECTION,
+    REASONS_IN,
+    REASONS_OUT,
+    RECORDED_REASONS,
+    TRANSFER_REASONS,
+)
 from coopdesk.store.store import Store
 
-REASONS_IN = ("received",)
-REASONS_OUT = ("used", "given", "spoiled")
-# A count that was wrong: either sign, and only with the "stock" mandate.
-CORRECTION = "correction"
-MOVE_REASONS = (*REASONS_IN, *REASONS_OUT, CORRECTION)
-# Written by transfers (coopdesk.transfers), never through ``move``.
-TRANSFER_REASONS = ("transfer-out", "transfer-in", "transit-loss")
+# Each reason in the words people use, for the window and the command line alike.
 REASON_LABELS = {
     "received": "received",
     "used": "used",
     "given": "given out",
     "spoiled": "spoiled",
     "correction": "count correction",
-    "transfer-out": "sent",
-    "transfer-in": "arrived",
+    "transfer-out": "sent to another site",
+    "transfer-in": "arrived from another site",
     "transit-loss": "lost in transit",
 }
 
@@ -332,7 +333,7 @@ def signed_delta(item: dict[str, Any], quantity: int, reason: str) -> int:
         raise ValidationError(
             "Transfers between sites are recorded with 'stock transfer' and 'stock receive'."
         )
-    raise ValidationError(f"Reason must be one of: {', '.join(MOVE_REASONS)}.")
+    raise ValidationError(f"Reason must be one of: {', '.join(RECORDED_REASONS)}.")
 
 
 def _moved_at(store: Store, when: Any) -> Any:
@@ -386,12 +387,12 @@ def move(
     unless ``allow_negative``: reality wins over the book, but only when someone says so.
     A correction needs the "stock" mandate. ``site_id`` defaults to this site.
     """
-    item = _active_item(store, item_id)
-    site_id = site_id or store.site_id
-    require_site(store, site_id)
-    reason = str(reason or "").strip().lower()
-    delta = signed_delta(item, quantity, reason)
     with store.transaction(author) as tx:
+        item = _active_item(store, item_id)
+        site_id = site_id or store.site_id
+        require_site(store, site_id)
+        reason = str(reason or "").strip().lower()
+        delta = signed_delta(item, quantity, reason)
         if reason == CORRECTION:
             tx.use_mandate("stock", f"{item['name']}: {format_quantity(item, delta)}")
         if not allow_negative:

@@ -73,15 +73,15 @@ def start_stocktake(
     store: Store, author: str, site_id: str | None = None, *, note: str = ""
 ) -> str:
     """Open a counting session at a site; refused while another is open there."""
-    site_id = site_id or store.site_id
-    site = require_site(store, site_id)
-    current = open_stocktake(store, site_id)
-    if current is not None:
-        raise ValidationError(
-            f"A stocktake is already open at {site['name']} (started {current['started_at']}):"
-            " finish or cancel it first."
-        )
     with store.transaction(author) as tx:
+        site_id = site_id or store.site_id
+        site = require_site(store, site_id)
+        current = open_stocktake(store, site_id)
+        if current is not None:
+            raise ValidationError(
+                f"A stocktake is already open at {site['name']} (started {current['started_at']}):"
+                " finish or cancel it first."
+            )
         return tx.insert(
             "stocktake", {"site_id": site_id, "started_at": now_text(store), "note": note}
         )
@@ -133,9 +133,9 @@ def finish_stocktake(
     One transaction, under the "stock" mandate: all corrections are saved or none.
     Returns the differences recorded.
     """
-    stocktake = _open(store, stocktake_id)
-    site_id = stocktake["site_id"]
     with store.transaction(author) as tx:
+        stocktake = _open(store, stocktake_id)
+        site_id = stocktake["site_id"]
         names = site_names(store)
         tx.use_mandate("stock", f"stocktake at {names.get(site_id, 'a site')}")
         found = differences(store, site_id, counts)
@@ -160,8 +160,8 @@ def finish_stocktake(
 
 def cancel_stocktake(store: Store, author: str, stocktake_id: str) -> None:
     """Give up a stocktake: nothing is corrected (it is archived, so it can be seen)."""
-    _open(store, stocktake_id)
     with store.transaction(author) as tx:
+        _open(store, stocktake_id)
         tx.archive("stocktake", stocktake_id)
 
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from coopdesk.store.schema import Column, TableSpec
 
-MOVE_REASONS = (
-    "received",
-    "used",
-    "given",
-    "spoiled",
-    "correction",
-    "transfer-out",
-    "transfer-in",
-    "transit-loss",
-)
+# Why stock moved. A person records the first five with ``stock.move``; transfers write
+# the last three.
+REASONS_IN = ("received",)
+REASONS_OUT = ("used", "given", "spoiled")
+# A count that was wrong: either sign, and only with the "stock" mandate.
+CORRECTION = "correction"
+RECORDED_REASONS = (*REASONS_IN, *REASONS_OUT, CORRECTION)
+TRANSFER_REASONS = ("transfer-out", "transfer-in", "transit-loss")
+MOVE_REASONS = (*RECORDED_REASONS, *TRANSFER_REASONS)
 
 
 ITEM = TableSpec(

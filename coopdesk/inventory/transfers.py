@@ -86,11 +86,20 @@ class TransferView:
 
     @property
     def problem(self) -> bool:
+        """Received twice (two sites confirmed it before they synced): count and correct."""
         return self.state == "received twice"
+
+    @property
+    def needs_a_look(self) -> bool:
+        """A problem, or less arrived than was sent: the window and the command line flag
+        these alike (the Problems filter, the colour, the CLI's line)."""
+        return self.problem or bool(self.loss)
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["quantity_display"] = display_value(self._shape, self.quantity)
+        data["problem"] = self.problem
+        data["needs_a_look"] = self.needs_a_look
         if self.received_quantity is not None:
             data["received_display"] = display_value(self._shape, self.received_quantity)
         return data
@@ -112,22 +121,22 @@ def send_transfer(
     ``quantity`` is in the item's smallest unit and must be positive. Sending more than the
     sending site holds raises ``WouldGoNegative`` unless ``allow_negative``.
     """
-    item = _active_item(store, item_id)
-    from_site_id = from_site_id or store.site_id
-    require_site(store, from_site_id)
-    to_site = require_site(store, to_site_id)
-    if from_site_id == to_site_id:
-        raise ValidationError(
-            f"A transfer goes to another site: this stock is already at {to_site['name']}."
-        )
-    if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise ValidationError(f"Give the quantity of {item['name']} to send as a number.")
-    if quantity <= 0:
-        raise ValidationError(
-            f"Give how much {item['name']} to send: a quantity above zero"
-            f"{'' if quantity == 0 else ' (without a minus sign)'}."
-        )
     with store.transaction(author) as tx:
+        item = _active_item(store, item_id)
+        from_site_id = from_site_id or store.site_id
+        require_site(store, from_site_id)
+        to_site = require_site(store, to_site_id)
+        if from_site_id == to_site_id:
+            raise ValidationError(
+                f"A transfer goes to another site: this stock is already at {to_site['name']}."
+            )
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise ValidationError(f"Give the quantity of {item['name']} to send as a number.")
+        if quantity <= 0:
+            raise ValidationError(
+                f"Give how much {item['name']} to send: a quantity above zero"
+                f"{'' if quantity == 0 else ' (without a minus sign)'}."
+            )
         if not allow_negative:
             check_enough(store, item, from_site_id, -quantity, verb="sending")
         sent_at = now_text(store)
@@ -166,28 +175,31 @@ def receive_transfer(
     refused (count again, or record the extra as received). Only the receiving site may
     confirm, and only once.
     """
-    transfer = get_transfer(store, transfer_id)
-    names = site_names(store)
-    if _replaced_sites(store).get(transfer.to_site_id, transfer.to_site_id) != store.site_id:
-        raise ValidationError(
-            f"This transfer goes to {transfer.to_site_name}: only {transfer.to_site_name} can "
-            f"confirm what arrived (this computer is {names.get(store.site_id, 'another site')})."
-        )
-    _refuse_if_received(transfer)
-    received = transfer.quantity if quantity is None else quantity
-    if isinstance(received, bool) or not isinstance(received, int):
-        raise ValidationError(f"Give the quantity of {transfer.item_name} received as a number.")
-    if received < 0:
-        raise ValidationError(
-            f"Give how much {transfer.item_name} arrived without a minus sign (0 if none did)."
-        )
-    if received > transfer.quantity:
-        raise ValidationError(
-            f"Only {transfer.quantity_text} of {transfer.item_name} was sent, not "
-            f"{format_quantity(transfer._shape, received)}: count again, or record the extra "
-            "as received."
-        )
     with store.transaction(author) as tx:
+        transfer = get_transfer(store, transfer_id)
+        names = site_names(store)
+        if _replaced_sites(store).get(transfer.to_site_id, transfer.to_site_id) != store.site_id:
+            raise ValidationError(
+                f"This transfer goes to {transfer.to_site_name}: only {transfer.to_site_name} can "
+                "confirm what arrived (this computer is "
+                f"{names.get(store.site_id, 'another site')})."
+            )
+        _refuse_if_received(transfer)
+        received = transfer.quantity if quantity is None else quantity
+        if isinstance(received, bool) or not isinstance(received, int):
+            raise ValidationError(
+                f"Give the quantity of {transfer.item_name} received as a number."
+            )
+        if received < 0:
+            raise ValidationError(
+                f"Give how much {transfer.item_name} arrived without a minus sign (0 if none did)."
+            )
+        if received > transfer.quantity:
+            raise ValidationError(
+                f"Only {transfer.quantity_text} of {transfer.item_name} was sent, not "
+                f"{format_quantity(transfer._shape, received)}: count again, or record the extra "
+                "as received."
+            )
         _refuse_if_received(get_transfer(store, transfer_id))  # re-read inside the lock
         received_at = now_text(store)
         tx.update(

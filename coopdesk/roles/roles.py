@@ -104,36 +104,36 @@ def add_role(
     plan_terms: int = DEFAULT_PLAN_TERMS,
 ) -> str:
     """Create a role and opt ``member_ids`` in (in that order). Needs the "roles" mandate."""
-    fields = _check_role_fields(
-        {
-            "name": name,
-            "description": description,
-            "term_days": term_days,
-            "holders": holders,
-            "policy": policy,
-            "skill": skill or "",
-            "starts_on": starts_on or dt.date.today(),
-            "plan_terms": plan_terms,
-            "mandates": list(mandates),
-        }
-    )
-    members = list(dict.fromkeys(member_ids))
-    for member_id in members:
-        row = store.get("member", member_id)
-        if row is None or row["archived"]:
-            raise ValidationError(
-                f"There is no active member with id {member_id}: choose members from the list."
-            )
-    if not members and not (fields["skill"] and _skilled_members(store, fields["skill"])):
-        raise ValidationError(
-            f"Nobody could hold {name.strip() or 'this role'}: choose at least one member"
-            + (
-                f" (no active member has the skill {fields['skill']!r})."
-                if fields["skill"]
-                else "."
-            )
-        )
     with store.transaction(author) as tx:
+        fields = _check_role_fields(
+            {
+                "name": name,
+                "description": description,
+                "term_days": term_days,
+                "holders": holders,
+                "policy": policy,
+                "skill": skill or "",
+                "starts_on": starts_on or dt.date.today(),
+                "plan_terms": plan_terms,
+                "mandates": list(mandates),
+            }
+        )
+        members = list(dict.fromkeys(member_ids))
+        for member_id in members:
+            row = store.get("member", member_id)
+            if row is None or row["archived"]:
+                raise ValidationError(
+                    f"There is no active member with id {member_id}: choose members from the list."
+                )
+        if not members and not (fields["skill"] and _skilled_members(store, fields["skill"])):
+            raise ValidationError(
+                f"Nobody could hold {name.strip() or 'this role'}: choose at least one member"
+                + (
+                    f" (no active member has the skill {fields['skill']!r})."
+                    if fields["skill"]
+                    else "."
+                )
+            )
         tx.use_mandate("roles", f"added the role {name.strip()}")
         role_id = tx.insert("role", fields)
         for position, member_id in enumerate(members):
@@ -150,11 +150,11 @@ def edit_role(store: Store, author: str, role_id: str, **fields: Any) -> set[str
 
     Changing ``member_ids`` replaces who opted in, in the order given.
     """
-    role = store.require("role", role_id)
-    member_ids = fields.pop("member_ids", None)
-    checked = _check_role_fields(fields)
-    changed: set[str] = set()
     with store.transaction(author) as tx:
+        role = store.require("role", role_id)
+        member_ids = fields.pop("member_ids", None)
+        checked = _check_role_fields(fields)
+        changed: set[str] = set()
         tx.use_mandate("roles", f"changed the role {role['name']}")
         if checked:
             changed |= tx.update("role", role_id, checked)
@@ -202,15 +202,15 @@ def _set_members(tx: Any, role_id: str, member_ids: list[str]) -> bool:
 
 
 def archive_role(store: Store, author: str, role_id: str) -> None:
-    role = store.require("role", role_id)
     with store.transaction(author) as tx:
+        role = store.require("role", role_id)
         tx.use_mandate("roles", f"archived the role {role['name']}")
         tx.archive("role", role_id)
 
 
 def restore_role(store: Store, author: str, role_id: str) -> None:
-    role = store.require("role", role_id)
     with store.transaction(author) as tx:
+        role = store.require("role", role_id)
         tx.use_mandate("roles", f"restored the role {role['name']}")
         tx.restore("role", role_id)
 
@@ -224,19 +224,20 @@ def _may_change_membership(tx: Any, author: str, member_id: str, role: dict, ver
 
 def opt_in(store: Store, author: str, role_id: str, member_id: str) -> None:
     """Put a member in the role's rotation (at the end of the order)."""
-    role = store.require("role", role_id)
-    member = store.require("member", member_id)
-    if member["archived"]:
-        raise ValidationError(f"{member['name']} is archived: restore them first.")
-    row_id = role_member_id(role_id, member_id)
-    existing = store.get("role_member", row_id)
-    if existing is not None and not existing["archived"]:
-        raise ValidationError(f"{member['name']} already takes turns as {role['name']}.")
-    position = store.conn.execute(
-        "SELECT coalesce(max(position) + 1, 0) FROM role_member WHERE role_id = ? AND _cl % 2 = 1",
-        (role_id,),
-    ).fetchone()[0]
     with store.transaction(author) as tx:
+        role = store.require("role", role_id)
+        member = store.require("member", member_id)
+        if member["archived"]:
+            raise ValidationError(f"{member['name']} is archived: restore them first.")
+        row_id = role_member_id(role_id, member_id)
+        existing = store.get("role_member", row_id)
+        if existing is not None and not existing["archived"]:
+            raise ValidationError(f"{member['name']} already takes turns as {role['name']}.")
+        position = store.conn.execute(
+            "SELECT coalesce(max(position) + 1, 0) FROM role_member"
+            " WHERE role_id = ? AND _cl % 2 = 1",
+            (role_id,),
+        ).fetchone()[0]
         _may_change_membership(tx, author, member_id, role, "opted in")
         if existing is None:
             tx.insert(
@@ -251,13 +252,13 @@ def opt_in(store: Store, author: str, role_id: str, member_id: str) -> None:
 
 def opt_out(store: Store, author: str, role_id: str, member_id: str) -> None:
     """Take a member out of the role's rotation; refused if nobody would be left."""
-    role = store.require("role", role_id)
-    member = store.require("member", member_id)
-    row_id = role_member_id(role_id, member_id)
-    existing = store.get("role_member", row_id)
-    if existing is None or existing["archived"]:
-        raise ValidationError(f"{member['name']} does not take turns as {role['name']}.")
     with store.transaction(author) as tx:
+        role = store.require("role", role_id)
+        member = store.require("member", member_id)
+        row_id = role_member_id(role_id, member_id)
+        existing = store.get("role_member", row_id)
+        if existing is None or existing["archived"]:
+            raise ValidationError(f"{member['name']} does not take turns as {role['name']}.")
         _may_change_membership(tx, author, member_id, role, "opted out")
         tx.archive("role_member", row_id)
         if not role["skill"] and not eligible_order(tx.store, role):

@@ -369,27 +369,27 @@ def swap(
     the "roles" mandate.
     """
 
-    term = _term_starting(store, role_id, term_start)
-    role = _role(store, role_id)
-    if out_member_id not in term.holders:
-        raise ValidationError(
-            f"{_name(store, out_member_id)} does not hold {role['name']} in the term from "
-            f"{term.starts_on.isoformat()}: only a holder can hand the term over."
-        )
-    if in_member_id == out_member_id:
-        raise ValidationError("Swap with someone else: that member already holds this term.")
-    if in_member_id in term.holders:
-        raise ValidationError(
-            f"{_name(store, in_member_id)} already holds {role['name']} in this term."
-        )
-    if in_member_id not in eligible_order(store, role):
-        raise ValidationError(
-            f"{_name(store, in_member_id)} is not eligible for {role['name']}: they must opt in"
-            + (f" or have the skill {role['skill']!r}" if role["skill"] else "")
-            + " first."
-        )
-    holders = [in_member_id if m == out_member_id else m for m in term.holders]
     with store.transaction(author) as tx:
+        term = _term_starting(store, role_id, term_start)
+        role = _role(store, role_id)
+        if out_member_id not in term.holders:
+            raise ValidationError(
+                f"{_name(store, out_member_id)} does not hold {role['name']} in the term from "
+                f"{term.starts_on.isoformat()}: only a holder can hand the term over."
+            )
+        if in_member_id == out_member_id:
+            raise ValidationError("Swap with someone else: that member already holds this term.")
+        if in_member_id in term.holders:
+            raise ValidationError(
+                f"{_name(store, in_member_id)} already holds {role['name']} in this term."
+            )
+        if in_member_id not in eligible_order(store, role):
+            raise ValidationError(
+                f"{_name(store, in_member_id)} is not eligible for {role['name']}: they must opt in"
+                + (f" or have the skill {role['skill']!r}" if role["skill"] else "")
+                + " first."
+            )
+        holders = [in_member_id if m == out_member_id else m for m in term.holders]
         if author not in (out_member_id, in_member_id):
             tx.use_mandate(
                 "roles",
@@ -408,9 +408,9 @@ def write_handover(
     "roles" mandate.
     """
 
-    term = _term_starting(store, role_id, term_start)
-    following = term_on(store, role_id, term.ends_on + dt.timedelta(days=1))
     with store.transaction(author) as tx:
+        term = _term_starting(store, role_id, term_start)
+        following = term_on(store, role_id, term.ends_on + dt.timedelta(days=1))
         if author not in term.holders and author not in following.holders:
             tx.use_mandate(
                 "roles",

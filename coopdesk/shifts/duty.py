@@ -97,14 +97,14 @@ def set_duty_rule(
     store: Store, author: str, *, minutes: int, period_days: int, duty_from: DateLike | None
 ) -> None:
     """A coop setting: needs the "settings" mandate. ``duty_from=None`` switches duty off."""
-    row = _coop_row(store)
-    fields = {
-        "duty_minutes": minutes,
-        "duty_period_days": period_days,
-        "duty_from": parse_date(duty_from, "Duty counted from") if duty_from else None,
-    }
-    detail = f"Shift duty: {minutes} minutes every {period_days} days from {duty_from or '-'}"
     with store.transaction(author) as tx:
+        row = _coop_row(store)
+        fields = {
+            "duty_minutes": minutes,
+            "duty_period_days": period_days,
+            "duty_from": parse_date(duty_from, "Duty counted from") if duty_from else None,
+        }
+        detail = f"Shift duty: {minutes} minutes every {period_days} days from {duty_from or '-'}"
         tx.use_mandate("settings", detail)
         tx.update("coop", row["id"], fields)
 

@@ -330,41 +330,44 @@ def add_shift(
 
 def edit_shift(store: Store, author: str, shift_id: str, **fields: Any) -> None:
     """Change a shift's details. Raising the capacity is one way to resolve overbooking."""
-    unknown = set(fields) - set(EDITABLE)
-    if unknown:
-        raise ValidationError(f"A shift has no editable field called {', '.join(sorted(unknown))}.")
-    current = store.require("shift", shift_id)
-    if "starts_at" in fields:
-        fields["starts_at"] = datetime_text(fields["starts_at"], "Starts")
-    if "ends_at" in fields:
-        fields["ends_at"] = datetime_text(fields["ends_at"], "Ends")
-    if "capacity" in fields:
-        fields["capacity"] = check_capacity(fields["capacity"])
-    if "starts_at" in fields or "ends_at" in fields:
-        check_times(
-            fields.get("starts_at", current["starts_at"]), fields.get("ends_at", current["ends_at"])
-        )
-    for ref in ("site_id", "shift_type_id"):
-        if ref in fields:
-            fields[ref] = fields[ref] or None
     with store.transaction(author) as tx:
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise ValidationError(
+                f"A shift has no editable field called {', '.join(sorted(unknown))}."
+            )
+        current = store.require("shift", shift_id)
+        if "starts_at" in fields:
+            fields["starts_at"] = datetime_text(fields["starts_at"], "Starts")
+        if "ends_at" in fields:
+            fields["ends_at"] = datetime_text(fields["ends_at"], "Ends")
+        if "capacity" in fields:
+            fields["capacity"] = check_capacity(fields["capacity"])
+        if "starts_at" in fields or "ends_at" in fields:
+            check_times(
+                fields.get("starts_at", current["starts_at"]),
+                fields.get("ends_at", current["ends_at"]),
+            )
+        for ref in ("site_id", "shift_type_id"):
+            if ref in fields:
+                fields[ref] = fields[ref] or None
         tx.update("shift", shift_id, fields)
 
 
 def cancel_shift(store: Store, author: str, shift_id: str) -> None:
     """Cancel (archive) a shift. Its sign-ups are kept, so restoring it brings them back."""
-    shift = store.require("shift", shift_id)
-    if shift["archived"]:
-        raise ValidationError(f"The shift {shift['title']!r} is already cancelled.")
     with store.transaction(author) as tx:
+        shift = store.require("shift", shift_id)
+        if shift["archived"]:
+            raise ValidationError(f"The shift {shift['title']!r} is already cancelled.")
         tx.archive("shift", shift_id)
 
 
 def restore_shift(store: Store, author: str, shift_id: str) -> None:
-    shift = store.require("shift", shift_id)
-    if not shift["archived"]:
-        raise ValidationError(f"The shift {shift['title']!r} is not cancelled.")
     with store.transaction(author) as tx:
+        shift = store.require("shift", shift_id)
+        if not shift["archived"]:
+            raise ValidationError(f"The shift {shift['title']!r} is not cancelled.")
         tx.restore("shift", shift_id)
 
 
@@ -430,36 +433,37 @@ def sign_up(
     A full shift refuses, unless ``allow_waitlist``: then the member joins the waiting list
     and moves up when someone cancels or the capacity is raised.
     """
-    moment = _now(now)
-    shift = _open_shift(store, shift_id, moment, "signing up")
-    member = _active_member(store, member_id)
-    signup_id = signup_id_for(shift_id, member_id)
-    existing = store.get("shift_signup", signup_id)
-    if existing is not None and not existing["archived"]:
-        raise ValidationError(f"{member['name']} is already signed up for {shift['title']!r}.")
-    taken, latest = store.conn.execute(
-        "SELECT count(*), max(signed_up_at) FROM shift_signup WHERE shift_id = ? AND _cl % 2 = 1",
-        (shift_id,),
-    ).fetchone()
-    if taken >= shift["capacity"] and not allow_waitlist:
-        raise ValidationError(
-            f"{shift['title']!r} is full ({taken} of {shift['capacity']} places taken):"
-            f" choose another shift, or put {member['name']} on the waiting list."
-        )
-    if latest and latest >= moment:
-        # Times are kept to the second: whoever signs up later here must never come first.
-        moment = datetime_text(dt.datetime.fromisoformat(latest) + dt.timedelta(seconds=1))
-    fields = {
-        "shift_id": shift_id,
-        "member_id": member_id,
-        "signed_up_at": moment,
-        "site_id": store.site_id,
-        "attendance": "pending",
-        "makeup": bool(makeup),
-        "swap_wanted": False,
-        "taken_over_from": None,
-    }
     with store.transaction(author) as tx:
+        moment = _now(now)
+        shift = _open_shift(store, shift_id, moment, "signing up")
+        member = _active_member(store, member_id)
+        signup_id = signup_id_for(shift_id, member_id)
+        existing = store.get("shift_signup", signup_id)
+        if existing is not None and not existing["archived"]:
+            raise ValidationError(f"{member['name']} is already signed up for {shift['title']!r}.")
+        taken, latest = store.conn.execute(
+            "SELECT count(*), max(signed_up_at) FROM shift_signup"
+            " WHERE shift_id = ? AND _cl % 2 = 1",
+            (shift_id,),
+        ).fetchone()
+        if taken >= shift["capacity"] and not allow_waitlist:
+            raise ValidationError(
+                f"{shift['title']!r} is full ({taken} of {shift['capacity']} places taken):"
+                f" choose another shift, or put {member['name']} on the waiting list."
+            )
+        if latest and latest >= moment:
+            # Times are kept to the second: whoever signs up later here must never come first.
+            moment = datetime_text(dt.datetime.fromisoformat(latest) + dt.timedelta(seconds=1))
+        fields = {
+            "shift_id": shift_id,
+            "member_id": member_id,
+            "signed_up_at": moment,
+            "site_id": store.site_id,
+            "attendance": "pending",
+            "makeup": bool(makeup),
+            "swap_wanted": False,
+            "taken_over_from": None,
+        }
         return _put_on(tx, signup_id, existing, fields)
 
 
@@ -468,9 +472,9 @@ def cancel_signup(store: Store, author: str, shift_id: str, member_id: str) -> N
 
     Allowed for past shifts too, so a coordinator can settle an overbooked one afterwards.
     """
-    store.require("shift", shift_id)
-    signup = _active_signup(store, shift_id, member_id)
     with store.transaction(author) as tx:
+        store.require("shift", shift_id)
+        signup = _active_signup(store, shift_id, member_id)
         tx.archive("shift_signup", signup["id"])
 
 
@@ -484,9 +488,9 @@ def request_swap(
     now: dt.datetime | None = None,
 ) -> None:
     """Mark a sign-up as "looking for someone to take over" (``wanted=False`` clears it)."""
-    _open_shift(store, shift_id, _now(now), "asking for a swap")
-    signup = _active_signup(store, shift_id, member_id)
     with store.transaction(author) as tx:
+        _open_shift(store, shift_id, _now(now), "asking for a swap")
+        signup = _active_signup(store, shift_id, member_id)
         tx.update("shift_signup", signup["id"], {"swap_wanted": wanted})
 
 
@@ -503,26 +507,26 @@ def take_over(
 
     Returns the new sign-up's id; the old sign-up is archived, so both members see it.
     """
-    _open_shift(store, shift_id, _now(now), "taking over")
-    old = _active_signup(store, shift_id, from_member_id)
-    member = _active_member(store, to_member_id)
-    if from_member_id == to_member_id:
-        raise ValidationError(f"{member['name']} cannot take over their own place.")
-    new_id = signup_id_for(shift_id, to_member_id)
-    existing = store.get("shift_signup", new_id)
-    if existing is not None and not existing["archived"]:
-        raise ValidationError(f"{member['name']} is already on this shift.")
-    fields = {
-        "shift_id": shift_id,
-        "member_id": to_member_id,
-        "signed_up_at": old["signed_up_at"],
-        "site_id": old["site_id"],
-        "attendance": "pending",
-        "makeup": False,
-        "swap_wanted": False,
-        "taken_over_from": from_member_id,
-    }
     with store.transaction(author) as tx:
+        _open_shift(store, shift_id, _now(now), "taking over")
+        old = _active_signup(store, shift_id, from_member_id)
+        member = _active_member(store, to_member_id)
+        if from_member_id == to_member_id:
+            raise ValidationError(f"{member['name']} cannot take over their own place.")
+        new_id = signup_id_for(shift_id, to_member_id)
+        existing = store.get("shift_signup", new_id)
+        if existing is not None and not existing["archived"]:
+            raise ValidationError(f"{member['name']} is already on this shift.")
+        fields = {
+            "shift_id": shift_id,
+            "member_id": to_member_id,
+            "signed_up_at": old["signed_up_at"],
+            "site_id": old["site_id"],
+            "attendance": "pending",
+            "makeup": False,
+            "swap_wanted": False,
+            "taken_over_from": from_member_id,
+        }
         tx.archive("shift_signup", old["id"])
         return _put_on(tx, new_id, existing, fields)
 
@@ -537,15 +541,15 @@ def record_attendance(
     now: dt.datetime | None = None,
 ) -> None:
     """Attended, no-show, excused (or back to pending), once the shift has started."""
-    status = str(status).strip().lower()
-    if status not in ATTENDANCE:
-        raise ValidationError(f"Attendance must be one of: {', '.join(ATTENDANCE)}.")
-    shift = store.require("shift", shift_id)
-    if shift["starts_at"] > _now(now):
-        raise ValidationError(
-            f"{shift['title']!r} has not started yet ({_pretty(shift['starts_at'])}):"
-            " record attendance once it has."
-        )
-    signup = _active_signup(store, shift_id, member_id)
     with store.transaction(author) as tx:
+        status = str(status).strip().lower()
+        if status not in ATTENDANCE:
+            raise ValidationError(f"Attendance must be one of: {', '.join(ATTENDANCE)}.")
+        shift = store.require("shift", shift_id)
+        if shift["starts_at"] > _now(now):
+            raise ValidationError(
+                f"{shift['title']!r} has not started yet ({_pretty(shift['starts_at'])}):"
+                " record attendance once it has."
+            )
+        signup = _active_signup(store, shift_id, member_id)
         tx.update("shift_signup", signup["id"], {"attendance": status})

@@ -70,30 +70,30 @@ SHIFT_TYPE_FIELDS = ("title", "description", "site_id", "skills", "capacity", "d
 
 def edit_shift_type(store: Store, author: str, type_id: str, **fields: Any) -> None:
     """Change a shift type. Shifts and templates made from it keep their own details."""
-    unknown = set(fields) - set(SHIFT_TYPE_FIELDS)
-    if unknown:
-        raise ValidationError(f"A shift type has no field called {', '.join(sorted(unknown))}.")
-    current = store.require("shift_type", type_id)
-    if current["archived"]:
-        raise ValidationError(f"The shift type {current['title']!r} is archived.")
-    if "site_id" in fields:
-        fields["site_id"] = fields["site_id"] or None
-    if "skills" in fields:
-        fields["skills"] = _tags(fields["skills"])
-    if "capacity" in fields:
-        fields["capacity"] = check_capacity(fields["capacity"])
-    if not fields:
-        return
     with store.transaction(author) as tx:
+        unknown = set(fields) - set(SHIFT_TYPE_FIELDS)
+        if unknown:
+            raise ValidationError(f"A shift type has no field called {', '.join(sorted(unknown))}.")
+        current = store.require("shift_type", type_id)
+        if current["archived"]:
+            raise ValidationError(f"The shift type {current['title']!r} is archived.")
+        if "site_id" in fields:
+            fields["site_id"] = fields["site_id"] or None
+        if "skills" in fields:
+            fields["skills"] = _tags(fields["skills"])
+        if "capacity" in fields:
+            fields["capacity"] = check_capacity(fields["capacity"])
+        if not fields:
+            return
         tx.update("shift_type", type_id, fields)
 
 
 def archive_shift_type(store: Store, author: str, type_id: str) -> None:
     """Stop offering a shift type. Its shifts and templates stay, and keep their type."""
-    shift_type = store.require("shift_type", type_id)
-    if shift_type["archived"]:
-        raise ValidationError(f"The shift type {shift_type['title']!r} is already archived.")
     with store.transaction(author) as tx:
+        shift_type = store.require("shift_type", type_id)
+        if shift_type["archived"]:
+            raise ValidationError(f"The shift type {shift_type['title']!r} is already archived.")
         tx.archive("shift_type", type_id)
 
 
@@ -176,26 +176,26 @@ def add_template(
 
 def edit_template(store: Store, author: str, template_id: str, **fields: Any) -> None:
     """Change a template. Shifts already generated keep their details; new ones follow it."""
-    unknown = set(fields) - set(TEMPLATE_FIELDS)
-    if unknown:
-        raise ValidationError(f"A template has no field called {', '.join(sorted(unknown))}.")
-    current = store.require("shift_template", template_id)
-    for ref in ("site_id", "shift_type_id", "until"):
-        if ref in fields:
-            fields[ref] = fields[ref] or None
-    if "skills" in fields:
-        fields["skills"] = _tags(fields["skills"])
-    _check_template({**current, **fields})
     with store.transaction(author) as tx:
+        unknown = set(fields) - set(TEMPLATE_FIELDS)
+        if unknown:
+            raise ValidationError(f"A template has no field called {', '.join(sorted(unknown))}.")
+        current = store.require("shift_template", template_id)
+        for ref in ("site_id", "shift_type_id", "until"):
+            if ref in fields:
+                fields[ref] = fields[ref] or None
+        if "skills" in fields:
+            fields["skills"] = _tags(fields["skills"])
+        _check_template({**current, **fields})
         tx.update("shift_template", template_id, fields)
 
 
 def archive_template(store: Store, author: str, template_id: str) -> None:
     """Stop a template generating shifts. Shifts already generated stay."""
-    template = store.require("shift_template", template_id)
-    if template["archived"]:
-        raise ValidationError(f"The template {template['title']!r} is already archived.")
     with store.transaction(author) as tx:
+        template = store.require("shift_template", template_id)
+        if template["archived"]:
+            raise ValidationError(f"The template {template['title']!r} is already archived.")
         tx.archive("shift_template", template_id)
 
 
@@ -297,36 +297,36 @@ def generate_shifts(store: Store, author: str, start: DateLike, end: DateLike) -
     two sites generating the same weeks make the same rows. Standing members are signed up
     on the new shifts, except on days they are on leave. Returns how many shifts were made.
     """
-    first, stop = parse_date(start, "From"), parse_date(end, "To")
-    if stop <= first:
-        raise ValidationError("Generate up to a date after the first day.")
-    if (stop - first).days > 3 * 366:
-        raise ValidationError("Generate at most three years at a time.")
-    templates = store.query(
-        "SELECT id, title, description, site_id, shift_type_id, capacity, skills, weekday,"
-        " start_time, duration_minutes, cycle_weeks, cycle_week, cycle_start, until"
-        " FROM shift_template WHERE _cl % 2 = 1 ORDER BY id"
-    )
-    planned = [
-        (template, day, shift_id_for(template["id"], day))
-        for template in templates
-        for day in occurrences(template, first, stop)
-    ]
-    if not planned:
-        return 0
-    existing = {
-        row[0]
-        for row in store.conn.execute(
-            "SELECT id FROM shift WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps([shift_id for _t, _d, shift_id in planned]),),
-        )
-    }
-    missing = [item for item in planned if item[2] not in existing]
-    if not missing:
-        return 0
-    standing = _standing_by_template(store)
-    leave = _leave_by_member(store)
     with store.transaction(author) as tx:
+        first, stop = parse_date(start, "From"), parse_date(end, "To")
+        if stop <= first:
+            raise ValidationError("Generate up to a date after the first day.")
+        if (stop - first).days > 3 * 366:
+            raise ValidationError("Generate at most three years at a time.")
+        templates = store.query(
+            "SELECT id, title, description, site_id, shift_type_id, capacity, skills, weekday,"
+            " start_time, duration_minutes, cycle_weeks, cycle_week, cycle_start, until"
+            " FROM shift_template WHERE _cl % 2 = 1 ORDER BY id"
+        )
+        planned = [
+            (template, day, shift_id_for(template["id"], day))
+            for template in templates
+            for day in occurrences(template, first, stop)
+        ]
+        if not planned:
+            return 0
+        existing = {
+            row[0]
+            for row in store.conn.execute(
+                "SELECT id FROM shift WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([shift_id for _t, _d, shift_id in planned]),),
+            )
+        }
+        missing = [item for item in planned if item[2] not in existing]
+        if not missing:
+            return 0
+        standing = _standing_by_template(store)
+        leave = _leave_by_member(store)
         for template, day, shift_id in missing:
             tx.insert("shift", _shift_fields(template, day), row_id=shift_id)
             today = day.isoformat()
@@ -371,42 +371,42 @@ def add_standing_member(
     They are also signed up on the template's shifts already generated from ``since`` on
     that have not started and still have room, as generation would have done.
     """
-    template = store.require("shift_template", template_id)
-    if template["archived"]:
-        raise ValidationError(f"The template {template['title']!r} is archived.")
-    member = store.require("member", member_id)
-    if member["archived"]:
-        raise ValidationError(f"{member['name']} is archived: restore the member first.")
-    since_day = parse_date(since or dt.date.today(), "Since")
-    until_day = parse_date(until, "Until") if until else None
-    if until_day and until_day < since_day:
-        raise ValidationError("The standing slot ends before it starts: give a later end date.")
-    slot_id = standing_slot_id_for(template_id, member_id)
-    existing = store.get("standing_slot", slot_id)
-    if existing is not None and not existing["archived"]:
-        raise ValidationError(f"{member['name']} already has a standing slot here.")
-    fields = {
-        "template_id": template_id,
-        "member_id": member_id,
-        "since": since_day,
-        "until": until_day,
-    }
-    moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
-    upcoming = store.query(
-        "SELECT s.id, s.capacity, s.starts_at,"
-        " (SELECT count(*) FROM shift_signup x WHERE x.shift_id = s.id AND x._cl % 2 = 1)"
-        " AS taken FROM shift s WHERE s.template_id = ? AND s._cl % 2 = 1"
-        " AND s.starts_at > ? AND s.starts_at >= ? AND (? IS NULL OR s.starts_at < ?)",
-        (
-            template_id,
-            moment,
-            standing_signed_up_at(since_day.isoformat()),
-            until_day and until_day.isoformat(),
-            until_day and (until_day + dt.timedelta(days=1)).isoformat(),
-        ),
-    )
-    leave = _leave_by_member(store).get(member_id, [])
     with store.transaction(author) as tx:
+        template = store.require("shift_template", template_id)
+        if template["archived"]:
+            raise ValidationError(f"The template {template['title']!r} is archived.")
+        member = store.require("member", member_id)
+        if member["archived"]:
+            raise ValidationError(f"{member['name']} is archived: restore the member first.")
+        since_day = parse_date(since or dt.date.today(), "Since")
+        until_day = parse_date(until, "Until") if until else None
+        if until_day and until_day < since_day:
+            raise ValidationError("The standing slot ends before it starts: give a later end date.")
+        slot_id = standing_slot_id_for(template_id, member_id)
+        existing = store.get("standing_slot", slot_id)
+        if existing is not None and not existing["archived"]:
+            raise ValidationError(f"{member['name']} already has a standing slot here.")
+        fields = {
+            "template_id": template_id,
+            "member_id": member_id,
+            "since": since_day,
+            "until": until_day,
+        }
+        moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
+        upcoming = store.query(
+            "SELECT s.id, s.capacity, s.starts_at,"
+            " (SELECT count(*) FROM shift_signup x WHERE x.shift_id = s.id AND x._cl % 2 = 1)"
+            " AS taken FROM shift s WHERE s.template_id = ? AND s._cl % 2 = 1"
+            " AND s.starts_at > ? AND s.starts_at >= ? AND (? IS NULL OR s.starts_at < ?)",
+            (
+                template_id,
+                moment,
+                standing_signed_up_at(since_day.isoformat()),
+                until_day and until_day.isoformat(),
+                until_day and (until_day + dt.timedelta(days=1)).isoformat(),
+            ),
+        )
+        leave = _leave_by_member(store).get(member_id, [])
         if existing is None:
             tx.insert("standing_slot", fields, row_id=slot_id)
         else:
@@ -443,17 +443,17 @@ def remove_standing_member(
     now: dt.datetime | None = None,
 ) -> None:
     """End a standing slot, and take the member off the template's shifts still ahead."""
-    slot_id = standing_slot_id_for(template_id, member_id)
-    slot = store.get("standing_slot", slot_id)
-    if slot is None or slot["archived"]:
-        raise ValidationError("This member has no standing slot in this template.")
-    moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
-    ahead = store.query(
-        "SELECT su.id FROM shift_signup su JOIN shift s ON s.id = su.shift_id"
-        " WHERE s.template_id = ? AND su.member_id = ? AND su._cl % 2 = 1 AND s.starts_at > ?",
-        (template_id, member_id, moment),
-    )
     with store.transaction(author) as tx:
+        slot_id = standing_slot_id_for(template_id, member_id)
+        slot = store.get("standing_slot", slot_id)
+        if slot is None or slot["archived"]:
+            raise ValidationError("This member has no standing slot in this template.")
+        moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
+        ahead = store.query(
+            "SELECT su.id FROM shift_signup su JOIN shift s ON s.id = su.shift_id"
+            " WHERE s.template_id = ? AND su.member_id = ? AND su._cl % 2 = 1 AND s.starts_at > ?",
+            (template_id, member_id, moment),
+        )
         tx.archive("standing_slot", slot_id)
         for row in ahead:
             tx.archive("shift_signup", row["id"])

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from coopdesk import __version__
+from coopdesk.store.connection import atomic
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -458,14 +459,9 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
     for version, name, migration in MIGRATIONS:
         if version <= current:
             continue
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with atomic(conn):
             migration(conn)
             record(conn, version, name)
             conn.execute(f"PRAGMA user_version = {version:d}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         applied.append(version)
     return applied

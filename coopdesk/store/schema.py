@@ -278,7 +278,7 @@ def normalize_fields(spec: TableSpec, fields: dict[str, Any], *, partial: bool) 
 def stored_value_ok(column: Column, value: Any) -> bool:
     """Whether a value that arrived from another site is of the right type and in range.
 
-    This is the rule sync applies (in SQL, see ``coopdesk.sync.merge.validate_fields``) to every
+    This is the rule sync applies (in SQL, see ``coopdesk.store.merging.validate_fields``) to every
     incoming value; ``tests/store/test_schema.py`` checks that the two agree.
     """
     if value is None:

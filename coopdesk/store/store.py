@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -39,9 +41,11 @@ from coopdesk.base.errors import (
 )
 from coopdesk.base.paths import store_path
 from coopdesk.store import migrations
-from coopdesk.store.changes import ChangeListener
+from coopdesk.store.changes import ChangeListener, Changes
+from coopdesk.store.connection import atomic, configure, connect
 from coopdesk.store.hlc import HybridClock
-from coopdesk.store.ids import fold, new_id
+from coopdesk.store.ids import new_id
+from coopdesk.store.merging import Merge
 from coopdesk.store.schema import spec_for
 from coopdesk.store.transaction import Transaction
 
@@ -51,20 +55,6 @@ if TYPE_CHECKING:
 # "CoopDesk" in PRAGMA application_id: tells our stores apart from other SQLite files.
 APPLICATION_ID = 0x436F6F70
 SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10)
-    conn.execute("PRAGMA busy_timeout = 10000")
-    return conn
-
-
-def _configure(conn: sqlite3.Connection) -> None:
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA trusted_schema = OFF")
-    conn.create_function("fold", 1, fold, deterministic=True)
 
 
 def _looks_like_sqlite(path: Path) -> bool:
@@ -133,9 +123,9 @@ class Store:
                 f"CoopDesk knows up to {migrations.SCHEMA_VERSION}). Install the newer "
                 "CoopDesk to open it; the store was not changed."
             )
-        conn = _connect(path)
+        conn = connect(path)
         try:
-            _configure(conn)
+            configure(conn)
             migrations.migrate(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -156,7 +146,7 @@ class Store:
         partial = path.with_name(path.name + ".partial")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)
-        conn = _connect(partial)
+        conn = connect(partial)
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
             conn.execute("PRAGMA journal_mode = DELETE")
@@ -251,55 +241,79 @@ class Store:
     # -- writing ----------------------------------------------------------------------------
 
     def subscribe(self, listener: ChangeListener) -> None:
-        """Call ``listener(tables)`` after every committed transaction that changed data."""
+        """Call ``listener(changes)`` after every committed write that changed data."""
         self._listeners.append(listener)
 
-    def notify(self, tables: frozenset[str]) -> None:
-        for listener in list(self._listeners):
-            listener(tables)
+    def notify(self, changes: Changes) -> None:
+        if changes:
+            for listener in list(self._listeners):
+                listener(changes)
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """``atomic`` on this store's connection, its clock caught up first, put back on error."""
+        clock_before = self.clock.last
+        try:
+            with atomic(self.conn, on_begin=self._catch_up_clock):
+                yield
+        except BaseException:
+            self.clock.last = max(clock_before, int(self.local_get("hlc", 0)))
+            raise
 
     @contextmanager
     def transaction(self, author: str | None) -> Iterator[Transaction]:
-        """The one write path for replicated data. Everything inside commits or nothing does.
+        """The one write path for local edits. Everything inside commits or nothing does.
 
         ``author`` is the member at the keyboard; it must be an active member when the
         transaction commits (the first member may be created inside the same transaction).
+        Checks that guard the write belong inside: the transaction holds the write lock.
         """
         if not author:
             raise NoAuthorError("Choose who is at the keyboard before making changes.")
         if self._in_transaction:
             raise RuntimeError("transactions do not nest")
         self._in_transaction = True
-        self.begin()
-        tx = Transaction(self, author)
         try:
-            yield tx
-            tx.finish()
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            self.clock.last = int(self.local_get("hlc", 0))
-            raise
+            with self._atomic():
+                tx = Transaction(self, author)
+                yield tx
+                tx.finish()
         finally:
             self._in_transaction = False
-        if tx.changed:
-            self.notify(frozenset(tx.changed))
+        self._record_local_write(tx.first_lsn, tx.last_lsn)
+        self.notify(tx.changes())
 
-    def begin(self) -> None:
-        """``BEGIN IMMEDIATE``, then catch the clock up with what other connections saved.
+    @contextmanager
+    def merging(self) -> Iterator[Merge]:
+        """The one write path for changes from other sites: all of a bundle, or nothing."""
+        if self._in_transaction:
+            raise RuntimeError("transactions do not nest")
+        self._in_transaction = True
+        try:
+            with self._atomic():
+                merge = Merge(self)
+                yield merge
+                merge.finish()
+        finally:
+            self._in_transaction = False
+        self._record_local_write(merge.start_lsn + 1, merge.end_lsn)
+        self.notify(merge.changes())
+
+    def _catch_up_clock(self) -> None:
+        """Once the write lock is held: the clock catches up with what others saved.
 
         Another connection to the same file (a worker thread's, the command line's) may
         have stamped later changes; this store's next change must come after them.
         """
-        self.conn.execute("BEGIN IMMEDIATE")
         self.clock.last = max(self.clock.last, int(self.local_get("hlc", 0)))
 
     @contextmanager
     def changes_within_open_transaction(self, author: str) -> Iterator[Transaction]:
         """Write-path changes inside a transaction the caller opened and will commit.
 
-        Sync import uses it: when a store finds it must take a new site identity, the new
-        site's row is written through the ordinary write path, atomically with the import.
+        When a store finds it must take a new site identity (inside a merge, or restoring a
+        backup), the new site's row is written through the ordinary write path, atomically
+        with the rest.
         """
         if not self.conn.in_transaction:
             raise RuntimeError("no open transaction")
@@ -309,11 +323,62 @@ class Store:
 
     @contextmanager
     def local_transaction(self) -> Iterator[None]:
-        """A plain transaction for local-only bookkeeping (never replicated data)."""
-        self.begin()
-        try:
+        """A transaction for this site's own bookkeeping (never replicated data by itself)."""
+        with self._atomic():
             yield
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        self._record_local_write(None, None)
+
+    def replace_with(self, path: Path) -> None:
+        """Make this store a copy of the store file ``path`` (SQLite's backup API, never a
+        file copy), then bring it to this CoopDesk's schema. For restoring a backup."""
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            source.backup(self.conn)
+        finally:
+            source.close()
+        migrations.migrate(self.conn)
+        self.clock.last = max(self.clock.last, int(self.local_get("hlc", 0)))
+        self._record_local_write(None, None)
+
+    # -- telling this process's writes from other programs' ------------------------------
+
+    def _record_local_write(self, first_lsn: int | None, last_lsn: int | None) -> None:
+        local_writes(self.path).record(first_lsn, last_lsn)
+
+
+class LocalWrites:
+    """What this process committed to one store file, by any of its connections.
+
+    The window notices writes by other programs (the command line in a script) by polling
+    SQLite's ``PRAGMA data_version``, which also changes when another connection of this
+    process (a worker thread's) commits. Such writes announce themselves precisely; this
+    record lets the poll report only the others: log entries in none of these ranges.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ranges: deque[tuple[int, int]] = deque(maxlen=10_000)
+        self.commits = 0
+
+    def record(self, first_lsn: int | None, last_lsn: int | None) -> None:
+        with self._lock:
+            self.commits += 1
+            if first_lsn is not None and last_lsn is not None and last_lsn >= first_lsn:
+                self._ranges.append((first_lsn, last_lsn))
+
+    def ranges(self) -> list[tuple[int, int]]:
+        with self._lock:
+            return sorted(self._ranges)
+
+
+_LOCAL_WRITES: dict[str, LocalWrites] = {}
+_LOCAL_WRITES_LOCK = threading.Lock()
+
+
+def local_writes(path: Path) -> LocalWrites:
+    """The record of this process's writes to the store file at ``path``."""
+    key = str(Path(path).resolve())
+    with _LOCAL_WRITES_LOCK:
+        if key not in _LOCAL_WRITES:
+            _LOCAL_WRITES[key] = LocalWrites()
+        return _LOCAL_WRITES[key]

@@ -12,7 +12,7 @@ from coopdesk.base.errors import (
     ValidationError,
 )
 from coopdesk.base.feature import authority_path, resolve
-from coopdesk.store.changes import CONFLICTS
+from coopdesk.store.changes import CONFLICTS, Changes
 from coopdesk.store.ids import new_id
 from coopdesk.store.schema import TableSpec, normalize_fields, spec_for
 
@@ -59,6 +59,9 @@ class Transaction:
         self.hlc: int | None = None
         self.pending: dict[tuple[str, str], PendingChange] = {}
         self.changed: set[str] = set()
+        # The change log entries this transaction wrote, once it has (see ``finish``).
+        self.first_lsn: int | None = None
+        self.last_lsn: int | None = None
 
     def _stamp(self) -> tuple[int, int]:
         """Allocate this transaction's sequence number and timestamp on its first change."""
@@ -233,7 +236,7 @@ class Transaction:
             raise NoAuthorError("The member at the keyboard is not a member of this coop.")
         if author_row[0] % 2 == 0:
             raise NoAuthorError("The member at the keyboard is archived and cannot make changes.")
-        self.conn.executemany(
+        entries = self.conn.executemany(
             "INSERT INTO _change (origin, seq, idx, hlc, author, tbl, row_id, op, cl,"
             " fields, versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -252,7 +255,9 @@ class Transaction:
                 )
                 for idx, change in enumerate(self.pending.values())
             ],
-        )
+        ).rowcount
+        self.last_lsn = int(self.conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+        self.first_lsn = self.last_lsn - entries + 1
         self.store.local_set("last_seq", self.seq)
         self.store.local_set("hlc", self.store.clock.last)
         self.conn.execute(
@@ -260,3 +265,10 @@ class Transaction:
             " ON CONFLICT(site_id) DO UPDATE SET seq = excluded.seq",
             (self.site_id, self.seq),
         )
+
+    def changes(self) -> Changes:
+        """What this transaction changed: its tables, the rows of each, and its author."""
+        rows: dict[str, set[str]] = {}
+        for table, row_id in self.pending:
+            rows.setdefault(table, set()).add(row_id)
+        return Changes.of(self.changed, rows, author=self.author)

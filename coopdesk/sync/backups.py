@@ -20,7 +20,7 @@ from pathlib import Path
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.store import migrations
-from coopdesk.store.changes import CONFLICTS
+from coopdesk.store.changes import CONFLICTS, Changes
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import APPLICATION_ID, Store, read_schema_version
 from coopdesk.sync.identity import mint_new_identity
@@ -103,15 +103,8 @@ def restore_backup(store: Store, backup_name: str, author: str) -> str:
     if version > migrations.SCHEMA_VERSION:
         raise CoopDeskError(f"{backup_name} was made by a newer CoopDesk; it cannot be restored.")
     make_backup(store, reason="before restoring a backup")
-    source = sqlite3.connect(f"{chosen.path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        source.backup(store.conn)
-    finally:
-        source.close()
-    migrations.migrate(store.conn)
-    store.clock.last = max(store.clock.last, int(store.local_get("hlc", 0)))
-    store.begin()
-    try:
+    store.replace_with(chosen.path)
+    with store.local_transaction():
         site_id = mint_new_identity(
             store,
             _author_in_restored_store(store, author),
@@ -120,11 +113,7 @@ def restore_backup(store: Store, backup_name: str, author: str) -> str:
             retire_old=True,
         )
         store.local_set("hlc", store.clock.last)
-        store.conn.execute("COMMIT")
-    except BaseException:
-        store.conn.execute("ROLLBACK")
-        raise
-    store.notify(frozenset(_all_tables()))
+    store.notify(Changes.of(_all_tables()))
     return site_id
 
 

@@ -105,12 +105,12 @@ def resolve_conflict(store: Store, author: str, key: str, keep: str = "other") -
     The choice is an ordinary change: it syncs, and every site drops the conflict once it
     has it.
     """
-    conflict = next((c for c in list_conflicts(store) if c.key == key), None)
-    if conflict is None:
-        raise NotFoundError(f"There is no open conflict {key}; it may have been settled.")
-    value = conflict.other_value if keep == "other" else conflict.current_value
-
     with store.transaction(author) as tx:
+        conflict = next((c for c in list_conflicts(store) if c.key == key), None)
+        if conflict is None:
+            raise NotFoundError(f"There is no open conflict {key}; it may have been settled.")
+        value = conflict.other_value if keep == "other" else conflict.current_value
+
         tx.use_mandate("conflicts", f"settled {conflict.row_label} · {conflict.column_label}")
         tx.resolve(conflict.table, conflict.row_id, conflict.column, value)
     return conflict

@@ -2,7 +2,8 @@
 
 The window's Sync page and ``coopdesk export`` call this; importing is in
 ``coopdesk.sync.importing``. The file format is in ``coopdesk.sync.bundle``, the merge rules
-in ``coopdesk.sync.merge``, what each peer has in ``coopdesk.sync.peers``.
+in ``coopdesk.store.merging`` and ``coopdesk.sync.merge``, what each peer has in
+``coopdesk.sync.peers``.
 
 What goes into a bundle: every change the recipient may lack, wherever it was made (so a
 change made at A reaches C through B). What a peer has is learned only from bundles that
@@ -95,11 +96,9 @@ def export_bundle(
     coop = store.require("coop", str(store.coop_id))
     bundle_key = str(store.local_get("bundle_key"))
     encrypted = bool(coop["encrypt_bundles"])
-    conn = store.conn
     try:
         with tempfile.SpooledTemporaryFile(max_size=16 << 20, dir=path.parent) as payload:
-            store.begin()
-            try:
+            with store.local_transaction():
                 base = {} if full else base_for(store, for_site)
                 bundle_seq = int(store.local_get("last_bundle_seq", 0)) + 1
                 store.local_set("last_bundle_seq", bundle_seq)
@@ -108,10 +107,6 @@ def export_bundle(
                 header = _header(store, coop, bundle_seq, created, base, for_site, encrypted)
                 writer = FrameWriter(payload, header, bundle_key)
                 _write_changes(store, base, writer, progress, cancelled)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
             header.update(
                 entries=writer.entries,
                 frames=writer.frames,
@@ -140,10 +135,11 @@ def export_bundle(
         raise
     verified = verify_bundle_file(store, path)
     size = path.stat().st_size
-    store.conn.execute(
-        "INSERT OR REPLACE INTO _export VALUES (?, ?, ?, ?, ?, ?)",
-        (bundle_seq, for_site, str(path), writer.entries, size, time.time()),
-    )
+    with store.local_transaction():
+        store.conn.execute(
+            "INSERT OR REPLACE INTO _export VALUES (?, ?, ?, ?, ?, ?)",
+            (bundle_seq, for_site, str(path), writer.entries, size, time.time()),
+        )
     return ExportResult(path, bundle_seq, writer.entries, size, for_site, encrypted, verified)
 
 

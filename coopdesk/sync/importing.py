@@ -175,5 +175,4 @@ def import_bundle(
         result.backup = make_backup(store, reason=f"before import from {envelope.site_name}")
     frames = read_frames(envelope, trust.bundle_key)
     result.report = apply_bundle(store, envelope, frames, author, progress, cancelled)
-    store.notify(result.changed_tables)
     return result

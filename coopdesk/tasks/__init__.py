@@ -23,7 +23,6 @@ __getattr__, __dir__, __all__ = public_api(
             "archive_chore",
             "chore_history",
             "done_counts",
-            "edit_chore",
             "generate_chore_tasks",
             "list_chores",
             "next_assignee",

@@ -61,29 +61,30 @@ def add_chore(
     role_id: str | None = None,
     notes: str = "",
 ) -> str:
-    strategy = str(strategy).strip().lower()
-    if strategy not in CHORE_STRATEGIES:
-        raise ValidationError(
-            f"Unknown strategy {strategy!r}: choose one of {', '.join(CHORE_STRATEGIES)}."
-        )
-    try:
-        days = int(every_days)
-    except (TypeError, ValueError):
-        raise ValidationError("Every (days) must be a whole number of days.") from None
-    if days < 1:
-        raise ValidationError("A chore must come back after at least one day.")
-    members = list(dict.fromkeys(member_ids))
-    if not members:
-        raise ValidationError(
-            f"Nobody takes turns at {title.strip() or 'this chore'}: choose at least one member."
-        )
-    for member_id in members:
-        row = store.get("member", member_id)
-        if row is None or row["archived"]:
-            raise ValidationError(
-                f"There is no active member with id {member_id}: choose members from the list."
-            )
     with store.transaction(author) as tx:
+        strategy = str(strategy).strip().lower()
+        if strategy not in CHORE_STRATEGIES:
+            raise ValidationError(
+                f"Unknown strategy {strategy!r}: choose one of {', '.join(CHORE_STRATEGIES)}."
+            )
+        try:
+            days = int(every_days)
+        except (TypeError, ValueError):
+            raise ValidationError("Every (days) must be a whole number of days.") from None
+        if days < 1:
+            raise ValidationError("A chore must come back after at least one day.")
+        members = list(dict.fromkeys(member_ids))
+        if not members:
+            raise ValidationError(
+                f"Nobody takes turns at {title.strip() or 'this chore'}: choose at least one "
+                "member."
+            )
+        for member_id in members:
+            row = store.get("member", member_id)
+            if row is None or row["archived"]:
+                raise ValidationError(
+                    f"There is no active member with id {member_id}: choose members from the list."
+                )
         return tx.insert(
             "chore",
             {
@@ -97,14 +98,6 @@ def add_chore(
                 "role_id": role_id or None,
             },
         )
-
-
-def edit_chore(store: Store, author: str, chore_id: str, **fields: Any) -> set[str]:
-    store.require("chore", chore_id)
-    if "member_ids" in fields and not list(fields["member_ids"] or ()):
-        raise ValidationError("Keep at least one member who takes turns.")
-    with store.transaction(author) as tx:
-        return tx.update("chore", chore_id, fields)
 
 
 def archive_chore(store: Store, author: str, chore_id: str) -> None:
@@ -215,12 +208,12 @@ def generate_chore_tasks(
     one still shows as overdue) are not made. An occurrence whose task exists, even
     archived (someone cancelled it), is left alone.
     """
-    last_day = _date(until, "Until")
-    assert last_day is not None
-    since_day = _date(since, "Since")
-    made = 0
-    chores = list_chores(store)
     with store.transaction(author) as tx:
+        last_day = _date(until, "Until")
+        assert last_day is not None
+        since_day = _date(since, "Since")
+        made = 0
+        chores = list_chores(store)
         for chore in chores:
             first = since_day or dt.date.today() - dt.timedelta(days=int(chore["every_days"]))
             for occurrence in plan_chore(store, chore["id"], last_day):

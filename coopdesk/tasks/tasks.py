@@ -124,44 +124,44 @@ def add_task(
     role_id: str | None = None,
     notes: str = "",
 ) -> str:
-    fields = _check_fields(
-        store,
-        {
-            "title": title,
-            "assignee_id": assignee_id or None,
-            "due_on": due_on or None,
-            "priority": priority,
-            "site_id": site_id or None,
-            "role_id": role_id or None,
-            "notes": notes,
-        },
-    )
     with store.transaction(author) as tx:
+        fields = _check_fields(
+            store,
+            {
+                "title": title,
+                "assignee_id": assignee_id or None,
+                "due_on": due_on or None,
+                "priority": priority,
+                "site_id": site_id or None,
+                "role_id": role_id or None,
+                "notes": notes,
+            },
+        )
         return tx.insert("task", {**fields, "status": "todo"})
 
 
 def edit_task(store: Store, author: str, task_id: str, **fields: Any) -> set[str]:
     """Change a task's details (not its status: see ``move_task``)."""
-    store.require("task", task_id)
-    checked = _check_fields(store, fields)
     with store.transaction(author) as tx:
+        store.require("task", task_id)
+        checked = _check_fields(store, fields)
         return tx.update("task", task_id, checked)
 
 
 def move_task(store: Store, author: str, task_id: str, status: str) -> None:
     """Move a task to another column. Done records who and when; moving back clears them."""
-    wanted = _status(status)
-    task = store.require("task", task_id)
-    if task["archived"]:
-        raise ValidationError(f"The task {task['title']!r} is archived: restore it first.")
-    if task["status"] == wanted:
-        return
-    fields: dict[str, Any] = {"status": wanted}
-    if wanted == "done":
-        fields |= {"done_at": dt.datetime.now().replace(microsecond=0), "done_by": author}
-    else:
-        fields |= {"done_at": None, "done_by": None}
     with store.transaction(author) as tx:
+        wanted = _status(status)
+        task = store.require("task", task_id)
+        if task["archived"]:
+            raise ValidationError(f"The task {task['title']!r} is archived: restore it first.")
+        if task["status"] == wanted:
+            return
+        fields: dict[str, Any] = {"status": wanted}
+        if wanted == "done":
+            fields |= {"done_at": dt.datetime.now().replace(microsecond=0), "done_by": author}
+        else:
+            fields |= {"done_at": None, "done_by": None}
         tx.update("task", task_id, fields)
 
 

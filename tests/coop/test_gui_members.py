@@ -13,6 +13,7 @@ from coopdesk.gui.coop.members_page import MembersPage
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.shell.main_window import MainWindow
+from coopdesk.store.changes import Changes
 from tests.gui_helpers import open_window
 
 
@@ -229,7 +230,7 @@ def test_a_change_from_elsewhere_refreshes_the_list_but_others_do_not(qtbot, sto
     add_member(store, ana, "Noor Begum")  # e.g. the command line, same store
     assert names_shown(page) == ["Ana", "Noor Begum"]
     assert len(resets) == 1
-    StoreHub.for_store(store).announce({"shift"})  # not a table the list shows
+    StoreHub.for_store(store).announce(Changes.of({"shift"}))  # not a table the list shows
     assert len(resets) == 1
 
 

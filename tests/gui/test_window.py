@@ -10,6 +10,7 @@ from coopdesk.coop.coop import start_coop
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.shell import app as gui_app
 from coopdesk.gui.shell.main_window import SECTIONS, MainWindow
+from tests.cli_helpers import coopdesk
 from tests.gui_helpers import open_window
 
 
@@ -138,14 +139,13 @@ def test_self_test_reports_a_store_it_cannot_open(qtbot, tmp_path, capsys):
 
 def test_changes_made_by_another_program_show_up(store, ana, window, qtbot):
     from coopdesk.gui.kit.hub import StoreHub
-    from coopdesk.store.store import Store
 
     members_page = window.go_to("members")
-    script = Store.open_file(store.path)  # e.g. `coopdesk member add` in a terminal
-    with script.transaction(ana) as tx:
-        tx.insert("member", {"name": "Added From A Script"})
-    script.close()
+    announced = []
+    StoreHub.for_store(store).changed.connect(announced.append)
+    coopdesk(store.path.parent, "member", "add", "Added From A Script")  # another program
     StoreHub.for_store(store).check_outside_changes()  # the timer would, within 2 s
+    assert [(c.source, "member" in c.tables) for c in announced] == [("outside", True)]
     model = members_page.model
     qtbot.waitUntil(
         lambda: any(

@@ -260,3 +260,51 @@ def test_two_sign_ups_in_the_same_second_keep_their_local_order(
         shifts.sign_up(store, ana, meal, people[who], now=now, allow_waitlist=True)
     view = shifts.get_shift(store, meal)
     assert names(view.signups) == ["Di", "Cy", "Bo"]
+
+
+def test_the_capacity_check_runs_inside_the_write_so_a_second_writer_cannot_overfill(
+    store: Store, ana: str, people: dict[str, str]
+):
+    """Another program holds the write lock while it fills the last place. Our sign-up must
+    wait for the lock and then find the shift full, not check first and write after."""
+    import threading
+    import time
+
+    one_place = shifts.add_shift(
+        store, ana, title="Delivery", starts_at=START, ends_at=END, capacity=1
+    )
+    waiting = threading.Event()
+    outcome: list[object] = []
+
+    def ours() -> None:  # the window, signing Bo up, on a connection of its own
+        mine = Store.open_file(store.path)
+        waiting.set()
+        try:
+            outcome.append(shifts.sign_up(mine, ana, one_place, people["bo"]))
+        except ValidationError as exc:
+            outcome.append(exc)
+        finally:
+            mine.close()
+
+    other = Store.open_file(store.path)  # e.g. the command line, at the same moment
+    with other.transaction(ana) as tx:  # it holds the write lock from here
+        worker = threading.Thread(target=ours)
+        worker.start()
+        waiting.wait()
+        time.sleep(0.3)  # our sign-up reaches the lock meanwhile (no assertion on time)
+        tx.insert(
+            "shift_signup",
+            {
+                "shift_id": one_place,
+                "member_id": people["cy"],
+                "signed_up_at": dt.datetime.now().replace(microsecond=0),
+                "site_id": other.site_id,
+            },
+            row_id=shifts.signup_id_for(one_place, people["cy"]),
+        )
+    worker.join()
+    other.close()
+    assert len(outcome) == 1 and isinstance(outcome[0], ValidationError), outcome
+    assert "is full" in str(outcome[0])
+    assert names(shifts.get_shift(store, one_place).confirmed) == ["Cy"]
+    assert not shifts.get_shift(store, one_place).waiting

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coopdesk.store.merging import invalid_changes_sql
 from coopdesk.store.schema import TABLES, stored_value_ok
 from coopdesk.sync.bundle import BundleInvalidContentError, check_frame
-from coopdesk.sync.merge import invalid_changes_sql
 
 values = st.one_of(
     st.none(),

@@ -10,6 +10,7 @@ import pytest
 
 from coopdesk.base.errors import NoAuthorError, NoStoreError, StoreExistsError, ValidationError
 from coopdesk.base.paths import store_path
+from coopdesk.store.changes import Changes
 from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import UUID_RE
 from coopdesk.store.store import Store
@@ -177,14 +178,19 @@ def test_local_settings_are_not_logged(store: Store):
     assert log(store) == before
 
 
-def test_listeners_hear_which_tables_changed(store: Store, ana: str):
-    heard: list[frozenset[str]] = []
+def test_listeners_hear_which_tables_and_rows_changed_and_who_changed_them(store: Store, ana: str):
+    heard: list[Changes] = []
     store.subscribe(heard.append)
     with store.transaction(ana) as tx:
-        tx.insert("member", {"name": "Bea"})
+        bea = tx.insert("member", {"name": "Bea"})
     with store.transaction(ana) as tx:
         tx.update("site", store.site_id, {"name": "Big Kitchen"})
-    assert heard == [frozenset({"member"}), frozenset({"site"})]
+    with store.transaction(ana) as tx:
+        tx.update("site", store.site_id, {"name": "Big Kitchen"})  # changes nothing
+    assert [c.tables for c in heard] == [frozenset({"member"}), frozenset({"site"})]
+    assert [c.rows for c in heard] == [{"member": {bea}}, {"site": {store.site_id}}]
+    assert {c.author for c in heard} == {ana}
+    assert {c.source for c in heard} == {"local"}
 
 
 def test_a_second_connection_sees_committed_changes(store: Store, ana: str):

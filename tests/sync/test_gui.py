@@ -516,3 +516,31 @@ def test_a_change_made_after_an_import_is_stamped_after_what_it_brought(
         return store.conn.execute(query, (site_id,)).fetchone()[0]
 
     assert newest(store.site_id) > newest(warehouse.site_id)
+
+
+def test_a_background_import_announces_only_what_it_touched_and_the_poll_adds_nothing(qtbot, fed):
+    from coopdesk.coop import add_member
+    from coopdesk.gui.kit.background import run_store_task
+    from coopdesk.gui.kit.hub import StoreHub
+    from coopdesk.sync import import_bundle
+
+    kitchen = fed["Kitchen"]
+    tomas = add_member(fed["Warehouse"], fed.ana, "Tomás Ruiz")
+    bundle = fed.export("Warehouse")
+    hub = StoreHub.for_store(kitchen)
+    heard = []
+    hub.changed.connect(heard.append)
+    handle = run_store_task(
+        None,
+        kitchen,
+        "Importing",
+        lambda worker, _progress, _cancelled: import_bundle(worker, bundle, author=fed.ana),
+        lambda _result: None,
+    )
+    with qtbot.waitSignal(handle.finished, timeout=10_000):
+        pass
+    assert [(c.source, c.tables, c.rows.get("member")) for c in heard] == [
+        ("import", frozenset({"member", "peers"}), frozenset({tomas}))
+    ]
+    hub.check_outside_changes()  # SQLite's data_version moved: the worker's connection wrote
+    assert len(heard) == 1  # ...but that write was announced already: nothing more

@@ -33,6 +33,7 @@ from coopdesk.coop import leave as leaves
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
+from coopdesk.store.changes import Changes
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -152,8 +153,8 @@ class LeaveDialog(QDialog):
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _on_store_changed(self, tables: frozenset[str]) -> None:
-        if tables & LEAVE_TABLES:
+    def _on_store_changed(self, changes: Changes) -> None:
+        if changes.touches(LEAVE_TABLES) and changes.initiator is not self:
             self.reload()
 
     def reload(self) -> None:

@@ -14,6 +14,7 @@ from coopdesk.coop.members import MemberQuery, Status, member_ids, members_by_id
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.lazy_model import LazyColumn, LazyTableModel
 from coopdesk.shifts import member_balances
+from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
 
 MEMBER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -74,10 +75,10 @@ class MemberTableModel(LazyTableModel):
                 self.index(0, BALANCE_COLUMN), self.index(self.rowCount() - 1, STATUS_COLUMN)
             )
 
-    def on_store_changed(self, tables: frozenset[str]) -> None:
-        if tables & BALANCE_TABLES:
+    def on_store_changed(self, changes: Changes) -> None:
+        if changes.touches(BALANCE_TABLES):
             self.invalidate_balances()
-        super().on_store_changed(tables)
+        super().on_store_changed(changes)
 
     # -- filter -----------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import EmptyState, table_view
+from coopdesk.store.changes import Changes
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -150,17 +151,17 @@ class MembersPage(Page):
 
     # -- Page -------------------------------------------------------------------------------
 
-    def on_store_changed(self, tables: frozenset[str]) -> None:
+    def on_store_changed(self, changes: Changes) -> None:
         """Shifts, leave or the duty rule changed: only the balance columns are redrawn.
 
         Roles changed (a new term, a swap, a bundle): who may manage members may have
         changed, so the buttons are checked again.
         """
-        if self.loaded and tables & BALANCE_TABLES and not tables & self.tables:
+        if self.loaded and changes.touches(BALANCE_TABLES) and not changes.touches(self.tables):
             self.model.refresh_balances()
-        if tables & MANDATE_TABLES:
+        if changes.touches(MANDATE_TABLES):
             self._update_actions()
-        super().on_store_changed(tables)
+        super().on_store_changed(changes)
 
     def load(self) -> None:
         self.model.invalidate_balances()

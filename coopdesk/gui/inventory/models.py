@@ -22,23 +22,12 @@ from PySide6.QtWidgets import QApplication
 from coopdesk.coop import sites
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.inventory.items import format_quantity
-from coopdesk.inventory.stock import balances
+from coopdesk.inventory.stock import REASON_LABELS, balances
 from coopdesk.store.store import Store
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SITE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 
-REASON_LABELS = {
-    "received": "Received",
-    "used": "Used",
-    "given": "Given out",
-    "spoiled": "Spoiled",
-    "correction": "Count correction",
-    "transfer-out": "Sent to another site",
-    "transfer-in": "Arrived from another site",
-    "transit-loss": "Lost in transit",
-}
 
 TRANSFER_STATES = (
     ("All transfers", None),
@@ -49,7 +38,9 @@ TRANSFER_STATES = (
 
 
 def reason_label(reason: str) -> str:
-    return REASON_LABELS.get(reason, reason.replace("-", " ").capitalize())
+    """ "Sent to another site": the core's words, starting a cell."""
+    text = REASON_LABELS.get(reason, reason.replace("-", " "))
+    return text[:1].upper() + text[1:]
 
 
 def _dark() -> bool:
@@ -390,10 +381,6 @@ class TransfersModel(ListModel):
             return ""
         return format_quantity({"unit": view.unit, "decimals": view.decimals}, amount)
 
-    @staticmethod
-    def is_problem(view: Any) -> bool:
-        return view.state == "received twice" or bool(view.loss)
-
     def state_text(self, view: Any) -> str:
         if view.state == "received twice":
             return "Received twice: count the shelf and correct"
@@ -422,7 +409,7 @@ class TransfersModel(ListModel):
         return self.state_text(row)
 
     def cell_data(self, row: Any, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and column == 6 and self.is_problem(row):
+        if role == Qt.ItemDataRole.ForegroundRole and column == 6 and row.needs_a_look:
             return QBrush(flag_colour("negative" if row.state == "received twice" else "low"))
         if role == Qt.ItemDataRole.FontRole and column == 6 and row.state == "in transit":
             font = QFont()

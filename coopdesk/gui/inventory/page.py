@@ -731,7 +731,7 @@ class InventoryPage(Page):
         kept = self.selected_transfer()
         state = self.state_combo.currentData()
         if state == "problems":
-            rows = [v for v in list_transfers(self.store) if TransfersModel.is_problem(v)]
+            rows = [v for v in list_transfers(self.store) if v.needs_a_look]
         else:
             rows = list_transfers(self.store, state=state)
         self.transfers_model.set_rows(rows)

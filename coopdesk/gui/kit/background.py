@@ -28,6 +28,7 @@ from coopdesk.base.errors import CoopDeskError
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.hub import StoreHub
+from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
 
 ProgressReporter = Callable[..., None]  # report_progress(done, total, text="")
@@ -213,23 +214,25 @@ def run_store_task(
     on_done: Callable[[Any], None],
     on_error: Callable[[str], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
+    initiator: object | None = None,
 ) -> TaskHandle:
     """Run ``fn(worker_store, report_progress, is_cancelled)`` with the worker's own store.
 
-    The tables the worker's transactions changed are announced through the hub of ``store``
-    on the GUI thread (also when the work failed or was cancelled after committing some).
+    What the worker's transactions changed is announced through the hub of ``store`` on the
+    GUI thread, once, with ``initiator`` (also when the work failed or was cancelled after
+    committing some).
     """
     path: Path = store.path
-    changed: set[str] = set()
+    changed: list[Changes] = []
     lock = threading.Lock()
 
     def work(report_progress: ProgressReporter, is_cancelled: CancelCheck) -> Any:
         worker_store = Store.open_file(path)
         try:
 
-            def collect(tables: frozenset[str]) -> None:
+            def collect(changes: Changes) -> None:
                 with lock:
-                    changed.update(tables)
+                    changed.append(changes)
 
             worker_store.subscribe(collect)
             return fn(worker_store, report_progress, is_cancelled)
@@ -238,8 +241,12 @@ def run_store_task(
 
     def announce() -> None:
         with lock:
-            tables = frozenset(changed)
-        StoreHub.for_store(store).announce(tables)
+            done = list(changed)
+            changed.clear()
+        if done:
+            source = "import" if any(c.source == "import" for c in done) else "local"
+            combined = Changes.combined(done, source=source).with_initiator(initiator)
+            StoreHub.for_store(store).announce(combined)
 
     def done(result: Any) -> None:
         on_done(result)

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 )
 
 from coopdesk.gui.kit.hub import StoreHub
+from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -110,9 +111,9 @@ class LazyTableModel(QAbstractTableModel):
         self.loaded = True
         self.endResetModel()
 
-    def on_store_changed(self, tables: frozenset[str]) -> None:
+    def on_store_changed(self, changes: Changes) -> None:
         """Hub slot: refresh if one of our tables changed (and we were ever loaded)."""
-        if self.loaded and tables & self.tables:
+        if self.loaded and changes.touches(self.tables) and changes.initiator is not self:
             self.refresh()
 
     # -- rows and ids -----------------------------------------------------------------------

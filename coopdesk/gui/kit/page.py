@@ -5,7 +5,8 @@ keyboard, error reporting and notices) and declares ``tables``: when the hub say
 changed, the page reloads — at once if it is on screen, otherwise the next time it is shown.
 Pages load nothing until first shown, so opening the app costs only the page on screen.
 
-Override ``load()`` (read from the store and fill the widgets), and if the page has them,
+Override ``load()`` (read from the store and fill the widgets), ``reload(changes)`` if the
+page can show some changes with less than a whole load, and if the page has them,
 ``focus_search()`` (Ctrl+F) and ``add_new()`` (Ctrl+N); ``member_changed()`` is called when
 someone else comes to the keyboard (enable or disable edit actions there).
 """
@@ -18,6 +19,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from coopdesk.gui.kit.widgets import muted, scaled_font
+from coopdesk.store.changes import Changes
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -72,14 +74,22 @@ class Page(QWidget):
             self.loaded, self.stale = True, False
             self.load()
 
-    def on_store_changed(self, tables: frozenset[str]) -> None:
-        if not self.loaded or not (self.watches_every_table or tables & self.tables):
+    def on_store_changed(self, changes: Changes) -> None:
+        """Reload when one of the page's tables changed, unless the page made the change
+        itself (it has shown it already)."""
+        if changes.initiator is self:
+            return
+        if not self.loaded or not (self.watches_every_table or changes.touches(self.tables)):
             return
         if self.isVisible():
             self.stale = False
-            self.load()
+            self.reload(changes)
         else:
             self.stale = True
+
+    def reload(self, changes: Changes) -> None:
+        """Show ``changes`` on a page on screen; a page that can refresh less overrides it."""
+        self.load()
 
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_loaded()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.text import span_text, term_length_text
+from coopdesk.coop import active_members
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.mandate_gate import gate, refusal
@@ -422,12 +423,8 @@ class RolesPage(Page):
     # -- changes ----------------------------------------------------------------------------
 
     def _members_and_skills(self) -> tuple[list[dict[str, Any]], list[str]]:
-        members = self.store.query(
-            "SELECT id, name, skills FROM member WHERE _cl % 2 = 1 ORDER BY name COLLATE NOCASE"
-        )
-        skills = sorted(
-            {skill for m in members for skill in tags_list(m["skills"])}, key=str.casefold
-        )
+        members = active_members(self.store)
+        skills = sorted({skill for m in members for skill in m["skills"]}, key=str.casefold)
         return members, skills
 
     def _open_role_dialog(self, role: dict[str, Any] | None) -> None:

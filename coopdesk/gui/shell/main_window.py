@@ -37,6 +37,7 @@ from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.theme import app_icon
 from coopdesk.gui.kit.widgets import scaled_font
 from coopdesk.gui.shell.session import DEFAULT_IDLE_TIMEOUT_MS, KeyboardSession
+from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
 
 if TYPE_CHECKING:
@@ -367,12 +368,12 @@ class MainWindow(QMainWindow):
 
     # -- store changes ----------------------------------------------------------------------
 
-    def _on_store_changed(self, tables: frozenset[str]) -> None:
-        if tables & {"coop", "site"}:
+    def _on_store_changed(self, changes: Changes) -> None:
+        if changes.touches({"coop", "site"}):
             self.identity = identity(self.store)
             self._show_identity()
             self._follow_idle_setting()
-        if "member" in tables:
+        if "member" in changes.tables:
             self.session.refresh_name()
 
     def _follow_idle_setting(self) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import NotFoundError
-from coopdesk.coop import sites
+from coopdesk.coop import active_members, member_names, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
 from coopdesk.gui.kit.form_dialog import FormDialog
@@ -64,6 +64,7 @@ from coopdesk.shifts.templates import (
     list_shift_types,
     remove_standing_member,
 )
+from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
 
 if TYPE_CHECKING:
@@ -84,23 +85,6 @@ def shift_types(store: Store) -> list[dict[str, Any]]:
     """Active shift types, by title: for the type combos and to prefill a new shift."""
 
     return list_shift_types(store)
-
-
-def active_members(store: Store) -> list[dict[str, Any]]:
-    """Who can stand in a slot (a read-only query: the core has no name list of its own)."""
-    return store.query(
-        "SELECT id, name FROM member WHERE _cl % 2 = 1 ORDER BY name COLLATE NOCASE, id"
-    )
-
-
-def member_names(store: Store, ids: list[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    marks = ", ".join("?" * len(ids))
-    return {
-        row["id"]: row["name"]
-        for row in store.query(f"SELECT id, name FROM member WHERE id IN ({marks})", ids)
-    }
 
 
 def fill_site_combo(combo: QComboBox, store: Store, current: str | None, none_label: str) -> None:
@@ -136,8 +120,6 @@ def from_qtime(value: QTime) -> dt.time:
 
 class ShiftDetailsDialog(QDialog):
     """Who is on a shift and who is waiting; sign up, cancel, swap, attendance, resolve."""
-
-    changed = Signal()
 
     def __init__(self, window: MainWindow, shift_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
@@ -265,8 +247,8 @@ class ShiftDetailsDialog(QDialog):
     def me(self) -> str | None:
         return self.window_.session.member_id
 
-    def _on_store_changed(self, tables: frozenset[str]) -> None:
-        if tables & SHIFT_TABLES and self.isVisible():
+    def _on_store_changed(self, changes: Changes) -> None:
+        if changes.touches(SHIFT_TABLES) and changes.initiator is not self and self.isVisible():
             self.reload()
 
     def reload(self) -> None:
@@ -421,17 +403,24 @@ class ShiftDetailsDialog(QDialog):
     # -- acting -----------------------------------------------------------------------------
 
     def _act(
-        self, do: Callable[[str], str | None], undo: Callable[[str], None] | None = None
+        self,
+        do: Callable[[str], str | None],
+        undo: Callable[[str], None] | None = None,
+        notice_after: Callable[[str], str] | None = None,
     ) -> None:
-        """Run ``do(author)`` -> notice text as the member at the keyboard; show errors."""
+        """Run ``do(author)`` -> notice text as the member at the keyboard; show errors.
+
+        ``notice_after(author)`` words the notice from the shift as it is after the change
+        (the dialog has read it again by then)."""
 
         def run(author: str) -> None:
-            with dialogs.reported_errors(self) as outcome:
+            with self.window_.hub.initiated_by(self), dialogs.reported_errors(self) as outcome:
                 notice = do(author)
             if not outcome.ok:
                 return
             self.reload()
-            self.changed.emit()
+            if notice_after is not None:
+                notice = notice_after(author)
             if notice:
                 undo_action = None
                 if undo is not None:
@@ -463,7 +452,7 @@ class ShiftDetailsDialog(QDialog):
             return
         makeup = self.makeup_check.isChecked()
 
-        def do(author: str) -> str:
+        def do(author: str) -> None:
             sign_up(
                 self.store,
                 author,
@@ -472,12 +461,17 @@ class ShiftDetailsDialog(QDialog):
                 makeup=makeup,
                 allow_waitlist=shift.status != "open",
             )
-            fresh = get_shift(self.store, self.shift_id)
-            if any(s.member_id == author for s in fresh.waiting):
+
+        def notice(author: str) -> str:
+            if self.shift and any(s.member_id == author for s in self.shift.waiting):
                 return f"You are on the waiting list for {self._title_when()}."
             return f"You are signed up for {self._title_when()}."
 
-        self._act(do, lambda author: cancel_signup(self.store, author, self.shift_id, author))
+        self._act(
+            do,
+            lambda author: cancel_signup(self.store, author, self.shift_id, author),
+            notice_after=notice,
+        )
 
     def cancel_mine(self) -> None:
 
@@ -587,7 +581,7 @@ class ShiftDetailsDialog(QDialog):
         if self.shift is None:
             return
         dialog = ShiftEditDialog(self.window_, self.shift, self)
-        dialog.saved.connect(lambda _id: (self.reload(), self.changed.emit()))
+        dialog.saved.connect(lambda _id: self.reload())
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 

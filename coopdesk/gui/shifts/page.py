@@ -52,6 +52,7 @@ from coopdesk.gui.shifts.week import WeekModel, WeekView, status_colours
 from coopdesk.shifts.ics import export_ics
 from coopdesk.shifts.shifts import ShiftView, get_shift, list_shifts, my_shifts
 from coopdesk.shifts.templates import archive_template, generate_shifts, list_templates
+from coopdesk.store.changes import Changes
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -69,6 +70,8 @@ SHIFT_PAGE_TABLES = frozenset(
         "coop",
     }
 )
+# What a sign-up, a swap or attendance changes: the week, not its filters.
+WEEK_TABLES = frozenset({"shift", "shift_signup", "member", "leave"})
 PAST_WEEKS_IN_MY_SHIFTS = 8
 ICS_PAST_DAYS = 28
 ICS_FUTURE_DAYS = 366
@@ -406,6 +409,17 @@ class ShiftsPage(Page):
         self._my_stale = True
         self._templates_stale = True
         self._types_stale = True
+        self._load_current_tab()
+
+    def reload(self, changes: Changes) -> None:
+        """Sign-ups and shifts changed: the week again, the other tabs when next shown. The
+        filters (sites, types) and the legend are read again only when they changed."""
+        if not changes.tables <= WEEK_TABLES:
+            self.load()
+            return
+        self.show_week()
+        self._my_stale = True
+        self._templates_stale = True
         self._load_current_tab()
 
     def _load_current_tab(self) -> None:

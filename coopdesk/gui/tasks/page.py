@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.text import day_text, names_text, term_length_text
-from coopdesk.coop import sites
+from coopdesk.coop import active_members, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
@@ -297,12 +297,7 @@ class TasksPage(Page):
     # -- filters ----------------------------------------------------------------------------
 
     def _load_choices(self) -> None:
-        self.member_choices = [
-            (row["id"], row["name"])
-            for row in self.store.query(
-                "SELECT id, name FROM member WHERE _cl % 2 = 1 ORDER BY name COLLATE NOCASE"
-            )
-        ]
+        self.member_choices = [(row["id"], row["name"]) for row in active_members(self.store)]
         self.site_choices = [
             (row["id"], row["name"]) for row in sites(self.store) if not row["archived"]
         ]
@@ -353,10 +348,6 @@ class TasksPage(Page):
         self.views.setCurrentIndex(0 if board else 1)
         self.status_combo.setVisible(not board)
         self._update_actions()
-
-    def show_board(self) -> None:
-        self.board_button.setChecked(True)
-        self._show_view()
 
     def show_list(self) -> None:
         self.list_button.setChecked(True)
