@@ -52,13 +52,14 @@ def demo_other_sites(ctx: DemoContext) -> None:
         others: dict[str, Store] = {}
         for name in OTHER_SITES:
             snapshot = scratch / f"{name}.coopsync"
-            secrets = site_secrets(ctx.store, ctx.site_ids[name], snapshot)
+            secrets = site_secrets(ctx.store, ctx.founder_id, ctx.site_ids[name], snapshot)
             others[name], _result = join_with_secrets(scratch / name, secrets, snapshot)
         disputed = rng.choice(ctx.member_ids)
         with ctx.store.transaction(ctx.founder_id) as tx:
             tx.update("member", disputed, {"phone": "+1 555 010 2020"})
         warehouse, market = others["Warehouse"], others["Market Hall"]
-        with warehouse.transaction(ctx.author()) as tx:
+        # Members are managed by this term's Coordinator (the founder, at every site).
+        with warehouse.transaction(ctx.founder_id) as tx:
             for name in ("Nadia Petrova", "Joseph Mwangi"):
                 tx.insert(
                     "member",
@@ -66,7 +67,7 @@ def demo_other_sites(ctx: DemoContext) -> None:
                 )
             for member_id in rng.sample(ctx.member_ids, 2):
                 tx.update("member", member_id, {"notes": "Covers the Saturday delivery."})
-        with market.transaction(ctx.author()) as tx:
+        with market.transaction(ctx.founder_id) as tx:
             tx.update("member", disputed, {"phone": "+1 555 010 3030"})
             tx.insert("member", {"name": "Ines Carvalho", "home_site_id": market.site_id})
         for name, other in others.items():

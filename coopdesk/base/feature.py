@@ -59,6 +59,16 @@ class Feature:
     # detail)``: raises if the author may not, records the use if a role allowed it. One
     # feature (roles) declares it; the write path asks it (``Transaction.use_mandate``).
     authority: str = ""
+    # "module:function" run before every local transaction commits, ``function(tx)``: asks
+    # for every mandate the transaction's changes need (the roles feature).
+    gate: str = ""
+    # Checking what arrives from other sites by the feature's own rules: "module:function"
+    # with ``function(merge) -> {(origin, seq): reason}``, the transactions to hold (kept,
+    # not applied). ``arrival_checks`` judge the changes themselves, before they are applied;
+    # ``merge_rules`` judge them against the coop as it is once they are (a mandate needs
+    # the roles the same bundle brought).
+    arrival_checks: str = ""
+    merge_rules: str = ""
 
 
 def resolve(target: str) -> Any:
@@ -73,6 +83,12 @@ def authority_path() -> str:
     paths = [feature.authority for feature in all_features() if feature.authority]
     if len(paths) > 1:
         raise AssertionError(f"more than one feature decides who may act: {paths}")
+    return paths[0] if paths else ""
+
+
+def gate_path() -> str:
+    """The one feature's transaction gate ("module:function"), or ""."""
+    paths = [feature.gate for feature in all_features() if feature.gate]
     return paths[0] if paths else ""
 
 

@@ -47,14 +47,18 @@ def start_coop(
     try:
         coop_id = new_id()
         member_id = new_id()
-        with store.transaction(member_id) as tx:
-            tx.insert("coop", {"name": coop_name}, row_id=coop_id)
-            tx.insert("site", {"name": site_name}, row_id=store.site_id)
-            tx.insert("member", {"name": member_name, "home_site_id": store.site_id}, member_id)
         store.local_set("coop_id", coop_id)
         store.local_set("default_member_id", member_id)
-
-        setup_new_coop_keys(store, coop_id)
+        certificate = setup_new_coop_keys(store, coop_id)
+        site = {
+            "name": site_name,
+            "public_key": certificate.public_key,
+            "certificate": certificate.to_json(),
+        }
+        with store.transaction(member_id) as tx:
+            tx.insert("coop", {"name": coop_name}, row_id=coop_id)
+            tx.insert("site", site, row_id=store.site_id)
+            tx.insert("member", {"name": member_name, "home_site_id": store.site_id}, member_id)
     except BaseException:
         store.close()
         raise
@@ -78,7 +82,9 @@ def sites(store: Store) -> list[dict]:
 
 
 def add_site(store: Store, author: str, name: str, site_id: str | None = None) -> str:
+    """A site of the coop, not yet with a computer: inviting one gives it its key."""
     with store.transaction(author) as tx:
+        tx.use_mandate("sites", f"added the site {name.strip()}")
         return tx.insert("site", {"name": name}, row_id=site_id)
 
 

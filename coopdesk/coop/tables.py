@@ -35,6 +35,12 @@ SITE = TableSpec(
         # Set when a computer restored from a backup took a new identity: the old one
         # makes no more changes, so no bundle needs to wait for it.
         Column("replaced_by", "ref", "Replaced by", ref_table="site"),
+        # The site's Ed25519 public key (hex) and the certificate that vouches for it (see
+        # coopdesk.store.keys): every site checks each origin's sealed changes against it.
+        Column("public_key", "text", "Public key", max_len=64),
+        Column("certificate", "text", "Certificate", max_len=2000),
+        # Archived sites only: the last of its transactions still accepted from any route.
+        Column("revoked_after", "int", "Accepted up to", minimum=0),
     ),
 )
 

@@ -41,7 +41,7 @@ def demo_roles(ctx: DemoContext) -> None:
     )
     current = term_on(store, coordinator, today)
     if founder not in current.holders:
-        swap(store, founder, coordinator, current.starts_on, current.holders[0], founder)
+        swap(store, current.holders[0], coordinator, current.starts_on, current.holders[0], founder)
     treasurer = add_role(
         store,
         founder,
@@ -73,10 +73,10 @@ def demo_roles(ctx: DemoContext) -> None:
         starts_on=today - dt.timedelta(days=70),
         description="Writes the minutes of every meeting and posts them.",
     )
-    # Two facilitators trade the next term; the incoming holder arranges it.
+    # Two facilitators trade the next term: the one whose term it was gives it away.
     upcoming = schedule(store, role_id=facilitator, terms=1, today=today)[-1]
     stand_in = next(m for m in team[6:11] if m not in upcoming.holders)
-    swap(store, stand_in, facilitator, upcoming.starts_on, upcoming.holders[0], stand_in)
+    swap(store, upcoming.holders[0], facilitator, upcoming.starts_on, upcoming.holders[0], stand_in)
     # The outgoing holders leave notes for the incoming ones.
     for role_id, notes in zip(
         (coordinator, treasurer, facilitator, minutes), HANDOVERS, strict=True

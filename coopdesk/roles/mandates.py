@@ -18,18 +18,22 @@ accepted everywhere, even if the term has ended by the time the bundle arrives.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.text import day_text, names_text
-from coopdesk.roles.rotation import active_roles, current_term
+from coopdesk.roles.rotation import (
+    Term,
+    active_roles,
+    current_term,
+    holders_without_override,
+    term_on,
+)
 from coopdesk.roles.tables import MANDATE_ACTIONS
 from coopdesk.store.store import Store
 from coopdesk.store.transaction import Transaction
-
-if TYPE_CHECKING:
-    from coopdesk.roles.rotation import Term
 
 ACTION_LABELS = {
     "members": "manage members",
@@ -37,6 +41,7 @@ ACTION_LABELS = {
     "conflicts": "resolve sync conflicts",
     "stock": "correct stock counts",
     "settings": "change coop settings",
+    "sites": "invite and archive sites",
 }
 assert set(ACTION_LABELS) == set(MANDATE_ACTIONS)
 
@@ -139,6 +144,7 @@ def use_mandate(tx: Transaction, action: str, detail: str) -> Mandate:
     """
     _check_action(action)
     store = tx.store
+    tx.mandates_used.add(action)
     restricted, term = _allowing_term(store, tx.author, action, None)
     if term is None:
         if restricted:
@@ -155,3 +161,190 @@ def use_mandate(tx: Transaction, action: str, detail: str) -> Mandate:
         },
     )
     return Mandate(action, term.role_id, term.role_name)
+
+
+# -- the same rule for what arrives from other sites -------------------------------------------
+
+# Changes that always need a mandate (where a role carries it), by table and kind of change.
+# The exceptions the core makes are mirrored in ``_needs``: a member's own PIN, opting
+# oneself in or out, a swap by one of the two members, handover notes by a holder.
+GATED: dict[str, str] = {
+    "member": "members",
+    "coop": "settings",
+    "site": "sites",
+    "role": "roles",
+    "role_member": "roles",
+    "role_term": "roles",
+}
+
+
+def _day(moment: str | None, stamp: int) -> dt.date:
+    if moment:
+        try:
+            return dt.datetime.fromisoformat(moment).date()
+        except ValueError:
+            pass
+    return dt.datetime.fromtimestamp(stamp / 65536 / 1000).date()
+
+
+def merge_rules(merge: Any) -> dict[tuple[str, int], str]:
+    """Hold changes from other sites that needed a mandate their author did not hold.
+
+    A change needs a mandate if a role carrying it existed before the change was made (its
+    row was created earlier by the hybrid clock, which a site cannot run backwards over its
+    own changes or over what it saw) and that role's term, on the day of the change, had
+    holders; the author must then be one of them and have recorded the use. Judged by the
+    schedule as this site knows it when the change arrives (bundles carry the whole history
+    the change's site knew). A recorded use is checked the same way: the member who used it
+    must be the author and must have held the role that day.
+    """
+    store = merge.store
+    roles = [role for role in active_roles(store) if role["mandates"]]
+    if not roles:
+        return {}
+    created = {
+        row_id: stamp
+        for row_id, stamp in store.conn.execute(
+            "SELECT row_id, min(hlc) FROM _change WHERE tbl = 'role' AND op = 'insert'"
+            " GROUP BY row_id"
+        )
+    }
+    transactions: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+    for change in merge.new_changes([*GATED, "stock_move", "mandate_use"]):
+        transactions.setdefault((change[1], change[2]), []).append(change)
+    cache: dict[tuple[str, dt.date], Term | None] = {}
+
+    def term(role: dict[str, Any], day: dt.date) -> Term | None:
+        key = (role["id"], day)
+        if key not in cache:
+            found = current_term(store, role, day)
+            cache[key] = found if found is not None and _active(store, found.holders) else None
+        return cache[key]
+
+    def restricting(action: str, day: dt.date, stamp: int) -> list[Term]:
+        return [
+            found
+            for role in roles
+            if action in role["mandates"] and created.get(role["id"], stamp) < stamp
+            if (found := term(role, day)) is not None
+        ]
+
+    held: dict[tuple[str, int], str] = {}
+    for key, changes in transactions.items():
+        author, stamp = changes[0][5], changes[0][4]
+        uses: dict[str, dict[str, Any]] = {}
+        for change in changes:
+            if change[6] == "mandate_use" and change[10]:
+                fields = json.loads(change[10])
+                uses[str(fields.get("action"))] = fields
+        for action, fields in uses.items():
+            day = _day(fields.get("used_at"), stamp)
+            if fields.get("member_id") != author or not any(
+                author in found.holders and found.role_id == fields.get("role_id")
+                for found in restricting(action, day, stamp)
+            ):
+                label = ACTION_LABELS.get(action, action)
+                held[key] = f"its author did not hold the mandate to {label}"
+        if key in held:
+            continue
+        for action in {a for change in changes if (a := _needs(store, change, author))}:
+            if action in uses:
+                continue
+            day = _day(None, stamp)
+            # Restricted on the day and on the days either side (time zones): only then is
+            # the recorded use missing rather than a matter of where midnight fell.
+            if all(restricting(action, day + dt.timedelta(days=d), stamp) for d in (-1, 0, 1)):
+                held[key] = f"it needed the mandate to {ACTION_LABELS[action]}"
+    return held
+
+
+def gate_transaction(tx: Transaction) -> None:
+    """Before a local transaction commits: every change that needs a mandate has asked for
+    it. The core's functions ask first, with words for the activity log; a change written
+    any other way asks here, so what this site sends is what other sites will accept."""
+    for change in list(tx.pending.values()):
+        action = needed_mandate(
+            tx.store, change.table, change.op, change.fields, change.row_id, tx.author
+        )
+        if action and action not in tx.mandates_used:
+            noun = change.table.replace("_", " ")
+            use_mandate(tx, action, f"changed a {noun}")
+
+
+def _needs(store: Store, change: tuple[Any, ...], author: str) -> str | None:
+    _lsn, _origin, _seq, _idx, _stamp, _author, table, row_id, op, _cl, fields_text, _v = change
+    fields = json.loads(fields_text) if fields_text else {}
+    return needed_mandate(store, table, op, fields, row_id, author)
+
+
+def needed_mandate(
+    store: Store, table: str, op: str, fields: dict[str, Any], row_id: str, author: str
+) -> str | None:
+    """The mandate a change needs, mirroring the core's own checks; None when it needs none.
+
+    The same rule for a local transaction (``gate_transaction``) and for one that arrives
+    from another site (``merge_rules``)."""
+    if table == "stock_move":
+        return "stock" if op == "insert" and fields.get("reason") == "correction" else None
+    action = GATED.get(table)
+    if action is None:
+        return None
+    if table == "coop" and op == "insert":
+        return None  # the coop being founded
+    if table == "site" and fields.get("certificate"):
+        certificate = json.loads(fields["certificate"])
+        if certificate.get("kind") in ("founding", "successor"):
+            return None
+    if table == "site" and op == "update" and set(fields) <= {"replaced_by"}:
+        return None  # a computer that took a new identity retires its old one
+    if table == "member" and op == "update" and row_id == author:
+        return None  # your own details are yours
+    if table == "member" and op == "insert" and row_id == author:
+        return None  # the founding member
+    if table == "role_member":
+        member = fields.get("member_id") or _column(store, "role_member", row_id, "member_id")
+        return None if member == author else action
+    if table == "role_term":
+        if set(fields) <= {"handover_notes", "role_id", "starts_on"}:
+            return None if _holds_around(store, row_id, fields, author) else action
+        override = fields.get("holders_override")
+        holders = json.loads(override) if override else []
+        gave_away = author in _holders_before(store, row_id, fields) and author not in holders
+        return None if gave_away else action  # a holder gives their own term away
+    return action
+
+
+def _column(store: Store, table: str, row_id: str, column: str) -> Any:
+    row = store.conn.execute(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _term_of(store: Store, row_id: str, fields: dict[str, Any]) -> tuple[str | None, str | None]:
+    role_id = fields.get("role_id") or _column(store, "role_term", row_id, "role_id")
+    starts_on = fields.get("starts_on") or _column(store, "role_term", row_id, "starts_on")
+    return role_id, starts_on
+
+
+def _holders_before(store: Store, row_id: str, fields: dict[str, Any]) -> tuple[str, ...]:
+    """Who the schedule gives the term to without its override (a swap by one of them
+    needs no mandate)."""
+    role_id, starts_on = _term_of(store, row_id, fields)
+    if not role_id or not starts_on:
+        return ()
+    try:
+        return holders_without_override(store, role_id, dt.date.fromisoformat(starts_on))
+    except (CoopDeskError, ValueError):
+        return ()
+
+
+def _holds_around(store: Store, row_id: str, fields: dict[str, Any], author: str) -> bool:
+    """Handover notes: by a holder of the term, or of the one after it."""
+    role_id, starts_on = _term_of(store, row_id, fields)
+    if not role_id or not starts_on:
+        return False
+    try:
+        term = term_on(store, role_id, dt.date.fromisoformat(starts_on))
+        following = term_on(store, role_id, term.ends_on + dt.timedelta(days=1))
+    except (CoopDeskError, ValueError):
+        return False
+    return author in term.holders or author in following.holders

@@ -326,6 +326,19 @@ def term_on(store: Store, role_id: str, day: dt.date) -> Term:
     return _terms(store, role, index, index)[0]
 
 
+def holders_without_override(store: Store, role_id: str, starts_on: dt.date) -> tuple[str, ...]:
+    """Who would hold the term starting ``starts_on`` if it had no override of its own (the
+    members a swap may be made by without a mandate)."""
+    role = _role(store, role_id)
+    index = _index_of(role, starts_on)
+    if index < 0:
+        return ()
+    data, _notes = _rotation_input(store, role)
+    data.overrides.pop(starts_on, None)
+    planned = plan_terms(data, index + 1)
+    return planned[index][1] if index < len(planned) else ()
+
+
 def _term_starting(store: Store, role_id: str, term_start: dt.date | str) -> Term:
     start = parse_date(term_start, "Term")
     term = term_on(store, role_id, start)
@@ -365,8 +378,9 @@ def swap(
 ) -> None:
     """Give one term of a role to someone else: recorded as that term's override.
 
-    Between two members it is their own business: the author must be one of them, or hold
-    the "roles" mandate.
+    A holder may give their own term away (to an eligible member); anything else, taking a
+    term from someone among it, needs the "roles" mandate: otherwise any eligible member
+    could make themselves this term's Coordinator.
     """
 
     with store.transaction(author) as tx:
@@ -390,7 +404,7 @@ def swap(
                 + " first."
             )
         holders = [in_member_id if m == out_member_id else m for m in term.holders]
-        if author not in (out_member_id, in_member_id):
+        if author != out_member_id:
             tx.use_mandate(
                 "roles",
                 f"gave {_name(store, in_member_id)} the {role['name']} term from "

@@ -15,6 +15,8 @@ from typing import Literal
 # and when what this site knows of its peers changed (an import, even of nothing new).
 CONFLICTS = "conflicts"
 PEERS = "peers"
+# ...and when transactions from other sites were held aside (kept, not applied).
+HELD = "held"
 # More changed rows of one table than this, and the rows are not listed: "any row".
 MAX_LISTED_ROWS = 500
 

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from coopdesk.base.errors import CoopDeskError
-from coopdesk.store.changes import CONFLICTS, Changes
+from coopdesk.base.feature import all_features, resolve
+from coopdesk.store.changes import CONFLICTS, HELD, Changes
 from coopdesk.store.schema import TABLES, Column, TableSpec
 from coopdesk.store.transaction import field_clock
 
@@ -59,6 +61,8 @@ class Merge:
         conn = self.conn
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS seen_again ({INSERT_COLUMNS})")
         conn.execute("DELETE FROM temp.seen_again")
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS held_lsn (lsn INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.held_lsn")
 
     def _last_lsn(self) -> int:
         return int(self.conn.execute("SELECT coalesce(max(lsn), 0) FROM _change").fetchone()[0])
@@ -91,7 +95,8 @@ class Merge:
         return None if clash is None else str(clash[0])
 
     def apply(self, check_cancelled: Callable[[], None] = _never_cancelled) -> None:
-        """Check every appended change against the schema, then apply them all."""
+        """Check every appended change against the schema, then apply all but the held."""
+        self._note_held_lsns()
         tables = _tables_touched(self.store, self.start_lsn)
         if not tables:
             return
@@ -99,6 +104,163 @@ class Merge:
         _insert_new_rows(self.store, self.start_lsn, self.changed, tables)
         _apply_plain_overwrites(self.store, self.start_lsn, self.changed, tables)
         _merge_remaining(self.store, self.start_lsn, self.changed, check_cancelled)
+
+    # -- what arrived, and what may not be applied -------------------------------------------
+
+    def discard(self, origin: str) -> None:
+        """Take an origin's changes of this merge out of the log again (they did not verify)."""
+        self.conn.execute(
+            "DELETE FROM _change WHERE lsn > ? AND origin = ?", (self.start_lsn, origin)
+        )
+
+    def add_seals(self, seals: list[tuple[str, int, bytes, bytes | None]]) -> None:
+        """(origin, seq, digest, signature) of the transactions merged, for relaying them."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO _seal (origin, seq, digest, signature) VALUES (?, ?, ?, ?)",
+            seals,
+        )
+
+    def new_changes(self, tables: Iterable[str]) -> list[tuple[Any, ...]]:
+        """This merge's changes of some tables: (lsn, origin, seq, idx, hlc, author, tbl,
+        row_id, op, cl, fields, versions), in order."""
+        wanted = list(tables)
+        if not wanted:
+            return []
+        marks = ", ".join("?" * len(wanted))
+        return self.conn.execute(
+            f"SELECT lsn, {INSERT_COLUMNS} FROM _change WHERE lsn > ? AND tbl IN ({marks})"
+            " ORDER BY lsn",
+            (self.start_lsn, *wanted),
+        ).fetchall()
+
+    def new_site_rows(self) -> list[tuple[str, int, str, str]]:
+        """(origin, seq, site id, fields) of this merge's changes that write a site's key."""
+        return [
+            (str(origin), int(seq), str(row_id), str(fields))
+            for origin, seq, row_id, fields in self.conn.execute(
+                "SELECT origin, seq, row_id, fields FROM _change WHERE lsn > ? AND tbl = 'site'"
+                " AND fields IS NOT NULL"
+                " AND (coalesce(json_type(fields, '$.public_key'), 'null') != 'null'"
+                " OR coalesce(json_type(fields, '$.certificate'), 'null') != 'null')",
+                (self.start_lsn,),
+            )
+        ]
+
+    def hold(self, held: dict[tuple[str, int], str]) -> None:
+        """Keep these transactions in the log (they travel on, whole) but do not apply them."""
+        now = time.time()
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO _held (origin, seq, reason, held_at) VALUES (?, ?, ?, ?)",
+            [(origin, seq, reason, now) for (origin, seq), reason in held.items()],
+        )
+        if held:
+            self.changed.add(HELD)
+
+    def check_rules(self) -> dict[tuple[str, int], str]:
+        """Hold the transactions that break a rule local edits cannot break either.
+
+        The store's own rules (ledger rows are written once; authors are members; causal
+        lengths grow by one per archive or restore; a site's key is set once), then each
+        feature's (``Feature.merge_rules``: the roles feature checks mandates).
+        """
+        held: dict[tuple[str, int], str] = {}
+        for rule in (_ledger_rewrites, _unknown_authors, _causal_jumps, _site_key_rewrites):
+            for key, reason in rule(self).items():
+                held.setdefault(key, reason)
+        for feature in all_features():
+            if feature.arrival_checks:
+                for key, reason in resolve(feature.arrival_checks)(self).items():
+                    held.setdefault(key, reason)
+        self.hold(held)
+        return held
+
+    def check_applied(self) -> dict[tuple[str, int], str]:
+        """The features' rules that judge changes against the coop as it now is (mandates):
+        what breaks them is held, and the rows it touched are worked out again."""
+        held: dict[tuple[str, int], str] = {}
+        for feature in all_features():
+            if feature.merge_rules:
+                for key, reason in resolve(feature.merge_rules)(self).items():
+                    held.setdefault(key, reason)
+        held = {key: reason for key, reason in held.items() if not self._is_held(key)}
+        if held:
+            self.hold(held)
+            self.rebuild_rows_of(list(held))
+            held.update(self._hold_dependents())
+        return held
+
+    def _is_held(self, key: tuple[str, int]) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM _held WHERE origin = ? AND seq = ?", key).fetchone()
+            is not None
+        )
+
+    def _hold_dependents(self) -> dict[tuple[str, int], str]:
+        """Changes that refer to a row no longer there (its creation is held) are held too,
+        until nothing refers to a missing row."""
+        held: dict[tuple[str, int], str] = {}
+        for _round in range(100):
+            missing = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+            found: dict[tuple[str, int], str] = {}
+            for table, rowid, parent, _fk in missing:
+                row = self.conn.execute(f"SELECT id FROM {table} WHERE rowid = ?", (rowid,))
+                row_id = row.fetchone()
+                if row_id is None:
+                    continue
+                for origin, seq in self.conn.execute(
+                    "SELECT DISTINCT origin, seq FROM _change c WHERE tbl = ? AND row_id = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM _held h"
+                    " WHERE h.origin = c.origin AND h.seq = c.seq)",
+                    (table, row_id[0]),
+                ):
+                    found[(origin, seq)] = f"it depends on a {parent} that was held"
+            if not found:
+                break
+            self.hold(found)
+            self.rebuild_rows_of(list(found))
+            held.update(found)
+        return held
+
+    def _note_held_lsns(self) -> None:
+        self.conn.execute("DELETE FROM temp.held_lsn")
+        self.conn.execute(
+            "INSERT INTO temp.held_lsn SELECT c.lsn FROM _change c JOIN _held h"
+            " ON h.origin = c.origin AND h.seq = c.seq WHERE c.lsn > ?",
+            (self.start_lsn,),
+        )
+
+    def set_aside_revoked(self) -> dict[tuple[str, int], str]:
+        """Changes of a site archived in this merge, made after its last accepted one, that
+        arrived before the archive did: held, and the rows they touched worked out again."""
+        held: dict[tuple[str, int], str] = {}
+        for site, after in self.conn.execute(
+            "SELECT id, revoked_after FROM site WHERE _cl % 2 = 0 AND revoked_after IS NOT NULL"
+        ).fetchall():
+            for (seq,) in self.conn.execute(
+                "SELECT DISTINCT seq FROM _change WHERE origin = ? AND seq > ?"
+                " AND NOT EXISTS (SELECT 1 FROM _held h WHERE h.origin = _change.origin"
+                " AND h.seq = _change.seq)",
+                (site, after),
+            ).fetchall():
+                held[(site, seq)] = "made after its site was archived"
+        if held:
+            self.hold(held)
+            self.rebuild_rows_of(list(held))
+            held.update(self._hold_dependents())
+        return held
+
+    def rebuild_rows_of(self, transactions: list[tuple[str, int]]) -> None:
+        """Work out again, from the log without the held transactions, every row that these
+        transactions touched (they were applied before being held)."""
+        rows: set[tuple[str, str]] = set()
+        for origin, seq in transactions:
+            rows.update(
+                self.conn.execute(
+                    "SELECT tbl, row_id FROM _change WHERE origin = ? AND seq = ?", (origin, seq)
+                ).fetchall()
+            )
+        if rows:
+            _rebuild_rows(self.store, sorted(rows), self.changed)
 
     def advance_version_vector(self, accepted: dict[str, int]) -> None:
         """Record the highest sequence now held from each origin."""
@@ -239,6 +401,8 @@ def invalid_changes_sql(spec: TableSpec) -> str:
         "op IN ('insert', 'update') AND fields IS NULL",
         "fields IS NOT NULL AND substr(fields, 1, 1) != '{'",
         "op = 'archive' AND cl % 2 != 0",
+        "op IN ('archive', 'restore') AND (fields IS NOT NULL OR versions IS NOT NULL)",
+        "op = 'insert' AND cl > 2",
         "op = 'restore' AND cl % 2 != 1",
         "op = 'update' AND (versions IS NULL OR json_type(versions) != 'object')",
         "op = 'update' AND EXISTS (SELECT 1 FROM json_each(_change.fields) f"
@@ -276,7 +440,9 @@ def _tables_touched(store: Store, start_lsn: int) -> list[TableSpec]:
     names = {
         row[0]
         for row in store.conn.execute(
-            "SELECT DISTINCT tbl FROM _change WHERE lsn > ?", (start_lsn,)
+            "SELECT DISTINCT tbl FROM _change WHERE lsn > ?"
+            " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn)",
+            (start_lsn,),
         )
     }
     return [spec for name, spec in TABLES.items() if name in names]
@@ -309,7 +475,8 @@ def _insert_new_rows(
     for spec in tables:
         conn.execute(
             f"INSERT INTO temp.fast_lsn SELECT min(lsn) FROM _change"
-            f" WHERE lsn > ? AND tbl = ? AND op = 'insert' GROUP BY row_id"
+            f" WHERE lsn > ? AND tbl = ? AND op = 'insert'"
+            " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn) GROUP BY row_id"
             f" HAVING row_id NOT IN (SELECT id FROM {spec.name})",
             (start_lsn, spec.name),
         )
@@ -359,6 +526,7 @@ def _apply_plain_overwrites(
     conn.execute("DELETE FROM temp.touched_once")
     conn.execute(
         "INSERT INTO temp.touched_once SELECT tbl, row_id FROM _change WHERE lsn > ?"
+        " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn)"
         " GROUP BY tbl, row_id HAVING count(*) = 1",
         (start_lsn,),
     )
@@ -427,6 +595,7 @@ def _merge_remaining(
     cursor = conn.execute(
         f"SELECT lsn, {INSERT_COLUMNS} FROM _change WHERE lsn > ?"
         " AND lsn NOT IN (SELECT lsn FROM temp.fast_lsn)"
+        " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn)"
         " AND lsn NOT IN (SELECT lsn FROM temp.plain_lsn) ORDER BY lsn",
         (start_lsn,),
     )
@@ -600,3 +769,136 @@ def _advance_version_vector(store: Store, accepted: dict[str, int]) -> None:
         " ON CONFLICT(site_id) DO UPDATE SET seq = max(seq, excluded.seq)",
         list(accepted.items()),
     )
+
+
+# -- the store's own rules for what arrives ----------------------------------------------------
+
+
+def _ledger_rewrites(merge: Merge) -> dict[tuple[str, int], str]:
+    """A second insert of a ledger row (a stock movement, a use of a mandate) with other
+    values: ledgers are written once, so it can only be an attempt to rewrite history."""
+    held: dict[tuple[str, int], str] = {}
+    for spec in TABLES.values():
+        if spec.kind != "ledger":
+            continue
+        differs = " OR ".join(
+            f"json_extract(c.fields, '$.\"{column}\"') IS NOT t.{column}"
+            for column in spec.column_names
+        )
+        reason = f"it rewrites a {spec.noun} already recorded"
+        for origin, seq in merge.conn.execute(
+            f"SELECT c.origin, c.seq FROM _change c JOIN {spec.name} t ON t.id = c.row_id"
+            f" WHERE c.lsn > ? AND c.tbl = ? AND c.op = 'insert' AND ({differs})",
+            (merge.start_lsn, spec.name),
+        ):
+            held[(origin, seq)] = reason
+        for origin, seq in merge.conn.execute(
+            "SELECT c.origin, c.seq FROM _change c JOIN (SELECT row_id FROM _change"
+            " WHERE lsn > ?1 AND tbl = ?2 AND op = 'insert' GROUP BY row_id"
+            " HAVING count(DISTINCT fields) > 1) twice ON twice.row_id = c.row_id"
+            " WHERE c.lsn > ?1 AND c.tbl = ?2 AND c.op = 'insert'",
+            (merge.start_lsn, spec.name),
+        ):
+            held[(origin, seq)] = reason
+    return held
+
+
+def _unknown_authors(merge: Merge) -> dict[tuple[str, int], str]:
+    """Every change is made by a member of the coop (one that exists, or is made with it)."""
+    conn = merge.conn
+    authors = {
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT author FROM _change WHERE lsn > ?", (merge.start_lsn,)
+        )
+    }
+    created = {
+        row[0]
+        for row in conn.execute(
+            "SELECT row_id FROM _change WHERE lsn > ? AND tbl = 'member' AND op = 'insert'",
+            (merge.start_lsn,),
+        )
+    }
+    strangers = [
+        author
+        for author in authors - created
+        if conn.execute("SELECT 1 FROM member WHERE id = ?", (author,)).fetchone() is None
+    ]
+    held: dict[tuple[str, int], str] = {}
+    for author in strangers:
+        for origin, seq in conn.execute(
+            "SELECT DISTINCT origin, seq FROM _change WHERE lsn > ? AND author = ?",
+            (merge.start_lsn, author),
+        ):
+            held[(origin, seq)] = f"its author ({author[:8]}) is not a member of this coop"
+    return held
+
+
+def _causal_jumps(merge: Merge) -> dict[tuple[str, int], str]:
+    """An archive or a restore adds one to the row's causal length: never more than the
+    number of archives and restores the row has seen, so no length can be blown up."""
+    held: dict[tuple[str, int], str] = {}
+    for spec in TABLES.values():
+        for origin, seq in merge.conn.execute(
+            f"SELECT c.origin, c.seq FROM (SELECT origin, seq, row_id, cl, count(*) OVER"
+            " (PARTITION BY row_id ORDER BY lsn) AS steps FROM _change"
+            " WHERE lsn > ?1 AND tbl = ?2 AND op IN ('archive', 'restore')) c"
+            f" LEFT JOIN {spec.name} t ON t.id = c.row_id"
+            " WHERE c.cl > coalesce(t._cl, 2) + c.steps",
+            (merge.start_lsn, spec.name),
+        ):
+            held[(origin, seq)] = "it changes a causal length by more than one step"
+    return held
+
+
+def _site_key_rewrites(merge: Merge) -> dict[tuple[str, int], str]:
+    """A site's key is written once, when it is certified; a later key is a takeover."""
+    held: dict[tuple[str, int], str] = {}
+    for origin, seq in merge.conn.execute(
+        "SELECT c.origin, c.seq FROM _change c JOIN site t ON t.id = c.row_id"
+        " WHERE c.lsn > ? AND c.tbl = 'site' AND c.fields IS NOT NULL"
+        " AND t.public_key IS NOT NULL"
+        " AND json_extract(c.fields, '$.public_key') IS NOT t.public_key"
+        " AND coalesce(json_type(c.fields, '$.public_key'), 'null') != 'null'",
+        (merge.start_lsn,),
+    ):
+        held[(origin, seq)] = "it gives a site another key"
+    return held
+
+
+def _rebuild_rows(store: Store, rows: list[tuple[str, str]], changed: set[str]) -> None:
+    """Rows worked out from scratch: every logged change of them that is not held, in order.
+
+    Used when changes already applied are held afterwards. A change that no longer fits (it
+    edits a row whose creation is now held) is skipped: it depends on what was set aside.
+    """
+    conn = store.conn
+    for table, row_id in rows:
+        spec = TABLES[table]
+        if table == "stock_move":
+            old = conn.execute(
+                "SELECT item_id, site_id, delta FROM stock_move WHERE id = ?", (row_id,)
+            ).fetchone()
+            if old is not None:
+                conn.execute(
+                    "UPDATE _stock_balance SET balance = balance - ?, moves = moves - 1"
+                    " WHERE item_id = ? AND site_id = ?",
+                    (old[2], old[0], old[1]),
+                )
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        conn.execute("DELETE FROM _rival WHERE tbl = ? AND row_id = ?", (table, row_id))
+        state = RowState(spec, row_id, {}, 0, {}, exists=False)
+        for change in conn.execute(
+            f"SELECT lsn, {INSERT_COLUMNS} FROM _change c WHERE tbl = ? AND row_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM _held h WHERE h.origin = c.origin AND h.seq = c.seq)"
+            " ORDER BY lsn",
+            (table, row_id),
+        ).fetchall():
+            try:
+                _apply_change({(table, row_id): state}, change)
+            except InvalidChangesError:
+                continue
+        if state.exists:
+            state.inserted = True
+            _write_rows(store, [state], changed)
+        changed.update({table, CONFLICTS})

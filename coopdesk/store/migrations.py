@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from coopdesk import __version__
+from coopdesk.store import keys
 from coopdesk.store.connection import atomic
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -427,6 +428,72 @@ def _007_transfer_movements_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _008_sealed_changes(conn: sqlite3.Connection) -> None:
+    """Every site seals its transactions and certifies the sites it invites; no root key.
+
+    ``_seal`` holds, per origin and transaction, the hash chain of that origin's changes and
+    the origin's signature over it; ``_held`` lists transactions that arrived signed but
+    broke a rule (kept in the log, not applied). Sites carry their public key and the
+    certificate that vouches for it, and the sequence number after which an archived
+    site's changes are refused. The root private key, which every site used to hold, is
+    removed, and this site seals its own history so far.
+    """
+    conn.execute(
+        """
+        CREATE TABLE _seal (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            digest BLOB NOT NULL,
+            signature BLOB,
+            PRIMARY KEY (origin, seq)
+        ) STRICT, WITHOUT ROWID
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE _held (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            held_at REAL NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) STRICT, WITHOUT ROWID
+        """
+    )
+    conn.execute("ALTER TABLE site ADD COLUMN public_key TEXT")
+    conn.execute("ALTER TABLE site ADD COLUMN certificate TEXT")
+    conn.execute("ALTER TABLE site ADD COLUMN revoked_after INTEGER")
+    conn.execute("DELETE FROM _local WHERE key = 'root_private'")
+    own = conn.execute("SELECT value FROM _local WHERE key = 'site_id'").fetchone()
+    private = conn.execute("SELECT value FROM _local WHERE key = 'site_private'").fetchone()
+    if own and private:
+        seal_history(conn, str(own[0]), str(private[0]))
+
+
+def seal_history(conn: sqlite3.Connection, origin: str, private_hex: str) -> None:
+    """Seal every transaction of ``origin`` in the log (a store from before sealing)."""
+    signer = keys.Signer(private_hex)
+    digest = keys.GENESIS_DIGEST
+    rows: list[tuple] = []
+    seq = None
+    cursor = conn.execute(
+        "SELECT origin, seq, idx, hlc, author, tbl, row_id, op, cl, fields, versions"
+        " FROM _change WHERE origin = ? ORDER BY seq, idx",
+        (origin,),
+    )
+    for row in [*cursor, None]:
+        if rows and (row is None or row[1] != seq):
+            digest = keys.transaction_digest(digest, rows)
+            conn.execute(
+                "INSERT OR REPLACE INTO _seal (origin, seq, digest, signature) VALUES (?, ?, ?, ?)",
+                (origin, seq, digest, signer.sign(keys.seal_message(origin, seq, digest))),
+            )
+            rows = []
+        if row is not None:
+            seq = row[1]
+            rows.append(row)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -435,6 +502,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (5, "roles and tasks", _005_roles_and_tasks),
     (6, "inventory", _006_inventory),
     (7, "transfer movements index", _007_transfer_movements_index),
+    (8, "sealed changes", _008_sealed_changes),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

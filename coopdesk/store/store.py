@@ -40,12 +40,13 @@ from coopdesk.base.errors import (
     StoreExistsError,
 )
 from coopdesk.base.paths import store_path
-from coopdesk.store import migrations
+from coopdesk.store import keys, migrations
 from coopdesk.store.changes import ChangeListener, Changes
 from coopdesk.store.connection import atomic, configure, connect
 from coopdesk.store.hlc import HybridClock
 from coopdesk.store.ids import new_id
 from coopdesk.store.merging import Merge
+from coopdesk.store.migrations import seal_history
 from coopdesk.store.schema import spec_for
 from coopdesk.store.transaction import Transaction
 
@@ -97,6 +98,7 @@ class Store:
         self.clock = HybridClock(last=int(self.local_get("hlc", 0)))
         self._listeners: list[ChangeListener] = []
         self._in_transaction = False
+        self._signers: dict[str, keys.Signer] = {}
 
     # -- opening and creating -------------------------------------------------------------
 
@@ -339,6 +341,44 @@ class Store:
         migrations.migrate(self.conn)
         self.clock.last = max(self.clock.last, int(self.local_get("hlc", 0)))
         self._record_local_write(None, None)
+
+    # -- seals ------------------------------------------------------------------------------
+
+    def seal(self, origin: str, seq: int, rows: list[tuple[Any, ...]]) -> None:
+        """Chain and sign this site's transaction ``seq`` (its change-log ``rows``).
+
+        Part of every local commit: other sites accept this site's changes only with an
+        unbroken chain of seals signed by its key. A store without a site key (a bare test
+        store that never syncs) keeps its transactions unsealed.
+        """
+        signer = self._signer(origin)
+        if signer is None:
+            return
+        previous = keys.GENESIS_DIGEST
+        if seq > 1:
+            row = self.conn.execute(
+                "SELECT digest FROM _seal WHERE origin = ? AND seq = ?", (origin, seq - 1)
+            ).fetchone()
+            if row is None:  # history from before sealing, not sealed yet: seal it now
+                seal_history(self.conn, origin, signer.private_hex)
+                row = self.conn.execute(
+                    "SELECT digest FROM _seal WHERE origin = ? AND seq = ?", (origin, seq - 1)
+                ).fetchone()
+            previous = bytes(row[0]) if row else keys.GENESIS_DIGEST
+        digest = keys.transaction_digest(previous, rows)
+        self.conn.execute(
+            "INSERT INTO _seal (origin, seq, digest, signature) VALUES (?, ?, ?, ?)",
+            (origin, seq, digest, signer.sign(keys.seal_message(origin, seq, digest))),
+        )
+
+    def _signer(self, origin: str) -> keys.Signer | None:
+        cached = self._signers.get(origin)
+        if cached is None:
+            private = self.local_get("site_private")
+            if not private or origin != self.site_id:
+                return None
+            cached = self._signers[origin] = keys.Signer(str(private))
+        return cached
 
     # -- telling this process's writes from other programs' ------------------------------
 

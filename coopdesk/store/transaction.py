@@ -11,7 +11,7 @@ from coopdesk.base.errors import (
     NotFoundError,
     ValidationError,
 )
-from coopdesk.base.feature import authority_path, resolve
+from coopdesk.base.feature import authority_path, gate_path, resolve
 from coopdesk.store.changes import CONFLICTS, Changes
 from coopdesk.store.ids import new_id
 from coopdesk.store.schema import TableSpec, normalize_fields, spec_for
@@ -59,6 +59,8 @@ class Transaction:
         self.hlc: int | None = None
         self.pending: dict[tuple[str, str], PendingChange] = {}
         self.changed: set[str] = set()
+        # Mandates asked for in this transaction (``use_mandate``), by action.
+        self.mandates_used: set[str] = set()
         # The change log entries this transaction wrote, once it has (see ``finish``).
         self.first_lsn: int | None = None
         self.last_lsn: int | None = None
@@ -69,6 +71,10 @@ class Transaction:
             self.seq = self.store.last_seq + 1
             self.hlc = self.store.clock.tick()
         return self.seq, self.hlc
+
+    def sequence(self) -> int:
+        """This transaction's sequence number at its site (allocated now if not yet)."""
+        return self._stamp()[0]
 
     def _clock_entry(self, version: int) -> list[Any]:
         seq, hlc = self._stamp()
@@ -229,6 +235,9 @@ class Transaction:
         """Write the log entries and this site's counters; called just before COMMIT."""
         if self.seq is None or self.hlc is None:
             return
+        gate = gate_path()
+        if gate:
+            resolve(gate)(self)
         author_row = self.conn.execute(
             "SELECT _cl FROM member WHERE id = ?", (self.author,)
         ).fetchone()
@@ -236,28 +245,30 @@ class Transaction:
             raise NoAuthorError("The member at the keyboard is not a member of this coop.")
         if author_row[0] % 2 == 0:
             raise NoAuthorError("The member at the keyboard is archived and cannot make changes.")
-        entries = self.conn.executemany(
+        rows = [
+            (
+                self.site_id,
+                self.seq,
+                idx,
+                self.hlc,
+                self.author,
+                change.table,
+                change.row_id,
+                change.op,
+                change.cl,
+                json.dumps(change.fields, ensure_ascii=False) if change.fields else None,
+                json.dumps(change.versions) if change.versions else None,
+            )
+            for idx, change in enumerate(self.pending.values())
+        ]
+        self.conn.executemany(
             "INSERT INTO _change (origin, seq, idx, hlc, author, tbl, row_id, op, cl,"
             " fields, versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    self.site_id,
-                    self.seq,
-                    idx,
-                    self.hlc,
-                    self.author,
-                    change.table,
-                    change.row_id,
-                    change.op,
-                    change.cl,
-                    json.dumps(change.fields, ensure_ascii=False) if change.fields else None,
-                    json.dumps(change.versions) if change.versions else None,
-                )
-                for idx, change in enumerate(self.pending.values())
-            ],
-        ).rowcount
+            rows,
+        )
         self.last_lsn = int(self.conn.execute("SELECT last_insert_rowid()").fetchone()[0])
-        self.first_lsn = self.last_lsn - entries + 1
+        self.first_lsn = self.last_lsn - len(rows) + 1
+        self.store.seal(self.site_id, self.seq, rows)
         self.store.local_set("last_seq", self.seq)
         self.store.local_set("hlc", self.store.clock.last)
         self.conn.execute(

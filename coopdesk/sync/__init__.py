@@ -17,6 +17,7 @@ FEATURE = Feature(
     ),
     sections=(Section("sync", "Sync", "coopdesk.gui.sync.page:SyncPage", order=70),),
     today="coopdesk.gui.sync.today:build_panels",
+    arrival_checks="coopdesk.sync.trust:site_rules",
 )
 
 # The names other features may use, each loaded from its module on first use.
@@ -63,6 +64,6 @@ __getattr__, __dir__, __all__ = public_api(
         ),
         "merge": ("ImportCancelled", "MergeReport"),
         "peers": ("SiteStatus", "sites_overview"),
-        "trust": ("setup_new_coop_keys",),
+        "trust": ("setup_new_coop_keys", "archive_site", "restore_site"),
     },
 )

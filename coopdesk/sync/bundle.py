@@ -26,17 +26,19 @@ import re
 import struct
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.store import keys
 from coopdesk.store.migrations import SCHEMA_VERSION
 from coopdesk.store.schema import INT64_MAX, TABLES, UUID_RE, stored_value_ok
-from coopdesk.sync import keys
+from coopdesk.sync.trust import Trust, verify_chain
 
 MAGIC = b"COOPSYNC"
-FORMAT_VERSION = 1
+# 2: every transaction sealed by its origin; the sender's certificate chain in the header.
+FORMAT_VERSION = 2
 PRELUDE = struct.Struct(">8sHI")
 FRAME_LENGTH = struct.Struct(">I")
 SIGNATURE_SIZE = 64
@@ -63,12 +65,18 @@ ENTRY_COLUMNS = (
     "cl",
     "fields",
     "versions",
+    # The origin's signature over its chain (hex) on each transaction's first change (idx
+    # 0), null on the others: see coopdesk.store.keys.
+    "seal",
 )
+LOG_COLUMNS = len(ENTRY_COLUMNS) - 1
 OPS = frozenset({"insert", "update", "archive", "restore"})
-MAX_CL = 1 << 62
+# Causal lengths grow by one per archive or restore: no row sees a billion of them.
+MAX_CL = 1 << 31
 # JSON escapes of a NUL or a surrogate, found without parsing (almost never present).
 SUSPICIOUS_ESCAPE_RE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 MAX_FIELDS_TEXT = 1 << 20
+SEAL_RE = re.compile(r"^[0-9a-f]{128}$")
 
 HEADER_TYPES: dict[str, type | tuple[type, ...]] = {
     "format": int,
@@ -89,7 +97,7 @@ HEADER_TYPES: dict[str, type | tuple[type, ...]] = {
     "uncompressed_len": int,
     "payload_sha256": str,
     "encryption": (dict, type(None)),
-    "certificate": dict,
+    "certificates": list,
 }
 
 
@@ -149,16 +157,6 @@ class SiteIdentityClashError(BundleError):
 # -- the header --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Trust:
-    """What a receiving site checks a bundle against; all of it local, none replicated."""
-
-    coop_id: str
-    root_public: str
-    bundle_key: str | None
-    archived_sites: frozenset[str] = frozenset()
-
-
 @dataclass
 class Envelope:
     """A bundle whose outside has been checked: header, sizes, signature, payload hash."""
@@ -167,6 +165,8 @@ class Envelope:
     header: dict[str, Any]
     header_bytes: bytes
     payload_offset: int
+    # Public keys of the sites in the sender's certificate chain, checked to the root.
+    chain_keys: dict[str, str] = field(default_factory=dict)
 
     @property
     def site_id(self) -> str:
@@ -267,7 +267,7 @@ def read_envelope(path: Path, trust: Trust) -> Envelope:
                 )
             try:
                 header = json.loads(header_bytes)
-            except (UnicodeDecodeError, ValueError):
+            except (UnicodeDecodeError, ValueError, RecursionError):
                 raise BundleDamagedError(
                     f"{name} is damaged: its header is unreadable. Export the bundle again."
                 ) from None
@@ -283,14 +283,14 @@ def read_envelope(path: Path, trust: Trust) -> Envelope:
                 raise BundleDamagedError(
                     f"{name} is damaged: it has {size - expected} unexpected bytes at the end."
                 )
-            _check_origin(name, header, trust)
+            chain_keys = _check_origin(name, header, trust)
             handle.seek(expected - SIGNATURE_SIZE)
             signature = handle.read(SIGNATURE_SIZE)
-            public_key = header["certificate"]["public_key"]
+            public_key = chain_keys[header["site_id"]]
             if not keys.verify(public_key, signature, signed_part(header_bytes)):
                 raise BundleSignatureError(
-                    f"{name} does not carry a valid signature of site {header['site_name']}: "
-                    "it was altered after it was made, or forged. It was not imported."
+                    f"{name} does not carry a valid signature of the site it names: it was "
+                    "altered after it was made, or forged. It was not imported."
                 )
             _check_schema(name, header)
             handle.seek(PRELUDE.size + header_len)
@@ -309,7 +309,7 @@ def read_envelope(path: Path, trust: Trust) -> Envelope:
                 )
         except OSError as exc:
             raise BundleError(f"Cannot read {name}: {exc.strerror or exc}.") from None
-    return Envelope(path, header, header_bytes, PRELUDE.size + header_len)
+    return Envelope(path, header, header_bytes, PRELUDE.size + header_len, chain_keys)
 
 
 def _check_sizes(name: str, header: dict[str, Any]) -> None:
@@ -326,32 +326,33 @@ def _check_sizes(name: str, header: dict[str, Any]) -> None:
         )
 
 
-def _check_origin(name: str, header: dict[str, Any], trust: Trust) -> None:
+def _check_origin(name: str, header: dict[str, Any], trust: Trust) -> dict[str, str]:
+    """The sender's certificate chain leads to the root key: the chain's keys by site."""
     if header["coop_id"] != trust.coop_id:
         raise BundleOtherCoopError(
-            f"{name} belongs to another coop ({header['coop_name']}), not this one. "
-            "It was not imported."
+            f"{name} belongs to another coop, not this one. It was not imported."
         )
-    try:
-        certificate = keys.Certificate.from_dict(header["certificate"])
-    except ValueError:
-        certificate = None
-    certified = (
-        certificate is not None
-        and certificate.coop_id == trust.coop_id
-        and certificate.site_id == header["site_id"]
-        and keys.certificate_valid(trust.root_public, certificate)
+    chain_keys = verify_chain(
+        header["certificates"], trust.coop_id, trust.root_public, trust.revoked
     )
-    if not certified:
+    sender = header["site_id"]
+    if not chain_keys or header["certificates"][0].get("site_id") != sender:
         raise BundleUncertifiedError(
-            f"{name} comes from a site this coop has not certified ({header['site_name']}). "
-            "Only sites that joined with an invitation can send bundles. It was not imported."
+            f"{name} comes from a site this coop has not certified. Only sites that joined "
+            "with an invitation can send bundles. It was not imported."
         )
-    if header["site_id"] in trust.archived_sites:
+    for site, key in chain_keys.items():
+        if trust.site_keys.get(site, key) != key:
+            raise BundleUncertifiedError(
+                f"{name} names a key for a site that this coop knows with another key: it "
+                "was forged. It was not imported."
+            )
+    if sender in trust.archived_sites:
         raise BundleUncertifiedError(
-            f"{name} comes from site {header['site_name']}, which this coop has archived. "
-            "Restore the site first if it should take part again."
+            f"{name} comes from a site this coop has archived. Restore the site first if it "
+            "should take part again."
         )
+    return chain_keys
 
 
 def _check_schema(name: str, header: dict[str, Any]) -> None:
@@ -374,7 +375,7 @@ def read_frames(envelope: Envelope, bundle_key: str | None) -> Iterator[list[tup
     for raw in read_frame_bytes(envelope, bundle_key):
         try:
             columns = json.loads(raw)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise _damaged(name) from None
         rows = check_frame(name, columns)
         count += len(rows)
@@ -479,7 +480,7 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
     length = len(columns[0]) if isinstance(columns[0], list) else -1
     if length <= 0 or any(not isinstance(c, list) or len(c) != length for c in columns):
         raise _damaged(name)
-    origins, seqs, idxs, hlcs, authors, tbls, row_ids, ops, cls, fields, versions = columns
+    origins, seqs, idxs, hlcs, authors, tbls, row_ids, ops, cls, fields, versions, seals = columns
     ids = _distinct(name, origins, authors)
     if not all(isinstance(v, str) and UUID_RE.match(v) for v in ids):
         raise _invalid(name, "a site or member id")
@@ -495,6 +496,11 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
     ):
         if set(map(type, column)) != {int} or min(column) < low or max(column) > high:
             raise _invalid(name, "a sequence number, clock or causal length")
+    if not all(
+        seal is None or (not idx and isinstance(seal, str) and SEAL_RE.match(seal))
+        for seal, idx in zip(seals, idxs, strict=True)
+    ):
+        raise _invalid(name, "the seal of a transaction")
     for column in (fields, versions):
         texts = [value for value in column if value is not None]
         if not set(map(type, texts)) <= {str} or max(map(len, texts), default=0) > (

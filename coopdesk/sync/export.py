@@ -23,12 +23,12 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.base.progress import Cancelled, Progress
-from coopdesk.store import migrations
+from coopdesk.store import keys, migrations
 from coopdesk.store.store import Store
-from coopdesk.sync import bundle, keys
+from coopdesk.sync import bundle
 from coopdesk.sync.bundle import FrameWriter, read_envelope
 from coopdesk.sync.peers import base_for
-from coopdesk.sync.trust import require_keys, site_certificate, trust_of
+from coopdesk.sync.trust import certificate_chain, require_keys, trust_of
 
 READ_BATCH = bundle.FRAME_ENTRIES
 
@@ -174,13 +174,13 @@ def _header(
         "encryption": {"alg": "chacha20poly1305", "nonce_prefix": os.urandom(8).hex()}
         if encrypted
         else None,
-        "certificate": site_certificate(store).as_dict(),
+        "certificates": certificate_chain(store, store.site_id),
     }
 
 
-# The oldest schema that can import what this version writes: schema 3 added the site
-# column replaced_by, which a schema 2 store could not hold.
-MIN_READER_SCHEMA = 3
+# The oldest schema that can import what this version writes: schema 8 added the seals,
+# the sites' keys and certificates, and the "sites" mandate.
+MIN_READER_SCHEMA = 8
 
 
 def _write_changes(
@@ -196,10 +196,12 @@ def _write_changes(
     if not origins:
         return
     select = (
-        "SELECT lsn, origin, seq, idx, hlc, author, tbl, row_id, op, cl, fields, versions"
-        " FROM _change WHERE origin = ? AND seq > ?"
+        "SELECT c.lsn, c.origin, c.seq, c.idx, c.hlc, c.author, c.tbl, c.row_id, c.op, c.cl,"
+        " c.fields, c.versions, CASE WHEN c.idx = 0 THEN lower(hex(s.signature)) END"
+        " FROM _change c LEFT JOIN _seal s ON s.origin = c.origin AND s.seq = c.seq"
+        " WHERE c.origin = ? AND c.seq > ?"
     )
-    sql = " UNION ALL ".join([select] * len(origins)) + " ORDER BY lsn"
+    sql = " UNION ALL ".join([select] * len(origins)) + " ORDER BY 1"
     params: list[Any] = []
     for origin in origins:
         params.extend([origin, base.get(origin, 0)])

@@ -13,9 +13,9 @@ import json
 import time
 from dataclasses import dataclass
 
+from coopdesk.store import keys
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
-from coopdesk.sync import keys
 
 IDENTITY_NOTICE = "identity_notice"
 
@@ -33,8 +33,15 @@ def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool =
     old_row = store.get("site", old_site)
     site_id = new_id()
     pair = keys.new_keypair()
+    # The old identity vouches for the new one: same computer, same keys until now.
     certificate = keys.certify(
-        str(store.local_get("root_private")), str(store.coop_id), site_id, pair.public_hex
+        str(store.local_get("site_private")),
+        str(store.coop_id),
+        site_id,
+        pair.public_hex,
+        certified_by=old_site,
+        seq=store.last_seq,
+        kind="successor",
     )
     previous = json.loads(str(store.local_get("previous_site_ids", "[]")))
     store.local_set("previous_site_ids", json.dumps([*previous, old_site]))
@@ -45,7 +52,8 @@ def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool =
     store.local_set("last_bundle_seq", 0)
     name = old_row["name"] if old_row else "This site"
     with store.changes_within_open_transaction(author) as tx:
-        tx.insert("site", {"name": name}, row_id=site_id)
+        fields = {"name": name, "public_key": pair.public_hex, "certificate": certificate.to_json()}
+        tx.insert("site", fields, row_id=site_id)
         if retire_old and old_row is not None:
             tx.update("site", old_site, {"replaced_by": site_id})
     notice = (

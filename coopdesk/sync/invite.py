@@ -1,8 +1,11 @@
 """Inviting a new site, and joining a coop from an invitation file.
 
-An invitation is made at an existing site. It carries the coop's identity and keys, a new
-site id with a key pair certified by the coop's root key, and a full snapshot of the store
-(an ordinary bundle for the new site). The whole file is encrypted with a key derived from
+An invitation is made at an existing site, by a member who may invite sites (the "sites"
+mandate, where a role carries it). It carries the coop's identity, its root public key and
+bundle key, a new site id with a key pair that the inviting site certifies (in a sealed
+change every site checks), and a full snapshot of the store (an ordinary bundle for the new
+site). It never carries a key that could certify other sites. It is valid for
+``INVITATION_DAYS`` days. The whole file is encrypted with a key derived from
 a one-time passphrase that is shown on screen and never stored: whoever carries the file
 without the passphrase learns nothing.
 
@@ -22,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.store import keys
+from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
-from coopdesk.sync import keys
 from coopdesk.sync.export import export_bundle
 from coopdesk.sync.importing import ImportResult, import_bundle
 from coopdesk.sync.trust import require_keys
@@ -34,6 +38,8 @@ PRELUDE = struct.Struct(">8sH")
 LENGTH = struct.Struct(">I")
 SUFFIX = ".coopinvite"
 MAX_INVITATION_BYTES = 1 << 30
+# An invitation not used within this many days is refused when someone tries to join.
+INVITATION_DAYS = 14
 
 
 class InvitationError(CoopDeskError):
@@ -49,43 +55,78 @@ class Invitation:
 
 
 def new_site_secrets(store: Store, author: str, site_name: str, snapshot: Path) -> dict[str, Any]:
-    """Add a site to the coop: its row, its certified key pair, and a snapshot for it.
+    """Add a site to the coop, give it its key, and write a snapshot for it.
 
-    Returns what the new site needs to know (secret: it holds the coop's keys) and writes
-    the snapshot bundle to ``snapshot``.
+    Returns what the new site needs to know (secret: its private key) and writes the
+    snapshot bundle to ``snapshot``.
     """
     if not site_name or not site_name.strip():
         raise ValidationError("Give the new site a name.")
     require_keys(store)
-    with store.transaction(author) as tx:
-        site_id = tx.insert("site", {"name": site_name})
-    return site_secrets(store, site_id, snapshot)
+    return _certify_site(store, author, snapshot, name=site_name.strip())
 
 
-def site_secrets(store: Store, site_id: str, snapshot: Path) -> dict[str, Any]:
-    """What a computer needs to act as site ``site_id`` (already a row of the site table)."""
+def site_secrets(store: Store, author: str, site_id: str, snapshot: Path) -> dict[str, Any]:
+    """What a computer needs to act as site ``site_id`` (a row of the site table that has no
+    key yet): the site gets its key and certificate, and a snapshot is written for it."""
     require_keys(store)
-    site = store.require("site", site_id)
+    return _certify_site(store, author, snapshot, site_id=site_id)
+
+
+def _certify_site(
+    store: Store,
+    author: str,
+    snapshot: Path,
+    *,
+    name: str | None = None,
+    site_id: str | None = None,
+) -> dict[str, Any]:
     pair = keys.new_keypair()
-    certificate = keys.certify(
-        str(store.local_get("root_private")), str(store.coop_id), site_id, pair.public_hex
-    )
+    private = str(store.local_get("site_private"))
+    with store.transaction(author) as tx:
+        if site_id is None:
+            tx.use_mandate("sites", f"invited the site {name}")
+            site_id = new_id()
+        else:
+            existing = store.require("site", site_id)
+            if existing["archived"] or existing["public_key"]:
+                raise ValidationError(
+                    f"The site {existing['name']} already has a computer (or is archived): "
+                    "invite a new site instead."
+                )
+            name = existing["name"]
+            tx.use_mandate("sites", f"invited a computer for the site {name}")
+        certificate = keys.certify(
+            private,
+            str(store.coop_id),
+            site_id,
+            pair.public_hex,
+            certified_by=store.site_id,
+            seq=tx.sequence(),
+            kind="invited",
+        )
+        fields = {"public_key": pair.public_hex, "certificate": certificate.to_json()}
+        if store.get("site", site_id) is None:
+            tx.insert("site", {"name": name, **fields}, row_id=site_id)
+        else:
+            tx.update("site", site_id, fields)
     coop = store.require("coop", str(store.coop_id))
     here = store.require("site", store.site_id)
     export_bundle(store, snapshot, for_site=site_id, full=True)
+    now = time.time()
     return {
         "format": FORMAT_VERSION,
         "coop_id": coop["id"],
         "coop_name": coop["name"],
         "root_public": store.local_get("root_public"),
-        "root_private": store.local_get("root_private"),
         "bundle_key": store.local_get("bundle_key"),
         "site_id": site_id,
-        "site_name": site["name"],
+        "site_name": name,
         "site_private": pair.private_hex,
         "site_certificate": certificate.as_dict(),
         "invited_by_site": here["name"],
-        "made_at": time.time(),
+        "made_at": now,
+        "expires_at": now + INVITATION_DAYS * 86_400,
     }
 
 
@@ -136,8 +177,14 @@ def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]
     try:
         secrets = json.loads(plaintext[LENGTH.size : LENGTH.size + length])
         keys.Certificate.from_dict(secrets["site_certificate"])
-    except (ValueError, KeyError, TypeError):
+        expires_at = float(secrets["expires_at"])
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise InvitationError(f"{path.name} is damaged.") from None
+    if time.time() > expires_at:
+        raise InvitationError(
+            f"{path.name} has expired: invitations are valid for {INVITATION_DAYS} days. "
+            "Ask the site that invited you for a new one."
+        )
     return secrets, plaintext[LENGTH.size + length :]
 
 
@@ -157,7 +204,6 @@ def join_with_secrets(
     try:
         store.local_set("coop_id", secrets["coop_id"])
         store.local_set("root_public", secrets["root_public"])
-        store.local_set("root_private", secrets["root_private"])
         store.local_set("bundle_key", secrets["bundle_key"])
         store.local_set("site_private", secrets["site_private"])
         store.local_set("site_certificate", json.dumps(secrets["site_certificate"]))

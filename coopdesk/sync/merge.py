@@ -25,10 +25,12 @@ from typing import Any
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.store import hlc as hlc_module
+from coopdesk.store import keys
 from coopdesk.store.changes import CONFLICTS, PEERS
 from coopdesk.store.merging import InvalidChangesError, Merge
 from coopdesk.store.store import Store
 from coopdesk.sync.bundle import (
+    LOG_COLUMNS,
     BundleGapError,
     BundleInvalidContentError,
     Envelope,
@@ -36,6 +38,7 @@ from coopdesk.sync.bundle import (
 )
 from coopdesk.sync.conflicts import count_conflicts
 from coopdesk.sync.identity import identity_notice, mint_new_identity
+from coopdesk.sync.trust import Trust, certificate_vouches, trust_of
 
 
 class ImportCancelled(CoopDeskError):
@@ -55,6 +58,12 @@ class MergeReport:
     conflicts_after: int = 0
     clock_warnings: dict[str, str] = field(default_factory=dict)
     identity_notice: str | None = None
+    # Origins whose changes in this bundle were not applied, and why (in words).
+    refused_origins: dict[str, str] = field(default_factory=dict)
+    # Changes of archived sites made after their last accepted one: refused, by origin.
+    revoked: Counter[str] = field(default_factory=Counter)
+    # Transactions kept in the log but not applied because they broke a rule: (origin, seq).
+    held: dict[tuple[str, int], str] = field(default_factory=dict)
 
 
 # -- the merge itself --------------------------------------------------------------------------
@@ -75,16 +84,23 @@ def apply_bundle(
         if cancelled and cancelled():
             raise ImportCancelled()
 
+    trust = trust_of(store)
     try:
         with store.merging() as merge:
             report.conflicts_before = count_conflicts(store)
-            _check_own_identity(store, envelope, author, report, merge)
+            chains = SealChains(store)
             accepted = _load_changes(
-                store, merge, envelope, frames, author, report, progress, check_cancelled
+                store, merge, envelope, frames, trust, chains, report, progress, check_cancelled
             )
+            accepted = _verify_origins(store, merge, envelope, trust, chains, accepted, report)
+            if store.site_id in accepted:
+                _mint(store, author, report, merge)
             if accepted:
+                report.held.update(merge.check_rules())
                 merge.apply(check_cancelled)
                 merge.advance_version_vector(accepted)
+                report.held.update(merge.check_applied())
+                report.held.update(merge.set_aside_revoked())
                 _observe_clocks(store, merge, report)
             _remember_peer(store, envelope)
             merge.changed.add(PEERS)
@@ -103,15 +119,6 @@ def apply_bundle(
             "imported."
         ) from None
     return report
-
-
-def _check_own_identity(
-    store: Store, envelope: Envelope, author: str | None, report: MergeReport, merge: Merge
-) -> None:
-    """A bundle that knows more of this site's changes than this site made means a copy."""
-    own = store.site_id
-    if max(envelope.vv.get(own, 0), envelope.base.get(own, 0)) > store.last_seq:
-        _mint(store, author, report, merge)
 
 
 def _mint(store: Store, author: str | None, report: MergeReport, merge: Merge) -> None:
@@ -138,21 +145,29 @@ def _load_changes(
     merge: Merge,
     envelope: Envelope,
     frames: Iterable[list[tuple[Any, ...]]],
-    author: str | None,
+    trust: Trust,
+    chains: SealChains,
     report: MergeReport,
     progress: Progress | None,
     check_cancelled: Callable[[], None],
 ) -> dict[str, int]:
-    """Append the bundle's new changes to the log; returns the highest new seq per origin."""
+    """Append the bundle's new changes to the log; returns the highest new seq per origin.
+
+    Each origin's new transactions are chained as they arrive (``chains``); whether they
+    are really that origin's is checked once the whole bundle is read (``_verify_origins``).
+    Changes of an archived site made after its last accepted one are refused here, from
+    any route.
+    """
     vv = store.version_vector()
     accepted: dict[str, int] = {}
     last_seen: dict[str, int] = {}
     total = envelope.header["entries"]
     done = 0
     name = envelope.path.name
-    own_site, own_top = store.site_id, store.last_seq
-    for rows in frames:
-        keep, again = _whole_frame(rows, accepted, last_seen, vv, own_site)
+    revoked = trust.revoked
+    for frame in frames:
+        rows = [row for row in frame if not _refused(row, revoked, report)]
+        keep, again = _whole_frame(rows, accepted, last_seen, vv) if rows else ([], [])
         if keep is None:
             keep, again = [], []
             for row in rows:
@@ -162,13 +177,9 @@ def _load_changes(
                         f"{name} lists changes out of order. It was not imported."
                     )
                 last_seen[origin] = seq
-                if origin == own_site and seq > own_top:
-                    _mint(store, author, report, merge)
-                    vv = store.version_vector()
-                    own_site, own_top = store.site_id, store.last_seq
                 top = accepted.get(origin, vv.get(origin, 0))
                 if origin not in accepted and seq <= top:
-                    again.append(row)
+                    again.append(row[:LOG_COLUMNS])
                     continue
                 if seq > top + 1:
                     raise BundleGapError(
@@ -181,17 +192,154 @@ def _load_changes(
                     )
                 accepted[origin] = seq
                 keep.append(row)
-        merge.append(keep)
-        report.counts.update((row[5], row[7]) for row in keep)
+        for row in keep:
+            chains.add(row)
+        logged = [row[:LOG_COLUMNS] for row in keep]
+        merge.append(logged)
+        report.counts.update((row[5], row[7]) for row in logged)
         merge.hold_for_comparison(again)
         report.new_entries += len(keep)
         report.duplicate_entries += len(again)
-        done += len(rows)
+        done += len(frame)
         if progress:
             progress(done, total)
         check_cancelled()
+    chains.finish()
     _check_duplicates_match(store, merge, name)
     return accepted
+
+
+def _refused(row: tuple[Any, ...], revoked: dict[str, int], report: MergeReport) -> bool:
+    """A change of an archived site after its last accepted one (whoever relays it)."""
+    after = revoked.get(row[0])
+    if after is not None and row[1] > after:
+        report.revoked[row[0]] += 1
+        return True
+    return False
+
+
+class SealChains:
+    """Each origin's chain of transaction digests through a bundle, computed as it is read."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.digests: dict[str, bytes | None] = {}
+        self.tips: dict[str, tuple[int, bytes | None, str | None]] = {}
+        self.seals: list[tuple[str, int, bytes, bytes | None]] = []
+        self._rows: list[tuple[Any, ...]] = []
+        self._key: tuple[str, int] | None = None
+        self._seal: str | None = None
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        key = (row[0], row[1])
+        if key != self._key:
+            self._close()
+            self._key, self._seal = key, row[LOG_COLUMNS]
+        self._rows.append(row[:LOG_COLUMNS])
+
+    def finish(self) -> None:
+        self._close()
+
+    def _previous(self, origin: str, seq: int) -> bytes | None:
+        if origin in self.digests:
+            return self.digests[origin]
+        if seq == 1:
+            return keys.GENESIS_DIGEST
+        row = self.store.conn.execute(
+            "SELECT digest FROM _seal WHERE origin = ? AND seq = ?", (origin, seq - 1)
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def _close(self) -> None:
+        if self._key is None:
+            return
+        origin, seq = self._key
+        previous = self._previous(origin, seq)
+        digest = None if previous is None else keys.transaction_digest(previous, self._rows)
+        self.digests[origin] = digest
+        self.tips[origin] = (seq, digest, self._seal)
+        if digest is not None:
+            signature = bytes.fromhex(self._seal) if self._seal else None
+            self.seals.append((origin, seq, digest, signature))
+        self._rows, self._key, self._seal = [], None, None
+
+
+def _verify_origins(
+    store: Store,
+    merge: Merge,
+    envelope: Envelope,
+    trust: Trust,
+    chains: SealChains,
+    accepted: dict[str, int],
+    report: MergeReport,
+) -> dict[str, int]:
+    """Keep the changes of the origins whose chain of seals verifies; discard the others.
+
+    An origin's key is one this store knows, one of the sender's certificate chain, or one
+    a verified origin certified in this very bundle (a site's row with its key and
+    certificate). The last transaction of each origin is checked against its signature:
+    the chain of digests below it then covers every change before it.
+    """
+    site_keys = {**trust.site_keys, **envelope.chain_keys}
+    pending = set(chains.tips)
+    verified: set[str] = set()
+    while True:
+        progress = False
+        for origin in sorted(pending):
+            key = site_keys.get(origin)
+            if key is None:
+                continue
+            pending.discard(origin)
+            progress = True
+            seq, digest, seal = chains.tips[origin]
+            if digest is None:
+                report.refused_origins[origin] = "its earlier changes are not known here"
+            elif not seal or not keys.verify(
+                key, bytes.fromhex(seal), keys.seal_message(origin, seq, digest)
+            ):
+                report.refused_origins[origin] = (
+                    "its changes are not sealed with its key: altered, or forged by another site"
+                )
+            else:
+                verified.add(origin)
+        for site, key in _certified_in_bundle(store, merge, verified, site_keys, trust):
+            if site not in site_keys:
+                site_keys[site] = key
+                progress = True
+        if not progress or not pending:
+            break
+    for origin in pending:
+        report.refused_origins[origin] = "it is not a site this coop has certified"
+    for origin in report.refused_origins:
+        merge.discard(origin)
+        accepted.pop(origin, None)
+    merge.add_seals([seal for seal in chains.seals if seal[0] in verified])
+    return accepted
+
+
+def _certified_in_bundle(
+    store: Store,
+    merge: Merge,
+    verified: set[str],
+    site_keys: dict[str, str],
+    trust: Trust,
+) -> list[tuple[str, str]]:
+    """(site, public key) of sites whose rows, written by verified origins, carry a valid
+    certificate from a site whose key is known."""
+    found = []
+    for origin, seq, row_id, fields_text in merge.new_site_rows():
+        if origin not in verified:
+            continue
+        try:
+            fields = json.loads(fields_text)
+            certificate = keys.Certificate.from_json(fields.get("certificate"))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if certificate_vouches(
+            certificate, row_id, fields.get("public_key"), origin, seq, site_keys, trust
+        ):
+            found.append((row_id, certificate.public_key))
+    return found
 
 
 def _whole_frame(
@@ -199,7 +347,6 @@ def _whole_frame(
     accepted: dict[str, int],
     last_seen: dict[str, int],
     vv: dict[str, int],
-    own_site: str,
 ) -> tuple[list[tuple[Any, ...]] | None, list[tuple[Any, ...]]]:
     """The common case, checked for the frame at once: all new changes of one other site.
 
@@ -207,7 +354,7 @@ def _whole_frame(
     gaps; (None, []) when the rows must be looked at one by one.
     """
     origin = rows[0][0]
-    if origin == own_site or any(row[0] != origin for row in rows):
+    if any(row[0] != origin for row in rows):
         return None, []
     seqs = [row[1] for row in rows]
     top = accepted.get(origin, vv.get(origin, 0))

@@ -113,7 +113,20 @@ def incoming_accepts(conn, table: str, column: str, value) -> bool:
     except (UnicodeEncodeError, ValueError):
         return False  # cannot even be written down; a bundle cannot carry it either
     site = "11111111-1111-4111-8111-111111111111"
-    frame = [[site], [1], [0], [1], [site], [table], [site], ["insert"], [1], [text], [None]]
+    frame = [
+        [site],
+        [1],
+        [0],
+        [1],
+        [site],
+        [table],
+        [site],
+        ["insert"],
+        [1],
+        [text],
+        [None],
+        [None],
+    ]
     try:
         check_frame("test.coopsync", frame)
     except BundleInvalidContentError:

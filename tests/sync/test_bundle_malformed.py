@@ -18,10 +18,11 @@ from typing import Any
 
 import pytest
 
+from coopdesk.store import keys
 from coopdesk.store.dump import dump_json
 from coopdesk.store.migrations import SCHEMA_VERSION
 from coopdesk.store.store import Store
-from coopdesk.sync import bundle, keys
+from coopdesk.sync import bundle
 from coopdesk.sync.bundle import (
     BundleDamagedError,
     BundleError,
@@ -35,6 +36,7 @@ from coopdesk.sync.bundle import (
     NotABundleError,
 )
 from coopdesk.sync.importing import import_bundle, preview_bundle
+from coopdesk.sync.trust import certificate_chain
 from tests.sync_helpers import Federation, fast_tmp_root
 
 
@@ -100,10 +102,32 @@ def resigned(store: Store, header: dict[str, Any], payload: bytes) -> bytes:
     return assemble(header, payload, str(store.local_get("site_private")))
 
 
+def sealed(store: Store, columns: list[list[Any]]) -> list[list[Any]]:
+    """The change-log ``columns`` with the seal column: each transaction of ``store``'s own
+    origin sealed with its key after the seal it holds for the transaction before."""
+    rows = list(zip(*columns, strict=True))
+    signer = keys.Signer(str(store.local_get("site_private")))
+    seals: list[Any] = []
+    for position, row in enumerate(rows):
+        origin, seq, idx = row[0], row[1], row[2]
+        if idx != 0 or not isinstance(seq, int) or isinstance(seq, bool):
+            seals.append(None)  # a malformed change: refused before any seal is looked at
+            continue
+        previous = store.conn.execute(
+            "SELECT digest FROM _seal WHERE origin = ? AND seq = ?", (origin, seq - 1)
+        ).fetchone()
+        digest_before = bytes(previous[0]) if previous else keys.GENESIS_DIGEST
+        whole = [r for r in rows[position:] if (r[0], r[1]) == (origin, seq)]
+        digest = keys.transaction_digest(digest_before, whole)
+        seals.append(signer.sign(keys.seal_message(origin, seq, digest)).hex())
+    return [*columns, seals]
+
+
 def crafted(store: Store, columns: list[list[Any]], **header_changes: Any) -> bytes:
-    """A properly signed, unencrypted bundle whose single frame holds ``columns``."""
+    """A properly signed, unencrypted bundle whose single frame holds ``columns`` (sealed by
+    ``store``'s key, so that only the content can be wrong)."""
     header = {
-        "format": 1,
+        "format": bundle.FORMAT_VERSION,
         "coop_id": store.coop_id,
         "coop_name": "Test Coop",
         "site_id": store.site_id,
@@ -121,8 +145,10 @@ def crafted(store: Store, columns: list[list[Any]], **header_changes: Any) -> by
         "uncompressed_len": 0,
         "payload_sha256": "",
         "encryption": None,
-        "certificate": json.loads(str(store.local_get("site_certificate"))),
+        "certificates": certificate_chain(store, store.site_id),
     }
+    if len(columns) == bundle.LOG_COLUMNS:
+        columns = sealed(store, columns)
     out = io.BytesIO()
     writer = bundle.FrameWriter(out, header, None)
     writer.write(list(zip(*columns, strict=True)))
@@ -235,9 +261,17 @@ def test_a_key_the_coop_never_certified_is_refused(coop, small_bundle: bytes, tm
     header, payload, _signature = split(small_bundle)
     stranger = keys.new_keypair()
     fake_root = keys.new_keypair()
-    header["certificate"] = keys.certify(
-        fake_root.private_hex, header["coop_id"], header["site_id"], stranger.public_hex
-    ).as_dict()
+    header["certificates"] = [
+        keys.certify(
+            fake_root.private_hex,
+            header["coop_id"],
+            header["site_id"],
+            stranger.public_hex,
+            certified_by=keys.CERTIFIED_BY_ROOT,
+            seq=0,
+            kind="founding",
+        ).as_dict()
+    ]
     data = assemble(header, payload, stranger.private_hex)
     error = refused(coop["Warehouse"], write(tmp_path, data))
     assert isinstance(error, BundleUncertifiedError)

@@ -38,7 +38,9 @@ def test_a_store_that_sees_its_own_identity_ahead_of_itself_takes_a_new_one(coop
     with kitchen.transaction(coop.ana) as tx:
         late = tx.insert("member", {"name": "Made by the real Kitchen"})
     coop.deliver(coop.export("Kitchen", "Warehouse"), "Warehouse")
-    result = import_bundle(old_copy, coop.export("Warehouse"), coop.ana, backup=False)
+    # The evidence is the real Kitchen's sealed change (a header's word would not do: any
+    # site could claim it), relayed by Warehouse in a bundle with everything.
+    result = import_bundle(old_copy, coop.export("Warehouse", full=True), coop.ana, backup=False)
     assert old_copy.site_id != kitchen.site_id
     assert result.report.identity_notice and "new site identity" in result.report.identity_notice
     assert identity_notice(old_copy) == result.report.identity_notice
