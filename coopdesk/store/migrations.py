@@ -426,6 +426,11 @@ def _007_transfer_movements_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _008_coop_time_zone(conn: sqlite3.Connection) -> None:
+    """The coop's time zone (an IANA name) for calendars; empty: the computer's own zone."""
+    conn.execute("ALTER TABLE coop ADD COLUMN time_zone TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -434,6 +439,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (5, "roles and tasks", _005_roles_and_tasks),
     (6, "inventory", _006_inventory),
     (7, "transfer movements index", _007_transfer_movements_index),
+    (8, "coop time zone", _008_coop_time_zone),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -12,8 +12,8 @@ Layout: ``COOPINVT`` | u16 format | salt (16) | nonce (12) | ChaCha20-Poly1305 c
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import struct
 import tempfile
 import time
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.base.files import output_path, shorten_name, write_to
 from coopdesk.store.store import Store
 from coopdesk.sync import keys
 from coopdesk.sync.export import export_bundle
@@ -54,12 +55,16 @@ def new_site_secrets(store: Store, author: str, site_name: str, snapshot: Path) 
     Returns what the new site needs to know (secret: it holds the coop's keys) and writes
     the snapshot bundle to ``snapshot``.
     """
-    if not site_name or not site_name.strip():
-        raise ValidationError("Give the new site a name.")
+    _check_site_name(site_name)
     require_keys(store)
     with store.transaction(author) as tx:
         site_id = tx.insert("site", {"name": site_name})
     return site_secrets(store, site_id, snapshot)
+
+
+def _check_site_name(site_name: str) -> None:
+    if not site_name or not site_name.strip():
+        raise ValidationError("Give the new site a name.")
 
 
 def site_secrets(store: Store, site_id: str, snapshot: Path) -> dict[str, Any]:
@@ -89,27 +94,48 @@ def site_secrets(store: Store, site_id: str, snapshot: Path) -> dict[str, Any]:
     }
 
 
-def make_invitation(store: Store, author: str, site_name: str, path: Path) -> Invitation:
-    """Add the new site to the coop and write its invitation, sealed with a passphrase."""
-    path = Path(path)
-    with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
-        snapshot = Path(scratch) / "snapshot.coopsync"
-        secrets = new_site_secrets(store, author, site_name, snapshot)
-        body = json.dumps(secrets).encode()
-        plaintext = LENGTH.pack(len(body)) + body + snapshot.read_bytes()
+def invitation_file_name(site_name: str) -> str:
+    """ "Warehouse.coopinvite": the name an invitation gets in a folder."""
+    word = "".join(ch if ch.isalnum() else "-" for ch in site_name).strip("-") or "site"
+    return shorten_name(word + SUFFIX)
+
+
+def make_invitation(store: Store, author: str, site_name: str, path: Path | str) -> Invitation:
+    """Add the new site to the coop and write its invitation, sealed with a passphrase.
+
+    ``path`` is a file or a folder (a name is chosen), by the rules of ``coopdesk.base.files``.
+    The new site's row is committed only once the file is on the drive: an invitation that
+    could not be written (a missing folder, a full or read-only stick) adds no site.
+    """
+    _check_site_name(site_name)
+    require_keys(store)
+    target = output_path(path, invitation_file_name(site_name))
     passphrase = keys.new_passphrase()
-    sealed = keys.seal_with_passphrase(passphrase, plaintext, MAGIC)
-    partial = path.with_name(f".{path.name}.partial")
+    written: Path | None = None
     try:
-        with partial.open("wb") as out:
-            out.write(PRELUDE.pack(MAGIC, FORMAT_VERSION) + sealed)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise CoopDeskError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
-    return Invitation(secrets["site_id"], secrets["site_name"], passphrase, path)
+        with store.transaction(author) as tx:
+            # Logged at once, so the snapshot carries the new site's row; committed (or
+            # rolled back) with the outer transaction, after the file was written.
+            with store.changes_within_open_transaction(author) as adding:
+                site_id = adding.insert("site", {"name": site_name})
+            tx.changed.update(adding.changed)
+            # The snapshot is scratch work: in the data folder (on the store's drive), not
+            # on the stick, where the invitation is the only file written.
+            with tempfile.TemporaryDirectory(prefix=".invite-", dir=store.path.parent) as work:
+                snapshot = Path(work) / "snapshot.coopsync"
+                secrets = site_secrets(store, site_id, snapshot)
+                body = json.dumps(secrets).encode()
+                plaintext = LENGTH.pack(len(body)) + body + snapshot.read_bytes()
+            sealed = keys.seal_with_passphrase(passphrase, plaintext, MAGIC)
+            # Readable by its owner only: it holds the coop's keys and data.
+            write_to(target, PRELUDE.pack(MAGIC, FORMAT_VERSION) + sealed, private=True)
+            written = target
+    except BaseException:
+        if written is not None:  # the commit failed: the file names a site that is not there
+            with contextlib.suppress(OSError):
+                written.unlink()
+        raise
+    return Invitation(secrets["site_id"], secrets["site_name"], passphrase, target)
 
 
 def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]:
