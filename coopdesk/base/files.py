@@ -121,6 +121,13 @@ def output_path(path: str | os.PathLike[str], default_name: str) -> Path:
     target = Path(text).expanduser()
     if not text.strip():
         raise OutputError("Say where to write the file: no file or folder was given.", "invalid")
+    try:
+        return _checked(text, target, default_name)
+    except OSError as exc:  # asking the drive failed (a name too long, a drive gone)
+        raise explain(exc, target) from None
+
+
+def _checked(text: str, target: Path, default_name: str) -> Path:
     if target.is_dir():
         return target / shorten_name(default_name)
     if _ends_with_separator(text):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
+from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, open_store
 from coopdesk.coop.activity import recent_changes
 from coopdesk.coop.coop import coop_time_zone, identity, update_settings
 from coopdesk.coop.members import (
@@ -179,7 +179,7 @@ def add_commands(cli: CommandLine) -> None:
     """``member ...``, ``activity`` and ``coop``."""
     member = cli.group("member", "add, list, edit, archive members")
     add = cli.command("add", cmd_member_add, "add a member; prints the new id", member)
-    add.add_argument("name", metavar="NAME")
+    free_text(add, "name", "NAME", "the member's name")
     _member_options(add)
     edit = cli.command("edit", cmd_member_edit, "change a member's details", member)
     edit.add_argument("id", metavar="ID")

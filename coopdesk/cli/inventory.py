@@ -13,7 +13,7 @@ from typing import Any
 from coopdesk.base.csvfile import chosen_format
 from coopdesk.base.errors import CoopDeskError, ValidationError
 from coopdesk.base.text import plural
-from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
+from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, open_store
 from coopdesk.inventory.items import (
     add_item,
     archive_item,
@@ -428,7 +428,7 @@ def add_commands(cli: CommandLine) -> None:
     item = cli.group("item", "add, list, edit, archive stock items")
 
     add = cli.command("add", cmd_item_add, "add an item; prints the new id", item)
-    add.add_argument("name", metavar="NAME")
+    free_text(add, "name", "NAME", "the item's name")
     add.add_argument("--unit", required=True, metavar="U", help="kg, l, piece, tin...")
     add.add_argument("--min", default="0", metavar="N", help="minimum at every site")
     add.add_argument("--category", default="", metavar="C")
