@@ -294,8 +294,3 @@ def _remove_quietly(path: Path) -> None:
     """Remove a temporary file; a drive that refuses (read-only, gone) has none to remove."""
     with contextlib.suppress(OSError):
         path.unlink()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to exactly ``path`` (a file name, not a folder), by the same rules."""
-    write_file(path, data, default_name=Path(path).name)
