@@ -3,11 +3,29 @@
 Every error raised for bad input or a store in the wrong state is a ``CoopDeskError`` whose
 message says what was wrong and what to do. The CLI prints it as one line and the window
 shows it in a dialog; neither shows a traceback for these.
+
+Each error has a ``code`` that scripts can rely on (``coopdesk --json`` prints it): short,
+English, snake case, and stable. By default it is the class name without "Error" in snake
+case (``NotFoundError`` is ``not_found``); ``tests/app/test_cli.py`` pins the list.
 """
+
+import re
+
+
+def _snake(name: str) -> str:
+    name = name.removesuffix("Error") or name
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 class CoopDeskError(Exception):
     """Base class: the message is meant for the person at the keyboard."""
+
+    code = "error"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" not in cls.__dict__:
+            cls.code = _snake(cls.__name__)
 
 
 class NoStoreError(CoopDeskError):
@@ -28,6 +46,8 @@ class NotAStoreError(CoopDeskError):
 
 class ValidationError(CoopDeskError):
     """A value given for a field is missing, of the wrong kind or out of range."""
+
+    code = "invalid"
 
 
 class NotFoundError(CoopDeskError):

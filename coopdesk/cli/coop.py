@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
+from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, open_store
 from coopdesk.coop.activity import recent_changes
-from coopdesk.coop.coop import identity, update_settings
+from coopdesk.coop.coop import coop_time_zone, identity, update_settings
 from coopdesk.coop.members import (
     MemberQuery,
     add_member,
@@ -121,12 +121,18 @@ def cmd_activity(args: argparse.Namespace) -> int:
 def cmd_coop(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
+        changes: dict[str, object] = {}
         if args.encrypt_bundles is not None:
-            update_settings(
-                store, author_of(args, store), encrypt_bundles=args.encrypt_bundles == "on"
-            )
+            changes["encrypt_bundles"] = args.encrypt_bundles == "on"
+        if args.time_zone is not None:
+            changes["time_zone"] = args.time_zone
+        if changes:
+            update_settings(store, author_of(args, store), **changes)
         ident = identity(store)
         coop = store.require("coop", ident.coop_id)
+        zone_setting = coop.get("time_zone") or ""
+        zone = coop_time_zone(store)
+        zone_text = zone_setting or f"this computer's ({zone or 'unknown: local times'})"
         emit(
             args,
             {
@@ -135,11 +141,14 @@ def cmd_coop(args: argparse.Namespace) -> int:
                 "site_id": ident.site_id,
                 "site_name": ident.site_name,
                 "encrypt_bundles": bool(coop["encrypt_bundles"]),
+                "time_zone": zone_setting,
+                "time_zone_used": zone,
             },
             [
                 f"{ident.coop_name} ({ident.coop_id})",
                 f"This site: {ident.site_name} ({ident.site_id})",
                 "Bundles are " + ("encrypted" if coop["encrypt_bundles"] else "not encrypted"),
+                f"Time zone of shifts (for calendars): {zone_text}",
             ],
         )
     return 0
@@ -170,7 +179,7 @@ def add_commands(cli: CommandLine) -> None:
     """``member ...``, ``activity`` and ``coop``."""
     member = cli.group("member", "add, list, edit, archive members")
     add = cli.command("add", cmd_member_add, "add a member; prints the new id", member)
-    add.add_argument("name", metavar="NAME")
+    free_text(add, "name", "NAME", "the member's name")
     _member_options(add)
     edit = cli.command("edit", cmd_member_edit, "change a member's details", member)
     edit.add_argument("id", metavar="ID")
@@ -199,4 +208,10 @@ def add_commands(cli: CommandLine) -> None:
         "--encrypt-bundles",
         choices=("on", "off"),
         help="encrypt the changes inside sync bundles (default on)",
+    )
+    coop.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="the zone the coop's shifts are in, for calendar files (Europe/Berlin; "
+        "'local': this computer's zone, the default)",
     )

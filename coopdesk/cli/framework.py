@@ -113,5 +113,24 @@ class CommandLine:
         return self._groups[key]
 
 
+# The namespace attribute naming a command's free-text argument (see ``free_text``).
+FREE_TEXT = "_free_text"
+
+
+def free_text(sub: argparse.ArgumentParser, dest: str, metavar: str, help_text: str) -> None:
+    """A name or title typed as it is, even one starting with "-" (an item called "-2+3").
+
+    argparse takes "-2+3" for an unknown option; ``main`` hands such a word to this argument
+    when the command has no value for it yet. The ``NAME`` may also come after ``--``, last.
+    """
+    sub.add_argument(
+        dest,
+        nargs="?",
+        metavar=metavar,
+        help=f'{help_text} (one starting with "-", such as -2+3, works too)',
+    )
+    sub.set_defaults(**{FREE_TEXT: dest})
+
+
 def id_list(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]

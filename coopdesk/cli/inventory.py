@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from coopdesk.base.csvfile import chosen_format
 from coopdesk.base.errors import CoopDeskError, ValidationError
 from coopdesk.base.text import plural
-from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
+from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, open_store
 from coopdesk.inventory.items import (
     add_item,
     archive_item,
@@ -339,9 +340,18 @@ def cmd_stock_low(args: argparse.Namespace) -> int:
         ] or ["Nothing is under its minimum."]
         data: Any = [row.as_json() for row in rows]
         if args.csv:
-            count = shopping_list_csv(store, args.csv, args.site)
-            lines.append(f"Wrote the shopping list ({plural(count, 'row')}) to {args.csv}")
-            data = {"low": data, "csv": args.csv, "rows": count}
+            csv_format = chosen_format(args.separator, args.decimal)
+            path, count = shopping_list_csv(store, args.csv, args.site, csv_format)
+            lines.append(
+                f"Wrote the shopping list ({plural(count, 'row')}, {csv_format.label}) to {path}"
+            )
+            data = {
+                "low": data,
+                "csv": str(path),
+                "rows": count,
+                "separator": csv_format.separator,
+                "decimal": csv_format.decimal,
+            }
         emit(args, data, lines)
     return 0
 
@@ -420,7 +430,7 @@ def add_commands(cli: CommandLine) -> None:
     item = cli.group("item", "add, list, edit, archive stock items")
 
     add = cli.command("add", cmd_item_add, "add an item; prints the new id", item)
-    add.add_argument("name", metavar="NAME")
+    free_text(add, "name", "NAME", "the item's name")
     add.add_argument("--unit", required=True, metavar="U", help="kg, l, piece, tin...")
     add.add_argument("--min", default="0", metavar="N", help="minimum at every site")
     add.add_argument("--category", default="", metavar="C")
@@ -502,7 +512,20 @@ def add_commands(cli: CommandLine) -> None:
 
     low = cli.command("low", cmd_stock_low, "items under their minimum; a shopping list", stock)
     low.add_argument("--site", metavar="SITE_ID")
-    low.add_argument("--csv", metavar="FILE", help="write the shopping list as CSV")
+    low.add_argument(
+        "--csv", metavar="FILE", help="write the shopping list as CSV (a folder: a name is chosen)"
+    )
+    low.add_argument(
+        "--separator",
+        choices=(",", ";"),
+        help="with --csv: cells separated by commas or semicolons (default: as this "
+        "computer's locale expects; semicolons where it writes 0,25)",
+    )
+    low.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        help="with --csv: decimal point or comma (default: this computer's locale)",
+    )
 
     cli.command("negative", cmd_stock_negative, "balances below zero (to count and correct)", stock)
 

@@ -8,14 +8,17 @@ there are no tracebacks for them.
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from coopdesk import __version__
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
 from coopdesk.cli.framework import (
+    FREE_TEXT,
     OPTIONS_WITH_VALUES,
     CommandLine,
     _common,
@@ -71,7 +74,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     everything = argv is None or "-h" in argv or "--help" in argv
     if name is not None and name not in (*APP_COMMANDS, "self-test"):
         everything = everything or all(name not in f.command_words for f in features)
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="coopdesk",
         parents=[_common()],
         description="CoopDesk: members, shifts, rotating roles and shared supplies for a "
@@ -89,22 +92,72 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors are JSON on stderr too when ``--json`` was asked for."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if Parser.json_errors:
+            report(f"{message} (see '{self.prog} --help')", "usage", as_json=True)
+            self.exit(2)
+        super().error(message)
+
+
+def report(message: str, code: str, *, as_json: bool) -> None:
+    """An error on stderr: one line of text, or ``{"error": ..., "code": ...}`` with --json.
+
+    The codes are stable English words scripts can test (``coopdesk.base.errors``).
+    """
+    if as_json:
+        print(json.dumps({"error": message, "code": code}, ensure_ascii=False), file=sys.stderr)
+    else:
+        print(f"coopdesk: {message}", file=sys.stderr)
+
+
+def json_asked(argv: Sequence[str]) -> bool:
+    tokens = list(argv)
+    options = tokens[: tokens.index("--")] if "--" in tokens else tokens
+    return "--json" in options
+
+
+def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace:
+    """Parse ``argv``; a word starting with "-" goes to the command's free text (a name).
+
+    argparse reads "-2+3" as an unknown option: when the command takes a free-text NAME
+    (``framework.free_text``) that was not given, that one word is the name.
+    """
+    args, extras = parser.parse_known_args(argv)
+    dest = getattr(args, FREE_TEXT, None)
+    if dest and getattr(args, dest, None) is None and len(extras) == 1:
+        setattr(args, dest, extras.pop())
+    if extras:
+        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    if dest and getattr(args, dest, None) is None:
+        parser.error(f"the following arguments are required: {dest.upper()}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    as_json = json_asked(tokens)
+    Parser.json_errors = as_json
+    parser = build_parser(tokens)
+    args = parse(parser, tokens)
     try:
         return int(args.handler(args) or 0)
     except CoopDeskError as exc:
-        print(f"coopdesk: {exc}", file=sys.stderr)
+        report(str(exc), exc.code, as_json=as_json)
         return 1
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc):
-            print(
-                "coopdesk: the store is busy (another CoopDesk is writing); try again.",
-                file=sys.stderr,
+        if "locked" in str(exc) or "busy" in str(exc):
+            report(
+                "the store is busy (another program is using it); try again in a moment.",
+                "store_busy",
+                as_json=as_json,
             )
         else:
-            print(f"coopdesk: the store could not be used: {exc}", file=sys.stderr)
+            report(f"the store could not be used: {exc}", "store_error", as_json=as_json)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from coopdesk.cli.framework import CommandLine, author_of, emit, id_list, open_store
+from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, id_list, open_store
 from coopdesk.roles.roles import (
     add_role,
     archive_role,
@@ -138,7 +138,7 @@ def add_commands(cli: CommandLine) -> None:
 
     roles = cli.group("role", "rotating roles: add, list, schedule, swap, handover")
     add = cli.command("add", cmd_role_add, "add a role; prints its id", roles)
-    add.add_argument("name", metavar="NAME")
+    free_text(add, "name", "NAME", "the role's name")
     add.add_argument("--term-days", type=int, required=True, metavar="N", help="term length")
     add.add_argument("--policy", choices=ROTATION_POLICIES, default="round-robin")
     add.add_argument("--members", metavar="ID,ID,...", help="who takes turns, in order")

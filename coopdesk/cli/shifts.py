@@ -248,11 +248,19 @@ def cmd_shift_ics(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         start, end = _span(args, days=90)
         member = _member_id(store, args.member) if args.member else None
-        count = export_ics(store, args.to, member_id=member, start=start, end=end)
+        path, count = export_ics(
+            store,
+            args.to,
+            member_id=member,
+            site_id=args.site,
+            shift_type_id=args.shift_type,
+            start=start,
+            end=end,
+        )
         emit(
             args,
-            {"events": count, "path": args.to},
-            f"Wrote {plural(count, 'shift')} to {args.to}.",
+            {"events": count, "path": str(path)},
+            f"Wrote {plural(count, 'shift')} to {path}.",
         )
     return 0
 
@@ -535,8 +543,22 @@ def add_commands(cli: CommandLine) -> None:
     _span_options(generate, "default 28 days after --from")
 
     ics = cli.command("ics", cmd_shift_ics, "export shifts as an iCalendar (.ics) file", shift)
-    ics.add_argument("--to", required=True, dest="to", metavar="FILE")
-    ics.add_argument("--member", metavar="MEMBER_ID", help="only this member's shifts")
+    ics.add_argument(
+        "--to",
+        required=True,
+        dest="to",
+        metavar="FILE",
+        help="the file (a folder: a name is chosen)",
+    )
+    ics.add_argument(
+        "--member",
+        metavar="MEMBER_ID",
+        help="this member's calendar: every shift they signed up for (cancelled ones marked)",
+    )
+    ics.add_argument("--site", metavar="SITE_ID", help="only the shifts at this site")
+    ics.add_argument(
+        "--type", dest="shift_type", metavar="TYPE_ID", help="only shifts of this shift type"
+    )
     ics.add_argument("--from", dest="from_date", metavar="DATE", help="first day (default today)")
     ics.add_argument("--until", dest="to_date", metavar="DATE", help="day after the last (90 days)")
 

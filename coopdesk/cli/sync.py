@@ -19,7 +19,7 @@ from coopdesk.sync.peers import sites_overview
 def cmd_invite(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
-        invitation = make_invitation(store, author_of(args, store), args.site, Path(args.to))
+        invitation = make_invitation(store, author_of(args, store), args.site, args.to)
         emit(
             args,
             {
@@ -60,7 +60,7 @@ def cmd_join(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
-        result = export_bundle(store, Path(args.to), for_site=args.for_site, full=args.full)
+        result = export_bundle(store, args.to, for_site=args.for_site, full=args.full)
         emit(
             args,
             result.as_json(),
@@ -176,7 +176,9 @@ def add_commands(cli: CommandLine) -> None:
     """Invitations, export and import of bundles, sites, conflicts and backups."""
     invite = cli.command("invite", cmd_invite, "invite a new site: writes an invitation file")
     invite.add_argument("--site", required=True, metavar="NAME", help="the new site's name")
-    invite.add_argument("--to", required=True, metavar="FILE", help="where to write it")
+    invite.add_argument(
+        "--to", required=True, metavar="FILE", help="where to write it (a folder: a name is chosen)"
+    )
     join = cli.command("join", cmd_join, "join a coop from an invitation, into an empty data dir")
     join.add_argument("file", metavar="FILE")
     join.add_argument("--passphrase", required=True, metavar="P")

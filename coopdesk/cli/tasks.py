@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from coopdesk.base.text import plural
-from coopdesk.cli.framework import CommandLine, author_of, emit, id_list, open_store
+from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, id_list, open_store
 from coopdesk.tasks.chores import (
     add_chore,
     chore_history,
@@ -165,7 +165,7 @@ def add_commands(cli: CommandLine) -> None:
     """``task ...`` and ``chore ...``."""
     tasks = cli.group("task", "tasks: add, list, move, done")
     add = cli.command("add", cmd_task_add, "add a task; prints its id", tasks)
-    add.add_argument("title", metavar="TITLE")
+    free_text(add, "title", "TITLE", "what is to be done")
     add.add_argument("--assignee", metavar="MEMBER_ID")
     add.add_argument("--due", metavar="DATE")
     add.add_argument("--priority", type=int, default=1, metavar="N", help="0 low … 3 urgent")
@@ -187,7 +187,7 @@ def add_commands(cli: CommandLine) -> None:
 
     chores = cli.group("chore", "recurring chores: add, list, generate, history")
     add = cli.command("add", cmd_chore_add, "add a recurring chore; prints its id", chores)
-    add.add_argument("title", metavar="TITLE")
+    free_text(add, "title", "TITLE", "what is to be done")
     add.add_argument("--every-days", type=int, required=True, metavar="N")
     add.add_argument("--strategy", choices=CHORE_STRATEGIES, default="least-done")
     add.add_argument("--members", required=True, metavar="ID,ID,...", help="who takes turns")

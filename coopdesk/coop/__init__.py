@@ -29,8 +29,11 @@ __getattr__, __dir__, __all__ = public_api(
         "coop": (
             "Identity",
             "add_site",
+            "check_time_zone",
+            "coop_time_zone",
             "identity",
             "idle_minutes",
+            "local_time_zone",
             "sites",
             "start_coop",
             "update_settings",

@@ -94,9 +94,66 @@ def update_settings(store: Store, author: str, **fields: object) -> set[str]:
     Needs the "settings" mandate: a coop's rules belong to whoever holds that role this term.
     """
 
+    if "time_zone" in fields:
+        fields["time_zone"] = check_time_zone(fields["time_zone"])
     with store.transaction(author) as tx:
         tx.use_mandate("settings", "changed the coop settings: " + ", ".join(sorted(fields)))
         return tx.update("coop", str(store.coop_id), dict(fields))
+
+
+# -- the coop's time zone ---------------------------------------------------------------------
+
+
+def local_time_zone() -> str | None:
+    """This computer's time zone as an IANA name ("Europe/Berlin"); None if it cannot tell.
+
+    tzlocal reads it where each system keeps it ($TZ, /etc/localtime, the Windows registry,
+    macOS's settings); loaded only when a calendar is made or the setting shown.
+    """
+    try:
+        import tzlocal
+
+        name = tzlocal.get_localzone_name()
+    except Exception:  # a broken or unusual system: calendars fall back to local times
+        return None
+    return name if name and _known_zone(name) else None
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def check_time_zone(name: object) -> str:
+    """A time zone the coop may be set to: an IANA name, or "" for this computer's zone."""
+    text = str(name or "").strip()
+    if text.lower() in ("", "local", "computer"):
+        return ""
+    if not _known_zone(text):
+        raise ValidationError(
+            f"{text} is not a time zone this computer knows: give a name such as "
+            "Europe/Berlin or America/Mexico_City (or 'local' for this computer's zone)."
+        )
+    return text
+
+
+def coop_time_zone(store: Store) -> str | None:
+    """The zone the coop's shift times are in: its setting, else this computer's zone.
+
+    A setting this computer does not know (another site's newer time zone data) falls back
+    to the computer's zone too. None: no zone is known at all (times stay floating).
+    """
+    coop_id = store.coop_id
+    row = store.get("coop", coop_id) if coop_id else None
+    configured = str((row or {}).get("time_zone") or "")
+    if configured and _known_zone(configured):
+        return configured
+    return local_time_zone()
 
 
 # A shared computer returns to the member picker after this long without input (a coop

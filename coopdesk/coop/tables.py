@@ -23,6 +23,10 @@ COOP = TableSpec(
         Column(
             "idle_minutes", "int", "Idle minutes before locking", minimum=1, maximum=480, default=15
         ),
+        # Where the coop's shifts happen (an IANA name such as Europe/Berlin): calendar files
+        # carry their times in it, so a phone in another zone shows the right hour. Empty:
+        # the zone of the computer that exports (set to the first computer's zone at init).
+        Column("time_zone", "text", "Time zone", max_len=64, default=""),
     ),
 )
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from coopdesk.base.csvfile import CsvFormat, write_csv
 from coopdesk.base.errors import CoopDeskError, NotFoundError, ValidationError
-from coopdesk.base.files import write_atomically
+from coopdesk.base.files import Written
 from coopdesk.inventory.items import (
     _item_filter,
     display_value,
@@ -523,15 +525,31 @@ def shopping_list(store: Store, site_id: str | None = None) -> list[dict[str, st
     return rows
 
 
-def shopping_list_csv(store: Store, path: Path | str, site_id: str | None = None) -> int:
-    """Write the shopping list as CSV (atomically: never half a file); returns the rows."""
-    import csv
-    import io
+def shopping_list_csv(
+    store: Store,
+    path: Path | str,
+    site_id: str | None = None,
+    csv_format: CsvFormat | None = None,
+) -> Written:
+    """Write the shopping list as CSV; returns where, and how many rows.
 
-    rows = shopping_list(store, site_id)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SHOPPING_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    write_atomically(Path(path), buffer.getvalue().encode("utf-8-sig"))
-    return len(rows)
+    Through the one CSV writer (``coopdesk.base.csvfile``): names that would start a
+    formula are escaped, numbers are numbers in ``csv_format`` (default: the computer's
+    locale), and the file is never half written. ``path`` may be a folder.
+    """
+    rows = [
+        [
+            row["item"],
+            row["site"],
+            Decimal(row["have"]),
+            Decimal(row["minimum"]),
+            Decimal(row["to buy"]),
+            row["unit"],
+        ]
+        for row in shopping_list(store, site_id)
+    ]
+    written = write_csv(path, SHOPPING_COLUMNS, rows, csv_format, default_name=SHOPPING_LIST_NAME)
+    return Written(written, len(rows))
+
+
+SHOPPING_LIST_NAME = "shopping-list.csv"

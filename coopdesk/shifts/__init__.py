@@ -25,7 +25,13 @@ __getattr__, __dir__, __all__ = public_api(
             "member_balances",
             "set_duty_rule",
         ),
-        "ics": ("export_ics", "shifts_to_ics"),
+        "ics": (
+            "CalendarEntry",
+            "calendar_entries",
+            "calendar_name",
+            "entries_to_ics",
+            "export_ics",
+        ),
         "shifts": (
             "ShiftView",
             "SignupView",

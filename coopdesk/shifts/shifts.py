@@ -216,13 +216,18 @@ def list_shifts(
     site_id: str | None = None,
     shift_type_id: str | None = None,
     member_id: str | None = None,
+    include_cancelled: bool = False,
 ) -> list[ShiftView]:
     """Active shifts starting in [start, end), ordered by start, title and id.
 
     A date means that day at 00:00, so ``list_shifts(store, monday, next_monday)`` is a week.
+    ``include_cancelled`` adds cancelled shifts (marked ``cancelled``) and, with
+    ``member_id``, the shifts whose sign-up the member cancelled: what a calendar that
+    follows changes must still list, to mark them cancelled.
     """
     lower, upper = _range(start, end)
-    where = "s.starts_at >= ? AND s.starts_at < ? AND s._cl % 2 = 1"
+    alive = "" if include_cancelled else " AND s._cl % 2 = 1"
+    where = f"s.starts_at >= ? AND s.starts_at < ?{alive}"
     params: list[Any] = [lower, upper]
     if site_id:
         where += " AND s.site_id = ?"
@@ -233,7 +238,7 @@ def list_shifts(
     if member_id:
         where += (
             " AND EXISTS (SELECT 1 FROM shift_signup x WHERE x.shift_id = s.id"
-            " AND x.member_id = ? AND x._cl % 2 = 1)"
+            f" AND x.member_id = ?{'' if include_cancelled else ' AND x._cl % 2 = 1'})"
         )
         params.append(member_id)
     return _views(store, where, params)

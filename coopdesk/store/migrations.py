@@ -494,6 +494,11 @@ def seal_history(conn: sqlite3.Connection, origin: str, private_hex: str) -> Non
             rows.append(row)
 
 
+def _009_coop_time_zone(conn: sqlite3.Connection) -> None:
+    """The coop's time zone (an IANA name) for calendars; empty: the computer's own zone."""
+    conn.execute("ALTER TABLE coop ADD COLUMN time_zone TEXT")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -503,6 +508,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (6, "inventory", _006_inventory),
     (7, "transfer movements index", _007_transfer_movements_index),
     (8, "sealed changes", _008_sealed_changes),
+    (9, "coop time zone", _009_coop_time_zone),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

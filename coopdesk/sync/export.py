@@ -13,15 +13,17 @@ changes simply travel again in the next one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
+from coopdesk.base.files import explain, output_path, shorten_name, write_to
 from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.store import keys, migrations
 from coopdesk.store.store import Store
@@ -63,15 +65,25 @@ class ExportResult:
 
 
 def default_bundle_name(store: Store, for_site: str | None = None) -> str:
+    """ "Kitchen-to-Warehouse-2024-05-06-1830.coopsync": short enough for any drive.
+
+    Site names may be 120 accented characters (240 bytes): each is cut to 80 bytes, so
+    the name with the date stays within the 255 bytes a drive allows.
+    """
+
     def slug(text: str) -> str:
-        return "".join(ch if ch.isalnum() else "-" for ch in text).strip("-") or "site"
+        word = "".join(ch if ch.isalnum() else "-" for ch in text).strip("-") or "site"
+        return shorten_name(word, SITE_NAME_BYTES)
 
     here = store.get("site", store.site_id)
     name = slug(here["name"] if here else "site")
     if for_site:
         there = store.get("site", for_site)
         name += "-to-" + slug(there["name"] if there else for_site[:8])
-    return f"{name}-{datetime.now():%Y-%m-%d-%H%M}{bundle.SUFFIX}"
+    return shorten_name(f"{name}-{datetime.now():%Y-%m-%d-%H%M}{bundle.SUFFIX}")
+
+
+SITE_NAME_BYTES = 80
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -79,26 +91,31 @@ def default_bundle_name(store: Store, for_site: str | None = None) -> str:
 
 def export_bundle(
     store: Store,
-    path: Path,
+    path: Path | str,
     for_site: str | None = None,
     full: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ExportResult:
-    """Write a bundle safely: temporary name, flush to disk, rename, read back and verify."""
+    """Write a bundle safely: temporary name, flush to disk, rename, read back and verify.
+
+    ``path`` is a file or a folder (a name is chosen), by the rules of ``coopdesk.base.files``;
+    the file is readable by its owner only (it holds the coop's data).
+    """
     require_keys(store)
-    path = Path(path)
     if for_site and store.get("site", for_site) is None:
         raise NotFoundError(f"There is no site with id {for_site}.")
-    if path.is_dir():
-        path = path / default_bundle_name(store, for_site)
-    partial = path.with_name(f".{path.name}.partial")
+    # The one set of rules and messages for every file CoopDesk writes (coopdesk.base.files).
+    path = output_path(path, default_bundle_name(store, for_site))
     coop = store.require("coop", str(store.coop_id))
     bundle_key = str(store.local_get("bundle_key"))
     encrypted = bool(coop["encrypt_bundles"])
+    # An invitation writes its snapshot inside its own transaction (the new site's row and
+    # the file stand or fall together); then this joins it instead of committing.
+    joined = store.conn.in_transaction
     try:
         with tempfile.SpooledTemporaryFile(max_size=16 << 20, dir=path.parent) as payload:
-            with store.local_transaction():
+            with contextlib.nullcontext() if joined else store.local_transaction():
                 base = {} if full else base_for(store, for_site)
                 bundle_seq = int(store.local_get("last_bundle_seq", 0)) + 1
                 store.local_set("last_bundle_seq", bundle_seq)
@@ -118,24 +135,19 @@ def export_bundle(
             signed = bundle.signed_part(header_bytes)
             signature = keys.sign(str(store.local_get("site_private")), signed)
             payload.seek(0)
-            with partial.open("wb") as out:
+
+            def write(out: BinaryIO) -> None:
                 out.write(signed)
                 while block := payload.read(1 << 20):
                     out.write(block)
                 out.write(signature)
-                out.flush()
-                os.fsync(out.fileno())
-        os.replace(partial, path)
-        _fsync_directory(path.parent)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise CoopDeskError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+
+            write_to(path, write, private=True)
+    except OSError as exc:  # the payload's spill file, in the same folder
+        raise explain(exc, path) from None
     verified = verify_bundle_file(store, path)
     size = path.stat().st_size
-    with store.local_transaction():
+    with contextlib.nullcontext() if joined else store.local_transaction():
         store.conn.execute(
             "INSERT OR REPLACE INTO _export VALUES (?, ?, ?, ?, ?, ?)",
             (bundle_seq, for_site, str(path), writer.entries, size, time.time()),
@@ -220,18 +232,6 @@ def _write_changes(
             progress(done, total)
         if cancelled and cancelled():
             raise ExportCancelled("Export cancelled; no bundle was written.")
-
-
-def _fsync_directory(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
 
 
 def verify_bundle_file(store: Store, path: Path) -> bool:

@@ -15,8 +15,8 @@ Layout: ``COOPINVT`` | u16 format | salt (16) | nonce (12) | ChaCha20-Poly1305 c
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import struct
 import tempfile
 import time
@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.base.files import output_path, shorten_name, write_to
 from coopdesk.store import keys
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
+from coopdesk.store.transaction import Transaction
 from coopdesk.sync.export import export_bundle
 from coopdesk.sync.importing import ImportResult, import_bundle
 from coopdesk.sync.trust import require_keys
@@ -60,58 +62,73 @@ def new_site_secrets(store: Store, author: str, site_name: str, snapshot: Path) 
     Returns what the new site needs to know (secret: its private key) and writes the
     snapshot bundle to ``snapshot``.
     """
+    _check_site_name(site_name)
+    require_keys(store)
+    with store.transaction(author) as tx:
+        site_id, pair, certificate = _certify_site(tx, name=site_name.strip())
+    return _secrets(store, site_id, pair, certificate, snapshot)
+
+
+def _check_site_name(site_name: str) -> None:
     if not site_name or not site_name.strip():
         raise ValidationError("Give the new site a name.")
-    require_keys(store)
-    return _certify_site(store, author, snapshot, name=site_name.strip())
 
 
 def site_secrets(store: Store, author: str, site_id: str, snapshot: Path) -> dict[str, Any]:
     """What a computer needs to act as site ``site_id`` (a row of the site table that has no
     key yet): the site gets its key and certificate, and a snapshot is written for it."""
     require_keys(store)
-    return _certify_site(store, author, snapshot, site_id=site_id)
+    with store.transaction(author) as tx:
+        site_id, pair, certificate = _certify_site(tx, site_id=site_id)
+    return _secrets(store, site_id, pair, certificate, snapshot)
 
 
 def _certify_site(
-    store: Store,
-    author: str,
-    snapshot: Path,
-    *,
-    name: str | None = None,
-    site_id: str | None = None,
-) -> dict[str, Any]:
+    tx: Transaction, *, name: str | None = None, site_id: str | None = None
+) -> tuple[str, keys.KeyPair, keys.Certificate]:
+    """In ``tx``: a new site (or an existing row without a key) gets a key pair, certified by
+    this site in this very transaction, which every site checks (the "sites" mandate)."""
+    store = tx.store
     pair = keys.new_keypair()
-    private = str(store.local_get("site_private"))
-    with store.transaction(author) as tx:
-        if site_id is None:
-            tx.use_mandate("sites", f"invited the site {name}")
-            site_id = new_id()
-        else:
-            existing = store.require("site", site_id)
-            if existing["archived"] or existing["public_key"]:
-                raise ValidationError(
-                    f"The site {existing['name']} already has a computer (or is archived): "
-                    "invite a new site instead."
-                )
-            name = existing["name"]
-            tx.use_mandate("sites", f"invited a computer for the site {name}")
-        certificate = keys.certify(
-            private,
-            str(store.coop_id),
-            site_id,
-            pair.public_hex,
-            certified_by=store.site_id,
-            seq=tx.sequence(),
-            kind="invited",
-        )
-        fields = {"public_key": pair.public_hex, "certificate": certificate.to_json()}
-        if store.get("site", site_id) is None:
-            tx.insert("site", {"name": name, **fields}, row_id=site_id)
-        else:
-            tx.update("site", site_id, fields)
+    if site_id is None:
+        tx.use_mandate("sites", f"invited the site {name}")
+        site_id = new_id()
+    else:
+        existing = store.require("site", site_id)
+        if existing["archived"] or existing["public_key"]:
+            raise ValidationError(
+                f"The site {existing['name']} already has a computer (or is archived): "
+                "invite a new site instead."
+            )
+        name = existing["name"]
+        tx.use_mandate("sites", f"invited a computer for the site {name}")
+    certificate = keys.certify(
+        str(store.local_get("site_private")),
+        str(store.coop_id),
+        site_id,
+        pair.public_hex,
+        certified_by=store.site_id,
+        seq=tx.sequence(),
+        kind="invited",
+    )
+    fields = {"public_key": pair.public_hex, "certificate": certificate.to_json()}
+    if store.get("site", site_id) is None:
+        tx.insert("site", {"name": name, **fields}, row_id=site_id)
+    else:
+        tx.update("site", site_id, fields)
+    return site_id, pair, certificate
+
+
+def _secrets(
+    store: Store,
+    site_id: str,
+    pair: keys.KeyPair,
+    certificate: keys.Certificate,
+    snapshot: Path,
+) -> dict[str, Any]:
     coop = store.require("coop", str(store.coop_id))
     here = store.require("site", store.site_id)
+    site = store.require("site", site_id)
     export_bundle(store, snapshot, for_site=site_id, full=True)
     now = time.time()
     return {
@@ -121,7 +138,7 @@ def _certify_site(
         "root_public": store.local_get("root_public"),
         "bundle_key": store.local_get("bundle_key"),
         "site_id": site_id,
-        "site_name": name,
+        "site_name": site["name"],
         "site_private": pair.private_hex,
         "site_certificate": certificate.as_dict(),
         "invited_by_site": here["name"],
@@ -130,27 +147,48 @@ def _certify_site(
     }
 
 
-def make_invitation(store: Store, author: str, site_name: str, path: Path) -> Invitation:
-    """Add the new site to the coop and write its invitation, sealed with a passphrase."""
-    path = Path(path)
-    with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
-        snapshot = Path(scratch) / "snapshot.coopsync"
-        secrets = new_site_secrets(store, author, site_name, snapshot)
-        body = json.dumps(secrets).encode()
-        plaintext = LENGTH.pack(len(body)) + body + snapshot.read_bytes()
+def invitation_file_name(site_name: str) -> str:
+    """ "Warehouse.coopinvite": the name an invitation gets in a folder."""
+    word = "".join(ch if ch.isalnum() else "-" for ch in site_name).strip("-") or "site"
+    return shorten_name(word + SUFFIX)
+
+
+def make_invitation(store: Store, author: str, site_name: str, path: Path | str) -> Invitation:
+    """Add the new site to the coop and write its invitation, sealed with a passphrase.
+
+    ``path`` is a file or a folder (a name is chosen), by the rules of ``coopdesk.base.files``.
+    The new site's row is committed only once the file is on the drive: an invitation that
+    could not be written (a missing folder, a full or read-only stick) adds no site.
+    """
+    _check_site_name(site_name)
+    require_keys(store)
+    target = output_path(path, invitation_file_name(site_name))
     passphrase = keys.new_passphrase()
-    sealed = keys.seal_with_passphrase(passphrase, plaintext, MAGIC)
-    partial = path.with_name(f".{path.name}.partial")
+    written: Path | None = None
     try:
-        with partial.open("wb") as out:
-            out.write(PRELUDE.pack(MAGIC, FORMAT_VERSION) + sealed)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise CoopDeskError(f"Could not write {path.name}: {exc.strerror or exc}.") from None
-    return Invitation(secrets["site_id"], secrets["site_name"], passphrase, path)
+        with store.transaction(author) as tx:
+            # Logged (and sealed) at once, so the snapshot carries the new site's row;
+            # committed, or rolled back, with the outer transaction, after the file is written.
+            with store.changes_within_open_transaction(author) as adding:
+                site_id, pair, certificate = _certify_site(adding, name=site_name.strip())
+            tx.changed.update(adding.changed)
+            # The snapshot is scratch work: in the data folder (on the store's drive), not
+            # on the stick, where the invitation is the only file written.
+            with tempfile.TemporaryDirectory(prefix=".invite-", dir=store.path.parent) as work:
+                snapshot = Path(work) / "snapshot.coopsync"
+                secrets = _secrets(store, site_id, pair, certificate, snapshot)
+                body = json.dumps(secrets).encode()
+                plaintext = LENGTH.pack(len(body)) + body + snapshot.read_bytes()
+            sealed = keys.seal_with_passphrase(passphrase, plaintext, MAGIC)
+            # Readable by its owner only: it holds the new site's key and the coop's data.
+            write_to(target, PRELUDE.pack(MAGIC, FORMAT_VERSION) + sealed, private=True)
+            written = target
+    except BaseException:
+        if written is not None:  # the commit failed: the file names a site that is not there
+            with contextlib.suppress(OSError):
+                written.unlink()
+        raise
+    return Invitation(secrets["site_id"], secrets["site_name"], passphrase, target)
 
 
 def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]:

@@ -179,7 +179,7 @@ def worker(action: str, *args: str) -> dict[str, float]:
 
         secrets = json.loads(Path(args[1]).read_text())
         store = Store.create(Path(args[0]), site_id=secrets["site_id"])
-        for key in ("coop_id", "root_public", "root_private", "bundle_key", "site_private"):
+        for key in ("coop_id", "root_public", "bundle_key", "site_private"):
             store.local_set(key, secrets[key])
         store.local_set("site_certificate", json.dumps(secrets["site_certificate"]))
         store.close()

@@ -160,3 +160,14 @@ def test_the_shifts_page_opens_the_duty_rule(qtbot, store, ana):
     dialog = window.findChild(SettingsDialog)
     assert dialog is not None and dialog.isVisible()
     dialog.reject()
+
+
+def test_the_time_zone_is_this_computers_until_the_coop_picks_one(qtbot, store, ana):
+    window, dialog = open_settings(qtbot, store, ana)
+    assert dialog.zone_combo.currentData() == ""
+    assert dialog.zone_combo.currentText().startswith("This computer's zone")
+    dialog.zone_combo.setCurrentIndex(dialog.zone_combo.findData("America/Mexico_City"))
+    assert dialog.changed_fields() == {"time_zone": "America/Mexico_City"}
+    dialog.ok_button.click()
+    assert coop_row(store)["time_zone"] == "America/Mexico_City"
+    assert "shift times in America/Mexico_City" in window.notice_label.text()

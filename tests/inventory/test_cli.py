@@ -60,10 +60,23 @@ def test_items_moves_balances_history_and_low_stock(data_dir: Path, tmp_path: Pa
         (4500, "received", "Ana"),
     ]
     shopping = tmp_path / "shopping.csv"
-    low = coopdesk_json(data_dir, "stock", "low", "--csv", str(shopping))
+    low = coopdesk_json(data_dir, "stock", "low", "--csv", str(shopping), "--separator", ",")
     assert low["rows"] == 1 and low["low"][0]["name"] == "Rice"
+    assert (low["separator"], low["decimal"]) == (",", ".")
     with open(shopping, encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle))[1] == ["Rice", "Kitchen", "3", "5", "2", "kg"]
+    low = coopdesk_json(data_dir, "stock", "low", "--csv", str(tmp_path), "--decimal", ",")
+    assert low["csv"] == str(tmp_path / "shopping-list.csv")  # a folder gets a name
+    assert (low["separator"], low["decimal"]) == (";", ",")
+    with open(tmp_path / "shopping-list.csv", encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.reader(handle, delimiter=";"))[1] == [
+            "Rice",
+            "Kitchen",
+            "3",
+            "5",
+            "2",
+            "kg",
+        ]
     [item] = coopdesk_json(data_dir, "item", "list")
     assert (item["name"], item["minimum"], item["minimum_display"]) == ("Rice", 5000, "5")
     dump = json.loads(coopdesk(data_dir, "dump").stdout)

@@ -328,11 +328,25 @@ def test_shopping_list_exports_csv_and_pdf(qtbot, store, ana, rice, oil, tmp_pat
     assert [(row.name, row.to_buy) for row in page.low_model.rows] == [("Rice", 3_000)]
     assert page.tabs.tabText(1) == "Low stock (1)"
 
+    # A German computer: the format its spreadsheets read comes first, the others follow.
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    offered: list[list[str]] = []
     csv_path = tmp_path / "list.csv"
-    monkeypatch.setattr(dialogs, "save_file_name", lambda *args: csv_path)
+
+    def save_as(_parent, _title, _suggested, filters, selected=0):
+        offered.append(filters)
+        return csv_path, len(offered) - 1  # first the default, then the second format
+
+    monkeypatch.setattr(dialogs, "save_file_with_choice", save_as)
     page.export_shopping_list()
+    assert offered[0][0] == "CSV, semicolon-separated, decimal comma (0,25) (*.csv)"
     text = csv_path.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[1] == "Rice,Kitchen,2,5,3,kg"
+    assert text.splitlines()[1] == '"Rice";"Kitchen";2;5;3;"kg"'
+    assert "semicolon-separated" in page.window_.notice_label.text()
+    page.export_shopping_list()
+    assert offered[1][1] == "CSV, comma-separated, decimal point (0.25) (*.csv)"
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1] == '"Rice","Kitchen",2,5,3,"kg"'
 
     pdf_path = tmp_path / "list.pdf"
     monkeypatch.setattr(dialogs, "save_file_name", lambda *args: pdf_path)

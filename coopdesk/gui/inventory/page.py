@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.csvfile import FORMATS as CSV_FORMATS
+from coopdesk.base.csvfile import locale_format
 from coopdesk.gui.inventory.dialogs import (
     ItemDialog,
     MoveDialog,
@@ -669,21 +670,25 @@ class InventoryPage(Page):
         self.tabs.setTabText(1, f"Low stock ({count})" if count else "Low stock")
 
     def export_shopping_list(self) -> None:
+        """Save the list as CSV, in the format the person picks (their locale's first)."""
 
+        default = locale_format()
+        formats = [default, *(f for f in CSV_FORMATS if f != default)]
+        filters = [f"CSV, {csv_format.label} (*.csv)" for csv_format in formats]
         suggested = Path.home() / "shopping-list.csv"
-        path = dialogs.save_file_name(
-            self, "Export shopping list", suggested, "CSV files (*.csv);;All files (*)"
-        )
-        if path is None:
+        answer = dialogs.save_file_with_choice(self, "Export shopping list", suggested, filters)
+        if answer is None:
             return
+        path, chosen = answer
+        if path.suffix.lower() != ".csv":
+            path = path.with_name(path.name + ".csv")
         with dialogs.reported_errors(self) as outcome:
-            try:
-                written = shopping_list_csv(self.store, path, self._low_site())
-            except OSError as exc:
-                raise CoopDeskError(f"Could not write {path}: {exc.strerror or exc}.") from exc
+            written = shopping_list_csv(self.store, path, self._low_site(), formats[chosen])
         if outcome.ok:
+            count = written.count
             self.window_.show_notice(
-                f"Shopping list saved: {written} line{'s' if written != 1 else ''} in {path.name}."
+                f"Shopping list saved: {count} line{'s' if count != 1 else ''} in "
+                f"{written.path.name} ({formats[chosen].label})."
             )
 
     def print_shopping_list(self) -> None:
@@ -699,11 +704,10 @@ class InventoryPage(Page):
         )
         if path is None:
             return
-        save_pdf(self.window_.identity.coop_name, self.low_model.rows, path)
-        if path.exists():
+        with dialogs.reported_errors(self) as outcome:
+            save_pdf(self.window_.identity.coop_name, self.low_model.rows, path)
+        if outcome.ok:
             self.window_.show_notice(f"Shopping list saved as {path.name}.")
-        else:
-            dialogs.show_error(self, f"Could not write {path}: check the folder and try again.")
 
     # -- transfers --------------------------------------------------------------------------
 

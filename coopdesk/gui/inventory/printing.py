@@ -13,9 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import QWidget
 
+from coopdesk.base.files import write_file
+from coopdesk.gui.kit.pdf import pdf_bytes
 from coopdesk.inventory.items import format_quantity
 from coopdesk.inventory.stock import low_stock
 from coopdesk.store.store import Store
@@ -77,23 +80,38 @@ def shopping_document(coop_name: str, rows: Sequence[Any]) -> QTextDocument:
     return document
 
 
-def _printer(pdf_path: Path | None = None) -> Any:
+def _page_layout() -> QPageLayout:
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(10, 10, 10, 10),
+        QPageLayout.Unit.Millimeter,
+    )
+
+
+def _printer() -> Any:
     from PySide6.QtPrintSupport import QPrinter  # loaded only when someone prints
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-    if pdf_path is not None:
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(str(pdf_path))
     return printer
 
 
-def save_pdf(coop_name: str, rows: Sequence[Any], path: Path) -> Path:
-    """Write the shopping list as a PDF file."""
+def shopping_list_pdf(coop_name: str, rows: Sequence[Any]) -> bytes:
+    """The shopping list as a PDF (A4), to be written by ``coopdesk.base.files``."""
     document = shopping_document(coop_name, rows)
-    document.print_(_printer(path))
-    return path
+    return pdf_bytes(_page_layout(), "Shopping list", document.print_)
+
+
+def save_pdf(coop_name: str, rows: Sequence[Any], path: Path | str) -> Path:
+    """Write the shopping list as a PDF where asked (a file, or a folder).
+
+    Through the one output path: one clear sentence (an OutputError) and nothing left when
+    it cannot be written; the file follows the user's umask.
+    """
+    data = shopping_list_pdf(coop_name, rows)
+    return write_file(path, data, default_name="shopping-list.pdf")
 
 
 def print_shopping_list(parent: QWidget, coop_name: str, rows: Sequence[Any]) -> bool:

@@ -64,6 +64,22 @@ def save_file_name(
     return Path(chosen) if chosen else None
 
 
+def save_file_with_choice(
+    parent: QWidget | None, title: str, suggested: Path, filters: list[str], selected: int = 0
+) -> tuple[Path, int] | None:
+    """Ask where to save and in which of ``filters`` (formats); None when cancelled.
+
+    Returns the path and the index of the chosen filter (``selected`` is offered first).
+    """
+    chosen, chosen_filter = QFileDialog.getSaveFileName(
+        parent, title, str(suggested), ";;".join(filters), filters[selected]
+    )
+    if not chosen:
+        return None
+    index = filters.index(chosen_filter) if chosen_filter in filters else selected
+    return Path(chosen), index
+
+
 def choose_item(
     parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0
 ) -> int | None:
@@ -78,7 +94,7 @@ def choose_item(
 
 def busy_message(exc: sqlite3.Error) -> str:
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return "The store is busy (another CoopDesk is writing to it). Try again in a moment."
+        return "The store is busy (another program is using it). Try again in a moment."
     return f"The store could not be used: {exc}."
 
 

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import NotFoundError
+from coopdesk.base.files import Written, shorten_name
+from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import run_store_task
 from coopdesk.gui.kit.dates import to_datetime
@@ -74,6 +76,14 @@ SHIFT_PAGE_TABLES = frozenset(
 WEEK_TABLES = frozenset({"shift", "shift_signup", "member", "leave"})
 PAST_WEEKS_IN_MY_SHIFTS = 8
 ICS_PAST_DAYS = 28
+
+
+def safe_file_name(name: str) -> str:
+    """A suggested file name without characters USB sticks refuse (a site called "A/B")."""
+    cleaned = "".join("-" if ch in '/\\:*?"<>|' else ch for ch in name)
+    return shorten_name(cleaned)
+
+
 ICS_FUTURE_DAYS = 366
 GENERATE_WEEKS = 8
 
@@ -333,9 +343,10 @@ class ShiftsPage(Page):
             "to a year ahead"
         )
         self.export_mine_button.clicked.connect(lambda: self.export_calendar(mine=True))
-        self.export_all_button = QPushButton("Export all shifts (.ics)…")
+        self.export_all_button = QPushButton("Export a calendar (.ics)…")
         self.export_all_button.setToolTip(
-            "Every shift from four weeks ago to a year ahead, as a calendar file"
+            "Every shift, or a site's or a shift type's, from four weeks ago to a year "
+            "ahead, as a calendar file"
         )
         self.export_all_button.clicked.connect(lambda: self.export_calendar(mine=False))
         tools = QHBoxLayout()
@@ -591,12 +602,10 @@ class ShiftsPage(Page):
             return
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
-        try:
-            save_rota_pdf(path, self._rota_html())
-        except OSError as exc:
-            dialogs.show_error(self, f"The PDF could not be saved: {exc}.")
-            return
-        self.window_.show_notice(f"Saved the rota as {path}.")
+        with dialogs.reported_errors(self) as outcome:
+            save_rota_pdf(path, self._rota_html(), suggested.name)
+        if outcome.ok:
+            self.window_.show_notice(f"Saved the rota as {path}.")
 
     # -- my shifts --------------------------------------------------------------------------
 
@@ -653,16 +662,60 @@ class ShiftsPage(Page):
         if shift is not None:
             self.open_details(shift.id)
 
+    def calendar_choices(self) -> list[tuple[str, str, dict[str, str]]]:
+        """The calendars offered besides one's own: (label, file name, export_ics filters)."""
+        choices = [("All shifts", "coop-shifts.ics", {})]
+        active_sites = [site for site in sites(self.store) if not site["archived"]]
+        if len(active_sites) > 1:
+            choices += [
+                (
+                    f"Shifts at {site['name']}",
+                    f"shifts-at-{site['name']}.ics",
+                    {"site_id": site["id"]},
+                )
+                for site in active_sites
+            ]
+        choices += [
+            (
+                f"{kind['title']} shifts",
+                f"{kind['title']}-shifts.ics",
+                {"shift_type_id": kind["id"]},
+            )
+            for kind in shift_types(self.store)
+        ]
+        return choices
+
     def export_calendar(self, mine: bool) -> None:
-        """Save shifts as an .ics file, on a worker thread (a year of shifts can be many)."""
+        """Save shifts as an .ics file, on a worker thread (a year of shifts can be many).
+
+        One's own calendar, or the coop's: all shifts, a site's or a shift type's.
+        """
 
         member_id = self.session.member_id if mine else None
         if mine and member_id is None:
             self.window_.with_author(lambda _author: self.export_calendar(mine=True))
             return
-        name = "my-shifts.ics" if mine else "coop-shifts.ics"
+        filters: dict[str, str] = {}
+        name = "my-shifts.ics"
+        if not mine:
+            choices = self.calendar_choices()
+            chosen = 0
+            if len(choices) > 1:
+                picked = dialogs.choose_item(
+                    self,
+                    "Export a calendar",
+                    "Which shifts should the calendar hold?",
+                    [label for label, _name, _filters in choices],
+                )
+                if picked is None:
+                    return
+                chosen = picked
+            _label, name, filters = choices[chosen]
         path = dialogs.save_file_name(
-            self, "Export shifts to a calendar file", Path.home() / name, "Calendar (*.ics)"
+            self,
+            "Export shifts to a calendar file",
+            Path.home() / safe_file_name(name),
+            "Calendar (*.ics)",
         )
         if path is None:
             return
@@ -672,15 +725,17 @@ class ShiftsPage(Page):
         start = today - dt.timedelta(days=ICS_PAST_DAYS)
         end = today + dt.timedelta(days=ICS_FUTURE_DAYS)
 
-        def work(store: Any, _progress: Any, _cancelled: Any) -> int:
+        def work(store: Any, _progress: Any, _cancelled: Any) -> Written:
 
-            return int(export_ics(store, path, member_id=member_id, start=start, end=end))
+            return export_ics(store, path, member_id=member_id, start=start, end=end, **filters)
 
-        def done(count: int) -> None:
-            self.last_export = path
+        def done(written: Written) -> None:
+            self.last_export = written.path
+            count = written.count
             self.window_.show_notice(
-                f"Saved {count} shift{'s' if count != 1 else ''} to {path.name}. Open it with "
-                "a phone's or computer's calendar to add them."
+                f"Saved {count} shift{'s' if count != 1 else ''} to {written.path.name}. Open "
+                "it with a phone's or computer's calendar to add them (importing it again "
+                "later updates them, and removes the cancelled ones)."
             )
 
         self.export_task = run_store_task(self, self.store, "Exporting shifts…", work, done)

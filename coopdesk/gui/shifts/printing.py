@@ -14,11 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtGui import (
+    QGuiApplication,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QTextDocument,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
+from coopdesk.base.files import write_file
 from coopdesk.gui.kit.dates import to_datetime
+from coopdesk.gui.kit.pdf import pdf_bytes
 from coopdesk.gui.shifts.texts import short_date, time_range, week_title
 
 if TYPE_CHECKING:
@@ -89,32 +97,45 @@ def rota_document(html_text: str) -> QTextDocument:
     return document
 
 
-def _set_up(printer: QPrinter) -> None:
-    layout = QPageLayout(
+def _page_layout() -> QPageLayout:
+    return QPageLayout(
         QPageSize(QPageSize.PageSizeId.A4),
         QPageLayout.Orientation.Landscape,
         QMarginsF(12, 12, 12, 12),
         QPageLayout.Unit.Millimeter,
     )
-    printer.setPageLayout(layout)
 
 
-def _render(printer: QPrinter, html_text: str) -> None:
+def _set_up(printer: QPrinter) -> None:
+    printer.setPageLayout(_page_layout())
+
+
+def _render(device: QPagedPaintDevice, html_text: str) -> None:
+    """One page: the document laid out on the page's size in its own units (screen pixels).
+
+    Qt maps the document's page onto the device's page; giving it the page in device pixels
+    (1200 per inch) shrank the 9 pt text to under 1 pt.
+    """
     document = rota_document(html_text)
-    page = printer.pageLayout().paintRectPixels(printer.resolution())
-    document.setPageSize(QSizeF(page.width(), page.height()))
-    document.print_(printer)
+    screen = QGuiApplication.primaryScreen()
+    dpi = screen.logicalDotsPerInchX() if screen is not None else 96.0
+    page = device.pageLayout().paintRect(QPageLayout.Unit.Point)
+    document.setPageSize(QSizeF(page.width() * dpi / 72, page.height() * dpi / 72))
+    document.print_(device)
 
 
-def save_rota_pdf(path: Path, html_text: str) -> Path:
-    """Write the rota to ``path`` as a PDF (A4 landscape)."""
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    printer.setDocName(path.stem)
-    _set_up(printer)
-    _render(printer, html_text)
-    return path
+def rota_pdf(html_text: str, title: str = "Rota") -> bytes:
+    """The rota as a PDF (A4 landscape), to be written by ``coopdesk.base.files``."""
+    return pdf_bytes(_page_layout(), title, lambda device: _render(device, html_text))
+
+
+def save_rota_pdf(path: Path | str, html_text: str, default_name: str = "rota.pdf") -> Path:
+    """Write the rota as a PDF where asked (a file, or a folder: ``default_name`` in it).
+
+    Through the one output path: a missing folder, a full or read-only drive give one clear
+    sentence (an OutputError) and leave nothing; the file follows the user's umask.
+    """
+    return write_file(path, rota_pdf(html_text, Path(default_name).stem), default_name=default_name)
 
 
 def print_rota(parent: QWidget | None, html_text: str) -> bool:
