@@ -55,6 +55,9 @@ class Feature:
     # "module:function" of extra integrity checks: ``function(store) -> list[str]`` problems.
     checks: str = ""
     sections: tuple[Section, ...] = ()
+    # "module:function" run just before a bundle is made, ``function(store)``: the decisions
+    # feature releases the secret ballots waiting in this site's ballot box.
+    before_export: str = ""
     # "module:function" deciding who may take a gated action, ``function(tx, action,
     # detail)``: raises if the author may not, records the use if a role allowed it. One
     # feature (roles) declares it; the write path asks it (``Transaction.use_mandate``).

@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "conflicts": "resolve sync conflicts",
     "stock": "correct stock counts",
     "settings": "change coop settings",
+    "decisions": "close decisions early and write outcomes",
 }
 assert set(ACTION_LABELS) == set(MANDATE_ACTIONS)
 

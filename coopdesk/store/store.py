@@ -264,6 +264,8 @@ class Store:
 
         ``author`` is the member at the keyboard; it must be an active member when the
         transaction commits (the first member may be created inside the same transaction).
+        Or it is ``URN``, this site's ballot box, which may only add secret ballots (see
+        ``coopdesk.store.transaction``).
         """
         if not author:
             raise NoAuthorError("Choose who is at the keyboard before making changes.")

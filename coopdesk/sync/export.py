@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
+from coopdesk.base.feature import all_features, resolve
 from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.store import migrations
 from coopdesk.store.store import Store
@@ -86,6 +87,9 @@ def export_bundle(
 ) -> ExportResult:
     """Write a bundle safely: temporary name, flush to disk, rename, read back and verify."""
     require_keys(store)
+    for feature in all_features():
+        if feature.before_export:
+            resolve(feature.before_export)(store)
     path = Path(path)
     if for_site and store.get("site", for_site) is None:
         raise NotFoundError(f"There is no site with id {for_site}.")
