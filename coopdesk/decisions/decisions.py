@@ -382,13 +382,13 @@ def add_decision(
         raise ValidationError(f"Kind must be one of: {', '.join(KINDS)}.")
     opens = datetime_text(opens_at or moment, "Opening time")
     closes = datetime_text(closes_at, "Closing time")
+    if closes <= datetime_text(moment):
+        raise ValidationError(f"Closing time {closes} has passed already: give a later one.")
     if closes <= opens:
         raise ValidationError(
             f"Closing time {closes} is not after the opening time {opens}: give a later"
             " closing time."
         )
-    if closes <= datetime_text(moment):
-        raise ValidationError(f"Closing time {closes} has passed already: give a later one.")
     try:
         quorum = int(quorum_pct or 0)
     except (TypeError, ValueError):
