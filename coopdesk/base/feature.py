@@ -50,6 +50,9 @@ class Feature:
     # every feature's steps by order (members 10, pantry 20, shifts 30, inventory 50, roles
     # 70 and tasks 75 after them, so the earlier steps need no mandate).
     demo_steps: tuple[tuple[int, str], ...] = ()
+    # "module:function" run while the demo plays the other sites, ``function(ctx, others)``
+    # with their stores by site name: after their own changes, before their bundles go out.
+    demo_at_other_sites: str = ""
     # "module:function" returning the feature's Today panels for a Today page.
     today: str = ""
     # "module:function" of extra integrity checks: ``function(store) -> list[str]`` problems.

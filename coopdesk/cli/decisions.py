@@ -68,10 +68,13 @@ def _row_id(store: Any, table: str, id_or_name: str | None, what: str) -> str | 
 
 
 def _times(decision: DecisionView) -> str:
-    text = f"opens {when_text(decision.opens_at)}, closes {when_text(decision.closes_at)}"
+    phase = decision.phase()
+    opened = "opens" if phase == "upcoming" else "opened"
     if decision.closed_at and decision.closed_at < decision.closes_at:
-        text += f"; closed early {when_text(decision.closed_at)}"
-    return text
+        closes = f"closed early {when_text(decision.closed_at)}"
+    else:
+        closes = f"{'closed' if phase == 'closed' else 'closes'} {when_text(decision.closes_at)}"
+    return f"{opened} {when_text(decision.opens_at)}, {closes}"
 
 
 def _facts(decision: DecisionView) -> str:

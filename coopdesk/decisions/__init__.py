@@ -9,6 +9,7 @@ FEATURE = Feature(
     commands="coopdesk.cli.decisions",
     command_words=("decision", "meeting"),
     demo_steps=((80, "coopdesk.decisions.demo:demo_decisions"),),
+    demo_at_other_sites="coopdesk.decisions.demo:demo_at_other_sites",
     sections=(
         Section("decisions", "Decisions", "coopdesk.gui.decisions.page:DecisionsPage", order=35),
     ),

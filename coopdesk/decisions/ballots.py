@@ -479,6 +479,13 @@ def release_before_export(store: Store) -> None:
     release_ballots(store)
 
 
+def closed_in_box(store: Store, now: dt.datetime | None = None) -> bool:
+    """Whether this site's box holds ballots of a decision that has closed."""
+    if not store.conn.execute("SELECT 1 FROM _urn LIMIT 1").fetchone():
+        return False
+    return bool(_due(store, now, closed_only=True))
+
+
 def release_closed(store: Store, now: dt.datetime | None = None) -> int:
     """Release the ballots of decisions that have closed (by time, or early elsewhere)."""
     if not store.conn.execute("SELECT 1 FROM _urn LIMIT 1").fetchone():

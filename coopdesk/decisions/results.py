@@ -11,6 +11,7 @@ results shown only after closing: then only who took part, and how many, is show
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,7 +28,6 @@ from coopdesk.decisions.ballots import (
 )
 from coopdesk.decisions.decisions import DecisionView, get_decision, site_names
 from coopdesk.decisions.tables import MAX_SCORE, STANCES_BY_KIND
-from coopdesk.store.hlc import wall_seconds
 from coopdesk.store.store import Store
 
 STATUSES = ("upcoming", "open", "passed", "not passed", "blocked", "no quorum", "closed")
@@ -163,17 +163,31 @@ def _member_names(store: Store, ids: set[str]) -> dict[str, str]:
     }
 
 
-def _heard_since(store: Store, site_id: str, since: str) -> bool:
-    """Whether a change made at ``site_id`` after ``since`` (ISO local time) has reached here."""
+def _made_by(store: Store, decision_id: str) -> tuple[str, int]:
+    """(origin site, sequence number) of the change that made a decision."""
+    row = store.conn.execute(
+        "SELECT json_extract(_clock, '$.\"\"[2]'), json_extract(_clock, '$.\"\"[3]')"
+        " FROM decision WHERE id = ?",
+        (decision_id,),
+    ).fetchone()
+    return (str(row[0]), int(row[1])) if row and row[0] else ("", 0)
+
+
+def _heard_from(store: Store, site_id: str, made_by: tuple[str, int]) -> bool:
+    """Whether a bundle ``site_id`` made after it had the decision has reached this site.
+
+    Learnt from the version vector in the last bundle that site sent here (a vote cast
+    there, arriving through other sites, counts too: the caller checks that).
+    """
     if site_id == store.site_id:
         return True
-    row = store.conn.execute(
-        "SELECT hlc FROM _change WHERE origin = ? ORDER BY seq DESC LIMIT 1", (site_id,)
-    ).fetchone()
-    if row is None:
-        return False
-    latest = dt.datetime.fromtimestamp(wall_seconds(row[0])).replace(microsecond=0)
-    return latest.isoformat() >= since
+    row = store.conn.execute("SELECT vv FROM _peer WHERE site_id = ?", (site_id,)).fetchone()
+    try:
+        vv = json.loads(row[0]) if row else {}
+    except ValueError:
+        vv = {}
+    origin, seq = made_by
+    return isinstance(vv, dict) and int(vv.get(origin, 0) or 0) >= seq > 0
 
 
 def _hands(store: Store, decision: DecisionView) -> list[dict[str, Any]]:
@@ -231,7 +245,7 @@ def tally(store: Store, decision_id: str, now: dt.datetime | None = None) -> Res
     )
     result.apart = sorted(
         f"{names.get(member, '(unknown member)')}"
-        f" ({', '.join(sites.get(site, site[:8]) for site in sorted(set(where)))})"
+        f" ({', '.join(sorted(sites.get(site, site[:8]) for site in set(where)))})"
         for member, where in apart_sites.items()
     )
     if decision.is_proposal:
@@ -260,6 +274,7 @@ def _count_proposal(
 ) -> None:
     decision = result.decision
     words = STANCES_BY_KIND[decision.kind]
+    made_by = _made_by(store, decision.id) if decision.by_sites != "none" else ("", 0)
     counts: Counter[str] = Counter({word: 0 for word in words})
     per_site: dict[str, Counter[str]] = {}
     for ballot in ballots:
@@ -295,7 +310,7 @@ def _count_proposal(
         ):
             site_counts = per_site.get(site_id, Counter())
             voters = voters_by_site.get(site_id, 0)
-            heard = _heard_since(store, site_id, decision.opens_at) or voters > 0
+            heard = voters > 0 or _heard_from(store, site_id, made_by)
             if not voters:
                 position = "not heard from" if not heard else "no votes"
             elif voters < _needed(decision.quorum_pct, electorate):

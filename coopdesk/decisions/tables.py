@@ -36,7 +36,7 @@ DECISION = TableSpec(
     columns=(
         Column("title", "text", "Title", required=True, max_len=200),
         Column("details", "text", "Details", max_len=5000, default=""),
-        Column("kind", "choice", "Kind", required=True, choices=KINDS),
+        Column("kind", "choice", "Kind", required=True, choices=KINDS, default="consent"),
         # Ranked: seats to fill (1: instant-runoff; more: STV). Count: how many are needed.
         Column("seats", "int", "Seats", minimum=1, maximum=1000, default=1),
         Column("opens_at", "datetime", "Opens", required=True),

@@ -450,7 +450,7 @@ def _008_decisions(conn: sqlite3.Connection) -> None:
             "decision",
             f"""title TEXT NOT NULL,
             details TEXT NOT NULL DEFAULT '',
-            kind TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'consent',
             seats INTEGER NOT NULL DEFAULT 1,
             opens_at TEXT NOT NULL,
             closes_at TEXT NOT NULL,
