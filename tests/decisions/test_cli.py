@@ -122,6 +122,7 @@ def test_meetings_and_a_show_of_hands(cli, tmp_path):
     ]
     assert [item["title"] for item in shown["agenda"]] == ["Welcome", "Van"]
     code, out, _err = cli("meeting", "show", meeting)
+    assert code == 0
     assert "Facilitator: Cai" in out and "2. Van" in out and "Next assembly in June." in out
     assert [m["id"] for m in cli.json("meeting", "show")] == [meeting]
 

@@ -212,10 +212,14 @@ def test_earlier_states_of_the_box_do_not_linger_in_the_file(coop: Federation):
 
 def test_a_ballot_cannot_be_written_under_a_members_name(store, ana):
     decision = add_decision(store, ana, "X", kind="consent", secret=True, closes_at=CLOSES)
-    with pytest.raises(ValidationError, match="written by the site's ballot box"):
-        with store.transaction(ana) as tx:
-            tx.insert("ballot", {"decision_id": decision, "stance": "consent"})
-    with pytest.raises(ValidationError, match="writes only secret ballots"):
-        with store.transaction(URN) as tx:
-            tx.insert("member", {"name": "Nobody"})
+    with (
+        pytest.raises(ValidationError, match="written by the site's ballot box"),
+        store.transaction(ana) as tx,
+    ):
+        tx.insert("ballot", {"decision_id": decision, "stance": "consent"})
+    with (
+        pytest.raises(ValidationError, match="writes only secret ballots"),
+        store.transaction(URN) as tx,
+    ):
+        tx.insert("member", {"name": "Nobody"})
     assert store.query("SELECT count(*) AS n FROM ballot")[0]["n"] == 0

@@ -1,12 +1,13 @@
 """Property: however bundles travel, every site ends with the same data.
 
 2 to 6 sites make random edits of every kind (members, stock movements, sign-ups for a
-shift with too few places, stances and secret ballots, early closes of decisions); bundles are exported for a given site or for anyone, delivered
-in random order, duplicated, lost, relayed through other sites; clocks are skewed by a day
-or a year. At the end everybody exchanges one last round of bundles: every site's canonical
-dump (data, archived flags, open conflicts) must be identical, and so must what each site
-computes from it (who is confirmed and who waits on an overbooked shift, stock balances,
-each decision's status and tally).
+shift with too few places, stances and secret ballots, early closes of decisions); bundles
+are exported for a given site or for anyone, delivered in random order, duplicated, lost,
+relayed through other sites; clocks are skewed by a day or a year. At the end everybody
+exchanges one last round of bundles: every site's canonical dump (data, archived flags,
+open conflicts) must be identical, and so must what each site computes from it (who is
+confirmed and who waits on an overbooked shift, stock balances, each decision's status and
+tally).
 """
 
 from __future__ import annotations
