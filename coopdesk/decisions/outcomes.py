@@ -17,7 +17,7 @@ from coopdesk.base.errors import ValidationError
 from coopdesk.base.text import day_text, names_text
 from coopdesk.decisions.ballots import release_ballots
 from coopdesk.decisions.decisions import DecisionView, get_decision, local_now, when_text
-from coopdesk.decisions.results import tally
+from coopdesk.decisions.results import Result, tally
 from coopdesk.roles import get_role, swap, term_on
 from coopdesk.store.schema import DateLike, parse_date
 from coopdesk.store.store import Store
@@ -122,6 +122,17 @@ def next_term_start(store: Store, role_id: str, today: dt.date) -> dt.date:
     if today < first:
         return first
     return term_on(store, role_id, today).ends_on + dt.timedelta(days=1)
+
+
+def role_is_filled(
+    store: Store, decision: DecisionView, result: Result, now: dt.datetime | None = None
+) -> bool:
+    """Whether a closed election's winners already hold its role's next term."""
+    if not decision.fills_role_id or not result.winners:
+        return False
+    elected = {decision.option(o).member_id for o in result.winners if decision.option(o)}
+    start = next_term_start(store, decision.fills_role_id, local_now(now).date())
+    return elected <= set(term_on(store, decision.fills_role_id, start).holders)
 
 
 def fill_role(

@@ -19,6 +19,7 @@ from coopdesk.decisions.results import Bar
 
 LABEL_SHARE = 0.32  # at most this share of the width for the labels
 GAP = 8
+MIN_BAR = 40
 
 
 class TallyChart(QWidget):
@@ -70,12 +71,14 @@ class TallyChart(QWidget):
         width = self.width()
         label_width = min(
             int(width * LABEL_SHARE),
-            max(metrics.horizontalAdvance(bar.label) for bar in self.bars) + GAP,
+            max(metrics.horizontalAdvance(bar.label) for bar in self.bars) + 2 * GAP,
         )
+        # The words beside the bars are never cut: the bars make room for them.
         text_width = min(
-            int(width * 0.3), max(metrics.horizontalAdvance(bar.text) for bar in self.bars) + GAP
+            width - label_width - MIN_BAR,
+            max(metrics.horizontalAdvance(bar.text) for bar in self.bars) + GAP,
         )
-        bar_space = max(10, width - label_width - text_width - GAP)
+        bar_space = max(MIN_BAR, width - label_width - text_width - GAP)
         top_value = max((bar.value for bar in self.bars), default=0) or 1
         row = self._row_height()
         for number, bar in enumerate(self.bars):
@@ -97,9 +100,7 @@ class TallyChart(QWidget):
                 )
             painter.setPen(palette.color(QPalette.ColorRole.WindowText))
             painter.drawText(
-                QRectF(
-                    label_width + length + GAP // 2, y, text_width + bar_space - length, row - GAP
-                ),
+                QRectF(label_width + length + GAP // 2, y, width - label_width - length, row - GAP),
                 Qt.AlignmentFlag.AlignVCenter,
                 bar.text,
             )

@@ -298,7 +298,10 @@ class VoteDialog(FormDialog):
         self.score_spins: dict[str, QSpinBox] = {}
         self.slot_combos: dict[str, QComboBox] = {}
         self.ranking: RankingList | None = None
-        self.reason_edit = _text_box(3, "Why (needed to object, disagree or block)")
+        needing = [w for w in STANCES_BY_KIND.get(decision.kind, ()) if w in REASON_REQUIRED]
+        self.reason_edit = _text_box(
+            3, f"Why (needed to {' or '.join(needing) or 'object'}; otherwise optional)"
+        )
         choices = QWidget()
         grid = QGridLayout(choices)
         grid.setContentsMargins(0, 0, 0, 0)

@@ -121,7 +121,7 @@ class SitesModel(ListModel[SitePosition]):
             return row.position
         if column == 2:
             return f"{row.voters} of {row.electorate}"
-        return "yes" if row.heard else "not since it opened"
+        return "yes" if row.heard else "no"
 
 
 class MeetingsModel(ListModel[MeetingView]):

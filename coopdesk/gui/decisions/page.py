@@ -125,7 +125,7 @@ class DecisionsPage(Page):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
-        for column, width in ((1, 120), (2, 90), (3, 140), (4, 70)):
+        for column, width in ((1, 140), (2, 100), (3, 160), (4, 80)):
             header.resizeSection(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_selected())
         self.table.activated.connect(lambda _index: self.vote())
@@ -185,25 +185,33 @@ class DecisionsPage(Page):
             more.addWidget(button)
         more.addStretch(1)
 
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(12, 0, 0, 0)
+        # What the decision is and what can be done with it on the left; its result on the
+        # right, where the chart has room.
+        about = QVBoxLayout()
         for widget in (self.title_label, self.facts_label, self.details_label):
-            detail_layout.addWidget(widget)
-        detail_layout.addLayout(actions)
-        detail_layout.addLayout(more)
-        detail_layout.addSpacing(6)
+            about.addWidget(widget)
+        about.addLayout(actions)
+        about.addLayout(more)
+        for widget in (self.outcome_label, self.participants_label):
+            about.addWidget(widget)
+        about.addStretch(1)
+        outcome = QVBoxLayout()
         for widget in (
             self.headline_label,
             self.mine_label,
             self.chart,
             self.sites_title,
             self.sites_table,
+            self.notes_label,
         ):
-            detail_layout.addWidget(widget)
-        for widget in (self.notes_label, self.participants_label, self.outcome_label):
-            detail_layout.addWidget(widget)
-        detail_layout.addStretch(1)
+            outcome.addWidget(widget)
+        outcome.addStretch(1)
+        detail = QWidget()
+        detail_layout = QHBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 8, 0, 0)
+        detail_layout.addLayout(about, 1)
+        detail_layout.addSpacing(16)
+        detail_layout.addLayout(outcome, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -216,12 +224,12 @@ class DecisionsPage(Page):
         listing_layout.addLayout(tools)
         listing_layout.addWidget(self.table, 1)
         listing_layout.addWidget(self.empty, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(listing)
         split.addWidget(scroll)
         split.setStretchFactor(1, 1)
-        split.setSizes([480, 520])
+        split.setSizes([200, 420])
 
         # -- assemblies -------------------------------------------------------------------
         self.new_meeting_button = QPushButton("New assembly…")
@@ -238,7 +246,8 @@ class DecisionsPage(Page):
             meeting_tools.addWidget(button)
         meeting_tools.addStretch(1)
         self.meetings_table = table_view(self.meetings_model)
-        self.meetings_table.horizontalHeader().resizeSection(0, 240)
+        for column, width in ((0, 220), (1, 170), (2, 100)):
+            self.meetings_table.horizontalHeader().resizeSection(column, width)
         self.meetings_table.selectionModel().currentRowChanged.connect(
             lambda *_: self.show_meeting()
         )
@@ -251,7 +260,7 @@ class DecisionsPage(Page):
         meeting_split = QSplitter(Qt.Orientation.Horizontal)
         meeting_split.addWidget(self.meetings_table)
         meeting_split.addWidget(meeting_scroll)
-        meeting_split.setSizes([460, 540])
+        meeting_split.setSizes([560, 480])
         assemblies = QWidget()
         assemblies_layout = QVBoxLayout(assemblies)
         assemblies_layout.setContentsMargins(0, 6, 0, 0)
@@ -421,16 +430,25 @@ class DecisionsPage(Page):
         phase = result.phase
         why_not = ballots.refusal_to_vote(self.store, decision, member, now) if member else ""
         voted = bool(member) and ballots.has_voted(self.store, decision, str(member))
+        # What cannot apply to this decision now is hidden; what the member at the keyboard
+        # may not do is disabled, its tooltip saying why (and who may).
+        closed = phase == "closed"
+        self.vote_button.setVisible(not closed)
         self.vote_button.setEnabled(phase == "open" and not why_not)
         self.vote_button.setToolTip(why_not or "Vote as the member at the keyboard (Enter)")
         self.vote_button.setText("Change my vote…" if voted and not decision.secret else "Vote…")
         mandate = refusal(self.store, member, "decisions")
-        gate(self.close_button, phase != "closed", mandate)
-        gate(self.outcome_button, phase == "closed" and not decision.withdrawn, mandate)
-        gate(self.hands_button, phase == "open" and decision.kind in meetings.HAND_KINDS, mandate)
-        self.amend_button.setEnabled(decision.is_proposal and phase != "closed")
+        self.close_button.setVisible(not closed)
+        gate(self.close_button, True, mandate)
+        self.outcome_button.setVisible(closed and not decision.withdrawn)
+        gate(self.outcome_button, True, mandate)
+        self.hands_button.setVisible(phase == "open" and decision.kind in meetings.HAND_KINDS)
+        gate(self.hands_button, True, mandate)
+        self.amend_button.setVisible(decision.is_proposal and not closed)
         self.fill_button.setVisible(bool(decision.fills_role_id))
-        self.fill_button.setEnabled(phase == "closed" and bool(result.winners))
+        filled = closed and outcomes.role_is_filled(self.store, decision, result, now)
+        self.fill_button.setEnabled(closed and bool(result.winners) and not filled)
+        self.fill_button.setText("The role is filled" if filled else "Fill the role")
         self.ics_button.setVisible(decision.kind == "meeting")
         self.ics_button.setEnabled(bool(result.winners) and not result.hidden)
 

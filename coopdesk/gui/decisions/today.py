@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
-from coopdesk.base.text import day_text
+from coopdesk.base.text import day_text, names_text
 from coopdesk.decisions.ballots import has_voted, refusal_to_vote
 from coopdesk.decisions.decisions import DecisionView, due_for_review, list_decisions, when_text
 from coopdesk.gui.kit.panels import Attention, TodayPanel, panel_label
@@ -75,17 +75,23 @@ class DecisionsPanel(TodayPanel):
         self.text_label.setText("\n".join(lines))
 
     def attention_items(self) -> list[Attention]:
+        """One line: the decision closing first is named first, and its vote opens."""
+        if not self.waiting:
+            return []
         name = self.window_.session.member_name
-        return [
-            Attention(
-                f"vote:{decision.id}",
-                f"{name}, you have not voted yet on “{decision.title}” (closes"
-                f" {when_text(decision.ends_at)}).",
-                "Vote",
-                lambda decision=decision: self._vote(decision.id),
+        first = min(self.waiting, key=lambda decision: decision.ends_at)
+        if len(self.waiting) == 1:
+            text = (
+                f"{name}, you have not voted yet on “{first.title}” (closes"
+                f" {when_text(first.ends_at)})."
             )
-            for decision in self.waiting
-        ]
+        else:
+            others = [f"“{d.title}”" for d in self.waiting if d is not first]
+            text = (
+                f"{name}, you have not voted yet on {len(self.waiting)} decisions:"
+                f" “{first.title}” (closes {when_text(first.ends_at)}), {names_text(others)}."
+            )
+        return [Attention(f"vote:{first.id}", text, "Vote", lambda: self._vote(first.id))]
 
     def _vote(self, decision_id: str) -> None:
         page = cast("DecisionsPage", self.window_.go_to("decisions"))
