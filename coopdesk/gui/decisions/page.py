@@ -289,6 +289,13 @@ class DecisionsPage(Page):
         self.table.setVisible(has_any)
         self.empty.setVisible(not has_any)
         row = self.model.row_of(selected) if selected else -1
+        if selected and row < 0 and self.store.get("decision", selected) is not None:
+            # The decision on screen left the list (it closed): show all, and keep it.
+            self.filter_combo.blockSignals(True)
+            self.filter_combo.setCurrentIndex(len(FILTERS) - 1)
+            self.filter_combo.blockSignals(False)
+            self.model.set_which("all")
+            row = self.model.row_of(selected)
         if row < 0 and self.model.rowCount():
             row = 0
         if row >= 0:

@@ -252,7 +252,13 @@ def _set_up(printer: QPrinter) -> None:
 
 
 def _render(printer: QPrinter, html_text: str) -> None:
+    """Lay the sheet out on the printer itself: its resolution turns points into dots.
+
+    (Laid out for the screen and then given the printer's page in dots, 11 pt would print
+    at under 1 pt: the screen has some 96 dots an inch, a PDF printer 1200.)
+    """
     document = QTextDocument()
+    document.documentLayout().setPaintDevice(printer)
     document.setHtml(html_text)
     page = printer.pageLayout().paintRectPixels(printer.resolution())
     document.setPageSize(QSizeF(page.width(), page.height()))
