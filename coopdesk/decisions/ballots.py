@@ -73,7 +73,7 @@ StanceLabels = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ballot:
     """What one vote says, as counted: a stance, or a choice (option ids; scores; answers)."""
 
@@ -83,6 +83,7 @@ class Ballot:
     site_id: str | None
     member_id: str | None = None  # open decisions only
     cast_at: str | None = None  # open decisions only
+    member_name: str = ""  # open decisions only
 
 
 # -- what a ballot may say --------------------------------------------------------------------
@@ -322,36 +323,52 @@ def my_stance(store: Store, decision: DecisionView, member_id: str) -> dict[str,
 # -- counting the stances of an open decision --------------------------------------------------
 
 
+_STANCE_COLUMNS = (
+    "id",
+    "member_id",
+    "site_id",
+    "round",
+    "stance",
+    "choice",
+    "reason",
+    "cast_at",
+    "member_name",
+)
+
+
 def counted_stances(
     store: Store, decision: DecisionView
 ) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
     """Each member's counted stance in the current round, and the members who voted at two
     sites while apart (with the sites of their rival stances)."""
-    rows = store.query(
-        "SELECT id, member_id, site_id, round, stance, choice, reason, cast_at, replaces"
-        " FROM stance WHERE decision_id = ? ORDER BY member_id, cast_at, id",
+    by_member: dict[str, list[tuple[Any, ...]]] = {}
+    for row in store.conn.execute(
+        "SELECT s.id, s.member_id, s.site_id, s.round, s.stance, s.choice, s.reason,"
+        " s.cast_at, m.name, s.replaces FROM stance s LEFT JOIN member m ON m.id = s.member_id"
+        " WHERE s.decision_id = ?",
         (decision.id,),
-    )
-    by_member: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        row["replaces"] = json.loads(row["replaces"] or "[]")
-        by_member.setdefault(row["member_id"], []).append(row)
+    ):
+        by_member.setdefault(row[1], []).append(row)
     counted: dict[str, dict[str, Any]] = {}
     apart: dict[str, list[str]] = {}
     for member, stances in by_member.items():
-        replaced = [old for row in stances for old in row["replaces"]]
-        heads = [row for row in stances if row["id"] not in set(replaced)]
-        roots = [row for row in stances if not row["replaces"]]
-        if (
-            len(heads) > 1
-            or len(roots) > 1
-            or len(replaced) != len(set(replaced))
-            or any(len(row["replaces"]) > 1 for row in stances)
-        ):
-            apart[member] = sorted({row["site_id"] or "" for row in stances})
-        latest = max(heads, key=lambda row: (row["cast_at"], row["id"]))
-        if latest["round"] == decision.round:
-            counted[member] = latest
+        if len(stances) == 1:  # nearly everyone: one stance, replacing nothing
+            latest = stances[0]
+        else:
+            replaces = [json.loads(row[9] or "[]") for row in stances]
+            replaced = [old for olds in replaces for old in olds]
+            heads = [row for row in stances if row[0] not in set(replaced)]
+            roots = sum(1 for olds in replaces if not olds)
+            if (
+                len(heads) > 1
+                or roots > 1
+                or len(replaced) != len(set(replaced))
+                or any(len(olds) > 1 for olds in replaces)
+            ):
+                apart[member] = sorted({row[2] or "" for row in stances})
+            latest = max(heads, key=lambda row: (row[7], row[0]))
+        if latest[3] == decision.round:
+            counted[member] = dict(zip(_STANCE_COLUMNS, latest[:9], strict=True))
     return counted, apart
 
 
@@ -365,6 +382,7 @@ def open_ballots(store: Store, decision: DecisionView) -> tuple[list[Ballot], di
             site_id=row["site_id"],
             member_id=row["member_id"],
             cast_at=row["cast_at"],
+            member_name=row["member_name"] or "(unknown member)",
         )
         for row in counted.values()
     ]
@@ -374,22 +392,23 @@ def open_ballots(store: Store, decision: DecisionView) -> tuple[list[Ballot], di
 def secret_ballots(store: Store, decision: DecisionView) -> list[Ballot]:
     """The released secret ballots of the current round (in no meaningful order)."""
     return [
-        Ballot(row["stance"], parse_choice(row["choice"]), row["reason"] or "", row["site_id"])
-        for row in store.query(
+        Ballot(stance, parse_choice(choice), reason or "", site_id)
+        for stance, choice, reason, site_id in store.conn.execute(
             "SELECT stance, choice, reason, site_id FROM ballot"
-            " WHERE decision_id = ? AND round = ? ORDER BY id",
+            " WHERE decision_id = ? AND round = ?",
             (decision.id, decision.round),
         )
     ]
 
 
-def participations(store: Store, decision: DecisionView) -> list[dict[str, Any]]:
-    """Who took part in a secret decision's current round, where (several rows: two sites)."""
-    return store.query(
-        "SELECT member_id, site_id, voted_at FROM participation"
-        " WHERE decision_id = ? AND round = ? ORDER BY member_id, voted_at, id",
+def participations(store: Store, decision: DecisionView) -> list[tuple[str, str | None, str]]:
+    """(member, site, name) of who took part in a secret decision's current round (a member
+    who voted at two sites while they were apart has two)."""
+    return store.conn.execute(
+        "SELECT p.member_id, p.site_id, m.name FROM participation p"
+        " LEFT JOIN member m ON m.id = p.member_id WHERE p.decision_id = ? AND p.round = ?",
         (decision.id, decision.round),
-    )
+    ).fetchall()
 
 
 # -- the ballot box -------------------------------------------------------------------------

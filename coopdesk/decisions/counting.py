@@ -52,11 +52,6 @@ def droop_quota(valid: int, seats: int) -> int:
     return valid // (seats + 1) + 1
 
 
-def _cut(value: Fraction) -> Fraction:
-    """A transfer value cut (not rounded) to ``TRANSFER_DECIMALS`` decimals."""
-    return Fraction(int(value * _SCALE), _SCALE)
-
-
 def break_tie(
     tied: Sequence[str],
     history: Sequence[Mapping[str, Votes]],
@@ -186,14 +181,14 @@ def instant_runoff(
 
 @dataclass
 class _Parcel:
-    """Identical ballots at one value, sitting with one option."""
+    """Identical ballots at one value (in 1/100,000ths of a vote), sitting with one option."""
 
     ranking: tuple[str, ...]
     count: int
-    value: Fraction
+    value: int
 
     @property
-    def votes(self) -> Fraction:
+    def votes(self) -> int:
         return self.value * self.count
 
 
@@ -203,91 +198,86 @@ def single_transferable_vote(
     seats: int,
     lot: Mapping[str, int],
 ) -> RankedResult:
-    """Several seats: STV with the Droop quota and weighted inclusive Gregory transfers."""
+    """Several seats: STV with the Droop quota and weighted inclusive Gregory transfers.
+
+    Counted in whole 1/100,000ths of a vote: a transfer value cut to five decimals is a whole
+    number of them, so the count is exact and quick (rounds report votes as fractions).
+    """
     order = list(candidates)
     groups = _grouped(ballots, set(order))
     valid = sum(groups.values())
     quota = droop_quota(valid, seats)
     if not valid:
         return RankedResult([], [Round(votes=dict.fromkeys(order, 0))], quota=quota, valid=0)
+    target = quota * _SCALE
     piles: dict[str, list[_Parcel]] = {option: [] for option in order}
+    totals: dict[str, int] = dict.fromkeys(order, 0)  # an elected option keeps the quota
     continuing = list(order)
     elected: list[str] = []
-    kept: dict[str, Fraction] = {}  # an elected option's votes once its surplus has gone
     unsettled: list[str] = []  # elected, surplus not yet transferred
-    exhausted = Fraction(0)
     rounds: list[Round] = []
     history: list[dict[str, Votes]] = []
 
+    live = set(continuing)
+
     def give(parcel: _Parcel) -> None:
-        nonlocal exhausted
-        live = set(continuing)
         top = next((option for option in parcel.ranking if option in live), None)
-        if top is None:
-            exhausted += parcel.votes
-        else:
+        if top is not None:  # otherwise it is exhausted: nobody left to count it for
             piles[top].append(parcel)
+            totals[top] += parcel.votes
 
     for ranking, count in groups.items():
-        give(_Parcel(ranking, count, Fraction(1)))
-
-    def totals() -> dict[str, Votes]:
-        return {
-            option: kept[option]
-            if option in kept
-            else sum((p.votes for p in piles[option]), Fraction(0))
-            for option in order
-        }
+        give(_Parcel(ranking, count, _SCALE))
 
     while True:
-        votes = totals()
+        votes: dict[str, Votes] = {option: Fraction(totals[option], _SCALE) for option in order}
+        exhausted = Fraction(valid * _SCALE - sum(totals.values()), _SCALE)
         stage = Round(votes=votes, exhausted=exhausted)
         rounds.append(stage)
-        reached = [option for option in continuing if votes[option] >= quota]
+        reached = [option for option in continuing if totals[option] >= target]
         while reached:  # the most votes first; ties by earlier rounds, then lot
-            best = max(votes[option] for option in reached)
-            tied = [option for option in reached if votes[option] == best]
+            best = max(totals[option] for option in reached)
+            tied = [option for option in reached if totals[option] == best]
             first = tied[0] if len(tied) == 1 else break_tie(tied, history, lot, lowest=False)
             reached.remove(first)
             continuing.remove(first)
+            live.discard(first)
             elected.append(first)
             unsettled.append(first)
             stage.elected.append(first)
         if len(elected) >= seats:
             break
         if len(continuing) <= seats - len(elected):
-            rest = sorted(continuing, key=lambda option: (-votes[option], -lot[option]))
+            rest = sorted(continuing, key=lambda option: (-totals[option], -lot[option]))
             stage.elected.extend(rest)
             elected.extend(rest)
             break
-        with_surplus = [option for option in unsettled if votes[option] > quota]
+        with_surplus = [option for option in unsettled if totals[option] > target]
         if with_surplus:
-            largest = max(votes[option] - quota for option in with_surplus)
-            tied = [option for option in with_surplus if votes[option] - quota == largest]
+            largest = max(totals[option] - target for option in with_surplus)
+            tied = [option for option in with_surplus if totals[option] - target == largest]
             donor = tied[0] if len(tied) == 1 else break_tie(tied, history, lot, lowest=False)
             unsettled.remove(donor)
-            surplus, total = votes[donor] - quota, votes[donor]
+            surplus, total = totals[donor] - target, totals[donor]
             parcels, piles[donor] = piles[donor], []
-            kept[donor] = Fraction(quota)
+            totals[donor] = target
             for parcel in parcels:
-                value = _cut(parcel.value * surplus / total)
-                moved = _Parcel(parcel.ranking, parcel.count, value)
-                # What the cut loses stays with nobody: it is part of the exhausted votes.
-                exhausted += parcel.votes * surplus / total - moved.votes
-                give(moved)
+                # surplus x value / votes, cut (never rounded up) to five decimals. What the
+                # cut loses is counted for nobody, like an exhausted ballot.
+                give(_Parcel(parcel.ranking, parcel.count, parcel.value * surplus // total))
             stage.transferred = donor
         else:
-            for option in unsettled:
-                kept.setdefault(option, Fraction(votes[option]))
             unsettled.clear()
-            worst = min(votes[option] for option in continuing)
-            weakest = [option for option in continuing if votes[option] == worst]
+            worst = min(totals[option] for option in continuing)
+            weakest = [option for option in continuing if totals[option] == worst]
             loser = (
                 weakest[0] if len(weakest) == 1 else break_tie(weakest, history, lot, lowest=True)
             )
             continuing.remove(loser)
+            live.discard(loser)
             stage.excluded.append(loser)
             parcels, piles[loser] = piles[loser], []
+            totals[loser] = 0
             for parcel in parcels:
                 give(parcel)
         history.append(votes)

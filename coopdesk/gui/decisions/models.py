@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 
 from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, decision_ids, decisions_by_id
 from coopdesk.decisions.meetings import MeetingView
-from coopdesk.decisions.results import Result, SitePosition, tally
+from coopdesk.decisions.results import Result, SitePosition, count_voters, tally
 from coopdesk.gui.kit.lazy_model import LazyColumn, LazyTableModel
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.store.store import Store
@@ -49,6 +49,7 @@ def ends_text(decision: DecisionView, now: dt.datetime) -> str:
 class DecisionsModel(LazyTableModel):
     """Decisions, open ones closing soonest first; each row's result is counted when shown."""
 
+    page_size = 60  # a screenful or two: each row is counted when it is shown
     columns = (
         LazyColumn("Decision"),
         LazyColumn("Kind"),
@@ -62,6 +63,7 @@ class DecisionsModel(LazyTableModel):
         self.which = "open"
         self.now = dt.datetime.now()
         self._results: dict[str, Result] = {}
+        self._voters: dict[str, int] = {}
 
     def set_which(self, which: str) -> None:
         self.which = which
@@ -70,6 +72,7 @@ class DecisionsModel(LazyTableModel):
     def refresh(self) -> None:
         self.now = dt.datetime.now()
         self._results = {}
+        self._voters = {}
         super().refresh()
 
     def query_ids(self) -> Sequence[Hashable]:
@@ -92,10 +95,20 @@ class DecisionsModel(LazyTableModel):
             return SHORT_KINDS[row.kind] + (" · secret" if row.secret else "")
         if column == 3:
             return ends_text(row, self.now)
-        result = self.result(row)
         if column == 2:
-            return result.status
-        return str(result.voters)
+            # Only a closed decision needs counting to say how it ended.
+            phase = row.phase(self.now)
+            return self.result(row).status if phase == "closed" else phase
+        return str(self.voters(row))
+
+    def voters(self, decision: DecisionView) -> int:
+        found = self._results.get(decision.id)
+        if found is not None:
+            return found.voters
+        counted = self._voters.get(decision.id)
+        if counted is None:
+            counted = self._voters[decision.id] = count_voters(self.store, decision)
+        return counted
 
     def cell_data(self, row: DecisionView, column: int, role: int) -> Any:
         if role == DECISION_ID_ROLE:

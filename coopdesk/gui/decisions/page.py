@@ -298,10 +298,19 @@ class DecisionsPage(Page):
             row = self.model.row_of(selected)
         if row < 0 and self.model.rowCount():
             row = 0
-        if row >= 0:
-            self.table.selectRow(row)
-        self.show_selected()
+        self._select_row(row)
         self.load_meetings()
+
+    def _select_row(self, row: int) -> None:
+        """Select a row and show its decision once (not once per selection signal)."""
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        try:
+            if row >= 0:
+                self.table.selectRow(row)
+        finally:
+            selection.blockSignals(False)
+        self.show_selected()
 
     def _release_closed(self) -> None:
         with dialogs.reported_errors(self, show=False):
@@ -323,9 +332,7 @@ class DecisionsPage(Page):
 
     def _filter_changed(self) -> None:
         self.model.set_which(self.filter_combo.currentData())
-        if self.model.rowCount():
-            self.table.selectRow(0)
-        self.show_selected()
+        self._select_row(0 if self.model.rowCount() else -1)
 
     # -- the selected decision --------------------------------------------------------------
 
@@ -352,8 +359,7 @@ class DecisionsPage(Page):
             row = self.model.row_of(decision_id)
         if row < 0:
             return False
-        self.table.selectRow(row)
-        self.show_selected()
+        self._select_row(row)
         return True
 
     def show_selected(self) -> None:
