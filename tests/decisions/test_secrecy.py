@@ -21,6 +21,7 @@ from coopdesk.decisions.ballots import MIN_BATCH, ballots_in_box, vote
 from coopdesk.decisions.decisions import add_decision, get_decision
 from coopdesk.decisions.outcomes import close_decision
 from coopdesk.decisions.results import tally
+from coopdesk.store.check import check_store
 from coopdesk.store.dump import dump_json
 from coopdesk.store.store import Store
 from coopdesk.store.transaction import URN
@@ -223,3 +224,12 @@ def test_a_ballot_cannot_be_written_under_a_members_name(store, ana):
     ):
         tx.insert("member", {"name": "Nobody"})
     assert store.query("SELECT count(*) AS n FROM ballot")[0]["n"] == 0
+
+
+def test_check_reports_a_ballot_logged_under_a_members_name(store, ana):
+    decision = add_decision(store, ana, "X", kind="consent", secret=True, closes_at=CLOSES)
+    vote(store, ana, decision, stance="consent")
+    close_decision(store, ana, decision)
+    assert check_store(store) == []
+    store.conn.execute("UPDATE _change SET author = ? WHERE tbl = 'ballot'", (ana,))
+    assert any("ballot box" in problem for problem in check_store(store))
