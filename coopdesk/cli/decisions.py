@@ -111,7 +111,8 @@ def result_lines(result: Result) -> list[str]:
         who = f"{name}: " if name else ""
         lines.append(f"  {stance_label(stance)} — {who}{reason}")
     for site in result.sites:
-        counted = f"{site.voters} of {site.electorate} voted"
+        counts = ", ".join(f"{stance_label(w).lower()} {n}" for w, n in site.counts.items())
+        counted = f"{site.voters} of {site.electorate} voted" + (f"; {counts}" if counts else "")
         lines.append(f"  Site {site.name}: {site.position} ({counted})")
     if result.participants:
         lines.append(f"  Took part: {names_text(result.participants)}")

@@ -87,7 +87,7 @@ def test_a_secret_decision_shows_who_took_part_and_hides_the_tally_until_it_clos
     page.vote()
     dialog = page.dialog
     assert "cannot be changed once cast" in " ".join(
-        label.text() for label in dialog.findChildren(type(page.title_label))
+        label.text() for label in dialog.findChildren(type(page.decision_title))
     )
     dialog.ranking.set_ranking([get_decision(store, election).options[1].id])
     dialog.accept()

@@ -105,17 +105,18 @@ def test_votes_a_site_took_before_it_heard_of_an_early_close_count_everywhere(co
         kitchen, coop.ana, "Name", kind="single", options=["Roots", "Commons"], closes_at=CLOSES
     )
     coop.sync_all()
+    now = dt.datetime.now().replace(microsecond=0)
     vote(kitchen, homes["Kitchen"][0], poll, choice="Roots")
-    close_decision(kitchen, coop.ana, poll, now=NOW + dt.timedelta(hours=1))
+    close_decision(kitchen, coop.ana, poll, now=now + dt.timedelta(hours=1))
     # Market has not heard of the close: it still takes a vote, later by the clock.
-    vote(market, homes["Market"][0], poll, choice="Commons", now=NOW + dt.timedelta(hours=2))
+    vote(market, homes["Market"][0], poll, choice="Commons", now=now + dt.timedelta(hours=2))
     coop.sync_all()
     for site in SITES:
         result = tally(coop[site], poll)
         assert result.counts == tally(kitchen, poll).counts
         assert sorted(result.counts.values()) == [1, 1]
     with pytest.raises(Exception, match="no longer taken"):
-        vote(market, homes["Market"][1], poll, choice="Roots", now=NOW + dt.timedelta(hours=3))
+        vote(market, homes["Market"][1], poll, choice="Roots", now=now + dt.timedelta(hours=3))
 
 
 def test_a_member_who_votes_at_two_sites_while_apart_is_reported(coop):
@@ -129,15 +130,16 @@ def test_a_member_who_votes_at_two_sites_while_apart_is_reported(coop):
         kitchen, coop.ana, "Budget", kind="consent", closes_at=CLOSES, secret=True
     )
     coop.sync_all()
-    vote(kitchen, voter, open_poll, choice="Roots", now=NOW + dt.timedelta(minutes=1))
-    vote(market, voter, open_poll, choice="Commons", now=NOW + dt.timedelta(minutes=2))
+    now = dt.datetime.now().replace(microsecond=0)  # the decisions opened just now
+    vote(kitchen, voter, open_poll, choice="Roots", now=now + dt.timedelta(minutes=1))
+    vote(market, voter, open_poll, choice="Commons", now=now + dt.timedelta(minutes=2))
     vote(kitchen, voter, secret, stance="consent")
     vote(market, voter, secret, stance="consent")
-    close_decision(kitchen, coop.ana, secret, now=NOW + dt.timedelta(minutes=5))
-    close_decision(market, coop.ana, secret, now=NOW + dt.timedelta(minutes=5))
+    close_decision(kitchen, coop.ana, secret, now=now + dt.timedelta(minutes=5))
+    close_decision(market, coop.ana, secret, now=now + dt.timedelta(minutes=5))
     coop.sync_all()
     coop.sync_all()
-    later = NOW + dt.timedelta(minutes=10)
+    later = now + dt.timedelta(minutes=10)
     for site in SITES:
         opened = tally(coop[site], open_poll)
         assert opened.apart == ["Kitchen 0 (Kitchen, Market)"]
@@ -147,7 +149,7 @@ def test_a_member_who_votes_at_two_sites_while_apart_is_reported(coop):
         assert closed.counts == {"consent": 2, "object": 0}  # both ballots, and it says so
         assert any("1 ballot too many" in note for note in closed.notes)
     # Back together, a change of mind replaces both: no longer two stances at once.
-    vote(kitchen, voter, open_poll, choice="Roots", now=NOW + dt.timedelta(minutes=3))
+    vote(kitchen, voter, open_poll, choice="Roots", now=now + dt.timedelta(minutes=3))
     coop.sync_all()
     assert tally(market, open_poll).winner_labels == ["Roots"]
 

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
+from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, decision_ids, decisions_by_id
 from coopdesk.decisions.meetings import MeetingView
 from coopdesk.decisions.results import Result, SitePosition, count_voters, tally
@@ -122,10 +123,17 @@ class DecisionsModel(LazyTableModel):
         return None
 
 
+def site_tally_text(site: SitePosition) -> str:
+    """ "consent 8 · object 1" (empty while the results are hidden)."""
+    return " · ".join(
+        f"{stance_label(word).lower()} {count}" for word, count in site.counts.items()
+    )
+
+
 class SitesModel(ListModel[SitePosition]):
     """Each site's position in a decision taken by sites."""
 
-    columns = ("Site", "Position", "Voted", "Heard from")
+    columns = ("Site", "Position", "Tally", "Voted", "Heard from")
 
     def display(self, row: SitePosition, column: int) -> str:
         if column == 0:
@@ -133,6 +141,8 @@ class SitesModel(ListModel[SitePosition]):
         if column == 1:
             return row.position
         if column == 2:
+            return site_tally_text(row)
+        if column == 3:
             return f"{row.voters} of {row.electorate}"
         return "yes" if row.heard else "no"
 

@@ -138,7 +138,7 @@ class DecisionsPage(Page):
         )
 
         # -- decisions: the selected one --------------------------------------------------
-        self.title_label = _label(bold=True, scale=1.25)
+        self.decision_title = _label(bold=True, scale=1.25)
         self.facts_label = _label(quiet=True)
         self.details_label = _label()
         self.headline_label = _label(bold=True, scale=1.1)
@@ -188,7 +188,7 @@ class DecisionsPage(Page):
         # What the decision is and what can be done with it on the left; its result on the
         # right, where the chart has room.
         about = QVBoxLayout()
-        for widget in (self.title_label, self.facts_label, self.details_label):
+        for widget in (self.decision_title, self.facts_label, self.details_label):
             about.addWidget(widget)
         about.addLayout(actions)
         about.addLayout(more)
@@ -370,7 +370,7 @@ class DecisionsPage(Page):
             return
         now = dt.datetime.now()
         result = self.result = results.tally(self.store, decision.id, now)
-        self.title_label.setText(decision.title)
+        self.decision_title.setText(decision.title)
         facts = [KIND_LABELS[decision.kind]]
         if decision.kind == "ranked" and decision.seats > 1:
             facts.append(f"{decision.seats} seats")
