@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from coopdesk.coop.members import add_member
 from coopdesk.coop.pins import set_pin
@@ -249,3 +250,32 @@ def test_agenda_ballots_and_result_sheet_print_at_ten_points_or_more(
     assert "Write 1 next to your first choice" in sheets["ballots"]
     assert "do not write your name" in sheets["ballots"]
     assert "Cai elected" in sheets["result"] and "Took part (3)" in sheets["result"]
+
+
+def test_an_assembly_from_the_window_with_its_minutes(qtbot, store, people):
+    van = add_decision(store, people["Ana"], "Buy a van", kind="consent", closes_at=WEEK)
+    page = decisions_page(qtbot, store, people["Ana"])
+    page.add_meeting()
+    dialog = page.dialog
+    assert page.tabs.currentWidget() is page.assemblies_tab
+    dialog.title_edit.setText("Spring assembly")
+    dialog.agenda_edit.setPlainText("Welcome\nAny other business")
+    dialog.decisions_list.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.accept()
+    assert not dialog.isVisible()
+    meeting = page.selected_meeting()
+    assert meeting is not None and meeting.title == "Spring assembly"
+    assert [(item.title, item.decision_id) for item in meeting.agenda] == [
+        ("Welcome", None),
+        ("Any other business", None),
+        ("Buy a van", van),
+    ]
+    page.write_minutes()
+    minutes = page.dialog
+    minutes.minutes_edit.setPlainText("We agreed to look at vans.")
+    for row in range(minutes.attendees_list.count()):
+        if minutes.attendees_list.item(row).text() in ("Bea", "Cai"):
+            minutes.attendees_list.item(row).setCheckState(Qt.CheckState.Checked)
+    minutes.accept()
+    text = page.meeting_label.text()
+    assert "We agreed to look at vans." in text and "Attended (2): Bea and Cai" in text

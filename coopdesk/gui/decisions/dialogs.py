@@ -53,6 +53,7 @@ from coopdesk.gui.kit.widgets import muted, scaled_font
 from coopdesk.store.store import Store
 
 Choice = tuple[str, str]  # (id, label)
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 1
 _pin_gates: dict[str, PinGate] = {}
 
 
@@ -217,16 +218,22 @@ class RankingList(QWidget):
         super().__init__(parent)
         self.list = QListWidget()
         self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.list.setSpacing(2)
         for option_id, label in labels:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, option_id)
+            item.setData(LABEL_ROLE, label)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
-        self.list.setFixedHeight(self.list.sizeHintForRow(0) * min(8, len(labels)) + 8)
+        self.list.setFixedHeight((self.list.sizeHintForRow(0) + 4) * min(8, len(labels)) + 8)
         self.list.setCurrentRow(0)
+        self.list.itemChanged.connect(lambda _item: self._number())
+        self.list.model().rowsMoved.connect(lambda *_: self._number())
         self.up_button = QPushButton("Move &up")
         self.down_button = QPushButton("Move do&wn")
+        for button in (self.up_button, self.down_button):
+            button.setAutoDefault(False)  # Enter casts the vote, it does not move a row
         self.up_button.clicked.connect(lambda: self.move(-1))
         self.down_button.clicked.connect(lambda: self.move(1))
         buttons = QVBoxLayout()
@@ -246,6 +253,21 @@ class RankingList(QWidget):
         item = self.list.takeItem(row)
         self.list.insertItem(target, item)
         self.list.setCurrentRow(target)
+        self._number()
+
+    def _number(self) -> None:
+        """The ticked options show their rank ("1. Two hands"), the others just their name."""
+        self.list.blockSignals(True)
+        rank = 0
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            label = item.data(LABEL_ROLE)
+            if item.checkState() == Qt.CheckState.Checked:
+                rank += 1
+                item.setText(f"{rank}. {label}")
+            else:
+                item.setText(label)
+        self.list.blockSignals(False)
 
     def ranking(self) -> list[str]:
         """The ticked options, top first."""
@@ -266,6 +288,7 @@ class RankingList(QWidget):
             checked = item.data(Qt.ItemDataRole.UserRole) in option_ids
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.list.addItem(item)
+        self._number()
 
 
 class VoteDialog(FormDialog):

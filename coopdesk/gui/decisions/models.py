@@ -133,7 +133,7 @@ def site_tally_text(site: SitePosition) -> str:
 class SitesModel(ListModel[SitePosition]):
     """Each site's position in a decision taken by sites."""
 
-    columns = ("Site", "Position", "Tally", "Voted", "Heard from")
+    columns = ("Site", "Position", "Tally", "Voted", "Heard")
 
     def display(self, row: SitePosition, column: int) -> str:
         if column == 0:

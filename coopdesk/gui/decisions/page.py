@@ -146,7 +146,11 @@ class DecisionsPage(Page):
         self.chart = TallyChart()
         self.sites_title = _label(bold=True)
         self.sites_title.setText("Sites")
-        self.sites_table = table_view(self.sites_model)
+        self.sites_table = table_view(self.sites_model, stretch_last=False)
+        sites_header = self.sites_table.horizontalHeader()
+        for column in range(len(SitesModel.columns)):
+            sites_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        sites_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.sites_table.setMaximumHeight(self.sites_table.fontMetrics().height() * 8)
         self.notes_label = _label(quiet=True)
         self.participants_label = _label(quiet=True)
