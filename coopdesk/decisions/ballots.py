@@ -391,14 +391,31 @@ def open_ballots(store: Store, decision: DecisionView) -> tuple[list[Ballot], di
 
 def secret_ballots(store: Store, decision: DecisionView) -> list[Ballot]:
     """The released secret ballots of the current round (in no meaningful order)."""
+    rows = store.conn.execute(
+        "SELECT stance, choice, reason, site_id FROM ballot WHERE decision_id = ? AND round = ?",
+        (decision.id, decision.round),
+    ).fetchall()
+    choices = parse_choices([row[1] for row in rows])
     return [
-        Ballot(stance, parse_choice(choice), reason or "", site_id)
-        for stance, choice, reason, site_id in store.conn.execute(
-            "SELECT stance, choice, reason, site_id FROM ballot"
-            " WHERE decision_id = ? AND round = ?",
-            (decision.id, decision.round),
-        )
+        Ballot(stance, choice, reason or "", site_id)
+        for (stance, _text, reason, site_id), choice in zip(rows, choices, strict=True)
     ]
+
+
+def parse_choices(texts: list[str]) -> list[Any]:
+    """Many stored choices at once (one JSON parse for all; one by one if one is damaged).
+
+    Each choice is a JSON array or object, so the joined parse yields exactly one value per
+    choice or fails; anything else is parsed one by one, as ``parse_choice`` would.
+    """
+    if all(text and text[0] in "[{" and text[-1] in "]}" for text in texts):
+        try:
+            parsed = json.loads("[" + ",".join(texts) + "]")
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list) and len(parsed) == len(texts):
+            return parsed
+    return [parse_choice(text) for text in texts]
 
 
 def participations(store: Store, decision: DecisionView) -> list[tuple[str, str | None, str]]:

@@ -128,13 +128,28 @@ def _grouped(ballots: Iterable[Sequence[str]], candidates: set[str]) -> Counter[
     """Identical ballots counted once each (a count of thousands has few distinct ballots).
 
     Options that are not candidates and repeated options are dropped (a ranking keeps the
-    first place an option appears in).
+    first place an option appears in); a ballot that cannot be read counts for nobody.
     """
-    groups: Counter[tuple[str, ...]] = Counter()
+    raw: Counter[tuple[str, ...]] = Counter()
     for ballot in ballots:
-        ranking = tuple(dict.fromkeys(option for option in ballot if option in candidates))
+        if isinstance(ballot, str | bytes):  # a name is not a ranking
+            continue
+        try:
+            raw[tuple(ballot)] += 1
+        except TypeError:  # not a list of options
+            continue
+    groups: Counter[tuple[str, ...]] = Counter()
+    for ranking, count in raw.items():
+        try:
+            clean = len(set(ranking)) == len(ranking) and candidates.issuperset(ranking)
+        except TypeError:  # an option that is not text
+            continue
+        if not clean:
+            ranking = tuple(
+                dict.fromkeys(o for o in ranking if isinstance(o, str) and o in candidates)
+            )
         if ranking:
-            groups[ranking] += 1
+            groups[ranking] += count
     return groups
 
 
@@ -226,8 +241,10 @@ def single_transferable_vote(
             piles[top].append(parcel)
             totals[top] += parcel.votes
 
-    for ranking, count in groups.items():
-        give(_Parcel(ranking, count, _SCALE))
+    for ranking, count in groups.items():  # every candidate is still in: the first choice
+        parcel = _Parcel(ranking, count, _SCALE)
+        piles[ranking[0]].append(parcel)
+        totals[ranking[0]] += parcel.votes
 
     while True:
         votes: dict[str, Votes] = {option: Fraction(totals[option], _SCALE) for option in order}

@@ -431,9 +431,7 @@ def _count_poll(result: Result, ballots: list[Ballot], hands: list[dict[str, Any
             for o in options
         ]
     elif kind == "ranked":
-        rankings = [
-            c for c in choices if isinstance(c, list) and all(isinstance(o, str) for o in c)
-        ]
+        rankings = [c for c in choices if isinstance(c, list)]  # the count drops the rest
         lot = counting.lot_order(decision.id, options)
         ranked = counting.ranked_count(rankings, options, decision.seats, lot)
         result.ranked = ranked

@@ -228,3 +228,11 @@ def test_scores_add_up_and_leave_out_means_zero():
     assert counting.leaders(totals) == ["b"]
     assert counting.leaders({"a": 0, "b": 0}) == []
     assert counting.leaders({"a": 3, "b": 3}) == ["a", "b"]
+
+
+def test_ballots_that_cannot_be_read_count_for_nobody():
+    cast = [["A"], "B", None, 7, [["A"]], [1, "B"], ["B", {"x": 1}], ["B", "B", "A"], ["C", "A"]]
+    result = instant_runoff(cast, ["A", "B"], no_lot("AB"))
+    # ["A"], [1, "B"] -> B, ["B", "B", "A"] -> B, ["C", "A"] -> A; the rest are unreadable.
+    assert result.valid == 4
+    assert result.rounds[0].votes == {"A": 2, "B": 2}

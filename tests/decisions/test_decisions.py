@@ -534,3 +534,26 @@ def test_decisions_and_stances_are_in_the_dump_and_the_store_checks_clean(store,
     assert [row["title"] for row in tables["decision"]] == ["Take on the bakery"]
     assert [row["member_id"] for row in tables["stance"]] == [people["Bea"]]
     assert check_store(store) == []
+
+
+def test_a_damaged_secret_ballot_counts_for_nobody_and_the_others_still_count(store, people):
+    from coopdesk.store.transaction import URN
+
+    poll = add_decision(
+        store,
+        people["Ana"],
+        "Name",
+        kind="single",
+        options=["Roots", "Commons"],
+        secret=True,
+        closes_at=WEEK,
+    )
+    for name in ("Ana", "Bea", "Cai"):
+        vote(store, people[name], poll, choice="Roots")
+    close(store, people["Ana"], poll)
+    with store.transaction(URN) as tx:  # as a site with a bug might have sent them
+        for text in ("[1],[2", "not json", "[]"):
+            tx.insert("ballot", {"decision_id": poll, "site_id": store.site_id, "choice": text})
+    result = tally(store, poll)
+    assert result.ballots == 6 and result.winner_labels == ["Roots"]
+    assert [bar.value for bar in result.bars] == [3, 0]
