@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
 FILTERS = (("open", "Open and upcoming"), ("closed", "Closed"), ("all", "All"))
+PARTICIPANTS_SHOWN = 60  # then "and 1,940 more": a label of 2,000 names is slow to lay out
 ELECTORATE_WORDS = {
     "members": "every active member",
     "site": "one site's members",
@@ -413,7 +414,13 @@ class DecisionsPage(Page):
             f"{stance_label(stance)}: {(name + ': ') if name else ''}{reason}"
             for stance, reason, name in result.reasons
         ]
-        took_part = f"Took part: {names_text(result.participants)}" if result.participants else ""
+        shown = result.participants[:PARTICIPANTS_SHOWN]
+        more = len(result.participants) - len(shown)
+        took_part = (
+            f"Took part: {names_text([*shown, f'{more:,} more'] if more else shown)}"
+            if shown
+            else ""
+        )
         self.participants_label.setText("\n".join([*reasons, took_part]).strip())
         self.outcome_label.setText(
             (f"Outcome: {decision.outcome}" if decision.outcome else "")
