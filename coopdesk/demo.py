@@ -70,6 +70,9 @@ def demo_other_sites(ctx: DemoContext) -> None:
         with market.transaction(ctx.founder_id) as tx:
             tx.update("member", disputed, {"phone": "+1 555 010 3030"})
             tx.insert("member", {"name": "Ines Carvalho", "home_site_id": market.site_id})
+        for feature in all_features():
+            if feature.demo_at_other_sites:
+                resolve(feature.demo_at_other_sites)(ctx, others)
         for name, other in others.items():
             bundle = scratch / f"from-{name}.coopsync"
             export_bundle(other, bundle, for_site=ctx.store.site_id)

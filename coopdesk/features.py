@@ -6,7 +6,7 @@ A feature is listed after the features it uses. Adding one: write its package wi
 
 from __future__ import annotations
 
-from coopdesk import coop, inventory, roles, shifts, sync, tasks
+from coopdesk import coop, decisions, inventory, roles, shifts, sync, tasks
 from coopdesk.base.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -16,4 +16,5 @@ FEATURES: tuple[Feature, ...] = (
     shifts.FEATURE,
     tasks.FEATURE,
     inventory.FEATURE,
+    decisions.FEATURE,
 )

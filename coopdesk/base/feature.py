@@ -50,11 +50,17 @@ class Feature:
     # every feature's steps by order (members 10, pantry 20, shifts 30, inventory 50, roles
     # 70 and tasks 75 after them, so the earlier steps need no mandate).
     demo_steps: tuple[tuple[int, str], ...] = ()
+    # "module:function" run while the demo plays the other sites, ``function(ctx, others)``
+    # with their stores by site name: after their own changes, before their bundles go out.
+    demo_at_other_sites: str = ""
     # "module:function" returning the feature's Today panels for a Today page.
     today: str = ""
     # "module:function" of extra integrity checks: ``function(store) -> list[str]`` problems.
     checks: str = ""
     sections: tuple[Section, ...] = ()
+    # "module:function" run just before a bundle is made, ``function(store)``: the decisions
+    # feature releases the secret ballots waiting in this site's ballot box.
+    before_export: str = ""
     # "module:function" deciding who may take a gated action, ``function(tx, action,
     # detail)``: raises if the author may not, records the use if a role allowed it. One
     # feature (roles) declares it; the write path asks it (``Transaction.use_mandate``).
@@ -69,6 +75,10 @@ class Feature:
     # the roles the same bundle brought).
     arrival_checks: str = ""
     merge_rules: str = ""
+    # "module:function" naming the mandate a change to one of the feature's tables needs,
+    # ``function(store, table, op, fields, row_id, author) -> action | None``: the roles
+    # feature asks it for tables it does not know, for local transactions and arrivals alike.
+    mandates_needed: str = ""
 
 
 def resolve(target: str) -> Any:

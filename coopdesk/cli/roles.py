@@ -144,7 +144,9 @@ def add_commands(cli: CommandLine) -> None:
     add.add_argument("--members", metavar="ID,ID,...", help="who takes turns, in order")
     add.add_argument("--holders", type=int, default=1, metavar="N", help="holders at once")
     add.add_argument("--skill", metavar="SKILL", help="everyone with this skill is eligible")
-    add.add_argument("--mandates", metavar="a,b", help="members, roles, conflicts, stock, settings")
+    add.add_argument(
+        "--mandates", metavar="a,b", help="members, roles, conflicts, stock, settings, decisions"
+    )
     add.add_argument("--starts", metavar="DATE", help="first term starts (default today)")
     add.add_argument("--description", metavar="TEXT")
     cli.command("list", cmd_role_list, "list roles and who holds them now", roles)

@@ -102,10 +102,12 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
                 lsn=lsn,
                 when=wall_seconds(hlc),
                 author_id=author,
-                author=names.get(("member", author), "someone"),
+                # A secret ballot's author is its site's ballot box (author = origin).
+                author=names.get(("member", author))
+                or ("the ballot box" if author == origin else "someone"),
                 verb=verb,
                 noun=noun,
-                label=label or names.get((table, row_id), ""),
+                label=label or ("" if spec and spec.anonymous else names.get((table, row_id), "")),
                 fields=tuple(labels.get(name, name) for name in changed),
                 site=names.get(("site", origin), "unknown"),
                 table=table,

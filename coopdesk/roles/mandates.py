@@ -18,11 +18,13 @@ accepted everywhere, even if the term has ended by the time the bundle arrives.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.feature import all_features, resolve
 from coopdesk.base.text import day_text, names_text
 from coopdesk.roles.rotation import (
     Term,
@@ -42,6 +44,7 @@ ACTION_LABELS = {
     "stock": "correct stock counts",
     "settings": "change coop settings",
     "sites": "invite and archive sites",
+    "decisions": "close decisions early and write outcomes",
 }
 assert set(ACTION_LABELS) == set(MANDATE_ACTIONS)
 
@@ -288,7 +291,7 @@ def needed_mandate(
         return "stock" if op == "insert" and fields.get("reason") == "correction" else None
     action = GATED.get(table)
     if action is None:
-        return None
+        return _feature_mandate(store, table, op, fields, row_id, author)
     if table == "coop" and op == "insert":
         return None  # the coop being founded
     if table == "site" and fields.get("certificate"):
@@ -312,6 +315,25 @@ def needed_mandate(
         gave_away = author in _holders_before(store, row_id, fields) and author not in holders
         return None if gave_away else action  # a holder gives their own term away
     return action
+
+
+def _feature_mandate(
+    store: Store, table: str, op: str, fields: dict[str, Any], row_id: str, author: str
+) -> str | None:
+    """What the feature owning ``table`` says a change to it needs (its ``mandates_needed``)."""
+    rule = _feature_rules().get(table)
+    return rule(store, table, op, fields, row_id, author) if rule else None
+
+
+@functools.cache
+def _feature_rules() -> dict[str, Any]:
+    """Each table whose feature declares ``mandates_needed``, with that function."""
+    return {
+        spec.name: resolve(feature.mandates_needed)
+        for feature in all_features()
+        if feature.mandates_needed
+        for spec in feature.tables
+    }
 
 
 def _column(store: Store, table: str, row_id: str, column: str) -> Any:

@@ -8,11 +8,12 @@ which record every change in the change log in the same SQLite transaction.
 from coopdesk.store.changes import CONFLICTS, PEERS, ChangeListener
 from coopdesk.store.ids import derived_id, fold, new_id
 from coopdesk.store.store import Store
-from coopdesk.store.transaction import Transaction, field_clock
+from coopdesk.store.transaction import URN, Transaction, field_clock
 
 __all__ = [
     "CONFLICTS",
     "PEERS",
+    "URN",
     "ChangeListener",
     "Store",
     "Transaction",

@@ -30,6 +30,7 @@ def check_store(store: Store) -> list[str]:
     for spec in TABLES.values():
         problems.extend(_check_rows(store, spec.name))
     problems.extend(_check_ledgers(store))
+    problems.extend(_check_anonymous(store))
     problems.extend(_check_stock_balances(store))
     return problems
 
@@ -49,6 +50,20 @@ def _check_ledgers(store: Store) -> list[str]:
         if changed or archived:
             problems.append(f"{spec.name} is a ledger, but {changed + archived} rows were changed")
     return problems
+
+
+def _check_anonymous(store: Store) -> list[str]:
+    """Secret ballots carry no member: written by a site's ballot box (author = origin) only."""
+    anonymous = [spec.name for spec in TABLES.values() if spec.anonymous]
+    marks = ", ".join("?" * len(anonymous))
+    if not anonymous:
+        return []
+    wrong = store.conn.execute(
+        f"SELECT count(*) FROM _change WHERE (tbl IN ({marks})) != (author = origin)", anonymous
+    ).fetchone()[0]
+    if wrong:
+        return [f"{wrong} logged changes mix a ballot box's secret ballots with a member's changes"]
+    return []
 
 
 def _check_stock_balances(store: Store) -> list[str]:

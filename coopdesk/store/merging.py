@@ -407,7 +407,8 @@ def invalid_changes_sql(spec: TableSpec) -> str:
         # each with its version, like an update.
         "op IN ('archive', 'restore') AND fields IS NOT NULL"
         " AND (versions IS NULL OR json_type(versions) != 'object')",
-        "op != 'insert' AND fields IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(_change.fields) f"
+        "op != 'insert' AND fields IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM json_each(_change.fields) f"
         " WHERE json_type(_change.versions, '$.\"' || f.key || '\"') IS NOT 'array')",
         f"versions IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(_change.versions) v"
         f" WHERE v.key NOT IN ({names}) OR json_type(v.value) != 'array'"
@@ -808,10 +809,25 @@ def _ledger_rewrites(merge: Merge) -> dict[tuple[str, int], str]:
 def _unknown_authors(merge: Merge) -> dict[tuple[str, int], str]:
     """Every change is made by a member of the coop (one that exists, or is made with it)."""
     conn = merge.conn
+    held: dict[tuple[str, int], str] = {}
+    # A site's ballot box writes as the site itself (author = origin), and only adds to the
+    # anonymous tables; a member never writes there (see coopdesk.store.transaction.URN).
+    anonymous = [spec.name for spec in TABLES.values() if spec.anonymous]
+    marks = ", ".join("?" * len(anonymous)) or "NULL"
+    for origin, seq in conn.execute(
+        "SELECT DISTINCT origin, seq FROM _change WHERE lsn > ? AND ((author = origin)"
+        f" != (tbl IN ({marks})) OR (author = origin AND op != 'insert'))",
+        (merge.start_lsn, *anonymous),
+    ):
+        held[(origin, seq)] = (
+            "a secret ballot with a member's name, or a site's ballot box writing"
+            " something other than a secret ballot"
+        )
     authors = {
         row[0]
         for row in conn.execute(
-            "SELECT DISTINCT author FROM _change WHERE lsn > ?", (merge.start_lsn,)
+            "SELECT DISTINCT author FROM _change WHERE lsn > ? AND author != origin",
+            (merge.start_lsn,),
         )
     }
     created = {
@@ -826,7 +842,6 @@ def _unknown_authors(merge: Merge) -> dict[tuple[str, int], str]:
         for author in authors - created
         if conn.execute("SELECT 1 FROM member WHERE id = ?", (author,)).fetchone() is None
     ]
-    held: dict[tuple[str, int], str] = {}
     for author in strangers:
         for origin, seq in conn.execute(
             "SELECT DISTINCT origin, seq FROM _change WHERE lsn > ? AND author = ?",

@@ -499,6 +499,136 @@ def _009_coop_time_zone(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE coop ADD COLUMN time_zone TEXT")
 
 
+def _010_decisions(conn: sqlite3.Connection) -> None:
+    """Decisions, their options, stances, secret ballots, assemblies; the local ballot box.
+
+    ``_urn`` is this site's ballot box, never synced: per decision, the secret ballots cast
+    here and not yet released, as one shuffled JSON list (so neither row order nor page
+    layout tells in which order they were cast). See docs/decisions.md.
+    """
+    conn.execute(
+        replicated_table_sql(
+            "meeting",
+            f"""title TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            site_id {_ref("site")},
+            facilitator_id {_ref("member")},
+            attendees TEXT NOT NULL DEFAULT '[]',
+            minutes TEXT NOT NULL DEFAULT ''""",
+        )
+    )
+    conn.execute("CREATE INDEX meeting_starts_at ON meeting(starts_at)")
+    conn.execute(
+        replicated_table_sql(
+            "decision",
+            f"""title TEXT NOT NULL,
+            details TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL DEFAULT 'consent',
+            seats INTEGER NOT NULL DEFAULT 1,
+            opens_at TEXT NOT NULL,
+            closes_at TEXT NOT NULL,
+            closed_at TEXT,
+            quorum_pct INTEGER NOT NULL DEFAULT 0,
+            secret INTEGER NOT NULL DEFAULT 0,
+            show_results INTEGER NOT NULL DEFAULT 1,
+            electorate TEXT NOT NULL DEFAULT 'members',
+            site_id {_ref("site")},
+            role_id {_ref("role")},
+            by_sites TEXT NOT NULL DEFAULT 'none',
+            electorate_size INTEGER NOT NULL DEFAULT 0,
+            site_electorates TEXT NOT NULL DEFAULT '{{}}',
+            round INTEGER NOT NULL DEFAULT 0,
+            proposed_by {_ref("member")},
+            outcome TEXT NOT NULL DEFAULT '',
+            review_on TEXT,
+            fills_role_id {_ref("role")}""",
+        )
+    )
+    conn.execute("CREATE INDEX decision_closes_at ON decision(closes_at)")
+    conn.execute(
+        replicated_table_sql(
+            "decision_option",
+            f"""decision_id {_ref("decision", required=True)},
+            label TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            starts_at TEXT,
+            minutes INTEGER NOT NULL DEFAULT 60,
+            member_id {_ref("member")}""",
+        )
+    )
+    conn.execute("CREATE INDEX decision_option_decision ON decision_option(decision_id)")
+    conn.execute(
+        replicated_table_sql(
+            "agenda_item",
+            f"""meeting_id {_ref("meeting", required=True)},
+            position INTEGER NOT NULL DEFAULT 0,
+            title TEXT NOT NULL,
+            decision_id {_ref("decision")},
+            notes TEXT NOT NULL DEFAULT ''""",
+        )
+    )
+    conn.execute("CREATE INDEX agenda_item_meeting ON agenda_item(meeting_id)")
+    conn.execute("CREATE INDEX agenda_item_decision ON agenda_item(decision_id)")
+    conn.execute(
+        replicated_table_sql(
+            "stance",
+            f"""decision_id {_ref("decision", required=True)},
+            member_id {_ref("member", required=True)},
+            site_id {_ref("site")},
+            round INTEGER NOT NULL DEFAULT 0,
+            stance TEXT NOT NULL DEFAULT 'none',
+            choice TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',
+            cast_at TEXT NOT NULL,
+            replaces TEXT NOT NULL DEFAULT '[]'""",
+        )
+    )
+    conn.execute("CREATE INDEX stance_decision ON stance(decision_id, member_id)")
+    conn.execute(
+        replicated_table_sql(
+            "participation",
+            f"""decision_id {_ref("decision", required=True)},
+            member_id {_ref("member", required=True)},
+            site_id {_ref("site")},
+            round INTEGER NOT NULL DEFAULT 0,
+            voted_at TEXT NOT NULL""",
+        )
+    )
+    conn.execute("CREATE INDEX participation_decision ON participation(decision_id, member_id)")
+    conn.execute(
+        replicated_table_sql(
+            "ballot",
+            f"""decision_id {_ref("decision", required=True)},
+            site_id {_ref("site")},
+            round INTEGER NOT NULL DEFAULT 0,
+            stance TEXT NOT NULL DEFAULT 'none',
+            choice TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT ''""",
+        )
+    )
+    conn.execute("CREATE INDEX ballot_decision ON ballot(decision_id)")
+    conn.execute(
+        replicated_table_sql(
+            "hand_count",
+            f"""decision_id {_ref("decision", required=True)},
+            site_id {_ref("site")},
+            meeting_id {_ref("meeting")},
+            round INTEGER NOT NULL DEFAULT 0,
+            key TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0""",
+        )
+    )
+    conn.execute("CREATE INDEX hand_count_decision ON hand_count(decision_id)")
+    conn.execute(
+        """
+        CREATE TABLE _urn (
+            decision_id TEXT PRIMARY KEY NOT NULL,
+            ballots TEXT NOT NULL
+        ) STRICT
+        """
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -509,6 +639,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (7, "transfer movements index", _007_transfer_movements_index),
     (8, "sealed changes", _008_sealed_changes),
     (9, "coop time zone", _009_coop_time_zone),
+    (10, "decisions", _010_decisions),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -90,10 +90,16 @@ class TableSpec:
     label_column: str
     columns: tuple[Column, ...]
     kind: Literal["record", "ledger"] = "record"
+    # Rows no person writes: only a site's ballot box (``coopdesk.store.transaction.URN``)
+    # inserts them, and it inserts nothing else, so no member's id is logged with a secret
+    # ballot (docs/decisions.md). Such a table is also a ledger: its rows never change.
+    anonymous: bool = False
     column_by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
     column_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.anonymous and self.kind != "ledger":
+            raise AssertionError(f"anonymous table {self.name} must be a ledger")
         object.__setattr__(self, "column_by_name", {c.name: c for c in self.columns})
         object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
 

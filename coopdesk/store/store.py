@@ -268,6 +268,8 @@ class Store:
 
         ``author`` is the member at the keyboard; it must be an active member when the
         transaction commits (the first member may be created inside the same transaction).
+        Or it is ``URN``, this site's ballot box, which may only add secret ballots (see
+        ``coopdesk.store.transaction``).
         Checks that guard the write belong inside: the transaction holds the write lock.
         """
         if not author:

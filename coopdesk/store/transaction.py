@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from coopdesk.store.store import Store
 
 
+# The author of changes no person made: this site's ballot box, releasing secret ballots.
+# They are logged with the site's own id as author (author = origin), so a ballot carries no
+# member's id; only tables declared ``anonymous`` accept it, and they accept nothing else.
+URN = "urn"
+
+
 def field_clock(clock: dict[str, list[Any]], column: str) -> list[Any]:
     """The ``[version, hlc, origin, seq]`` of one column of a row's ``_clock``."""
     return clock.get(column) or clock[""]
@@ -90,9 +96,19 @@ class Transaction:
         values = dict(zip(spec.column_names, row[:-2], strict=True))
         return values, row[-2], json.loads(row[-1])
 
+    def _check_writer(self, spec: TableSpec) -> None:
+        """A secret ballot is written only by the ballot box, and the box writes only ballots."""
+        if spec.anonymous != (self.author == URN):
+            raise ValidationError(
+                f"A {spec.noun} is written by the site's ballot box, never under a member's name."
+                if spec.anonymous
+                else f"The ballot box writes only secret ballots, not a {spec.noun}."
+            )
+
     def insert(self, table: str, fields: dict[str, Any], row_id: str | None = None) -> str:
         """Add a row; returns its id (a random UUID unless one is given)."""
         spec = spec_for(table)
+        self._check_writer(spec)
         values = normalize_fields(spec, fields, partial=False)
         self._check_references(spec, values)
         row_id = row_id or new_id()
@@ -112,6 +128,7 @@ class Transaction:
     def update(self, table: str, row_id: str, fields: dict[str, Any]) -> set[str]:
         """Change some fields of a row. Returns the names of the fields that really changed."""
         spec = _changeable(table)
+        self._check_writer(spec)
         values = normalize_fields(spec, fields, partial=True)
         self._check_references(spec, values)
         current, cl, clock = self._load(spec, row_id)
@@ -175,6 +192,7 @@ class Transaction:
         this one"), because the point is to record that someone chose.
         """
         spec = spec_for(table)
+        self._check_writer(spec)
         values = normalize_fields(spec, {column: value}, partial=True)
         _current, cl, clock = self._load(spec, row_id)
         self._stamp()
@@ -197,6 +215,7 @@ class Transaction:
 
     def _set_archived(self, table: str, row_id: str, archived: bool) -> None:
         spec = _changeable(table)
+        self._check_writer(spec)
         row = self.conn.execute(f"SELECT _cl FROM {table} WHERE id = ?", (row_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"There is no {spec.noun} with id {row_id}.")
@@ -238,20 +257,31 @@ class Transaction:
         gate = gate_path()
         if gate:
             resolve(gate)(self)
-        author_row = self.conn.execute(
-            "SELECT _cl FROM member WHERE id = ?", (self.author,)
-        ).fetchone()
-        if author_row is None:
-            raise NoAuthorError("The member at the keyboard is not a member of this coop.")
-        if author_row[0] % 2 == 0:
-            raise NoAuthorError("The member at the keyboard is archived and cannot make changes.")
+        if self.author == URN:
+            author = self.site_id
+            if any(
+                not spec_for(change.table).anonymous or change.op != "insert"
+                for change in self.pending.values()
+            ):
+                raise ValidationError("The ballot box may only add secret ballots.")
+        else:
+            author = self.author
+            author_row = self.conn.execute(
+                "SELECT _cl FROM member WHERE id = ?", (author,)
+            ).fetchone()
+            if author_row is None:
+                raise NoAuthorError("The member at the keyboard is not a member of this coop.")
+            if author_row[0] % 2 == 0:
+                raise NoAuthorError(
+                    "The member at the keyboard is archived and cannot make changes."
+                )
         rows = [
             (
                 self.site_id,
                 self.seq,
                 idx,
                 self.hlc,
-                self.author,
+                author,
                 change.table,
                 change.row_id,
                 change.op,

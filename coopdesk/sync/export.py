@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
+from coopdesk.base.feature import all_features, resolve
 from coopdesk.base.files import explain, output_path, shorten_name, write_to
 from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.store import keys, migrations
@@ -103,6 +104,9 @@ def export_bundle(
     the file is readable by its owner only (it holds the coop's data).
     """
     require_keys(store)
+    for feature in all_features():
+        if feature.before_export:
+            resolve(feature.before_export)(store)
     if for_site and store.get("site", for_site) is None:
         raise NotFoundError(f"There is no site with id {for_site}.")
     # The one set of rules and messages for every file CoopDesk writes (coopdesk.base.files).

@@ -133,7 +133,9 @@ def _mint(store: Store, author: str | None, report: MergeReport, merge: Merge) -
 
 def _last_local_author(store: Store) -> str:
     row = store.conn.execute(
-        "SELECT author FROM _change WHERE origin = ? ORDER BY lsn DESC LIMIT 1", (store.site_id,)
+        # A member's change, not the ballot box's (whose author is the site itself).
+        "SELECT author FROM _change WHERE origin = ?1 AND author != ?1 ORDER BY lsn DESC LIMIT 1",
+        (store.site_id,),
     ).fetchone()
     if row is None:
         row = store.conn.execute("SELECT id FROM member WHERE _cl % 2 = 1 LIMIT 1").fetchone()

@@ -30,6 +30,7 @@ def test_title_status_bar_and_sidebar(window):
         "Shifts",
         "Tasks",
         "Roles",
+        "Decisions",
         "Inventory",
         "Members",
         "Activity",

@@ -1,11 +1,13 @@
 """Property: however bundles travel, every site ends with the same data.
 
 2 to 6 sites make random edits of every kind (members, stock movements, sign-ups for a
-shift with too few places); bundles are exported for a given site or for anyone, delivered
-in random order, duplicated, lost, relayed through other sites; clocks are skewed by a day
-or a year. At the end everybody exchanges one last round of bundles: every site's canonical
-dump (data, archived flags, open conflicts) must be identical, and so must what each site
-computes from it (who is confirmed and who waits on an overbooked shift, stock balances).
+shift with too few places, stances and secret ballots, early closes of decisions); bundles
+are exported for a given site or for anyone, delivered in random order, duplicated, lost,
+relayed through other sites; clocks are skewed by a day or a year. At the end everybody
+exchanges one last round of bundles: every site's canonical dump (data, archived flags,
+open conflicts) must be identical, and so must what each site computes from it (who is
+confirmed and who waits on an overbooked shift, stock balances, each decision's status and
+tally).
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.decisions.ballots import vote
+from coopdesk.decisions.decisions import add_decision
+from coopdesk.decisions.outcomes import close_decision
+from coopdesk.decisions.results import tally
 from coopdesk.inventory.items import add_item
 from coopdesk.inventory.stock import balances, move
 from coopdesk.shifts.shifts import add_shift, cancel_signup, list_shifts, sign_up
@@ -46,6 +52,9 @@ edit = st.tuples(
 )
 stock_move = st.tuples(st.just("stock"), site_index, st.sampled_from([-7, -1, 2, 5, 40]))
 signup = st.tuples(st.just("signup"), site_index, pick, st.booleans())
+# A vote on one of the decisions (an open consent proposal, a secret election), or an early
+# close of one, at any site.
+ballot = st.tuples(st.just("vote"), site_index, st.integers(0, 1), pick, pick)
 operation = st.one_of(
     edit,
     edit,
@@ -65,7 +74,12 @@ operation = st.one_of(
     signup,
     signup,
     signup,
+    ballot,
+    ballot,
+    st.tuples(st.just("close"), site_index, st.integers(0, 1)),
 )
+CANDIDATES = ["Bea", "Cai", "Dee"]
+STANCES = ["consent", "consent", "object"]
 
 
 @cache
@@ -86,6 +100,16 @@ def template(size: int) -> Federation:
         ends_at="2031-01-07T21:00",
         capacity=2,
     )
+    add_decision(first, federation.ana, "Van", kind="consent", closes_at="2099-01-01T00:00")
+    add_decision(
+        first,
+        federation.ana,
+        "Treasurer",
+        kind="ranked",
+        options=CANDIDATES,
+        secret=True,
+        closes_at="2099-01-01T00:00",
+    )
     federation.sync_all()
     return federation
 
@@ -96,7 +120,14 @@ def computed_views(store) -> tuple:
         for s in list_shifts(store, "2031-01-01", "2031-02-01")
     ]
     stock = [(row.site_id, row.balance, row.negative) for row in balances(store)]
-    return shifts, sorted(stock)
+    decisions = [
+        (r.status, r.counts, r.winners, r.voters, r.ballots, r.apart)
+        for r in (
+            tally(store, row[0])
+            for row in store.conn.execute("SELECT id FROM decision ORDER BY title")
+        )
+    ]
+    return shifts, sorted(stock), decisions
 
 
 def value_for(field: str, choice: int):
@@ -119,6 +150,8 @@ def run(federation: Federation, names: list[str], ops: list[tuple]) -> None:
             "clock",
             "stock",
             "signup",
+            "vote",
+            "close",
         ):
             store = federation[names[op[1] % len(names)]]
         if kind == "add":
@@ -171,6 +204,25 @@ def run(federation: Federation, names: list[str], ops: list[tuple]) -> None:
                         sign_up(store, federation.ana, shift, member, allow_waitlist=True)
                     else:
                         cancel_signup(store, federation.ana, shift, member)
+        elif kind in ("vote", "close"):
+            decision = store.conn.execute(
+                "SELECT id, kind FROM decision ORDER BY title LIMIT 1 OFFSET ?", (op[2],)
+            ).fetchone()
+            with contextlib.suppress(CoopDeskError):  # closed, archived, voted in secret already
+                if kind == "close":
+                    close_decision(store, federation.ana, decision[0])
+                elif decision[1] == "consent":
+                    ids = [
+                        row[0] for row in store.conn.execute("SELECT id FROM member ORDER BY id")
+                    ]
+                    stance = STANCES[op[4] % len(STANCES)]
+                    vote(store, ids[op[3] % len(ids)], decision[0], stance=stance, reason="no")
+                else:
+                    ids = [
+                        row[0] for row in store.conn.execute("SELECT id FROM member ORDER BY id")
+                    ]
+                    ranking = [CANDIDATES[(op[4] + n) % 3] for n in range(1 + op[4] % 3)]
+                    vote(store, ids[op[3] % len(ids)], decision[0], choice=ranking)
 
 
 @settings(

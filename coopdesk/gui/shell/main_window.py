@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         return page
 
     def go_to(self, key: str) -> Page:
-        """Show a section (Ctrl+1..8 and the sidebar)."""
+        """Show a section (Ctrl+1..9 and the sidebar)."""
         row = SECTION_KEYS.index(key)
         if self.sidebar.currentRow() != row:
             self.sidebar.setCurrentRow(row)  # -> _on_sidebar_row
@@ -259,7 +259,10 @@ class MainWindow(QMainWindow):
     def add_new(self) -> None:
         page = self.current_page()
         if page is None or not page.add_new():
-            self.show_notice("Nothing to add here. Members are added on the Members page (Ctrl+6).")
+            number = 1 + [section.key for section in SECTIONS].index("members")
+            self.show_notice(
+                f"Nothing to add here. Members are added on the Members page (Ctrl+{number})."
+            )
 
     def focus_search(self) -> None:
         page = self.current_page()

@@ -124,6 +124,15 @@ class TodayPage(Page):
             panel.load()
         self._show_attention(self.attention_items())
 
+    def member_changed(self, member_id: str | None) -> None:
+        """Panels speak to the member at the keyboard ("you have not voted yet"): reload."""
+        if not self.loaded:
+            return
+        if self.isVisible():
+            self.load()
+        else:
+            self.stale = True
+
     def attention_items(self) -> list[Attention]:
         return [item for panel in self.panels for item in panel.attention_items()]
 

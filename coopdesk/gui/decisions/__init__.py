@@ -1,0 +1,1 @@
+"""The Decisions page: proposals, polls and elections, their tallies, votes and assemblies."""

@@ -1,0 +1,292 @@
+"""Decisions on paper: an assembly's agenda, paper ballots, a decision's result sheet.
+
+HTML laid out by ``QTextDocument`` on A4 portrait, printed or saved as PDF (like the shifts'
+rota). Plain black on white, body text 11 pt and nothing under 10 pt: these go on a notice
+board and into the hands of members who read them at arm's length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QWidget
+
+from coopdesk.base.files import write_file
+from coopdesk.base.text import names_text, plural
+from coopdesk.decisions.ballots import stance_label
+from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, when_text
+from coopdesk.decisions.meetings import MeetingView
+from coopdesk.decisions.results import Result
+from coopdesk.decisions.tables import MAX_SCORE, STANCES_BY_KIND
+from coopdesk.gui.kit.pdf import pdf_bytes
+
+BODY_PT = 11
+SMALL_PT = 10  # the smallest text on any sheet
+BOX = "☐"
+BALLOTS_PER_PAGE = 2
+
+
+def _page(body: list[str]) -> str:
+    return (
+        f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>"
+        + "".join(body)
+        + "</body></html>"
+    )
+
+
+def _printed_line() -> str:
+    now = dt.datetime.now()
+    return (
+        f"<p style='font-size: {SMALL_PT}pt;'>Printed {now.day} {now:%B %Y %H:%M} from"
+        " CoopDesk.</p>"
+    )
+
+
+def _e(text: str) -> str:
+    return html.escape(text or "")
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{_e(line)}</p>" for line in (text or "").splitlines() if line.strip())
+
+
+# -- the agenda ---------------------------------------------------------------------------------
+
+
+def agenda_html(meeting: MeetingView, coop_name: str, decisions: dict[str, DecisionView]) -> str:
+    """The agenda of an assembly, with each linked decision's text and how it is decided."""
+    start = dt.datetime.fromisoformat(meeting.starts_at)
+    body = [
+        f"<h1>{_e(coop_name)}: {_e(meeting.title)}</h1>",
+        f"<p><b>{start:%A} {start.day} {start:%B %Y, %H:%M}</b>"
+        + (f" · {_e(meeting.site_name)}" if meeting.site_name else "")
+        + (f" · facilitated by {_e(meeting.facilitator_name)}" if meeting.facilitator_name else "")
+        + "</p>",
+        "<h2>Agenda</h2>",
+        "<ol>",
+    ]
+    for item in meeting.agenda:
+        body.append(f"<li><p><b>{_e(item.title)}</b></p>")
+        decision = decisions.get(item.decision_id or "")
+        if decision is not None:
+            body.append(
+                f"<p>{_e(KIND_LABELS[decision.kind])}"
+                + (", secret ballot" if decision.secret else "")
+                + f"; closes {_e(when_text(decision.ends_at))}.</p>"
+            )
+            body.append(_paragraphs(decision.details))
+            if decision.options:
+                body.append(
+                    "<p>Options: " + _e(", ".join(o.label for o in decision.options)) + "</p>"
+                )
+        if item.notes:
+            body.append(_paragraphs(item.notes))
+        body.append("</li>")
+    body.append("</ol>")
+    if meeting.minutes:
+        body += ["<h2>Minutes</h2>", _paragraphs(meeting.minutes)]
+    if meeting.attendee_names:
+        body.append(
+            f"<p>Attended ({len(meeting.attendee_names)}):"
+            f" {_e(names_text(meeting.attendee_names))}</p>"
+        )
+    body.append(_printed_line())
+    return _page(body)
+
+
+# -- paper ballots ------------------------------------------------------------------------------
+
+
+def _ballot(decision: DecisionView, coop_name: str) -> str:
+    kind = decision.kind
+    parts = [
+        f"<h2>{_e(coop_name)}: {_e(decision.title)}</h2>",
+        _paragraphs(decision.details),
+    ]
+    rows: list[str] = []
+    if kind in STANCES_BY_KIND:
+        instruction = "Tick one box."
+        rows = [
+            f"<tr><td width='40'>{BOX}</td><td>{_e(stance_label(w))}</td></tr>"
+            for w in STANCES_BY_KIND[kind]
+        ]
+        if kind != "count":
+            instruction += " To object, disagree or block, write your reason below."
+    elif kind == "single":
+        instruction = "Tick one box."
+        rows = [
+            f"<tr><td width='40'>{BOX}</td><td>{_e(o.label)}</td></tr>" for o in decision.options
+        ]
+    elif kind == "multiple":
+        instruction = "Tick every option you choose."
+        rows = [
+            f"<tr><td width='40'>{BOX}</td><td>{_e(o.label)}</td></tr>" for o in decision.options
+        ]
+    elif kind == "ranked":
+        seats = f" ({plural(decision.seats, 'seat')})" if decision.seats > 1 else ""
+        instruction = (
+            f"Write 1 next to your first choice, 2 next to your second, and so on{seats}. Rank as"
+            " few or as many as you like; each number once."
+        )
+        rows = [
+            f"<tr><td width='60'>____</td><td>{_e(o.label)}</td></tr>" for o in decision.options
+        ]
+    elif kind == "score":
+        instruction = f"Circle a score from 0 to {MAX_SCORE} for each option."
+        scale = "  ".join(str(n) for n in range(MAX_SCORE + 1))
+        rows = [
+            f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;{scale}</td></tr>" for o in decision.options
+        ]
+    else:
+        instruction = "For each time, circle yes, maybe or no."
+        rows = [
+            f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;yes &nbsp; maybe &nbsp; no</td></tr>"
+            for o in decision.options
+        ]
+    parts.append(f"<p><i>{_e(instruction)}</i></p>")
+    parts.append("<table cellpadding='6'>" + "".join(rows) + "</table>")
+    if kind in ("consent", "consensus"):
+        parts.append("<p>Reason: ______________________________________________</p>")
+        parts.append("<p>_______________________________________________________</p>")
+    note = (
+        "Secret ballot: do not write your name. Fold it and put it in the box."
+        if decision.secret
+        else "Write your name: ______________________"
+    )
+    parts.append(f"<p>{_e(note)}</p>")
+    return "".join(parts)
+
+
+def ballots_html(decision: DecisionView, coop_name: str, copies: int = 10) -> str:
+    """``copies`` paper ballots, ``BALLOTS_PER_PAGE`` to a page, to cut apart."""
+    body = []
+    for number in range(max(1, copies)):
+        if number and number % BALLOTS_PER_PAGE == 0:
+            body.append("<p style='page-break-before: always;'></p>")
+        elif number:
+            body.append("<hr/>")
+        body.append(_ballot(decision, coop_name))
+    body.append(
+        f"<p style='font-size: {SMALL_PT}pt;'>Counted by hand: the facilitator enters the counts in"
+        " CoopDesk (Count hands); the result says so.</p>"
+    )
+    return _page(body)
+
+
+# -- the result sheet ---------------------------------------------------------------------------
+
+
+def result_html(result: Result, coop_name: str) -> str:
+    decision = result.decision
+    body = [
+        f"<h1>{_e(coop_name)}: {_e(decision.title)}</h1>",
+        f"<p>{_e(KIND_LABELS[decision.kind])}"
+        + (", secret ballot" if decision.secret else "")
+        + f". Opened {_e(when_text(decision.opens_at))},"
+        f" closed {_e(when_text(decision.ends_at))}.</p>",
+        _paragraphs(decision.details),
+        f"<h2>{_e(result.headline())}</h2>",
+    ]
+    if result.bars:
+        body.append(
+            "<table cellpadding='5' border='1' cellspacing='0' style='border-collapse: collapse;'>"
+        )
+        for bar in result.bars:
+            weight = "<b>" if bar.marked else ""
+            end = "</b>" if bar.marked else ""
+            body.append(
+                f"<tr><td>{weight}{_e(bar.label)}{end}</td><td>{weight}{_e(bar.text)}{end}</td></tr>"
+            )
+        body.append("</table>")
+    if result.ranked and len(result.ranked.rounds) > 1:
+        body.append("<h3>Rounds</h3><ol>")
+        for stage in result.ranked.rounds:
+            what = []
+            if stage.elected:
+                what.append("elected " + ", ".join(decision.option_label(o) for o in stage.elected))
+            if stage.excluded:
+                what.append(
+                    "excluded " + ", ".join(decision.option_label(o) for o in stage.excluded)
+                )
+            if stage.transferred:
+                what.append(f"surplus of {decision.option_label(stage.transferred)} transferred")
+            body.append(f"<li>{_e('; '.join(what) or 'counted')}</li>")
+        body.append("</ol>")
+    for site in result.sites:
+        body.append(
+            f"<p>{_e(site.name)}: {_e(site.position)}"
+            f" ({site.voters} of {site.electorate} voted)</p>"
+        )
+    for stance, reason, name in result.reasons:
+        who = f"{name}: " if name else ""
+        body.append(f"<p><b>{_e(stance_label(stance))}</b> — {_e(who + reason)}</p>")
+    for note in result.notes:
+        body.append(f"<p>{_e(note)}</p>")
+    if result.participants:
+        body.append(
+            f"<p>Took part ({len(result.participants)}): {_e(names_text(result.participants))}</p>"
+        )
+    if decision.outcome:
+        body += ["<h2>Outcome</h2>", _paragraphs(decision.outcome)]
+        if decision.review_on:
+            body.append(f"<p>To be reviewed on {_e(decision.review_on)}.</p>")
+    body.append(_printed_line())
+    return _page(body)
+
+
+# -- paper --------------------------------------------------------------------------------------
+
+
+def _page_layout() -> QPageLayout:
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(18, 16, 18, 16),
+        QPageLayout.Unit.Millimeter,
+    )
+
+
+def _set_up(printer: QPrinter) -> None:
+    printer.setPageLayout(_page_layout())
+
+
+def _render(printer: QPagedPaintDevice, html_text: str) -> None:
+    """Lay the sheet out on the printer itself: its resolution turns points into dots.
+
+    (Laid out for the screen and then given the printer's page in dots, 11 pt would print
+    at under 1 pt: the screen has some 96 dots an inch, a PDF printer 1200.)
+    """
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(printer)
+    document.setHtml(html_text)
+    page = printer.pageLayout().paintRectPixels(printer.resolution())
+    document.setPageSize(QSizeF(page.width(), page.height()))
+    document.print_(printer)
+
+
+def save_pdf(path: Path | str, html_text: str) -> Path:
+    """Write a sheet where asked (a file or a folder) as a PDF (A4 portrait).
+
+    Through the one output path (``coopdesk.base.files``): nothing half written, and an
+    OutputError with one clear sentence when the drive is missing, full or read-only.
+    """
+    title = Path(path).stem or "sheet"
+    data = pdf_bytes(_page_layout(), title, lambda device: _render(device, html_text))
+    return write_file(path, data, default_name="sheet.pdf")
+
+
+def print_sheet(parent: QWidget | None, html_text: str, title: str) -> bool:
+    """Ask which printer, then print. False when the person cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    _set_up(printer)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    _render(printer, html_text)
+    return True
