@@ -75,6 +75,10 @@ class Feature:
     # the roles the same bundle brought).
     arrival_checks: str = ""
     merge_rules: str = ""
+    # Tables whose change (from any site) means ``merge_rules`` judge the whole log again,
+    # not only what arrived: roles that arrive late restrict changes already accepted, and
+    # changes held only by a role that is gone are let in. So every site holds the same.
+    rejudge_on: tuple[str, ...] = ()
     # "module:function" naming the mandate a change to one of the feature's tables needs,
     # ``function(store, table, op, fields, row_id, author) -> action | None``: the roles
     # feature asks it for tables it does not know, for local transactions and arrivals alike.

@@ -8,12 +8,15 @@ from pathlib import Path
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, author_of, data_dir, emit, open_store
 from coopdesk.coop import identity, relative_time
+from coopdesk.store.store import Store
 from coopdesk.sync.backups import list_backups, restore_backup
 from coopdesk.sync.conflicts import display_value, list_conflicts, resolve_conflict
 from coopdesk.sync.export import export_bundle
+from coopdesk.sync.held import held_transactions
 from coopdesk.sync.importing import import_bundle, preview_bundle
 from coopdesk.sync.invite import join_coop, make_invitation
 from coopdesk.sync.peers import sites_overview
+from coopdesk.sync.trust import archive_site, restore_site
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
@@ -98,13 +101,26 @@ def cmd_import(args: argparse.Namespace) -> int:
         ]
         if result.report.identity_notice:
             lines.append(result.report.identity_notice)
+        lines += result.not_applied
         emit(args, result.as_json(), lines)
+    return 0
+
+
+def cmd_held(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        held = held_transactions(store)
+        lines = [item.describe() for item in held] or [
+            "Nothing held aside: every change from the other sites followed the coop's rules."
+        ]
+        emit(args, {"held": [item.as_json() for item in held]}, lines)
     return 0
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
+        if args.archive or args.restore:
+            return _archive_or_restore_site(args, store)
         statuses = sites_overview(store)
         lines = []
         for status in statuses:
@@ -122,6 +138,24 @@ def cmd_sites(args: argparse.Namespace) -> int:
                 state += f"; {status.clock_warning}"
             lines.append(f"{status.site_id}  {status.name}  ({state})")
         emit(args, [s.as_json() for s in statuses], lines)
+    return 0
+
+
+def _archive_or_restore_site(args: argparse.Namespace, store: Store) -> int:
+    author = author_of(args, store)
+    if args.archive:
+        site = store.get("site", args.archive)
+        after = archive_site(store, author, args.archive)
+        name = site["name"] if site else args.archive
+        emit(
+            args,
+            {"archived": args.archive, "accepted_up_to": after},
+            f"Archived the site {name}: every site now refuses its changes after its change"
+            f" {after} (the last one this site has), however they arrive.",
+        )
+    else:
+        restore_site(store, author, args.restore)
+        emit(args, {"restored": args.restore}, "Restored the site: it can take part again.")
     return 0
 
 
@@ -200,7 +234,14 @@ def add_commands(cli: CommandLine) -> None:
     preview.add_argument("file", metavar="FILE")
     import_ = cli.command("import", cmd_import, "import a sync bundle (a backup is made first)")
     import_.add_argument("file", metavar="FILE")
-    cli.command("sites", cmd_sites, "the coop's sites and what each still lacks from here")
+    sites = cli.command("sites", cmd_sites, "the coop's sites and what each still lacks from here")
+    sites.add_argument(
+        "--archive",
+        metavar="SITE_ID",
+        help="archive a site (a lost or stolen computer): its later changes are refused",
+    )
+    sites.add_argument("--restore", metavar="SITE_ID", help="let an archived site take part again")
+    cli.command("held", cmd_held, "changes from other sites held aside (they broke a rule)")
     conflicts = cli.command("conflicts", cmd_conflicts, "fields two sites changed at once")
     conflicts.add_argument("--resolve", metavar="KEY", help="settle the conflict KEY")
     conflicts.add_argument(

@@ -8,6 +8,8 @@ FEATURE = Feature(
     tables=TABLES,
     authority="coopdesk.roles.mandates:use_mandate",
     merge_rules="coopdesk.roles.mandates:merge_rules",
+    # Who held a role on a day follows from these: when one changes, judge everything again.
+    rejudge_on=("role", "role_member", "role_term", "leave"),
     gate="coopdesk.roles.mandates:gate_transaction",
     commands="coopdesk.cli.roles",
     command_words=("role",),

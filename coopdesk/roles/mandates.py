@@ -193,6 +193,17 @@ def _day(moment: str | None, stamp: int) -> dt.date:
 def merge_rules(merge: Any) -> dict[tuple[str, int], str]:
     """Hold changes from other sites that needed a mandate their author did not hold.
 
+    Judged with the members this merge archives still active: archiving the only holder
+    of a mandate must not be what frees the change from needing it (the schedule leaves
+    archived members out). A savepoint undoes that once the judgement is made.
+    """
+    with merge.archives_undone("member"):
+        return _judge_mandates(merge)
+
+
+def _judge_mandates(merge: Any) -> dict[tuple[str, int], str]:
+    """Hold changes from other sites that needed a mandate their author did not hold.
+
     A change needs a mandate if a role carrying it existed before the change was made (its
     row was created earlier by the hybrid clock, which a site cannot run backwards over its
     own changes or over what it saw) and that role's term, on the day of the change, had
@@ -213,14 +224,15 @@ def merge_rules(merge: Any) -> dict[tuple[str, int], str]:
         )
     }
     transactions: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
-    for change in merge.new_changes([*GATED, "stock_move", "mandate_use"]):
+    for change in merge.new_changes([*GATED, "stock_move", "mandate_use", *_feature_rules()]):
         transactions.setdefault((change[1], change[2]), []).append(change)
-    cache: dict[tuple[str, dt.date], Term | None] = {}
+    cache: dict[tuple[str, dt.date, int], Term | None] = {}
 
-    def term(role: dict[str, Any], day: dt.date) -> Term | None:
-        key = (role["id"], day)
+    def term(role: dict[str, Any], day: dt.date, stamp: int) -> Term | None:
+        """The term covering ``day`` as the schedule stood when the change was made."""
+        key = (role["id"], day, stamp)
         if key not in cache:
-            found = current_term(store, role, day)
+            found = current_term(store, role, day, as_of=stamp)
             cache[key] = found if found is not None and _active(store, found.holders) else None
         return cache[key]
 
@@ -229,8 +241,16 @@ def merge_rules(merge: Any) -> dict[tuple[str, int], str]:
             found
             for role in roles
             if action in role["mandates"] and created.get(role["id"], stamp) < stamp
-            if (found := term(role, day)) is not None
+            if (found := term(role, day, stamp)) is not None
         ]
+
+    def started(action: str, day: dt.date, stamp: int) -> bool:
+        return any(
+            action in role["mandates"]
+            and created.get(role["id"], stamp) < stamp
+            and dt.date.fromisoformat(str(role["starts_on"])) <= day
+            for role in roles
+        )
 
     held: dict[tuple[str, int], str] = {}
     for key, changes in transactions.items():
@@ -255,8 +275,14 @@ def merge_rules(merge: Any) -> dict[tuple[str, int], str]:
                 continue
             day = _day(None, stamp)
             # Restricted on the day and on the days either side (time zones): only then is
-            # the recorded use missing rather than a matter of where midnight fell.
-            if all(restricting(action, day + dt.timedelta(days=d), stamp) for d in (-1, 0, 1)):
+            # the recorded use missing rather than a matter of where midnight fell. A day
+            # before every such role started does not count (a role that starts today).
+            days = [
+                moment
+                for d in (-1, 0, 1)
+                if started(action, moment := day + dt.timedelta(days=d), stamp)
+            ]
+            if days and all(restricting(action, moment, stamp) for moment in days):
                 held[key] = f"it needed the mandate to {ACTION_LABELS[action]}"
     return held
 

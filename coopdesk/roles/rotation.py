@@ -196,16 +196,23 @@ def eligible_order(store: Store, role: dict[str, Any]) -> list[str]:
     return sorted(members, key=lambda m: (positions.get(m, 1_000_001), m))
 
 
-def _rotation_input(store: Store, role: dict[str, Any]) -> tuple[RotationInput, dict]:
+def _rotation_input(
+    store: Store, role: dict[str, Any], as_of: int | None = None
+) -> tuple[RotationInput, dict]:
+    """What the rotation is planned from; ``as_of`` (a hybrid-clock stamp): with the terms'
+    overrides as they were then, from the log (a swap made later does not say who held a
+    term before it)."""
     overrides: dict[dt.date, tuple[str, ...]] = {}
     notes: dict[dt.date, str] = {}
+    earlier = _overrides_as_of(store, role["id"], as_of) if as_of is not None else {}
     for row in store.query(
-        "SELECT starts_on, holders_override, handover_notes FROM role_term"
+        "SELECT id, starts_on, holders_override, handover_notes FROM role_term"
         " WHERE role_id = ? AND _cl % 2 = 1",
         [role["id"]],
     ):
         day = dt.date.fromisoformat(row["starts_on"])
-        holders = tuple(tags_list(row["holders_override"]))
+        override = earlier.get(row["id"], "") if as_of is not None else row["holders_override"]
+        holders = tuple(tags_list(override))
         if holders:
             overrides[day] = holders
         if row["handover_notes"]:
@@ -224,6 +231,22 @@ def _rotation_input(store: Store, role: dict[str, Any]) -> tuple[RotationInput, 
         leave=leave,
     )
     return data, notes
+
+
+def _overrides_as_of(store: Store, role_id: str, stamp: int) -> dict[str, Any]:
+    """Each term's override of ``role_id`` as last written at or before ``stamp``."""
+    found: dict[str, Any] = {}
+    for row_id, value in store.conn.execute(
+        "SELECT c.row_id, json_extract(c.fields, '$.holders_override') FROM _change c"
+        " JOIN role_term t ON t.id = c.row_id AND t.role_id = ?"
+        " WHERE c.tbl = 'role_term' AND c.hlc <= ?"
+        " AND json_type(c.fields, '$.holders_override') IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM _held h WHERE h.origin = c.origin AND h.seq = c.seq)"
+        " ORDER BY c.hlc, c.origin",
+        (role_id, stamp),
+    ):
+        found[str(row_id)] = value
+    return found
 
 
 def _date(text: str) -> dt.date:
@@ -246,11 +269,13 @@ def _index_of(role: dict[str, Any], day: dt.date) -> int:
     return (day - dt.date.fromisoformat(role["starts_on"])).days // int(role["term_days"])
 
 
-def _terms(store: Store, role: dict[str, Any], first: int, last: int) -> list[Term]:
+def _terms(
+    store: Store, role: dict[str, Any], first: int, last: int, as_of: int | None = None
+) -> list[Term]:
     """Terms ``first`` to ``last`` (indexes, both included) of one role."""
     if last < first or last < 0:
         return []
-    data, notes = _rotation_input(store, role)
+    data, notes = _rotation_input(store, role, as_of)
     planned = plan_terms(data, last + 1)[max(first, 0) :]
     names = _member_names(store, (m for _start, holders, _o in planned for m in holders))
     length = dt.timedelta(days=data.term_days - 1)
@@ -309,10 +334,13 @@ def current_terms(store: Store, on: dt.date | None = None) -> list[Term]:
     return [term for role in active_roles(store) if (term := current_term(store, role, day))]
 
 
-def current_term(store: Store, role: dict[str, Any], day: dt.date) -> Term | None:
-    """The term of ``role`` (a row as ``active_roles`` gives it) covering ``day``, if started."""
+def current_term(
+    store: Store, role: dict[str, Any], day: dt.date, as_of: int | None = None
+) -> Term | None:
+    """The term of ``role`` (a row as ``active_roles`` gives it) covering ``day``, if started;
+    ``as_of``: with the overrides written by then (see ``_rotation_input``)."""
     index = _index_of(role, day)
-    return _terms(store, role, index, index)[0] if index >= 0 else None
+    return _terms(store, role, index, index, as_of)[0] if index >= 0 else None
 
 
 def term_on(store: Store, role_id: str, day: dt.date) -> Term:

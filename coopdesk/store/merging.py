@@ -24,10 +24,11 @@ The rules (docs/ARCHITECTURE.md explains why):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -58,9 +59,17 @@ class Merge:
         self.start_lsn = self._last_lsn()
         self.end_lsn = self.start_lsn
         self.changed: set[str] = set()
+        # Where ``new_changes`` starts: this merge's first change, or the whole log when a
+        # feature's rules judge everything again (``check_applied``).
+        self.judging_from = self.start_lsn
         conn = self.conn
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS seen_again ({INSERT_COLUMNS})")
         conn.execute("DELETE FROM temp.seen_again")
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS seen_again_seal"
+            " (origin TEXT, seq INTEGER, seal TEXT, PRIMARY KEY (origin, seq))"
+        )
+        conn.execute("DELETE FROM temp.seen_again_seal")
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS held_lsn (lsn INTEGER PRIMARY KEY)")
         conn.execute("DELETE FROM temp.held_lsn")
 
@@ -74,25 +83,53 @@ class Merge:
                 f"INSERT INTO _change ({INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows
             )
 
-    def hold_for_comparison(self, rows: list[tuple[Any, ...]]) -> None:
-        """Changes this store says it has already: kept aside to check they are the same."""
+    def hold_for_comparison(
+        self, rows: list[tuple[Any, ...]], seals: Iterable[tuple[str, int, str | None]] = ()
+    ) -> None:
+        """Changes this store says it has already: kept aside to check they are the same
+        (with the seals the bundle gives their transactions, to tell a twin from a forgery)."""
         if rows:
             self.conn.executemany(
                 f"INSERT INTO temp.seen_again ({INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO temp.seen_again_seal (origin, seq, seal) VALUES (?, ?, ?)",
+            list(seals),
+        )
 
-    def origin_with_other_history(self) -> str | None:
-        """An origin whose changes held for comparison differ from those in the log."""
+    def other_history(self) -> tuple[str, int] | None:
+        """(origin, seq) of the first transaction held for comparison that differs from the
+        one in the log under the same numbers."""
         clash = self.conn.execute(
-            "SELECT s.origin FROM temp.seen_again s LEFT JOIN _change c"
+            "SELECT s.origin, min(s.seq) FROM temp.seen_again s LEFT JOIN _change c"
             " ON c.origin = s.origin AND c.seq = s.seq AND c.idx = s.idx"
             " WHERE c.hlc IS NOT s.hlc OR c.author IS NOT s.author OR c.tbl IS NOT s.tbl"
             " OR c.row_id IS NOT s.row_id OR c.op IS NOT s.op OR c.cl IS NOT s.cl"
-            " OR c.fields IS NOT s.fields OR c.versions IS NOT s.versions LIMIT 1"
+            " OR c.fields IS NOT s.fields OR c.versions IS NOT s.versions"
+            " GROUP BY s.origin ORDER BY s.origin LIMIT 1"
         ).fetchone()
-        self.conn.execute("DELETE FROM temp.seen_again")
-        return None if clash is None else str(clash[0])
+        return None if clash is None else (str(clash[0]), int(clash[1]))
+
+    def compared_transaction(self, origin: str, seq: int) -> tuple[list[tuple[Any, ...]], Any]:
+        """The bundle's version of a transaction held for comparison, and its seal."""
+        rows = self.conn.execute(
+            f"SELECT {INSERT_COLUMNS} FROM temp.seen_again WHERE origin = ? AND seq = ?"
+            " ORDER BY idx",
+            (origin, seq),
+        ).fetchall()
+        seal = self.conn.execute(
+            "SELECT seal FROM temp.seen_again_seal WHERE origin = ? AND seq = ?", (origin, seq)
+        ).fetchone()
+        return rows, (seal[0] if seal else None)
+
+    def forget_compared(self, origin: str | None = None) -> None:
+        """Done comparing (one origin's changes, or all)."""
+        for table in ("seen_again", "seen_again_seal"):
+            if origin is None:
+                self.conn.execute(f"DELETE FROM temp.{table}")
+            else:
+                self.conn.execute(f"DELETE FROM temp.{table} WHERE origin = ?", (origin,))
 
     def apply(self, check_cancelled: Callable[[], None] = _never_cancelled) -> None:
         """Check every appended change against the schema, then apply all but the held."""
@@ -130,7 +167,7 @@ class Merge:
         return self.conn.execute(
             f"SELECT lsn, {INSERT_COLUMNS} FROM _change WHERE lsn > ? AND tbl IN ({marks})"
             " ORDER BY lsn",
-            (self.start_lsn, *wanted),
+            (self.judging_from, *wanted),
         ).fetchall()
 
     def new_site_rows(self) -> list[tuple[str, int, str, str]]:
@@ -146,12 +183,41 @@ class Merge:
             )
         ]
 
-    def hold(self, held: dict[tuple[str, int], str]) -> None:
-        """Keep these transactions in the log (they travel on, whole) but do not apply them."""
+    @contextlib.contextmanager
+    def archives_undone(self, table: str) -> Iterator[None]:
+        """For a judgement only: rows of ``table`` this merge archived, active again inside
+        the block (a savepoint puts everything back after it)."""
+        archived = {
+            str(row[0])
+            for row in self.conn.execute(
+                "SELECT row_id FROM _change WHERE lsn > ? AND tbl = ? AND op = 'archive'",
+                (self.start_lsn, table),
+            )
+        }
+        if not archived:
+            yield
+            return
+        self.conn.execute("SAVEPOINT archives_undone")
+        try:
+            self.conn.executemany(
+                f"UPDATE {table} SET _cl = _cl - 1 WHERE id = ? AND _cl % 2 = 0",
+                [(row_id,) for row_id in sorted(archived)],
+            )
+            yield
+        finally:
+            self.conn.execute("ROLLBACK TO archives_undone")
+            self.conn.execute("RELEASE archives_undone")
+
+    def hold(self, held: dict[tuple[str, int], str], rule: str = "") -> None:
+        """Keep these transactions in the log (they travel on, whole) but do not apply them.
+
+        ``rule``: the feature whose rules held them (judged again later), or "" (for good).
+        """
         now = time.time()
         self.conn.executemany(
-            "INSERT OR IGNORE INTO _held (origin, seq, reason, held_at) VALUES (?, ?, ?, ?)",
-            [(origin, seq, reason, now) for (origin, seq), reason in held.items()],
+            "INSERT OR IGNORE INTO _held (origin, seq, reason, held_at, rule)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(origin, seq, reason, now, rule) for (origin, seq), reason in held.items()],
         )
         if held:
             self.changed.add(HELD)
@@ -176,18 +242,51 @@ class Merge:
 
     def check_applied(self) -> dict[tuple[str, int], str]:
         """The features' rules that judge changes against the coop as it now is (mandates):
-        what breaks them is held, and the rows it touched are worked out again."""
-        held: dict[tuple[str, int], str] = {}
+        what breaks them is held, and the rows it touched are worked out again.
+
+        When this merge changed a table a feature's rules depend on (``rejudge_on``), they
+        judge the whole log again: what they held before and now allow is let in, and what
+        they now refuse is held, so the outcome does not depend on the order bundles came.
+        """
+        touched = {spec.name for spec in _tables_touched(self.store, self.start_lsn)}
+        held: dict[tuple[str, int], tuple[str, str]] = {}
+        released: list[tuple[str, int]] = []
         for feature in all_features():
-            if feature.merge_rules:
-                for key, reason in resolve(feature.merge_rules)(self).items():
-                    held.setdefault(key, reason)
-        held = {key: reason for key, reason in held.items() if not self._is_held(key)}
-        if held:
-            self.hold(held)
-            self.rebuild_rows_of(list(held))
-            held.update(self._hold_dependents())
-        return held
+            if not feature.merge_rules:
+                continue
+            whole = bool(touched & set(feature.rejudge_on))
+            self.judging_from = 0 if whole else self.start_lsn
+            try:
+                found = resolve(feature.merge_rules)(self)
+            finally:
+                self.judging_from = self.start_lsn
+            if whole:
+                released += [key for key in self._held_by(feature.name) if key not in found]
+            for key, reason in found.items():
+                held.setdefault(key, (reason, feature.name))
+        new = {key: value for key, value in held.items() if not self._is_held(key)}
+        if released:
+            released += self._held_by("dependent")
+            self.conn.executemany(
+                "DELETE FROM _held WHERE origin = ? AND seq = ?", sorted(set(released))
+            )
+            self.changed.add(HELD)
+        for rule in {rule for _reason, rule in new.values()}:
+            self.hold({key: r for key, (r, by) in new.items() if by == rule}, rule)
+        if released or new:
+            self.rebuild_rows_of(sorted({*released, *new}))
+        result = {key: reason for key, (reason, _rule) in new.items()}
+        if released or new:
+            result.update(self._hold_dependents())
+        return result
+
+    def _held_by(self, rule: str) -> list[tuple[str, int]]:
+        return [
+            (str(origin), int(seq))
+            for origin, seq in self.conn.execute(
+                "SELECT origin, seq FROM _held WHERE rule = ?", (rule,)
+            )
+        ]
 
     def _is_held(self, key: tuple[str, int]) -> bool:
         return (
@@ -216,7 +315,7 @@ class Merge:
                     found[(origin, seq)] = f"it depends on a {parent} that was held"
             if not found:
                 break
-            self.hold(found)
+            self.hold(found, "dependent")
             self.rebuild_rows_of(list(found))
             held.update(found)
         return held
@@ -541,6 +640,7 @@ def _apply_plain_overwrites(
             f" CROSS JOIN temp.touched_once o ON o.tbl = c.tbl AND o.row_id = c.row_id"
             f" CROSS JOIN {spec.name} t ON t.id = c.row_id"
             " WHERE c.lsn > ?1 AND c.tbl = ?2 AND c.op IN ('update', 'archive', 'restore')"
+            " AND c.lsn NOT IN (SELECT lsn FROM temp.held_lsn)"
             " AND NOT EXISTS (SELECT 1 FROM _rival r WHERE r.tbl = ?2 AND r.row_id = c.row_id)"
             " AND NOT EXISTS (SELECT 1 FROM json_each(c.fields) f WHERE NOT EXISTS ("
             "   SELECT 1 FROM json_each(c.versions, '$.\"' || f.key || '\"[1]') p"
@@ -777,6 +877,31 @@ def _advance_version_vector(store: Store, accepted: dict[str, int]) -> None:
 # -- the store's own rules for what arrives ----------------------------------------------------
 
 
+# Changes of transactions held aside already (see ``Merge.hold``).
+_NOT_HELD = "(origin, seq) NOT IN (SELECT origin, seq FROM _held)"
+
+
+def rules_broken(store: Store) -> dict[tuple[str, int], str]:
+    """Every transaction in the log that breaks a rule the merge enforces and is not held.
+
+    The same rules as ``Merge.check_rules`` and ``Merge.check_applied``, over the whole log
+    (for ``coopdesk check``): a store that merged only through the door has none.
+    """
+    judge = Merge(store)
+    judge.start_lsn = 0
+    found: dict[tuple[str, int], str] = {}
+    for rule in (_ledger_rewrites, _unknown_authors, _site_key_rewrites):
+        for key, reason in rule(judge).items():
+            found.setdefault(key, reason)
+    for feature in all_features():
+        for path in (feature.arrival_checks, feature.merge_rules):
+            if path:
+                for key, reason in resolve(path)(judge).items():
+                    found.setdefault(key, reason)
+    held = {(str(o), int(s)) for o, s in store.conn.execute("SELECT origin, seq FROM _held")}
+    return {key: reason for key, reason in found.items() if key not in held}
+
+
 def _ledger_rewrites(merge: Merge) -> dict[tuple[str, int], str]:
     """A second insert of a ledger row (a stock movement, a use of a mandate) with other
     values: ledgers are written once, so it can only be an attempt to rewrite history."""
@@ -797,9 +922,9 @@ def _ledger_rewrites(merge: Merge) -> dict[tuple[str, int], str]:
             held[(origin, seq)] = reason
         for origin, seq in merge.conn.execute(
             "SELECT c.origin, c.seq FROM _change c JOIN (SELECT row_id FROM _change"
-            " WHERE lsn > ?1 AND tbl = ?2 AND op = 'insert' GROUP BY row_id"
+            f" WHERE lsn > ?1 AND tbl = ?2 AND op = 'insert' AND {_NOT_HELD} GROUP BY row_id"
             " HAVING count(DISTINCT fields) > 1) twice ON twice.row_id = c.row_id"
-            " WHERE c.lsn > ?1 AND c.tbl = ?2 AND c.op = 'insert'",
+            f" WHERE c.lsn > ?1 AND c.tbl = ?2 AND c.op = 'insert' AND {_NOT_HELD}",
             (merge.start_lsn, spec.name),
         ):
             held[(origin, seq)] = reason

@@ -13,6 +13,7 @@ when it shipped; ``tests/store/test_migrations.py`` checks that the result match
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -456,6 +457,7 @@ def _008_sealed_changes(conn: sqlite3.Connection) -> None:
             seq INTEGER NOT NULL,
             reason TEXT NOT NULL,
             held_at REAL NOT NULL,
+            rule TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (origin, seq)
         ) STRICT, WITHOUT ROWID
         """
@@ -463,16 +465,48 @@ def _008_sealed_changes(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE site ADD COLUMN public_key TEXT")
     conn.execute("ALTER TABLE site ADD COLUMN certificate TEXT")
     conn.execute("ALTER TABLE site ADD COLUMN revoked_after INTEGER")
+    _recertify_first_version_site(conn)
     conn.execute("DELETE FROM _local WHERE key = 'root_private'")
     own = conn.execute("SELECT value FROM _local WHERE key = 'site_id'").fetchone()
     private = conn.execute("SELECT value FROM _local WHERE key = 'site_private'").fetchone()
     if own and private:
         seal_history(conn, str(own[0]), str(private[0]))
+    # Other sites' history received before sealing: its chain of digests, unsigned, so that
+    # their next (sealed) transactions chain onto it; their own seals then vouch for it all.
+    for (origin,) in conn.execute("SELECT DISTINCT origin FROM _change").fetchall():
+        if not own or origin != own[0]:
+            seal_history(conn, str(origin), None)
 
 
-def seal_history(conn: sqlite3.Connection, origin: str, private_hex: str) -> None:
-    """Seal every transaction of ``origin`` in the log (a store from before sealing)."""
-    signer = keys.Signer(private_hex)
+def _recertify_first_version_site(conn: sqlite3.Connection) -> None:
+    """A site of CoopDesk's first version: its certificate, signed by the root key every
+    site then held, is made again in the new form (a founding certificate), once, before
+    that key is deleted. The site announces it in its synced row at its next export."""
+    local = dict(conn.execute("SELECT key, value FROM _local").fetchall())
+    root, text = local.get("root_private"), local.get("site_certificate")
+    if not root or not text:
+        return
+    old = json.loads(text)
+    if "kind" in old:
+        return
+    certificate = keys.certify(
+        str(root),
+        str(old["coop_id"]),
+        str(old["site_id"]),
+        str(old["public_key"]),
+        certified_by=keys.CERTIFIED_BY_ROOT,
+        seq=0,
+        kind="founding",
+    )
+    conn.execute(
+        "UPDATE _local SET value = ? WHERE key = 'site_certificate'", (certificate.to_json(),)
+    )
+
+
+def seal_history(conn: sqlite3.Connection, origin: str, private_hex: str | None) -> None:
+    """Seal every transaction of ``origin`` in the log (a store from before sealing);
+    without a key (another site's history), the chain of digests only."""
+    signer = keys.Signer(private_hex) if private_hex else None
     digest = keys.GENESIS_DIGEST
     rows: list[tuple] = []
     seq = None
@@ -486,7 +520,12 @@ def seal_history(conn: sqlite3.Connection, origin: str, private_hex: str) -> Non
             digest = keys.transaction_digest(digest, rows)
             conn.execute(
                 "INSERT OR REPLACE INTO _seal (origin, seq, digest, signature) VALUES (?, ?, ?, ?)",
-                (origin, seq, digest, signer.sign(keys.seal_message(origin, seq, digest))),
+                (
+                    origin,
+                    seq,
+                    digest,
+                    signer.sign(keys.seal_message(origin, seq, digest)) if signer else None,
+                ),
             )
             rows = []
         if row is not None:
@@ -496,7 +535,7 @@ def seal_history(conn: sqlite3.Connection, origin: str, private_hex: str) -> Non
 
 def _009_coop_time_zone(conn: sqlite3.Connection) -> None:
     """The coop's time zone (an IANA name) for calendars; empty: the computer's own zone."""
-    conn.execute("ALTER TABLE coop ADD COLUMN time_zone TEXT")
+    conn.execute("ALTER TABLE coop ADD COLUMN time_zone TEXT NOT NULL DEFAULT ''")
 
 
 def _010_decisions(conn: sqlite3.Connection) -> None:

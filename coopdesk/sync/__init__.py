@@ -12,12 +12,14 @@ FEATURE = Feature(
         "preview",
         "import",
         "sites",
+        "held",
         "conflicts",
         "backups",
     ),
     sections=(Section("sync", "Sync", "coopdesk.gui.sync.page:SyncPage", order=70),),
     today="coopdesk.gui.sync.today:build_panels",
     arrival_checks="coopdesk.sync.trust:site_rules",
+    checks="coopdesk.sync.trust:check_trust",
 )
 
 # The names other features may use, each loaded from its module on first use.

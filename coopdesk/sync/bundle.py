@@ -333,7 +333,7 @@ def _check_origin(name: str, header: dict[str, Any], trust: Trust) -> dict[str, 
             f"{name} belongs to another coop, not this one. It was not imported."
         )
     chain_keys = verify_chain(
-        header["certificates"], trust.coop_id, trust.root_public, trust.revoked
+        header["certificates"], trust.coop_id, trust.root_public, trust.revoked, trust.listed_sites
     )
     sender = header["site_id"]
     if not chain_keys or header["certificates"][0].get("site_id") != sender:

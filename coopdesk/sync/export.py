@@ -31,7 +31,7 @@ from coopdesk.store.store import Store
 from coopdesk.sync import bundle
 from coopdesk.sync.bundle import FrameWriter, read_envelope
 from coopdesk.sync.peers import base_for
-from coopdesk.sync.trust import certificate_chain, require_keys, trust_of
+from coopdesk.sync.trust import announce_own_key, certificate_chain, require_keys, trust_of
 
 READ_BATCH = bundle.FRAME_ENTRIES
 
@@ -104,6 +104,7 @@ def export_bundle(
     the file is readable by its owner only (it holds the coop's data).
     """
     require_keys(store)
+    announce_own_key(store)
     for feature in all_features():
         if feature.before_export:
             resolve(feature.before_export)(store)

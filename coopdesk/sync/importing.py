@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.progress import Cancelled, Progress
+from coopdesk.base.text import plural
 from coopdesk.store import hlc
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
@@ -61,6 +62,8 @@ class ImportResult:
     already_imported: bool
     report: MergeReport = field(default_factory=MergeReport)
     backup: Backup | None = None
+    # What arrived and was not applied, in words (refused origins, revoked and held changes).
+    not_applied: list[str] = field(default_factory=list)
 
     @property
     def changed_tables(self) -> frozenset[str]:
@@ -75,6 +78,8 @@ class ImportResult:
         new_conflicts = self.report.conflicts_after - self.report.conflicts_before
         if new_conflicts > 0:
             text += f" {new_conflicts} new conflict{'s' if new_conflicts != 1 else ''} to review."
+        if self.not_applied:
+            text += " Some changes were not applied: see below."
         return text
 
     def as_json(self) -> dict[str, Any]:
@@ -90,6 +95,12 @@ class ImportResult:
             "conflicts": report.conflicts_after,
             "clock_warnings": report.clock_warnings,
             "identity_notice": report.identity_notice,
+            "refused_origins": dict(report.refused_origins),
+            "revoked": dict(report.revoked),
+            "held": [
+                [origin, seq, reason] for (origin, seq), reason in sorted(report.held.items())
+            ],
+            "not_applied": self.not_applied,
             "backup": str(self.backup.path) if self.backup else None,
             "summary": self.summary(),
         }
@@ -175,4 +186,32 @@ def import_bundle(
         result.backup = make_backup(store, reason=f"before import from {envelope.site_name}")
     frames = read_frames(envelope, trust.bundle_key)
     result.report = apply_bundle(store, envelope, frames, author, progress, cancelled)
+    result.not_applied = not_applied_lines(store, result.report)
     return result
+
+
+def not_applied_lines(store: Store, report: MergeReport) -> list[str]:
+    """What a merge refused or held aside, in sentences (never silently dropped)."""
+    names = dict(store.conn.execute("SELECT id, name FROM site").fetchall())
+
+    def site(site_id: str) -> str:
+        name = names.get(site_id)
+        return f"site {name}" if name else f"an unknown site ({site_id[:8]})"
+
+    lines = [
+        f"Changes said to come from {site(origin)} were not imported: {reason}."
+        for origin, reason in sorted(report.refused_origins.items())
+    ]
+    lines += [
+        f"{plural(count, 'change')} made at {site(origin)} after it was archived were refused."
+        for origin, count in sorted(report.revoked.items())
+    ]
+    if report.held:
+        reasons = sorted(set(report.held.values()))
+        lines.append(
+            f"{plural(len(report.held), 'transaction')} held aside, not applied: "
+            + "; ".join(reasons[:3])
+            + ("; and more" if len(reasons) > 3 else "")
+            + ". They are listed under Sync, Held aside (coopdesk held)."
+        )
+    return lines

@@ -38,7 +38,7 @@ from coopdesk.sync.bundle import (
 )
 from coopdesk.sync.conflicts import count_conflicts
 from coopdesk.sync.identity import identity_notice, mint_new_identity
-from coopdesk.sync.trust import Trust, certificate_vouches, trust_of
+from coopdesk.sync.trust import Trust, certificate_vouches, founds_the_coop, trust_of
 
 
 class ImportCancelled(CoopDeskError):
@@ -170,6 +170,7 @@ def _load_changes(
     for frame in frames:
         rows = [row for row in frame if not _refused(row, revoked, report)]
         keep, again = _whole_frame(rows, accepted, last_seen, vv) if rows else ([], [])
+        again_seals: list[tuple[str, int, str | None]] = []
         if keep is None:
             keep, again = [], []
             for row in rows:
@@ -182,6 +183,8 @@ def _load_changes(
                 top = accepted.get(origin, vv.get(origin, 0))
                 if origin not in accepted and seq <= top:
                     again.append(row[:LOG_COLUMNS])
+                    if row[2] == 0:
+                        again_seals.append((origin, seq, row[LOG_COLUMNS]))
                     continue
                 if seq > top + 1:
                     raise BundleGapError(
@@ -199,7 +202,7 @@ def _load_changes(
         logged = [row[:LOG_COLUMNS] for row in keep]
         merge.append(logged)
         report.counts.update((row[5], row[7]) for row in logged)
-        merge.hold_for_comparison(again)
+        merge.hold_for_comparison(again, again_seals)
         report.new_entries += len(keep)
         report.duplicate_entries += len(again)
         done += len(frame)
@@ -207,7 +210,7 @@ def _load_changes(
             progress(done, total)
         check_cancelled()
     chains.finish()
-    _check_duplicates_match(store, merge, name)
+    _check_duplicates_match(store, merge, envelope, trust, report, accepted)
     return accepted
 
 
@@ -283,7 +286,7 @@ def _verify_origins(
     the chain of digests below it then covers every change before it.
     """
     site_keys = {**trust.site_keys, **envelope.chain_keys}
-    pending = set(chains.tips)
+    pending = set(chains.tips) - set(report.refused_origins)
     verified: set[str] = set()
     while True:
         progress = False
@@ -330,15 +333,25 @@ def _certified_in_bundle(
     certificate from a site whose key is known."""
     found = []
     for origin, seq, row_id, fields_text in merge.new_site_rows():
-        if origin not in verified:
+        # A site announcing its own root-signed key needs no one else to vouch for it.
+        if origin not in verified and origin != row_id:
             continue
         try:
             fields = json.loads(fields_text)
             certificate = keys.Certificate.from_json(fields.get("certificate"))
         except (ValueError, TypeError, AttributeError):
             continue
+        if origin not in verified and certificate.kind != "founding":
+            continue
         if certificate_vouches(
-            certificate, row_id, fields.get("public_key"), origin, seq, site_keys, trust
+            certificate,
+            row_id,
+            fields.get("public_key"),
+            origin,
+            seq,
+            site_keys,
+            trust,
+            founds_the_coop(merge.conn, origin, seq),
         ):
             found.append((row_id, certificate.public_key))
     return found
@@ -370,12 +383,50 @@ def _whole_frame(
     return rows, []
 
 
-def _check_duplicates_match(store: Store, merge: Merge, name: str) -> None:
-    """Changes we already have must be the very same changes, or two computers share an id."""
-    clash = merge.origin_with_other_history()
-    if clash:
-        site = store.get("site", clash)
-        label = site["name"] if site else clash[:8]
+def _check_duplicates_match(
+    store: Store,
+    merge: Merge,
+    envelope: Envelope,
+    trust: Trust,
+    report: MergeReport,
+    accepted: dict[str, int],
+) -> None:
+    """Changes we already have must be the very same changes, or two computers share an id.
+
+    Unless the bundle's version is not the origin's at all (its seal does not verify with
+    the origin's key): then another site forged or altered it, and that origin's changes in
+    this bundle are refused (named in the report); the origin itself is not blamed.
+    """
+    name = envelope.path.name
+    while clash := merge.other_history():
+        origin, seq = clash
+        rows, seal = merge.compared_transaction(origin, seq)
+        key = trust.site_keys.get(origin) or envelope.chain_keys.get(origin)
+        before = store.conn.execute(
+            "SELECT digest FROM _seal WHERE origin = ? AND seq = ?", (origin, seq - 1)
+        ).fetchone()
+        previous = keys.GENESIS_DIGEST if seq == 1 else (bytes(before[0]) if before else None)
+        genuine = (
+            key is not None
+            and previous is not None
+            and isinstance(seal, str)
+            and keys.verify(
+                key,
+                bytes.fromhex(seal),
+                keys.seal_message(origin, seq, keys.transaction_digest(previous, rows)),
+            )
+        )
+        if not genuine:
+            report.refused_origins[origin] = (
+                "it holds changes under that site's name that the site did not make"
+                " (forged or altered on the way)"
+            )
+            merge.discard(origin)
+            accepted.pop(origin, None)
+            merge.forget_compared(origin)
+            continue
+        site = store.get("site", origin)
+        label = site["name"] if site else origin[:8]
         raise SiteIdentityClashError(
             f"{name} holds changes from site {label} that differ from the ones this site "
             f"already has under the same numbers: two computers are using the identity of "
@@ -383,6 +434,7 @@ def _check_duplicates_match(store: Store, merge: Merge, name: str) -> None:
             "Nothing was imported. Keep using only one of those computers as that site and "
             "ask the other to join with a new invitation."
         )
+    merge.forget_compared()
 
 
 # -- validation in SQL -------------------------------------------------------------------------

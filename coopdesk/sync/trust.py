@@ -41,6 +41,9 @@ class Trust:
     archived_sites: frozenset[str] = frozenset()
     revoked: dict[str, int] = field(default_factory=dict)
     site_keys: dict[str, str] = field(default_factory=dict)
+    # The sites this store lists: a root-signed (founding) certificate speaks only for one
+    # of them, or for the founder of a coop this store is only now joining (it lists none).
+    listed_sites: frozenset[str] = frozenset()
 
 
 # A certificate chain longer than this is refused: no coop invites through 50 generations.
@@ -121,12 +124,19 @@ def revocations(store: Store) -> dict[str, int]:
 
 
 def verify_chain(
-    chain: object, coop_id: str, root_public: str, revoked: dict[str, int]
+    chain: object,
+    coop_id: str,
+    root_public: str,
+    revoked: dict[str, int],
+    listed_sites: frozenset[str] = frozenset(),
 ) -> dict[str, str] | None:
     """The public key of every site in a valid certificate chain, or None.
 
     Each certificate must be signed by the next one's key, and the last by the root key;
-    a certificate made by an archived site after its last accepted transaction fails.
+    a certificate made by an archived site after its last accepted transaction fails. The
+    root-signed one must be for a site this store lists (unless it lists none: joining):
+    a coop that ran CoopDesk's first version had its root key on every site, so that key
+    may mint no new site.
     """
     if not isinstance(chain, list) or not chain or len(chain) > MAX_CHAIN:
         return None
@@ -140,6 +150,8 @@ def verify_chain(
             return None
         if certificate.certified_by == keys.CERTIFIED_BY_ROOT:
             if position != len(certificates) - 1 or certificate.kind != "founding":
+                return None
+            if listed_sites and certificate.site_id not in listed_sites:
                 return None
             signer = root_public
         else:
@@ -173,6 +185,7 @@ def known_site_keys(store: Store) -> dict[str, str]:
 def trust_of(store: Store) -> Trust:
     require_keys(store)
     archived = {row[0] for row in store.conn.execute("SELECT id FROM site WHERE _cl % 2 = 0")}
+    listed = {row[0] for row in store.conn.execute("SELECT id FROM site")}
     return Trust(
         coop_id=str(store.coop_id),
         root_public=str(store.local_get("root_public")),
@@ -180,6 +193,7 @@ def trust_of(store: Store) -> Trust:
         archived_sites=frozenset(archived),
         revoked=revocations(store),
         site_keys=known_site_keys(store),
+        listed_sites=frozenset(listed),
     )
 
 
@@ -195,21 +209,27 @@ def certificate_vouches(
     seq: int,
     site_keys: dict[str, str],
     trust: Trust,
+    founds_the_coop: bool = False,
 ) -> bool:
     """Whether a site row's certificate, written by ``origin`` in ``seq``, vouches for its key.
 
     Invited: signed by the inviting site, in the very transaction that wrote the row, not
-    after that site was archived. Founding: signed by the root key. Successor: signed by the
-    site's previous identity (a computer that had to take a new identity), written by the
-    new identity itself.
+    after that site was archived. Founding: signed by the root key, written by the site
+    itself, either in the transaction that founds the coop or for a site already listed (a
+    site of a coop that ran CoopDesk's first version announcing its key). Successor: signed
+    by the site's previous identity (a computer that had to take a new identity), written
+    by the new identity itself.
     """
     if certificate.site_id != site_id or certificate.public_key != public_key:
         return False
     if certificate.coop_id != trust.coop_id:
         return False
     if certificate.certified_by == keys.CERTIFIED_BY_ROOT:
-        return certificate.kind == "founding" and keys.certificate_valid(
-            trust.root_public, certificate
+        return (
+            certificate.kind == "founding"
+            and origin == site_id
+            and (founds_the_coop or site_id in trust.listed_sites)
+            and keys.certificate_valid(trust.root_public, certificate)
         )
     signer = site_keys.get(certificate.certified_by)
     if signer is None:
@@ -238,12 +258,64 @@ def site_rules(merge: Merge) -> dict[tuple[str, int], str]:
             held[(origin, seq)] = "it writes a site's key without a valid certificate"
             continue
         if certificate_vouches(
-            certificate, row_id, fields.get("public_key"), origin, seq, site_keys, trust
+            certificate,
+            row_id,
+            fields.get("public_key"),
+            origin,
+            seq,
+            site_keys,
+            trust,
+            founds_the_coop(merge.conn, origin, seq),
         ):
             site_keys[row_id] = certificate.public_key
         else:
             held[(origin, seq)] = "it writes a site's key that no certified site vouches for"
     return held
+
+
+def founds_the_coop(conn: Any, origin: str, seq: int) -> bool:
+    """Whether transaction ``seq`` of ``origin`` creates the coop (its first, founding one)."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM _change WHERE origin = ? AND seq = ? AND tbl = 'coop' AND op = 'insert'",
+            (origin, seq),
+        ).fetchone()
+        is not None
+    )
+
+
+def announce_own_key(store: Store) -> bool:
+    """Write this site's key and certificate into its synced row, if it is not there yet.
+
+    A site of a coop that ran CoopDesk's first version kept its key only on this computer;
+    once its row carries it, every site knows the key (and relays can be checked against
+    it). Written by the member who last made a change here. True if it wrote.
+    """
+    row = store.conn.execute(
+        "SELECT public_key FROM site WHERE id = ?", (store.site_id,)
+    ).fetchone()
+    if row is None or row[0]:
+        return False
+    certificate = site_certificate(store)
+    author = (
+        store.conn.execute(
+            "SELECT c.author FROM _change c JOIN member m ON m.id = c.author AND m._cl % 2 = 1"
+            " WHERE c.origin = ? ORDER BY c.lsn DESC LIMIT 1",
+            (store.site_id,),
+        ).fetchone()
+        or store.conn.execute(
+            "SELECT id FROM member WHERE _cl % 2 = 1 ORDER BY id LIMIT 1"
+        ).fetchone()
+    )
+    if author is None:
+        return False
+    with store.transaction(str(author[0])) as tx:
+        tx.update(
+            "site",
+            store.site_id,
+            {"public_key": certificate.public_key, "certificate": certificate.to_json()},
+        )
+    return True
 
 
 def archive_site(store: Store, author: str, site_id: str) -> int:
@@ -271,3 +343,58 @@ def restore_site(store: Store, author: str, site_id: str) -> None:
         tx.use_mandate("sites", f"restored the site {site['name']}")
         tx.restore("site", site_id)
         tx.update("site", site_id, {"revoked_after": None})
+
+
+def check_trust(store: Store) -> list[str]:
+    """For ``coopdesk check``: every origin's chain of seals matches its changes, its newest
+    signed seal verifies with its key, and every site key has a certificate vouching for it."""
+    if not store.local_get("site_private"):
+        return []  # a bare store that never syncs keeps no seals
+    problems: list[str] = []
+    site_keys = known_site_keys(store)
+    site_keys.setdefault(store.site_id, site_certificate(store).public_key)
+    for (origin,) in store.conn.execute("SELECT DISTINCT origin FROM _change").fetchall():
+        problems.extend(_check_chain(store, origin, site_keys.get(origin)))
+    trust = trust_of(store)
+    for site_id, key in site_keys.items():
+        chain = certificate_chain(store, site_id)
+        found = verify_chain(chain, trust.coop_id, trust.root_public, {}, trust.listed_sites)
+        if not found or found.get(site_id) != key:
+            problems.append(f"site {site_id}: its key has no valid certificate")
+    return problems
+
+
+def _check_chain(store: Store, origin: str, key: str | None) -> list[str]:
+    digest = keys.GENESIS_DIGEST
+    stored = {
+        int(seq): (bytes(value), signature)
+        for seq, value, signature in store.conn.execute(
+            "SELECT seq, digest, signature FROM _seal WHERE origin = ?", (origin,)
+        )
+    }
+    rows: list[tuple[Any, ...]] = []
+    seq: int | None = None
+    signed: tuple[int, bytes, bytes] | None = None
+    cursor = store.conn.execute(
+        "SELECT origin, seq, idx, hlc, author, tbl, row_id, op, cl, fields, versions"
+        " FROM _change WHERE origin = ? ORDER BY seq, idx",
+        (origin,),
+    )
+    for row in [*cursor, None]:
+        if rows and (row is None or row[1] != seq):
+            assert seq is not None
+            digest = keys.transaction_digest(digest, rows)
+            seal = stored.get(seq)
+            if seal is None or seal[0] != digest:
+                return [f"site {origin}: the seals of its changes do not match from change {seq}"]
+            if seal[1] is not None:
+                signed = (seq, digest, bytes(seal[1]))
+            rows = []
+        if row is not None:
+            seq = row[1]
+            rows.append(row)
+    if signed is not None and key is not None:
+        seq, digest, signature = signed
+        if not keys.verify(key, signature, keys.seal_message(origin, seq, digest)):
+            return [f"site {origin}: the signature of its changes up to {seq} is not its own"]
+    return []

@@ -159,6 +159,7 @@ def worker(action: str, *args: str) -> dict[str, float]:
     elif action == "import":
         from coopdesk.sync.backups import make_backup
 
+        _switch_off(os.environ.get("COOPDESK_BENCH_WITHOUT", ""))
         store = Store.open(Path(args[0]))
         # What import_bundle does by default, in two timed steps: the safety backup of the
         # whole store, then the checks and the merge.
@@ -191,8 +192,31 @@ def worker(action: str, *args: str) -> dict[str, float]:
     return {"ms": elapsed * 1000, "peak_mb": peak_kb / 1024, **figures}
 
 
-def in_process(action: str, *args: str) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"}
+def _switch_off(what: str) -> None:
+    """For measuring what trust costs: "seals" skips chaining and verifying each origin's
+    seals (every origin accepted), "rules" skips the merge's rules (nothing held)."""
+    from coopdesk.store.merging import Merge
+    from coopdesk.sync import merge
+
+    if "seals" in what:
+        merge.SealChains.add = lambda self, row: None
+
+        def accept_all(store, merge_, envelope, trust, chains, accepted, report):
+            return accepted
+
+        merge._verify_origins = accept_all
+    if "rules" in what:
+        Merge.check_rules = lambda self: {}
+        Merge.check_applied = lambda self: {}
+        Merge.set_aside_revoked = lambda self: {}
+
+
+def in_process(action: str, *args: str, without: str = "") -> dict[str, float]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}",
+        "COOPDESK_BENCH_WITHOUT": without,
+    }
     done = subprocess.run(
         [sys.executable, str(Path(__file__)), action, *args],
         capture_output=True,
@@ -280,6 +304,23 @@ def run() -> Report:
                 note=f"{int(imported['entries']):,} changes",
             )
         )
+
+        # What trust costs: the same import without checking seals, and without the rules.
+        for without, label in (
+            ("seals", "without seals"),
+            ("seals,rules", "without seals or rules"),
+        ):
+            bare = scratch / f"empty-site-{without.replace(',', '-')}"
+            in_process("empty-site", str(bare), str(cached / "secrets.json"))
+            plain = in_process("import", str(bare), str(full), without=without)
+            report.add(
+                Result(
+                    f"import into an empty site, {label}",
+                    [plain["ms"]],
+                    ratio=plain["ms"] / base,
+                    note=f"checking costs {imported['ms'] / plain['ms']:.2f}x this",
+                )
+            )
 
         a_dir, b_dir = scratch / "a", scratch / "b"
         shutil.copytree(cached / "a", a_dir)

@@ -544,3 +544,58 @@ def test_a_background_import_announces_only_what_it_touched_and_the_poll_adds_no
     ]
     hub.check_outside_changes()  # SQLite's data_version moved: the worker's connection wrote
     assert len(heard) == 1  # ...but that write was announced already: nothing more
+
+
+def test_changes_held_aside_are_shown_with_why(qtbot, fed, kitchen, monkeypatch):
+    from coopdesk.roles.roles import add_role
+    from tests.sync.hostile import HostileSite
+
+    kitchen_store = fed["Kitchen"]
+    bea = add_member(kitchen_store, fed.ana, "Bea")
+    add_role(
+        kitchen_store,
+        fed.ana,
+        "Coordinator",
+        term_days=90,
+        member_ids=[fed.ana],
+        mandates=["members"],
+    )
+    fed.sync_all()
+    assert kitchen.held_model.rowCount() == 0 and kitchen.held_stack.currentWidget() is (
+        kitchen.held_empty
+    )
+    warehouse = HostileSite(fed["Warehouse"])
+    with warehouse.unchecked():
+        from coopdesk.coop.members import archive_member
+
+        archive_member(fed["Warehouse"], bea, fed.ana)  # Bea holds no mandate
+    pick_file(monkeypatch, fed.export("Warehouse"))
+    preview = open_preview(qtbot, kitchen)
+    qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
+    wait_for_task(qtbot, kitchen)
+    assert not kitchen_store.get("member", fed.ana)["archived"]
+    assert "held aside, not applied" in kitchen.message.full_text()
+    assert kitchen.held_model.rowCount() == 1
+    assert kitchen.held_stack.currentWidget() is kitchen.held_table
+    assert kitchen.tabs.tabText(kitchen.tabs.indexOf(kitchen.held_tab)) == "&Held aside (1)"
+    index = kitchen.held_model.index(0, 1)
+    assert index.data() == "Bea"
+    assert "mandate" in kitchen.held_model.index(0, 3).data()
+
+
+def test_archiving_a_lost_computers_site_asks_first_then_refuses_it(
+    qtbot, fed, kitchen, confirmations
+):
+    warehouse_id = fed["Warehouse"].site_id
+    row = kitchen.sites_model.row_where(lambda status: status.site_id == warehouse_id)
+    kitchen.sites_table.setCurrentIndex(kitchen.sites_model.index(row, 0))
+    assert kitchen.archive_site_button.isEnabled()
+    assert kitchen.archive_site_button.text() == "&Archive site…"
+    qtbot.mouseClick(kitchen.archive_site_button, Qt.MouseButton.LeftButton)
+    assert confirmations and "lost or stolen" in confirmations[0]
+    assert fed["Kitchen"].get("site", warehouse_id)["archived"]
+    qtbot.waitUntil(lambda: kitchen.archive_site_button.text() == "&Restore site…")
+    # This computer's own site cannot be archived from here.
+    own = kitchen.sites_model.row_where(lambda status: status.this_site)
+    kitchen.sites_table.setCurrentIndex(kitchen.sites_model.index(own, 0))
+    assert not kitchen.archive_site_button.isEnabled()

@@ -1,4 +1,4 @@
-"""The Sync page's lists: sites, open conflicts and backups.
+"""The Sync page's lists: sites, open conflicts, changes held aside and backups.
 
 Each is short (a coop has a handful of sites; conflicts and backups are few), so the models
 hold their rows and are refilled whole from the core on ``refresh()``. The page decides when
@@ -23,6 +23,7 @@ from coopdesk.sync import backups, conflicts, peers
 from coopdesk.sync import identity as site_identity
 from coopdesk.sync.backups import Backup
 from coopdesk.sync.conflicts import Conflict
+from coopdesk.sync.held import HeldTransaction, held_transactions
 from coopdesk.sync.peers import SiteStatus
 
 STALE_AFTER_DAYS = 7
@@ -202,6 +203,33 @@ class ConflictsModel(RowsModel[Conflict]):
 
 
 # -- backups -----------------------------------------------------------------------------------
+
+
+class HeldModel(RowsModel[HeldTransaction]):
+    """Changes from other sites kept in the log but not applied, newest first."""
+
+    columns = ("From", "By", "What", "Why it was not applied", "Arrived")
+
+    def read(self) -> Sequence[HeldTransaction]:
+        return held_transactions(self.store)
+
+    def display(self, row: HeldTransaction, column: int) -> str:
+        if column == 0:
+            return row.site_name
+        if column == 1:
+            return row.author_name or "an unknown author"
+        if column == 2:
+            return ", ".join(table.replace("_", " ") for table in row.tables)
+        if column == 3:
+            return row.reason[:1].upper() + row.reason[1:]
+        if column == 4:
+            return relative_time(row.held_at)
+        return ""
+
+    def cell_data(self, row: HeldTransaction, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.describe()
+        return None
 
 
 def backup_when(backup: Backup) -> str:

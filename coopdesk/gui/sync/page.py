@@ -38,7 +38,7 @@ from coopdesk.base.text import plural
 from coopdesk.coop import relative_time, update_settings
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import TaskCancelled, TaskHandle, run_store_task
-from coopdesk.gui.kit.mandate_gate import refusal
+from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
     EmptyState,
@@ -55,13 +55,14 @@ from coopdesk.gui.sync.drives import BundleFile, Drive
 from coopdesk.gui.sync.models import (
     BackupsModel,
     ConflictsModel,
+    HeldModel,
     SitesModel,
     backup_when,
     conflict_source,
     conflict_values,
     is_peer,
 )
-from coopdesk.store.changes import CONFLICTS
+from coopdesk.store.changes import CONFLICTS, HELD
 from coopdesk.store.store import Store
 from coopdesk.sync import backups, conflicts, importing
 from coopdesk.sync import export as exporting
@@ -69,6 +70,8 @@ from coopdesk.sync import identity as site_identity
 from coopdesk.sync.bundle import SUFFIX as BUNDLE_SUFFIX
 from coopdesk.sync.invite import make_invitation
 from coopdesk.sync.merge import ImportCancelled
+from coopdesk.sync.peers import SiteStatus
+from coopdesk.sync.trust import archive_site, restore_site
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -132,7 +135,7 @@ class DriveRow(QFrame):
 class SyncPage(Page):
     """Export, import, sites, conflicts and backups; see the module docstring."""
 
-    tables = frozenset({"site", "coop", "member", CONFLICTS})
+    tables = frozenset({"site", "coop", "member", CONFLICTS, HELD})
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(
@@ -160,6 +163,8 @@ class SyncPage(Page):
         self.tabs.addTab(self._build_sites_tab(), "&Sites")
         self.conflicts_tab = self._build_conflicts_tab()
         self.tabs.addTab(self.conflicts_tab, "&Conflicts")
+        self.held_tab = self._build_held_tab()
+        self.tabs.addTab(self.held_tab, "&Held aside")
         self.backups_tab = self._build_backups_tab()
         self.tabs.addTab(self.backups_tab, "&Backups")
         self.tabs.currentChanged.connect(self._on_tab)
@@ -232,12 +237,18 @@ class SyncPage(Page):
             "Make an invitation file so another computer can join this coop as a new site"
         )
         self.invite_button.clicked.connect(self.invite_site)
+        self.archive_site_button = QPushButton("&Archive site…")
+        self.archive_site_button.clicked.connect(self.archive_or_restore_selected_site)
+        self.sites_table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._update_site_actions()
+        )
         self.encrypt_check = QCheckBox(
             "Encrypt bundles (recommended: a lost USB stick reveals nothing)"
         )
         self.encrypt_check.clicked.connect(self._on_encrypt_clicked)
         tools = QHBoxLayout()
         tools.addWidget(self.encrypt_check, 1)
+        tools.addWidget(self.archive_site_button)
         tools.addWidget(self.invite_button)
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -299,6 +310,41 @@ class SyncPage(Page):
         layout.addWidget(self.conflicts_stack, 1)
         return tab
 
+    def _build_held_tab(self) -> QWidget:
+        tab = QWidget()
+        self.held_model = HeldModel(self.store, parent=self)
+        self.held_table = table_view(self.held_model)
+        for column, width in ((0, 140), (1, 140), (2, 160), (3, 380)):
+            self.held_table.horizontalHeader().resizeSection(column, width)
+        explanation = muted(
+            QLabel(
+                "Changes that arrived signed by their site but broke one of the coop's rules "
+                "(a change that needs a mandate its author did not hold, a rewritten record). "
+                "They are kept and passed on, but not applied anywhere."
+            )
+        )
+        explanation.setWordWrap(True)
+        self.held_empty = EmptyState(
+            "Nothing held aside",
+            "Every change from the other sites followed the coop's rules.",
+        )
+        self.held_stack = QStackedWidget()
+        self.held_stack.addWidget(self.held_table)
+        self.held_stack.addWidget(self.held_empty)
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(explanation)
+        layout.addWidget(self.held_stack, 1)
+        return tab
+
+    def _load_held(self) -> None:
+        self.held_model.refresh()
+        count = len(self.held_model.rows)
+        self.held_stack.setCurrentWidget(self.held_table if count else self.held_empty)
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.held_tab), f"&Held aside ({count})" if count else "&Held aside"
+        )
+
     def _build_backups_tab(self) -> QWidget:
         tab = QWidget()
         self.backups_model = BackupsModel(self.store, parent=self)
@@ -343,9 +389,15 @@ class SyncPage(Page):
     def load(self) -> None:
         self._loading = True
         try:
+            chosen = self.selected_site()
             self.sites_model.refresh()
+            if chosen is not None:
+                row = self.sites_model.row_where(lambda s: s.site_id == chosen.site_id)
+                self.sites_table.setCurrentIndex(self.sites_model.index(row, 0))
             self._fill_for_combo()
             self._load_conflicts()
+            self._load_held()
+            self._update_site_actions()
             self._load_backups()
             coop = self.store.get("coop", str(self.store.coop_id))
             self.encrypt_check.setChecked(bool(coop and coop["encrypt_bundles"]))
@@ -617,6 +669,7 @@ class SyncPage(Page):
         notes = []
         if result.report.identity_notice:
             notes.append(result.report.identity_notice)
+        notes.extend(result.not_applied)
         for site_id, warning in result.report.clock_warnings.items():
             notes.append(
                 f"{self._site_name(site_id)}: {warning}. Its changes were imported all the same; "
@@ -690,6 +743,58 @@ class SyncPage(Page):
     def member_changed(self, member_id: str | None) -> None:
         if self.loaded:
             self._show_conflict()
+            self._update_site_actions()
+
+    # -- archiving a site ---------------------------------------------------------------------
+
+    def selected_site(self) -> SiteStatus | None:
+        return self.sites_model.row_at(self.sites_table.currentIndex().row())
+
+    def _update_site_actions(self) -> None:
+        site = self.selected_site()
+        archived = bool(site and site.archived)
+        self.archive_site_button.setText("&Restore site…" if archived else "&Archive site…")
+        other = site is not None and not site.this_site and not site.earlier_identity
+        refused = refusal(self.store, self.session.member_id, "sites")
+        gate(self.archive_site_button, other, refused)
+        if not refused:
+            self.archive_site_button.setToolTip(
+                "Let this site take part again"
+                if archived
+                else "A lost or stolen computer: every site refuses its changes from now on"
+            )
+
+    def archive_or_restore_selected_site(self) -> None:
+        site = self.selected_site()
+        if site is None or site.this_site:
+            return
+        if site.archived:
+            text = (
+                f"Let {site.name} take part again? Its changes made while it was archived stay"
+                " refused; what it does from now on is accepted."
+            )
+            if not dialogs.confirm(self, "Restore site", text, "Restore"):
+                return
+        else:
+            text = (
+                f"Archive {site.name}? Use this when its computer is lost or stolen, or the site"
+                " has closed. Every site will refuse its changes after the last one this"
+                " computer has, however they arrive; its members stay members."
+            )
+            if not dialogs.confirm(self, "Archive site", text, f"Archive {site.name}"):
+                return
+
+        def act(author: str) -> None:
+            with dialogs.reported_errors(self) as outcome:
+                if site.archived:
+                    restore_site(self.store, author, site.site_id)
+                else:
+                    archive_site(self.store, author, site.site_id)
+            if outcome.ok:
+                verb = "Restored" if site.archived else "Archived"
+                self.window_.show_notice(f"{verb} the site {site.name}.")
+
+        self.window_.with_author(act, "Choose who you are before archiving a site.")
 
     def _show_conflict(self) -> None:
         conflict = self.selected_conflict()
