@@ -31,12 +31,15 @@ class ActivityItem:
     site: str
     table: str
     row_id: str
+    # Arrived, broke one of the coop's rules, and was kept without being applied.
+    held: bool = False
 
     def sentence(self, now: float | None = None) -> str:
         what = f"{self.verb} {self.noun} {self.label}".rstrip()
         if self.verb == "changed" and self.fields:
             what += f" ({', '.join(self.fields)})"
-        return f"{self.author} {what} · site {self.site} · {relative_time(self.when, now)}"
+        text = f"{self.author} {what} · site {self.site} · {relative_time(self.when, now)}"
+        return text + (" · held aside, not applied" if self.held else "")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +53,7 @@ class ActivityItem:
             "label": self.label,
             "fields": list(self.fields),
             "site": self.site,
+            "held": self.held,
         }
 
 
@@ -77,7 +81,9 @@ def recent_changes(
     where = "WHERE lsn < ?" if before_lsn is not None else ""
     params: list[Any] = [before_lsn] if before_lsn is not None else []
     rows = store.conn.execute(
-        "SELECT lsn, hlc, author, op, tbl, row_id, origin, fields, versions FROM _change"
+        "SELECT lsn, hlc, author, op, tbl, row_id, origin, fields, versions,"
+        " EXISTS (SELECT 1 FROM _held h WHERE h.origin = _change.origin"
+        " AND h.seq = _change.seq) FROM _change"
         f" {where} ORDER BY lsn DESC LIMIT ?",
         [*params, limit],
     ).fetchall()
@@ -85,9 +91,11 @@ def recent_changes(
 
 
 def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
+    """Log rows (lsn, hlc, author, op, tbl, row_id, origin, fields, versions[, held]) in words."""
     names = _names(store, rows)
     items = []
-    for lsn, hlc, author, op, table, row_id, origin, fields, _versions in rows:
+    for row in rows:
+        lsn, hlc, author, op, table, row_id, origin, fields, _versions = row[:9]
         spec = TABLES.get(table)
         changed = tuple(json.loads(fields)) if fields and op == "update" else ()
         labels = {c.name: c.label.lower() for c in spec.columns} if spec else {}
@@ -112,6 +120,7 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
                 site=names.get(("site", origin), "unknown"),
                 table=table,
                 row_id=row_id,
+                held=bool(row[9]) if len(row) > 9 else False,
             )
         )
     return items
@@ -120,7 +129,8 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
 def _names(store: Store, rows: list[tuple]) -> dict[tuple[str, str], str]:
     """Current labels of the authors, sites and rows a page of the log mentions."""
     wanted: dict[str, set[str]] = {"member": set(), "site": set()}
-    for _lsn, _hlc, author, _op, table, row_id, origin, _fields, _versions in rows:
+    for row in rows:
+        _lsn, _hlc, author, _op, table, row_id, origin, _fields, _versions = row[:9]
         wanted["member"].add(author)
         wanted["site"].add(origin)
         if table in TABLES:

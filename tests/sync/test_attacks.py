@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from coopdesk.coop.activity import recent_changes
 from coopdesk.coop.coop import update_settings
 from coopdesk.coop.members import add_member, archive_member, restore_member, update_member
 from coopdesk.decisions import add_decision
@@ -212,6 +213,10 @@ def test_skipping_the_mandates_changes_nothing_at_the_honest_sites(coop):
         assert check_store(store) == []
     reasons = {h.reason for h in held_transactions(kitchen)}
     assert any("mandate" in reason for reason in reasons)
+    # The activity view tells it as it is: made there, kept, not applied.
+    told = [item.sentence() for item in recent_changes(kitchen, limit=20) if item.held]
+    assert told and all(s.endswith("held aside, not applied") for s in told)
+    assert any(s.startswith("Bea archived member Cal") for s in told)
     assert dump_json(kitchen) == dump_json(pantry)
 
 

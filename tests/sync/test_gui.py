@@ -577,7 +577,7 @@ def test_changes_held_aside_are_shown_with_why(qtbot, fed, kitchen, monkeypatch)
     assert "held aside, not applied" in kitchen.message.full_text()
     assert kitchen.held_model.rowCount() == 1
     assert kitchen.held_stack.currentWidget() is kitchen.held_table
-    assert kitchen.tabs.tabText(kitchen.tabs.indexOf(kitchen.held_tab)) == "&Held aside (1)"
+    assert kitchen.tabs.tabText(kitchen.tabs.indexOf(kitchen.held_tab)) == "Hel&d aside (1)"
     index = kitchen.held_model.index(0, 1)
     assert index.data() == "Bea"
     assert "mandate" in kitchen.held_model.index(0, 3).data()

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QIcon
 
-from coopdesk.coop import relative_time
+from coopdesk.coop import describe, relative_time
 from coopdesk.gui.kit.list_model import ListModel, Row
 from coopdesk.gui.kit.widgets import human_size
 from coopdesk.store.store import Store
@@ -210,8 +210,30 @@ class HeldModel(RowsModel[HeldTransaction]):
 
     columns = ("From", "By", "What", "Why it was not applied", "Arrived")
 
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(store, parent)
+        self.what: dict[tuple[str, int], str] = {}
+
     def read(self) -> Sequence[HeldTransaction]:
-        return held_transactions(self.store)
+        held = held_transactions(self.store)
+        self.what = {item.key: self._what(item) for item in held}
+        return held
+
+    def _what(self, item: HeldTransaction) -> str:
+        """What the transaction would have done, as the activity view tells it."""
+        rows = self.store.conn.execute(
+            "SELECT lsn, hlc, author, op, tbl, row_id, origin, fields, versions FROM _change"
+            " WHERE origin = ? AND seq = ? ORDER BY idx LIMIT 4",
+            item.key,
+        ).fetchall()
+        parts = []
+        for told in describe(self.store, rows)[:3]:
+            what = f"{told.verb} {told.noun} {told.label}".strip()
+            if told.verb == "changed" and told.fields:
+                what += f" ({', '.join(told.fields)})"
+            parts.append(what)
+        more = item.changes - len(parts)
+        return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
     def display(self, row: HeldTransaction, column: int) -> str:
         if column == 0:
@@ -219,7 +241,7 @@ class HeldModel(RowsModel[HeldTransaction]):
         if column == 1:
             return row.author_name or "an unknown author"
         if column == 2:
-            return ", ".join(table.replace("_", " ") for table in row.tables)
+            return self.what.get(row.key, "")
         if column == 3:
             return row.reason[:1].upper() + row.reason[1:]
         if column == 4:

@@ -164,7 +164,7 @@ class SyncPage(Page):
         self.conflicts_tab = self._build_conflicts_tab()
         self.tabs.addTab(self.conflicts_tab, "&Conflicts")
         self.held_tab = self._build_held_tab()
-        self.tabs.addTab(self.held_tab, "&Held aside")
+        self.tabs.addTab(self.held_tab, "Hel&d aside")
         self.backups_tab = self._build_backups_tab()
         self.tabs.addTab(self.backups_tab, "&Backups")
         self.tabs.currentChanged.connect(self._on_tab)
@@ -314,7 +314,7 @@ class SyncPage(Page):
         tab = QWidget()
         self.held_model = HeldModel(self.store, parent=self)
         self.held_table = table_view(self.held_model)
-        for column, width in ((0, 140), (1, 140), (2, 160), (3, 380)):
+        for column, width in ((0, 120), (1, 120), (2, 260), (3, 300)):
             self.held_table.horizontalHeader().resizeSection(column, width)
         explanation = muted(
             QLabel(
@@ -342,7 +342,7 @@ class SyncPage(Page):
         count = len(self.held_model.rows)
         self.held_stack.setCurrentWidget(self.held_table if count else self.held_empty)
         self.tabs.setTabText(
-            self.tabs.indexOf(self.held_tab), f"&Held aside ({count})" if count else "&Held aside"
+            self.tabs.indexOf(self.held_tab), f"Hel&d aside ({count})" if count else "Hel&d aside"
         )
 
     def _build_backups_tab(self) -> QWidget:
