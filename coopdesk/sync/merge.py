@@ -24,6 +24,7 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.progress import Cancelled, Progress
+from coopdesk.base.text import shown
 from coopdesk.store import hlc as hlc_module
 from coopdesk.store import keys
 from coopdesk.store.changes import CONFLICTS, PEERS
@@ -110,13 +111,19 @@ def apply_bundle(
             report.changed_tables = merge.changed
     except InvalidChangesError as exc:
         raise BundleInvalidContentError(
-            f"{envelope.path.name} holds {exc}. It was not imported."
+            f"{envelope.name} holds {exc}. It was not imported."
         ) from None
     except sqlite3.IntegrityError:
         raise BundleInvalidContentError(
-            f"{envelope.path.name} holds changes that do not fit together (a missing "
+            f"{envelope.name} holds changes that do not fit together (a missing "
             "required field, or a reference to a row that does not exist). It was not "
             "imported."
+        ) from None
+    except sqlite3.OperationalError as exc:
+        if "JSON" not in str(exc):  # SQLite's JSON functions met text that is not JSON
+            raise
+        raise BundleInvalidContentError(
+            f"{envelope.name} holds changes that cannot be read. It was not imported."
         ) from None
     return report
 
@@ -165,7 +172,7 @@ def _load_changes(
     last_seen: dict[str, int] = {}
     total = envelope.header["entries"]
     done = 0
-    name = envelope.path.name
+    name = envelope.name
     revoked = trust.revoked
     for frame in frames:
         rows = [row for row in frame if not _refused(row, revoked, report)]
@@ -375,7 +382,7 @@ def _check_duplicates_match(store: Store, merge: Merge, name: str) -> None:
     clash = merge.origin_with_other_history()
     if clash:
         site = store.get("site", clash)
-        label = site["name"] if site else clash[:8]
+        label = shown(site["name"]) if site else clash[:8]
         raise SiteIdentityClashError(
             f"{name} holds changes from site {label} that differ from the ones this site "
             f"already has under the same numbers: two computers are using the identity of "
