@@ -10,6 +10,7 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.base.paths import resolve_data_dir
+from coopdesk.base.text import terminal_text
 from coopdesk.coop import find_member
 from coopdesk.store.store import Store
 
@@ -26,10 +27,10 @@ def emit(args: argparse.Namespace, data: Any, text: str | Sequence[str]) -> None
         print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
     elif isinstance(text, str):
         if text:
-            print(text)
+            print(terminal_text(text))
     else:
         for line in text:
-            print(line)
+            print(terminal_text(line))
 
 
 def data_dir(args: argparse.Namespace) -> Path:

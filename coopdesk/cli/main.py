@@ -17,6 +17,7 @@ from typing import NoReturn
 from coopdesk import __version__
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
+from coopdesk.base.text import shown
 from coopdesk.cli.framework import (
     FREE_TEXT,
     OPTIONS_WITH_VALUES,
@@ -112,7 +113,7 @@ def report(message: str, code: str, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"error": message, "code": code}, ensure_ascii=False), file=sys.stderr)
     else:
-        print(f"coopdesk: {message}", file=sys.stderr)
+        print(f"coopdesk: {shown(message, limit=2000)}", file=sys.stderr)
 
 
 def json_asked(argv: Sequence[str]) -> bool:

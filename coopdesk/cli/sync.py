@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from coopdesk.base.text import plural
+from coopdesk.base.text import plural, shown
 from coopdesk.cli.framework import CommandLine, author_of, data_dir, emit, open_store
 from coopdesk.coop import identity, relative_time
 from coopdesk.store.store import Store
@@ -55,7 +55,7 @@ def cmd_join(args: argparse.Namespace) -> int:
                 "path": str(store.path),
                 "import": result.as_json(),
             },
-            f"Joined {ident.coop_name} as site {ident.site_name}. {result.summary()}",
+            f"Joined {shown(ident.coop_name)} as site {shown(ident.site_name)}. {result.summary()}",
         )
     return 0
 

@@ -6,11 +6,12 @@ The log is append-only and grows with every change, so the window pages through 
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from coopdesk.base import jsontext
+from coopdesk.base.text import shown
 from coopdesk.store.hlc import wall_seconds
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
@@ -91,20 +92,23 @@ def recent_changes(
 
 
 def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
-    """Log rows (lsn, hlc, author, op, tbl, row_id, origin, fields, versions[, held]) in words."""
+    """Log rows (lsn, hlc, author, op, tbl, row_id, origin, fields, versions[, held]) in words.
+
+    Names come from other sites too, so each is ``shown``: one line, no control characters
+    (a name cannot make the log say something else)."""
     names = _names(store, rows)
     items = []
     for row in rows:
         lsn, hlc, author, op, table, row_id, origin, fields, _versions = row[:9]
         spec = TABLES.get(table)
-        changed = tuple(json.loads(fields)) if fields and op == "update" else ()
+        changed = tuple(_fields(fields)) if op == "update" else ()
         labels = {c.name: c.label.lower() for c in spec.columns} if spec else {}
         verb, noun, label = VERBS.get(op, op), spec.noun if spec else table, ""
         if table == "mandate_use" and op == "insert" and fields:
             # "Ana used the Coordinator's mandate: archived member Tomás"
-            use = json.loads(fields)
-            role = names.get(("role", use.get("role_id") or ""), "a role")
-            verb, noun, label = "used", f"the {role}'s mandate:", use.get("detail", "")
+            use = _fields(fields)
+            role = names.get(("role", str(use.get("role_id") or "")), "a role")
+            verb, noun, label = "used", f"the {role}'s mandate:", str(use.get("detail", ""))
         items.append(
             ActivityItem(
                 lsn=lsn,
@@ -115,8 +119,11 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
                 or ("the ballot box" if author == origin else "someone"),
                 verb=verb,
                 noun=noun,
-                label=label or ("" if spec and spec.anonymous else names.get((table, row_id), "")),
-                fields=tuple(labels.get(name, name) for name in changed),
+                label=shown(
+                    label or ("" if spec and spec.anonymous else names.get((table, row_id), "")),
+                    LABEL_LIMIT,
+                ),
+                fields=tuple(shown(labels.get(name, name), 40) for name in changed),
                 site=names.get(("site", origin), "unknown"),
                 table=table,
                 row_id=row_id,
@@ -126,17 +133,30 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
     return items
 
 
+# Long enough for a task's title; anything longer is cut with "…".
+LABEL_LIMIT = 200
+
+
+def _fields(text: str | None) -> dict[str, Any]:
+    """A change's fields; nothing when they cannot be read (the log is read, never judged)."""
+    try:
+        value = jsontext.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _names(store: Store, rows: list[tuple]) -> dict[tuple[str, str], str]:
     """Current labels of the authors, sites and rows a page of the log mentions."""
     wanted: dict[str, set[str]] = {"member": set(), "site": set()}
     for row in rows:
-        _lsn, _hlc, author, _op, table, row_id, origin, _fields, _versions = row[:9]
+        _lsn, _hlc, author, _op, table, row_id, origin, fields, _versions = row[:9]
         wanted["member"].add(author)
         wanted["site"].add(origin)
         if table in TABLES:
             wanted.setdefault(table, set()).add(row_id)
-        if table == "mandate_use" and _fields:
-            wanted.setdefault("role", set()).add(json.loads(_fields).get("role_id") or "")
+        if table == "mandate_use" and fields:
+            wanted.setdefault("role", set()).add(str(_fields(fields).get("role_id") or ""))
     names: dict[tuple[str, str], str] = {}
     for table, ids in wanted.items():
         if not ids:
@@ -146,5 +166,9 @@ def _names(store: Store, rows: list[tuple]) -> dict[tuple[str, str], str]:
         for row_id, value in store.conn.execute(
             f"SELECT id, {label} FROM {table} WHERE id IN ({marks})", list(ids)
         ):
-            names[(table, row_id)] = str(value)
+            names[(table, row_id)] = shown(value, LABEL_LIMIT if table not in PEOPLE else 80)
     return names
+
+
+# Tables whose label is a name shown beside others (an author, a site).
+PEOPLE = frozenset({"member", "site", "role"})

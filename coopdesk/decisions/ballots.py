@@ -37,6 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from coopdesk.base import jsontext
 from coopdesk.base.errors import NotFoundError, ValidationError
 from coopdesk.decisions.decisions import (
     DecisionView,
@@ -196,7 +197,7 @@ def parse_choice(text: str) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text)
+        return jsontext.loads(text)  # nested a thousand levels deep is unreadable too
     except ValueError:
         return None
 
@@ -410,7 +411,7 @@ def parse_choices(texts: list[str]) -> list[Any]:
     """
     if all(text and text[0] in "[{" and text[-1] in "]}" for text in texts):
         try:
-            parsed = json.loads("[" + ",".join(texts) + "]")
+            parsed = jsontext.loads("[" + ",".join(texts) + "]")
         except ValueError:
             parsed = None
         if isinstance(parsed, list) and len(parsed) == len(texts):

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from coopdesk.base import jsontext
 from coopdesk.base.errors import NotFoundError, ValidationError
 from coopdesk.base.text import day_text
 from coopdesk.coop import find_member
@@ -159,7 +160,7 @@ def _views(store: Store, where: str, params: Sequence[Any]) -> list[DecisionView
 
 def _view(row: dict[str, Any], options: list[OptionView]) -> DecisionView:
     try:
-        electorates = json.loads(row["site_electorates"] or "{}")
+        electorates = jsontext.loads(row["site_electorates"] or "{}")
     except ValueError:
         electorates = {}
     if not isinstance(electorates, dict):

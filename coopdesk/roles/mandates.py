@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from coopdesk.base import jsontext
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
 from coopdesk.base.text import day_text, names_text
@@ -321,8 +322,11 @@ def needed_mandate(
     if table == "coop" and op == "insert":
         return None  # the coop being founded
     if table == "site" and fields.get("certificate"):
-        certificate = json.loads(fields["certificate"])
-        if certificate.get("kind") in ("founding", "successor"):
+        try:
+            certificate = jsontext.loads(str(fields["certificate"]))
+        except ValueError:  # not a certificate at all: the site rules hold it
+            certificate = None
+        if isinstance(certificate, dict) and certificate.get("kind") in ("founding", "successor"):
             return None
     if table == "site" and op == "update" and set(fields) <= {"replaced_by"}:
         return None  # a computer that took a new identity retires its old one

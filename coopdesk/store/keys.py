@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from coopdesk.base import jsontext
+
 CERT_CONTEXT = b"coopdesk-site-certificate-v2\x00"
 SEAL_CONTEXT = b"coopdesk-transaction-seal-v1\x00"
 # The digest before an origin's first transaction.
@@ -103,13 +105,17 @@ class Certificate:
             raise ValueError("certificate has a bad sequence number")
         if data["kind"] not in CERTIFICATE_KINDS or any(len(data[f]) > 200 for f in texts):
             raise ValueError("certificate has a bad kind or field")
+        # Ids, hex and words only: a NUL would blur the signed message's fields, and text
+        # that cannot be encoded (a lone surrogate) cannot be signed at all.
+        if not all(data[f].isascii() and data[f].isprintable() for f in texts):
+            raise ValueError("certificate has a bad character")
         return cls(**{f: data[f] for f in (*texts, "seq")})
 
     @classmethod
     def from_json(cls, text: Any) -> Certificate:
         if not isinstance(text, str) or len(text) > 2000:
             raise ValueError("certificate is not text")
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(jsontext.loads(text))
 
 
 def new_keypair() -> KeyPair:

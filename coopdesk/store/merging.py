@@ -134,10 +134,11 @@ class Merge:
     def apply(self, check_cancelled: Callable[[], None] = _never_cancelled) -> None:
         """Check every appended change against the schema, then apply all but the held."""
         self._note_held_lsns()
-        tables = _tables_touched(self.store, self.start_lsn)
+        # Held changes too: they stay in the log and travel on, so they must be readable.
+        validate_fields(self.store, self.start_lsn, _tables_touched(self.store, self.start_lsn))
+        tables = _tables_touched(self.store, self.start_lsn, skip_held=True)
         if not tables:
             return
-        validate_fields(self.store, self.start_lsn, tables)
         _insert_new_rows(self.store, self.start_lsn, self.changed, tables)
         _apply_plain_overwrites(self.store, self.start_lsn, self.changed, tables)
         _merge_remaining(self.store, self.start_lsn, self.changed, check_cancelled)
@@ -533,18 +534,18 @@ def invalid_changes_sql(spec: TableSpec) -> str:
     )
 
 
-def _tables_touched(store: Store, start_lsn: int) -> list[TableSpec]:
-    """The tables the new changes touch, in dependency order.
+def _tables_touched(store: Store, start_lsn: int, skip_held: bool = False) -> list[TableSpec]:
+    """The tables the new changes (but the held ones, with ``skip_held``) touch, in
+    dependency order.
 
     The bulk steps below run a few statements per table; a bundle usually touches a handful
     of the twenty tables, so the others are not even visited.
     """
+    held = " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn)" if skip_held else ""
     names = {
         row[0]
         for row in store.conn.execute(
-            "SELECT DISTINCT tbl FROM _change WHERE lsn > ?"
-            " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn)",
-            (start_lsn,),
+            f"SELECT DISTINCT tbl FROM _change WHERE lsn > ?{held}", (start_lsn,)
         )
     }
     return [spec for name, spec in TABLES.items() if name in names]

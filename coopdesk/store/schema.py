@@ -31,7 +31,8 @@ INT64_MAX = 2**63 - 1
 # NUL and lone surrogates: SQLite's JSON functions cut text at a NUL, and a lone surrogate
 # cannot be encoded as UTF-8. Neither can be typed in; neither may arrive in a bundle.
 UNSTORABLE_RE = re.compile("[\x00\ud800-\udfff]")
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# \Z, not $: "$" also matches before a final newline, which an id must not end with.
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+$")
 # Dates and times are local wall time, written the one way ISO 8601 sorts as text.
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -10,11 +10,19 @@ header, and the header holds the payload's length and SHA-256. A reader checks, 
 order, before it parses a single change: magic, format version, declared sizes against
 hard caps, the real file size, the coop, the sender's certificate, the signature, the
 schema version, the payload hash. Only then are frames decrypted and decompressed, each
-with its own cap, so a hostile file can neither crash the reader nor exhaust memory.
+with its own cap, so a hostile file can neither crash the reader nor exhaust memory: every
+frame is at most ``MAX_FRAME_JSON`` bytes once inflated and holds at most
+``MAX_FRAME_VALUES`` JSON values, counted before it is parsed; JSON nested deeper than
+CoopDesk ever writes is refused before it is parsed (``coopdesk.base.jsontext``).
+
+Nothing from a header is put in a message before the header's signature is checked (the
+file's name stands for the bundle until then), and text from a bundle goes into a message
+only through ``coopdesk.base.text.shown``.
 
 The payload is a sequence of frames, each ``u32 length | data``; data is one zlib-compressed
 JSON array of columns (the change log's columns, ``ENTRY_COLUMNS``) for up to
-``FRAME_ENTRIES`` changes, encrypted with ChaCha20-Poly1305 when the coop asks for it.
+``FRAME_ENTRIES`` changes and ``MAX_FRAME_JSON`` bytes, encrypted with ChaCha20-Poly1305
+when the coop asks for it.
 Frames keep memory flat on both sides: nothing ever holds the whole bundle.
 """
 
@@ -22,15 +30,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from coopdesk.base import jsontext
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.text import shown
 from coopdesk.store import keys
 from coopdesk.store.migrations import SCHEMA_VERSION
 from coopdesk.store.schema import INT64_MAX, TABLES, UUID_RE, stored_value_ok
@@ -48,8 +60,18 @@ MAX_HEADER_BYTES = 1 << 20
 MAX_PAYLOAD_BYTES = 1 << 30
 MAX_UNCOMPRESSED_BYTES = 4 << 30
 MAX_COMPRESSION_RATIO = 200
-MAX_FRAME_BYTES = 64 << 20
+# A frame once inflated: its JSON. The writer starts a new frame before reaching either
+# limit, so an honest bundle never meets them; the reader refuses a frame over them.
+MAX_FRAME_JSON = 8 << 20
+# A frame as stored: compressed (incompressible data grows a little) and encrypted.
+MAX_FRAME_BYTES = MAX_FRAME_JSON + (64 << 10)
+# How many JSON values a frame may hold, counted before parsing it (``frame_values``): it
+# bounds the memory a parsed frame takes, whatever its bytes say (2,000 changes of eight
+# fields count about 150,000).
+MAX_FRAME_VALUES = 600_000
 FRAME_ENTRIES = 4000
+# More sites than any coop has: a bundle naming more origins than this is refused.
+MAX_ORIGINS = 10_000
 # zlib level 3: within 10% of level 6's size at half its time (measured on 100,000 changes).
 COMPRESSION_LEVEL = 3
 
@@ -75,8 +97,14 @@ OPS = frozenset({"insert", "update", "archive", "restore"})
 MAX_CL = 1 << 31
 # JSON escapes of a NUL or a surrogate, found without parsing (almost never present).
 SUSPICIOUS_ESCAPE_RE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+# The same in a header (after an odd number of backslashes: a real escape), where they can
+# only be an attack: CoopDesk writes non-ASCII text as it is, and names hold no NUL.
+UNSTORABLE_ESCAPE_RE = re.compile(rb"(?<!\\)(?:\\\\)*\\u(?:0000|[dD][89a-fA-F])")
 MAX_FIELDS_TEXT = 1 << 20
-SEAL_RE = re.compile(r"^[0-9a-f]{128}$")
+SEAL_RE = re.compile(r"^[0-9a-f]{128}\Z")
+HEX_RE = re.compile(r"^[0-9a-f]*\Z")
+# Longer than any name CoopDesk lets a person type: the header's names are only labels.
+MAX_HEADER_NAME = 1000
 
 HEADER_TYPES: dict[str, type | tuple[type, ...]] = {
     "format": int,
@@ -169,12 +197,18 @@ class Envelope:
     chain_keys: dict[str, str] = field(default_factory=dict)
 
     @property
+    def name(self) -> str:
+        """The file's name, as messages show it."""
+        return _name(self.path)
+
+    @property
     def site_id(self) -> str:
         return self.header["site_id"]
 
     @property
     def site_name(self) -> str:
-        return self.header["site_name"]
+        """The sender's name for itself (signed by it), made safe to show."""
+        return shown(self.header["site_name"])
 
     @property
     def bundle_seq(self) -> int:
@@ -213,10 +247,12 @@ def frame_associated_data(header: dict[str, Any], index: int) -> bytes:
 
 
 def _name(path: Path) -> str:
-    return path.name
+    """The file's name as messages show it (a name on a stick can hold anything)."""
+    return shown(path.name, limit=120)
 
 
 def _check_header(path: Path, header: Any) -> dict[str, Any]:
+    """The header's keys, types and ranges, before anything in it is believed."""
     damaged = BundleDamagedError(
         f"{_name(path)} is damaged: its header is unreadable. Export the bundle again."
     )
@@ -224,9 +260,11 @@ def _check_header(path: Path, header: Any) -> dict[str, Any]:
         raise damaged
     for key, expected in HEADER_TYPES.items():
         value = header.get(key)
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if key not in header or not isinstance(value, expected) or isinstance(value, bool):
             raise damaged
     for vector in (header["vv"], header["base"]):
+        if len(vector) > MAX_ORIGINS:
+            raise damaged
         for site, seq in vector.items():
             if not UUID_RE.match(site) or not isinstance(seq, int) or isinstance(seq, bool):
                 raise damaged
@@ -235,6 +273,22 @@ def _check_header(path: Path, header: Any) -> dict[str, Any]:
     numbers = ("bundle_seq", "created_hlc", "entries", "frames", "payload_len", "uncompressed_len")
     if any(not 0 <= header[key] <= INT64_MAX for key in numbers):
         raise damaged
+    if header["min_reader_schema"] < 0 or header["schema_version"] < 0:
+        raise damaged
+    ids = (header["coop_id"], header["site_id"], header["for_site"] or header["site_id"])
+    if not all(UUID_RE.match(value) for value in ids):
+        raise damaged
+    if any(len(header[key]) > MAX_HEADER_NAME for key in ("coop_name", "site_name")):
+        raise damaged
+    if len(header["payload_sha256"]) != 64 or not HEX_RE.match(header["payload_sha256"]):
+        raise damaged
+    encryption = header["encryption"]
+    if encryption is not None:
+        prefix = encryption.get("nonce_prefix")
+        if encryption.get("alg") != "chacha20poly1305" or not (
+            isinstance(prefix, str) and len(prefix) == 16 and HEX_RE.match(prefix)
+        ):
+            raise damaged
     return header
 
 
@@ -266,11 +320,16 @@ def read_envelope(path: Path, trust: Trust) -> Envelope:
                     "too early?). Copy or export it again."
                 )
             try:
-                header = json.loads(header_bytes)
-            except (UnicodeDecodeError, ValueError, RecursionError):
+                # Refused unparsed if nested deeper than any header CoopDesk writes.
+                header = jsontext.loads(header_bytes)
+            except (UnicodeDecodeError, ValueError):
                 raise BundleDamagedError(
                     f"{name} is damaged: its header is unreadable. Export the bundle again."
                 ) from None
+            if UNSTORABLE_ESCAPE_RE.search(header_bytes):
+                raise BundleDamagedError(
+                    f"{name} is damaged: its header is unreadable. Export the bundle again."
+                )
             header = _check_header(path, header)
             _check_sizes(name, header)
             expected = PRELUDE.size + header_len + header["payload_len"] + SIGNATURE_SIZE
@@ -369,19 +428,47 @@ def _check_schema(name: str, header: dict[str, Any]) -> None:
 
 
 def read_frames(envelope: Envelope, bundle_key: str | None) -> Iterator[list[tuple[Any, ...]]]:
-    """Decrypt, decompress and structurally check each frame; yield its changes as rows."""
+    """Decrypt, decompress and structurally check each frame; yield its changes as rows.
+
+    One frame at a time: what is held at once is one frame's bytes and its changes.
+    """
     count = 0
     name = _name(envelope.path)
+    origins: set[str] = set()
     for raw in read_frame_bytes(envelope, bundle_key):
-        try:
-            columns = json.loads(raw)
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise _damaged(name) from None
+        columns = parse_frame(name, raw)
+        del raw
         rows = check_frame(name, columns)
+        del columns
+        origins.update(row[0] for row in rows)
+        if len(origins) > MAX_ORIGINS:
+            raise _invalid(name, "more sites than a coop has")
         count += len(rows)
         yield rows
     if count != envelope.header["entries"]:
         raise _damaged(name)
+
+
+def frame_values(raw: bytes) -> int:
+    """At least the number of JSON values in a frame, counted without parsing it.
+
+    Every string has two quotes and every value after the first of an array follows a
+    comma, so this bounds the objects that parsing can make (quotes and commas inside
+    strings count too, which only overestimates).
+    """
+    return raw.count(b'"') // 2 + raw.count(b",")
+
+
+def parse_frame(name: str, raw: bytes) -> Any:
+    """A frame's JSON, parsed only if it holds no more values than a frame may."""
+    if len(raw) > MAX_FRAME_JSON or frame_values(raw) > MAX_FRAME_VALUES:
+        raise BundleTooLargeError(
+            f"{name} holds a part larger than CoopDesk accepts. It was not imported."
+        )
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: nested a thousand levels deep
+        raise _damaged(name) from None
 
 
 def read_frame_bytes(envelope: Envelope, bundle_key: str | None) -> Iterator[bytes]:
@@ -417,8 +504,12 @@ def _frames(envelope: Envelope, bundle_key: str | None, name: str) -> Iterator[b
                 raise _damaged(name)
             (length,) = FRAME_LENGTH.unpack(prefix)
             remaining_payload -= FRAME_LENGTH.size + length
-            if length > MAX_FRAME_BYTES or remaining_payload < 0:
+            if remaining_payload < 0:
                 raise _damaged(name)
+            if length > MAX_FRAME_BYTES:
+                raise BundleTooLargeError(
+                    f"{name} holds a part larger than CoopDesk accepts. It was not imported."
+                )
             data = handle.read(length)
             if len(data) < length:
                 raise _damaged(name)
@@ -436,9 +527,11 @@ def _frames(envelope: Envelope, bundle_key: str | None, name: str) -> Iterator[b
                     raise BundleDamagedError(
                         f"{name} cannot be decrypted with this coop's key. It was not imported."
                     ) from None
-            raw = _inflate(name, data, min(budget, MAX_FRAME_BYTES))
+            raw = _inflate(name, data, min(budget, MAX_FRAME_JSON))
+            del data
             budget -= len(raw)
             yield raw
+            del raw
         if remaining_payload != 0 or digest.hexdigest() != header["payload_sha256"]:
             raise _damaged(name)
 
@@ -448,6 +541,7 @@ def _damaged(name: str) -> BundleDamagedError:
 
 
 def _inflate(name: str, data: bytes, cap: int) -> bytes:
+    """One zlib stream, inflated to at most ``cap`` bytes: a bomb stops at the cap."""
     inflater = zlib.decompressobj()
     try:
         raw = inflater.decompress(data, cap + 1)
@@ -455,7 +549,8 @@ def _inflate(name: str, data: bytes, cap: int) -> bytes:
         raise _damaged(name) from None
     if len(raw) > cap or inflater.unconsumed_tail:
         raise BundleTooLargeError(
-            f"{name} unpacks to more data than it declared. It was not imported."
+            f"{name} unpacks to more data than it declared or than CoopDesk accepts. It was "
+            "not imported."
         )
     if not inflater.eof or inflater.unused_data:
         raise _damaged(name)
@@ -480,6 +575,8 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
     length = len(columns[0]) if isinstance(columns[0], list) else -1
     if length <= 0 or any(not isinstance(c, list) or len(c) != length for c in columns):
         raise _damaged(name)
+    if length > FRAME_ENTRIES:
+        raise _invalid(name, "more changes in one part than a bundle holds")
     origins, seqs, idxs, hlcs, authors, tbls, row_ids, ops, cls, fields, versions, seals = columns
     ids = _distinct(name, origins, authors)
     if not all(isinstance(v, str) and UUID_RE.match(v) for v in ids):
@@ -507,6 +604,8 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
             MAX_FIELDS_TEXT
         ):
             raise _invalid(name, "the fields of a change")
+        if not _shallow(texts):
+            raise _invalid(name, "the fields of a change nested too deeply")
         joined = "\n".join(texts)
         if "\x00" in joined or not _encodable(joined):
             raise _invalid(name, "a character that cannot be stored")
@@ -517,13 +616,27 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
     return list(zip(*columns, strict=True))
 
 
+def _shallow(texts: list[str]) -> bool:
+    """Whether every ``fields``/``versions`` text nests no deeper than CoopDesk writes them.
+
+    Counted in C for all texts at once; only a text that opens many brackets (almost
+    never) is looked at more closely.
+    """
+    limit = jsontext.MAX_NESTING
+    opens = map(
+        operator.add, map(str.count, texts, repeat("[")), map(str.count, texts, repeat("{"))
+    )
+    many = compress(texts, map(limit.__lt__, opens))
+    return all(jsontext.nesting_within(text, limit) for text in many)
+
+
 def _check_escapes(name: str, table: str, fields: str) -> None:
     """Escaped NULs and lone surrogates, which SQLite's JSON functions would mangle.
 
     Rare enough to check slowly: only changes whose text contains such an escape get here.
     """
     try:
-        values = json.loads(fields)
+        values = jsontext.loads(fields)
     except ValueError:
         raise _invalid(name, "the fields of a change") from None
     if not isinstance(values, dict):
@@ -532,7 +645,7 @@ def _check_escapes(name: str, table: str, fields: str) -> None:
     for key, value in values.items():
         column = spec.column_by_name.get(key)
         if column is None or not stored_value_ok(column, value):
-            raise _invalid(name, f"a {spec.noun}'s {key}")
+            raise _invalid(name, f"a {spec.noun}'s {shown(key, limit=40)}")
 
 
 def _encodable(text: str) -> bool:
@@ -571,7 +684,15 @@ class FrameWriter:
         self.digest = hashlib.sha256()
 
     def write(self, rows: list[tuple[Any, ...]]) -> None:
+        """Rows as one frame, or as several when one would be over a reader's limits."""
         raw = canonical_columns(rows)
+        too_large = len(raw) > MAX_FRAME_JSON or frame_values(raw) > MAX_FRAME_VALUES
+        if (too_large or len(rows) > FRAME_ENTRIES) and len(rows) > 1:
+            del raw
+            half = len(rows) // 2
+            self.write(rows[:half])
+            self.write(rows[half:])
+            return
         data = zlib.compress(raw, COMPRESSION_LEVEL)
         encryption = self.header["encryption"]
         if encryption is not None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
+import re
 import struct
 import tempfile
 import time
@@ -24,10 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from coopdesk.base import jsontext
 from coopdesk.base.errors import CoopDeskError, ValidationError
 from coopdesk.base.files import output_path, shorten_name, write_to
+from coopdesk.base.text import shown
 from coopdesk.store import keys
 from coopdesk.store.ids import new_id
+from coopdesk.store.schema import UUID_RE
 from coopdesk.store.store import Store
 from coopdesk.store.transaction import Transaction
 from coopdesk.sync.export import export_bundle
@@ -42,6 +47,7 @@ SUFFIX = ".coopinvite"
 MAX_INVITATION_BYTES = 1 << 30
 # An invitation not used within this many days is refused when someone tries to join.
 INVITATION_DAYS = 14
+HEX_RE = re.compile(r"^[0-9a-f]*\Z")
 
 
 class InvitationError(CoopDeskError):
@@ -192,18 +198,27 @@ def make_invitation(store: Store, author: str, site_name: str, path: Path | str)
 
 
 def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]:
+    """The invitation's secrets and snapshot; an ``InvitationError`` for anything wrong.
+
+    The file is opened with the passphrase first: nothing in it is read, or shown, before
+    it is known to be the invitation the inviting site sealed.
+    """
     path = Path(path)
+    name = shown(path.name, limit=120)
     try:
+        size = path.stat().st_size
+        if size > MAX_INVITATION_BYTES:
+            raise InvitationError(f"{name} is too large to be an invitation.")
         data = path.read_bytes()
     except OSError as exc:
-        raise InvitationError(f"Cannot read {path.name}: {exc.strerror or exc}.") from None
+        raise InvitationError(f"Cannot read {name}: {exc.strerror or exc}.") from None
     if len(data) < PRELUDE.size or data[:8] != MAGIC:
-        raise InvitationError(f"{path.name} is not a CoopDesk invitation.")
+        raise InvitationError(f"{name} is not a CoopDesk invitation.")
     _magic, version = PRELUDE.unpack(data[: PRELUDE.size])
     if version > FORMAT_VERSION:
-        raise InvitationError(f"{path.name} was made by a newer CoopDesk; update CoopDesk here.")
+        raise InvitationError(f"{name} was made by a newer CoopDesk; update CoopDesk here.")
     if len(data) > MAX_INVITATION_BYTES:
-        raise InvitationError(f"{path.name} is too large to be an invitation.")
+        raise InvitationError(f"{name} is too large to be an invitation.")
     try:
         plaintext = keys.open_with_passphrase(passphrase, data[PRELUDE.size :], MAGIC)
     except keys.DecryptionError:
@@ -211,19 +226,48 @@ def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]
             "The passphrase does not match this invitation (or the file is damaged). "
             "Check the passphrase shown when the invitation was made."
         ) from None
+    damaged = InvitationError(f"{name} is damaged. Ask the site that invited you for a new one.")
+    if len(plaintext) < LENGTH.size:
+        raise damaged
     (length,) = LENGTH.unpack(plaintext[: LENGTH.size])
+    if length > len(plaintext) - LENGTH.size:
+        raise damaged
     try:
-        secrets = json.loads(plaintext[LENGTH.size : LENGTH.size + length])
-        keys.Certificate.from_dict(secrets["site_certificate"])
-        expires_at = float(secrets["expires_at"])
-    except (ValueError, KeyError, TypeError, RecursionError):
-        raise InvitationError(f"{path.name} is damaged.") from None
-    if time.time() > expires_at:
+        secrets = _checked_secrets(jsontext.loads(plaintext[LENGTH.size : LENGTH.size + length]))
+    except (ValueError, KeyError, TypeError):
+        raise damaged from None
+    if time.time() > secrets["expires_at"]:
         raise InvitationError(
-            f"{path.name} has expired: invitations are valid for {INVITATION_DAYS} days. "
+            f"{name} has expired: invitations are valid for {INVITATION_DAYS} days. "
             "Ask the site that invited you for a new one."
         )
     return secrets, plaintext[LENGTH.size + length :]
+
+
+SECRET_TEXTS = ("coop_id", "coop_name", "site_id", "site_name", "invited_by_site")
+SECRET_KEYS = ("root_public", "bundle_key", "site_private")
+
+
+def _checked_secrets(secrets: Any) -> dict[str, Any]:
+    """The invitation's JSON, every value of the type and form a join needs (else an error:
+    a value of another kind must end in a clear refusal, not in a crash half-way)."""
+    if not isinstance(secrets, dict):
+        raise ValueError("not an object")
+    if not all(isinstance(secrets.get(key), str) for key in SECRET_TEXTS):
+        raise ValueError("a name or id is missing")
+    if not (UUID_RE.match(secrets["coop_id"]) and UUID_RE.match(secrets["site_id"])):
+        raise ValueError("a bad id")
+    for key in SECRET_KEYS:
+        value = secrets.get(key)
+        if not (isinstance(value, str) and len(value) == 64 and HEX_RE.match(value)):
+            raise ValueError(f"a bad {key}")
+    certificate = keys.Certificate.from_dict(secrets.get("site_certificate"))
+    if (certificate.site_id, certificate.coop_id) != (secrets["site_id"], secrets["coop_id"]):
+        raise ValueError("a certificate for another site")
+    expires_at = secrets.get("expires_at")
+    if type(expires_at) not in (int, float) or not math.isfinite(expires_at):
+        raise ValueError("no expiry")
+    return secrets
 
 
 def join_coop(data_dir: Path, path: Path, passphrase: str) -> tuple[Store, ImportResult]:

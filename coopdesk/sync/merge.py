@@ -24,6 +24,7 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.progress import Cancelled, Progress
+from coopdesk.base.text import shown
 from coopdesk.store import hlc as hlc_module
 from coopdesk.store import keys
 from coopdesk.store.changes import CONFLICTS, PEERS
@@ -110,13 +111,19 @@ def apply_bundle(
             report.changed_tables = merge.changed
     except InvalidChangesError as exc:
         raise BundleInvalidContentError(
-            f"{envelope.path.name} holds {exc}. It was not imported."
+            f"{envelope.name} holds {exc}. It was not imported."
         ) from None
     except sqlite3.IntegrityError:
         raise BundleInvalidContentError(
-            f"{envelope.path.name} holds changes that do not fit together (a missing "
+            f"{envelope.name} holds changes that do not fit together (a missing "
             "required field, or a reference to a row that does not exist). It was not "
             "imported."
+        ) from None
+    except sqlite3.OperationalError as exc:
+        if "JSON" not in str(exc):  # SQLite's JSON functions met text that is not JSON
+            raise
+        raise BundleInvalidContentError(
+            f"{envelope.name} holds changes that cannot be read. It was not imported."
         ) from None
     return report
 
@@ -165,7 +172,7 @@ def _load_changes(
     last_seen: dict[str, int] = {}
     total = envelope.header["entries"]
     done = 0
-    name = envelope.path.name
+    name = envelope.name
     revoked = trust.revoked
     for frame in frames:
         rows = [row for row in frame if not _refused(row, revoked, report)]
@@ -397,7 +404,7 @@ def _check_duplicates_match(
     the origin's key): then another site forged or altered it, and that origin's changes in
     this bundle are refused (named in the report); the origin itself is not blamed.
     """
-    name = envelope.path.name
+    name = envelope.name
     while clash := merge.other_history():
         origin, seq = clash
         rows, seal = merge.compared_transaction(origin, seq)
@@ -426,7 +433,7 @@ def _check_duplicates_match(
             merge.forget_compared(origin)
             continue
         site = store.get("site", origin)
-        label = site["name"] if site else origin[:8]
+        label = shown(site["name"]) if site else origin[:8]
         raise SiteIdentityClashError(
             f"{name} holds changes from site {label} that differ from the ones this site "
             f"already has under the same numbers: two computers are using the identity of "

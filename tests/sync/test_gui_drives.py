@@ -81,8 +81,8 @@ def test_bundles_on_a_drive_are_listed_newest_first_with_their_sender(tmp_path, 
 
     found = bundles_on(stick)
     assert [item.path.name for item in found] == [newer.name, older.name, "junk.coopsync"]
-    assert found[0].site_name == "Kitchen" and found[0].site_id == store.site_id
-    assert found[2].site_name is None  # listed, but the import will say what is wrong with it
+    assert found[0].site_id == store.site_id
+    assert found[2].site_id is None  # listed, but the import will say what is wrong with it
     assert bundles_on(tmp_path / "unplugged") == []
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.text import shown
 from coopdesk.coop import identity
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import (
@@ -71,7 +72,7 @@ def join_in_worker(
     path = store.path
     try:
         ident = identity(store)
-        joined = Joined(ident.coop_name, ident.site_name, result.summary())
+        joined = Joined(shown(ident.coop_name), shown(ident.site_name), result.summary())
     finally:
         store.close()
     if is_cancelled():

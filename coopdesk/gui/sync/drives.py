@@ -10,7 +10,6 @@ must be written there.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import struct
@@ -19,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from coopdesk.base import jsontext
+from coopdesk.store.schema import UUID_RE
 from coopdesk.sync import bundle
 
 POSIX_MOUNT_PARENTS = ("/media/", "/run/media/", "/mnt/", "/Volumes/")
@@ -121,36 +122,31 @@ def scan_drives() -> list[Drive]:
 
 @dataclass(frozen=True)
 class BundleFile:
-    """A ``.coopsync`` file found on a drive; ``site_name`` is read from its (unchecked) header
-    only to label it in a list. Importing checks everything."""
+    """A ``.coopsync`` file found on a drive; ``site_id`` is read from its (unchecked) header
+    only to label it in a list, by the name this store knows for that site: nothing the
+    header says is shown before importing checks everything."""
 
     path: Path
     modified: float
     size: int
     site_id: str | None
-    site_name: str | None
 
 
-def peek_sender(path: Path) -> tuple[str | None, str | None]:
-    """The site id and name a bundle says it comes from, without verifying anything."""
+def peek_sender(path: Path) -> str | None:
+    """The site id a bundle says it comes from, without verifying anything."""
     try:
         with path.open("rb") as handle:
             prelude = handle.read(bundle.PRELUDE.size)
             if len(prelude) < bundle.PRELUDE.size or prelude[:8] != bundle.MAGIC:
-                return None, None
+                return None
             _magic, _version, header_len = bundle.PRELUDE.unpack(prelude)
             if header_len > _HEADER_PEEK_LIMIT:
-                return None, None
-            header = json.loads(handle.read(header_len))
+                return None
+            header = jsontext.loads(handle.read(header_len))
     except (OSError, ValueError, struct.error):
-        return None, None
-    if not isinstance(header, dict):
-        return None, None
-    site_id, site_name = header.get("site_id"), header.get("site_name")
-    return (
-        site_id if isinstance(site_id, str) else None,
-        site_name if isinstance(site_name, str) else None,
-    )
+        return None
+    site_id = header.get("site_id") if isinstance(header, dict) else None
+    return site_id if isinstance(site_id, str) and UUID_RE.match(site_id) else None
 
 
 def bundles_on(folder: Path) -> list[BundleFile]:
@@ -169,6 +165,5 @@ def bundles_on(folder: Path) -> list[BundleFile]:
             continue
         if not path.is_file():
             continue
-        site_id, site_name = peek_sender(path)
-        found.append(BundleFile(path, stat.st_mtime, stat.st_size, site_id, site_name))
+        found.append(BundleFile(path, stat.st_mtime, stat.st_size, peek_sender(path)))
     return sorted(found, key=lambda item: (item.modified, item.path.name), reverse=True)

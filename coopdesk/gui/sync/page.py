@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.text import plural
+from coopdesk.base.text import plural, shown
 from coopdesk.coop import relative_time, update_settings
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import TaskCancelled, TaskHandle, run_store_task
@@ -86,15 +86,20 @@ CLOCK_MS = 60_000
 LAST_FOLDER_KEY = "gui.sync_folder"
 
 
-def bundle_choice_label(item: BundleFile, this_site: set[str]) -> str:
-    """``Warehouse-2026-11-25-1432.coopsync — from Warehouse, 2 h ago, 14 KB``."""
+def bundle_choice_label(item: BundleFile, this_site: set[str], site_names: dict[str, str]) -> str:
+    """``Warehouse-2026-11-25-1432.coopsync — from Warehouse, 2 h ago, 14 KB``.
+
+    The sender is named by the name this store knows for the site the file claims: nothing
+    from a header that has not been checked is shown (importing checks it).
+    """
     if item.site_id in this_site:
         source = "made here"
-    elif item.site_name:
-        source = f"from {item.site_name}"
+    elif item.site_id in site_names:
+        source = f"from {shown(site_names[item.site_id])}"
     else:
         source = "sender unknown"
-    return f"{item.path.name} — {source}, {relative_time(item.modified)}, {human_size(item.size)}"
+    name = shown(item.path.name, limit=120)
+    return f"{name} — {source}, {relative_time(item.modified)}, {human_size(item.size)}"
 
 
 class DriveRow(QFrame):
@@ -585,7 +590,10 @@ class SyncPage(Page):
         chosen = found[0]
         if len(found) > 1:
             own = {self.store.site_id, *site_identity.previous_site_ids(self.store)}
-            labels = [bundle_choice_label(item, own) for item in found]
+            names = {
+                row["id"]: row["name"] for row in self.store.query("SELECT id, name FROM site")
+            }
+            labels = [bundle_choice_label(item, own, names) for item in found]
             suggested = next((n for n, item in enumerate(found) if item.site_id not in own), 0)
             picked = dialogs.choose_item(
                 self,
@@ -713,7 +721,7 @@ class SyncPage(Page):
         if not site_id:
             return "any site"
         row = self.store.get("site", site_id)
-        return row["name"] if row else f"site {site_id[:8]}"
+        return shown(row["name"]) if row else f"site {site_id[:8]}"
 
     # -- conflicts --------------------------------------------------------------------------
 
