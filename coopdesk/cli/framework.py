@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.base.paths import resolve_data_dir
 from coopdesk.coop import find_member
 from coopdesk.store.store import Store
+from coopdesk.sync import open_for_use
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -36,9 +38,17 @@ def data_dir(args: argparse.Namespace) -> Path:
     return resolve_data_dir(getattr(args, "data_dir", None))
 
 
-def open_store(args: argparse.Namespace):
-
-    return Store.open(data_dir(args))
+def open_store(args: argparse.Namespace) -> Store:
+    """The store, once it is sure not to be a copy of another (see ``open_for_use``)."""
+    store = Store.open(data_dir(args))
+    try:
+        notice = open_for_use(store)
+    except BaseException:
+        store.close()
+        raise
+    if notice:
+        print(f"coopdesk: {notice}", file=sys.stderr)
+    return store
 
 
 def author_of(args: argparse.Namespace, store) -> str:

@@ -25,7 +25,7 @@ import os
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -99,6 +99,7 @@ class Store:
         self._listeners: list[ChangeListener] = []
         self._in_transaction = False
         self._signers: dict[str, keys.Signer] = {}
+        self._on_close: list[Callable[[], None]] = []
 
     # -- opening and creating -------------------------------------------------------------
 
@@ -163,7 +164,15 @@ class Store:
         return cls.open_file(path)
 
     def close(self) -> None:
+        for callback in self._on_close:
+            callback()
+        self._on_close.clear()
         self.conn.close()
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` just before the store closes (the copy registry records the
+        last sequence number this computer saw, see coopdesk/sync/identity.py)."""
+        self._on_close.append(callback)
 
     def __enter__(self) -> Store:
         return self
