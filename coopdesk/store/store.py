@@ -42,7 +42,15 @@ from coopdesk.base.errors import (
 from coopdesk.base.paths import store_path
 from coopdesk.store import keys, migrations
 from coopdesk.store.changes import ChangeListener, Changes
-from coopdesk.store.connection import atomic, configure, connect
+from coopdesk.store.connection import (
+    PRIVATE_FOLDER,
+    atomic,
+    configure,
+    connect,
+    create_private_file,
+    keep_private,
+    make_private_folder,
+)
 from coopdesk.store.hlc import HybridClock
 from coopdesk.store.ids import new_id
 from coopdesk.store.merging import Merge
@@ -126,6 +134,10 @@ class Store:
                 f"CoopDesk knows up to {migrations.SCHEMA_VERSION}). Install the newer "
                 "CoopDesk to open it; the store was not changed."
             )
+        # Before SQLite makes its -wal and -shm files, which take the store file's mode.
+        for private in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            keep_private(private)
+        keep_private(path.parent, PRIVATE_FOLDER)
         conn = connect(path)
         try:
             configure(conn)
@@ -145,10 +157,11 @@ class Store:
         path = store_path(data_dir)
         if path.exists():
             raise StoreExistsError(f"There is already a CoopDesk store in {data_dir}.")
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_folder(data_dir)
         partial = path.with_name(path.name + ".partial")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)
+        create_private_file(partial)
         conn = connect(partial)
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")

@@ -21,11 +21,19 @@ from pathlib import Path
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.store import migrations
 from coopdesk.store.changes import CONFLICTS, Changes
+from coopdesk.store.connection import (
+    PRIVATE_FOLDER,
+    create_private_file,
+    keep_private,
+    make_private_folder,
+)
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import APPLICATION_ID, Store, read_schema_version
 from coopdesk.sync.identity import mint_new_identity
 
 KEEP = 10
+# A half-written backup untouched for this long is a leftover, not one being written.
+PARTIAL_GRACE_S = 60
 BACKUP_DIR = "backups"
 SUFFIX = ".sqlite3"
 
@@ -49,11 +57,12 @@ def backup_dir(store: Store) -> Path:
 def make_backup(store: Store, reason: str = "manual", keep: int = KEEP) -> Backup:
     """A consistent copy of the store, taken while others may be reading or writing it."""
     folder = backup_dir(store)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_folder(folder)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     slug = "".join(ch if ch.isalnum() else "-" for ch in reason).strip("-")[:40]
     final = folder / f"coopdesk-{stamp}-{slug or 'backup'}{SUFFIX}"
     partial = final.with_name(final.name + ".partial")
+    create_private_file(partial)  # a backup holds the site's keys: its owner's only
     target = sqlite3.connect(partial)
     try:
         store.conn.backup(target)
@@ -83,9 +92,37 @@ def prune(store: Store, keep: int = KEEP) -> None:
     """Keep the newest ``keep`` backups; drop older ones and any left half-written."""
     for old in list_backups(store)[keep:]:
         old.path.unlink(missing_ok=True)
-    for partial in backup_dir(store).glob("*.partial"):
-        if partial.stat().st_mtime < time.time() - 3600:  # not one being written right now
-            partial.unlink(missing_ok=True)
+    remove_stray_partials(store)
+
+
+def remove_stray_partials(store: Store) -> int:
+    """Remove backups left half-written (an import interrupted while backing up); returns
+    how many. Run when a store is opened for use, and after every backup.
+
+    One written to within ``PARTIAL_GRACE_S`` may be another program's backup in progress
+    (the command line importing while the window starts) and is left alone.
+    """
+    folder = backup_dir(store)
+    if not folder.is_dir():
+        return 0
+    removed = 0
+    for partial in folder.glob("*.partial"):
+        try:
+            if partial.stat().st_mtime < time.time() - PARTIAL_GRACE_S:
+                partial.unlink()
+                removed += 1
+        except OSError:  # gone already, or not ours to remove
+            continue
+    return removed
+
+
+def keep_backups_private(store: Store) -> None:
+    """Backups made by an earlier CoopDesk: readable by their owner only, like the store."""
+    folder = backup_dir(store)
+    if folder.is_dir():
+        keep_private(folder, PRIVATE_FOLDER)
+        for backup in folder.glob(f"coopdesk-*{SUFFIX}"):
+            keep_private(backup)
 
 
 def restore_backup(store: Store, backup_name: str, author: str) -> str:

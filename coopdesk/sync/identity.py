@@ -21,6 +21,7 @@ from typing import Any
 
 from coopdesk.base.paths import state_dir
 from coopdesk.store import keys
+from coopdesk.store.connection import make_private_folder
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
 
@@ -132,7 +133,7 @@ def machine_id(folder: Path) -> str:
         if text:
             return text
     made = new_id()
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_folder(folder)
     kept.write_text(made, encoding="ascii")
     return made
 
@@ -176,7 +177,7 @@ class InstanceRegistry:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         """One writer at a time (the window and a command line may open stores together)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.folder)
         try:
             import fcntl
         except ImportError:  # Windows: a lost race only forgets one registration
@@ -265,6 +266,7 @@ def open_for_use(
     """
     folder = state_folder if state_folder is not None else state_dir()
     registry = InstanceRegistry(folder)
+    _tidy_backups(store)
     try:
         machine = machine or machine_id(folder)
     except OSError:
@@ -289,6 +291,13 @@ def open_for_use(
     _register(store, registry, machine)
     store.on_close(lambda: _register(store, registry, machine))
     return notice
+
+
+def _tidy_backups(store: Store) -> None:
+    from coopdesk.sync.backups import keep_backups_private, remove_stray_partials
+
+    remove_stray_partials(store)
+    keep_backups_private(store)
 
 
 def _become_a_new_instance(store: Store, machine: str, reason: str) -> str | None:
