@@ -88,7 +88,7 @@ def site_notes(status: SiteStatus) -> str:
 class SitesModel(RowsModel[SiteStatus]):
     """Every site of the coop: when we last heard from it, what it still lacks from us."""
 
-    columns = ("Site", "Last heard from", "Changes not yet sent there", "Notes")
+    columns = ("Site", "Last heard from", "Changes not yet sent there", "Notes", "Clock")
 
     def __init__(self, store: Store, warning_icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(store, parent)
@@ -118,6 +118,8 @@ class SitesModel(RowsModel[SiteStatus]):
             return f"{count:,} change{'s' if count != 1 else ''}"
         if column == 3:
             return site_notes(row)
+        if column == 4:
+            return row.clock_text
         return ""
 
     def needs_attention(self, row: SiteStatus) -> bool:
@@ -141,6 +143,12 @@ class SitesModel(RowsModel[SiteStatus]):
                     "Changes this site has that the last bundle from there did not show yet. "
                     "Export a bundle and carry it there; the count drops once a bundle from "
                     "there comes back."
+                )
+            if column == 4 and row.clock_ahead_s is not None:
+                return (
+                    "How far this site's clock was ahead of this computer's when its last "
+                    "bundle came. CoopDesk warns from an hour ahead and never lets a clock that "
+                    "is wrong move this computer's."
                 )
             if row.clock_warning:
                 return (
