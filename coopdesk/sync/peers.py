@@ -32,7 +32,7 @@ def clock_amount(seconds: float) -> str:
         amount, unit = round(hours), "hour"
     elif days <= 60:
         amount, unit = round(days), "day"
-    elif days <= 700:
+    elif days < 330:
         amount, unit = round(days / 30), "month"
     else:
         amount, unit = round(days / 365), "year"
