@@ -156,13 +156,12 @@ class InstanceRegistry:
         entry = self._read().get(instance)
         return entry if isinstance(entry, dict) else None
 
+    def entries(self) -> dict[str, dict[str, Any]]:
+        return {key: entry for key, entry in self._read().items() if isinstance(entry, dict)}
+
     def at_path(self, path: Path) -> dict[str, Any] | None:
         """The entry last registered at ``path``, if any."""
-        found = [
-            entry
-            for entry in self._read().values()
-            if isinstance(entry, dict) and entry.get("path") == str(path)
-        ]
+        found = [entry for entry in self.entries().values() if entry.get("path") == str(path)]
         return max(found, key=lambda entry: float(entry.get("seen_at", 0)), default=None)
 
     def put(self, instance: str, entry: dict[str, Any]) -> None:
@@ -191,8 +190,8 @@ class InstanceRegistry:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _instance_at(path: Path) -> str | None:
-    """The instance id of the store file at ``path``, read without writing; None if none."""
+def _local_at(path: Path, key: str) -> str | None:
+    """A ``_local`` value of the store file at ``path``, read without writing; None if none."""
     if not path.is_file():
         return None
     try:
@@ -200,12 +199,33 @@ def _instance_at(path: Path) -> str | None:
     except sqlite3.Error:
         return None
     try:
-        row = conn.execute("SELECT value FROM _local WHERE key = ?", (INSTANCE_ID,)).fetchone()
+        row = conn.execute("SELECT value FROM _local WHERE key = ?", (key,)).fetchone()
     except sqlite3.Error:
         return None
     finally:
         conn.close()
     return None if row is None else str(row[0])
+
+
+def _instance_at(path: Path) -> str | None:
+    return _local_at(path, INSTANCE_ID)
+
+
+def why_a_twin(store: Store, registry: InstanceRegistry) -> str | None:
+    """Why this store, new to the registry, shares its site identity with another store on
+    this computer (one invitation joined twice, a folder copied before the upgrade), or None.
+    """
+    here = store.path.resolve()
+    for instance, entry in registry.entries().items():
+        there = Path(str(entry.get("path", "")))
+        if entry.get("site_id") != store.site_id or there == here or _same_file(there, here):
+            continue
+        if _local_at(there, "site_id") == store.site_id and _instance_at(there) == instance:
+            return (
+                f"The store in {there.parent} on this computer already uses this site's "
+                "identity (one invitation joined twice, or a copied data folder)."
+            )
+    return None
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -278,6 +298,7 @@ def open_for_use(
         # a store that has one since)? Then judge it as that instance; else register it.
         earlier = registry.at_path(store.path.resolve())
         reason = why_a_copy(store, earlier, machine) if earlier is not None else None
+        reason = reason or why_a_twin(store, registry)
         if reason is not None:
             notice = _become_a_new_instance(store, machine, reason)
         else:
@@ -285,7 +306,10 @@ def open_for_use(
                 store.local_set(INSTANCE_ID, new_id())
                 store.local_set(INSTANCE_MACHINE, machine)
     else:
-        reason = why_a_copy(store, registry.get(str(instance)), machine)
+        entry = registry.get(str(instance))
+        reason = why_a_copy(store, entry, machine)
+        if reason is None and entry is None:
+            reason = why_a_twin(store, registry)
         if reason is not None:
             notice = _become_a_new_instance(store, machine, reason)
     _register(store, registry, machine)

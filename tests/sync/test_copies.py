@@ -13,6 +13,7 @@ from coopdesk.base.paths import store_path
 from coopdesk.cli.main import main
 from coopdesk.store.store import Store
 from coopdesk.sync.identity import INSTANCE_ID, REGISTRY_FILE, open_for_use
+from coopdesk.sync.invite import join_with_secrets, new_site_secrets
 from tests.sync_helpers import Federation, fast_tmp_root
 
 
@@ -168,3 +169,33 @@ def test_the_window_notices_a_copied_folder_and_says_so(qtbot, store, data_dir, 
         for window in (original, copy):
             window.close()
             window.store.close()
+
+
+def test_one_invitation_joined_three_times_on_this_computer_gives_three_sites(coop, state):
+    snapshot = coop.root / "snapshot.coopsync"
+    secrets = new_site_secrets(coop["Kitchen"], coop.ana, "Bakery", snapshot)
+    notices = []
+    for name in ("Bakery", "Bakery again", "Bakery once more"):
+        coop.sites[name], _result = join_with_secrets(coop.root / name, secrets, snapshot)
+        notices.append(open_for_use(coop.sites[name], state, "this-computer"))
+    assert notices[0] is None
+    assert all(notice and "already uses this site's identity" in notice for notice in notices[1:])
+    site_ids = {coop[name].site_id for name in ("Bakery", "Bakery again", "Bakery once more")}
+    assert len(site_ids) == 3 and secrets["site_id"] in site_ids
+    made = [
+        add_member(coop, name, f"Joined as {name}")
+        for name in ("Bakery", "Bakery again", "Bakery once more", "Kitchen")
+    ]
+    sync_everyone(coop)
+    assert_converged_with(coop, made)
+
+
+def test_a_folder_copied_before_the_upgrade_is_told_apart_when_both_are_opened(coop, state):
+    copy_folder(coop, "Kitchen", "Kitchen copy")  # neither has an instance id yet
+    coop.sites["Kitchen copy"] = Store.open(coop.root / "Kitchen copy")
+    assert reopen(coop, "Kitchen", state) is None
+    notice = open_for_use(coop["Kitchen copy"], state, "this-computer")
+    assert notice and "already uses this site's identity" in notice
+    made = [add_member(coop, "Kitchen", "Here"), add_member(coop, "Kitchen copy", "There")]
+    sync_everyone(coop)
+    assert_converged_with(coop, made)
