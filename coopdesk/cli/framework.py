@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.base.paths import resolve_data_dir
-from coopdesk.coop import find_member
+from coopdesk.coop import PIN_ENV, confirm_member_pin, find_member, has_pin
 from coopdesk.store.store import Store
 from coopdesk.sync import open_for_use
 
@@ -19,7 +21,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 # Options of the top-level parser that take a value (skipped when looking for the command).
-OPTIONS_WITH_VALUES = ("--data-dir", "--as")
+OPTIONS_WITH_VALUES = ("--data-dir", "--as", "--pin")
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | Sequence[str]) -> None:
@@ -51,9 +53,22 @@ def open_store(args: argparse.Namespace) -> Store:
     return store
 
 
-def author_of(args: argparse.Namespace, store) -> str:
-    """The member a change is attributed to: --as, else the member given at init."""
+def author_of(args: argparse.Namespace, store: Store) -> str:
+    """The member a change is attributed to: --as, else the member given at init.
 
+    A member with a PIN must give it (--pin, $COOPDESK_PIN, or typed when asked in a
+    terminal), as at the window's keyboard: anyone at a terminal could act as anyone else.
+    """
+    member_id = _chosen_member(args, store)
+    pin = getattr(args, "pin", None) or os.environ.get(PIN_ENV)
+    if not pin and has_pin(store, member_id) and sys.stdin.isatty():
+        name = store.require("member", member_id)["name"]
+        pin = getpass.getpass(f"PIN for {name}: ")
+    confirm_member_pin(store, member_id, pin)
+    return member_id
+
+
+def _chosen_member(args: argparse.Namespace, store: Store) -> str:
     chosen = getattr(args, "as_member", None)
     if chosen:
         member = find_member(store, chosen)
@@ -87,13 +102,21 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="the member making the change (default: the member given at init)",
     )
+    common.add_argument(
+        "--pin",
+        metavar="DIGITS",
+        default=argparse.SUPPRESS,
+        help="the PIN of the member making the change, if they have one (or $COOPDESK_PIN;"
+        " asked for in a terminal)",
+    )
     return common
 
 
 class CommandLine:
     """Where command modules add their commands: ``add_commands(cli)`` in each module.
 
-    Every command accepts ``--json``, ``--data-dir`` and ``--as`` after its name too. Groups
+    Every command accepts ``--json``, ``--data-dir``, ``--as`` and ``--pin`` after its name
+    too. Groups
     (``member``, ``shift``) are shared by name: a feature may add to another's group
     (``member balance`` comes from the shifts feature).
     """
