@@ -314,7 +314,26 @@ def open_for_use(
             notice = _become_a_new_instance(store, machine, reason)
     _register(store, registry, machine)
     store.on_close(lambda: _register(store, registry, machine))
+    store.subscribe(_RegisterAfterWrites(store, registry, machine))
     return notice
+
+
+class _RegisterAfterWrites:
+    """Keeps the registry's sequence number close behind the store's while it is open, so
+    a file put back after a crash (no close to record it) is still found to be older."""
+
+    EVERY_S = 2.0
+
+    def __init__(self, store: Store, registry: InstanceRegistry, machine: str) -> None:
+        self.store, self.registry, self.machine = store, registry, machine
+        self.recorded = (store.site_id, store.last_seq)
+        self.at = float("-inf")  # the first write is recorded at once
+
+    def __call__(self, _changes: object) -> None:
+        now = (self.store.site_id, self.store.last_seq)
+        if now != self.recorded and time.monotonic() - self.at >= self.EVERY_S:
+            _register(self.store, self.registry, self.machine)
+            self.recorded, self.at = now, time.monotonic()
 
 
 def _tidy_backups(store: Store) -> None:

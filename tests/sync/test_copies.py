@@ -199,3 +199,14 @@ def test_a_folder_copied_before_the_upgrade_is_told_apart_when_both_are_opened(c
     made = [add_member(coop, "Kitchen", "Here"), add_member(coop, "Kitchen copy", "There")]
     sync_everyone(coop)
     assert_converged_with(coop, made)
+
+
+def test_the_registry_follows_local_writes_while_the_store_is_open(coop, state, monkeypatch):
+    from coopdesk.sync import identity
+
+    monkeypatch.setattr(identity._RegisterAfterWrites, "EVERY_S", 0.0)
+    assert reopen(coop, "Kitchen", state) is None
+    add_member(coop, "Kitchen", "Written, then the computer crashed")
+    registry = json.loads((state / REGISTRY_FILE).read_text())
+    entry = registry[coop["Kitchen"].local_get(INSTANCE_ID)]
+    assert entry["last_seq"] == coop["Kitchen"].last_seq > 0
