@@ -146,7 +146,7 @@ def _load_attempts(store: Store, member_id: str) -> _Attempts | None:
 def _save_attempts(store: Store, member_id: str, state: _Attempts | None) -> None:
     with store.local_transaction():
         if state is None:
-            store.conn.execute("DELETE FROM _local WHERE key = ?", (ATTEMPTS_KEY + member_id,))
+            store.local_delete(ATTEMPTS_KEY + member_id)
         else:
             value = json.dumps({"wrong": state.wrong, "locked_until": state.locked_until})
             store.local_set(ATTEMPTS_KEY + member_id, value)

@@ -210,6 +210,9 @@ class Store:
             (key, value),
         )
 
+    def local_delete(self, key: str) -> None:
+        self.conn.execute("DELETE FROM _local WHERE key = ?", (key,))
+
     @property
     def site_id(self) -> str:
         return str(self.local_get("site_id"))
