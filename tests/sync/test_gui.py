@@ -333,7 +333,7 @@ def test_restoring_a_backup_after_confirmation_takes_a_new_site_identity(
     assert "new site identity" in said
     assert "new site identity" in kitchen.window_.notice_label.text()
     assert kitchen.backups_model.rowCount() == 2  # the state before restoring was kept
-    assert site_row(kitchen, "Kitchen")[3] == "this site"
+    assert site_row(kitchen, "Kitchen")[4] == "this site"
     assert kitchen.window_.identity.site_id == store.site_id
 
 
@@ -412,11 +412,11 @@ def test_sites_list_names_this_site_and_warns_about_a_wrong_clock(qtbot, fed, ki
         ),
     )
     kitchen.load()
-    assert site_row(kitchen, "Kitchen")[1:] == ["—", "—", "this site", "looks right"]
+    assert site_row(kitchen, "Kitchen")[1:] == ["—", "—", "looks right", "this site"]
     warehouse = site_row(kitchen, "Warehouse")
     assert warehouse[1] == "9 days ago"
-    assert warehouse[3] == "not heard from for 9 days; its clock looks wrong (about 2 years ahead)"
-    assert warehouse[4] == "about 2 years ahead"
+    assert warehouse[3] == "about 2 years ahead"
+    assert warehouse[4] == "not heard from for 9 days; its clock looks wrong (about 2 years ahead)"
     row = next(
         r
         for r in range(kitchen.sites_model.rowCount())
