@@ -122,6 +122,9 @@ OS_MACHINE_IDS = ("/etc/machine-id", "/var/lib/dbus/machine-id")
 
 def machine_id(folder: Path) -> str:
     """This computer's id: the OS's where it keeps one, else a random id kept in ``folder``."""
+    windows = _windows_machine_guid()
+    if windows:
+        return windows
     for candidate in OS_MACHINE_IDS:
         with contextlib.suppress(OSError):
             text = Path(candidate).read_text(encoding="ascii").strip()
@@ -136,6 +139,18 @@ def machine_id(folder: Path) -> str:
     make_private_folder(folder)
     kept.write_text(made, encoding="ascii")
     return made
+
+
+def _windows_machine_guid() -> str | None:
+    if os.name != "nt":
+        return None
+    try:
+        import winreg
+
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Cryptography") as key:
+            return str(winreg.QueryValueEx(key, "MachineGuid")[0]) or None
+    except OSError:
+        return None
 
 
 class InstanceRegistry:
