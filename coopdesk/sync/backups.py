@@ -21,21 +21,35 @@ from pathlib import Path
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.store import migrations
 from coopdesk.store.changes import CONFLICTS, Changes
-from coopdesk.store.connection import (
-    PRIVATE_FOLDER,
-    create_private_file,
-    keep_private,
-    make_private_folder,
-)
+from coopdesk.store.connection import create_private_file, make_private_folder
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import APPLICATION_ID, Store, read_schema_version
+from coopdesk.sync.backup_files import (
+    BACKUP_DIR,
+    PARTIAL_GRACE_S,
+    SUFFIX,
+    backup_dir,
+    keep_backups_private,
+    remove_stray_partials,
+)
 from coopdesk.sync.identity import mint_new_identity
 
+__all__ = [
+    "BACKUP_DIR",
+    "KEEP",
+    "PARTIAL_GRACE_S",
+    "SUFFIX",
+    "Backup",
+    "backup_dir",
+    "keep_backups_private",
+    "list_backups",
+    "make_backup",
+    "prune",
+    "remove_stray_partials",
+    "restore_backup",
+]
+
 KEEP = 10
-# A half-written backup untouched for this long is a leftover, not one being written.
-PARTIAL_GRACE_S = 60
-BACKUP_DIR = "backups"
-SUFFIX = ".sqlite3"
 
 
 @dataclass(frozen=True)
@@ -48,10 +62,6 @@ class Backup:
     @property
     def name(self) -> str:
         return self.path.name
-
-
-def backup_dir(store: Store) -> Path:
-    return store.path.parent / BACKUP_DIR
 
 
 def make_backup(store: Store, reason: str = "manual", keep: int = KEEP) -> Backup:
@@ -93,36 +103,6 @@ def prune(store: Store, keep: int = KEEP) -> None:
     for old in list_backups(store)[keep:]:
         old.path.unlink(missing_ok=True)
     remove_stray_partials(store)
-
-
-def remove_stray_partials(store: Store) -> int:
-    """Remove backups left half-written (an import interrupted while backing up); returns
-    how many. Run when a store is opened for use, and after every backup.
-
-    One written to within ``PARTIAL_GRACE_S`` may be another program's backup in progress
-    (the command line importing while the window starts) and is left alone.
-    """
-    folder = backup_dir(store)
-    if not folder.is_dir():
-        return 0
-    removed = 0
-    for partial in folder.glob("*.partial"):
-        try:
-            if partial.stat().st_mtime < time.time() - PARTIAL_GRACE_S:
-                partial.unlink()
-                removed += 1
-        except OSError:  # gone already, or not ours to remove
-            continue
-    return removed
-
-
-def keep_backups_private(store: Store) -> None:
-    """Backups made by an earlier CoopDesk: readable by their owner only, like the store."""
-    folder = backup_dir(store)
-    if folder.is_dir():
-        keep_private(folder, PRIVATE_FOLDER)
-        for backup in folder.glob(f"coopdesk-*{SUFFIX}"):
-            keep_private(backup)
 
 
 def restore_backup(store: Store, backup_name: str, author: str) -> str:

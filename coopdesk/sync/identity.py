@@ -24,6 +24,7 @@ from coopdesk.store import keys
 from coopdesk.store.connection import make_private_folder
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
+from coopdesk.sync.backup_files import keep_backups_private, remove_stray_partials
 
 IDENTITY_NOTICE = "identity_notice"
 
@@ -352,8 +353,6 @@ class _RegisterAfterWrites:
 
 
 def _tidy_backups(store: Store) -> None:
-    from coopdesk.sync.backups import keep_backups_private, remove_stray_partials
-
     remove_stray_partials(store)
     keep_backups_private(store)
 
