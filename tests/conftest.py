@@ -17,10 +17,12 @@ from coopdesk.store.store import Store
 
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may touch the real user data dir or the real QSettings."""
+    """No test may touch the real user data dir, state dir or the real QSettings."""
     monkeypatch.setenv("COOPDESK_DATA_DIR", str(tmp_path / "default-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    # The registry of store instances (copy detection) lives outside every data folder.
+    monkeypatch.setenv("COOPDESK_STATE_DIR", str(tmp_path / "state"))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 APP_NAME = "CoopDesk"
 STORE_FILENAME = "coopdesk.sqlite3"
 DATA_DIR_ENV = "COOPDESK_DATA_DIR"
+STATE_DIR_ENV = "COOPDESK_STATE_DIR"
 
 
 def default_data_dir() -> Path:
@@ -32,6 +33,21 @@ def resolve_data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return default_data_dir()
+
+
+def state_dir() -> Path:
+    """This user's CoopDesk state on this computer, outside every data folder.
+
+    It holds what must not travel with a copied data folder (the registry of store
+    instances, see coopdesk/sync/identity.py). ``COOPDESK_STATE_DIR`` points elsewhere
+    (tests).
+    """
+    from_env = os.environ.get(STATE_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir(APP_NAME, appauthor=False))
 
 
 def store_path(data_dir: Path) -> Path:

@@ -162,7 +162,7 @@ def cmd_member_pin(args: argparse.Namespace) -> int:
             clear_pin(store, author, args.member_id)
             emit(args, {"pin": False}, "PIN cleared.")
         else:
-            set_pin(store, author, args.member_id, args.pin or "")
+            set_pin(store, author, args.member_id, args.new_pin or "")
             emit(args, {"pin": True}, "PIN set.")
     return 0
 
@@ -198,7 +198,7 @@ def add_commands(cli: CommandLine) -> None:
     restore.add_argument("id", metavar="ID")
     pin = cli.command("pin", cmd_member_pin, "set (or --clear) a member's PIN", member)
     pin.add_argument("member_id", metavar="MEMBER_ID")
-    pin.add_argument("--pin", metavar="DIGITS", help="4 to 12 digits")
+    pin.add_argument("--new-pin", metavar="DIGITS", help="the new PIN: 4 to 12 digits")
     pin.add_argument("--clear", action="store_true", help="remove the PIN")
 
     activity = cli.command("activity", cmd_activity, "recent changes, newest first")

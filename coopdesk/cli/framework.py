@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,14 +14,15 @@ from typing import Any
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.base.paths import resolve_data_dir
 from coopdesk.base.text import terminal_text
-from coopdesk.coop import find_member
+from coopdesk.coop import PIN_ENV, confirm_member_pin, find_member, has_pin
 from coopdesk.store.store import Store
+from coopdesk.sync import open_for_use
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 # Options of the top-level parser that take a value (skipped when looking for the command).
-OPTIONS_WITH_VALUES = ("--data-dir", "--as")
+OPTIONS_WITH_VALUES = ("--data-dir", "--as", "--pin")
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | Sequence[str]) -> None:
@@ -37,14 +41,35 @@ def data_dir(args: argparse.Namespace) -> Path:
     return resolve_data_dir(getattr(args, "data_dir", None))
 
 
-def open_store(args: argparse.Namespace):
+def open_store(args: argparse.Namespace) -> Store:
+    """The store, once it is sure not to be a copy of another (see ``open_for_use``)."""
+    store = Store.open(data_dir(args))
+    try:
+        notice = open_for_use(store)
+    except BaseException:
+        store.close()
+        raise
+    if notice:
+        print(f"coopdesk: {notice}", file=sys.stderr)
+    return store
 
-    return Store.open(data_dir(args))
+
+def author_of(args: argparse.Namespace, store: Store) -> str:
+    """The member a change is attributed to: --as, else the member given at init.
+
+    A member with a PIN must give it (--pin, $COOPDESK_PIN, or typed when asked in a
+    terminal), as at the window's keyboard: anyone at a terminal could act as anyone else.
+    """
+    member_id = _chosen_member(args, store)
+    pin = getattr(args, "pin", None) or os.environ.get(PIN_ENV)
+    if not pin and has_pin(store, member_id) and sys.stdin.isatty():
+        name = store.require("member", member_id)["name"]
+        pin = getpass.getpass(f"PIN for {name}: ")
+    confirm_member_pin(store, member_id, pin)
+    return member_id
 
 
-def author_of(args: argparse.Namespace, store) -> str:
-    """The member a change is attributed to: --as, else the member given at init."""
-
+def _chosen_member(args: argparse.Namespace, store: Store) -> str:
     chosen = getattr(args, "as_member", None)
     if chosen:
         member = find_member(store, chosen)
@@ -78,13 +103,21 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="the member making the change (default: the member given at init)",
     )
+    common.add_argument(
+        "--pin",
+        metavar="DIGITS",
+        default=argparse.SUPPRESS,
+        help="the PIN of the member making the change, if they have one (or $COOPDESK_PIN;"
+        " asked for in a terminal)",
+    )
     return common
 
 
 class CommandLine:
     """Where command modules add their commands: ``add_commands(cli)`` in each module.
 
-    Every command accepts ``--json``, ``--data-dir`` and ``--as`` after its name too. Groups
+    Every command accepts ``--json``, ``--data-dir``, ``--as`` and ``--pin`` after its name
+    too. Groups
     (``member``, ``shift``) are shared by name: a feature may add to another's group
     (``member balance`` comes from the shifts feature).
     """

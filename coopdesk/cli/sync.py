@@ -136,6 +136,8 @@ def cmd_sites(args: argparse.Namespace) -> int:
                 state += "; archived"
             if status.clock_warning:
                 state += f"; {status.clock_warning}"
+            elif status.clock_ahead_s is not None:
+                state += f"; clock {status.clock_text}"
             lines.append(f"{status.site_id}  {status.name}  ({state})")
         emit(args, [s.as_json() for s in statuses], lines)
     return 0

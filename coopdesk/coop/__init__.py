@@ -56,9 +56,13 @@ __getattr__, __dir__, __all__ = public_api(
             "update_member",
         ),
         "pins": (
+            "PIN_ENV",
             "PinGate",
             "PinLockedError",
+            "PinNeededError",
+            "WrongPinError",
             "clear_pin",
+            "confirm_member_pin",
             "has_pin",
             "hash_pin",
             "pin_matches",

@@ -3,13 +3,17 @@
 Stored as a salted scrypt hash (``scrypt$N$r$p$salt$hash`` in ``member.pin_hash``), so the
 store, a backup or a sync bundle never reveals a PIN. A PIN is short, so the hash alone
 would not stop a patient guesser with the file; what it stops is reading PINs at a glance.
-At the keyboard, ``PinGate`` pauses after five wrong tries, doubling each time.
+At the keyboard, ``PinGate`` pauses after five wrong tries, doubling each time; the count
+is kept in the store's ``_local`` table (this computer's, never synced), so closing the
+window or running the command line again does not reset it. The command line asks for the
+PIN of a member who has one before acting as them (``confirm_member_pin``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -29,8 +33,21 @@ FIRST_PAUSE_SECONDS = 30
 MAX_PAUSE_SECONDS = 3600
 
 
+# For scripts acting as a member with a PIN (``--pin`` on the command line wins).
+PIN_ENV = "COOPDESK_PIN"
+ATTEMPTS_KEY = "pin_attempts:"
+
+
 class PinLockedError(CoopDeskError):
     """Too many wrong PINs for this member: the keyboard waits a while."""
+
+
+class PinNeededError(CoopDeskError):
+    """Acting as a member who has a PIN, without giving it."""
+
+
+class WrongPinError(CoopDeskError):
+    """The PIN given for the member acting is not theirs."""
 
 
 def _check_pin_text(pin: str) -> str:
@@ -115,22 +132,45 @@ class _Attempts:
     locked_until: float = 0.0
 
 
+def _load_attempts(store: Store, member_id: str) -> _Attempts | None:
+    value = store.local_get(ATTEMPTS_KEY + member_id)
+    if not value:
+        return None
+    try:
+        data = json.loads(str(value))
+        return _Attempts(int(data["wrong"]), float(data["locked_until"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _save_attempts(store: Store, member_id: str, state: _Attempts | None) -> None:
+    with store.local_transaction():
+        if state is None:
+            store.local_delete(ATTEMPTS_KEY + member_id)
+        else:
+            value = json.dumps({"wrong": state.wrong, "locked_until": state.locked_until})
+            store.local_set(ATTEMPTS_KEY + member_id, value)
+
+
 @dataclass
 class PinGate:
-    """Counts wrong PINs per member in memory (per window, never synced).
+    """Counts wrong PINs per member, on disk in the store (this computer's, never synced).
 
     After ``MAX_WRONG`` wrong tries in a row the member must wait 30 seconds; every wrong
-    try after that doubles the pause (up to an hour). The right PIN resets the count.
+    try after that doubles the pause (up to an hour). The right PIN resets the count. The
+    count is read from the store at every try: the window, another window and the command
+    line share it, and restarting resets nothing. Times are wall-clock seconds.
     """
 
     attempts: dict[str, _Attempts] = field(default_factory=dict)
 
     def seconds_left(self, member_id: str, now: float | None = None) -> int:
         state = self.attempts.get(member_id)
-        moment = time.monotonic() if now is None else now
+        moment = time.time() if now is None else now
         if state is None or state.locked_until <= moment:
             return 0
-        return max(1, int(state.locked_until - moment + 0.999))
+        # A clock set back must not lock a member out for longer than the longest pause.
+        return max(1, min(MAX_PAUSE_SECONDS, int(state.locked_until - moment + 0.999)))
 
     def _refuse_if_locked(self, member_id: str, now: float) -> None:
         left = self.seconds_left(member_id, now)
@@ -142,20 +182,60 @@ class PinGate:
 
         Raises ``PinLockedError`` while paused, and on the wrong try that starts a pause.
         """
-        moment = time.monotonic() if now is None else now
+        moment = time.time() if now is None else now
         if not has_pin(store, member_id):
             return True
+        stored = _load_attempts(store, member_id)
+        if stored is None:
+            self.attempts.pop(member_id, None)
+        else:
+            self.attempts[member_id] = stored
         self._refuse_if_locked(member_id, moment)
         if verify_pin(store, member_id, pin):
-            self.attempts.pop(member_id, None)
+            self.reset(member_id, store)
             return True
         state = self.attempts.setdefault(member_id, _Attempts())
         state.wrong += 1
         if state.wrong >= MAX_WRONG:
             pause = min(MAX_PAUSE_SECONDS, FIRST_PAUSE_SECONDS * 2 ** (state.wrong - MAX_WRONG))
             state.locked_until = moment + pause
-            self._refuse_if_locked(member_id, moment)
+        _save_attempts(store, member_id, state)
+        self._refuse_if_locked(member_id, moment)
         return False
 
-    def reset(self, member_id: str) -> None:
+    def tries_left(self, member_id: str) -> int:
+        """Wrong tries left before a pause (as of the last ``check``)."""
+        state = self.attempts.get(member_id)
+        return MAX_WRONG - (state.wrong if state else 0)
+
+    def reset(self, member_id: str, store: Store | None = None) -> None:
         self.attempts.pop(member_id, None)
+        if store is not None:
+            _save_attempts(store, member_id, None)
+
+
+def confirm_member_pin(store: Store, member_id: str, pin: str | None) -> None:
+    """Refuse to act as a member who has a PIN unless ``pin`` is it.
+
+    For the command line (``--pin``, ``COOPDESK_PIN`` or a prompt); wrong tries count
+    towards the same pause as at the window's keyboard.
+    """
+    if not has_pin(store, member_id):
+        return
+    name = store.require("member", member_id)["name"]
+    if not pin:
+        raise PinNeededError(
+            f"{name} has a PIN: give it with --pin DIGITS or the {PIN_ENV} environment "
+            "variable (or run the command in a terminal to be asked). Nothing was changed."
+        )
+    gate = PinGate()
+    try:
+        if gate.check(store, member_id, pin):
+            return
+    except PinLockedError as exc:
+        raise PinLockedError(
+            f"{exc} before trying {name}'s PIN again. Nothing was changed."
+        ) from None
+    left = gate.tries_left(member_id)
+    more = f" {left} more {'try' if left == 1 else 'tries'} before a pause." if left > 0 else ""
+    raise WrongPinError(f"Wrong PIN for {name}: nothing was changed.{more}")

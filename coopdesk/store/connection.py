@@ -7,12 +7,40 @@ made inside see what they guard), then ``COMMIT``, or ``ROLLBACK`` on any error.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from coopdesk.store.ids import fold
+
+# A store holds the coop's data and this site's private key: its folder and files are the
+# user's alone, whatever the umask (other users of a shared computer must not copy them).
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents as usual) readable by its owner only."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    keep_private(folder, PRIVATE_FOLDER)
+
+
+def create_private_file(path: Path) -> None:
+    """An empty file only its owner may read (SQLite opens an empty file as a new database)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, PRIVATE_FILE))
+
+
+def keep_private(path: Path, mode: int = PRIVATE_FILE) -> None:
+    """Take group and other permissions away from ``path`` if it has any (a store made by
+    an earlier CoopDesk). File systems without permissions (FAT sticks, Windows) keep theirs."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & 0o077:
+            path.chmod(mode)
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -7,8 +7,9 @@ clock does.
 
 The clock is used for tie-breaks and display only, never to decide causality: a site whose
 clock is a year fast must not win every edit. A remote timestamp more than ``MAX_DRIFT_MS``
-ahead of our wall clock is therefore not allowed to drag our clock along; ``observe`` reports
-it so the caller can warn that the other site's clock looks wrong.
+(an hour) ahead of our wall clock is therefore not allowed to drag our clock along; ``observe``
+reports it so the caller can warn that the other site's clock looks wrong. So a site's clock is
+never moved ahead of its computer's by more than that hour, however fast the others are.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from dataclasses import dataclass
 
 COUNTER_BITS = 16
 COUNTER_MASK = (1 << COUNTER_BITS) - 1
-MAX_DRIFT_MS = 24 * 60 * 60 * 1000
+# A clock further ahead than this is wrong (warned about, never followed); within it,
+# computers' clocks differ by minutes, and a time zone set wrong by an hour or so.
+MAX_DRIFT_MS = 60 * 60 * 1000
 
 
 def pack(wall_ms: int, counter: int) -> int:

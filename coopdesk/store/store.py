@@ -25,7 +25,7 @@ import os
 import sqlite3
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -42,7 +42,15 @@ from coopdesk.base.errors import (
 from coopdesk.base.paths import store_path
 from coopdesk.store import keys, migrations
 from coopdesk.store.changes import ChangeListener, Changes
-from coopdesk.store.connection import atomic, configure, connect
+from coopdesk.store.connection import (
+    PRIVATE_FOLDER,
+    atomic,
+    configure,
+    connect,
+    create_private_file,
+    keep_private,
+    make_private_folder,
+)
 from coopdesk.store.hlc import HybridClock
 from coopdesk.store.ids import new_id
 from coopdesk.store.merging import Merge
@@ -99,6 +107,7 @@ class Store:
         self._listeners: list[ChangeListener] = []
         self._in_transaction = False
         self._signers: dict[str, keys.Signer] = {}
+        self._on_close: list[Callable[[], None]] = []
 
     # -- opening and creating -------------------------------------------------------------
 
@@ -125,6 +134,10 @@ class Store:
                 f"CoopDesk knows up to {migrations.SCHEMA_VERSION}). Install the newer "
                 "CoopDesk to open it; the store was not changed."
             )
+        # Before SQLite makes its -wal and -shm files, which take the store file's mode.
+        for private in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            keep_private(private)
+        keep_private(path.parent, PRIVATE_FOLDER)
         conn = connect(path)
         try:
             configure(conn)
@@ -144,10 +157,11 @@ class Store:
         path = store_path(data_dir)
         if path.exists():
             raise StoreExistsError(f"There is already a CoopDesk store in {data_dir}.")
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_folder(data_dir)
         partial = path.with_name(path.name + ".partial")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)
+        create_private_file(partial)
         conn = connect(partial)
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
@@ -163,7 +177,15 @@ class Store:
         return cls.open_file(path)
 
     def close(self) -> None:
+        for callback in self._on_close:
+            callback()
+        self._on_close.clear()
         self.conn.close()
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` just before the store closes (the copy registry records the
+        last sequence number this computer saw, see coopdesk/sync/identity.py)."""
+        self._on_close.append(callback)
 
     def __enter__(self) -> Store:
         return self
@@ -187,6 +209,9 @@ class Store:
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    def local_delete(self, key: str) -> None:
+        self.conn.execute("DELETE FROM _local WHERE key = ?", (key,))
 
     @property
     def site_id(self) -> str:

@@ -46,6 +46,7 @@ __getattr__, __dir__, __all__ = public_api(
             "IdentityNotice",
             "identity_notice",
             "latest_identity_notice",
+            "open_for_use",
             "previous_site_ids",
         ),
         "importing": (

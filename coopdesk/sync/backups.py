@@ -21,13 +21,35 @@ from pathlib import Path
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.store import migrations
 from coopdesk.store.changes import CONFLICTS, Changes
+from coopdesk.store.connection import create_private_file, make_private_folder
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import APPLICATION_ID, Store, read_schema_version
+from coopdesk.sync.backup_files import (
+    BACKUP_DIR,
+    PARTIAL_GRACE_S,
+    SUFFIX,
+    backup_dir,
+    keep_backups_private,
+    remove_stray_partials,
+)
 from coopdesk.sync.identity import mint_new_identity
 
+__all__ = [
+    "BACKUP_DIR",
+    "KEEP",
+    "PARTIAL_GRACE_S",
+    "SUFFIX",
+    "Backup",
+    "backup_dir",
+    "keep_backups_private",
+    "list_backups",
+    "make_backup",
+    "prune",
+    "remove_stray_partials",
+    "restore_backup",
+]
+
 KEEP = 10
-BACKUP_DIR = "backups"
-SUFFIX = ".sqlite3"
 
 
 @dataclass(frozen=True)
@@ -42,18 +64,15 @@ class Backup:
         return self.path.name
 
 
-def backup_dir(store: Store) -> Path:
-    return store.path.parent / BACKUP_DIR
-
-
 def make_backup(store: Store, reason: str = "manual", keep: int = KEEP) -> Backup:
     """A consistent copy of the store, taken while others may be reading or writing it."""
     folder = backup_dir(store)
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_folder(folder)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     slug = "".join(ch if ch.isalnum() else "-" for ch in reason).strip("-")[:40]
     final = folder / f"coopdesk-{stamp}-{slug or 'backup'}{SUFFIX}"
     partial = final.with_name(final.name + ".partial")
+    create_private_file(partial)  # a backup holds the site's keys: its owner's only
     target = sqlite3.connect(partial)
     try:
         store.conn.backup(target)
@@ -83,9 +102,7 @@ def prune(store: Store, keep: int = KEEP) -> None:
     """Keep the newest ``keep`` backups; drop older ones and any left half-written."""
     for old in list_backups(store)[keep:]:
         old.path.unlink(missing_ok=True)
-    for partial in backup_dir(store).glob("*.partial"):
-        if partial.stat().st_mtime < time.time() - 3600:  # not one being written right now
-            partial.unlink(missing_ok=True)
+    remove_stray_partials(store)
 
 
 def restore_backup(store: Store, backup_name: str, author: str) -> str:

@@ -39,6 +39,7 @@ from coopdesk.sync.bundle import (
 )
 from coopdesk.sync.conflicts import count_conflicts
 from coopdesk.sync.identity import identity_notice, mint_new_identity
+from coopdesk.sync.peers import clock_amount
 from coopdesk.sync.trust import Trust, certificate_vouches, founds_the_coop, trust_of
 
 
@@ -469,13 +470,7 @@ def _observe_clocks(store: Store, merge: Merge, report: MergeReport) -> None:
 
 
 def clock_warning_text(ahead_seconds: float) -> str:
-    days = ahead_seconds / 86400
-    amount = (
-        f"{days / 365:.0f} years"
-        if days > 700
-        else (f"{days / 30:.0f} months" if days > 60 else f"{days:.0f} days")
-    )
-    return f"its clock looks wrong (about {amount} ahead)"
+    return f"its clock looks wrong (about {clock_amount(ahead_seconds)} ahead)"
 
 
 def _remember_peer(store: Store, envelope: Envelope) -> None:

@@ -9,11 +9,34 @@ the window's Today page reads this at start-up.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from coopdesk.store.hlc import wall_seconds
 from coopdesk.store.store import Store
 from coopdesk.sync.identity import previous_site_ids
+
+# Clocks closer than this are as right as computers' clocks usually are.
+CLOCK_TOLERANCE_S = 5 * 60
+
+
+def clock_amount(seconds: float) -> str:
+    """``3 hours``, ``2 days``, ``1 year``: how far a clock is off, in words."""
+    hours = seconds / 3600
+    days = hours / 24
+    if hours < 1.5:
+        minutes = round(seconds / 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if days < 2:
+        amount, unit = round(hours), "hour"
+    elif days <= 60:
+        amount, unit = round(days), "day"
+    elif days < 330:
+        amount, unit = round(days / 30), "month"
+    else:
+        amount, unit = round(days / 365), "year"
+    return f"{amount} {unit}{'s' if amount != 1 else ''}"
 
 
 def peer_vector(store: Store, site_id: str) -> dict[str, int]:
@@ -57,6 +80,19 @@ class SiteStatus:
     bundle_seq: int
     not_yet_received: int | None
     clock_warning: str | None
+    # How far this site's clock was ahead of this computer's, at least, when its last
+    # bundle arrived (for this site: how far its own clock runs ahead of the computer's).
+    # None when nothing is known. A clock behind cannot be told from a bundle's journey.
+    clock_ahead_s: float | None = None
+
+    @property
+    def clock_text(self) -> str:
+        """The Sites list's "Clock" column: ``looks right``, ``about 23 hours ahead``."""
+        if self.clock_ahead_s is None:
+            return "—"
+        if self.clock_ahead_s < CLOCK_TOLERANCE_S:
+            return "looks right"
+        return f"about {clock_amount(self.clock_ahead_s)} ahead"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +106,7 @@ class SiteStatus:
             "last_bundle_seq": self.bundle_seq,
             "not_yet_received": self.not_yet_received,
             "clock_warning": self.clock_warning,
+            "clock_ahead_seconds": self.clock_ahead_s,
         }
 
 
@@ -84,7 +121,7 @@ def sites_overview(store: Store, with_pending: bool = True) -> list[SiteStatus]:
     peers = {
         row[0]: row[1:]
         for row in store.conn.execute(
-            "SELECT site_id, vv, bundle_seq, heard_at, clock_warning FROM _peer"
+            "SELECT site_id, vv, bundle_seq, heard_at, clock_warning, last_hlc FROM _peer"
         )
     }
     statuses = []
@@ -116,6 +153,17 @@ def sites_overview(store: Store, with_pending: bool = True) -> list[SiteStatus]:
                 bundle_seq=peer[1] if peer else 0,
                 not_yet_received=pending,
                 clock_warning=peer[3] if peer else None,
+                clock_ahead_s=_clock_ahead(store, this_site, peer),
             )
         )
     return statuses
+
+
+def _clock_ahead(store: Store, this_site: bool, peer: tuple[Any, ...] | None) -> float | None:
+    if this_site:
+        return max(
+            0.0, wall_seconds(max(store.clock.last, int(store.local_get("hlc", 0)))) - time.time()
+        )
+    if peer is None or not peer[2] or not peer[4]:
+        return None
+    return max(0.0, wall_seconds(int(peer[4])) - float(peer[2]))

@@ -7,6 +7,8 @@ import pytest
 from coopdesk.base.errors import ValidationError
 from coopdesk.coop.members import add_member
 from coopdesk.coop.pins import (
+    MAX_WRONG,
+    PIN_ENV,
     PinGate,
     PinLockedError,
     clear_pin,
@@ -18,6 +20,8 @@ from coopdesk.coop.pins import (
 from coopdesk.roles.mandates import MandateRequiredError
 from coopdesk.roles.roles import add_role
 from coopdesk.store.dump import dump_json
+from coopdesk.store.store import Store
+from tests.cli_helpers import coopdesk
 
 
 def test_a_pin_is_stored_as_a_salted_scrypt_hash(store, ana):
@@ -80,3 +84,44 @@ def test_five_wrong_pins_pause_the_keyboard_and_the_pause_doubles(store, ana):
 
 def test_members_without_a_pin_pass_the_gate(store, ana):
     assert PinGate().check(store, ana, "") is True
+
+
+# -- the command line: acting as a member who has a PIN -------------------------------------
+
+
+def run(data_dir, *args: str):
+    return coopdesk(data_dir, *args, check=False)
+
+
+def test_acting_as_a_member_with_a_pin_needs_the_pin(store, ana, data_dir, monkeypatch):
+    ben = add_member(store, ana, "Ben")
+    set_pin(store, ana, ana, "2468")
+    store.close()
+    # The default member (Ana, from init) and --as both need it, on every acting command.
+    for who in ((), ("--as", ana)):
+        refused = run(data_dir, "member", "add", "Cai", *who)
+        assert refused.returncode == 1
+        assert "Ana has a PIN: give it with --pin" in refused.stderr
+        wrong = run(data_dir, "member", "add", "Cai", *who, "--pin", "1111")
+        assert wrong.returncode == 1 and "Wrong PIN for Ana: nothing was changed" in wrong.stderr
+    assert run(data_dir, "member", "add", "Cai", "--pin", "2468").returncode == 0
+    monkeypatch.setenv(PIN_ENV, "2468")  # for scripts
+    assert run(data_dir, "member", "add", "Dee").returncode == 0
+    monkeypatch.delenv(PIN_ENV)
+    assert run(data_dir, "member", "add", "Eli", "--as", ben).returncode == 0  # Ben has none
+    with Store.open(data_dir) as reopened:
+        names = {row["name"] for row in reopened.query("SELECT name FROM member")}
+    assert names == {"Ana", "Ben", "Cai", "Dee", "Eli"}
+
+
+def test_the_pause_after_wrong_pins_survives_a_restart(store, ana, data_dir):
+    set_pin(store, ana, ana, "2468")
+    store.close()
+    for _ in range(MAX_WRONG):  # five separate runs of the command, as a guesser would
+        run(data_dir, "member", "add", "Guess", "--pin", "0000")
+    locked = run(data_dir, "member", "add", "Cai", "--pin", "2468")
+    assert locked.returncode == 1 and "Too many wrong PINs: wait" in locked.stderr
+    with Store.open(data_dir) as reopened:  # a window opened now: the same pause
+        with pytest.raises(PinLockedError):
+            PinGate().check(reopened, ana, "2468")
+        assert not reopened.query("SELECT 1 FROM member WHERE name IN ('Guess', 'Cai')")

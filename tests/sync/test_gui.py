@@ -20,6 +20,7 @@ from coopdesk.gui.kit import dialogs
 from coopdesk.gui.sync import drives
 from coopdesk.gui.sync.drives import Drive
 from coopdesk.gui.sync.page import SyncPage
+from coopdesk.store import hlc
 from coopdesk.store.dump import dump_json
 from coopdesk.sync import backups
 from coopdesk.sync.importing import preview_bundle
@@ -332,7 +333,7 @@ def test_restoring_a_backup_after_confirmation_takes_a_new_site_identity(
     assert "new site identity" in said
     assert "new site identity" in kitchen.window_.notice_label.text()
     assert kitchen.backups_model.rowCount() == 2  # the state before restoring was kept
-    assert site_row(kitchen, "Kitchen")[3] == "this site"
+    assert site_row(kitchen, "Kitchen")[4] == "this site"
     assert kitchen.window_.identity.site_id == store.site_id
 
 
@@ -398,19 +399,24 @@ def test_the_encryption_setting_is_a_checkbox_and_asks_before_turning_it_off(
 
 def test_sites_list_names_this_site_and_warns_about_a_wrong_clock(qtbot, fed, kitchen):
     store = fed["Kitchen"]
+    heard_at = time.time() - 9 * 86400
+    # Its last bundle was made, by its clock, two years after it arrived here.
+    created = hlc.pack(int((heard_at + 2 * 365 * 86400) * 1000), 0)
     store.conn.execute(
-        "UPDATE _peer SET clock_warning = ?, heard_at = ? WHERE site_id = ?",
+        "UPDATE _peer SET clock_warning = ?, heard_at = ?, last_hlc = ? WHERE site_id = ?",
         (
             "its clock looks wrong (about 2 years ahead)",
-            time.time() - 9 * 86400,
+            heard_at,
+            created,
             fed["Warehouse"].site_id,
         ),
     )
     kitchen.load()
-    assert site_row(kitchen, "Kitchen")[1:] == ["—", "—", "this site"]
+    assert site_row(kitchen, "Kitchen")[1:] == ["—", "—", "looks right", "this site"]
     warehouse = site_row(kitchen, "Warehouse")
     assert warehouse[1] == "9 days ago"
-    assert warehouse[3] == "not heard from for 9 days; its clock looks wrong (about 2 years ahead)"
+    assert warehouse[3] == "about 2 years ahead"
+    assert warehouse[4] == "not heard from for 9 days; its clock looks wrong (about 2 years ahead)"
     row = next(
         r
         for r in range(kitchen.sites_model.rowCount())

@@ -11,6 +11,7 @@ import pytest
 from coopdesk.store.dump import dump_json
 from coopdesk.store.hlc import MAX_DRIFT_MS, system_ms, unpack
 from coopdesk.sync.conflicts import list_conflicts, resolve_conflict
+from coopdesk.sync.peers import sites_overview
 from tests.sync_helpers import Federation, fast_tmp_root
 
 DAY_MS = 86_400_000
@@ -173,7 +174,12 @@ def test_equal_clocks_with_different_values_break_the_tie_by_site_id(coop: Feder
     assert len(list_conflicts(coop["Market"])) == 1
 
 
-@pytest.mark.parametrize("skew_ms", [DAY_MS - 3_600_000, DAY_MS + 3_600_000, 365 * DAY_MS])
+HOUR_MS = 3_600_000
+
+
+@pytest.mark.parametrize(
+    "skew_ms", [HOUR_MS - 600_000, HOUR_MS + 600_000, DAY_MS - HOUR_MS, 365 * DAY_MS]
+)
 def test_a_fast_clock_neither_wins_every_edit_nor_drags_others_along(coop: Federation, skew_ms):
     fast = coop["Warehouse"]
     fast.clock.now_ms = lambda: system_ms() + skew_ms
@@ -182,10 +188,18 @@ def test_a_fast_clock_neither_wins_every_edit_nor_drags_others_along(coop: Feder
     kitchen = coop["Kitchen"]
     wall_now = system_ms()
     implausible = skew_ms > MAX_DRIFT_MS
+    assert MAX_DRIFT_MS == HOUR_MS  # a warning from an hour ahead
     assert bool(result.report.clock_warnings) == implausible
+    # Never dragged further ahead than the warning threshold (23 hours was followed before).
+    assert unpack(kitchen.clock.last)[0] <= wall_now + HOUR_MS
     if implausible:
         assert "clock looks wrong" in result.report.clock_warnings[fast.site_id]
-        assert unpack(kitchen.clock.last)[0] <= wall_now  # not dragged a year ahead
+        assert unpack(kitchen.clock.last)[0] <= wall_now  # not dragged ahead at all
+        warehouse = next(s for s in sites_overview(kitchen) if s.site_id == fast.site_id)
+        assert warehouse.clock_warning == result.report.clock_warnings[fast.site_id]
+        assert warehouse.clock_ahead_s is not None
+        assert warehouse.clock_ahead_s >= skew_ms / 1000 - 60
+        assert warehouse.clock_text.endswith("ahead") and warehouse.clock_text != "looks right"
     # Kitchen saw the value, so its next edit supersedes it, whatever the clocks say.
     edit(coop, "Kitchen", coop.bea, phone="fixed")
     coop.sync_all()

@@ -27,6 +27,7 @@ from coopdesk.gui.kit.theme import app_icon, apply_theme, follow_system_theme
 from coopdesk.gui.shell import garbage
 from coopdesk.gui.shell.main_window import MainWindow
 from coopdesk.store.store import Store
+from coopdesk.sync import open_for_use
 
 if TYPE_CHECKING:
     from tempfile import TemporaryDirectory
@@ -76,6 +77,12 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.store is None:
             return None
         store, member_id, notice = welcome.store, welcome.member_id, welcome.notice
+    try:
+        copied = open_for_use(store)  # before anything writes: is this folder a copy?
+    except BaseException:
+        store.close()
+        raise
+    notice = " ".join(text for text in (copied, notice) if text)
     window = MainWindow(store, member_id=member_id)
     if notice:
         window.show_notice(notice)

@@ -88,7 +88,7 @@ def site_notes(status: SiteStatus) -> str:
 class SitesModel(RowsModel[SiteStatus]):
     """Every site of the coop: when we last heard from it, what it still lacks from us."""
 
-    columns = ("Site", "Last heard from", "Changes not yet sent there", "Notes")
+    columns = ("Site", "Last heard from", "Changes not yet sent there", "Clock", "Notes")
 
     def __init__(self, store: Store, warning_icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(store, parent)
@@ -117,6 +117,8 @@ class SitesModel(RowsModel[SiteStatus]):
             count = row.not_yet_received
             return f"{count:,} change{'s' if count != 1 else ''}"
         if column == 3:
+            return row.clock_text
+        if column == 4:
             return site_notes(row)
         return ""
 
@@ -127,7 +129,9 @@ class SitesModel(RowsModel[SiteStatus]):
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and self.needs_attention(row):
             return self.warning_icon
         if role == Qt.ItemDataRole.FontRole and (
-            row.this_site or (column == 3 and self.needs_attention(row))
+            row.this_site
+            or (column == 3 and bool(row.clock_warning))
+            or (column == 4 and self.needs_attention(row))
         ):
             font = QFont()
             font.setBold(True)
@@ -141,6 +145,12 @@ class SitesModel(RowsModel[SiteStatus]):
                     "Changes this site has that the last bundle from there did not show yet. "
                     "Export a bundle and carry it there; the count drops once a bundle from "
                     "there comes back."
+                )
+            if column == 3 and row.clock_ahead_s is not None:
+                return (
+                    "How far this site's clock was ahead of this computer's when its last "
+                    "bundle came. CoopDesk warns from an hour ahead and never lets a clock that "
+                    "is wrong move this computer's."
                 )
             if row.clock_warning:
                 return (

@@ -235,7 +235,7 @@ class SyncPage(Page):
         self.sites_model = SitesModel(self.store, standard_icon(self, "warning"), self)
         self.sites_table = table_view(self.sites_model)
         header = self.sites_table.horizontalHeader()
-        for column, width in enumerate((170, 150, 200)):
+        for column, width in enumerate((170, 150, 200, 170)):
             header.resizeSection(column, width)
         self.invite_button = QPushButton("In&vite a new site…")
         self.invite_button.setToolTip(
