@@ -34,7 +34,9 @@ from coopdesk.tasks import DEFAULT_ESTIMATE_MINUTES, done_minutes
 
 KINDS = ("shift", "chore", "task")
 KIND_LABELS = {"shift": "Shifts", "chore": "Chores", "task": "Tasks"}
-# Listed as behind when their shift hours are under this share of what the rule asked.
+# Listed as behind when their shift hours are under this share of what the rule asked, once
+# the period asks at least half a duty period's minutes (two days into a month, nobody is).
+# (Only once the period asks at least half a duty period: two days into a month, nobody is.)
 BEHIND_SHARE = 0.75
 
 
@@ -275,6 +277,7 @@ def work_report(store: Store, period: Period, site_id: str | None = None) -> Wor
             Behind(m.member_id, m.name, m.shift_minutes, m.asked_minutes)
             for m in members
             if m.asked_minutes
+            and m.asked_minutes * 2 >= rule.minutes
             and not m.archived
             and m.shift_minutes < m.asked_minutes * BEHIND_SHARE
         ),
