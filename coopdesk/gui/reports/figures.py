@@ -28,8 +28,13 @@ class Figure:
     height: int = 260
 
 
+# What a bar chart needs besides its bars: title, value axis and its label, legend.
+CHART_FRAME_PX = 140
+
+
 def _height(rows: int) -> int:
-    return max(160, 70 + rows * charts.BAR_HEIGHT)
+    """Tall enough that every bar's name shows (QtCharts hides names that would overlap)."""
+    return max(180, CHART_FRAME_PX + rows * charts.BAR_HEIGHT)
 
 
 def work_figures(report: WorkReport) -> list[Figure]:

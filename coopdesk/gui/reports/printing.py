@@ -39,6 +39,16 @@ CHART_PT = 10
 # The width of the printable A4 page (210 mm less 2 x 18 mm) in pixels of 96 a inch: the
 # size the charts are laid out at, so their 10 pt words are 10 pt on paper.
 PAGE_WIDTH_PX = round((210 - 36) / 25.4 * 96)
+# The supplies table's column heads, short enough for A4 at 10 pt; explained under it.
+SHORT = {
+    "received": "In",
+    "used": "Used",
+    "given": "Given",
+    "spoiled": "Spoiled",
+    "transfer-out": "Sent",
+    "transfer-in": "Arrived",
+    "lost": "Lost",
+}
 TITLES = {"work": "Work", "roles": "Roles and authority", "stock": "Supplies"}
 
 
@@ -62,24 +72,30 @@ def _printed_line() -> str:
     )
 
 
-def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
-    cells = "".join(
-        f"<th align='{'right' if n in right else 'left'}'>{_e(h)}</th>"
-        for n, h in enumerate(header)
-    )
-    body = [f"<tr>{cells}</tr>"]
-    for row in rows:
-        body.append(
-            "<tr>"
-            + "".join(
-                f"<td align='{'right' if n in right else 'left'}'>{_e(c)}</td>"
-                for n, c in enumerate(row)
-            )
-            + "</tr>"
-        )
+def _table(
+    header: list[str],
+    rows: list[list[str]],
+    right: set[int],
+    widths: dict[int, int] | None = None,
+) -> str:
+    """A ruled table at the small size; its header repeats on every page it runs over.
+
+    ``widths`` gives some columns a share of the page (in percent), so names are not broken
+    mid-word while the number columns share what is left."""
+    widths = widths or {}
+
+    def cell(tag: str, n: int, text: str) -> str:
+        width = f" width='{widths[n]}%'" if n in widths else ""
+        return f"<{tag} align='{'right' if n in right else 'left'}'{width}>{_e(text)}</{tag}>"
+
+    head = "<thead><tr>" + "".join(cell("th", n, h) for n, h in enumerate(header)) + "</tr></thead>"
+    body = ["<tr>" + "".join(cell("td", n, c) for n, c in enumerate(row)) + "</tr>" for row in rows]
     return (
-        "<table cellpadding='4' cellspacing='0' border='1' width='100%'"
-        " style='border-collapse: collapse; border-color: #999;'>" + "".join(body) + "</table>"
+        "<table cellpadding='3' cellspacing='0' border='1' width='100%'"
+        f" style='border-collapse: collapse; border-color: #999; font-size: {SMALL_PT}pt;'>"
+        + head
+        + "".join(body)
+        + "</table>"
     )
 
 
@@ -161,18 +177,42 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
     body = _head("where supplies go", coop_name, report, report.site_name)
     body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
     body += [_chart(figure) for figure in figures]
-    shown = [(key, label) for key, label in FLOWS if key != "correction"]
-    body.append("<h2>Each item and site</h2>")
-    body.append(
-        _table(
-            ["Item", "Site", *(label for _k, label in shown), "Low"],
-            [
-                [s.name, s.site_name, *(s.text(key) for key, _l in shown), str(s.times_low or "")]
-                for s in report.items
-            ],
-            set(range(2, len(shown) + 3)),
+    # Only the movements that happened, the unit with the item: eleven columns of "12.5 kg"
+    # do not fit an A4 page at 10 pt without breaking words.
+    shown = [
+        (key, label)
+        for key, label in FLOWS
+        if key != "correction" and any(s.amount(key) for s in report.items)
+    ]
+    with_site = not report.site_name
+    header = ["Item (unit)", *(["Site"] if with_site else []), *(SHORT[k] for k, _l in shown)]
+    rows = [
+        [
+            f"{s.name} ({s.unit})" if s.unit else s.name,
+            *([s.site_name] if with_site else []),
+            *(s.value(key) if s.amount(key) else "" for key, _l in shown),
+            str(s.times_low or ""),
+        ]
+        for s in report.items
+    ]
+    first_number = 2 if with_site else 1
+    body.append("<h2>Each item and site</h2>" if with_site else "<h2>Each item</h2>")
+    if rows:
+        body.append(
+            _table(
+                [*header, "Low"],
+                rows,
+                set(range(first_number, len(header) + 1)),
+                {0: 25, 1: 15} if with_site else {0: 32},
+            )
         )
-    )
+        body.append(
+            f"<p style='font-size: {SMALL_PT}pt;'>In: received. Given: given out. Sent and"
+            " Arrived: to and from other sites. Lost: sent but never arrived (lost in transit)."
+            " Low: how many times the stock fell under its minimum.</p>"
+        )
+    else:
+        body.append("<p>No stock moved in this period.</p>")
     if report.flows:
         body.append("<h2>Between sites</h2><ul>")
         body += [f"<li>{_e(flow.sentence())}</li>" for flow in report.flows]
