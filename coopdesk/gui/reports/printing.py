@@ -49,6 +49,13 @@ SHORT = {
     "transfer-in": "Arrived",
     "lost": "Lost",
 }
+EXPLAINED = {
+    "received": "In: received.",
+    "given": "Given: given out.",
+    "transfer-out": "Sent: to other sites.",
+    "transfer-in": "Arrived: from other sites.",
+    "lost": "Lost: sent but never arrived (lost in transit).",
+}
 TITLES = {"work": "Work", "roles": "Roles and authority", "stock": "Supplies"}
 
 
@@ -206,10 +213,11 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
                 {0: 25, 1: 15} if with_site else {0: 32},
             )
         )
+        told = [EXPLAINED[key] for key, _l in shown if key in EXPLAINED]
         body.append(
-            f"<p style='font-size: {SMALL_PT}pt;'>In: received. Given: given out. Sent and"
-            " Arrived: to and from other sites. Lost: sent but never arrived (lost in transit)."
-            " Low: how many times the stock fell under its minimum.</p>"
+            f"<p style='font-size: {SMALL_PT}pt;'>"
+            + _e(" ".join([*told, "Low: how many times the stock fell under its minimum."]))
+            + "</p>"
         )
     else:
         body.append("<p>No stock moved in this period.</p>")
