@@ -108,8 +108,8 @@ def test_every_report_prints_at_ten_points_or_more_with_nothing_cut(qtbot, store
         assert min(heights) >= 10.0, (kind, min(heights))
         # Nothing runs off the A4 page.
         for text, x_min, y_min, x_max, y_max in words:
-            assert 0 <= x_min and x_max <= A4_POINTS[0], (kind, text)
-            assert 0 <= y_min and y_max <= A4_POINTS[1], (kind, text)
+            assert x_min >= 0 and x_max <= A4_POINTS[0], (kind, text)
+            assert y_min >= 0 and y_max <= A4_POINTS[1], (kind, text)
         texts = {text for text, *_box in words}
         # Names and heads stand whole, never broken over two lines.
         assert WHOLE[kind] <= texts, (kind, WHOLE[kind] - texts)

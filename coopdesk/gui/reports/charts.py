@@ -26,7 +26,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QMargins, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QSizePolicy, QWidget
 
@@ -112,6 +112,12 @@ class ChartView(QChartView):
 
     def sizeHint(self) -> QSize:
         return QSize(480, self._height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The system turned dark or light while the chart is shown: its colours follow."""
+        if event.type() == QEvent.Type.PaletteChange and self.chart() is not None:
+            _style(self.chart(), self.palette())
+        super().changeEvent(event)
 
 
 # -- the charts, from plain figures --------------------------------------------------------

@@ -38,12 +38,15 @@ def _height(rows: int) -> int:
 
 
 def work_figures(report: WorkReport) -> list[Figure]:
-    top = [m for m in report.members if m.total_minutes][: charts.MAX_BARS]
+    working = [m for m in report.members if m.total_minutes]
+    top = working[: charts.MAX_BARS]
     figures: list[Figure] = []
     if top:
         names = [m.name for m in top]
         stacks = {KIND_LABELS[kind]: [m.minutes_of(kind) / 60 for m in top] for kind in KINDS}
-        shown = "" if len(top) == len(report.members) else f" (the busiest {len(top)})"
+        # "The busiest 20" only when some who worked are left out (those who did nothing
+        # have no bar, but they are in the table).
+        shown = "" if len(top) == len(working) else f" (the busiest {len(top)})"
         words = (
             "Hours per member"
             + shown

@@ -1,8 +1,10 @@
-"""Today's fairness line, for coordinators: "3 members did half the work this month".
+"""Today's fair-share panel: each member's own share of this month's work, and for
+coordinators the coop's fairness line ("3 members did half the work this month").
 
-Shown to whoever at the keyboard holds a role this term (the coordinators of the moment),
-so imbalance is seen by those who can help correct it; hidden from everyone else. It reads
-the work report of this month (no charts: Today stays light).
+The member at the keyboard sees their own hours and share (their page, on a shared
+workstation, is Today). Whoever holds a role this term (the coordinators of the moment) also
+sees how the work is spread and how many are behind, so imbalance is seen by those who can
+help correct it. It reads the work report of this month (no charts: Today stays light).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
+from PySide6.QtWidgets import QPushButton
+
 from coopdesk.gui.kit.panels import TodayPanel, panel_label
 from coopdesk.reports.period import this_month
-from coopdesk.reports.work import work_report
+from coopdesk.reports.work import member_share_text, work_report
 from coopdesk.roles import current_terms
 
 if TYPE_CHECKING:
@@ -27,22 +31,36 @@ def holds_a_role(store, member_id: str | None, today: dt.date) -> bool:
 
 
 class FairnessPanel(TodayPanel):
-    """One or two lines: how few did half of this month's work, and who is behind."""
+    """Your share of this month's work; for role holders, how few did half of it, and who
+    is behind."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Fair share")
         self.text_label = panel_label()
         self.layout_.addWidget(self.text_label)
+        self.reports_button = QPushButton("Open Reports")
+        self.reports_button.setAccessibleName("Open the Reports page")
+        self.reports_button.clicked.connect(self.open_reports)
+        self.layout_.addWidget(self.reports_button)
         self.text = ""
 
     def load(self) -> None:
         today = dt.date.today()
-        if not holds_a_role(self.store, self.window_.session.member_id, today):
+        member_id = self.window_.session.member_id
+        if member_id is None:
             self.text = ""
             self.setVisible(False)
             return
         report = work_report(self.store, this_month(today))
-        lines = [report.headline("this month"), report.spread.fifth_sentence()]
+        lines = ["You: " + member_share_text(report, member_id)]
+        coordinator = holds_a_role(self.store, member_id, today)
+        self.reports_button.setVisible(coordinator)
+        if not coordinator:
+            self.text = "\n".join(lines)
+            self.text_label.setText(self.text)
+            self.setVisible(True)
+            return
+        lines += [report.headline("this month"), report.spread.fifth_sentence()]
         if report.behind:
             count = len(report.behind)
             lines.append(
