@@ -609,26 +609,45 @@ def times_run_low(
     }
     if not minimums:
         return {}
+    # The balance when the period starts: today's (the derived ``_stock_balance``, the sum of
+    # every movement) less what moved since. Cheaper than summing years of history before a
+    # recent period, and the same number.
+    after = (end + dt.timedelta(days=1)).isoformat()
     opening: dict[tuple[str, str], int] = {}
-    for item_id, sid, total in store.conn.execute(
-        "SELECT item_id, site_id, sum(delta) FROM stock_move WHERE moved_at < ?"
-        " GROUP BY item_id, site_id",
-        (start.isoformat(),),
+    earlier: dict[tuple[str, str], int] = {}  # how many movements came before the period
+    for item_id, sid, total, count in store.conn.execute(
+        "SELECT item_id, site_id, balance, moves FROM _stock_balance"
     ):
         key = (item_id, sites.get(sid, sid))
         opening[key] = opening.get(key, 0) + int(total)
+        earlier[key] = earlier.get(key, 0) + int(count)
+    for item_id, sid, total, count in store.conn.execute(
+        "SELECT item_id, site_id, sum(delta), count(*) FROM stock_move WHERE moved_at >= ?"
+        " GROUP BY item_id, site_id",
+        (after,),
+    ):
+        key = (item_id, sites.get(sid, sid))
+        opening[key] = opening.get(key, 0) - int(total)
+        earlier[key] = earlier.get(key, 0) - int(count)
+    moves = [
+        ((item_id, sites.get(sid, sid)), delta)
+        for item_id, sid, delta in store.conn.execute(
+            "SELECT item_id, site_id, delta FROM stock_move WHERE moved_at >= ? AND moved_at < ?"
+            " ORDER BY moved_at, id",
+            (start.isoformat(), after),
+        )
+    ]
+    for key, delta in moves:
+        opening[key] = opening.get(key, 0) - delta
+        earlier[key] = earlier.get(key, 0) - 1
+    # Only stock that had moved before the period can be under its minimum as it starts.
+    opening = {key: amount for key, amount in opening.items() if earlier.get(key, 0) > 0}
     counts: dict[tuple[str, str], int] = {}
     balance = dict(opening)
     for key, amount in opening.items():
         if key in minimums and amount < minimums[key]:
             counts[key] = 1
-    after = (end + dt.timedelta(days=1)).isoformat()
-    for item_id, sid, delta in store.conn.execute(
-        "SELECT item_id, site_id, delta FROM stock_move WHERE moved_at >= ? AND moved_at < ?"
-        " ORDER BY moved_at, id",
-        (start.isoformat(), after),
-    ):
-        key = (item_id, sites.get(sid, sid))
+    for key, delta in moves:
         minimum = minimums.get(key)
         if minimum is None:
             continue

@@ -106,6 +106,10 @@ def test_supplies_received_used_given_spoiled_lost_and_runs_low(store, ana):
     header, rows = supplies_rows(report)
     assert header[:5] == ["Item", "Item id", "Unit", "Site", "Received"]
     assert [str(v) for v in rows[0][4:8]] == ["20", "6.5", "3", "18"]
+    # Already under the minimum when a period starts (2.5 kg on 1 April, before the 50 kg of
+    # 2 April and today's transfer): it counts once.
+    first_of_april = supplies_report(store, make_period("2025-04-01", "2025-04-01"))
+    assert {s.site_name: s.times_low for s in first_of_april.items} == {"Kitchen": 1}
     weeks = trend_of(report, rice)
     assert weeks[1][0] == dt.date(2025, 3, 3) and weeks[1][1]["spoiled"] == 180
     # Sent today (received at the other site: see test_sync): in transit, nothing lost yet.

@@ -154,7 +154,10 @@ class ReportsPage(Page):
             " imbalance is seen and can be put right.",
         )
         self.today = dt.date.today()
+        # The reports shown, by tab, all for ``_shown_for`` (the period and site of the last
+        # load); a tab not shown since is computed when it comes to the front.
         self.reports: dict[str, Any] = {}
+        self._shown_for: tuple[Period, str | None] | None = None
         self._build_controls()
         self.tabs = QTabWidget()
         self.work_tab = ReportTab(WorkModel(self), "No work recorded in this period.")
@@ -164,7 +167,7 @@ class ReportsPage(Page):
         self.tabs.addTab(self.roles_tab, "Roles")
         self.tabs.addTab(self.stock_tab, "Supplies")
         self.layout_.addWidget(self.tabs, 1)
-        self.tabs.currentChanged.connect(lambda _index: self._sync_site_picker())
+        self.tabs.currentChanged.connect(self._tab_changed)
 
     def _build_controls(self) -> None:
         self.preset_combo = QComboBox()
@@ -261,6 +264,10 @@ class ReportsPage(Page):
         self.site_combo.setCurrentIndex(max(0, self.site_combo.findData(chosen)))
         self.site_combo.blockSignals(False)
 
+    def _tab_changed(self, _index: int) -> None:
+        self._sync_site_picker()
+        self._show_current()
+
     def _sync_site_picker(self) -> None:
         # Roles belong to the whole coop: the site picker does not apply to them.
         self.site_combo.setEnabled(self.current_kind() != "roles")
@@ -268,6 +275,8 @@ class ReportsPage(Page):
     # -- loading ----------------------------------------------------------------------------
 
     def load(self) -> None:
+        """Check the period, then compute and show the report of the tab in front; the other
+        tabs are computed when they are first shown (opening the page costs one report)."""
         self._fill_sites()
         self._sync_site_picker()
         try:
@@ -281,14 +290,28 @@ class ReportsPage(Page):
             self.error_label.show()
             return
         self.error_label.hide()
-        site = self.site_id()
-        work = work_report(self.store, period, site)
-        authority = authority_report(self.store, period)
-        supplies = supplies_report(self.store, period, site)
-        self.reports = {"work": work, "roles": authority, "stock": supplies}
-        self._show_work(work)
-        self._show_authority(authority)
-        self._show_supplies(supplies)
+        self._shown_for = (period, self.site_id())
+        self.reports = {}
+        self._show_current()
+
+    def _show_current(self) -> None:
+        """Compute the report of the tab in front, unless it is up to date."""
+        kind = self.current_kind()
+        if kind in self.reports or self._shown_for is None:
+            return
+        period, site = self._shown_for
+        if kind == "work":
+            work = work_report(self.store, period, site)
+            self.reports[kind] = work
+            self._show_work(work)
+        elif kind == "roles":
+            authority = authority_report(self.store, period)
+            self.reports[kind] = authority
+            self._show_authority(authority)
+        else:
+            supplies = supplies_report(self.store, period, site)
+            self.reports[kind] = supplies
+            self._show_supplies(supplies)
 
     def _show_work(self, report: WorkReport) -> None:
         tab = self.work_tab
