@@ -565,25 +565,33 @@ def movement_totals(
     end: dt.date,
     *,
     site_id: str | None = None,
-    by: By = "month",
-) -> list[tuple[str, str, str, str, int]]:
-    """(item id, site id, bucket, reason, signed total) of the movements from ``start`` to
-    ``end`` (days, both included), grouped by ``by``. Movements recorded under a retired
-    site identity count at the site that replaced it (as in ``balances``)."""
+    by: By | None = "month",
+    item_id: str | None = None,
+) -> list[tuple[str, str, str, str, int, int]]:
+    """(item id, site id, bucket, reason, signed total, movements) of the movements from
+    ``start`` to ``end`` (days, both included), grouped by ``by`` (None: the whole period in
+    one, bucket ""), of every item or ``item_id``. Movements recorded under a retired site
+    identity count at the site that replaced it (as in ``balances``)."""
     after = (end + dt.timedelta(days=1)).isoformat()
-    bucket = bucket_sql("moved_at", by)
+    bucket = "''" if by is None else bucket_sql("moved_at", by)
+    one_item = " AND item_id = ?" if item_id else ""
     sites = _replaced_sites(store)
-    totals: dict[tuple[str, str, str, str], int] = {}
-    for item_id, sid, bucket_day, reason, total in store.conn.execute(
-        f"SELECT item_id, site_id, {bucket} AS bucket, reason, sum(delta) FROM stock_move"
-        " WHERE moved_at >= ? AND moved_at < ? GROUP BY item_id, site_id, bucket, reason",
-        (start.isoformat(), after),
+    totals: dict[tuple[str, str, str, str], list[int]] = {}
+    for item, sid, bucket_day, reason, total, count in store.conn.execute(
+        f"SELECT item_id, site_id, {bucket} AS bucket, reason, sum(delta), count(*)"
+        f" FROM stock_move WHERE moved_at >= ? AND moved_at < ?{one_item}"
+        # In this order SQLite reads the period from the covering index on moved_at (by
+        # item first, it would look each movement up in the table).
+        " GROUP BY reason, site_id, bucket, item_id",
+        (start.isoformat(), after, *([item_id] if item_id else [])),
     ):
-        key = (item_id, sites.get(sid, sid), bucket_day, reason)
-        totals[key] = totals.get(key, 0) + int(total)
+        key = (item, sites.get(sid, sid), bucket_day, reason)
+        cell = totals.setdefault(key, [0, 0])
+        cell[0] += int(total)
+        cell[1] += int(count)
     return [
-        (*key, total)
-        for key, total in sorted(totals.items())
+        (*key, total, count)
+        for key, (total, count) in sorted(totals.items())
         if site_id is None or key[1] == site_id
     ]
 

@@ -54,6 +54,7 @@ class ItemSupply:
     site_name: str
     amounts: dict[str, int] = field(default_factory=dict)  # by FLOWS key
     times_low: int = 0
+    movements: int = 0
     trend: dict[str, dict[str, int]] = field(default_factory=dict)  # bucket -> reason -> amount
 
     def amount(self, key: str) -> int:
@@ -141,6 +142,7 @@ class SuppliesReport:
     site_name: str
     items: list[ItemSupply]
     flows: list[Flow]
+    with_trends: bool = True  # False: only the items given ``add_trend`` have one
 
     def most_often_low(self, count: int = 10) -> list[ItemSupply]:
         low = [item for item in self.items if item.times_low]
@@ -190,8 +192,12 @@ class SuppliesReport:
         }
 
 
-def supplies_report(store: Store, period: Period, site_id: str | None = None) -> SuppliesReport:
-    """Every item's movements at every site (or ``site_id``) in the period."""
+def supplies_report(
+    store: Store, period: Period, site_id: str | None = None, *, trends: bool = True
+) -> SuppliesReport:
+    """Every item's movements at every site (or ``site_id``) in the period; with ``trends``,
+    also each item's by week or month (ten years of them by month are many numbers: the
+    window asks for the item it draws with ``add_trend`` instead)."""
     label = site_name(store, site_id)
     items = {item["id"]: item for item in list_items(store, status="all")}
     names = site_names(store)
@@ -211,14 +217,16 @@ def supplies_report(store: Store, period: Period, site_id: str | None = None) ->
             )
         return rows[key]
 
-    for item_id, sid, bucket, reason, total in movement_totals(
-        store, period.start, period.end, site_id=site_id, by=period.by
+    for item_id, sid, bucket, reason, total, count in movement_totals(
+        store, period.start, period.end, site_id=site_id, by=period.by if trends else None
     ):
         supply = row(item_id, sid)
         amount = -total if reason in OUT_REASONS else total
         supply.amounts[reason] = supply.amounts.get(reason, 0) + amount
-        cell = supply.trend.setdefault(bucket, {})
-        cell[reason] = cell.get(reason, 0) + amount
+        supply.movements += count
+        if trends:
+            cell = supply.trend.setdefault(bucket, {})
+            cell[reason] = cell.get(reason, 0) + amount
     for (item_id, sid), count in times_run_low(
         store, period.start, period.end, site_id=site_id
     ).items():
@@ -262,7 +270,37 @@ def supplies_report(store: Store, period: Period, site_id: str | None = None) ->
             f.to_site_id,
         )
     )
-    return SuppliesReport(period, site_id, label, ordered, flows)
+    return SuppliesReport(period, site_id, label, ordered, flows, trends)
+
+
+def add_trend(store: Store, report: SuppliesReport, item_id: str) -> None:
+    """Fill one item's trend into a report made without them (``trends=False``)."""
+    supplies = {s.site_id: s for s in report.items if s.item_id == item_id}
+    for supply in supplies.values():
+        supply.trend = {}
+    for _item, sid, bucket, reason, total, _count in movement_totals(
+        store,
+        report.period.start,
+        report.period.end,
+        site_id=report.site_id,
+        by=report.period.by,
+        item_id=item_id,
+    ):
+        if sid in supplies:
+            cell = supplies[sid].trend.setdefault(bucket, {})
+            amount = -total if reason in OUT_REASONS else total
+            cell[reason] = cell.get(reason, 0) + amount
+
+
+def busiest_item(report: SuppliesReport) -> str | None:
+    """The item moved most often in the period (the one a chart of one item shows)."""
+    count: dict[str, int] = {}
+    for supply in report.items:
+        count[supply.item_id] = count.get(supply.item_id, 0) + supply.movements
+    if not any(count.values()):
+        return None
+    names = {s.item_id: s.name for s in report.items}
+    return min(count, key=lambda item: (-count[item], names[item].casefold(), item))
 
 
 def supplies_rows(report: SuppliesReport) -> tuple[list[str], list[list[Any]]]:

@@ -15,7 +15,7 @@ from PySide6.QtCharts import QChart
 from coopdesk.base.text import plural
 from coopdesk.gui.reports import charts
 from coopdesk.reports.authority import AuthorityReport
-from coopdesk.reports.supplies import SuppliesReport, trend_of
+from coopdesk.reports.supplies import SuppliesReport, busiest_item, trend_of
 from coopdesk.reports.words import hours_text, percent_text
 from coopdesk.reports.work import KIND_LABELS, KINDS, WorkReport
 
@@ -145,7 +145,7 @@ def supplies_figures(report: SuppliesReport, item_id: str | None = None) -> list
                 _height(len(low)),
             )
         )
-    chosen = item_id or _busiest_item(report)
+    chosen = item_id or busiest_item(report)
     if chosen:
         trend = trend_of(report, chosen)
         item = next(i for i in report.items if i.item_id == chosen)
@@ -180,14 +180,3 @@ def supplies_figures(report: SuppliesReport, item_id: str | None = None) -> list
             )
         )
     return figures
-
-
-def _busiest_item(report: SuppliesReport) -> str | None:
-    """The item that moved most often (by its number of kinds and buckets of movement)."""
-    best: dict[str, int] = {}
-    for supply in report.items:
-        best[supply.item_id] = best.get(supply.item_id, 0) + len(supply.trend)
-    if not best:
-        return None
-    names = {s.item_id: s.name for s in report.items}
-    return min(best, key=lambda item: (-best[item], names[item].casefold(), item))

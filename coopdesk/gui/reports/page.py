@@ -43,7 +43,13 @@ from coopdesk.gui.reports.figures import (
 from coopdesk.gui.reports.models import HoldingModel, SupplyModel, WorkModel
 from coopdesk.reports.authority import AuthorityReport, authority_report, authority_rows
 from coopdesk.reports.period import Period, last_year, make_period, this_month
-from coopdesk.reports.supplies import SuppliesReport, supplies_report, supplies_rows
+from coopdesk.reports.supplies import (
+    SuppliesReport,
+    add_trend,
+    busiest_item,
+    supplies_report,
+    supplies_rows,
+)
 from coopdesk.reports.work import WorkReport, work_report, work_rows
 
 if TYPE_CHECKING:
@@ -309,7 +315,12 @@ class ReportsPage(Page):
             self.reports[kind] = authority
             self._show_authority(authority)
         else:
-            supplies = supplies_report(self.store, period, site)
+            # Only the item the chart draws gets its trend: ten years of every item's
+            # months are many numbers nobody looks at here (`report stock --json` has them).
+            supplies = supplies_report(self.store, period, site, trends=False)
+            busiest = busiest_item(supplies)
+            if busiest:
+                add_trend(self.store, supplies, busiest)
             self.reports[kind] = supplies
             self._show_supplies(supplies)
 
