@@ -196,11 +196,12 @@ def _thinned(labels: Sequence[str], most: int = 14) -> list[str]:
 def line_chart(
     title: str,
     labels: Sequence[str],
-    lines: dict[str, Sequence[float]],
+    lines: dict[str, Sequence[float | None]],
     unit: str,
     top: float | None = None,
 ) -> QChart:
-    """Lines over weeks or months (the x axis counts buckets; labels below)."""
+    """Lines over weeks or months (the x axis counts buckets; labels below). A value of
+    None is no point: a week nobody worked has no "share of the busiest fifth"."""
     chart = QChart()
     chart.setTitle(title)
     x_axis = QBarCategoryAxis()
@@ -210,7 +211,10 @@ def line_chart(
     y_axis.setTitleText(unit)
     y_axis.setLabelFormat("%.0f")
     y_axis.setMin(0)
-    highest = max((max(values, default=0) for values in lines.values()), default=0)
+    highest = max(
+        (max((v for v in values if v is not None), default=0) for values in lines.values()),
+        default=0,
+    )
     y_axis.setMax(top if top is not None else max(1.0, float(highest)) * 1.1)
     if top is None:
         y_axis.applyNiceNumbers()
@@ -219,7 +223,8 @@ def line_chart(
         series = QLineSeries()
         series.setName(label)
         for index, value in enumerate(values):
-            series.append(float(index), float(value))
+            if value is not None:
+                series.append(float(index), float(value))
         chart.addSeries(series)
         series.attachAxis(x_axis)
         series.attachAxis(y_axis)

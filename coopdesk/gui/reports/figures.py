@@ -82,9 +82,10 @@ def work_figures(report: WorkReport) -> list[Figure]:
                 partial(charts.stacked_trend_chart, f"Hours per {per}", labels, stacks, "hours"),
             )
         )
-        shares = [p.top_fifth_share * 100 for p in report.trend]
+        # No point for a week or month with no hours: "0%" would read as perfectly even.
+        shares = [p.top_fifth_share * 100 if p.total_minutes else None for p in report.trend]
         words = f"The busiest fifth's share of each {per}'s hours: " + "; ".join(
-            f"{label} {percent_text(p.top_fifth_share)}"
+            f"{label} {percent_text(p.top_fifth_share) if p.total_minutes else 'no hours'}"
             for label, p in zip(labels, report.trend, strict=True)
         )
         figures.append(

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -94,8 +95,12 @@ class ReportTab(QWidget):
         self.chart_box = QVBoxLayout()
         self.chart_views: list[ChartView] = []
         self.model = model
-        self.table = table_view(model)
+        self.table = table_view(model, stretch_last=False)
         self.table.setMinimumHeight(240)
+        # The names take the spare width (never cut to "Fatima Lindq…"), the numbers their own.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.empty = empty
         inner = QWidget()
         column = QVBoxLayout(inner)

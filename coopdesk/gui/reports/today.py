@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from coopdesk.gui.kit.panels import TodayPanel, panel_label
@@ -41,7 +42,7 @@ class FairnessPanel(TodayPanel):
         self.reports_button = QPushButton("Open Reports")
         self.reports_button.setAccessibleName("Open the Reports page")
         self.reports_button.clicked.connect(self.open_reports)
-        self.layout_.addWidget(self.reports_button)
+        self.layout_.addWidget(self.reports_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.text = ""
 
     def load(self) -> None:
