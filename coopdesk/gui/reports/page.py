@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
 KINDS = ("work", "roles", "stock")
+RESIZE_ROWS = 30
 PRESETS = (
     ("this-month", "This month"),
     ("last-3-months", "The last three months"),
@@ -101,6 +102,8 @@ class ReportTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Measured on the first rows only: 300 members would be measured on every change.
+        header.setResizeContentsPrecision(RESIZE_ROWS)
         self.empty = empty
         inner = QWidget()
         column = QVBoxLayout(inner)
