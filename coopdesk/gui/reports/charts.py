@@ -1,11 +1,11 @@
 """The reports' charts, drawn by QtCharts (PySide6's add-ons): bars, stacked bars and lines.
 
 Why QtCharts (see README, "Charts"): it is Qt itself, so it paints into any QPainter (the
-window, the printer, a PDF) with the palette's colours and fonts, it adds about 13 MB to the
-packaged app (the chart library and the OpenGL libraries it links against), and importing it
-takes some 30 ms, where pyqtgraph (with numpy) took 600 to 900 ms and matplotlib's Qt backend
-850 to 1,300 ms. This module is imported only when the Reports page is first shown or a
-report is printed: the window opens as fast as before.
+window, the printer, a PDF) with the palette's colours and fonts; it adds about 4 MB to the
+packaged app (the chart library and the OpenGL libraries it links against); importing it
+takes 6 to 16 ms, where pyqtgraph (with numpy) took 1.6 to 2.4 s and matplotlib's pyplot with
+its Qt backend 0.5 to 3.8 s on the same machine. This module is imported only when the
+Reports page is first shown or a report is printed: the window opens as fast as before.
 
 Each chart says in words what it draws (its accessible description and tooltip), for anyone
 who cannot see the bars.
