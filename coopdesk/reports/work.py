@@ -36,7 +36,6 @@ KINDS = ("shift", "chore", "task")
 KIND_LABELS = {"shift": "Shifts", "chore": "Chores", "task": "Tasks"}
 # Listed as behind when their shift hours are under this share of what the rule asked, once
 # the period asks at least half a duty period's minutes (two days into a month, nobody is).
-# (Only once the period asks at least half a duty period: two days into a month, nobody is.)
 BEHIND_SHARE = 0.75
 
 

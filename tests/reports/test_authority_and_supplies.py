@@ -136,3 +136,21 @@ def test_supplies_received_used_given_spoiled_lost_and_runs_low(store, ana):
     )
     assert {s.site_name: s.amounts for s in now.items} == {"Kitchen": {"transfer-out": 20}}
     assert transfer
+
+
+def test_supplies_at_one_site_count_only_that_site(store, ana):
+    market = add_site(store, ana, "Market")
+    oil = add_item(store, ana, "Oil", unit="l", minimum=2)
+    move(store, ana, oil, 10, "received", when=dt.datetime(2025, 3, 3, 9))
+    move(store, ana, oil, 6, "received", when=dt.datetime(2025, 3, 3, 9), site_id=market)
+    move(store, ana, oil, 5, "used", when=dt.datetime(2025, 3, 9, 9), site_id=market)
+    at_market = supplies_report(store, MARCH, market)
+    assert at_market.site_name == "Market"
+    assert [(s.site_name, s.amounts, s.times_low) for s in at_market.items] == [
+        ("Market", {"received": 6, "used": 5}, 1)
+    ]
+    everywhere = supplies_report(store, MARCH)
+    assert {s.site_name: s.amount("received") for s in everywhere.items} == {
+        "Kitchen": 10,
+        "Market": 6,
+    }

@@ -182,3 +182,33 @@ def test_periods_that_cannot_be_are_refused_in_words():
     year = make_period("2024-01-01", "2024-12-31")
     assert year.by == "month" and len(year.buckets()) == 12
     assert make_period(None, "2025-03-31").start == dt.date(2024, 4, 1)
+
+
+def test_behind_means_under_three_quarters_of_the_asked_once_half_a_duty_period_is_asked(
+    store, ana, people
+):
+    set_duty_rule(store, ana, minutes=240, period_days=28, duty_from=dt.date(2025, 1, 6))
+    four_weeks = make_period(dt.date(2025, 3, 3), dt.date(2025, 3, 30))  # asks 240 minutes
+    worked(store, ana, [people["Ana"]], dt.date(2025, 3, 4), 3)  # 180 = 75%: not behind
+    worked(store, ana, [people["Bea"]], dt.date(2025, 3, 4), 2.9)  # 174 < 180: behind
+    archive_member(store, ana, people["Cai"])  # archived: never called behind
+    report = work_report(store, four_weeks)
+    assert {m.name: m.asked_minutes for m in report.members}["Ana"] == 240
+    assert [b.name for b in report.behind] == ["Dov", "Eli", "Bea"]  # furthest behind first
+    # Thirteen days ask 111 minutes, under half a duty period (120): nobody is called behind.
+    assert work_report(store, make_period(dt.date(2025, 3, 3), dt.date(2025, 3, 15))).behind == []
+    fourteen = work_report(store, make_period(dt.date(2025, 3, 3), dt.date(2025, 3, 16)))
+    assert [b.name for b in fourteen.behind] == ["Dov", "Eli"]  # 120 asked: Bea's 174 is done
+    # No duty rule: nothing is asked and nobody is behind.
+    set_duty_rule(store, ana, minutes=0, period_days=28, duty_from=None)
+    relaxed = work_report(store, four_weeks)
+    assert relaxed.behind == [] and {m.asked_minutes for m in relaxed.members} == {None}
+
+
+def test_trends_count_by_week_up_to_three_months_then_by_month():
+    assert make_period("2025-01-01", "2025-04-02").by == "week"  # 92 days
+    assert make_period("2025-01-01", "2025-04-03").by == "month"  # 93 days
+    assert make_period("2025-01-01", "2025-12-31", "week").by == "week"
+    weeks = make_period("2025-03-01", "2025-03-31").buckets()
+    assert weeks[0] == dt.date(2025, 2, 24) and weeks[-1] == dt.date(2025, 3, 31)
+    assert all(day.weekday() == 0 for day in weeks)
