@@ -6,7 +6,7 @@ A feature is listed after the features it uses. Adding one: write its package wi
 
 from __future__ import annotations
 
-from coopdesk import coop, decisions, inventory, roles, shifts, sync, tasks
+from coopdesk import coop, decisions, inventory, reports, roles, shifts, sync, tasks
 from coopdesk.base.feature import Feature
 
 FEATURES: tuple[Feature, ...] = (
@@ -17,4 +17,5 @@ FEATURES: tuple[Feature, ...] = (
     tasks.FEATURE,
     inventory.FEATURE,
     decisions.FEATURE,
+    reports.FEATURE,
 )

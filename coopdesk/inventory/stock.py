@@ -23,6 +23,7 @@ from typing import Any
 from coopdesk.base.csvfile import CsvFormat, write_csv
 from coopdesk.base.errors import CoopDeskError, NotFoundError, ValidationError
 from coopdesk.base.files import Written
+from coopdesk.base.periods import By, bucket_sql
 from coopdesk.inventory.items import (
     _item_filter,
     display_value,
@@ -553,3 +554,114 @@ def shopping_list_csv(
 
 
 SHOPPING_LIST_NAME = "shopping-list.csv"
+
+
+# -- for reports -----------------------------------------------------------------------------
+
+
+def movement_totals(
+    store: Store,
+    start: dt.date,
+    end: dt.date,
+    *,
+    site_id: str | None = None,
+    by: By | None = "month",
+    item_id: str | None = None,
+) -> list[tuple[str, str, str, str, int, int]]:
+    """(item id, site id, bucket, reason, signed total, movements) of the movements from
+    ``start`` to ``end`` (days, both included), grouped by ``by`` (None: the whole period in
+    one, bucket ""), of every item or ``item_id``. Movements recorded under a retired site
+    identity count at the site that replaced it (as in ``balances``)."""
+    after = (end + dt.timedelta(days=1)).isoformat()
+    bucket = "''" if by is None else bucket_sql("moved_at", by)
+    one_item = " AND item_id = ?" if item_id else ""
+    sites = _replaced_sites(store)
+    totals: dict[tuple[str, str, str, str], list[int]] = {}
+    for item, sid, bucket_day, reason, total, count in store.conn.execute(
+        f"SELECT item_id, site_id, {bucket} AS bucket, reason, sum(delta), count(*)"
+        f" FROM stock_move WHERE moved_at >= ? AND moved_at < ?{one_item}"
+        # In this order SQLite reads the period from the covering index on moved_at (by
+        # item first, it would look each movement up in the table).
+        " GROUP BY reason, site_id, bucket, item_id",
+        (start.isoformat(), after, *([item_id] if item_id else [])),
+    ):
+        key = (item, sites.get(sid, sid), bucket_day, reason)
+        cell = totals.setdefault(key, [0, 0])
+        cell[0] += int(total)
+        cell[1] += int(count)
+    return [
+        (*key, total, count)
+        for key, (total, count) in sorted(totals.items())
+        if site_id is None or key[1] == site_id
+    ]
+
+
+def times_run_low(
+    store: Store, start: dt.date, end: dt.date, *, site_id: str | None = None
+) -> dict[tuple[str, str], int]:
+    """How often each active item went under its minimum at a site from ``start`` to ``end``:
+    the movements that took its balance from at least the minimum to under it (a site
+    already under it when the period starts counts once). Movements are taken in the order
+    of ``moved_at`` then id, the same at every site. Items without a minimum never run low.
+    """
+    sites = _replaced_sites(store)
+    minimums = {
+        (item_id, sid): minimum
+        for item_id, sid, minimum in store.conn.execute(
+            "SELECT item.id, site.id, coalesce(im.minimum, item.minimum) FROM item"
+            " CROSS JOIN site LEFT JOIN item_minimum AS im ON im.item_id = item.id"
+            " AND im.site_id = site.id AND im._cl % 2 = 1"
+            " WHERE item._cl % 2 = 1 AND site._cl % 2 = 1 AND site.replaced_by IS NULL"
+        )
+        if minimum and (site_id is None or sid == site_id)
+    }
+    if not minimums:
+        return {}
+    # The balance when the period starts: today's (the derived ``_stock_balance``, the sum of
+    # every movement) less what moved since. Cheaper than summing years of history before a
+    # recent period, and the same number.
+    after = (end + dt.timedelta(days=1)).isoformat()
+    opening: dict[tuple[str, str], int] = {}
+    earlier: dict[tuple[str, str], int] = {}  # how many movements came before the period
+    for item_id, sid, total, count in store.conn.execute(
+        "SELECT item_id, site_id, balance, moves FROM _stock_balance"
+    ):
+        key = (item_id, sites.get(sid, sid))
+        opening[key] = opening.get(key, 0) + int(total)
+        earlier[key] = earlier.get(key, 0) + int(count)
+    for item_id, sid, total, count in store.conn.execute(
+        "SELECT item_id, site_id, sum(delta), count(*) FROM stock_move WHERE moved_at >= ?"
+        " GROUP BY item_id, site_id",
+        (after,),
+    ):
+        key = (item_id, sites.get(sid, sid))
+        opening[key] = opening.get(key, 0) - int(total)
+        earlier[key] = earlier.get(key, 0) - int(count)
+    moves = [
+        ((item_id, sites.get(sid, sid)), delta)
+        for item_id, sid, delta in store.conn.execute(
+            "SELECT item_id, site_id, delta FROM stock_move WHERE moved_at >= ? AND moved_at < ?"
+            " ORDER BY moved_at, id",
+            (start.isoformat(), after),
+        )
+    ]
+    for key, delta in moves:
+        opening[key] = opening.get(key, 0) - delta
+        earlier[key] = earlier.get(key, 0) - 1
+    # Only stock that had moved before the period can be under its minimum as it starts.
+    opening = {key: amount for key, amount in opening.items() if earlier.get(key, 0) > 0}
+    counts: dict[tuple[str, str], int] = {}
+    balance = dict(opening)
+    for key, amount in opening.items():
+        if key in minimums and amount < minimums[key]:
+            counts[key] = 1
+    for key, delta in moves:
+        minimum = minimums.get(key)
+        if minimum is None:
+            continue
+        before = balance.get(key, 0)
+        now = before + delta
+        balance[key] = now
+        if before >= minimum > now:
+            counts[key] = counts.get(key, 0) + 1
+    return counts

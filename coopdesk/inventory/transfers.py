@@ -18,6 +18,7 @@ stay in the ledger (ledger rows are never merged away). Such a transfer is liste
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -370,3 +371,28 @@ def awaiting_here(store: Store) -> list[TransferView]:
 def transfer_problems(store: Store) -> list[TransferView]:
     """Transfers received twice (crossed in sync): each needs a look and a correction."""
     return list_transfers(store, state="received twice")
+
+
+def transfer_flows(
+    store: Store, start: dt.date, end: dt.date
+) -> list[tuple[str, str, str, int, int, int, int]]:
+    """(item id, from site, to site, transfers, sent, received, lost) of the transfers sent
+    from ``start`` to ``end`` (days, both included), per item and route. Received and lost
+    count the transfers that arrived (lost: sent less received); the rest are in transit.
+    Retired site identities count as the site that replaced them."""
+    sites = _replaced_sites(store)
+    after = (end + dt.timedelta(days=1)).isoformat()
+    flows: dict[tuple[str, str, str], list[int]] = {}
+    for item_id, from_site, to_site, quantity, received in store.conn.execute(
+        "SELECT item_id, from_site_id, to_site_id, quantity, received_quantity FROM transfer"
+        " WHERE _cl % 2 = 1 AND sent_at >= ? AND sent_at < ?",
+        (start.isoformat(), after),
+    ):
+        key = (item_id, sites.get(from_site, from_site), sites.get(to_site, to_site))
+        flow = flows.setdefault(key, [0, 0, 0, 0])
+        flow[0] += 1
+        flow[1] += int(quantity)
+        if received is not None:
+            flow[2] += int(received)
+            flow[3] += int(quantity) - int(received)
+    return [(*key, *flow) for key, flow in sorted(flows.items())]

@@ -23,9 +23,11 @@ __getattr__, __dir__, __all__ = public_api(
     __name__,
     {
         "mandates": (
+            "ACTION_LABELS",
             "Mandate",
             "MandateRequiredError",
             "holders_of",
+            "mandate_uses",
             "may",
             "refusal_message",
             "use_mandate",
@@ -57,6 +59,7 @@ __getattr__, __dir__, __all__ = public_api(
             "swap",
             "term_id",
             "term_on",
+            "terms_between",
             "write_handover",
         ),
         "tables": ("MANDATE_ACTIONS", "ROTATION_POLICIES"),

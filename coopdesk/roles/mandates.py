@@ -90,6 +90,23 @@ def holders_of(store: Store, action: str, on: dt.date | None = None) -> list[Ter
     return result
 
 
+def mandate_uses(
+    store: Store, start: dt.date, end: dt.date
+) -> list[tuple[str, str | None, str, int]]:
+    """(member id, role id, action, uses) from the ``mandate_use`` ledger, from ``start`` to
+    ``end`` (days, both included): who acted on which role's mandate how often."""
+    after = (end + dt.timedelta(days=1)).isoformat()
+    return [
+        (member, role, action, count)
+        for member, role, action, count in store.conn.execute(
+            "SELECT member_id, role_id, action, count(*) FROM mandate_use"
+            " WHERE _cl % 2 = 1 AND used_at >= ? AND used_at < ?"
+            " GROUP BY member_id, role_id, action ORDER BY member_id, role_id, action",
+            (start.isoformat(), after),
+        )
+    ]
+
+
 def _active(store: Store, member_ids: tuple[str, ...]) -> list[str]:
     if not member_ids:
         return []

@@ -328,6 +328,16 @@ def history(store: Store, role_id: str, *, until: dt.date | None = None) -> list
     return _terms(store, role, 0, current - 1)
 
 
+def terms_between(store: Store, start: dt.date, end: dt.date) -> list[Term]:
+    """Every active role's terms that overlap ``start`` to ``end`` (both included), by role
+    name then start: who held (or holds) each role in a period, for the reports."""
+    result: list[Term] = []
+    for role in active_roles(store):
+        first, last = max(0, _index_of(role, start)), _index_of(role, end)
+        result.extend(_terms(store, role, first, last))
+    return result
+
+
 def current_terms(store: Store, on: dt.date | None = None) -> list[Term]:
     """The term of every active role that covers ``on`` (roles not started yet: none)."""
     day = _today(on)

@@ -20,6 +20,8 @@ __getattr__, __dir__, __all__ = public_api(
         "duty": (
             "Balance",
             "DutyRule",
+            "attended_minutes",
+            "duty_asked",
             "duty_rule",
             "member_balance",
             "member_balances",

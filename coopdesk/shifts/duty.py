@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError
+from coopdesk.base.periods import By, bucket_sql
 from coopdesk.coop import leave_periods
 from coopdesk.store.schema import DateLike, parse_date
 from coopdesk.store.store import Store
@@ -206,4 +207,64 @@ def member_balance(store: Store, member_id: str, on: DateLike | None = None) -> 
     return _balance(duty_rule(store), day, member_id, member["name"], done, leave)
 
 
-# -- leave ----------------------------------------------------------------------------------
+# -- for reports ----------------------------------------------------------------------------
+
+
+def attended_minutes(
+    store: Store,
+    start: DateLike,
+    end: DateLike,
+    *,
+    site_id: str | None = None,
+    by: By = "day",
+) -> list[tuple[str, str, int, int]]:
+    """(member id, bucket, minutes, shifts) of the attended shifts that start from ``start``
+    to ``end`` (days, both included), at ``site_id`` if given, grouped by ``by``.
+
+    The same count as the balance's "done": the shift's length, attended only.
+    """
+    first = parse_date(start).isoformat()
+    after = (parse_date(end) + dt.timedelta(days=1)).isoformat()
+    bucket = bucket_sql("s.starts_at", by)
+    sql = (
+        f"SELECT su.member_id, {bucket} AS bucket,"
+        " sum((julianday(s.ends_at) - julianday(s.starts_at)) * 1440), count(*)"
+        " FROM shift s JOIN shift_signup su ON su.shift_id = s.id"
+        " WHERE s._cl % 2 = 1 AND su._cl % 2 = 1 AND su.attendance = 'attended'"
+        " AND s.starts_at >= ? AND s.starts_at < ?"
+    )
+    params: list[Any] = [first, after]
+    if site_id:
+        sql += " AND s.site_id = ?"
+        params.append(site_id)
+    sql += " GROUP BY su.member_id, bucket"
+    return [
+        (member, bucket_day, round(minutes or 0), count)
+        for member, bucket_day, minutes, count in store.conn.execute(sql, params)
+    ]
+
+
+def duty_asked(store: Store, start: DateLike, end: DateLike) -> dict[str, int]:
+    """What the duty rule asked of each active member from ``start`` to ``end`` (days, both
+    included), in minutes: its minutes per period, pro rata for the days counted (from
+    ``duty_from`` on), less the days on leave. No duty rule: an empty dict.
+
+    Pro rata, not by whole periods (as the balance counts its debt), so a month's report asks
+    a month's share and two halves of a period ask what the whole does.
+    """
+    rule = duty_rule(store)
+    first, last = parse_date(start), parse_date(end)
+    if not rule.active or not rule.duty_from:
+        return {}
+    first = max(first, dt.date.fromisoformat(rule.duty_from))
+    if last < first:
+        return {}
+    days = (last - first).days + 1
+    leave = leave_periods(store, None)
+    asked: dict[str, int] = {}
+    for (member_id,) in store.conn.execute("SELECT id FROM member WHERE _cl % 2 = 1"):
+        away = 0
+        for leave_start, leave_end in _merged(leave.get(member_id, [])):
+            away += max(0, (min(leave_end, last) - max(leave_start, first)).days + 1)
+        asked[member_id] = round(rule.minutes * (days - away) / rule.period_days)
+    return asked

@@ -668,6 +668,20 @@ def _010_decisions(conn: sqlite3.Connection) -> None:
     )
 
 
+def _011_reports(conn: sqlite3.Connection) -> None:
+    """How long a task or chore takes (for the fair-share reports), and the indexes the
+    reports' period queries use: tasks by when they were done, movements by when (covering
+    what the supplies report reads, so years of movements are read from the index alone, in
+    the order their balances are replayed)."""
+    conn.execute("ALTER TABLE chore ADD COLUMN estimate_minutes INTEGER")
+    conn.execute("ALTER TABLE task ADD COLUMN estimate_minutes INTEGER")
+    conn.execute("CREATE INDEX task_done_at ON task(done_at) WHERE done_at IS NOT NULL")
+    conn.execute(
+        "CREATE INDEX stock_move_moved_at ON stock_move(moved_at, id, item_id, site_id, reason,"
+        " delta)"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -679,6 +693,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (8, "sealed changes", _008_sealed_changes),
     (9, "coop time zone", _009_coop_time_zone),
     (10, "decisions", _010_decisions),
+    (11, "reports", _011_reports),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -31,11 +31,13 @@ __getattr__, __dir__, __all__ = public_api(
         ),
         "tables": ("CHORE_STRATEGIES", "TASK_STATUSES"),
         "tasks": (
+            "DEFAULT_ESTIMATE_MINUTES",
             "TaskQuery",
             "add_task",
             "archive_task",
             "complete_task",
             "count_tasks",
+            "done_minutes",
             "edit_task",
             "get_task",
             "list_tasks",

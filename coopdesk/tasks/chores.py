@@ -60,6 +60,7 @@ def add_chore(
     site_id: str | None = None,
     role_id: str | None = None,
     notes: str = "",
+    estimate_minutes: int | None = None,
 ) -> str:
     with store.transaction(author) as tx:
         strategy = str(strategy).strip().lower()
@@ -96,6 +97,7 @@ def add_chore(
                 "starts_on": _date(starts_on, "First due") or dt.date.today(),
                 "site_id": site_id or None,
                 "role_id": role_id or None,
+                "estimate_minutes": estimate_minutes or None,
             },
         )
 

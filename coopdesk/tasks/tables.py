@@ -24,6 +24,9 @@ CHORE = TableSpec(
         Column("site_id", "ref", "Site", ref_table="site"),
         Column("role_id", "ref", "Role responsible", ref_table="role"),
         Column("starts_on", "date", "First due", required=True),
+        # How long one occurrence takes, for the fair-share reports (none: see
+        # tasks.DEFAULT_ESTIMATE_MINUTES). Migration 11.
+        Column("estimate_minutes", "int", "Takes about (minutes)", minimum=1, maximum=1440),
     ),
 )
 
@@ -46,6 +49,9 @@ TASK = TableSpec(
         Column("chore_id", "ref", "Chore", ref_table="chore"),
         Column("done_at", "datetime", "Done"),
         Column("done_by", "ref", "Done by", ref_table="member"),
+        # How long the task takes, for the fair-share reports; none: its chore's estimate,
+        # else tasks.DEFAULT_ESTIMATE_MINUTES. Migration 11.
+        Column("estimate_minutes", "int", "Takes about (minutes)", minimum=1, maximum=1440),
     ),
 )
 

@@ -12,13 +12,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.periods import By, bucket_sql
 from coopdesk.store.ids import fold
 from coopdesk.store.store import Store
 from coopdesk.tasks.tables import TASK_STATUSES
 
 STATUS_LABELS = {"todo": "To do", "doing": "Doing", "done": "Done"}
 PRIORITY_LABELS = {0: "low", 1: "normal", 2: "high", 3: "urgent"}
-TASK_FIELDS = ("title", "notes", "assignee_id", "due_on", "priority", "site_id", "role_id")
+TASK_FIELDS = (
+    "title",
+    "notes",
+    "assignee_id",
+    "due_on",
+    "priority",
+    "site_id",
+    "role_id",
+    "estimate_minutes",
+)
+# What a done task or chore counts for in the fair-share reports when neither it nor its
+# chore says how long it takes: half an hour, a typical small job (a round of cleaning, a
+# pick-up). Counting nothing would make whoever does unestimated jobs look idle.
+DEFAULT_ESTIMATE_MINUTES = 30
 
 SELECT_TASKS = """
     SELECT task.id, task.title, task.notes, task.status, task.assignee_id, task.due_on,
@@ -123,6 +137,7 @@ def add_task(
     site_id: str | None = None,
     role_id: str | None = None,
     notes: str = "",
+    estimate_minutes: int | None = None,
 ) -> str:
     with store.transaction(author) as tx:
         fields = _check_fields(
@@ -135,6 +150,7 @@ def add_task(
                 "site_id": site_id or None,
                 "role_id": role_id or None,
                 "notes": notes,
+                "estimate_minutes": estimate_minutes or None,
             },
         )
         return tx.insert("task", {**fields, "status": "todo"})
@@ -227,3 +243,41 @@ def overdue_tasks(store: Store, today: dt.date | None = None) -> list[dict[str, 
 def count_tasks(store: Store, query: TaskQuery | None = None) -> int:
     where, params = (query or TaskQuery()).where()
     return store.conn.execute(f"SELECT count(*) FROM task WHERE {where}", params).fetchone()[0]
+
+
+def done_minutes(
+    store: Store,
+    start: dt.date | str,
+    end: dt.date | str,
+    *,
+    site_id: str | None = None,
+    by: By = "day",
+) -> list[tuple[str, str, str, int, int, int]]:
+    """(member id, bucket, "chore" or "task", minutes, done, done without an estimate) of the
+    tasks done from ``start`` to ``end`` (days, both included), grouped by ``by``.
+
+    A task counts for whoever marked it done (else its assignee), by its estimate, else its
+    chore's, else ``DEFAULT_ESTIMATE_MINUTES``. Archived tasks count nothing.
+    """
+    first = str(start)[:10]
+    after = (dt.date.fromisoformat(str(end)[:10]) + dt.timedelta(days=1)).isoformat()
+    bucket = bucket_sql("task.done_at", by)
+    sql = (
+        "SELECT coalesce(task.done_by, task.assignee_id) AS who,"
+        f" {bucket} AS bucket,"
+        " CASE WHEN task.chore_id IS NULL THEN 'task' ELSE 'chore' END AS kind,"
+        " sum(coalesce(task.estimate_minutes, chore.estimate_minutes, ?)), count(*),"
+        " sum(task.estimate_minutes IS NULL AND chore.estimate_minutes IS NULL)"
+        " FROM task LEFT JOIN chore ON chore.id = task.chore_id"
+        " WHERE task._cl % 2 = 1 AND task.status = 'done' AND task.done_at >= ?"
+        " AND task.done_at < ? AND coalesce(task.done_by, task.assignee_id) IS NOT NULL"
+    )
+    params: list[Any] = [DEFAULT_ESTIMATE_MINUTES, first, after]
+    if site_id:
+        sql += " AND task.site_id = ?"
+        params.append(site_id)
+    sql += " GROUP BY who, bucket, kind"
+    return [
+        (who, bucket_day, kind, int(minutes or 0), int(count), int(unestimated or 0))
+        for who, bucket_day, kind, minutes, count, unestimated in store.conn.execute(sql, params)
+    ]

@@ -63,6 +63,11 @@ SECTIONS: tuple[Section, ...] = tuple(
 SECTION_KEYS = tuple(section.key for section in SECTIONS)
 
 
+def section_shortcut(number: int) -> str:
+    """Ctrl+1 to Ctrl+9 for the first nine sections, Ctrl+0 for the tenth."""
+    return f"Ctrl+{number % 10}" if number <= 10 else ""
+
+
 class MainWindow(QMainWindow):
     """The window over one open store. ``shown`` fires once, when it is first on screen."""
 
@@ -133,7 +138,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setFont(scaled_font(self, 1.05))
         for number, section in enumerate(SECTIONS, start=1):
             item = QListWidgetItem(section.title)
-            item.setToolTip(f"{section.title} (Ctrl+{number})")
+            shortcut = section_shortcut(number)
+            item.setToolTip(f"{section.title} ({shortcut})" if shortcut else section.title)
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
@@ -191,7 +197,9 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action("&Undo", "Ctrl+Z", self.undo)
         self.undo_action.setEnabled(False)
         self.section_actions = [
-            self._action(section.title, f"Ctrl+{number}", lambda key=section.key: self.go_to(key))
+            self._action(
+                section.title, section_shortcut(number), lambda key=section.key: self.go_to(key)
+            )
             for number, section in enumerate(SECTIONS, start=1)
         ]
 
@@ -261,7 +269,8 @@ class MainWindow(QMainWindow):
         if page is None or not page.add_new():
             number = 1 + [section.key for section in SECTIONS].index("members")
             self.show_notice(
-                f"Nothing to add here. Members are added on the Members page (Ctrl+{number})."
+                "Nothing to add here. Members are added on the Members page"
+                f" ({section_shortcut(number)})."
             )
 
     def focus_search(self) -> None:
@@ -448,7 +457,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         sections = "\n".join(
-            f"Ctrl+{number}\t{section.title}" for number, section in enumerate(SECTIONS, start=1)
+            f"{section_shortcut(number)}\t{section.title}"
+            for number, section in enumerate(SECTIONS, start=1)
         )
         QMessageBox.information(
             self,

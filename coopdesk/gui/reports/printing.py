@@ -1,0 +1,304 @@
+"""The reports on paper: A4 portrait, laid out by ``QTextDocument``, with their charts.
+
+Printed or saved as PDF through the one output path (``gui.kit.pdf.pdf_bytes`` and
+``base.files.write_file``). Body text 11 pt and nothing under 10 pt: these go on a notice
+board. The charts are drawn by QtCharts into pictures at three times the page's pixel size,
+their words at 10 pt as they stand on the page; each chart's caption says what it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMarginsF, QSize, QSizeF, QUrl
+from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from coopdesk.base.files import write_file
+from coopdesk.base.text import plural
+from coopdesk.gui.kit.pdf import pdf_bytes
+from coopdesk.gui.reports import charts
+from coopdesk.gui.reports.figures import (
+    Figure,
+    authority_figures,
+    supplies_figures,
+    work_figures,
+)
+from coopdesk.reports.authority import AuthorityReport
+from coopdesk.reports.supplies import FLOWS, SuppliesReport
+from coopdesk.reports.words import hours_text, percent_text
+from coopdesk.reports.work import WorkReport
+
+BODY_PT = 11
+SMALL_PT = 10  # the smallest text on the sheet
+CHART_PT = 10
+# The width of the printable A4 page (210 mm less 2 x 18 mm) in pixels of 96 a inch: the
+# size the charts are laid out at, so their 10 pt words are 10 pt on paper.
+PAGE_WIDTH_PX = round((210 - 36) / 25.4 * 96)
+# The supplies table's column heads, short enough for A4 at 10 pt; explained under it.
+SHORT = {
+    "received": "In",
+    "used": "Used",
+    "given": "Given",
+    "spoiled": "Spoiled",
+    "transfer-out": "Sent",
+    "transfer-in": "Arrived",
+    "lost": "Lost",
+}
+EXPLAINED = {
+    "received": "In: received.",
+    "given": "Given: given out.",
+    "transfer-out": "Sent: to other sites.",
+    "transfer-in": "Arrived: from other sites.",
+    "lost": "Lost: sent but never arrived (lost in transit).",
+}
+TITLES = {"work": "Work", "roles": "Roles and authority", "stock": "Supplies"}
+
+
+def _e(text: str) -> str:
+    return html.escape(text or "")
+
+
+def _page(body: list[str]) -> str:
+    return (
+        f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>"
+        + "".join(body)
+        + "</body></html>"
+    )
+
+
+def _printed_line() -> str:
+    now = dt.datetime.now()
+    return (
+        f"<p style='font-size: {SMALL_PT}pt;'>Printed {now.day} {now:%B %Y %H:%M} from"
+        " CoopDesk. Every site computes the same report from the same synced data.</p>"
+    )
+
+
+def _table(
+    header: list[str],
+    rows: list[list[str]],
+    right: set[int],
+    widths: dict[int, int] | None = None,
+) -> str:
+    """A ruled table at the small size; its header repeats on every page it runs over.
+
+    ``widths`` gives some columns a share of the page (in percent), so names are not broken
+    mid-word while the number columns share what is left."""
+    widths = widths or {}
+
+    def cell(tag: str, n: int, text: str) -> str:
+        width = f" width='{widths[n]}%'" if n in widths else ""
+        return f"<{tag} align='{'right' if n in right else 'left'}'{width}>{_e(text)}</{tag}>"
+
+    head = "<thead><tr>" + "".join(cell("th", n, h) for n, h in enumerate(header)) + "</tr></thead>"
+    body = ["<tr>" + "".join(cell("td", n, c) for n, c in enumerate(row)) + "</tr>" for row in rows]
+    return (
+        "<table cellpadding='3' cellspacing='0' border='1' width='100%'"
+        f" style='border-collapse: collapse; border-color: #999; font-size: {SMALL_PT}pt;'>"
+        + head
+        + "".join(body)
+        + "</table>"
+    )
+
+
+def _chart(figure: Figure) -> str:
+    return (
+        f"<p><img src='chart:{figure.key}' width='{PAGE_WIDTH_PX}' height='{figure.height}'></p>"
+        f"<p style='font-size: {SMALL_PT}pt;'>{_e(figure.words)}</p>"
+    )
+
+
+def _head(title: str, coop_name: str, report: Any, site: str = "") -> list[str]:
+    where = f" · {site}" if site else ""
+    return [
+        f"<h1>{_e(coop_name)}: {_e(title)}</h1>",
+        f"<p><b>{_e(report.period.label())}</b>{_e(where)}</p>",
+    ]
+
+
+def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
+    body = _head("who carries the work", coop_name, report, report.site_name)
+    body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
+    body += [_chart(figure) for figure in figures]
+    if report.behind:
+        body.append("<h2>Drifting behind: worth a friendly word</h2><ul>")
+        body += [f"<li>{_e(b.sentence())}</li>" for b in report.behind]
+        body.append("</ul>")
+    body.append("<h2>Each member</h2>")
+    rows = [
+        [
+            m.name + (" (archived)" if m.archived else ""),
+            hours_text(m.shift_minutes),
+            hours_text(m.chore_minutes),
+            hours_text(m.task_minutes),
+            hours_text(m.total_minutes),
+            percent_text(m.share),
+            "" if m.asked_minutes is None else hours_text(m.asked_minutes),
+        ]
+        for m in report.members
+    ]
+    body.append(
+        _table(
+            ["Member", "Shifts", "Chores", "Tasks", "Total", "Share", "Asked"],
+            rows,
+            {1, 2, 3, 4, 5, 6},
+        )
+    )
+    body.append(_printed_line())
+    return _page(body)
+
+
+def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure]) -> str:
+    body = _head("who has held authority", coop_name, report)
+    body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
+    body += [_chart(figure) for figure in figures]
+    for role in report.roles:
+        mandates = f" (mandates: {', '.join(role.mandates)})" if role.mandates else ""
+        body.append(f"<h2>{_e(role.name)}{_e(mandates)}</h2>")
+        body.append(
+            f"<p>{plural(role.terms, 'term')}, {plural(role.distinct_holders, 'holder')} of"
+            f" {role.eligible} eligible; the longest holder had"
+            f" {percent_text(role.top_share)} of its days; Gini {role.gini:.2f}.</p>"
+        )
+        if role.holders:
+            body.append(
+                _table(
+                    ["Member", "Terms", "Days", "Mandates used"],
+                    [
+                        [h.name, str(h.terms), str(h.days), str(h.mandate_uses)]
+                        for h in role.holders
+                    ],
+                    {1, 2, 3},
+                )
+            )
+    body.append(_printed_line())
+    return _page(body)
+
+
+def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure]) -> str:
+    body = _head("where supplies go", coop_name, report, report.site_name)
+    body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
+    body += [_chart(figure) for figure in figures]
+    # Only the movements that happened, the unit with the item: eleven columns of "12.5 kg"
+    # do not fit an A4 page at 10 pt without breaking words.
+    shown = [
+        (key, label)
+        for key, label in FLOWS
+        if key != "correction" and any(s.amount(key) for s in report.items)
+    ]
+    with_site = not report.site_name
+    header = ["Item (unit)", *(["Site"] if with_site else []), *(SHORT[k] for k, _l in shown)]
+    rows = [
+        [
+            f"{s.name} ({s.unit})" if s.unit else s.name,
+            *([s.site_name] if with_site else []),
+            *(s.value(key) if s.amount(key) else "" for key, _l in shown),
+            str(s.times_low or ""),
+        ]
+        for s in report.items
+    ]
+    first_number = 2 if with_site else 1
+    body.append("<h2>Each item and site</h2>" if with_site else "<h2>Each item</h2>")
+    if rows:
+        body.append(
+            _table(
+                [*header, "Low"],
+                rows,
+                set(range(first_number, len(header) + 1)),
+                {0: 25, 1: 15} if with_site else {0: 32},
+            )
+        )
+        told = [EXPLAINED[key] for key, _l in shown if key in EXPLAINED]
+        body.append(
+            f"<p style='font-size: {SMALL_PT}pt;'>"
+            + _e(" ".join([*told, "Low: how many times the stock fell under its minimum."]))
+            + "</p>"
+        )
+    else:
+        body.append("<p>No stock moved in this period.</p>")
+    if report.flows:
+        body.append("<h2>Between sites</h2><ul>")
+        body += [f"<li>{_e(flow.sentence())}</li>" for flow in report.flows]
+        body.append("</ul>")
+    body.append(_printed_line())
+    return _page(body)
+
+
+def report_document(kind: str, report: Any, coop_name: str) -> tuple[str, list[Figure]]:
+    if kind == "work":
+        figures = work_figures(report)
+        return work_html(report, coop_name, figures), figures
+    if kind == "roles":
+        figures = authority_figures(report)
+        return authority_html(report, coop_name, figures), figures
+    figures = supplies_figures(report)
+    return supplies_html(report, coop_name, figures), figures
+
+
+# -- paper --------------------------------------------------------------------------------------
+
+
+def _page_layout() -> QPageLayout:
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(18, 16, 18, 16),
+        QPageLayout.Unit.Millimeter,
+    )
+
+
+def _render(printer: QPagedPaintDevice, html_text: str, figures: list[Figure]) -> None:
+    """Lay the report out on the printer itself (its resolution turns points into dots), its
+    charts drawn as pictures the page's width wide."""
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(printer)
+    page = printer.pageLayout().paintRectPixels(printer.resolution())
+    for figure in figures:
+        size = QSize(PAGE_WIDTH_PX, figure.height)
+        image = charts.render_image(figure.build(), size, CHART_PT)
+        document.addResource(
+            QTextDocument.ResourceType.ImageResource.value, QUrl(f"chart:{figure.key}"), image
+        )
+    # Image sizes in the HTML are pixels of 96 a inch: the layout scales them to the printer.
+    document.setHtml(html_text)
+    document.setPageSize(QSizeF(page.width(), page.height()))
+    document.print_(printer)
+
+
+def _application() -> None:
+    """Charts are widgets: a command-line PDF needs a (windowless) application first."""
+    if QApplication.instance() is None:
+        _application.app = QApplication([])  # type: ignore[attr-defined]
+
+
+def report_pdf_bytes(kind: str, report: Any, coop_name: str) -> bytes:
+    _application()
+    html_text, figures = report_document(kind, report, coop_name)
+    title = f"{coop_name}: {TITLES[kind]}, {report.period.label()}"
+    return pdf_bytes(_page_layout(), title, lambda device: _render(device, html_text, figures))
+
+
+def save_report_pdf(
+    path: Path | str, kind: str, report: Any, *, coop_name: str = "", default_name: str = ""
+) -> Path:
+    """Write a report where asked (a file, or a folder: ``default_name``) as a PDF."""
+    data = report_pdf_bytes(kind, report, coop_name or "CoopDesk")
+    return write_file(path, data, default_name=default_name or f"{kind}-report.pdf")
+
+
+def print_report(parent: QWidget | None, kind: str, report: Any, coop_name: str) -> bool:
+    """Ask which printer, then print. False when the person cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageLayout(_page_layout())
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(f"Print the {TITLES[kind].lower()} report")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    html_text, figures = report_document(kind, report, coop_name)
+    _render(printer, html_text, figures)
+    return True
