@@ -15,6 +15,7 @@ FEATURE = Feature(
         "held",
         "conflicts",
         "backups",
+        "sync-folder",
     ),
     sections=(Section("sync", "Sync", "coopdesk.gui.sync.page:SyncPage", order=70),),
     today="coopdesk.gui.sync.today:build_panels",
@@ -42,6 +43,7 @@ __getattr__, __dir__, __all__ = public_api(
             "export_bundle",
             "verify_bundle_file",
         ),
+        "folder": ("FolderStatus", "folder_status", "sync_folder"),
         "identity": (
             "IdentityNotice",
             "identity_notice",
