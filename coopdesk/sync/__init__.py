@@ -19,6 +19,7 @@ FEATURE = Feature(
     ),
     sections=(Section("sync", "Sync", "coopdesk.gui.sync.page:SyncPage", order=70),),
     today="coopdesk.gui.sync.today:build_panels",
+    window_service="coopdesk.gui.sync.folder_watch:build_watch",
     arrival_checks="coopdesk.sync.trust:site_rules",
     checks="coopdesk.sync.trust:check_trust",
 )

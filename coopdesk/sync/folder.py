@@ -41,19 +41,23 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coopdesk.base.errors import CoopDeskError, ValidationError
 from coopdesk.base.files import shorten_name
 from coopdesk.base.text import plural, shown
 from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
-from coopdesk.sync import bundle
-from coopdesk.sync.bundle import BundleError, BundleGapError, BundleTruncatedError
-from coopdesk.sync.export import ExportResult, export_bundle
 from coopdesk.sync.identity import previous_site_ids
-from coopdesk.sync.importing import ImportResult, import_bundle
 from coopdesk.sync.peers import base_for, peer_vector
+
+if TYPE_CHECKING:
+    from coopdesk.sync.export import ExportResult
+    from coopdesk.sync.importing import ImportResult
+
+# The bundle's suffix (coopdesk.sync.SUFFIX): bundles, export and import are loaded
+# only when a bundle is read or written, so the window's Today and Sync pages open fast.
+SUFFIX = ".coopsync"
 
 PATH_KEY = "sync_folder.path"
 STATE_KEY = "sync_folder.state"
@@ -69,7 +73,7 @@ POLL_SECONDS = 2.0
 KEEP_NOTES = 50
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-BUNDLE_NAME = re.compile(rf"_(?P<site>{_UUID})_(?P<seq>\d{{1,12}}){re.escape(bundle.SUFFIX)}$")
+BUNDLE_NAME = re.compile(rf"_(?P<site>{_UUID})_(?P<seq>\d{{1,12}}){re.escape(SUFFIX)}$")
 # Syncthing names a conflict copy "<stem>.sync-conflict-<date>-<time>-<device><ext>".
 CONFLICT_COPY = re.compile(
     r"^(?P<stem>.*)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}(?P<ext>\.[^.]*)?$"
@@ -182,7 +186,7 @@ def bundle_file_name(store: Store, bundle_seq: int) -> str:
     name = here["name"] if here else "site"
     slug = "".join(ch if ch.isalnum() else "-" for ch in name).strip("-") or "site"
     slug = shorten_name(slug, 60)
-    return f"{slug}_{store.site_id}_{bundle_seq:06d}{bundle.SUFFIX}"
+    return f"{slug}_{store.site_id}_{bundle_seq:06d}{SUFFIX}"
 
 
 def parse_bundle_name(name: str) -> tuple[str, int] | None:
@@ -196,7 +200,7 @@ def is_never_read(name: str) -> bool:
     return (
         name.startswith((".", "~syncthing~", "~"))
         or name.endswith((".tmp", ".partial", ".part", ".crdownload", "~"))
-        or not name.endswith(bundle.SUFFIX)
+        or not name.endswith(SUFFIX)
     )
 
 
@@ -345,11 +349,6 @@ class PassResult:
         }
 
 
-# Refusals that may go away by themselves: the changes it continues from arrive later, or
-# the file was still arriving. Retried after the next import, or when the file changes.
-WAITING_ERRORS = (BundleGapError, BundleTruncatedError)
-
-
 def import_new(
     store: Store,
     author: str | None = None,
@@ -443,6 +442,12 @@ def _import_one(
     vv_text: str,
 ) -> bool:
     """Import one file (or note why not); True if a backup was made."""
+    from coopdesk.sync.bundle import BundleError, BundleGapError, BundleTruncatedError
+    from coopdesk.sync.importing import import_bundle
+
+    # Refusals that may go away by themselves: the changes it continues from arrive later,
+    # or the file was still arriving. Tried again once the version vector moved.
+    waiting_errors = (BundleGapError, BundleTruncatedError)
     name = file.name
     try:
         envelope_site, envelope_seq = _header_identity(store, file.path)
@@ -452,7 +457,7 @@ def _import_one(
                 "was renamed or copied by hand. It was not imported."
             )
         imported = import_bundle(store, file.path, author=author, backup=backup)
-    except WAITING_ERRORS as exc:
+    except waiting_errors as exc:
         state["refused"][name] = {
             "reason": str(exc),
             "at": now,
@@ -487,6 +492,7 @@ def _import_one(
 
 
 def _header_identity(store: Store, path: Path) -> tuple[str, int]:
+    from coopdesk.sync import bundle
     from coopdesk.sync.trust import trust_of
 
     envelope = bundle.read_envelope(path, trust_of(store))
@@ -593,6 +599,8 @@ def export_to_folder(
     store: Store, force: bool = False, now: float | None = None
 ) -> ExportResult | None:
     """Write one bundle into the folder if there is anything to say; see the module docstring."""
+    from coopdesk.sync.export import ExportResult, export_bundle
+
     folder = require_folder(store)
     now = time.time() if now is None else now
     state = load_state(store)
@@ -601,7 +609,7 @@ def export_to_folder(
     base = folder_base(store, state)
     staging = _staging_folder(store)
     staging.mkdir(parents=True, exist_ok=True)
-    made = export_bundle(store, staging / f"outgoing-{os.getpid()}{bundle.SUFFIX}", base=base)
+    made = export_bundle(store, staging / f"outgoing-{os.getpid()}{SUFFIX}", base=base)
     final = folder / bundle_file_name(store, made.bundle_seq)
     try:
         _move_in(made.path, final)
