@@ -157,7 +157,8 @@ def turn_off(store: Store) -> Path | None:
     """Stop using the sync folder (its files stay); returns the folder it was."""
     was = sync_folder(store)
     with store.local_transaction():
-        store.conn.execute("DELETE FROM _local WHERE key IN (?, ?)", (PATH_KEY, STATE_KEY))
+        store.local_set(PATH_KEY, "")  # empty: off (local settings are set, not deleted)
+        store.local_set(STATE_KEY, "")
     return was
 
 

@@ -64,7 +64,9 @@ def status_lines(status: FolderStatus) -> list[str]:
     for name, why in sorted(status.waiting.items()):
         lines.append(f"Waiting: {shown(name, limit=120)} ({shown(why, limit=200)})")
     for name, why in sorted(status.refused.items()):
-        lines.append(f"Refused: {shown(name, limit=120)}: {shown(why, limit=400)}")
+        # A refusal's sentence usually names the file already.
+        said = why if why.startswith(name) else f"{name}: {why}"
+        lines.append(f"Refused: {shown(said, limit=400)}")
     lines.append(f"The folder holds {human_size(status.bytes_in_folder)}.")
     return lines
 

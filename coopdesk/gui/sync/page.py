@@ -63,7 +63,7 @@ from coopdesk.gui.sync.models import (
     conflict_values,
     is_peer,
 )
-from coopdesk.store.changes import CONFLICTS, HELD
+from coopdesk.store.changes import CONFLICTS, HELD, PEERS
 from coopdesk.store.store import Store
 from coopdesk.sync import backups, conflicts, importing
 from coopdesk.sync import export as exporting
@@ -141,7 +141,7 @@ class DriveRow(QFrame):
 class SyncPage(Page):
     """Export, import, sites, conflicts and backups; see the module docstring."""
 
-    tables = frozenset({"site", "coop", "member", CONFLICTS, HELD})
+    tables = frozenset({"site", "coop", "member", CONFLICTS, HELD, PEERS})
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(
