@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import sys
 from pathlib import Path
 
 from coopdesk.base.text import plural, shown, terminal_text
@@ -286,6 +287,7 @@ def cmd_folder_watch(args: argparse.Namespace) -> int:
                 report=report,
                 poll=args.poll,
                 quiet=args.quiet,
+                problem=lambda text: print(terminal_text(text), file=sys.stderr, flush=True),
             )
         if not args.json:
             print("Stopped watching the sync folder.")

@@ -783,13 +783,26 @@ def watch(
     quiet: float = QUIET_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
+    problem: Callable[[str], None] = lambda _text: None,
 ) -> None:
-    """The loop without the window (``FolderLoop``) until ``stop()``, reporting what happened."""
+    """The loop without the window (``FolderLoop``) until ``stop()``, reporting what happened.
+
+    A folder that goes away (a network drive unmounted) does not end the loop: ``problem``
+    is told once, and the loop carries on when the folder is back.
+    """
     loop = FolderLoop(store, author, quiet)
+    said = None
     while not stop():
-        result = loop.step(clock())
-        if eventful(result):
-            report(result)
+        try:
+            result = loop.step(clock())
+        except SyncFolderError as exc:
+            if str(exc) != said:
+                said = str(exc)
+                problem(said)
+        else:
+            said = None
+            if eventful(result):
+                report(result)
         sleep(poll)
 
 

@@ -388,3 +388,33 @@ def test_a_site_without_a_folder_has_none(coop):
     assert sync_folder.sync_folder(federation["Kitchen"]) == shared.resolve()
     assert sync_folder.sync_folder(federation["Pantry"]) is None
     assert folder_status(federation["Pantry"]).folder is None
+
+
+def test_watch_carries_on_when_the_folder_goes_away_and_comes_back(coop):
+    federation, shared = coop
+    kitchen = federation["Kitchen"]
+    away = shared.with_name("Shared-away")
+    steps = iter(range(100))
+    problems: list[str] = []
+    reports = []
+    now = [time.time()]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+        step = len(reports) + len(problems)
+        if step == 1 and shared.exists():
+            shared.rename(away)  # unmounted
+        elif len(problems) == 1 and away.exists():
+            away.rename(shared)  # back
+            add_member(kitchen, federation.ana, name="After the gap")
+
+    sync_folder.watch(
+        kitchen,
+        stop=lambda: next(steps) >= 12,
+        report=reports.append,
+        problem=problems.append,
+        sleep=sleep,
+        clock=lambda: now[0],
+    )
+    assert len(problems) == 1 and "is not there" in problems[0]
+    assert sum(1 for result in reports if result.exported) >= 2  # before and after the gap
