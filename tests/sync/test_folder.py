@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -418,3 +419,26 @@ def test_watch_carries_on_when_the_folder_goes_away_and_comes_back(coop):
     )
     assert len(problems) == 1 and "is not there" in problems[0]
     assert sum(1 for result in reports if result.exported) >= 2  # before and after the gap
+
+
+def test_on_another_drive_a_bundle_is_copied_under_a_name_syncthing_never_syncs(coop, monkeypatch):
+    federation, shared = coop
+    kitchen = federation["Kitchen"]
+    add_member(kitchen, federation.ana, name="Across drives")
+    real_replace = os.replace
+    seen: list[str] = []
+
+    def replace(source, target):
+        source, target = Path(source), Path(target)
+        if target.parent == shared.resolve() and source.parent != shared.resolve():
+            raise OSError(18, "Invalid cross-device link")  # EXDEV: another drive
+        if target.parent == shared.resolve():
+            seen.append(source.name)
+        return real_replace(source, target)
+
+    monkeypatch.setattr(sync_folder.os, "replace", replace)
+    made = export_to_folder(kitchen)
+    assert seen == [f".syncthing.{made.path.name}.tmp"]
+    assert [p.name for p in shared.iterdir()] == [made.path.name]
+    monkeypatch.setattr(sync_folder.os, "replace", real_replace)
+    assert import_new(federation["Warehouse"], now=later()).imported
