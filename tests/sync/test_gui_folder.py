@@ -157,3 +157,29 @@ def test_today_names_a_site_silent_on_the_folder(fed):
     save_state(warehouse, state)
     said = dict(sync_attention(warehouse))
     assert "no bundle in the sync folder for 3 days" in said[f"folder-site:{kitchen.site_id}"]
+
+
+def test_background_work_nobody_asked_for_shows_no_progress_dialog(qtbot, fed):
+    from coopdesk.gui.kit.background import run_store_task
+
+    federation, _shared = fed
+    window = open_window(qtbot, federation["Warehouse"], federation.ana)
+    seen: list[bool] = []
+    results: list[str] = []
+
+    def slow(_worker, _progress, _cancelled) -> str:
+        time.sleep(0.8)  # longer than the delay after which a dialog would show
+        return "done"
+
+    handle = run_store_task(
+        window, window.store, "Quietly…", slow, on_done=results.append, show_progress=False
+    )
+
+    def finished() -> bool:
+        if handle.done:  # its dialog is gone by then
+            return True
+        seen.append(handle.dialog.isVisible())
+        return False
+
+    qtbot.waitUntil(finished, timeout=10_000)
+    assert results == ["done"] and len(seen) > 3 and not any(seen)
