@@ -247,7 +247,10 @@ def _folder_lines(status: sync_folder.FolderStatus) -> list[str]:
         has = "; has everything this site wrote" if site.acknowledged_through else ""
         lines.append(f"  {site.name}: last bundle {site.last_in or '—'} ({heard}){has}")
     lines += [f"Waiting: {shown(name)}: {why}" for name, why in sorted(status.waiting.items())]
-    lines += [f"Refused: {shown(name)}: {why}" for name, why in sorted(status.refused.items())]
+    lines += [  # a refusal's sentence usually names the file already
+        f"Refused: {why}" if why.startswith(name) else f"Refused: {shown(name)}: {why}"
+        for name, why in sorted(status.refused.items())
+    ]
     lines.append(f"{status.bytes_in_folder:,} bytes in the folder.")
     return lines
 
@@ -266,17 +269,19 @@ def cmd_folder_off(args: argparse.Namespace) -> int:
 
 
 def cmd_folder_watch(args: argparse.Namespace) -> int:
+    as_json = bool(getattr(args, "json", False))
     with open_store(args) as store:
         default = store.local_get("default_member_id")
         author = author_of(args, store) if getattr(args, "as_member", None) or default else None
 
         def report(result: sync_folder.PassResult) -> None:
-            if args.json:  # one line per pass that did something (JSON lines)
+            if as_json:  # one line per pass that did something (JSON lines)
                 print(json.dumps(result.as_json(), ensure_ascii=False, sort_keys=True), flush=True)
             else:
                 emit(args, None, result.lines())
+                sys.stdout.flush()  # a log read as it is written (systemd, a pipe)
 
-        if not args.json:
+        if not as_json:
             print(terminal_text(f"Watching {sync_folder.require_folder(store)}; Ctrl+C stops."))
         passes = iter(range(args.passes)) if args.passes else None
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C ends it between two steps
@@ -289,7 +294,7 @@ def cmd_folder_watch(args: argparse.Namespace) -> int:
                 quiet=args.quiet,
                 problem=lambda text: print(terminal_text(text), file=sys.stderr, flush=True),
             )
-        if not args.json:
+        if not as_json:
             print("Stopped watching the sync folder.")
     return 0
 

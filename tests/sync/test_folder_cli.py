@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from tests.cli_helpers import coopdesk, coopdesk_json
@@ -55,3 +59,26 @@ def test_two_sites_sync_through_a_folder_from_the_command_line(tmp_path: Path):
     off = coopdesk_json(warehouse, "sync-folder", "off")
     assert off == {"folder": None, "was": str(shared.resolve())}
     assert coopdesk_json(warehouse, "sync-folder", "show")["folder"] is None
+
+
+def test_watch_ends_cleanly_on_ctrl_c(tmp_path: Path):
+    site, shared = tmp_path / "site", tmp_path / "Shared"
+    shared.mkdir()
+    coopdesk(site, "init", "--coop", "Coop", "--site", "Kitchen", "--member", "Ana")
+    coopdesk(site, "sync-folder", "set", str(shared))
+    env = {**os.environ, "COOPDESK_DATA_DIR": str(site)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "coopdesk", "sync-folder", "watch", "--poll", "0.2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.time() + 60
+    while not any(shared.glob("*.coopsync")) and time.time() < deadline:
+        time.sleep(0.2)  # it says what this site has, once it is up
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "Watching" in out and "Stopped watching the sync folder." in out
+    assert "Traceback" not in err
