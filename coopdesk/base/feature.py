@@ -55,6 +55,9 @@ class Feature:
     demo_at_other_sites: str = ""
     # "module:function" returning the feature's Today panels for a Today page.
     today: str = ""
+    # "module:function" called once with the main window when it is built, returning an
+    # object the window keeps as long as it lives (the sync folder's watcher).
+    window_service: str = ""
     # "module:function" of extra integrity checks: ``function(store) -> list[str]`` problems.
     checks: str = ""
     sections: tuple[Section, ...] = ()

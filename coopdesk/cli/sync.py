@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import sys
 from pathlib import Path
 
-from coopdesk.base.text import plural, shown
+from coopdesk.base.text import plural, shown, terminal_text
 from coopdesk.cli.framework import CommandLine, author_of, data_dir, emit, open_store
 from coopdesk.coop import identity, relative_time
 from coopdesk.store.store import Store
+from coopdesk.sync import folder as sync_folder
 from coopdesk.sync.backups import list_backups, restore_backup
 from coopdesk.sync.conflicts import display_value, list_conflicts, resolve_conflict
 from coopdesk.sync.export import export_bundle
@@ -208,6 +212,95 @@ def cmd_backups(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_folder_set(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        chosen = sync_folder.set_sync_folder(store, args.path)
+        emit(
+            args,
+            {"folder": str(chosen)},
+            f"The sync folder is now {chosen}. Share it with your other sites' computers with "
+            "Syncthing (or another file-sync tool); the window, or coopdesk sync-folder "
+            "watch, then imports and exports by itself.",
+        )
+    return 0
+
+
+def cmd_folder_show(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        status = sync_folder.folder_status(store)
+        emit(args, status.as_json(), _folder_lines(status))
+    return 0
+
+
+def _folder_lines(status: sync_folder.FolderStatus) -> list[str]:
+    if status.folder is None:
+        return ["No sync folder: this site syncs by USB stick or file (coopdesk sync-folder set)."]
+    lines = [f"Sync folder: {status.folder}"]
+    if status.problem:
+        lines.append(status.problem)
+    out = (
+        f"{status.last_out}, {relative_time(status.last_out_at)}"
+        if status.last_out and status.last_out_at
+        else "none yet"
+    )
+    lines.append(f"Last bundle from this site: {out}")
+    for site in status.sites:
+        heard = relative_time(site.last_in_at) if site.last_in_at else "never"
+        has = "; has everything this site wrote" if site.acknowledged_through else ""
+        lines.append(f"  {site.name}: last bundle {site.last_in or '—'} ({heard}){has}")
+    lines += [f"Waiting: {shown(name)}: {why}" for name, why in sorted(status.waiting.items())]
+    lines += [  # a refusal's sentence usually names the file already
+        f"Refused: {why}" if why.startswith(name) else f"Refused: {shown(name)}: {why}"
+        for name, why in sorted(status.refused.items())
+    ]
+    lines.append(f"{status.bytes_in_folder:,} bytes in the folder.")
+    return lines
+
+
+def cmd_folder_off(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        was = sync_folder.turn_off(store)
+        emit(
+            args,
+            {"folder": None, "was": str(was) if was else None},
+            f"This site no longer uses the sync folder {was} (its files are left as they are)."
+            if was
+            else "This site had no sync folder.",
+        )
+    return 0
+
+
+def cmd_folder_watch(args: argparse.Namespace) -> int:
+    as_json = bool(getattr(args, "json", False))
+    with open_store(args) as store:
+        default = store.local_get("default_member_id")
+        author = author_of(args, store) if getattr(args, "as_member", None) or default else None
+
+        def report(result: sync_folder.PassResult) -> None:
+            if as_json:  # one line per pass that did something (JSON lines)
+                print(json.dumps(result.as_json(), ensure_ascii=False, sort_keys=True), flush=True)
+            else:
+                emit(args, None, result.lines())
+                sys.stdout.flush()  # a log read as it is written (systemd, a pipe)
+
+        if not as_json:
+            print(terminal_text(f"Watching {sync_folder.require_folder(store)}; Ctrl+C stops."))
+        passes = iter(range(args.passes)) if args.passes else None
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C ends it between two steps
+            sync_folder.watch(
+                store,
+                author,
+                stop=(lambda: next(passes, None) is None) if passes else (lambda: False),
+                report=report,
+                poll=args.poll,
+                quiet=args.quiet,
+                problem=lambda text: print(terminal_text(text), file=sys.stderr, flush=True),
+            )
+        if not as_json:
+            print("Stopped watching the sync folder.")
+    return 0
+
+
 def add_commands(cli: CommandLine) -> None:
     """Invitations, export and import of bundles, sites, conflicts and backups."""
     invite = cli.command("invite", cmd_invite, "invite a new site: writes an invitation file")
@@ -254,3 +347,22 @@ def add_commands(cli: CommandLine) -> None:
     )
     backups = cli.command("backups", cmd_backups, "list the automatic backups, or restore one")
     backups.add_argument("--restore", metavar="NAME", help="restore this backup")
+    _add_folder_commands(cli)
+
+
+def _add_folder_commands(cli: CommandLine) -> None:
+    group = cli.group("sync-folder", "a folder Syncthing shares between sites: sync by itself")
+    chosen = cli.command("set", cmd_folder_set, "use this folder as the sync folder", group)
+    chosen.add_argument("path", metavar="PATH", help="an existing folder, outside the data folder")
+    cli.command("show", cmd_folder_show, "the sync folder's state: in, out, waiting", group)
+    cli.command("off", cmd_folder_off, "stop using the sync folder (its files stay)", group)
+    watch = cli.command("watch", cmd_folder_watch, "import and export by itself (Ctrl+C)", group)
+    watch.add_argument("--poll", type=float, default=sync_folder.POLL_SECONDS, metavar="S")
+    watch.add_argument(
+        "--quiet",
+        type=float,
+        default=sync_folder.QUIET_SECONDS,
+        metavar="S",
+        help="export once nothing has changed for S seconds",
+    )
+    watch.add_argument("--passes", type=int, default=0, help=argparse.SUPPRESS)

@@ -15,9 +15,11 @@ FEATURE = Feature(
         "held",
         "conflicts",
         "backups",
+        "sync-folder",
     ),
     sections=(Section("sync", "Sync", "coopdesk.gui.sync.page:SyncPage", order=70),),
     today="coopdesk.gui.sync.today:build_panels",
+    window_service="coopdesk.gui.sync.folder_watch:build_watch",
     arrival_checks="coopdesk.sync.trust:site_rules",
     checks="coopdesk.sync.trust:check_trust",
 )
@@ -42,6 +44,7 @@ __getattr__, __dir__, __all__ = public_api(
             "export_bundle",
             "verify_bundle_file",
         ),
+        "folder": ("FolderStatus", "folder_status", "sync_folder"),
         "identity": (
             "IdentityNotice",
             "identity_notice",

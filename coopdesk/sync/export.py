@@ -97,11 +97,13 @@ def export_bundle(
     full: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    base: dict[str, int] | None = None,
 ) -> ExportResult:
     """Write a bundle safely: temporary name, flush to disk, rename, read back and verify.
 
     ``path`` is a file or a folder (a name is chosen), by the rules of ``coopdesk.base.files``;
-    the file is readable by its owner only (it holds the coop's data).
+    the file is readable by its owner only (it holds the coop's data). ``base`` overrides
+    what the recipients are assumed to have (the sync folder: what every site on it has).
     """
     require_keys(store)
     announce_own_key(store)
@@ -121,7 +123,10 @@ def export_bundle(
     try:
         with tempfile.SpooledTemporaryFile(max_size=16 << 20, dir=path.parent) as payload:
             with contextlib.nullcontext() if joined else store.local_transaction():
-                base = {} if full else base_for(store, for_site)
+                if full:
+                    base = {}
+                elif base is None:
+                    base = base_for(store, for_site)
                 bundle_seq = int(store.local_get("last_bundle_seq", 0)) + 1
                 store.local_set("last_bundle_seq", bundle_seq)
                 created = store.clock.tick()

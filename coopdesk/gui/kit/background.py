@@ -99,8 +99,10 @@ class TaskHandle(QObject):
         on_error: Callable[[str], None] | None,
         on_cancelled: Callable[[], None] | None,
         after_success: Callable[[], None] | None = None,
+        show_progress: bool = True,
     ) -> None:
         super().__init__()
+        self.show_progress = show_progress
         self.on_done = on_done
         self.on_error = on_error
         self.on_cancelled = on_cancelled
@@ -127,7 +129,8 @@ class TaskHandle(QObject):
 
     def start(self) -> None:
         _RUNNING.add(self)
-        self._show_timer.start()
+        if self.show_progress:  # work the person did not ask for runs without a dialog
+            self._show_timer.start()
         self.worker.start()
 
     def cancel(self) -> None:
@@ -215,12 +218,14 @@ def run_store_task(
     on_error: Callable[[str], None] | None = None,
     on_cancelled: Callable[[], None] | None = None,
     initiator: object | None = None,
+    show_progress: bool = True,
 ) -> TaskHandle:
     """Run ``fn(worker_store, report_progress, is_cancelled)`` with the worker's own store.
 
     What the worker's transactions changed is announced through the hub of ``store`` on the
     GUI thread, once, with ``initiator`` (also when the work failed or was cancelled after
-    committing some).
+    committing some). ``show_progress=False`` never shows the progress dialog (background
+    work nobody asked for, like the sync folder's imports).
     """
     path: Path = store.path
     changed: list[Changes] = []
@@ -263,7 +268,16 @@ def run_store_task(
         if on_cancelled is not None:
             on_cancelled()
 
-    handle = TaskHandle(parent, title, work, done, failed, cancelled, after_success=announce)
+    handle = TaskHandle(
+        parent,
+        title,
+        work,
+        done,
+        failed,
+        cancelled,
+        after_success=announce,
+        show_progress=show_progress,
+    )
     handle.start()
     return handle
 

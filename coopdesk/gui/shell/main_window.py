@@ -120,6 +120,12 @@ class MainWindow(QMainWindow):
         self._outside_watch = QTimer(self, interval=OUTSIDE_CHANGES_MS)
         self._outside_watch.timeout.connect(self.hub.check_outside_changes)
         self._outside_watch.start()
+        # What features run beside the window (the sync folder's watcher), kept while it lives.
+        self.services = [
+            resolve(feature.window_service)(self)
+            for feature in all_features()
+            if feature.window_service
+        ]
         self.session.member_changed.connect(self._show_member)
         self.session.timed_out.connect(self._on_timed_out)
         self.session.set_member(member_id)

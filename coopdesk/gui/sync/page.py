@@ -52,6 +52,7 @@ from coopdesk.gui.kit.widgets import (
 from coopdesk.gui.sync import drives
 from coopdesk.gui.sync.dialogs import ImportPreviewDialog, InviteDialog, PassphraseDialog
 from coopdesk.gui.sync.drives import BundleFile, Drive
+from coopdesk.gui.sync.folder_tab import FolderTab
 from coopdesk.gui.sync.models import (
     BackupsModel,
     ConflictsModel,
@@ -62,7 +63,7 @@ from coopdesk.gui.sync.models import (
     conflict_values,
     is_peer,
 )
-from coopdesk.store.changes import CONFLICTS, HELD
+from coopdesk.store.changes import CONFLICTS, HELD, PEERS
 from coopdesk.store.store import Store
 from coopdesk.sync import backups, conflicts, importing
 from coopdesk.sync import export as exporting
@@ -140,7 +141,7 @@ class DriveRow(QFrame):
 class SyncPage(Page):
     """Export, import, sites, conflicts and backups; see the module docstring."""
 
-    tables = frozenset({"site", "coop", "member", CONFLICTS, HELD})
+    tables = frozenset({"site", "coop", "member", CONFLICTS, HELD, PEERS})
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(
@@ -172,6 +173,8 @@ class SyncPage(Page):
         self.tabs.addTab(self.held_tab, "Hel&d aside")
         self.backups_tab = self._build_backups_tab()
         self.tabs.addTab(self.backups_tab, "&Backups")
+        self.folder_tab = FolderTab(window)  # the sync folder (coopdesk/gui/sync/folder_tab.py)
+        self.tabs.addTab(self.folder_tab, "Sync &folder")
         self.tabs.currentChanged.connect(self._on_tab)
         self.layout_.addWidget(self.tabs, 1)
 
@@ -404,6 +407,7 @@ class SyncPage(Page):
             self._load_held()
             self._update_site_actions()
             self._load_backups()
+            self.folder_tab.refresh()
             coop = self.store.get("coop", str(self.store.coop_id))
             self.encrypt_check.setChecked(bool(coop and coop["encrypt_bundles"]))
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from coopdesk.gui.kit.panels import Attention, TodayPanel
@@ -41,9 +42,48 @@ def sync_attention(store: Store) -> list[tuple[str, str]]:
             problems.append(status.clock_warning)
         if problems:
             found.append((f"site:{status.site_id}", f"{status.name}: {'; '.join(problems)}."))
+    found += folder_attention(store, {key for key, _text in found})
     notice = recent_identity_notice(store)
     if notice:
         found.append(("identity", notice))
+    return found
+
+
+# A site on the sync folder usually answers within minutes: after this, say it is silent.
+FOLDER_SILENT_DAYS = 2
+
+
+def folder_attention(store: Store, already: set[str]) -> list[tuple[str, str]]:
+    """The sync folder's matters: a folder that is not there, a site silent on it for long."""
+    from coopdesk.sync.folder import folder_status
+
+    status = folder_status(store)
+    if status.folder is None:
+        return []
+    found = []
+    if status.problem:
+        found.append(("folder", status.problem))
+    now = time.time()
+    for site in status.sites:
+        if f"site:{site.site_id}" in already or site.last_in_at is None:
+            continue
+        days = int((now - site.last_in_at) // 86400)
+        if days >= FOLDER_SILENT_DAYS:
+            found.append(
+                (
+                    f"folder-site:{site.site_id}",
+                    f"{site.name}: no bundle in the sync folder for {days} days (is its "
+                    "computer, or Syncthing there, switched off?).",
+                )
+            )
+    if status.refused:
+        found.append(
+            (
+                "folder-refused",
+                f"{len(status.refused)} file(s) in the sync folder were refused: see Sync, "
+                "Sync folder.",
+            )
+        )
     return found
 
 
