@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "conflicts": "resolve sync conflicts",
     "stock": "correct stock counts",
     "settings": "change coop settings",
+    "shifts": "manage shifts (cancel them, take others off)",
+    "tasks": "manage others' tasks (finish or move them)",
 }
 assert set(ACTION_LABELS) == set(MANDATE_ACTIONS)
 

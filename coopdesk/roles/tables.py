@@ -8,7 +8,7 @@ ROTATION_POLICIES = ("round-robin", "least-recent", "fewest-terms")
 
 
 # What a role may carry: actions that need a mandate (see coopdesk.mandates).
-MANDATE_ACTIONS = ("members", "roles", "conflicts", "stock", "settings")
+MANDATE_ACTIONS = ("members", "roles", "conflicts", "stock", "settings", "shifts", "tasks")
 
 
 ROLE = TableSpec(

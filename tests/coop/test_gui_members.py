@@ -35,7 +35,7 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Accept every confirmation, remembering what was asked."""
     asked: list[str] = []
 
-    def accept(parent, title, text, action_label) -> bool:
+    def accept(parent, title, text, action_label, cancel_label) -> bool:
         asked.append(text)
         return True
 

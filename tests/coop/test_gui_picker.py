@@ -51,6 +51,8 @@ def test_arrow_keys_move_through_the_matches(qtbot, store, people):
     qtbot.keyClicks(picker.search, "an")  # Ana, Anouk Visser (and Bongani: "an" in Bongani)
     names = [picker.model.row_data(row)["name"] for row in range(picker.model.rowCount())]
     assert names == ["Ana", "Anouk Visser", "Bongani Dube"]
+    assert picker.chosen_member_id() is None  # nobody is chosen for them
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)  # the first: Ana
     qtbot.keyClick(picker.search, Qt.Key.Key_Down)
     with qtbot.waitSignal(picker.member_picked) as picked:
         qtbot.keyClick(picker.search, Qt.Key.Key_Return)
@@ -106,11 +108,12 @@ def test_choosing_yourself_after_ctrl_n_continues_to_the_form(qtbot, store, peop
 
 
 def test_idle_timeout_clears_the_member_at_the_keyboard(qtbot, store, ana):
-    window = shown_window(qtbot, store, member_id=ana, idle_timeout_ms=50)
+    window = shown_window(qtbot, store, member_id=ana, idle_timeout_ms=600_000)
     assert window.session.member_id == ana
     page = window.go_to("members")
     assert page.add_button.isEnabled()
 
+    window.session.set_idle_timeout(50)  # short only now: showing the window takes a while
     qtbot.waitUntil(lambda: window.session.member_id is None, timeout=5_000)
 
     assert window.member_label.text() == "Nobody at the keyboard"

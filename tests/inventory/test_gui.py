@@ -126,7 +126,7 @@ def test_taking_out_more_than_held_asks_and_records_only_when_confirmed(
     questions: list[str] = []
     answer = {"value": False}
 
-    def confirm(_parent, _title, text, _action) -> bool:
+    def confirm(_parent, _title, text, _action, _keep) -> bool:
         questions.append(text)
         return answer["value"]
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from coopdesk.coop import leave as leaves
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate
+from coopdesk.gui.kit.dialog_manager import listen
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
 from coopdesk.store.changes import Changes
 
@@ -148,7 +149,7 @@ class LeaveDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
 
-        self.window_.hub.changed.connect(self._on_store_changed)
+        listen(self, self.window_.hub.changed, self._on_store_changed)
         self.reload()
 
     # -- reading ----------------------------------------------------------------------------
@@ -255,7 +256,9 @@ class LeaveDialog(QDialog):
                 "Use this for a leave entered by mistake: its days count for shift duty again. "
                 "To come back early, use End now instead."
             )
-            if not dialogs.confirm(self, "Withdraw leave", question, "Withdraw leave"):
+            if not dialogs.confirm(
+                self, "Withdraw leave", question, "Withdraw leave", "Keep the leave"
+            ):
                 return
             with dialogs.reported_errors(self, show=False) as outcome:
                 leaves.withdraw_leave(self.store, author, period["id"])

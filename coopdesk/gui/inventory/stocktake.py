@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +33,14 @@ from coopdesk.gui.inventory.models import flag_colour
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.list_model import ListModel
-from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font, table_view
+from coopdesk.gui.kit.widgets import (
+    ErrorLabel,
+    follow_selection,
+    muted,
+    scaled_font,
+    select_row,
+    table_view,
+)
 from coopdesk.inventory.items import find_item, format_quantity, parse_quantity
 from coopdesk.inventory.stock import balances
 from coopdesk.inventory.stocktake import (
@@ -194,7 +201,7 @@ class StocktakeDialog(QDialog):
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.resizeSection(column, 120)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        follow_selection(self.table, self._show_current)
         self.progress_label = muted(QLabel())
         self.review_button = QPushButton("Review differences… (Ctrl+Enter)")
         self.review_button.clicked.connect(self.review)
@@ -289,13 +296,7 @@ class StocktakeDialog(QDialog):
         return self.model.row_at(self.current_row())
 
     def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def focus_scan(self) -> None:
         self.scan_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -478,6 +479,7 @@ class StocktakeDialog(QDialog):
                 f"You counted {counted} item{'s' if counted != 1 else ''}. Leave without "
                 "saving? The counts will be lost.",
                 "Leave without saving",
+                "Keep counting",
             ):
                 return
         super().reject()

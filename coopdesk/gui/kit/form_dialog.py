@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.gui.kit import dialogs
-from coopdesk.gui.kit.widgets import ErrorLabel
+from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses
 
 SaveFunction = Callable[[dict[str, Any]], Any]
 
@@ -81,6 +81,7 @@ class FormDialog(QDialog):
                 layout.addWidget(part)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        enter_presses(self.ok_button)
         return layout
 
     def values(self) -> dict[str, Any]:

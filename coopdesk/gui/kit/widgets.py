@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
 from PySide6.QtGui import QFont, QIcon, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -247,10 +247,63 @@ class ErrorLabel(QWidget):
         return self.text_label.text()
 
 
+def enter_presses(button: QPushButton) -> None:
+    """Make Enter in ``button``'s dialog press ``button``, and only it.
+
+    A dialog's other buttons are "auto-default": whichever has the focus takes Enter. When a
+    field is disabled (a busy join, a paused PIN) the focus falls to Cancel, and the next
+    Enter closes the dialog with nothing done. Here no other button takes Enter, ever.
+    """
+    window = button.window()
+    for other in window.findChildren(QPushButton):
+        if other is not button and other.window() is window:
+            other.setAutoDefault(False)
+            other.setDefault(False)
+    button.setAutoDefault(True)
+    button.setDefault(True)
+
+
+def follow_selection(view: QAbstractItemView, react: Callable[[], None]) -> None:
+    """Call ``react()`` whenever the selected row of ``view`` changes, by keyboard or mouse.
+
+    Reacting to ``currentRowChanged`` alone misses the mouse: a press moves the current
+    index first and applies the selection after, so a handler that asks for the selected
+    row then finds none (Edit stays disabled, the history stays empty). The selection
+    model's ``selectionChanged`` comes once the press has applied it; ``currentRowChanged``
+    still covers moves that keep the selection. ``react`` reads ``selected_row(view)``.
+    """
+    selection = view.selectionModel()
+    selection.selectionChanged.connect(lambda _selected, _deselected: react())
+    selection.currentRowChanged.connect(lambda _current, _previous: react())
+
+
+def selected_row(view: QAbstractItemView) -> int:
+    """The selected row (the current one if it is selected), or -1 when none is."""
+    selection = view.selectionModel()
+    if selection is None:
+        return -1
+    current = view.currentIndex()
+    if current.isValid() and selection.isRowSelected(current.row(), current.parent()):
+        return current.row()
+    rows = selection.selectedRows()
+    return rows[0].row() if rows else -1
+
+
+def select_row(view: QAbstractItemView, row: int) -> None:
+    """Make ``row`` the current and only selected row, and scroll to it."""
+    index = view.model().index(row, 0)
+    view.selectionModel().setCurrentIndex(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    view.scrollTo(index)
+
+
 def table_view(model: QAbstractItemModel, stretch_last: bool = True) -> QTableView:
     """A read-only, row-selecting table; every list in the window is one of these.
 
-    Rows have a fixed height, so a view of 100,000 rows never measures them all.
+    Rows have a fixed height, so a view of 100,000 rows never measures them all. React to
+    its selection with ``follow_selection`` and read it with ``selected_row``.
     """
     view = QTableView()
     view.setModel(model)

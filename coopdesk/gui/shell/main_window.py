@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from coopdesk import __version__
 from coopdesk.base.feature import Section, all_features, resolve
 from coopdesk.coop import identity, idle_minutes
+from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.theme import app_icon
@@ -43,6 +44,8 @@ from coopdesk.store.store import Store
 if TYPE_CHECKING:
     from coopdesk.gui.shell.picker import MemberPickerDialog
     from coopdesk.gui.sync.page import SyncPage
+
+PICKER = "member picker"  # the picker's kind in the window's dialogs
 
 GEOMETRY_KEY = "gui.geometry"
 SECTION_KEY = "gui.section"
@@ -90,7 +93,8 @@ class MainWindow(QMainWindow):
         self.ask_for_member = ask_for_member
         self.remember_layout = remember_layout
         self.pages: dict[str, Page] = {}
-        self.picker: MemberPickerDialog | None = None
+        # Every dialog of the window opens through here (gui/kit/dialog_manager.py).
+        self.dialogs = DialogManager(self)
         self._after_pick: AuthorAction | None = None
         self._undo: Callable[[], None] | None = None
         self._shown_once = False
@@ -277,21 +281,23 @@ class MainWindow(QMainWindow):
             then=action, reason=reason or "Choose who you are before making changes."
         )
 
+    @property
+    def picker(self) -> MemberPickerDialog | None:
+        """The member picker, while it is open."""
+        return cast("MemberPickerDialog | None", self.dialogs.find(PICKER))
+
     def choose_member(self, then: AuthorAction | None = None, reason: str = "") -> None:
         """Open the member picker (non-blocking); ``then(member_id)`` runs after a pick."""
         self._after_pick = then
-        if self.picker is not None and self.picker.isVisible():
-            self.picker.raise_()
-            self.picker.activateWindow()
-            return
+        self.dialogs.open(PICKER, lambda: self._make_picker(reason))
 
+    def _make_picker(self, reason: str) -> MemberPickerDialog:
         from coopdesk.gui.shell.picker import MemberPickerDialog  # not needed to open the window
 
-        picker = MemberPickerDialog(self.store, self, reason)
+        picker = MemberPickerDialog(self.store, self, reason, dialogs=self.dialogs)
         picker.member_picked.connect(self._on_member_picked)
         picker.finished.connect(self._on_picker_closed)
-        self.picker = picker
-        picker.open()
+        return picker
 
     def _on_member_picked(self, member_id: str) -> None:
         self.session.set_member(member_id)
@@ -304,9 +310,6 @@ class MainWindow(QMainWindow):
 
     def _on_picker_closed(self, result: int) -> None:
         # On accept, member_picked follows and runs the pending action; otherwise drop it.
-        if self.picker is not None:
-            self.picker.deleteLater()
-            self.picker = None
         if result != QDialog.DialogCode.Accepted:
             self._after_pick = None
 
@@ -436,8 +439,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.remember_layout:
             self.save_layout()
-        if self.picker is not None:
-            self.picker.reject()
+        self.dialogs.close_all()
         self.session.stop()
         super().closeEvent(event)
 

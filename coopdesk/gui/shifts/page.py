@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
@@ -34,7 +34,13 @@ from coopdesk.gui.kit.background import run_store_task
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
-from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
+from coopdesk.gui.kit.widgets import (
+    EmptyState,
+    follow_selection,
+    muted,
+    scaled_font,
+    table_view,
+)
 from coopdesk.gui.shifts.dialogs import (
     CYCLE_LETTERS,
     GenerateDialog,
@@ -76,6 +82,7 @@ PAST_WEEKS_IN_MY_SHIFTS = 8
 ICS_PAST_DAYS = 28
 ICS_FUTURE_DAYS = 366
 GENERATE_WEEKS = 8
+SHIFT_DETAILS, SHIFT_FORM, TEMPLATE_FORM = "shift details", "shift form", "template form"
 
 
 def swatch(colour: QColor, size: int) -> QIcon:
@@ -183,7 +190,6 @@ class ShiftsPage(Page):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Shifts")
         self.week_start = monday_of(dt.date.today())
-        self.details_dialog: ShiftDetailsDialog | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self._build_week_tab()
@@ -355,9 +361,7 @@ class ShiftsPage(Page):
         for column, width in enumerate((180, 190, 80, 70, 120)):
             header.resizeSection(column, width)
         self.templates_table.activated.connect(lambda _index: self.edit_template())
-        self.templates_table.selectionModel().selectionChanged.connect(
-            self._update_template_actions
-        )
+        follow_selection(self.templates_table, self._update_template_actions)
 
         self.add_template_button = QPushButton("Add template…")
         self.add_template_button.clicked.connect(self.add_template)
@@ -537,29 +541,46 @@ class ShiftsPage(Page):
             self.open_details(shift_id)
         return True
 
-    def open_details(self, shift_id: str) -> ShiftDetailsDialog:
-        if self.details_dialog is not None:
-            self.details_dialog.close()
-        dialog = ShiftDetailsDialog(self.window_, shift_id, self)
-        dialog.finished.connect(lambda _r: self._details_closed(dialog))
-        self.details_dialog = dialog
-        dialog.open()
-        return dialog
+    @property
+    def add_dialog(self) -> ShiftEditDialog | None:
+        """The form for a new shift, while it is open."""
+        return cast("ShiftEditDialog | None", self.window_.dialogs.find(SHIFT_FORM))
 
-    def _details_closed(self, dialog: ShiftDetailsDialog) -> None:
-        if self.details_dialog is dialog:
-            self.details_dialog = None
-            self.week_view.setFocus()
-        dialog.deleteLater()
+    @property
+    def template_dialog(self) -> TemplateDialog | None:
+        """The form for a recurring shift, while it is open."""
+        return cast("TemplateDialog | None", self.window_.dialogs.find(TEMPLATE_FORM))
+
+    @property
+    def details_dialog(self) -> ShiftDetailsDialog | None:
+        """The open details of a shift, if any."""
+        found = [
+            d for d in self.window_.dialogs.open_dialogs() if isinstance(d, ShiftDetailsDialog)
+        ]
+        return found[-1] if found else None
+
+    def open_details(self, shift_id: str) -> ShiftDetailsDialog:
+        """A shift's details: one dialog per shift, raised if it is open already."""
+
+        def make() -> ShiftDetailsDialog:
+            dialog = ShiftDetailsDialog(self.window_, shift_id, self)
+            dialog.finished.connect(self._details_closed)
+            return dialog
+
+        return self.window_.dialogs.open(SHIFT_DETAILS, make, key=shift_id)
+
+    def _details_closed(self, _result: int) -> None:
+        self.week_view.setFocus()
 
     def _open_add_dialog(self, day: dt.date) -> None:
-        dialog = ShiftEditDialog(
-            self.window_, None, self, day=day, site_id=self.site_combo.currentData()
-        )
-        dialog.saved.connect(self._after_add)
-        dialog.finished.connect(dialog.deleteLater)
-        self.add_dialog = dialog
-        dialog.open()
+        def make() -> ShiftEditDialog:
+            dialog = ShiftEditDialog(
+                self.window_, None, self, day=day, site_id=self.site_combo.currentData()
+            )
+            dialog.saved.connect(self._after_add)
+            return dialog
+
+        self.window_.dialogs.open(SHIFT_FORM, make)
 
     def _after_add(self, shift_id: str) -> None:
         self.show_shift(shift_id, open_details=False)
@@ -713,10 +734,9 @@ class ShiftsPage(Page):
         self.archive_template_button.setEnabled(selected)
 
     def _open_template_dialog(self, template: dict[str, Any] | None) -> None:
-        dialog = TemplateDialog(self.window_, template, self)
-        dialog.finished.connect(dialog.deleteLater)
-        self.template_dialog = dialog
-        dialog.open()
+        self.window_.dialogs.open(
+            TEMPLATE_FORM, lambda: TemplateDialog(self.window_, template, self)
+        )
 
     def add_template(self) -> None:
         self.window_.with_author(
@@ -741,7 +761,9 @@ class ShiftsPage(Page):
                 "already on the calendar stay, with their sign-ups; cancel them one by one if "
                 "they should go too."
             )
-            if not dialogs.confirm(self, "Archive template", question, f"Archive {title}"):
+            if not dialogs.confirm(
+                self, "Archive template", question, f"Archive {title}", "Keep the template"
+            ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_template(self.store, author, template["id"])
@@ -752,9 +774,13 @@ class ShiftsPage(Page):
 
     def generate(self) -> None:
         """Ask until when, then put every template's shifts on the calendar."""
-        dialog = GenerateDialog(self, dt.date.today() + dt.timedelta(weeks=GENERATE_WEEKS))
-        if dialog.exec() == GenerateDialog.DialogCode.Accepted:
-            self.generate_until(dialog.until())
+
+        def make() -> GenerateDialog:
+            dialog = GenerateDialog(self, dt.date.today() + dt.timedelta(weeks=GENERATE_WEEKS))
+            dialog.accepted.connect(lambda: self.generate_until(dialog.until()))
+            return dialog
+
+        self.window_.dialogs.open("generate shifts", make)
 
     def generate_until(self, until: dt.date) -> None:
         """Generate from today up to ``until`` (included) on a worker thread."""
