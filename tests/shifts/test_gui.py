@@ -264,6 +264,20 @@ def test_export_calendar_files_and_the_rota_as_pdf(qtbot, store, ana, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_a_rota_that_could_not_be_saved_is_never_called_saved(
+    qtbot, store, ana, tmp_path, monkeypatch
+):
+    page = shifts_page(qtbot, store, ana)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message, *_a: errors.append(message))
+    missing = tmp_path / "gone" / "rota.pdf"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *_args: missing)
+    qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
+    assert errors and "does not exist" in errors[0]
+    assert "Saved" not in page.window_.notice_label.text()
+    assert not missing.exists()
+
+
 def test_templates_tab_lists_slots_and_generates_shifts(qtbot, store, ana, bo):
     template = add_template(
         store,

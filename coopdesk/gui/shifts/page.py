@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.errors import NotFoundError
+from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import run_store_task
 from coopdesk.gui.kit.dates import to_datetime
@@ -613,11 +613,11 @@ class ShiftsPage(Page):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         try:
-            save_rota_pdf(path, self._rota_html())
-        except OSError as exc:
-            dialogs.show_error(self, f"The PDF could not be saved: {exc}.")
+            saved = save_rota_pdf(path, self._rota_html())
+        except CoopDeskError as exc:  # a read-only folder: say so, never "Saved"
+            dialogs.show_error(self, str(exc))
             return
-        self.window_.show_notice(f"Saved the rota as {path}.")
+        self.window_.show_notice(f"Saved the rota as {saved}.")
 
     # -- my shifts --------------------------------------------------------------------------
 

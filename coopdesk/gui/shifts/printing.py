@@ -1,8 +1,15 @@
 """The week's rota on paper: print it, or save it as a PDF to pin on the wall.
 
-The rota is an HTML table (one column per day, each shift with its time, title, the names
-of who is on it and a blank line per open place to write a name in by hand), laid out by a
-``QTextDocument`` on an A4 landscape page. Plain black on white: it must photocopy well.
+The rota is an HTML table that a ``QTextDocument`` lays out on an A4 or US Letter page in
+landscape: one column per day, and one row per "n-th shift of the day", so a busy day
+flows onto further pages between shifts, with the day headers repeated on each page. Each
+shift shows its time, title, who is on it, and a blank line per open place to write a name
+in by hand. Plain black on white, body text 10 pt: it must photocopy well and be read from
+a step away.
+
+The document is laid out on the printer itself (``setPaintDevice``), so a point is a point
+on paper: laid out for the screen and scaled onto a 1200 dpi page, 10 pt came out at
+under 1 pt.
 """
 
 from __future__ import annotations
@@ -11,13 +18,14 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QLocale, QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
+from coopdesk.base.errors import CoopDeskError
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.shifts.texts import short_date, time_range, week_title
 
@@ -25,6 +33,15 @@ if TYPE_CHECKING:
     from coopdesk.shifts.shifts import ShiftView
 
 BLANK_LINE = "_______________"
+BODY_PT = 10
+Paper = Literal["a4", "letter"]
+PAPER_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+
+
+def local_paper() -> Paper:
+    """US Letter where the locale measures in inches, A4 everywhere else."""
+    imperial = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+    return "letter" if imperial else "a4"
 
 
 def rota_html(
@@ -38,26 +55,30 @@ def rota_html(
             days[offset].append(shift)
     heading = f"{html.escape(coop_name)}: shifts {html.escape(week_title(week_start))}"
     parts = [
-        "<html><body style='font-family: sans-serif; font-size: 9pt;'>",
-        f"<h2>{heading}</h2>",
+        f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>",
+        f"<h2 style='font-size: 14pt;'>{heading}</h2>",
     ]
     if subtitle:
         parts.append(f"<p>{html.escape(subtitle)}</p>")
     parts.append(
         "<table width='100%' border='1' cellspacing='0' cellpadding='4' "
-        "style='border-collapse: collapse; border-color: #000;'><tr>"
+        "style='border-collapse: collapse; border-color: #000;'><thead><tr>"
     )
     for offset in range(7):
         day = week_start + dt.timedelta(days=offset)
         parts.append(f"<th width='14%' bgcolor='#e8e8e8'>{html.escape(short_date(day))}</th>")
-    parts.append("</tr><tr>")
-    for day_shifts in days:
-        cell = [shift_html(shift) for shift in day_shifts] or ["<p>&nbsp;</p>"]
-        parts.append(f"<td valign='top'>{''.join(cell)}</td>")
-    parts.append("</tr></table>")
+    parts.append("</tr></thead>")
+    # Row n holds each day's n-th shift: pages break between rows, never inside a shift.
+    for row in range(max(1, *(len(day) for day in days))):
+        parts.append("<tr>")
+        for day_shifts in days:
+            cell = shift_html(day_shifts[row]) if row < len(day_shifts) else "&nbsp;"
+            parts.append(f"<td valign='top'>{cell}</td>")
+        parts.append("</tr>")
+    parts.append("</table>")
     printed = dt.datetime.now()
     parts.append(
-        f"<p style='font-size: 7pt;'>Printed {printed.day} {printed:%B %Y %H:%M} from CoopDesk. "
+        f"<p style='font-size: 9pt;'>Printed {printed.day} {printed:%B %Y %H:%M} from CoopDesk. "
         "Write your name on an open line, and sign up in CoopDesk too.</p>"
     )
     parts.append("</body></html>")
@@ -80,18 +101,12 @@ def shift_html(shift: ShiftView) -> str:
         lines.append(f"<br/>• <i>{html.escape(signup.member_name)} (waiting)</i>")
     for _ in range(max(0, shift.capacity - shift.filled)):
         lines.append(f"<br/>• {BLANK_LINE}")
-    return f"<p style='margin-bottom: 8px;'>{''.join(lines)}</p>"
+    return f"<p>{''.join(lines)}</p>"
 
 
-def rota_document(html_text: str) -> QTextDocument:
-    document = QTextDocument()
-    document.setHtml(html_text)
-    return document
-
-
-def _set_up(printer: QPrinter) -> None:
+def _set_up(printer: QPrinter, paper: Paper) -> None:
     layout = QPageLayout(
-        QPageSize(QPageSize.PageSizeId.A4),
+        QPageSize(PAPER_SIZES[paper]),
         QPageLayout.Orientation.Landscape,
         QMarginsF(12, 12, 12, 12),
         QPageLayout.Unit.Millimeter,
@@ -100,27 +115,50 @@ def _set_up(printer: QPrinter) -> None:
 
 
 def _render(printer: QPrinter, html_text: str) -> None:
-    document = rota_document(html_text)
+    """Lay the rota out on the printer's own page (its dots), then print it."""
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(printer)
+    document.setHtml(html_text)
     page = printer.pageLayout().paintRectPixels(printer.resolution())
     document.setPageSize(QSizeF(page.width(), page.height()))
     document.print_(printer)
 
 
-def save_rota_pdf(path: Path, html_text: str) -> Path:
-    """Write the rota to ``path`` as a PDF (A4 landscape)."""
+class RotaNotSavedError(CoopDeskError):
+    """The PDF could not be written (a read-only folder, a full disk)."""
+
+
+def save_rota_pdf(path: Path, html_text: str, paper: Paper | None = None) -> Path:
+    """Write the rota to ``path`` as a PDF (landscape; A4 or US Letter, by default as the
+    locale measures). Raises ``RotaNotSavedError`` when no file came of it: Qt's printer
+    only warns when it cannot open the file."""
+    path = Path(path)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(path))
     printer.setDocName(path.stem)
-    _set_up(printer)
+    _set_up(printer, paper or local_paper())
+    if not path.parent.is_dir():
+        raise RotaNotSavedError(f"The folder {path.parent} does not exist: choose another.")
+    try:
+        with path.open("ab"):  # can it be written at all? (Qt would only warn)
+            pass
+    except OSError as exc:
+        raise RotaNotSavedError(
+            f"The rota could not be saved as {path}: {exc.strerror or exc}. "
+            "Choose a folder you can write to."
+        ) from exc
     _render(printer, html_text)
+    if not path.exists() or path.stat().st_size == 0:
+        path.unlink(missing_ok=True)
+        raise RotaNotSavedError(f"The rota could not be saved as {path}: nothing was written.")
     return path
 
 
 def print_rota(parent: QWidget | None, html_text: str) -> bool:
     """Ask which printer (the system dialog), then print. False when the person cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    _set_up(printer)
+    _set_up(printer, local_paper())
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Print the week's rota")
     if dialog.exec() != QDialog.DialogCode.Accepted:
