@@ -78,7 +78,7 @@ def test_the_rota_is_printed_at_a_readable_size(qtbot, store, ana, tmp_path, pap
     # the rota used to print at under 1 pt.
     assert min(yMax - yMin for _x0, yMin, _x1, yMax, _w in names) >= 10
     # Nothing runs off the page, and long names wrap instead of being cut.
-    assert all(0 <= x0 and x1 <= width and 0 <= y0 and y1 <= height for x0, y0, x1, y1, _ in words)
+    assert all(x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height for x0, y0, x1, y1, _ in words)
     text = " ".join(w[4] for w in words)
     for part in ("Maria-Fernanda", "Oyelaran", "Castellanos"):  # wrapped at its hyphens
         assert text.count(part) == 7
