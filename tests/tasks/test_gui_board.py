@@ -193,3 +193,16 @@ def test_today_shows_my_tasks_and_overdue_ones(qtbot, store, ana, tasks):
     assert "Fix the cold room door" not in panels["My tasks"].text_label.text()  # Tomás's
     assert "1 overdue task: Fix the cold room door (Tomás)." in today.attention_text()
     assert "No roles yet" in panels["Roles now"].text_label.text()
+
+
+def test_the_chore_form_labels_show_no_stray_ampersand(qtbot, page):
+    """ "&How often" labelled a layout, which has no buddy: the "&" showed as itself."""
+    from PySide6.QtWidgets import QLabel
+
+    page.add_chore()
+    dialog = page.dialog
+    assert dialog is not None and dialog.windowTitle() == "Add a chore"
+    labels = [label for label in dialog.findChildren(QLabel) if "&" in label.text()]
+    assert labels and all(label.buddy() is not None for label in labels)
+    assert any(label.text() == "&How often" for label in labels)
+    dialog.reject()

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.text import plural
+from coopdesk.base.text import names_text, plural
 from coopdesk.coop import relative_time, update_settings
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import TaskCancelled, TaskHandle, run_store_task
@@ -71,6 +71,10 @@ from coopdesk.sync import identity as site_identity
 from coopdesk.sync.bundle import SUFFIX as BUNDLE_SUFFIX
 from coopdesk.sync.invite import make_invitation
 from coopdesk.sync.merge import ImportCancelled
+from coopdesk.sync.peers import sites_overview
+
+# Said only of what this site has received: other sites may not have synced yet.
+NO_CONFLICTS = "No conflicts in what this site has received."
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -284,10 +288,7 @@ class SyncPage(Page):
         listing_layout.setContentsMargins(0, 0, 0, 0)
         listing_layout.addWidget(self.conflicts_list, 1)
         listing_layout.addWidget(chooser)
-        self.conflicts_empty = EmptyState(
-            "No conflicts: every site agrees.",
-            "When two sites change the same thing before syncing, it is listed here to settle.",
-        )
+        self.conflicts_empty = EmptyState(NO_CONFLICTS)
         self.conflicts_stack = QStackedWidget()
         self.conflicts_stack.addWidget(listing)
         self.conflicts_stack.addWidget(self.conflicts_empty)
@@ -685,6 +686,8 @@ class SyncPage(Page):
             f"&Conflicts ({count})" if count else "&Conflicts",
         )
         self.conflicts_stack.setCurrentIndex(0 if count else 1)
+        if not count:
+            self.conflicts_empty.set_text(NO_CONFLICTS, self._what_is_known())
         if count:
             kept = self.conflicts_model.row_of_key(key) if key else -1
             target = kept if kept >= 0 else min(max(row, 0), count - 1)
@@ -693,6 +696,26 @@ class SyncPage(Page):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect,
             )
         self._show_conflict()
+
+    def _what_is_known(self) -> str:
+        """What "no conflicts" rests on: only what this site has received so far."""
+        others = [
+            site
+            for site in sites_overview(self.store, with_pending=False)
+            if not (site.this_site or site.archived or site.replaced_by or site.earlier_identity)
+        ]
+        if not others:
+            return "This is the coop's only site, so there is nobody to disagree with."
+        unheard = [site.name for site in others if site.heard_at is None]
+        if unheard:
+            return (
+                f"Not heard from yet: {names_text(unheard)}. A conflict with their changes "
+                "shows here once their bundles are imported."
+            )
+        return (
+            "Every other site has sent a bundle. What they changed since their last one is "
+            "not known here yet; when two sites change the same thing, it is listed here."
+        )
 
     def selected_conflict(self) -> conflicts.Conflict | None:
         return self.conflicts_model.row_at(selected_row(self.conflicts_list))
