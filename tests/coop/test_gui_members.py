@@ -261,3 +261,22 @@ def test_lazy_model_counts_5000_members_without_reading_them(qtbot, store, ana):
     assert model.index(4321, 0).data() == "Member 04320"  # a jump far down reads its page only
     assert model.fetched_rows <= 2 * model.page_size
     assert model.row_of(model.id_at(4321)) == 4321
+
+
+def test_at_1024_by_600_every_column_stays_in_view(qtbot, store, ana):
+    """Balance and Status slid off the right edge on a small screen: others shrink first."""
+    from tests.gui_helpers import open_window
+
+    window = open_window(qtbot, store, ana)
+    window.resize(1024, 600)
+    page = window.go_to("members")
+    qtbot.waitUntil(lambda: page.table.viewport().width() < 900)
+    qtbot.wait(10)
+    header = page.table.horizontalHeader()
+    last = page.model.columnCount() - 1
+    right_edge = header.sectionPosition(last) + header.sectionSize(last)
+    assert right_edge <= page.table.viewport().width()
+    assert header.sectionSize(0) >= 150  # the name stays readable
+    assert header.sectionSize(last) >= 130  # "Shift status" whole
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: header.sectionSize(1) == 220)  # room again: the wanted widths

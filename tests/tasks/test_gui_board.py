@@ -206,3 +206,21 @@ def test_the_chore_form_labels_show_no_stray_ampersand(qtbot, page):
     assert labels and all(label.buddy() is not None for label in labels)
     assert any(label.text() == "&How often" for label in labels)
     dialog.reject()
+
+
+def test_task_titles_keep_their_width_on_a_small_screen(qtbot, store, ana):
+    """The list cut titles to 15 characters at 1024 wide."""
+    from coopdesk.tasks import add_task
+    from tests.gui_helpers import open_window
+
+    add_task(store, ana, "Take the compost to the allotment on Saturday morning", assignee_id=ana)
+    window = open_window(qtbot, store, ana)
+    window.resize(1024, 600)
+    page = window.go_to("tasks")
+    qtbot.mouseClick(page.list_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.table.isVisible)
+    qtbot.wait(10)
+    header = page.table.horizontalHeader()
+    assert header.sectionSize(0) >= 220
+    last = page.list_model.columnCount() - 1
+    assert header.sectionPosition(last) + header.sectionSize(last) <= page.table.viewport().width()

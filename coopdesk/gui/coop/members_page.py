@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -40,6 +39,7 @@ from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
     EmptyState,
+    fit_columns,
     follow_selection,
     select_row,
     selected_row,
@@ -51,8 +51,11 @@ if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
 STATUS_CHOICES = (("Active", "active"), ("Archived", "archived"), ("All", "all"))
-# Name, Email, Phone, Skills (takes the spare width), Home site, shift balance and status.
-COLUMN_WIDTHS = (190, 220, 135, 0, 120, 80, 150)
+# (wanted, least) widths of Name, Email, Phone, Skills (takes the spare width), Home site,
+# shift balance and status. On a small screen email, skills and site give up space first;
+# the name, balance and status stay whole.
+COLUMN_WIDTHS = ((190, 150), (220, 90), (135, 100), (200, 70), (120, 70), (80, 80), (150, 130))
+STRETCH_COLUMN = 3
 
 
 # Who holds which role (and so who may manage members) follows these tables.
@@ -127,11 +130,7 @@ class MembersPage(Page):
         # -- the list and its empty state ---------------------------------------------------
         self.table = table_view(self.model, stretch_last=False)
         header = self.table.horizontalHeader()
-        for column, width in enumerate(COLUMN_WIDTHS):
-            if width:
-                header.resizeSection(column, width)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.column_fit = fit_columns(self.table, COLUMN_WIDTHS, STRETCH_COLUMN)
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.activated.connect(lambda _index: self.edit_selected())

@@ -6,9 +6,9 @@ light and dark themes without a stylesheet.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QFont, QIcon, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -297,6 +297,61 @@ def select_row(view: QAbstractItemView, row: int) -> None:
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
     view.scrollTo(index)
+
+
+class ColumnFit(QObject):
+    """Keeps a table's columns inside its width, giving up space where it was chosen to.
+
+    ``columns`` are (wanted, least) widths in pixels. The ``stretch`` column takes what is
+    left over; when the table is narrower than the wanted widths (1024x600), every column
+    shrinks towards its least width in proportion to what it can spare, so no column (a
+    balance, a status) slides off the right edge. Columns whose least equals their wanted
+    width never shrink. Used through ``fit_columns``.
+    """
+
+    def __init__(
+        self, view: QAbstractItemView, columns: Sequence[tuple[int, int]], stretch: int
+    ) -> None:
+        super().__init__(view)
+        self.view = view
+        self.columns = list(columns)
+        self.stretch = stretch
+        header = view.horizontalHeader()  # type: ignore[attr-defined]
+        header.setStretchLastSection(False)
+        for column in range(len(self.columns)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def widths(self, available: int) -> list[int]:
+        wanted = [w for w, _least in self.columns]
+        least = [min(w, low) for w, low in self.columns]
+        wanted[self.stretch] = least[self.stretch]
+        excess = sum(wanted) - available
+        if excess <= 0:
+            wanted[self.stretch] += -excess
+            return wanted
+        spare = [w - low for w, low in zip(wanted, least, strict=True)]
+        total = sum(spare) or 1
+        cut = min(excess, sum(spare))
+        return [w - round(cut * room / total) for w, room in zip(wanted, spare, strict=True)]
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()  # type: ignore[attr-defined]
+        for column, width in enumerate(self.widths(self.view.viewport().width())):
+            header.resizeSection(column, max(width, 20))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+
+def fit_columns(
+    view: QAbstractItemView, columns: Sequence[tuple[int, int]], stretch: int
+) -> ColumnFit:
+    """Fit ``view``'s columns to its width as it is resized (see ``ColumnFit``)."""
+    return ColumnFit(view, columns, stretch)
 
 
 def table_view(model: QAbstractItemModel, stretch_last: bool = True) -> QTableView:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -40,6 +39,7 @@ from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
     EmptyState,
+    fit_columns,
     follow_selection,
     muted,
     scaled_font,
@@ -188,11 +188,13 @@ class TasksPage(Page):
                 lambda point, c=column: self._card_menu(c, point)
             )
         self.table = table_view(self.list_model, stretch_last=False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((0, 80, 140, 210, 75, 110, 120)):
-            if width:
-                header.resizeSection(column, width)
+        # The title takes the spare width and keeps at least 220 px (titles were cut to 15
+        # characters at 1024 wide); the other columns give up space first.
+        self.column_fit = fit_columns(
+            self.table,
+            ((220, 220), (80, 60), (140, 90), (210, 100), (75, 60), (110, 80), (120, 80)),
+            stretch=0,
+        )
         self.table.activated.connect(lambda _index: self.edit_selected())
         follow_selection(self.table, self._update_actions)
         self.list_empty = EmptyState(on_action=self._clear_filters)
