@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.paths import store_path
-from coopdesk.coop import active_members, add_member, add_site, update_member
+from coopdesk.coop import active_members, add_member, add_site, set_pin, update_member
 from coopdesk.demo import create_demo
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.shell.main_window import SECTION_KEYS, MainWindow
@@ -110,11 +110,19 @@ OPENERS: tuple[tuple[str, str], ...] = (
     ("shifts", "edit_template_button"),
     ("shifts", "types_tab.add_button"),
     ("shifts", "types_tab.edit_button"),
+    ("shifts", "types_tab.archive_button"),
+    ("shifts", "archive_template_button"),
+    ("shifts", "generate_button"),
+    ("shifts", "duty_button"),
+    ("shifts", "pdf_button"),
+    ("shifts", "export_all_button"),
     ("tasks", "add_button"),
     ("tasks", "edit_button"),
     ("tasks", "archive_button"),
     ("tasks", "add_chore_button"),
     ("tasks", "make_tasks_button"),
+    ("tasks", "archive_chore_button"),
+    ("tasks", "move_button"),
     ("roles", "add_button"),
     ("roles", "edit_button"),
     ("roles", "swap_button"),
@@ -126,6 +134,14 @@ OPENERS: tuple[tuple[str, str], ...] = (
     ("inventory", "edit_button"),
     ("inventory", "send_button"),
     ("inventory", "arrival_button"),
+    ("inventory", "archive_button"),
+    ("inventory", "export_button"),
+    ("inventory", "pdf_button"),
+    ("sync", "import_file_button"),
+    ("sync", "export_file_button"),
+    ("sync", "invite_button"),
+    ("sync", "backup_now_button"),
+    ("sync", "restore_button"),
     ("members", "add_button"),
     ("members", "edit_button"),
     ("members", "leave_button"),
@@ -138,6 +154,7 @@ class DemoFiles:
     store_file: Path
     bundles: tuple[Path, ...]
     founder: str
+    pins: dict[str, str]
 
 
 @pytest.fixture(scope="session")
@@ -160,9 +177,12 @@ def demo_files(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
         export_bundle(garden, bundle, for_site=store.site_id)
         bundles.append(bundle)
     garden.close()
+    # One member signs in with a PIN: the walk types it, right or wrong.
+    with_pin = next(row["id"] for row in active_members(store) if row["id"] != founder)
+    set_pin(store, founder, with_pin, "2468")
     path = store.path
     store.close()
-    return DemoFiles(Path(path), tuple(bundles), founder)
+    return DemoFiles(Path(path), tuple(bundles), founder, {with_pin: "2468"})
 
 
 def ascii_text(text: str) -> str:
@@ -197,7 +217,7 @@ class DayAtTheCoop(RuleBasedStateMachine):
         self.store: Store | None = None
         self.problems: list[str] = []
         self.next_bundle = 0
-        self.pins: dict[str, str] = {}
+        self.pins: dict[str, str] = dict(files.pins)
         self.rng = random.Random(0)
         self.steps = 0
         self.trail: list[str] = []
@@ -336,12 +356,31 @@ class DayAtTheCoop(RuleBasedStateMachine):
         buttons = [
             (path, button)
             for key, path in OPENERS
-            if key == section and _usable(button := _resolve(page, path))
+            if key == section and (button := _resolve(page, path)) is not None
         ]
         if buttons:
             path, button = _pick(buttons, choice)
-            self.last_opening = ("button", path)
-            self.click(button)
+            self.bring_to_front(button)
+            if _usable(button):
+                self.last_opening = ("button", path)
+                self.click(button)
+
+    def bring_to_front(self, widget: Any) -> None:
+        """Click the tabs that hide ``widget``, outermost first, as a person would."""
+        tabs = []
+        child, parent = widget, widget.parentWidget()
+        while parent is not None and parent is not self.window:
+            if isinstance(parent, QTabWidget):
+                for index in range(parent.count()):
+                    if parent.widget(index).isAncestorOf(child) or parent.widget(index) is child:
+                        tabs.append((parent, index))
+            child, parent = parent, parent.parentWidget()
+        for widget_, index in reversed(tabs):
+            if widget_.currentIndex() != index:
+                bar = widget_.tabBar()
+                self.qtbot.mouseClick(
+                    bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center()
+                )
 
     def window_again(self, choice: int) -> None:
         """Do the last thing that opened a dialog once more: people do."""
@@ -513,7 +552,8 @@ class DayAtTheCoop(RuleBasedStateMachine):
         if pin_dialog is not None and pin_dialog is not top and member["id"] in self.pins:
             edit = getattr(pin_dialog, "pin_edit", None)
             if isinstance(edit, QLineEdit):
-                self.qtbot.keyClicks(edit, self.pins[member["id"]])
+                right = self.rng.random() < 0.7
+                self.qtbot.keyClicks(edit, self.pins[member["id"]] if right else "1357")
                 self.key(edit, Qt.Key.Key_Return)
 
     def dialog_idle(self, _top: Any, _choice: int, _word: str) -> None:
@@ -600,8 +640,22 @@ def _record_problems(machine_holder: list[DayAtTheCoop], monkeypatch: pytest.Mon
 
     monkeypatch.setattr(dialogs, "show_error", error_box)
     monkeypatch.setattr(dialogs, "confirm", confirm)
-    monkeypatch.setattr(dialogs, "save_file_name", lambda *_a, **_k: None)
-    monkeypatch.setattr(dialogs, "open_file_name", lambda *_a, **_k: None)
+    def save_file_name(_parent: Any, _title: str, suggested: Path, *_a: Any) -> Path | None:
+        """Half the time the person saves (into the walk's folder), else cancels."""
+        holder = machine_holder[-1] if machine_holder else None
+        if holder is None or holder.rng.random() < 0.5:
+            return None
+        return holder.scratch / f"saved-{holder.steps}-{Path(suggested).name}"
+
+    def open_file_name(*_a: Any, **_k: Any) -> Path | None:
+        """A bundle from the stick (maybe one imported already), or a cancel."""
+        holder = machine_holder[-1] if machine_holder else None
+        if holder is None or holder.rng.random() < 0.3:
+            return None
+        return holder.rng.choice(holder.files.bundles)
+
+    monkeypatch.setattr(dialogs, "save_file_name", save_file_name)
+    monkeypatch.setattr(dialogs, "open_file_name", open_file_name)
     monkeypatch.setattr(dialogs, "choose_item", lambda *_a, **_k: None)
     monkeypatch.setattr(sys, "excepthook", hook)
     return qInstallMessageHandler(qt_message)

@@ -153,3 +153,28 @@ def test_changes_made_by_another_program_show_up(store, ana, window, qtbot):
             for row in range(model.rowCount())
         )
     )
+
+
+def test_ctrl_2_puts_the_keyboard_in_the_week_grid_on_a_shift(qtbot, store, ana, window):
+    """Ctrl+2 showed the week but left the keyboard in the sidebar: arrows did nothing."""
+    import datetime as dt
+
+    from coopdesk.gui.shifts.week import FocusOutline
+    from coopdesk.shifts import add_shift
+
+    start = dt.datetime.combine(dt.date.today(), dt.time(23, 0))
+    add_shift(store, ana, title="Late stock count", starts_at=start,
+              ends_at=start + dt.timedelta(minutes=30), capacity=1)  # fmt: skip
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.pages["shifts"]
+    qtbot.waitUntil(lambda: window.focusWidget() is page.week_view)
+    assert page.week_view.current_shift() is not None
+    assert page.week_view.current_shift().title == "Late stock count"
+    assert isinstance(page.week_view.itemDelegate(), FocusOutline)  # and it can be seen
+
+
+def test_help_lists_the_week_and_board_keys(window):
+    text = window.shortcuts_text()
+    assert "On Shifts:" in text and "PageUp / PageDown\tThe previous / next week" in text
+    assert "On Tasks:" in text and "Ctrl+Right / Ctrl+Left" in text
+    assert "Ctrl+2\tShifts" in text

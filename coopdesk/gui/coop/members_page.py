@@ -65,6 +65,7 @@ MEMBER_FORM = "member form"
 
 class MembersPage(Page):
     tables = frozenset({"member", "site"})
+    keys = (("Enter", "Edit the selected member"), ("Delete", "Archive the selected member"))
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Members")

@@ -195,7 +195,9 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action("&Undo", "Ctrl+Z", self.undo)
         self.undo_action.setEnabled(False)
         self.section_actions = [
-            self._action(section.title, f"Ctrl+{number}", lambda key=section.key: self.go_to(key))
+            self._action(
+                section.title, f"Ctrl+{number}", lambda key=section.key: self.open_section(key)
+            )
             for number, section in enumerate(SECTIONS, start=1)
         ]
 
@@ -235,6 +237,12 @@ class MainWindow(QMainWindow):
         else:
             self._show_page(key)
         return self.pages[key]
+
+    def open_section(self, key: str) -> Page:
+        """Ctrl+1..8: show the section with the keyboard in its main list."""
+        page = self.go_to(key)
+        page.focus_main()
+        return page
 
     def _on_sidebar_row(self, row: int) -> None:
         if 0 <= row < len(SECTIONS):
@@ -445,24 +453,30 @@ class MainWindow(QMainWindow):
 
     # -- help -------------------------------------------------------------------------------
 
-    def show_shortcuts(self) -> None:
-        sections = "\n".join(
+    def shortcuts_text(self) -> str:
+        """The window's keys, then each page's own (``Page.keys``), for Help."""
+        lines = [
+            "Ctrl+K\tChoose who is at the keyboard",
+            "Ctrl+L\tLeave the keyboard",
+            "Ctrl+F\tSearch this page",
+            "Ctrl+N\tAdd (a member, a shift, a task, an item: on its page)",
+            "Ctrl+Z\tUndo the last archive",
+            "Ctrl+E\tExport to the USB stick (on Sync)",
+            "Ctrl+I\tImport from the USB stick (on Sync)",
+        ]
+        lines += [
             f"Ctrl+{number}\t{section.title}" for number, section in enumerate(SECTIONS, start=1)
-        )
-        QMessageBox.information(
-            self,
-            "Keyboard shortcuts",
-            "Ctrl+K\tChoose who is at the keyboard\n"
-            "Ctrl+L\tLeave the keyboard\n"
-            "Ctrl+F\tSearch this page\n"
-            "Ctrl+N\tAdd (a member, on Members)\n"
-            "Enter\tEdit the selected member\n"
-            "Delete\tArchive the selected member\n"
-            "Ctrl+Z\tUndo the last archive\n"
-            "Ctrl+E\tExport to the USB stick (on Sync)\n"
-            "Ctrl+I\tImport from the USB stick (on Sync)\n"
-            f"{sections}",
-        )
+        ]
+        for section in SECTIONS:
+            keys = getattr(resolve(section.page), "keys", ())
+            if keys:
+                lines.append("")
+                lines.append(f"On {section.title}:")
+                lines += [f"{key}\t{what}" for key, what in keys]
+        return "\n".join(lines)
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_text())
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -186,6 +186,11 @@ class TemplatesModel(ListModel[dict[str, Any]]):
 
 class ShiftsPage(Page):
     tables = SHIFT_PAGE_TABLES
+    keys = (
+        ("Arrow keys", "Move between the week's shifts"),
+        ("Enter or Space", "Open the shift"),
+        ("PageUp / PageDown", "The previous / next week"),
+    )
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Shifts")
@@ -435,6 +440,13 @@ class ShiftsPage(Page):
         elif current is self.types_tab and self._types_stale:
             self._types_stale = False
             self.types_tab.load()
+
+    def focus_main(self) -> None:
+        """Ctrl+2: the keyboard in the week's grid, on the first shift (today's)."""
+        self.tabs.setCurrentWidget(self.week_tab)
+        self.week_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.week_view.current_shift() is None:
+            self.week_view.select_first()
 
     def add_new(self) -> bool:
         if self.tabs.currentWidget() is self.types_tab:

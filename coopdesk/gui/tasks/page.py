@@ -92,6 +92,12 @@ class ChoresModel(ListModel[dict[str, Any]]):
 
 class TasksPage(Page):
     tables = frozenset({"task", "chore", "member", "site", "role", "role_member", "leave"})
+    keys = (
+        ("Left / Right", "The board's next / previous column"),
+        ("Ctrl+Right / Ctrl+Left", "Move the card to the next / previous column"),
+        ("Enter", "Open the task"),
+        ("Delete", "Archive the selected task"),
+    )
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Tasks")
