@@ -640,6 +640,7 @@ def _record_problems(machine_holder: list[DayAtTheCoop], monkeypatch: pytest.Mon
 
     monkeypatch.setattr(dialogs, "show_error", error_box)
     monkeypatch.setattr(dialogs, "confirm", confirm)
+
     def save_file_name(_parent: Any, _title: str, suggested: Path, *_a: Any) -> Path | None:
         """Half the time the person saves (into the walk's folder), else cancels."""
         holder = machine_holder[-1] if machine_holder else None
