@@ -33,7 +33,7 @@ class ActivityItem:
     row_id: str
 
     def sentence(self, now: float | None = None) -> str:
-        what = f"{self.verb} {self.noun} {self.label}".rstrip()
+        what = " ".join(part for part in (self.verb, self.noun, self.label) if part)
         if self.verb == "changed" and self.fields:
             what += f" ({', '.join(self.fields)})"
         return f"{self.author} {what} · site {self.site} · {relative_time(self.when, now)}"
@@ -97,6 +97,13 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
             use = json.loads(fields)
             role = names.get(("role", use.get("role_id") or ""), "a role")
             verb, noun, label = "used", f"the {role}'s mandate:", use.get("detail", "")
+        elif spec is not None and spec.phrase is not None:
+            # The feature says it as a person would: "asked for a swap: Shop opening, Sat 5 Dec"
+            said = spec.phrase(store, op, row_id, json.loads(fields) if fields else {}, author)
+            if said:
+                verb, noun, label, changed = said, "", "", ()
+        if noun:
+            label = label or names.get((table, row_id), "")
         items.append(
             ActivityItem(
                 lsn=lsn,
@@ -105,7 +112,7 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
                 author=names.get(("member", author), "someone"),
                 verb=verb,
                 noun=noun,
-                label=label or names.get((table, row_id), ""),
+                label=label,
                 fields=tuple(labels.get(name, name) for name in changed),
                 site=names.get(("site", origin), "unknown"),
                 table=table,

@@ -20,6 +20,7 @@ from typing import Any
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.shifts.tables import ATTENDANCE
+from coopdesk.shifts.words import shift_words
 from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import DateTimeLike, datetime_text
 from coopdesk.store.store import Store
@@ -352,12 +353,6 @@ def edit_shift(store: Store, author: str, shift_id: str, **fields: Any) -> None:
             if ref in fields:
                 fields[ref] = fields[ref] or None
         tx.update("shift", shift_id, fields)
-
-
-def shift_words(shift: dict[str, Any]) -> str:
-    """ "Shop opening, Sat 5 Dec": a shift as people name it."""
-    start = dt.datetime.fromisoformat(str(shift["starts_at"]))
-    return f"{shift['title']}, {start:%a} {start.day} {start:%b}"
 
 
 def cancel_shift(store: Store, author: str, shift_id: str) -> None:
