@@ -286,6 +286,31 @@ def test_stocktake_shows_differences_then_records_corrections(qtbot, store, ana,
     assert "1 correction recorded" in page.window_.notice_label.text()
 
 
+def test_stocktake_find_matches_as_you_type_accents_and_case_ignored(qtbot, store, ana, rice, oil):
+    """Find needed the exact name: "sunflower" found nothing, "CAFE" never Café."""
+    from coopdesk.inventory.items import add_item
+
+    add_item(store, ana, "Café moulu", unit="pack")
+    move_text(store, ana, rice, "10", "received")
+    move_text(store, ana, oil, "4", "received")
+    page = inventory_of(qtbot, store, ana)
+    page.start_stocktake()
+    dialog = page.open_dialog
+    assert isinstance(dialog, StocktakeDialog)
+    qtbot.keyClicks(dialog.scan_edit, "sunfl")
+    assert dialog.current_line().name == "Sunflower oil"  # as you type, before Enter
+    dialog.scan_edit.clear()
+    qtbot.keyClicks(dialog.scan_edit, "CAFE")
+    assert dialog.current_line().name == "Café moulu"
+    qtbot.keyClick(dialog.scan_edit, Qt.Key.Key_Return)
+    assert dialog.count_error.text() == ""
+    assert dialog.current_line().name == "Café moulu"
+    dialog.scan_edit.setText("quinoa")
+    qtbot.keyClick(dialog.scan_edit, Qt.Key.Key_Return)
+    assert "No item here" in dialog.count_error.text()
+    dialog.done(0)
+
+
 def test_stocktake_without_the_stock_mandate_names_who_may(qtbot, store, ana, rice, monkeypatch):
     import coopdesk.roles.mandates
 

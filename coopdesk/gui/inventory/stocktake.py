@@ -49,6 +49,7 @@ from coopdesk.inventory.stocktake import (
     open_stocktake,
     start_stocktake,
 )
+from coopdesk.store.ids import fold
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -172,6 +173,7 @@ class StocktakeDialog(QDialog):
         self.scan_edit.setPlaceholderText("Scan a barcode or type a name, then Enter  (Ctrl+F)")
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.returnPressed.connect(self._on_scan)
+        self.scan_edit.textEdited.connect(self._on_typing)
         self.item_label = QLabel()
         self.item_label.setFont(scaled_font(self, 1.1, bold=True))
         self.book_label = muted(QLabel())
@@ -328,9 +330,27 @@ class StocktakeDialog(QDialog):
                 return True
         return False
 
+    def matching_rows(self, text: str) -> list[int]:
+        """The lines whose name holds every word typed, accents and case ignored."""
+        words = fold(text).split()
+        if not words:
+            return []
+        return [
+            row
+            for row, line in enumerate(self.model.rows)
+            if all(word in fold(line.name) for word in words)
+        ]
+
+    def _on_typing(self, text: str) -> None:
+        """Match as you type: "cafe" finds Café moulu (a barcode is matched on Enter)."""
+        matches = self.matching_rows(text)
+        if matches:
+            self.select_row(matches[0])
+            self.count_error.clear()
+
     def _on_scan(self) -> None:
         text = self.scan_edit.text().strip()
-        if text and not self.jump_to(text):
+        if text and not self.jump_to(text) and not self._first_match(text):
             self.count_error.show_message(
                 f"No item here is called or has the barcode “{text}”. Check the spelling, "
                 "or add the item on the Inventory page first."
@@ -341,6 +361,12 @@ class StocktakeDialog(QDialog):
         self.scan_edit.clear()
         self.count_edit.setFocus()
         self.count_edit.selectAll()
+
+    def _first_match(self, text: str) -> bool:
+        matches = self.matching_rows(text)
+        if matches:
+            self.select_row(matches[0])
+        return bool(matches)
 
     def _on_count(self) -> None:
         text = self.count_edit.text().strip()
