@@ -310,7 +310,18 @@ class DayAtTheCoop(RuleBasedStateMachine):
         assert window is not None
         if QApplication.activeWindow() is not window:
             window.activateWindow()
-            self.qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=1000)
+            try:
+                self.qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=1000)
+            except Exception:  # say what holds the keyboard instead of a bare timeout
+                shown = [
+                    f"{type(w).__name__}({w.windowTitle()!r}, modal={w.isModal()})"
+                    for w in QApplication.topLevelWidgets()
+                    if w.isVisible() and w is not window
+                ]
+                raise AssertionError(
+                    f"the window cannot have the keyboard back: active is "
+                    f"{type(QApplication.activeWindow()).__name__}; also shown: {shown}"
+                ) from None
         self.key(window, key, modifier)
 
     def click(self, widget: QAbstractButton) -> None:

@@ -224,3 +224,29 @@ def test_task_titles_keep_their_width_on_a_small_screen(qtbot, store, ana):
     assert header.sectionSize(0) >= 220
     last = page.list_model.columnCount() - 1
     assert header.sectionPosition(last) + header.sectionSize(last) <= page.table.viewport().width()
+
+
+def test_a_date_typed_that_the_field_cannot_take_is_said_not_swapped(qtbot, store, page):
+    """ "31" typed as a day of February silently became the 3rd."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    page.add_new()
+    dialog = page.dialog
+    dialog.title_edit.setText("Order flour")
+    dialog.due_check.setChecked(True)
+    dialog.due_edit.setDate(QDate(2030, 2, 10))
+    dialog.due_edit.setFocus()
+    dialog.due_edit.setCurrentSection(QDateTimeEdit.Section.DaySection)
+    qtbot.keyClicks(dialog.due_edit, "31")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()  # not saved with a date nobody typed
+    shown = dialog.due_edit.date().toString("yyyy-MM-dd")
+    assert shown != "2030-02-31"
+    message = dialog.error_label.text()
+    assert f"could not take “31” as typed: it is now {dialog.due_edit.text()}" in message
+    assert not store.query("SELECT * FROM task WHERE title = 'Order flour'")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # seen: saved as shown
+    assert [row["due_on"] for row in store.query(
+        "SELECT due_on FROM task WHERE title = 'Order flour'"
+    )] == [shown]  # fmt: skip

@@ -136,6 +136,8 @@ class LeaveDialog(QDialog):
         add_box.setLayout(form)
 
         self.error_label = ErrorLabel()
+        for field in (self.from_edit, self.until_edit):
+            field.refused.connect(self.error_label.show_message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -204,6 +206,11 @@ class LeaveDialog(QDialog):
     # -- changes ----------------------------------------------------------------------------
 
     def add(self) -> None:
+        for field in (self.from_edit, self.until_edit):
+            if field.problem:  # the date shown is not the one typed: once, say so first
+                self.error_label.show_message(field.problem)
+                field.problem = ""
+                return
         start, end = from_qdate(self.from_edit.date()), from_qdate(self.until_edit.date())
         reason = self.reason_edit.text().strip()
 
