@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QFont, QIcon, QPalette
+from PySide6.QtGui import QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCommandLinkButton,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -245,6 +246,22 @@ class ErrorLabel(QWidget):
 
     def text(self) -> str:
         return self.text_label.text()
+
+
+class ChoiceButton(QCommandLinkButton):
+    """A big choice ("Start a new coop") that shows when the keyboard is on it.
+
+    Qt's command link draws no focus of its own in most styles, so Tab and the arrows moved
+    through the welcome choices unseen: this one draws a frame in the highlight colour."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.hasFocus():
+            painter = QPainter(self)
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+            painter.setPen(pen)
+            painter.drawRoundedRect(self.rect().adjusted(1, 1, -2, -2), 5, 5)
+            painter.end()
 
 
 def enter_presses(button: QPushButton) -> None:
