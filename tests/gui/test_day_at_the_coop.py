@@ -308,6 +308,9 @@ class DayAtTheCoop(RuleBasedStateMachine):
         back when a dialog closes; the offscreen platform does not, so it is done here."""
         window = self.window
         assert window is not None
+        self.settle()
+        if self.top() is not None:
+            return  # a dialog came up meanwhile (an import's preview): it has the keys now
         if QApplication.activeWindow() is not window:
             window.activateWindow()
             try:

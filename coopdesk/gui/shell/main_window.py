@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -419,9 +419,22 @@ class MainWindow(QMainWindow):
             except ValueError:
                 restored = False
         if not restored:
-            self.resize(1100, 700)
+            self.resize(self.first_size())
         section = self.store.local_get(SECTION_KEY)
         self.go_to(section if section in SECTION_KEYS else "today")
+
+    def first_size(self) -> QSize:
+        """1100x700, or the screen's room when it has less (a 1024x600 netbook): a window
+        wider than its screen hid the right-hand buttons and columns."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        wanted = QSize(1100, 700)
+        if room is None or room.isEmpty():
+            return wanted
+        frame = self.frameGeometry().size() - self.geometry().size()
+        if frame.width() <= 0 and frame.height() <= 0:  # not shown yet: allow a title bar
+            frame = QSize(8, 48)
+        return wanted.boundedTo(room.size() - frame)
 
     def save_layout(self) -> None:
         """Remember size, position and section on this computer (not replicated)."""
