@@ -32,11 +32,15 @@ class ActivityItem:
     table: str
     row_id: str
 
-    def sentence(self, now: float | None = None) -> str:
+    def what(self) -> str:
+        """The middle of the sentence: "added member Tomás", "asked for a swap: …"."""
         what = " ".join(part for part in (self.verb, self.noun, self.label) if part)
         if self.verb == "changed" and self.fields:
             what += f" ({', '.join(self.fields)})"
-        return f"{self.author} {what} · site {self.site} · {relative_time(self.when, now)}"
+        return what
+
+    def sentence(self, now: float | None = None) -> str:
+        return f"{self.author} {self.what()} · site {self.site} · {relative_time(self.when, now)}"
 
     def as_json(self) -> dict[str, Any]:
         return {

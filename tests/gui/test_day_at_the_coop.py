@@ -309,6 +309,10 @@ class DayAtTheCoop(RuleBasedStateMachine):
         window = self.window
         assert window is not None
         self.settle()
+        popup = QApplication.activePopupWidget()
+        if popup is not None:  # a menu is open ("Move to"): Esc closes it, as people do
+            self.key(popup, Qt.Key.Key_Escape)
+            self.settle()
         if self.top() is not None:
             return  # a dialog came up meanwhile (an import's preview): it has the keys now
         if QApplication.activeWindow() is not window:
