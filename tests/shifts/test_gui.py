@@ -402,3 +402,37 @@ def test_record_attendance_after_the_shift(qtbot, store, ana, bo):
     assert "attended" in details.confirmed_list.item(0).text()
     page.window_.undo()
     assert get_shift(store, shift).confirmed[0].attendance == "pending"
+
+
+def test_closed_details_dialogs_hear_no_member_switch(qtbot, store, ana, bo, monkeypatch):
+    """Open and close the details N times, then switch member: N error boxes, once."""
+    from PySide6.QtCore import SIGNAL, QCoreApplication, QEvent
+
+    meal = shift_on(store, ana, THIS_MONDAY + dt.timedelta(days=8), "Tuesday meal", 2)
+    page = shifts_page(qtbot, store, ana)
+    window = page.window_
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message, *_a: errors.append(message))
+    session = window.session
+    before = (
+        session.receivers(SIGNAL("member_changed(PyObject)")),
+        window.hub.receivers(SIGNAL("changed(PyObject)")),
+    )
+    for _ in range(4):
+        dialog = page.open_details(meal)
+        assert page.open_details(meal) is dialog  # open already: raised, not a second one
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        qtbot.wait(1)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert page.details_dialog is None
+    after = (
+        session.receivers(SIGNAL("member_changed(PyObject)")),
+        window.hub.receivers(SIGNAL("changed(PyObject)")),
+    )
+    assert after == before
+    session.set_member(bo)
+    session.set_member(ana)
+    sign_up(store, ana, meal, bo)  # a change the closed dialogs would have reloaded for
+    qtbot.wait(1)
+    assert errors == []
+    assert window.go_to("members").add_button.isEnabled()  # no stale permission state
