@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from coopdesk.coop import activity
 from coopdesk.coop.members import add_member, archive_member, count_members
@@ -141,3 +142,27 @@ def test_archiving_the_member_at_the_keyboard_is_refused(qtbot, store, ana, peop
     assert errors and "archived and cannot make changes" in errors[0]
     assert store.get("member", ana)["archived"] is False
     assert window.session.member_id == ana
+
+
+def test_on_the_fifth_wrong_pin_enter_does_not_close_the_pause_message(qtbot, store, ana):
+    """The fifth wrong PIN moved the focus to Cancel: the next Enter closed the dialog
+    before the pause message was read."""
+    from coopdesk.coop import set_pin
+    from coopdesk.coop.pins import PinGate
+    from coopdesk.gui.coop.pin_dialog import PinDialog
+
+    set_pin(store, ana, ana, "2468")
+    dialog = PinDialog(store, ana, "Ana", gate=PinGate())
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    for _ in range(5):
+        qtbot.keyClicks(dialog.pin_edit, "1111")
+        qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+    assert "Too many wrong PINs" in dialog.error.text()
+    assert dialog.pin_edit.hasFocus()  # not Cancel
+    focused = QApplication.focusWidget()
+    qtbot.keyClick(focused, Qt.Key.Key_Return)
+    qtbot.keyClick(focused, Qt.Key.Key_Return)
+    assert dialog.isVisible()  # Enter waits with the message; it does not close it
+    assert "Too many wrong PINs" in dialog.error.text()
