@@ -166,3 +166,33 @@ def test_on_the_fifth_wrong_pin_enter_does_not_close_the_pause_message(qtbot, st
     qtbot.keyClick(focused, Qt.Key.Key_Return)
     assert dialog.isVisible()  # Enter waits with the message; it does not close it
     assert "Too many wrong PINs" in dialog.error.text()
+
+
+def test_one_enter_after_the_lock_signs_in_nobody(qtbot, store, people):
+    """The first row was preselected: one Enter signed in as whoever came first."""
+    window = shown_window(qtbot, store)
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.isVisible())
+    picker = window.picker
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert window.session.member_id is None and picker.isVisible()
+    assert not picker.pick_button.isEnabled()
+    qtbot.keyClicks(picker.search, "an")  # Ana, Anouk Visser, Bongani: ambiguous
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert window.session.member_id is None and picker.isVisible()
+    assert "3 members match" in picker.hint.text()
+
+
+def test_names_come_first_and_skills_only_when_no_name_matches(qtbot, store, ana):
+    """ "rosa ng" picked Rosa Haddad, whose skill "baking" holds "ng", over Rosa Ng."""
+    haddad = add_member(store, ana, "Rosa Haddad", skills=["baking"])
+    ng = add_member(store, ana, "Rosa Ng")
+    window = shown_window(qtbot, store)
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.isVisible())
+    picker = window.picker
+    qtbot.keyClicks(picker.search, "rosa ng")
+    assert [picker.model.id_at(row) for row in range(picker.model.rowCount())] == [ng]
+    picker.search.clear()
+    qtbot.keyClicks(picker.search, "baking")  # no name has it: skills, and said so
+    assert [picker.model.id_at(row) for row in range(picker.model.rowCount())] == [haddad]
+    shown = picker.model.data(picker.model.index(0, 0))
+    assert "not the name: skill baking" in shown
