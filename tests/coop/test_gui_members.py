@@ -280,3 +280,20 @@ def test_at_1024_by_600_every_column_stays_in_view(qtbot, store, ana):
     assert header.sectionSize(last) >= 130  # "Shift status" whole
     window.resize(1600, 900)
     qtbot.waitUntil(lambda: header.sectionSize(1) == 220)  # room again: the wanted widths
+
+
+def test_a_mouse_click_on_a_row_enables_its_buttons(qtbot, store, ana, page):
+    """Clicking a row did nothing: the handler read the selection before the press set it."""
+    from coopdesk.coop.members import add_member
+
+    add_member(store, ana, "Tomás Ruiz")
+    page.load()
+    page.table.clearSelection()
+    page.table.setCurrentIndex(page.model.index(-1, -1))
+    page._update_actions()
+    assert not page.edit_button.isEnabled()
+    rect = page.table.visualRect(page.model.index(1, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.selected_member()["name"] == "Tomás Ruiz"
+    for button in (page.edit_button, page.archive_button, page.leave_button):
+        assert button.isEnabled(), button.text()

@@ -398,3 +398,16 @@ def test_nobody_at_the_keyboard_cannot_record(qtbot, store, rice):
     assert page.nobody_bar.isVisible()
     assert not page.receive_button.isEnabled()
     assert not page.add_button.isEnabled()
+
+
+def test_a_mouse_click_on_an_item_shows_its_history(qtbot, store, ana, rice, oil):
+    move_text(store, ana, rice, "10", "received")
+    move_text(store, ana, oil, "4", "received")
+    page = inventory_of(qtbot, store, ana)
+    page.stock_table.clearSelection()
+    rows = [page.stock_model.index(row, 0).data() for row in range(page.stock_model.rowCount())]
+    row = next(row for row, name in enumerate(rows) if name and "oil" in name.lower())
+    rect = page.stock_table.visualRect(page.stock_model.index(row, 0))
+    qtbot.mouseClick(page.stock_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.history_model.rowCount() == 1  # oil's one movement, shown on a click
+    assert page.edit_button.isEnabled()
