@@ -297,3 +297,32 @@ def test_a_mouse_click_on_a_row_enables_its_buttons(qtbot, store, ana, page):
     assert page.selected_member()["name"] == "Tomás Ruiz"
     for button in (page.edit_button, page.archive_button, page.leave_button):
         assert button.isEnabled(), button.text()
+
+
+@pytest.mark.parametrize("section", ["members", "tasks"])
+def test_esc_on_an_edited_form_asks_before_dropping_it(qtbot, window, monkeypatch, section):
+    """Esc on an edited member or task form threw the edits away without a word."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from coopdesk.gui.kit import dialogs
+
+    answers: list[bool] = []
+    asked: list[str] = []
+
+    def confirm(_parent, title, _text, action, keep) -> bool:
+        asked.append(f"{title}: {action} / {keep}")
+        return answers.pop(0)
+
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    page = window.go_to(section)
+    assert page.add_new()
+    form = QApplication.activeModalWidget()
+    field = next(f for f in form.findChildren(QLineEdit) if f.isVisible() and f.isEnabled())
+    qtbot.keyClicks(field, "Half-typed")
+    answers.append(False)  # "Keep editing"
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert form.isVisible() and field.text().endswith("Half-typed")
+    answers.append(True)  # "Discard changes"
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert not form.isVisible()
+    assert asked == ["Discard your changes?: Discard changes / Keep editing"] * 2
