@@ -93,6 +93,11 @@ def test_a_busy_day_flows_onto_more_pages_with_the_days_repeated(qtbot, store, a
         texts = [w[4] for w in words]
         for day in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"):
             assert day in texts, f"the day headers are on every page: {day} missing"
+    for _width, _height, words in pages:
+        # Never a shift cut in two: each title on a page has its four lines (names and
+        # open places) on that page too.
+        texts = [w[4] for w in words]
+        assert texts.count("•") == 4 * texts.count("opening")
     every_word = " ".join(w[4] for _w, _h, words in pages for w in words)
     for n in range(1, 13):  # every shift of the busy day, none lost between pages
         assert f"opening {n} " in every_word + " "

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from coopdesk.shifts.shifts import ShiftView
 
 BLANK_LINE = "_______________"
+# Where the table starts, each row starts, and the table ends, for ``paginate``; and where a
+# continued table says "begin a new page".
+TABLE, ROW, END, BREAK = "<!--rota table-->", "<!--rota row-->", "<!--rota end-->", "/*break*/"
 BODY_PT = 10
 Paper = Literal["a4", "letter"]
 PAPER_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
@@ -60,22 +63,23 @@ def rota_html(
     ]
     if subtitle:
         parts.append(f"<p>{html.escape(subtitle)}</p>")
+    parts.append(TABLE)
     parts.append(
         "<table width='100%' border='1' cellspacing='0' cellpadding='4' "
-        "style='border-collapse: collapse; border-color: #000;'><thead><tr>"
+        f"style='{BREAK}border-collapse: collapse; border-color: #000;'><thead><tr>"
     )
     for offset in range(7):
         day = week_start + dt.timedelta(days=offset)
         parts.append(f"<th width='14%' bgcolor='#e8e8e8'>{html.escape(short_date(day))}</th>")
     parts.append("</tr></thead>")
-    # Row n holds each day's n-th shift: pages break between rows, never inside a shift.
+    # Row n holds each day's n-th shift; ``paginate`` breaks pages between rows.
     for row in range(max(1, *(len(day) for day in days))):
-        parts.append("<tr>")
+        parts.append(ROW + "<tr>")
         for day_shifts in days:
             cell = shift_html(day_shifts[row]) if row < len(day_shifts) else "&nbsp;"
             parts.append(f"<td valign='top'>{cell}</td>")
         parts.append("</tr>")
-    parts.append("</table>")
+    parts.append(END + "</table>")
     printed = dt.datetime.now()
     parts.append(
         f"<p style='font-size: 9pt;'>Printed {printed.day} {printed:%B %Y %H:%M} from CoopDesk. "
@@ -114,14 +118,46 @@ def _set_up(printer: QPrinter, paper: Paper) -> None:
     printer.setPageLayout(layout)
 
 
-def _render(printer: QPrinter, html_text: str) -> None:
-    """Lay the rota out on the printer's own page (its dots), then print it."""
+def _laid_out(printer: QPrinter, html_text: str) -> QTextDocument:
+    """The rota laid out on the printer's own page (its dots): a point is a point."""
     document = QTextDocument()
     document.documentLayout().setPaintDevice(printer)
     document.setHtml(html_text)
     page = printer.pageLayout().paintRectPixels(printer.resolution())
     document.setPageSize(QSizeF(page.width(), page.height()))
-    document.print_(printer)
+    return document
+
+
+def paginate(printer: QPrinter, html_text: str) -> str:
+    """The rota with a page break before each row that would not fit on its page, and the
+    day headers repeated there: Qt would cut a shift in two across pages."""
+    if TABLE not in html_text or END not in html_text:
+        return html_text.replace(BREAK, "")
+    before, rest = html_text.split(TABLE, 1)
+    table_and_rows, after = rest.split(END, 1)
+    table_open, *rows = table_and_rows.split(ROW)
+    body_open = before[: before.index(">", before.index("<body")) + 1]
+    pages: list[list[str]] = [[]]
+    for row in rows:
+        trial = pages[-1] + [row]
+        start = before if len(pages) == 1 else body_open
+        text = start + table_open.replace(BREAK, "") + "".join(trial) + "</table></body></html>"
+        if pages[-1] and _laid_out(printer, text).pageCount() > 1:
+            pages.append([row])
+        else:
+            pages[-1] = trial
+    tables = [
+        table_open.replace(BREAK, "" if number == 0 else "page-break-before: always; ")
+        + "".join(page_rows)
+        + ("" if number == len(pages) - 1 else "</table>")
+        for number, page_rows in enumerate(pages)
+    ]
+    return before + "".join(tables) + after
+
+
+def _render(printer: QPrinter, html_text: str) -> None:
+    """Lay the rota out on the printer's page, a page break between rows, and print it."""
+    _laid_out(printer, paginate(printer, html_text)).print_(printer)
 
 
 class RotaNotSavedError(CoopDeskError):
