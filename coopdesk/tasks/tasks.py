@@ -16,9 +16,9 @@ from typing import Any
 from coopdesk.base.errors import ValidationError
 from coopdesk.store.ids import fold
 from coopdesk.store.store import Store
-from coopdesk.tasks.tables import TASK_STATUSES
+from coopdesk.tasks.tables import STATUS_WORDS, TASK_STATUSES
 
-STATUS_LABELS = {"todo": "To do", "doing": "Doing", "done": "Done"}
+STATUS_LABELS = STATUS_WORDS
 PRIORITY_LABELS = {0: "low", 1: "normal", 2: "high", 3: "urgent"}
 TASK_FIELDS = ("title", "notes", "assignee_id", "due_on", "priority", "site_id", "role_id")
 
