@@ -54,7 +54,7 @@ STATUS_CHOICES = (("Active", "active"), ("Archived", "archived"), ("All", "all")
 # (wanted, least) widths of Name, Email, Phone, Skills (takes the spare width), Home site,
 # shift balance and status. On a small screen email, skills and site give up space first;
 # the name, balance and status stay whole.
-COLUMN_WIDTHS = ((190, 150), (220, 90), (135, 100), (200, 70), (120, 70), (80, 80), (150, 130))
+COLUMN_WIDTHS = ((190, 150), (220, 80), (135, 128), (200, 70), (120, 70), (80, 80), (150, 130))
 STRETCH_COLUMN = 3
 
 
