@@ -43,6 +43,26 @@ def _collect_after_each_test():
     gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def _questions_must_be_answered(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """A question box waits for a click nobody makes in a test: fail at once instead.
+
+    GUI tests answer with ``monkeypatch.setattr(dialogs, "confirm", ...)``; the core's tests
+    never load the window (so Qt is only imported where the window is).
+    """
+    if "qtbot" not in request.fixturenames:
+        return
+    from coopdesk.gui.kit import dialogs
+
+    def unanswered(_parent, title: str, text: str, *_labels: str) -> bool:
+        raise AssertionError(
+            f"the window asked “{title}” ({text.splitlines()[0]}) and the test gave no answer: "
+            "monkeypatch coopdesk.gui.kit.dialogs.confirm"
+        )
+
+    monkeypatch.setattr(dialogs, "confirm", unanswered)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "site"

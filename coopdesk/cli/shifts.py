@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
@@ -261,6 +262,45 @@ def cmd_shift_ics(args: argparse.Namespace) -> int:
             args,
             {"events": count, "path": str(path)},
             f"Wrote {plural(count, 'shift')} to {path}.",
+        )
+    return 0
+
+
+def cmd_shift_rota(args: argparse.Namespace) -> int:
+    """The week's rota as a PDF to pin on the wall, as Save as PDF on the week page."""
+
+    import os
+
+    # Laying out a page needs Qt's fonts, not a screen: a script may run without one.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from coopdesk.coop import identity
+    from coopdesk.gui.shifts.printing import local_paper, rota_html, save_rota_pdf
+    from coopdesk.gui.shifts.texts import monday_of, week_title
+
+    with open_store(args) as store:
+        week_start = monday_of(_day(args.week, dt.date.today()))
+        views = shifts.list_shifts(
+            store, week_start, week_start + dt.timedelta(days=7), site_id=args.site
+        )
+        _app = QGuiApplication.instance() or QGuiApplication(["coopdesk"])
+        path = Path(args.pdf).expanduser()
+        if path.suffix.lower() != ".pdf":
+            path = path.with_suffix(".pdf")
+        paper = args.paper or local_paper()
+        html_text = rota_html(views, week_start, identity(store).coop_name)
+        saved = save_rota_pdf(path.resolve(), html_text, paper)
+        emit(
+            args,
+            {
+                "path": str(saved),
+                "week": week_start.isoformat(),
+                "shifts": len(views),
+                "paper": paper,
+            },
+            f"Saved the rota of {week_title(week_start)} ({plural(len(views), 'shift')}, "
+            f"{paper.upper() if paper == 'a4' else 'US Letter'}) as {saved}.",
         )
     return 0
 
@@ -538,6 +578,12 @@ def add_commands(cli: CommandLine) -> None:
     take.add_argument("shift_id", metavar="SHIFT_ID")
     take.add_argument("from_member", metavar="FROM_MEMBER_ID")
     take.add_argument("to_member", metavar="TO_MEMBER_ID")
+
+    rota = cli.command("rota", cmd_shift_rota, "save a week's rota as a PDF to print", shift)
+    rota.add_argument("--week", metavar="DATE", help="any day of the week (default this week)")
+    rota.add_argument("--pdf", required=True, metavar="FILE", help="the PDF file to write")
+    rota.add_argument("--paper", choices=("a4", "letter"), help="default: as the locale measures")
+    rota.add_argument("--site", metavar="SITE_ID", help="only this site's shifts")
 
     generate = cli.command("generate", cmd_shift_generate, "make the templates' shifts", shift)
     _span_options(generate, "default 28 days after --from")

@@ -35,11 +35,15 @@ class ActivityItem:
     # Arrived, broke one of the coop's rules, and was kept without being applied.
     held: bool = False
 
-    def sentence(self, now: float | None = None) -> str:
-        what = f"{self.verb} {self.noun} {self.label}".rstrip()
+    def what(self) -> str:
+        """The middle of the sentence: "added member Tomás", "asked for a swap: …"."""
+        what = " ".join(part for part in (self.verb, self.noun, self.label) if part)
         if self.verb == "changed" and self.fields:
             what += f" ({', '.join(self.fields)})"
-        text = f"{self.author} {what} · site {self.site} · {relative_time(self.when, now)}"
+        return what
+
+    def sentence(self, now: float | None = None) -> str:
+        text = f"{self.author} {self.what()} · site {self.site} · {relative_time(self.when, now)}"
         return text + (" · held aside, not applied" if self.held else "")
 
     def as_json(self) -> dict[str, Any]:
@@ -109,6 +113,13 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
             use = _fields(fields)
             role = names.get(("role", str(use.get("role_id") or "")), "a role")
             verb, noun, label = "used", f"the {role}'s mandate:", str(use.get("detail", ""))
+        elif spec is not None and spec.phrase is not None:
+            # The feature says it as a person would: "asked for a swap: Shop opening, Sat 5 Dec"
+            said = spec.phrase(store, op, row_id, _fields(fields), author)
+            if said:
+                verb, noun, label, changed = shown(said, LABEL_LIMIT), "", "", ()
+        if noun and not label and not (spec and spec.anonymous):
+            label = names.get((table, row_id), "")
         items.append(
             ActivityItem(
                 lsn=lsn,
@@ -119,10 +130,7 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
                 or ("the ballot box" if author == origin else "someone"),
                 verb=verb,
                 noun=noun,
-                label=shown(
-                    label or ("" if spec and spec.anonymous else names.get((table, row_id), "")),
-                    LABEL_LIMIT,
-                ),
+                label=shown(label, LABEL_LIMIT),
                 fields=tuple(shown(labels.get(name, name), 40) for name in changed),
                 site=names.get(("site", origin), "unknown"),
                 table=table,

@@ -6,7 +6,7 @@ Plain functions over a ``Store``; the window and the command line both call thes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from coopdesk.store.ids import fold
@@ -22,6 +22,8 @@ SORT_KEYS = {
     "site": "site.name COLLATE NOCASE",
 }
 Status = Literal["active", "archived", "all"]
+# What a search looks at: every field, or the name only (the member picker, names first).
+SearchIn = Literal["all", "name"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class MemberQuery:
     status: Status = "active"
     sort: str = "name"
     descending: bool = False
+    search_in: SearchIn = "all"
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -41,11 +44,15 @@ class MemberQuery:
         elif self.status == "archived":
             clauses.append("member._cl % 2 = 0")
         for word in fold(self.search).split():
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            if self.search_in == "name":
+                clauses.append("fold(member.name) LIKE ? ESCAPE '\\'")
+                params.append(pattern)
+                continue
             clauses.append(
                 "(fold(member.name) LIKE ? ESCAPE '\\' OR fold(member.email) LIKE ? ESCAPE '\\'"
                 " OR fold(member.skills) LIKE ? ESCAPE '\\' OR member.phone LIKE ? ESCAPE '\\')"
             )
-            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             params.extend([pattern] * 4)
         return (" AND ".join(clauses) or "1"), params
 
@@ -77,6 +84,36 @@ def member_ids(store: Store, query: MemberQuery) -> list[str]:
         f" WHERE {where} ORDER BY {query.order_by()}"
     )
     return [row[0] for row in store.conn.execute(sql, params)]
+
+
+def names_first(store: Store, query: MemberQuery) -> tuple[list[str], bool]:
+    """Members whose name matches every word typed; only when no name does, those matching
+    in their email, phone or skills. Returns the ids and whether they matched by name.
+
+    Choosing who is at the keyboard must not offer Rosa Haddad for "rosa ng" because her
+    skill "baking" contains "ng" while Rosa Ng is right there.
+    """
+    by_name = member_ids(store, replace(query, search_in="name"))
+    if by_name or not query.search.strip():
+        return by_name, True
+    return member_ids(store, replace(query, search_in="all")), False
+
+
+def matched_elsewhere(member: dict[str, Any], search: str) -> str:
+    """Where the words that are not in a member's name were found: "skill baking"."""
+    name = fold(member["name"])
+    found: list[str] = []
+    for word in fold(search).split():
+        if word in name:
+            continue
+        skill = next((s for s in member.get("skills") or () if word in fold(s)), None)
+        if skill is not None:
+            found.append(f"skill {skill}")
+        elif word in fold(member.get("email") or ""):
+            found.append(f"email {member['email']}")
+        elif word in (member.get("phone") or ""):
+            found.append(f"phone {member['phone']}")
+    return ", ".join(dict.fromkeys(found))
 
 
 def members_by_id(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:

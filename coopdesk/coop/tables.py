@@ -67,6 +67,7 @@ MEMBER = TableSpec(
 LEAVE = TableSpec(
     name="leave",
     noun="leave",
+    plural_noun="periods of leave",
     label_column="reason",
     columns=(
         # A period with no duty: no shifts owed, and rotations and chores skip the member.

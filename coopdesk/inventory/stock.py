@@ -177,7 +177,13 @@ class BalanceRow:
 BALANCES_SQL = """
     SELECT item.id, item.name, coalesce(item.category, ''), item.unit, item.decimals,
            site.id, site.name, coalesce(b.balance, 0), coalesce(im.minimum, item.minimum),
-           b.item_id IS NOT NULL OR im.id IS NOT NULL
+           b.item_id IS NOT NULL OR im.id IS NOT NULL OR (
+               NOT EXISTS (SELECT 1 FROM _stock_balance AS kept WHERE kept.item_id = item.id)
+               AND NOT EXISTS (
+                   SELECT 1 FROM item_minimum AS own
+                   WHERE own.item_id = item.id AND own._cl % 2 = 1
+               )
+           )
     FROM item CROSS JOIN site
     LEFT JOIN _stock_balance AS b ON b.item_id = item.id AND b.site_id = site.id
     LEFT JOIN item_minimum AS im
@@ -198,7 +204,9 @@ def balances(
 
     ``low`` means under the site's minimum (its own, else the item's) at a site that
     keeps the item: one that has its own minimum or ever had a movement of it. A site that
-    never stocked rice is not short of rice.
+    never stocked rice is not short of rice. An item no site keeps yet (just added, with a
+    minimum and nothing bought) is short everywhere until one site stocks it: otherwise it
+    would never reach any shopping list.
 
     Reads the derived ``_stock_balance`` (never sums the ledger). ``include_zero=False``
     leaves out rows with nothing on the shelf.

@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "settings": "change coop settings",
     "sites": "invite and archive sites",
     "decisions": "close decisions early and write outcomes",
+    "shifts": "manage shifts (cancel them, take others off)",
+    "tasks": "manage others' tasks (finish or move them)",
 }
 assert set(ACTION_LABELS) == set(MANDATE_ACTIONS)
 

@@ -16,6 +16,8 @@ MANDATE_ACTIONS = (
     "settings",
     "sites",
     "decisions",
+    "shifts",
+    "tasks",
 )
 
 
@@ -72,6 +74,7 @@ ROLE_TERM = TableSpec(
 MANDATE_USE = TableSpec(
     name="mandate_use",
     noun="use of a mandate",
+    plural_noun="uses of a mandate",
     label_column="action",
     kind="ledger",
     columns=(

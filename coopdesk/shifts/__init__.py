@@ -11,6 +11,7 @@ FEATURE = Feature(
     demo_steps=((30, "coopdesk.shifts.demo:demo_shifts"),),
     sections=(Section("shifts", "Shifts", "coopdesk.gui.shifts.page:ShiftsPage", order=10),),
     today="coopdesk.gui.shifts.today:build_panels",
+    mandates_needed="coopdesk.shifts.mandates:mandates_needed",
 )
 
 # The names other features may use, each loaded from its module on first use.

@@ -20,6 +20,7 @@ from typing import Any
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.shifts.tables import ATTENDANCE
+from coopdesk.shifts.words import shift_words
 from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import DateTimeLike, datetime_text
 from coopdesk.store.store import Store
@@ -360,9 +361,12 @@ def edit_shift(store: Store, author: str, shift_id: str, **fields: Any) -> None:
 
 
 def cancel_shift(store: Store, author: str, shift_id: str) -> None:
-    """Cancel (archive) a shift. Its sign-ups are kept, so restoring it brings them back."""
+    """Cancel (archive) a shift. Its sign-ups are kept, so restoring it brings them back.
+
+    Managing shifts: when a role carries the "shifts" mandate, only its holders may."""
     with store.transaction(author) as tx:
         shift = store.require("shift", shift_id)
+        tx.use_mandate("shifts", f"cancelled the shift {shift_words(shift)}")
         if shift["archived"]:
             raise ValidationError(f"The shift {shift['title']!r} is already cancelled.")
         tx.archive("shift", shift_id)
@@ -371,9 +375,22 @@ def cancel_shift(store: Store, author: str, shift_id: str) -> None:
 def restore_shift(store: Store, author: str, shift_id: str) -> None:
     with store.transaction(author) as tx:
         shift = store.require("shift", shift_id)
+        tx.use_mandate("shifts", f"restored the shift {shift_words(shift)}")
         if not shift["archived"]:
             raise ValidationError(f"The shift {shift['title']!r} is not cancelled.")
         tx.restore("shift", shift_id)
+
+
+def _for_someone_else(tx: Any, author: str, member_id: str, doing: str, shift_id: str) -> None:
+    """Putting another member on a shift or taking them off is managing shifts: with the
+    "shifts" mandate when a role carries it. For oneself, anyone may."""
+    if member_id == author:
+        return
+    store = tx.store
+    member = store.get("member", member_id)
+    shift = store.require("shift", shift_id)
+    name = member["name"] if member else "someone"
+    tx.use_mandate("shifts", doing.format(name=name, shift=shift_words(shift)))
 
 
 # -- writing: sign-ups ----------------------------------------------------------------------
@@ -439,6 +456,7 @@ def sign_up(
     and moves up when someone cancels or the capacity is raised.
     """
     with store.transaction(author) as tx:
+        _for_someone_else(tx, author, member_id, "put {name} on {shift}", shift_id)
         moment = _now(now)
         shift = _open_shift(store, shift_id, moment, "signing up")
         member = _active_member(store, member_id)
@@ -476,9 +494,11 @@ def cancel_signup(store: Store, author: str, shift_id: str, member_id: str) -> N
     """Take a member off a shift (archive the sign-up; signing up again restores it).
 
     Allowed for past shifts too, so a coordinator can settle an overbooked one afterwards.
+    Taking someone else off needs the "shifts" mandate when a role carries it.
     """
     with store.transaction(author) as tx:
         store.require("shift", shift_id)
+        _for_someone_else(tx, author, member_id, "took {name} off {shift}", shift_id)
         signup = _active_signup(store, shift_id, member_id)
         tx.archive("shift_signup", signup["id"])
 
@@ -511,8 +531,13 @@ def take_over(
     """``to`` takes ``from``'s place: same place in line (sign-up time and site kept).
 
     Returns the new sign-up's id; the old sign-up is archived, so both members see it.
+    Giving the place to someone other than oneself needs the "shifts" mandate (when a role
+    carries it).
     """
     with store.transaction(author) as tx:
+        _for_someone_else(
+            tx, author, to_member_id, "gave {name} a place on {shift} (a swap)", shift_id
+        )
         _open_shift(store, shift_id, _now(now), "taking over")
         old = _active_signup(store, shift_id, from_member_id)
         member = _active_member(store, to_member_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coopdesk.shifts.words import signup_phrase
 from coopdesk.store.schema import Column, TableSpec
 
 ATTENDANCE = ("pending", "attended", "no-show", "excused")
@@ -100,6 +101,7 @@ SHIFT_SIGNUP = TableSpec(
     name="shift_signup",
     noun="sign-up",
     label_column="signed_up_at",
+    phrase=signup_phrase,
     columns=(
         # The id derives from shift and member, so signing up at two sites is one row.
         # Cancelling archives it; signing up again restores it.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -95,8 +95,22 @@ class TableSpec:
     # inserts them, and it inserts nothing else, so no member's id is logged with a secret
     # ballot (docs/decisions.md). Such a table is also a ledger: its rows never change.
     anonymous: bool = False
+    # "uses of a mandate": when adding an "s" to ``noun`` would not do.
+    plural_noun: str = ""
+    # How the Activity page says a change of this table, when the generic "changed sign-up
+    # 2026-10-05T00:00:00 (looking for a swap)" says it badly: ``phrase(store, op, row_id,
+    # fields, author_id)`` returns "asked for a swap: Shop opening, Sat 5 Dec", or None.
+    phrase: Callable[[Any, str, str, dict[str, Any], str], str | None] | None = field(
+        default=None, compare=False, repr=False
+    )
     column_by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
     column_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def nouns(self, count: int) -> str:
+        """The noun for ``count`` rows: "1 sign-up", "3 uses of a mandate"."""
+        if count == 1:
+            return self.noun
+        return self.plural_noun or f"{self.noun}s"
 
     def __post_init__(self) -> None:
         if self.anonymous and self.kind != "ledger":

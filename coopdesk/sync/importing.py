@@ -117,7 +117,7 @@ def describe_counts(counts: dict[tuple[str, str], int] | Counter[tuple[str, str]
             number = counts.get((table, op), 0)
             if not number:
                 continue
-            noun = TABLES[table].noun + ("s" if number != 1 else "")
+            noun = TABLES[table].nouns(number)
             if op == "insert":
                 parts.append(f"{number} new {noun}")
             else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from coopdesk.roles import ROTATION_POLICIES
 from coopdesk.store.schema import Column, TableSpec
 
@@ -9,6 +11,22 @@ CHORE_STRATEGIES = (*ROTATION_POLICIES, "least-done")
 
 
 TASK_STATUSES = ("todo", "doing", "done")
+STATUS_WORDS = {"todo": "To do", "doing": "Doing", "done": "Done"}
+
+
+def task_phrase(
+    store: Any, op: str, row_id: str, fields: dict[str, Any], _author_id: str
+) -> str | None:
+    """ "finished the task “Compost run”", "moved the task “Compost run” to Doing": what
+    the Activity page says of a move, instead of "changed task … (status, done on)"."""
+    if op != "update" or "status" not in fields:
+        return None
+    task = store.get("task", row_id)
+    title = f"the task “{task['title']}”" if task else "a task"
+    status = str(fields["status"])
+    if status == "done":
+        return f"finished {title}"
+    return f"moved {title} to {STATUS_WORDS.get(status, status)}"
 
 
 CHORE = TableSpec(
@@ -35,6 +53,7 @@ TASK = TableSpec(
     name="task",
     noun="task",
     label_column="title",
+    phrase=task_phrase,
     columns=(
         Column("title", "text", "Title", required=True, max_len=200),
         Column("notes", "text", "Notes", max_len=5000, default=""),

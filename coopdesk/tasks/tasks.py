@@ -2,7 +2,9 @@
 
 The board and the list in the window, ``coopdesk task`` and the Today page all read tasks
 through ``TaskQuery``; chores (``coopdesk.chores``) make tasks of their occurrences.
-Anyone may add, move and finish tasks: a task list is shared work, not a mandate.
+Anyone may add tasks, and move, finish or change their own and unassigned ones: a task
+list is shared work. Another member's task is theirs: when a role carries the "tasks"
+mandate, only its holders this term may move, finish, change or archive it.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from coopdesk.base.errors import ValidationError
 from coopdesk.base.periods import By, bucket_sql
 from coopdesk.store.ids import fold
 from coopdesk.store.store import Store
-from coopdesk.tasks.tables import TASK_STATUSES
+from coopdesk.tasks.tables import STATUS_WORDS, TASK_STATUSES
 
-STATUS_LABELS = {"todo": "To do", "doing": "Doing", "done": "Done"}
+STATUS_LABELS = STATUS_WORDS
 PRIORITY_LABELS = {0: "low", 1: "normal", 2: "high", 3: "urgent"}
 TASK_FIELDS = (
     "title",
@@ -156,10 +158,22 @@ def add_task(
         return tx.insert("task", {**fields, "status": "todo"})
 
 
+def _someone_elses(tx: Any, task: dict[str, Any], doing: str) -> None:
+    """Acting on a task assigned to another member needs the "tasks" mandate (when a role
+    carries it); one's own tasks and unassigned ones are anyone's to move."""
+    assignee = task.get("assignee_id")
+    if not assignee or assignee == tx.author:
+        return
+    member = tx.store.get("member", assignee)
+    name = member["name"] if member else "someone"
+    tx.use_mandate("tasks", doing.format(name=name, title=task["title"]))
+
+
 def edit_task(store: Store, author: str, task_id: str, **fields: Any) -> set[str]:
     """Change a task's details (not its status: see ``move_task``)."""
     with store.transaction(author) as tx:
-        store.require("task", task_id)
+        task = store.require("task", task_id)
+        _someone_elses(tx, task, "changed {name}'s task “{title}”")
         checked = _check_fields(store, fields)
         return tx.update("task", task_id, checked)
 
@@ -169,6 +183,9 @@ def move_task(store: Store, author: str, task_id: str, status: str) -> None:
     with store.transaction(author) as tx:
         wanted = _status(status)
         task = store.require("task", task_id)
+        if task["status"] != wanted:
+            doing = "finished" if wanted == "done" else f"moved to {STATUS_LABELS[wanted]}"
+            _someone_elses(tx, task, doing + " {name}'s task “{title}”")
         if task["archived"]:
             raise ValidationError(f"The task {task['title']!r} is archived: restore it first.")
         if task["status"] == wanted:
@@ -187,11 +204,13 @@ def complete_task(store: Store, author: str, task_id: str) -> None:
 
 def archive_task(store: Store, author: str, task_id: str) -> None:
     with store.transaction(author) as tx:
+        _someone_elses(tx, store.require("task", task_id), "archived {name}'s task “{title}”")
         tx.archive("task", task_id)
 
 
 def restore_task(store: Store, author: str, task_id: str) -> None:
     with store.transaction(author) as tx:
+        _someone_elses(tx, store.require("task", task_id), "restored {name}'s task “{title}”")
         tx.restore("task", task_id)
 
 

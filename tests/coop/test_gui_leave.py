@@ -27,7 +27,7 @@ def tomas(store, ana) -> str:
 def confirmations(monkeypatch) -> list[str]:
     asked: list[str] = []
 
-    def confirm(parent, title, text, action_label) -> bool:
+    def confirm(parent, title, text, action_label, cancel_label) -> bool:
         asked.append(text)
         return True
 

@@ -35,7 +35,7 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Accept every confirmation, remembering what was asked."""
     asked: list[str] = []
 
-    def accept(parent, title, text, action_label) -> bool:
+    def accept(parent, title, text, action_label, cancel_label) -> bool:
         asked.append(text)
         return True
 
@@ -261,3 +261,68 @@ def test_lazy_model_counts_5000_members_without_reading_them(qtbot, store, ana):
     assert model.index(4321, 0).data() == "Member 04320"  # a jump far down reads its page only
     assert model.fetched_rows <= 2 * model.page_size
     assert model.row_of(model.id_at(4321)) == 4321
+
+
+def test_at_1024_by_600_every_column_stays_in_view(qtbot, store, ana):
+    """Balance and Status slid off the right edge on a small screen: others shrink first."""
+    from tests.gui_helpers import open_window
+
+    window = open_window(qtbot, store, ana)
+    window.resize(1024, 600)
+    page = window.go_to("members")
+    qtbot.waitUntil(lambda: page.table.viewport().width() < 900)
+    qtbot.wait(10)
+    header = page.table.horizontalHeader()
+    last = page.model.columnCount() - 1
+    right_edge = header.sectionPosition(last) + header.sectionSize(last)
+    assert right_edge <= page.table.viewport().width()
+    assert header.sectionSize(0) >= 150  # the name stays readable
+    assert header.sectionSize(last) >= 130  # "Shift status" whole
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: header.sectionSize(1) == 220)  # room again: the wanted widths
+
+
+def test_a_mouse_click_on_a_row_enables_its_buttons(qtbot, store, ana, page):
+    """Clicking a row did nothing: the handler read the selection before the press set it."""
+    from coopdesk.coop.members import add_member
+
+    add_member(store, ana, "Tomás Ruiz")
+    page.load()
+    page.table.clearSelection()
+    page.table.setCurrentIndex(page.model.index(-1, -1))
+    page._update_actions()
+    assert not page.edit_button.isEnabled()
+    rect = page.table.visualRect(page.model.index(1, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.selected_member()["name"] == "Tomás Ruiz"
+    for button in (page.edit_button, page.archive_button, page.leave_button):
+        assert button.isEnabled(), button.text()
+
+
+@pytest.mark.parametrize("section", ["members", "tasks"])
+def test_esc_on_an_edited_form_asks_before_dropping_it(qtbot, window, monkeypatch, section):
+    """Esc on an edited member or task form threw the edits away without a word."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    from coopdesk.gui.kit import dialogs
+
+    answers: list[bool] = []
+    asked: list[str] = []
+
+    def confirm(_parent, title, _text, action, keep) -> bool:
+        asked.append(f"{title}: {action} / {keep}")
+        return answers.pop(0)
+
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    page = window.go_to(section)
+    assert page.add_new()
+    form = QApplication.activeModalWidget()
+    field = next(f for f in form.findChildren(QLineEdit) if f.isVisible() and f.isEnabled())
+    qtbot.keyClicks(field, "Half-typed")
+    answers.append(False)  # "Keep editing"
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert form.isVisible() and field.text().endswith("Half-typed")
+    answers.append(True)  # "Discard changes"
+    qtbot.keyClick(form, Qt.Key.Key_Escape)
+    assert not form.isVisible()
+    assert asked == ["Discard your changes?: Discard changes / Keep editing"] * 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from coopdesk.coop import activity
 from coopdesk.coop.members import add_member, archive_member, count_members
@@ -51,6 +52,8 @@ def test_arrow_keys_move_through_the_matches(qtbot, store, people):
     qtbot.keyClicks(picker.search, "an")  # Ana, Anouk Visser (and Bongani: "an" in Bongani)
     names = [picker.model.row_data(row)["name"] for row in range(picker.model.rowCount())]
     assert names == ["Ana", "Anouk Visser", "Bongani Dube"]
+    assert picker.chosen_member_id() is None  # nobody is chosen for them
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)  # the first: Ana
     qtbot.keyClick(picker.search, Qt.Key.Key_Down)
     with qtbot.waitSignal(picker.member_picked) as picked:
         qtbot.keyClick(picker.search, Qt.Key.Key_Return)
@@ -106,13 +109,12 @@ def test_choosing_yourself_after_ctrl_n_continues_to_the_form(qtbot, store, peop
 
 
 def test_idle_timeout_clears_the_member_at_the_keyboard(qtbot, store, ana):
-    # Long enough that showing the window on a busy machine (a 50 ms timer fired before the
-    # first assertion) does not count as idle time; short enough for the wait below.
-    window = shown_window(qtbot, store, member_id=ana, idle_timeout_ms=1_000)
+    window = shown_window(qtbot, store, member_id=ana, idle_timeout_ms=600_000)
     assert window.session.member_id == ana
     page = window.go_to("members")
     assert page.add_button.isEnabled()
 
+    window.session.set_idle_timeout(50)  # short only now: showing the window takes a while
     qtbot.waitUntil(lambda: window.session.member_id is None, timeout=5_000)
 
     assert window.member_label.text() == "Nobody at the keyboard"
@@ -140,3 +142,57 @@ def test_archiving_the_member_at_the_keyboard_is_refused(qtbot, store, ana, peop
     assert errors and "archived and cannot make changes" in errors[0]
     assert store.get("member", ana)["archived"] is False
     assert window.session.member_id == ana
+
+
+def test_on_the_fifth_wrong_pin_enter_does_not_close_the_pause_message(qtbot, store, ana):
+    """The fifth wrong PIN moved the focus to Cancel: the next Enter closed the dialog
+    before the pause message was read."""
+    from coopdesk.coop import set_pin
+    from coopdesk.coop.pins import PinGate
+    from coopdesk.gui.coop.pin_dialog import PinDialog
+
+    set_pin(store, ana, ana, "2468")
+    dialog = PinDialog(store, ana, "Ana", gate=PinGate())
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    for _ in range(5):
+        qtbot.keyClicks(dialog.pin_edit, "1111")
+        qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+    assert "Too many wrong PINs" in dialog.error.text()
+    assert dialog.pin_edit.hasFocus()  # not Cancel
+    focused = QApplication.focusWidget()
+    qtbot.keyClick(focused, Qt.Key.Key_Return)
+    qtbot.keyClick(focused, Qt.Key.Key_Return)
+    assert dialog.isVisible()  # Enter waits with the message; it does not close it
+    assert "Too many wrong PINs" in dialog.error.text()
+
+
+def test_one_enter_after_the_lock_signs_in_nobody(qtbot, store, people):
+    """The first row was preselected: one Enter signed in as whoever came first."""
+    window = shown_window(qtbot, store)
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.isVisible())
+    picker = window.picker
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert window.session.member_id is None and picker.isVisible()
+    assert not picker.pick_button.isEnabled()
+    qtbot.keyClicks(picker.search, "an")  # Ana, Anouk Visser, Bongani: ambiguous
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert window.session.member_id is None and picker.isVisible()
+    assert "3 members match" in picker.hint.text()
+
+
+def test_names_come_first_and_skills_only_when_no_name_matches(qtbot, store, ana):
+    """ "rosa ng" picked Rosa Haddad, whose skill "baking" holds "ng", over Rosa Ng."""
+    haddad = add_member(store, ana, "Rosa Haddad", skills=["baking"])
+    ng = add_member(store, ana, "Rosa Ng")
+    window = shown_window(qtbot, store)
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.isVisible())
+    picker = window.picker
+    qtbot.keyClicks(picker.search, "rosa ng")
+    assert [picker.model.id_at(row) for row in range(picker.model.rowCount())] == [ng]
+    picker.search.clear()
+    qtbot.keyClicks(picker.search, "baking")  # no name has it: skills, and said so
+    assert [picker.model.id_at(row) for row in range(picker.model.rowCount())] == [haddad]
+    shown = picker.model.data(picker.model.index(0, 0))
+    assert "not the name: skill baking" in shown

@@ -104,14 +104,18 @@ def test_switching_the_duty_rule_off_and_renaming(qtbot, store, ana):
     assert window.windowTitle() == "CoopDesk — Riverside Food Coop"
 
 
-def test_an_empty_name_is_refused_and_nothing_changes(qtbot, store, ana):
+def test_an_empty_name_is_refused_and_nothing_changes(qtbot, store, ana, monkeypatch):
     _window, dialog = open_settings(qtbot, store, ana)
     dialog.name_edit.setText("   ")
     dialog.ok_button.click()
     assert dialog.isVisible()
     assert "needs a name" in dialog.error_label.text()
     assert coop_row(store)["name"] == "Test Coop"
-    dialog.reject()
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, title, *_a: asked.append(title) or True)
+    dialog.reject()  # the settings were changed: Esc asks before dropping them
+    assert asked == ["Discard your changes?"]
+    assert not dialog.isVisible()
 
 
 def test_without_the_settings_mandate_ok_is_disabled_and_the_core_refuses(
@@ -133,10 +137,11 @@ def test_without_the_settings_mandate_ok_is_disabled_and_the_core_refuses(
     assert "Ana" in dialog.error_label.text()
 
     dialog.idle_spin.setValue(3)
-    dialog.save()  # e.g. Enter: the core refuses and the window says who may
-    assert errors and errors[0].startswith("Only this term's Treasurer can do this: Ana")
+    dialog.save()  # e.g. Enter: the core refuses, and the dialog says who may (no box)
+    assert not errors
+    assert dialog.isVisible()
+    assert dialog.error_label.text().startswith("Only this term's Treasurer can do this: Ana")
     assert coop_row(store)["idle_minutes"] == 15
-    dialog.reject()
 
 
 def test_the_idle_lock_action_opens_the_settings_at_the_idle_minutes(qtbot, store, ana):

@@ -191,3 +191,17 @@ def test_join_can_be_enabled_by_passing_a_handler(qtbot, data_dir):
     assert dialog.join_button.isEnabled()
     qtbot.mouseClick(dialog.join_button, Qt.MouseButton.LeftButton)
     assert joined == [dialog]
+
+
+def test_the_choice_the_keyboard_is_on_can_be_seen(qtbot, data_dir):
+    """Tab moved through the welcome choices with nothing to show where it was."""
+    dialog = WelcomeDialog(data_dir)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    dialog.start_button.setFocus()
+    qtbot.waitUntil(dialog.start_button.hasFocus)
+    focused = dialog.start_button.grab().toImage()
+    qtbot.keyClick(dialog.start_button, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not dialog.start_button.hasFocus())
+    assert dialog.start_button.grab().toImage() != focused

@@ -126,7 +126,7 @@ def test_taking_out_more_than_held_asks_and_records_only_when_confirmed(
     questions: list[str] = []
     answer = {"value": False}
 
-    def confirm(_parent, _title, text, _action) -> bool:
+    def confirm(_parent, _title, text, _action, _keep) -> bool:
         questions.append(text)
         return answer["value"]
 
@@ -286,6 +286,31 @@ def test_stocktake_shows_differences_then_records_corrections(qtbot, store, ana,
     assert "1 correction recorded" in page.window_.notice_label.text()
 
 
+def test_stocktake_find_matches_as_you_type_accents_and_case_ignored(qtbot, store, ana, rice, oil):
+    """Find needed the exact name: "sunflower" found nothing, "CAFE" never Café."""
+    from coopdesk.inventory.items import add_item
+
+    add_item(store, ana, "Café moulu", unit="pack")
+    move_text(store, ana, rice, "10", "received")
+    move_text(store, ana, oil, "4", "received")
+    page = inventory_of(qtbot, store, ana)
+    page.start_stocktake()
+    dialog = page.open_dialog
+    assert isinstance(dialog, StocktakeDialog)
+    qtbot.keyClicks(dialog.scan_edit, "sunfl")
+    assert dialog.current_line().name == "Sunflower oil"  # as you type, before Enter
+    dialog.scan_edit.clear()
+    qtbot.keyClicks(dialog.scan_edit, "CAFE")
+    assert dialog.current_line().name == "Café moulu"
+    qtbot.keyClick(dialog.scan_edit, Qt.Key.Key_Return)
+    assert dialog.count_error.text() == ""
+    assert dialog.current_line().name == "Café moulu"
+    dialog.scan_edit.setText("quinoa")
+    qtbot.keyClick(dialog.scan_edit, Qt.Key.Key_Return)
+    assert "No item here" in dialog.count_error.text()
+    dialog.done(0)
+
+
 def test_stocktake_without_the_stock_mandate_names_who_may(qtbot, store, ana, rice, monkeypatch):
     import coopdesk.roles.mandates
 
@@ -387,3 +412,16 @@ def test_nobody_at_the_keyboard_cannot_record(qtbot, store, rice):
     assert page.nobody_bar.isVisible()
     assert not page.receive_button.isEnabled()
     assert not page.add_button.isEnabled()
+
+
+def test_a_mouse_click_on_an_item_shows_its_history(qtbot, store, ana, rice, oil):
+    move_text(store, ana, rice, "10", "received")
+    move_text(store, ana, oil, "4", "received")
+    page = inventory_of(qtbot, store, ana)
+    page.stock_table.clearSelection()
+    rows = [page.stock_model.index(row, 0).data() for row in range(page.stock_model.rowCount())]
+    row = next(row for row, name in enumerate(rows) if name and "oil" in name.lower())
+    rect = page.stock_table.visualRect(page.stock_model.index(row, 0))
+    qtbot.mouseClick(page.stock_table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert page.history_model.rowCount() == 1  # oil's one movement, shown on a click
+    assert page.edit_button.isEnabled()

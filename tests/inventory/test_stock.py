@@ -159,6 +159,19 @@ def test_low_stock_uses_the_site_minimum_else_the_item_minimum(store, ana, rice,
     assert [r.site_name for r in stock.low_stock(store, warehouse)] == ["Warehouse"]
 
 
+def test_a_new_item_with_a_minimum_and_no_stock_is_on_the_shopping_list(store, ana, warehouse):
+    """It never reached the list: no site "kept" an item nobody had bought yet."""
+    oats = inventory.add_item(store, ana, "Oats", unit="kg", decimals=3, minimum="2")
+    assert [(r.name, r.site_name, r.to_buy) for r in stock.low_stock(store)] == [
+        ("Oats", "Kitchen", 2_000),
+        ("Oats", "Warehouse", 2_000),
+    ]
+    assert [row["to buy"] for row in stock.shopping_list(store, store.site_id)] == ["2"]
+    # Once a site stocks it, only the sites that keep it are short of it.
+    stock.move(store, ana, oats, 500, "received")
+    assert [(r.site_name, r.balance) for r in stock.low_stock(store)] == [("Kitchen", 500)]
+
+
 def test_shopping_list_csv(store, ana, rice, tmp_path):
     stock.move(store, ana, rice, 1_500, "received")
     (tmp_path / "out").mkdir()

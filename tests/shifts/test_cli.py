@@ -159,3 +159,21 @@ def test_templates_generation_duty_and_balance(tmp_path: Path):
     )
     text = coopdesk(data, "member", "balance", "--on", str(monday + dt.timedelta(days=1))).stdout
     assert "Ana:" in text and "on leave" in text
+
+
+def test_the_rota_is_saved_as_a_pdf_from_a_script(tmp_path: Path):
+    data = tmp_path / "site"
+    coopdesk(data, "init", "--coop", "C", "--site", "Kitchen", "--member", "Ana")
+    day = dt.date.today() + dt.timedelta(days=8)
+    coopdesk(
+        data, "shift", "add", "--title", "Bread run", "--start", f"{day}T09:00",
+        "--end", f"{day}T11:00", "--capacity", "2",
+    )  # fmt: skip
+    pdf = tmp_path / "rota"
+    saved = coopdesk_json(data, "shift", "rota", "--week", str(day), "--pdf", str(pdf))
+    assert saved["shifts"] == 1 and saved["path"] == str(pdf.with_suffix(".pdf"))
+    assert pdf.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    refused = coopdesk(
+        data, "shift", "rota", "--pdf", str(tmp_path / "none" / "r.pdf"), check=False
+    )
+    assert refused.returncode != 0 and "does not exist" in refused.stderr

@@ -331,6 +331,20 @@ def test_the_rota_pdf_has_readable_text(qtbot, store, ana, tmp_path):
     assert heights and min(heights) > 6  # points: 7 pt footnote and up
 
 
+def test_a_rota_that_could_not_be_saved_is_never_called_saved(
+    qtbot, store, ana, tmp_path, monkeypatch
+):
+    page = shifts_page(qtbot, store, ana)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message, *_a: errors.append(message))
+    missing = tmp_path / "gone" / "rota.pdf"
+    monkeypatch.setattr(dialogs, "save_file_name", lambda *_args: missing)
+    qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
+    assert errors and "does not exist" in errors[0]
+    assert "Saved" not in page.window_.notice_label.text()
+    assert not missing.exists()
+
+
 def test_templates_tab_lists_slots_and_generates_shifts(qtbot, store, ana, bo):
     template = add_template(
         store,
@@ -455,3 +469,37 @@ def test_record_attendance_after_the_shift(qtbot, store, ana, bo):
     assert "attended" in details.confirmed_list.item(0).text()
     page.window_.undo()
     assert get_shift(store, shift).confirmed[0].attendance == "pending"
+
+
+def test_closed_details_dialogs_hear_no_member_switch(qtbot, store, ana, bo, monkeypatch):
+    """Open and close the details N times, then switch member: N error boxes, once."""
+    from PySide6.QtCore import SIGNAL, QCoreApplication, QEvent
+
+    meal = shift_on(store, ana, THIS_MONDAY + dt.timedelta(days=8), "Tuesday meal", 2)
+    page = shifts_page(qtbot, store, ana)
+    window = page.window_
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message, *_a: errors.append(message))
+    session = window.session
+    before = (
+        session.receivers(SIGNAL("member_changed(PyObject)")),
+        window.hub.receivers(SIGNAL("changed(PyObject)")),
+    )
+    for _ in range(4):
+        dialog = page.open_details(meal)
+        assert page.open_details(meal) is dialog  # open already: raised, not a second one
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        qtbot.wait(1)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert page.details_dialog is None
+    after = (
+        session.receivers(SIGNAL("member_changed(PyObject)")),
+        window.hub.receivers(SIGNAL("changed(PyObject)")),
+    )
+    assert after == before
+    session.set_member(bo)
+    session.set_member(ana)
+    sign_up(store, ana, meal, bo)  # a change the closed dialogs would have reloaded for
+    qtbot.wait(1)
+    assert errors == []
+    assert window.go_to("members").add_button.isEnabled()  # no stale permission state

@@ -57,7 +57,7 @@ def no_usb(monkeypatch: pytest.MonkeyPatch) -> None:
 def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     asked: list[str] = []
 
-    def accept(parent, title, text, action_label) -> bool:
+    def accept(parent, title, text, action_label, cancel_label) -> bool:
         asked.append(text)
         return True
 
@@ -84,7 +84,6 @@ def pick_file(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 
 def open_preview(qtbot, page: SyncPage):
     """Click "Import file…" (the file is already chosen) and wait for the preview."""
-    page.preview_dialog = None
     qtbot.mouseClick(page.import_file_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: (

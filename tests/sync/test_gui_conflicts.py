@@ -76,7 +76,9 @@ def test_use_the_other_value_settles_it_everywhere_on_screen(qtbot, page, fed):
     assert get_member(store, fed.tomas)["phone"] == other
     assert listed(page) == []
     assert page.conflicts_stack.currentWidget() is page.conflicts_empty
-    assert page.conflicts_empty.title_label.text() == "No conflicts: every site agrees."
+    # Said of what this site has received, not claimed for sites that may not have synced.
+    assert page.conflicts_empty.title_label.text() == "No conflicts in what this site has received."
+    assert page.conflicts_empty.text_label.text().startswith("Every other site has sent a bundle")
     assert page.tabs.tabText(page.tabs.indexOf(page.conflicts_tab)) == "&Conflicts"
     assert f"Phone is now {other}" in page.window_.notice_label.text()
     assert activity.recent_changes(store, 1)[0].author_id == fed.ana  # an ordinary, signed change
@@ -100,3 +102,17 @@ def test_the_choice_travels_to_the_other_site(qtbot, page, fed):
     fed.deliver(fed.export("Kitchen"), "Warehouse")
     assert get_member(fed["Warehouse"], fed.tomas)["phone"] == chosen
     assert list_conflicts(fed["Warehouse"]) == []
+
+
+def test_no_conflicts_names_the_sites_not_heard_from(qtbot, store, ana, monkeypatch):
+    """ "Every site agrees" was claimed before the other sites had ever synced."""
+    from coopdesk.coop import add_site
+    from tests.gui_helpers import open_window
+
+    monkeypatch.setattr(drives, "scan_drives", list)
+    add_site(store, ana, "Garden")
+    page = open_window(qtbot, store, ana).go_to("sync")
+    assert isinstance(page, SyncPage)
+    assert page.conflicts_stack.currentWidget() is page.conflicts_empty
+    assert page.conflicts_empty.title_label.text() == "No conflicts in what this site has received."
+    assert page.conflicts_empty.text_label.text().startswith("Not heard from yet: Garden.")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from coopdesk.base.paths import store_path
 from coopdesk.coop.members import count_members
@@ -136,3 +137,37 @@ def test_a_file_that_is_not_an_invitation_is_explained(qtbot, new_site, tmp_path
     qtbot.waitUntil(lambda: dialog.task is None, timeout=TASK_TIMEOUT_MS)
     assert dialog.error.text() == "letter.coopinvite is not a CoopDesk invitation."
     assert not store_path(new_site).exists()
+
+
+def test_after_a_typo_enter_joins_with_the_right_passphrase(qtbot, invitation, new_site):
+    """Wrong passphrase and Enter, then the right one and Enter closed the dialog with
+    nothing joined: the busy field had handed the focus, and Enter, to Cancel."""
+    welcome = WelcomeDialog(new_site, join=join_from_invitation)
+    qtbot.addWidget(welcome)
+    with qtbot.waitActive(welcome):
+        welcome.show()
+    dialog = open_join_dialog(qtbot, welcome)
+    dialog.passphrase_edit.setFocus()
+    qtbot.keyClicks(dialog.passphrase_edit, "AAAA-BBBB-CCCC-DDDD")
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=TASK_TIMEOUT_MS)
+    assert "The passphrase does not match this invitation" in dialog.error.text()
+    assert dialog.isVisible()
+
+    focused = QApplication.focusWidget() or dialog
+    if focused is not dialog.passphrase_edit:  # wherever the keyboard is now, Enter joins
+        qtbot.keyClick(focused, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.task is None, timeout=TASK_TIMEOUT_MS)
+        assert dialog.isVisible(), "Enter closed the dialog with nothing joined"
+    dialog.passphrase_edit.setFocus()
+    dialog.passphrase_edit.selectAll()
+    qtbot.keyClicks(dialog.passphrase_edit, invitation.passphrase)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: welcome.result() == WelcomeDialog.DialogCode.Accepted, timeout=TASK_TIMEOUT_MS
+    )
+    assert welcome.store is not None
+    try:
+        assert welcome.store.site_id == invitation.site_id
+    finally:
+        welcome.store.close()

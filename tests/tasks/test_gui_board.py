@@ -193,3 +193,60 @@ def test_today_shows_my_tasks_and_overdue_ones(qtbot, store, ana, tasks):
     assert "Fix the cold room door" not in panels["My tasks"].text_label.text()  # Tomás's
     assert "1 overdue task: Fix the cold room door (Tomás)." in today.attention_text()
     assert "No roles yet" in panels["Roles now"].text_label.text()
+
+
+def test_the_chore_form_labels_show_no_stray_ampersand(qtbot, page):
+    """ "&How often" labelled a layout, which has no buddy: the "&" showed as itself."""
+    from PySide6.QtWidgets import QLabel
+
+    page.add_chore()
+    dialog = page.dialog
+    assert dialog is not None and dialog.windowTitle() == "Add a chore"
+    labels = [label for label in dialog.findChildren(QLabel) if "&" in label.text()]
+    assert labels and all(label.buddy() is not None for label in labels)
+    assert any(label.text() == "&How often" for label in labels)
+    dialog.reject()
+
+
+def test_task_titles_keep_their_width_on_a_small_screen(qtbot, store, ana):
+    """The list cut titles to 15 characters at 1024 wide."""
+    from coopdesk.tasks import add_task
+    from tests.gui_helpers import open_window
+
+    add_task(store, ana, "Take the compost to the allotment on Saturday morning", assignee_id=ana)
+    window = open_window(qtbot, store, ana)
+    window.resize(1024, 600)
+    page = window.go_to("tasks")
+    qtbot.mouseClick(page.list_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(page.table.isVisible)
+    qtbot.wait(10)
+    header = page.table.horizontalHeader()
+    assert header.sectionSize(0) >= 220
+    last = page.list_model.columnCount() - 1
+    assert header.sectionPosition(last) + header.sectionSize(last) <= page.table.viewport().width()
+
+
+def test_a_date_typed_that_the_field_cannot_take_is_said_not_swapped(qtbot, store, page):
+    """ "31" typed as a day of February silently became the 3rd."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    page.add_new()
+    dialog = page.dialog
+    dialog.title_edit.setText("Order flour")
+    dialog.due_check.setChecked(True)
+    dialog.due_edit.setDate(QDate(2030, 2, 10))
+    dialog.due_edit.setFocus()
+    dialog.due_edit.setCurrentSection(QDateTimeEdit.Section.DaySection)
+    qtbot.keyClicks(dialog.due_edit, "31")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()  # not saved with a date nobody typed
+    shown = dialog.due_edit.date().toString("yyyy-MM-dd")
+    assert shown != "2030-02-31"
+    message = dialog.error_label.text()
+    assert f"could not take “31” as typed: it is now {dialog.due_edit.text()}" in message
+    assert not store.query("SELECT * FROM task WHERE title = 'Order flour'")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)  # seen: saved as shown
+    assert [row["due_on"] for row in store.query(
+        "SELECT due_on FROM task WHERE title = 'Order flour'"
+    )] == [shown]  # fmt: skip

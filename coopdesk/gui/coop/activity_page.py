@@ -38,10 +38,7 @@ ACTIVITY_PAGE_SIZE = 200
 
 def what_happened(item: ActivityItem) -> str:
     """The middle of the sentence: "added member Tomás", "changed member Ana (email)"."""
-    what = f"{item.verb} {item.noun} {item.label}".rstrip()
-    if item.verb == "changed" and item.fields:
-        what += f" ({', '.join(item.fields)})"
-    return what
+    return item.what()
 
 
 class ActivityModel(QAbstractTableModel):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from coopdesk.coop import leave as leaves
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate
+from coopdesk.gui.kit.dialog_manager import listen
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
 from coopdesk.store.changes import Changes
 
@@ -135,6 +136,8 @@ class LeaveDialog(QDialog):
         add_box.setLayout(form)
 
         self.error_label = ErrorLabel()
+        for field in (self.from_edit, self.until_edit):
+            field.refused.connect(self.error_label.show_message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
@@ -148,7 +151,7 @@ class LeaveDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
 
-        self.window_.hub.changed.connect(self._on_store_changed)
+        listen(self, self.window_.hub.changed, self._on_store_changed)
         self.reload()
 
     # -- reading ----------------------------------------------------------------------------
@@ -203,6 +206,11 @@ class LeaveDialog(QDialog):
     # -- changes ----------------------------------------------------------------------------
 
     def add(self) -> None:
+        for field in (self.from_edit, self.until_edit):
+            if field.problem:  # the date shown is not the one typed: once, say so first
+                self.error_label.show_message(field.problem)
+                field.problem = ""
+                return
         start, end = from_qdate(self.from_edit.date()), from_qdate(self.until_edit.date())
         reason = self.reason_edit.text().strip()
 
@@ -255,7 +263,9 @@ class LeaveDialog(QDialog):
                 "Use this for a leave entered by mistake: its days count for shift duty again. "
                 "To come back early, use End now instead."
             )
-            if not dialogs.confirm(self, "Withdraw leave", question, "Withdraw leave"):
+            if not dialogs.confirm(
+                self, "Withdraw leave", question, "Withdraw leave", "Keep the leave"
+            ):
                 return
             with dialogs.reported_errors(self, show=False) as outcome:
                 leaves.withdraw_leave(self.store, author, period["id"])

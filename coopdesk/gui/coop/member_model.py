@@ -10,7 +10,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
-from coopdesk.coop.members import MemberQuery, Status, member_ids, members_by_id
+from coopdesk.coop.members import (
+    MemberQuery,
+    Status,
+    matched_elsewhere,
+    member_ids,
+    members_by_id,
+    names_first,
+)
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.lazy_model import LazyColumn, LazyTableModel
 from coopdesk.shifts import member_balances
@@ -155,14 +162,30 @@ class MemberTableModel(LazyTableModel):
 
 
 class MemberPickerModel(MemberTableModel):
-    """Active members only, one line each: "Ana García · Kitchen" for telling namesakes apart."""
+    """Active members only, one line each: "Ana García · Kitchen" for telling namesakes apart.
+
+    Names first: what is typed is looked for in names, and only when no name has it in
+    email, phone and skills; those rows then say where it was found ("skill baking"), so
+    nobody picks a stranger thinking it is them.
+    """
 
     def __init__(
         self, store: Store, hub: StoreHub | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(store, hub, MemberQuery(status="active"), parent)
+        self.matched_by_name = True
+
+    def query_ids(self) -> Sequence[Hashable]:
+        self.query = replace(self.query, sort="name", descending=False)
+        ids, self.matched_by_name = names_first(self.store, self.query)
+        return ids
 
     def display(self, row: dict[str, Any], column: int) -> str:
-        if column == 0 and row["site_name"]:
-            return f"{row['name']}  ·  {row['site_name']}"
-        return super().display(row, column)
+        if column != 0:
+            return super().display(row, column)
+        text = f"{row['name']}  ·  {row['site_name']}" if row["site_name"] else row["name"]
+        if not self.matched_by_name:
+            where = matched_elsewhere(row, self.query.search)
+            if where:
+                text += f"  (not the name: {where})"
+        return text

@@ -7,15 +7,14 @@ member at the keyboard as its author; the hub then tells the page to reload.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,28 +37,39 @@ from coopdesk.gui.coop.pin_dialog import SetPinDialog
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
-from coopdesk.gui.kit.widgets import EmptyState, table_view
+from coopdesk.gui.kit.widgets import (
+    EmptyState,
+    fit_columns,
+    follow_selection,
+    select_row,
+    selected_row,
+    table_view,
+)
 from coopdesk.store.changes import Changes
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
 STATUS_CHOICES = (("Active", "active"), ("Archived", "archived"), ("All", "all"))
-# Name, Email, Phone, Skills (takes the spare width), Home site, shift balance and status.
-COLUMN_WIDTHS = (190, 220, 135, 0, 120, 80, 150)
+# (wanted, least) widths of Name, Email, Phone, Skills (takes the spare width), Home site,
+# shift balance and status. On a small screen email, skills and site give up space first;
+# the name, balance and status stay whole.
+COLUMN_WIDTHS = ((190, 150), (220, 80), (135, 128), (200, 70), (120, 70), (80, 80), (150, 130))
+STRETCH_COLUMN = 3
 
 
 # Who holds which role (and so who may manage members) follows these tables.
 MANDATE_TABLES = frozenset({"role", "role_member", "role_term", "leave"})
+MEMBER_FORM = "member form"
 
 
 class MembersPage(Page):
     tables = frozenset({"member", "site"})
+    keys = (("Enter", "Edit the selected member"), ("Delete", "Archive the selected member"))
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Members")
         self.model = MemberTableModel(self.store, parent=self)
-        self.member_dialog: MemberDialog | None = None
         self._kept_id: str | None = None
         self._kept_row = -1
 
@@ -121,15 +131,11 @@ class MembersPage(Page):
         # -- the list and its empty state ---------------------------------------------------
         self.table = table_view(self.model, stretch_last=False)
         header = self.table.horizontalHeader()
-        for column, width in enumerate(COLUMN_WIDTHS):
-            if width:
-                header.resizeSection(column, width)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.column_fit = fit_columns(self.table, COLUMN_WIDTHS, STRETCH_COLUMN)
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.activated.connect(lambda _index: self.edit_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        follow_selection(self.table, self._update_actions)
         self.archive_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         self.archive_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.archive_shortcut.activated.connect(self.archive_selected)
@@ -190,10 +196,8 @@ class MembersPage(Page):
     # -- selection --------------------------------------------------------------------------
 
     def selected_member(self) -> dict[str, Any] | None:
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_data(index.row())
+        row = selected_row(self.table)
+        return self.model.row_data(row) if row >= 0 else None
 
     def select_member(self, member_id: str) -> bool:
         row = self.model.row_of(member_id)
@@ -203,18 +207,12 @@ class MembersPage(Page):
         return True
 
     def _select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def _remember_selection(self) -> None:
         member = self.selected_member()
         self._kept_id = member["id"] if member else None
-        self._kept_row = self.table.currentIndex().row() if member else -1
+        self._kept_row = selected_row(self.table) if member else -1
 
     def _after_reset(self) -> None:
         """Keep the selected member selected; if they left the list, select their neighbour."""
@@ -289,10 +287,12 @@ class MembersPage(Page):
 
     # -- changes ----------------------------------------------------------------------------
 
+    @property
+    def member_dialog(self) -> MemberDialog | None:
+        """The member form, while it is open."""
+        return cast("MemberDialog | None", self.window_.dialogs.find(MEMBER_FORM))
+
     def _open_dialog(self, member: dict[str, Any] | None) -> None:
-        if self.member_dialog is not None and self.member_dialog.isVisible():
-            self.member_dialog.raise_()
-            return
         member_id = member["id"] if member else None
 
         def save(values: dict[str, Any]) -> str:
@@ -303,13 +303,18 @@ class MembersPage(Page):
             update_member(self.store, author, member_id, **values)
             return member_id
 
-        dialog = MemberDialog(
-            coop.sites(self.store), save, member, default_site_id=self.store.site_id, parent=self
-        )
-        dialog.saved.connect(lambda saved_id: self._after_save(saved_id, member is None))
-        dialog.finished.connect(dialog.deleteLater)
-        self.member_dialog = dialog
-        dialog.open()
+        def make() -> MemberDialog:
+            dialog = MemberDialog(
+                coop.sites(self.store),
+                save,
+                member,
+                default_site_id=self.store.site_id,
+                parent=self,
+            )
+            dialog.saved.connect(lambda saved_id: self._after_save(saved_id, member is None))
+            return dialog
+
+        self.window_.dialogs.open(MEMBER_FORM, make)
 
     def _after_save(self, member_id: str, added: bool) -> None:
         name = members_by_id(self.store, [member_id]).get(member_id, {}).get("name", "")
@@ -337,7 +342,9 @@ class MembersPage(Page):
                 f"Archive {name}?\n\nThey will no longer be listed or offered at the keyboard. "
                 "Nothing is deleted: you can restore them from Archived."
             )
-            if not dialogs.confirm(self, "Archive member", question, f"Archive {name}"):
+            if not dialogs.confirm(
+                self, "Archive member", question, f"Archive {name}", f"Keep {name}"
+            ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_member(self.store, author, member["id"])
@@ -352,10 +359,12 @@ class MembersPage(Page):
         """The member at the keyboard sets, changes or removes their own PIN."""
 
         def open_dialog(author: str) -> None:
-            dialog = SetPinDialog(self.store, author, self.session.member_name, parent=self)
-            dialog.accepted.connect(lambda: self.window_.show_notice(dialog.result_text))
-            dialog.finished.connect(dialog.deleteLater)
-            dialog.open()
+            def make() -> SetPinDialog:
+                dialog = SetPinDialog(self.store, author, self.session.member_name, parent=self)
+                dialog.accepted.connect(lambda: self.window_.show_notice(dialog.result_text))
+                return dialog
+
+            self.window_.dialogs.open("set PIN", make, key=author)
 
         self.window_.with_author(open_dialog, "Choose who you are before setting your PIN.")
 
@@ -367,10 +376,11 @@ class MembersPage(Page):
             return
 
         def open_dialog(_author: str) -> None:
-            dialog = LeaveDialog(self.window_, member["id"], member["name"], parent=self)
-            dialog.finished.connect(dialog.deleteLater)
-            self.leave_dialog = dialog
-            dialog.open()
+            self.window_.dialogs.open(
+                "leave",
+                lambda: LeaveDialog(self.window_, member["id"], member["name"], parent=self),
+                key=member["id"],
+            )
 
         self.window_.with_author(open_dialog, "Choose who you are to record a leave.")
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.coop import pins
-from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
+from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses, muted, scaled_font
 from coopdesk.store.store import Store
 
 PIN_MAX_DIGITS = 12
@@ -98,6 +98,7 @@ class PinDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         _never_cut(layout, explanation, self.error)
+        enter_presses(self.ok_button)
         self._update_ok()
         self.pin_edit.setFocus()
 
@@ -129,16 +130,24 @@ class PinDialog(QDialog):
         self.pin_edit.setFocus()
 
     def _locked(self, exc: pins.PinLockedError) -> None:
-        """Too many wrong tries: say to wait, and refuse input until the pause is over."""
+        """Too many wrong tries: say to wait, and refuse input until the pause is over.
+
+        The PIN field keeps the focus (read-only, not disabled): a disabled field would hand
+        the focus to Cancel, and the Enter typed next would close the dialog before the
+        message was read. Enter does nothing during the pause.
+        """
         self.pin_edit.clear()
         self.error.show_message(f"{exc}, then try again.")
         seconds = self.gate.seconds_left(self.member_id) or 1
-        self.pin_edit.setEnabled(False)
+        self.pin_edit.setReadOnly(True)
+        self.pin_edit.setPlaceholderText("Paused after too many wrong PINs")
         self._unlock_timer.start(seconds * 1000)
         self._update_ok()
+        self.pin_edit.setFocus()
 
     def _unlocked(self) -> None:
-        self.pin_edit.setEnabled(True)
+        self.pin_edit.setReadOnly(False)
+        self.pin_edit.setPlaceholderText("Digits only")
         self.error.show_message("You can try again now.")
         self.pin_edit.setFocus()
         self._update_ok()
@@ -192,6 +201,7 @@ class SetPinDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         _never_cut(layout, explanation, self.error)
+        enter_presses(self.save_button)
         self.result_text = ""
 
     def save(self) -> None:

@@ -10,31 +10,29 @@ against a newer change made at another site.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from coopdesk.base.text import day_text
 from coopdesk.coop import coop
 from coopdesk.coop.coop import DEFAULT_IDLE_MINUTES
-from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate
+from coopdesk.gui.kit.dialog_manager import listen
+from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.mandate_gate import gate, refusal
-from coopdesk.gui.kit.widgets import ErrorLabel, muted
+from coopdesk.gui.kit.widgets import muted
 from coopdesk.shifts import duty_rule
 
 if TYPE_CHECKING:
@@ -84,14 +82,15 @@ def time_zone_combo(current: str) -> QComboBox:
     return combo
 
 
-class SettingsDialog(QDialog):
-    """Edit the coop's settings; ``saved`` fields are written as the member at the keyboard."""
+class SettingsDialog(FormDialog):
+    """Edit the coop's settings; ``saved`` fields are written as the member at the keyboard.
+
+    A ``FormDialog``: a refusal shows inline, and Esc on changed settings asks first."""
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
+        super().__init__("Coop settings", None, parent or window, "Save")
         self.window_ = window
         self.store = window.store
-        self.setWindowTitle("Coop settings")
         self.setMinimumWidth(480)
         self.original = self.current_values()
         rule = duty_rule(self.store)
@@ -147,26 +146,15 @@ class SettingsDialog(QDialog):
         note = muted(QLabel("These settings sync: every site follows them after the next sync."))
         note.setWordWrap(True)
 
-        self.error_label = ErrorLabel()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setToolTip("Save the changed settings")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(duty_box)
-        layout.addWidget(note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.field_for_error = {"The coop": self.name_edit, "Idle": self.idle_spin}
+        self.lay_out(form, duty_box, note)
 
         self.duty_check.toggled.connect(lambda _on: self._show_duty())
         self.hours_spin.valueChanged.connect(lambda _v: self._show_duty())
         self.period_spin.valueChanged.connect(lambda _v: self._show_duty())
         self.from_edit.dateChanged.connect(lambda _d: self._show_duty())
-        self.window_.session.member_changed.connect(self._gate)
+        listen(self, self.window_.session.member_changed, self._gate)
         self._show_duty()
         self._gate()
 
@@ -226,22 +214,24 @@ class SettingsDialog(QDialog):
 
     # -- saving -----------------------------------------------------------------------------
 
+    def accept(self) -> None:
+        self.save()
+
     def save(self) -> None:
         changed = self.changed_fields()
         if "name" in changed and not changed["name"]:
-            self.error_label.show_message("The coop needs a name.")
+            self.show_error("The coop needs a name.")
             self.name_edit.setFocus()
             return
         if not changed:
-            self.accept()
+            self.finish({})
             return
 
         def run(author: str) -> None:
-            with dialogs.reported_errors(self) as outcome:
-                coop.update_settings(self.store, author, **changed)
-            if outcome.ok:
+            ok, _result = self.attempt(lambda: coop.update_settings(self.store, author, **changed))
+            if ok:
                 self.window_.show_notice(self.saved_text(changed))
-                self.accept()
+                self.finish(changed)
 
         self.window_.with_author(run, "Choose who you are before changing the coop's settings.")
 
@@ -274,9 +264,9 @@ class SettingsDialog(QDialog):
 
 def open_settings(window: MainWindow, focus: str = "") -> SettingsDialog:
     """Open the settings (non-blocking); ``focus`` "idle" or "duty" puts the cursor there."""
-    dialog = SettingsDialog(window)
-    dialog.finished.connect(dialog.deleteLater)
-    dialog.open()
+    dialog = cast(
+        SettingsDialog, window.dialogs.open("coop settings", lambda: SettingsDialog(window))
+    )
     target = {"idle": dialog.idle_spin, "duty": dialog.duty_check}.get(focus, dialog.name_edit)
     target.setFocus()
     return dialog

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -108,7 +109,7 @@ class DecisionsPage(Page):
         self.sites_model = SitesModel(self)
         self.meetings_model = MeetingsModel(self)
         self.result: results.Result | None = None
-        self.dialog: QWidget | None = None
+        self._last_kind = ""
 
         # -- decisions: the list ----------------------------------------------------------
         self.new_button = QPushButton("New decision…")
@@ -492,9 +493,12 @@ class DecisionsPage(Page):
             title = values.pop("title")
             return decisions.add_decision(self.store, author, title, **values)
 
-        dialog = DecisionDialog(save, self._choices("site"), self._choices("role"), self)
-        dialog.saved.connect(self._made)
-        self._open(dialog)
+        def make_dialog() -> QDialog:
+            dialog = DecisionDialog(save, self._choices("site"), self._choices("role"), self)
+            dialog.saved.connect(self._made)
+            return dialog
+
+        self._open("decisions.decision", make_dialog)
 
     def _made(self, decision_id: str) -> None:
         self.window_.show_notice("The decision is open to the coop.")
@@ -502,9 +506,15 @@ class DecisionsPage(Page):
         self.load()
         self.select_decision(decision_id)
 
-    def _open(self, dialog: QWidget) -> None:
-        self.dialog = dialog
-        dialog.open()
+    def _open(self, kind: str, make: Callable[[], QDialog]) -> None:
+        """Through the window's dialog manager: one of each kind, raised if open."""
+        self._last_kind = kind
+        self.window_.dialogs.open(kind, make)
+
+    @property
+    def dialog(self) -> QDialog | None:
+        """The decisions dialog opened last, while it is open."""
+        return self.window_.dialogs.find(self._last_kind) if self._last_kind else None
 
     def vote(self) -> None:
         decision = self.selected()
@@ -524,17 +534,20 @@ class DecisionsPage(Page):
         def save(values: dict[str, Any]) -> str:
             return ballots.vote(self.store, author, decision.id, **values)
 
-        dialog = VoteDialog(
-            decision,
-            self.session.member_name,
-            save,
-            needs_pin=needs_pin,
-            check_pin=check,
-            parent=self,
-        )
-        secret = decision.secret
-        dialog.saved.connect(lambda _id: self._voted(decision.title, secret))
-        self._open(dialog)
+        def make_dialog() -> QDialog:
+            dialog = VoteDialog(
+                decision,
+                self.session.member_name,
+                save,
+                needs_pin=needs_pin,
+                check_pin=check,
+                parent=self,
+            )
+            secret = decision.secret
+            dialog.saved.connect(lambda _id: self._voted(decision.title, secret))
+            return dialog
+
+        self._open("decisions.vote", make_dialog)
 
     def _voted(self, title: str, secret: bool) -> None:
         self.window_.show_notice(
@@ -562,6 +575,7 @@ class DecisionsPage(Page):
                 f"“{decision.title}” closes now instead of {when_text(decision.closes_at)}. No more"
                 f" votes are taken here; every site learns of it with the next bundle.{warning}",
                 "Close it now",
+                "Keep it open",
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
@@ -580,13 +594,16 @@ class DecisionsPage(Page):
             def save(values: dict[str, Any]) -> list[str]:
                 return outcomes.write_outcome(self.store, author, decision.id, **values)
 
-            dialog = OutcomeDialog(decision, save, self)
-            dialog.saved.connect(
-                lambda tasks: self.window_.show_notice(
-                    "Outcome saved" + (f"; {len(tasks)} task(s) made." if tasks else ".")
+            def make_dialog() -> QDialog:
+                dialog = OutcomeDialog(decision, save, self)
+                dialog.saved.connect(
+                    lambda tasks: self.window_.show_notice(
+                        "Outcome saved" + (f"; {len(tasks)} task(s) made." if tasks else ".")
+                    )
                 )
-            )
-            self._open(dialog)
+                return dialog
+
+            self._open("decisions.outcome", make_dialog)
 
         self.window_.with_author(run, "Choose who you are to write the outcome.")
 
@@ -599,11 +616,14 @@ class DecisionsPage(Page):
             def save(values: dict[str, Any]) -> int:
                 return decisions.amend_decision(self.store, author, decision.id, **values)
 
-            dialog = AmendDialog(decision, save, self)
-            dialog.saved.connect(
-                lambda _r: self.window_.show_notice("Amended: a new round of votes starts.")
-            )
-            self._open(dialog)
+            def make_dialog() -> QDialog:
+                dialog = AmendDialog(decision, save, self)
+                dialog.saved.connect(
+                    lambda _r: self.window_.show_notice("Amended: a new round of votes starts.")
+                )
+                return dialog
+
+            self._open("decisions.amend", make_dialog)
 
         self.window_.with_author(run, "Choose who you are to amend the proposal.")
 
@@ -623,9 +643,13 @@ class DecisionsPage(Page):
                 )
 
             choices = [(m.id, m.title) for m in meetings.list_meetings(self.store)]
-            dialog = HandsDialog(decision, choices, save, self)
-            dialog.saved.connect(lambda _r: self.window_.show_notice("Counts saved."))
-            self._open(dialog)
+
+            def make_dialog() -> QDialog:
+                dialog = HandsDialog(decision, choices, save, self)
+                dialog.saved.connect(lambda _r: self.window_.show_notice("Counts saved."))
+                return dialog
+
+            self._open("decisions.hands", make_dialog)
 
         self.window_.with_author(run, "Choose who you are to enter the counts.")
 
@@ -774,16 +798,20 @@ class DecisionsPage(Page):
                 return meetings.add_meeting(self.store, author, title, **values)
 
             open_ones = [(d.id, d.title) for d in decisions.list_decisions(self.store, "open")]
-            dialog = MeetingDialog(
-                save,
-                self._choices("site"),
-                self._choices("member"),
-                open_ones,
-                self.store.site_id,
-                self,
-            )
-            dialog.saved.connect(lambda _id: self.window_.show_notice("Assembly saved."))
-            self._open(dialog)
+
+            def make_dialog() -> QDialog:
+                dialog = MeetingDialog(
+                    save,
+                    self._choices("site"),
+                    self._choices("member"),
+                    open_ones,
+                    self.store.site_id,
+                    self,
+                )
+                dialog.saved.connect(lambda _id: self.window_.show_notice("Assembly saved."))
+                return dialog
+
+            self._open("decisions.meeting", make_dialog)
 
         self.tabs.setCurrentWidget(self.assemblies_tab)
         self.window_.with_author(run, "Choose who you are to record an assembly.")
@@ -797,8 +825,11 @@ class DecisionsPage(Page):
             def save(values: dict[str, Any]) -> set[str]:
                 return meetings.write_minutes(self.store, author, meeting.id, **values)
 
-            dialog = MinutesDialog(meeting, self._choices("member"), save, self)
-            dialog.saved.connect(lambda _c: self.window_.show_notice("Minutes saved."))
-            self._open(dialog)
+            def make_dialog() -> QDialog:
+                dialog = MinutesDialog(meeting, self._choices("member"), save, self)
+                dialog.saved.connect(lambda _c: self.window_.show_notice("Minutes saved."))
+                return dialog
+
+            self._open("decisions.minutes", make_dialog)
 
         self.window_.with_author(run, "Choose who you are to write the minutes.")

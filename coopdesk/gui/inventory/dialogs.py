@@ -59,7 +59,9 @@ class StockFormDialog(FormDialog):
                 f"{exc}\n\nThe balance will show as negative until someone counts the shelf "
                 "or records what arrived."
             )
-            if not dialogs.confirm(self, "More than the book holds", question, "Record anyway"):
+            if not dialogs.confirm(
+                self, "More than the book holds", question, "Record anyway", "Change the quantity"
+            ):
                 return False, None
         except CoopDeskError as exc:
             self.show_error(str(exc))

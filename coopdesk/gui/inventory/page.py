@@ -10,13 +10,15 @@ keyboard as author, and the hub reloads the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -25,7 +27,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -51,7 +52,15 @@ from coopdesk.gui.inventory.printing import print_shopping_list, save_pdf, shopp
 from coopdesk.gui.inventory.stocktake import StocktakeDialog
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.page import Page
-from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
+from coopdesk.gui.kit.widgets import (
+    EmptyState,
+    follow_selection,
+    muted,
+    scaled_font,
+    select_row,
+    selected_row,
+    table_view,
+)
 from coopdesk.inventory.items import (
     add_item,
     archive_item,
@@ -76,6 +85,7 @@ if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
 HISTORY_LIMIT = 500
+STOCKTAKE = "stocktake"
 ALL = "__all__"
 
 
@@ -90,22 +100,6 @@ def tool_row(*widgets: QWidget | None, stretch_at: int = -1) -> QHBoxLayout:
     return row
 
 
-def select_row(view: QTableView, row: int) -> None:
-    index = view.model().index(row, 0)
-    view.selectionModel().setCurrentIndex(
-        index,
-        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-    )
-    view.scrollTo(index)
-
-
-def selected_row(view: QTableView) -> int:
-    index = view.currentIndex()
-    if not index.isValid() or not view.selectionModel().isRowSelected(index.row()):
-        return -1
-    return index.row()
-
-
 class InventoryPage(Page):
     tables = frozenset({"item", "item_minimum", "stock_move", "transfer", "stocktake", "site"})
 
@@ -115,7 +109,6 @@ class InventoryPage(Page):
         self.history_model = HistoryModel(self)
         self.low_model = LowStockModel(self)
         self.transfers_model = TransfersModel(self)
-        self.open_dialog: QWidget | None = None
         self._kept_item: str | None = None
 
         self.nobody_bar = QFrame(objectName="noticeBar")
@@ -178,9 +171,7 @@ class InventoryPage(Page):
         self.stock_table.setSortingEnabled(True)
         self.stock_table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.stock_table.activated.connect(lambda _index: self.edit_selected())
-        self.stock_table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._on_item_selected()
-        )
+        follow_selection(self.stock_table, self._on_item_selected)
         archive_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.stock_table)
         archive_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         archive_key.activated.connect(self.archive_selected)
@@ -295,9 +286,7 @@ class InventoryPage(Page):
         for column, width in enumerate((170, 110, 110, 130, 90, 200)):
             header.resizeSection(column, width)
         self.transfers_table.activated.connect(lambda _index: self.confirm_arrival())
-        self.transfers_table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._update_actions()
-        )
+        follow_selection(self.transfers_table, self._update_actions)
         self.transfers_empty = EmptyState(
             "No transfers",
             "Send stock to another site: it shows here as in transit until that site confirms "
@@ -515,13 +504,15 @@ class InventoryPage(Page):
     def _default_site(self) -> str:
         return self.stock_model.site_id or self.store.site_id
 
-    def _show_dialog(self, dialog: Any) -> None:
-        if self.open_dialog is not None and self.open_dialog.isVisible():
-            self.open_dialog.raise_()
-            return
-        dialog.finished.connect(dialog.deleteLater)
-        self.open_dialog = dialog
-        dialog.open()
+    @property
+    def open_dialog(self) -> QDialog | None:
+        """The page's dialog in front, if one is open."""
+        mine = [d for d in self.window_.dialogs.open_dialogs() if d.parentWidget() is self]
+        stocktake = self.window_.dialogs.find(STOCKTAKE, self.store.site_id)
+        return mine[-1] if mine else stocktake
+
+    def _show_dialog(self, kind: str, make: Callable[[], QDialog], key: Any = None) -> None:
+        self.window_.dialogs.open(kind, make, key)
 
     def record_move(self, direction: str) -> None:
         """Receive (``"in"``) or use / give out (``"out"``) stock: a small dialog."""
@@ -549,17 +540,20 @@ class InventoryPage(Page):
             item = get_item(self.store, item_id)
             return item, parse_quantity(item, text), reason, site_id
 
-        dialog = MoveDialog(
-            direction,
-            items,
-            active_sites(self.store),
-            save,
-            item_id=self.selected_item_id(),
-            site_id=self._default_site(),
-            parent=self,
-        )
-        dialog.saved.connect(self._after_move)
-        self._show_dialog(dialog)
+        def make() -> MoveDialog:
+            dialog = MoveDialog(
+                direction,
+                items,
+                active_sites(self.store),
+                save,
+                item_id=self.selected_item_id(),
+                site_id=self._default_site(),
+                parent=self,
+            )
+            dialog.saved.connect(self._after_move)
+            return dialog
+
+        self._show_dialog("stock move", make, direction)
 
     def _after_move(self, result: Any) -> None:
 
@@ -582,9 +576,12 @@ class InventoryPage(Page):
             edit_item(self.store, author, item_id, **values)
             return item_id
 
-        dialog = ItemDialog(save, categories(self.store), item, parent=self)
-        dialog.saved.connect(lambda saved_id: self._after_item_saved(saved_id, item is None))
-        self._show_dialog(dialog)
+        def make() -> ItemDialog:
+            dialog = ItemDialog(save, categories(self.store), item, parent=self)
+            dialog.saved.connect(lambda saved_id: self._after_item_saved(saved_id, item is None))
+            return dialog
+
+        self._show_dialog("item form", make)
 
     def _after_item_saved(self, item_id: str, added: bool) -> None:
         name = get_item(self.store, item_id)["name"]
@@ -614,7 +611,9 @@ class InventoryPage(Page):
                 f"Archive {name}?\n\nIt will no longer be listed or offered. Nothing is deleted: "
                 "its ledger stays, and you can restore it."
             )
-            if not dialogs.confirm(self, "Archive item", question, f"Archive {name}"):
+            if not dialogs.confirm(
+                self, "Archive item", question, f"Archive {name}", f"Keep {name}"
+            ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_item(self.store, author, item_id)
@@ -642,7 +641,7 @@ class InventoryPage(Page):
 
         site_id = self.store.site_id
         name = self.window_.identity.site_name
-        self._show_dialog(StocktakeDialog(self.window_, site_id, name))
+        self._show_dialog(STOCKTAKE, lambda: StocktakeDialog(self.window_, site_id, name), site_id)
 
     # -- low stock --------------------------------------------------------------------------
 
@@ -797,16 +796,19 @@ class InventoryPage(Page):
                 allow_negative=allow_negative,
             )
 
-        dialog = SendTransferDialog(
-            items,
-            sites,
-            save,
-            item_id=self.selected_item_id(),
-            from_site_id=self.store.site_id,
-            parent=self,
-        )
-        dialog.saved.connect(self._after_send)
-        self._show_dialog(dialog)
+        def make() -> SendTransferDialog:
+            dialog = SendTransferDialog(
+                items,
+                sites,
+                save,
+                item_id=self.selected_item_id(),
+                from_site_id=self.store.site_id,
+                parent=self,
+            )
+            dialog.saved.connect(self._after_send)
+            return dialog
+
+        self._show_dialog("send transfer", make)
 
     def _after_send(self, transfer_id: str) -> None:
 
@@ -840,9 +842,13 @@ class InventoryPage(Page):
             return receive_transfer(self.store, self.session.member_id, transfer.id, amount)
 
         sent = TransfersModel.quantity(transfer, transfer.quantity)
-        dialog = ReceiveTransferDialog(transfer, sent, transfer.unit, save, self)
-        dialog.saved.connect(self._after_arrival)
-        self._show_dialog(dialog)
+
+        def make() -> ReceiveTransferDialog:
+            dialog = ReceiveTransferDialog(transfer, sent, transfer.unit, save, self)
+            dialog.saved.connect(self._after_arrival)
+            return dialog
+
+        self._show_dialog("confirm arrival", make, transfer.id)
 
     def _after_arrival(self, view: Any) -> None:
         arrived = TransfersModel.quantity(view, view.received_quantity)

@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QBrush, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +33,14 @@ from coopdesk.gui.inventory.models import flag_colour
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.list_model import ListModel
-from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font, table_view
+from coopdesk.gui.kit.widgets import (
+    ErrorLabel,
+    follow_selection,
+    muted,
+    scaled_font,
+    select_row,
+    table_view,
+)
 from coopdesk.inventory.items import find_item, format_quantity, parse_quantity
 from coopdesk.inventory.stock import balances
 from coopdesk.inventory.stocktake import (
@@ -42,6 +49,7 @@ from coopdesk.inventory.stocktake import (
     open_stocktake,
     start_stocktake,
 )
+from coopdesk.store.ids import fold
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -165,6 +173,7 @@ class StocktakeDialog(QDialog):
         self.scan_edit.setPlaceholderText("Scan a barcode or type a name, then Enter  (Ctrl+F)")
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.returnPressed.connect(self._on_scan)
+        self.scan_edit.textEdited.connect(self._on_typing)
         self.item_label = QLabel()
         self.item_label.setFont(scaled_font(self, 1.1, bold=True))
         self.book_label = muted(QLabel())
@@ -194,7 +203,7 @@ class StocktakeDialog(QDialog):
         header.setSectionResizeMode(0, header.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.resizeSection(column, 120)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        follow_selection(self.table, self._show_current)
         self.progress_label = muted(QLabel())
         self.review_button = QPushButton("Review differences… (Ctrl+Enter)")
         self.review_button.clicked.connect(self.review)
@@ -289,13 +298,7 @@ class StocktakeDialog(QDialog):
         return self.model.row_at(self.current_row())
 
     def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def focus_scan(self) -> None:
         self.scan_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -327,9 +330,27 @@ class StocktakeDialog(QDialog):
                 return True
         return False
 
+    def matching_rows(self, text: str) -> list[int]:
+        """The lines whose name holds every word typed, accents and case ignored."""
+        words = fold(text).split()
+        if not words:
+            return []
+        return [
+            row
+            for row, line in enumerate(self.model.rows)
+            if all(word in fold(line.name) for word in words)
+        ]
+
+    def _on_typing(self, text: str) -> None:
+        """Match as you type: "cafe" finds Café moulu (a barcode is matched on Enter)."""
+        matches = self.matching_rows(text)
+        if matches:
+            self.select_row(matches[0])
+            self.count_error.clear()
+
     def _on_scan(self) -> None:
         text = self.scan_edit.text().strip()
-        if text and not self.jump_to(text):
+        if text and not self.jump_to(text) and not self._first_match(text):
             self.count_error.show_message(
                 f"No item here is called or has the barcode “{text}”. Check the spelling, "
                 "or add the item on the Inventory page first."
@@ -340,6 +361,12 @@ class StocktakeDialog(QDialog):
         self.scan_edit.clear()
         self.count_edit.setFocus()
         self.count_edit.selectAll()
+
+    def _first_match(self, text: str) -> bool:
+        matches = self.matching_rows(text)
+        if matches:
+            self.select_row(matches[0])
+        return bool(matches)
 
     def _on_count(self) -> None:
         text = self.count_edit.text().strip()
@@ -478,6 +505,7 @@ class StocktakeDialog(QDialog):
                 f"You counted {counted} item{'s' if counted != 1 else ''}. Leave without "
                 "saving? The counts will be lost.",
                 "Leave without saving",
+                "Keep counting",
             ):
                 return
         super().reject()

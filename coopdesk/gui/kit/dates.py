@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QDateEdit
 
 from coopdesk.base.text import day_text
@@ -22,9 +23,60 @@ def from_qdate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+class DateEdit(QDateEdit):
+    """A date field that says when it could not take what was typed.
+
+    Qt's date field quietly makes something else of what it cannot take: "31" typed as the
+    day of February gives the 3rd (and the "1" is dropped), a year typed as "20" goes back
+    to the old year when the field is left. Here a key that changes nothing, or leaving a
+    field that Qt then rewrites, is ``refused``: a sentence saying what the date is now
+    ("The date could not take “31” as typed: it is now Tue 3 Feb 2026. ..."), which
+    ``FormDialog`` shows; saving waits until the person has seen it.
+    """
+
+    refused = Signal(str)
+
+    def __init__(self, day: QDate) -> None:
+        super().__init__(day)
+        self._typed = ""
+        self.problem = ""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        before = self.lineEdit().text()
+        super().keyPressEvent(event)
+        after = self.lineEdit().text()
+        if event.text().isdigit():
+            self._typed += event.text()
+            if before == after:
+                self._say_refused()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and before != after:
+            self._say_refused()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._typed = ""
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        before = self.lineEdit().text()
+        super().focusOutEvent(event)
+        if before != self.lineEdit().text():  # Qt rewrote what it could not take
+            self._say_refused()
+
+    def _say_refused(self) -> None:
+        typed = f" “{self._typed}”" if self._typed else " what was typed"
+        now = self.date().toString(self.displayFormat())
+        self.problem = (
+            f"The date could not take{typed} as typed: it is now {now}. Check it, or pick "
+            "the date from the calendar."
+        )
+        self.refused.emit(self.problem)
+
+
 def date_edit(day: dt.date) -> QDateEdit:
-    """A date field with a calendar to pick from, showing the weekday ("Tue 1 Dec 2026")."""
-    edit = QDateEdit(to_qdate(day))
+    """A date field with a calendar to pick from, showing the weekday ("Tue 1 Dec 2026").
+
+    It says when it could not take what was typed (see ``DateEdit``)."""
+    edit = DateEdit(to_qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("ddd d MMM yyyy")
     return edit

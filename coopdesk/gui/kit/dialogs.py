@@ -25,22 +25,23 @@ def confirm(
     title: str,
     text: str,
     action_label: str,
-    cancel_label: str | None = None,
+    cancel_label: str,
 ) -> bool:
-    """Ask before something is destroyed or hidden. The safe choice is the default (Escape,
-    Enter): Cancel, or ``cancel_label`` when that says better what it keeps ("Keep 3")."""
+    """Ask before something is destroyed, hidden or raised. Both buttons say what they do
+    ("Raise to 4 places" / "Keep 3 places"): a bare Cancel reads as "cancel the shift" in a
+    box about cancelling one. The safe choice, ``cancel_label``, is the default (Enter and
+    Escape), so a hurried Enter keeps things as they are."""
     box = QMessageBox(
         QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
     )
     action = box.addButton(action_label, QMessageBox.ButtonRole.AcceptRole)
-    if cancel_label:
-        cancel = box.addButton(cancel_label, QMessageBox.ButtonRole.RejectRole)
-    else:
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    cancel = box.addButton(cancel_label, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()
-    return box.clickedButton() is action
+    confirmed = box.clickedButton() is action
+    box.deleteLater()  # it belongs to ``parent``: without this, every box asked stays
+    return confirmed
 
 
 def show_error(parent: QWidget | None, message: str, title: str = APP_TITLE) -> None:

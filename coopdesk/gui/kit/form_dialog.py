@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.gui.kit import dialogs
-from coopdesk.gui.kit.widgets import ErrorLabel
+from coopdesk.gui.kit.dates import DateEdit
+from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses
 
 SaveFunction = Callable[[dict[str, Any]], Any]
 
@@ -81,6 +82,7 @@ class FormDialog(QDialog):
                 layout.addWidget(part)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        enter_presses(self.ok_button)
         return layout
 
     def values(self) -> dict[str, Any]:
@@ -88,7 +90,16 @@ class FormDialog(QDialog):
         return {}
 
     def attempt(self, save: Callable[[], Any]) -> tuple[bool, Any]:
-        """Run ``save``; a person's error is shown in the dialog instead of closing it."""
+        """Run ``save``; a person's error is shown in the dialog instead of closing it.
+
+        A date field that could not take what was typed (``DateEdit``) stops this one save,
+        with its sentence: the date it shows is not the one the person typed."""
+        for field in self.findChildren(DateEdit):
+            if field.problem:
+                self.show_error(field.problem)
+                field.problem = ""
+                field.setFocus(Qt.FocusReason.OtherFocusReason)
+                return False, None
         try:
             result = save()
         except CoopDeskError as exc:
@@ -131,6 +142,8 @@ class FormDialog(QDialog):
         super().showEvent(event)
         if self._values_when_shown is None:
             self._values_when_shown = self.values()
+            for field in self.findChildren(DateEdit):  # said at once, not only on Save
+                field.refused.connect(self.error_label.show_message)
 
     def is_edited(self) -> bool:
         """Whether the form holds something else than when it opened."""

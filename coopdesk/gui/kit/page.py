@@ -30,6 +30,9 @@ class Page(QWidget):
 
     tables: frozenset[str] = frozenset()
     watches_every_table = False  # e.g. Activity: every write adds to the log
+    # The keys this page understands beyond the window's: (keys, what they do), listed in
+    # Help > Keyboard shortcuts.
+    keys: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, window: MainWindow, title: str, subtitle: str = "") -> None:
         super().__init__()
@@ -63,6 +66,11 @@ class Page(QWidget):
     def add_new(self) -> bool:
         """Start adding a new thing (Ctrl+N); False if the page adds nothing."""
         return False
+
+    def focus_main(self) -> None:
+        """Put the keyboard in the page's main list (after Ctrl+1..8), so arrows work at
+        once. By default the first widget that takes the keyboard."""
+        self.focusNextChild()
 
     def member_changed(self, member_id: str | None) -> None:
         """Someone else is at the keyboard (or nobody)."""

@@ -6,12 +6,13 @@ light and dark themes without a stylesheet.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, Qt
-from PySide6.QtGui import QFont, QIcon, QPalette
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtGui import QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCommandLinkButton,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -247,10 +248,134 @@ class ErrorLabel(QWidget):
         return self.text_label.text()
 
 
+class ChoiceButton(QCommandLinkButton):
+    """A big choice ("Start a new coop") that shows when the keyboard is on it.
+
+    Qt's command link draws no focus of its own in most styles, so Tab and the arrows moved
+    through the welcome choices unseen: this one draws a frame in the highlight colour."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.hasFocus():
+            painter = QPainter(self)
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+            painter.setPen(pen)
+            painter.drawRoundedRect(self.rect().adjusted(1, 1, -2, -2), 5, 5)
+            painter.end()
+
+
+def enter_presses(button: QPushButton) -> None:
+    """Make Enter in ``button``'s dialog press ``button``, and only it.
+
+    A dialog's other buttons are "auto-default": whichever has the focus takes Enter. When a
+    field is disabled (a busy join, a paused PIN) the focus falls to Cancel, and the next
+    Enter closes the dialog with nothing done. Here no other button takes Enter, ever.
+    """
+    window = button.window()
+    for other in window.findChildren(QPushButton):
+        if other is not button and other.window() is window:
+            other.setAutoDefault(False)
+            other.setDefault(False)
+    button.setAutoDefault(True)
+    button.setDefault(True)
+
+
+def follow_selection(view: QAbstractItemView, react: Callable[[], None]) -> None:
+    """Call ``react()`` whenever the selected row of ``view`` changes, by keyboard or mouse.
+
+    Reacting to ``currentRowChanged`` alone misses the mouse: a press moves the current
+    index first and applies the selection after, so a handler that asks for the selected
+    row then finds none (Edit stays disabled, the history stays empty). The selection
+    model's ``selectionChanged`` comes once the press has applied it; ``currentRowChanged``
+    still covers moves that keep the selection. ``react`` reads ``selected_row(view)``.
+    """
+    selection = view.selectionModel()
+    selection.selectionChanged.connect(lambda _selected, _deselected: react())
+    selection.currentRowChanged.connect(lambda _current, _previous: react())
+
+
+def selected_row(view: QAbstractItemView) -> int:
+    """The selected row (the current one if it is selected), or -1 when none is."""
+    selection = view.selectionModel()
+    if selection is None:
+        return -1
+    current = view.currentIndex()
+    if current.isValid() and selection.isRowSelected(current.row(), current.parent()):
+        return current.row()
+    rows = selection.selectedRows()
+    return rows[0].row() if rows else -1
+
+
+def select_row(view: QAbstractItemView, row: int) -> None:
+    """Make ``row`` the current and only selected row, and scroll to it."""
+    index = view.model().index(row, 0)
+    view.selectionModel().setCurrentIndex(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    view.scrollTo(index)
+
+
+class ColumnFit(QObject):
+    """Keeps a table's columns inside its width, giving up space where it was chosen to.
+
+    ``columns`` are (wanted, least) widths in pixels. The ``stretch`` column takes what is
+    left over; when the table is narrower than the wanted widths (1024x600), every column
+    shrinks towards its least width in proportion to what it can spare, so no column (a
+    balance, a status) slides off the right edge. Columns whose least equals their wanted
+    width never shrink. Used through ``fit_columns``.
+    """
+
+    def __init__(
+        self, view: QAbstractItemView, columns: Sequence[tuple[int, int]], stretch: int
+    ) -> None:
+        super().__init__(view)
+        self.view = view
+        self.columns = list(columns)
+        self.stretch = stretch
+        header = view.horizontalHeader()  # type: ignore[attr-defined]
+        header.setStretchLastSection(False)
+        for column in range(len(self.columns)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        view.viewport().installEventFilter(self)
+        self.fit()
+
+    def widths(self, available: int) -> list[int]:
+        wanted = [w for w, _least in self.columns]
+        least = [min(w, low) for w, low in self.columns]
+        wanted[self.stretch] = least[self.stretch]
+        excess = sum(wanted) - available
+        if excess <= 0:
+            wanted[self.stretch] += -excess
+            return wanted
+        spare = [w - low for w, low in zip(wanted, least, strict=True)]
+        total = sum(spare) or 1
+        cut = min(excess, sum(spare))
+        return [w - round(cut * room / total) for w, room in zip(wanted, spare, strict=True)]
+
+    def fit(self) -> None:
+        header = self.view.horizontalHeader()  # type: ignore[attr-defined]
+        for column, width in enumerate(self.widths(self.view.viewport().width())):
+            header.resizeSection(column, max(width, 20))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+
+def fit_columns(
+    view: QAbstractItemView, columns: Sequence[tuple[int, int]], stretch: int
+) -> ColumnFit:
+    """Fit ``view``'s columns to its width as it is resized (see ``ColumnFit``)."""
+    return ColumnFit(view, columns, stretch)
+
+
 def table_view(model: QAbstractItemModel, stretch_last: bool = True) -> QTableView:
     """A read-only, row-selecting table; every list in the window is one of these.
 
-    Rows have a fixed height, so a view of 100,000 rows never measures them all.
+    Rows have a fixed height, so a view of 100,000 rows never measures them all. React to
+    its selection with ``follow_selection`` and read it with ``selected_row``.
     """
     view = QTableView()
     view.setModel(model)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -32,7 +33,14 @@ from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
-from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
+from coopdesk.gui.kit.widgets import (
+    EmptyState,
+    follow_selection,
+    muted,
+    scaled_font,
+    selected_row,
+    table_view,
+)
 from coopdesk.gui.roles.dialogs import (
     POLICY_LABELS,
     HandoverDialog,
@@ -50,6 +58,7 @@ if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
 HISTORY_SHOWN = 6  # past terms shown above the current one
+ROLE_FORM, SWAP_FORM, HANDOVER_FORM = "role form", "swap form", "handover notes"
 POLICY_SHORT = {
     "round-robin": "Round-robin",
     "least-recent": "Least recent first",
@@ -141,7 +150,6 @@ class RolesPage(Page):
         self.roles_model = RolesModel(self)
         self.terms_model = TermsModel(self)
         self.role_rows: dict[str, dict[str, Any]] = {}
-        self.dialog: QWidget | None = None
         self.today = dt.date.today()
 
         # -- actions ----------------------------------------------------------------------
@@ -172,9 +180,7 @@ class RolesPage(Page):
         header = self.roles_table.horizontalHeader()
         for column, width in enumerate((180, 150, 170)):
             header.resizeSection(column, width)
-        self.roles_table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._show_selected_role()
-        )
+        follow_selection(self.roles_table, self._show_selected_role)
         self.roles_table.activated.connect(lambda _index: self.edit_selected())
 
         # -- the selected role: what it is, and its terms ---------------------------------
@@ -205,9 +211,7 @@ class RolesPage(Page):
         terms_header.resizeSection(0, 290)
         terms_header.resizeSection(1, 190)
         terms_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.terms_table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._update_actions()
-        )
+        follow_selection(self.terms_table, self._update_actions)
         self.terms_table.activated.connect(lambda _index: self.edit_handover())
         self.swap_button = QPushButton("Swap a term…")
         self.swap_button.setToolTip("Give one term to someone else eligible")
@@ -308,8 +312,7 @@ class RolesPage(Page):
     # -- selection --------------------------------------------------------------------------
 
     def selected_role(self) -> dict[str, Any] | None:
-        index = self.roles_table.currentIndex()
-        return self.roles_model.row_at(index.row()) if index.isValid() else None
+        return self.roles_model.row_at(selected_row(self.roles_table))
 
     def select_role(self, role_id: str) -> bool:
         row = self.roles_model.row_of(role_id)
@@ -318,8 +321,7 @@ class RolesPage(Page):
         return row >= 0
 
     def selected_term(self) -> Term | None:
-        index = self.terms_table.currentIndex()
-        return self.terms_model.row_at(index.row()) if index.isValid() else None
+        return self.terms_model.row_at(selected_row(self.terms_table))
 
     def select_term(self, starts_on: dt.date) -> bool:
         row = self.terms_model.row_of_start(starts_on)
@@ -427,10 +429,13 @@ class RolesPage(Page):
         skills = sorted({skill for m in members for skill in m["skills"]}, key=str.casefold)
         return members, skills
 
+    @property
+    def dialog(self) -> QDialog | None:
+        """The page's open form (a role, a swap or handover notes), if any."""
+        found = [self.window_.dialogs.find(kind) for kind in (ROLE_FORM, SWAP_FORM, HANDOVER_FORM)]
+        return next((dialog for dialog in found if dialog is not None), None)
+
     def _open_role_dialog(self, role: dict[str, Any] | None) -> None:
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            return
         role_id = role["id"] if role else None
 
         def save(values: dict[str, Any]) -> str:
@@ -443,12 +448,13 @@ class RolesPage(Page):
             roles.edit_role(self.store, author, role_id, **values)
             return role_id
 
-        members, skills = self._members_and_skills()
-        dialog = RoleDialog(members, skills, save, role, parent=self)
-        dialog.accepted.connect(lambda: self._after_role_saved(dialog.saved_result, role is None))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        def make() -> RoleDialog:
+            members, skills = self._members_and_skills()
+            dialog = RoleDialog(members, skills, save, role, parent=self)
+            dialog.saved.connect(lambda saved_id: self._after_role_saved(saved_id, role is None))
+            return dialog
+
+        self.window_.dialogs.open(ROLE_FORM, make)
 
     def _after_role_saved(self, role_id: str, added: bool) -> None:
         self.load()
@@ -463,8 +469,8 @@ class RolesPage(Page):
 
         def edit(author: str) -> None:
             refused = refusal(self.store, author, "roles")
-            if refused:
-                dialogs.show_error(self, refused)
+            if refused:  # asked who was here first: the button now says so too
+                self.window_.show_notice(refused)
                 return
             self._open_role_dialog(roles.get_role(self.store, role["id"]))
 
@@ -481,7 +487,9 @@ class RolesPage(Page):
                 f"Archive the role {name}?\n\nIt stops rotating and its holders lose its "
                 "mandates. Its history is kept, and it can be restored."
             )
-            if not dialogs.confirm(self, "Archive role", question, f"Archive {name}"):
+            if not dialogs.confirm(
+                self, "Archive role", question, f"Archive {name}", f"Keep {name}"
+            ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 roles.archive_role(self.store, author, role["id"])
@@ -553,19 +561,20 @@ class RolesPage(Page):
                 )
                 return values["term_start"]
 
-            dialog = SwapDialog(
-                role["name"],
-                terms,
-                eligible,
-                save,
-                me=author,
-                term_start=term.starts_on if term else None,
-                parent=self,
-            )
-            dialog.accepted.connect(lambda: self._after_swap(dialog.saved_result, role["name"]))
-            dialog.finished.connect(dialog.deleteLater)
-            self.dialog = dialog
-            dialog.open()
+            def make() -> SwapDialog:
+                dialog = SwapDialog(
+                    role["name"],
+                    terms,
+                    eligible,
+                    save,
+                    me=author,
+                    term_start=term.starts_on if term else None,
+                    parent=self,
+                )
+                dialog.saved.connect(lambda starts_on: self._after_swap(starts_on, role["name"]))
+                return dialog
+
+            self.window_.dialogs.open(SWAP_FORM, make)
 
         self.window_.with_author(open_swap, "Choose who you are before swapping a term.")
 
@@ -586,8 +595,8 @@ class RolesPage(Page):
 
         def open_notes(author: str) -> None:
             refused = self._handover_refusal(term)
-            if refused:
-                dialogs.show_error(self, refused)
+            if refused:  # asked who was here first: the button now says so too
+                self.window_.show_notice(refused)
                 return
 
             def save(values: dict[str, Any]) -> None:
@@ -599,15 +608,16 @@ class RolesPage(Page):
                     values["notes"],
                 )
 
-            dialog = HandoverDialog(term, self._next_term(term), save, parent=self)
-            dialog.accepted.connect(
-                lambda: self.window_.show_notice(
-                    f"Saved the handover notes of {term.role_name} "
-                    f"({span_text(term.starts_on, term.ends_on)})."
+            def make() -> HandoverDialog:
+                dialog = HandoverDialog(term, self._next_term(term), save, parent=self)
+                dialog.saved.connect(
+                    lambda _result: self.window_.show_notice(
+                        f"Saved the handover notes of {term.role_name} "
+                        f"({span_text(term.starts_on, term.ends_on)})."
+                    )
                 )
-            )
-            dialog.finished.connect(dialog.deleteLater)
-            self.dialog = dialog
-            dialog.open()
+                return dialog
+
+            self.window_.dialogs.open(HANDOVER_FORM, make)
 
         self.window_.with_author(open_notes, "Choose who you are before writing handover notes.")

@@ -36,7 +36,7 @@ from coopdesk.gui.kit.background import (
     TaskHandle,
     run_task,
 )
-from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
+from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses, muted, scaled_font
 from coopdesk.gui.shell.welcome import WelcomeDialog
 from coopdesk.gui.sync import drives
 from coopdesk.gui.sync.dialogs import INVITATION_FILTER
@@ -139,6 +139,7 @@ class JoinDialog(QDialog):
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        enter_presses(self.join_button)  # not Cancel, which takes the focus while busy
         self.file_edit.setFocus()
 
     def choose_file(self) -> None:

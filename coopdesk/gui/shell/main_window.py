@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from coopdesk import __version__
 from coopdesk.base.feature import Section, all_features, resolve
 from coopdesk.coop import identity, idle_minutes
+from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.theme import app_icon
@@ -43,6 +44,8 @@ from coopdesk.store.store import Store
 if TYPE_CHECKING:
     from coopdesk.gui.shell.picker import MemberPickerDialog
     from coopdesk.gui.sync.page import SyncPage
+
+PICKER = "member picker"  # the picker's kind in the window's dialogs
 
 GEOMETRY_KEY = "gui.geometry"
 SECTION_KEY = "gui.section"
@@ -95,7 +98,8 @@ class MainWindow(QMainWindow):
         self.ask_for_member = ask_for_member
         self.remember_layout = remember_layout
         self.pages: dict[str, Page] = {}
-        self.picker: MemberPickerDialog | None = None
+        # Every dialog of the window opens through here (gui/kit/dialog_manager.py).
+        self.dialogs = DialogManager(self)
         self._after_pick: AuthorAction | None = None
         self._undo: Callable[[], None] | None = None
         self._shown_once = False
@@ -204,7 +208,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         self.section_actions = [
             self._action(
-                section.title, section_shortcut(number), lambda key=section.key: self.go_to(key)
+                section.title,
+                section_shortcut(number),
+                lambda key=section.key: self.open_section(key),
             )
             for number, section in enumerate(SECTIONS, start=1)
         ]
@@ -245,6 +251,12 @@ class MainWindow(QMainWindow):
         else:
             self._show_page(key)
         return self.pages[key]
+
+    def open_section(self, key: str) -> Page:
+        """Ctrl+1..8: show the section with the keyboard in its main list."""
+        page = self.go_to(key)
+        page.focus_main()
+        return page
 
     def _on_sidebar_row(self, row: int) -> None:
         if 0 <= row < len(SECTIONS):
@@ -295,21 +307,23 @@ class MainWindow(QMainWindow):
             then=action, reason=reason or "Choose who you are before making changes."
         )
 
+    @property
+    def picker(self) -> MemberPickerDialog | None:
+        """The member picker, while it is open."""
+        return cast("MemberPickerDialog | None", self.dialogs.find(PICKER))
+
     def choose_member(self, then: AuthorAction | None = None, reason: str = "") -> None:
         """Open the member picker (non-blocking); ``then(member_id)`` runs after a pick."""
         self._after_pick = then
-        if self.picker is not None and self.picker.isVisible():
-            self.picker.raise_()
-            self.picker.activateWindow()
-            return
+        self.dialogs.open(PICKER, lambda: self._make_picker(reason))
 
+    def _make_picker(self, reason: str) -> MemberPickerDialog:
         from coopdesk.gui.shell.picker import MemberPickerDialog  # not needed to open the window
 
-        picker = MemberPickerDialog(self.store, self, reason)
+        picker = MemberPickerDialog(self.store, self, reason, dialogs=self.dialogs)
         picker.member_picked.connect(self._on_member_picked)
         picker.finished.connect(self._on_picker_closed)
-        self.picker = picker
-        picker.open()
+        return picker
 
     def _on_member_picked(self, member_id: str) -> None:
         self.session.set_member(member_id)
@@ -322,9 +336,6 @@ class MainWindow(QMainWindow):
 
     def _on_picker_closed(self, result: int) -> None:
         # On accept, member_picked follows and runs the pending action; otherwise drop it.
-        if self.picker is not None:
-            self.picker.deleteLater()
-            self.picker = None
         if result != QDialog.DialogCode.Accepted:
             self._after_pick = None
 
@@ -426,9 +437,22 @@ class MainWindow(QMainWindow):
             except ValueError:
                 restored = False
         if not restored:
-            self.resize(1100, 700)
+            self.resize(self.first_size())
         section = self.store.local_get(SECTION_KEY)
         self.go_to(section if section in SECTION_KEYS else "today")
+
+    def first_size(self) -> QSize:
+        """1100x700, or the screen's room when it has less (a 1024x600 netbook): a window
+        wider than its screen hid the right-hand buttons and columns."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        wanted = QSize(1100, 700)
+        if room is None or room.isEmpty():
+            return wanted
+        frame = self.frameGeometry().size() - self.geometry().size()
+        if frame.width() <= 0 and frame.height() <= 0:  # not shown yet: allow a title bar
+            frame = QSize(8, 48)
+        return wanted.boundedTo(room.size() - frame)
 
     def save_layout(self) -> None:
         """Remember size, position and section on this computer (not replicated)."""
@@ -454,32 +478,37 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.remember_layout:
             self.save_layout()
-        if self.picker is not None:
-            self.picker.reject()
+        self.dialogs.close_all()
         self.session.stop()
         super().closeEvent(event)
 
     # -- help -------------------------------------------------------------------------------
 
-    def show_shortcuts(self) -> None:
-        sections = "\n".join(
+    def shortcuts_text(self) -> str:
+        """The window's keys, then each page's own (``Page.keys``), for Help."""
+        lines = [
+            "Ctrl+K\tChoose who is at the keyboard",
+            "Ctrl+L\tLeave the keyboard",
+            "Ctrl+F\tSearch this page",
+            "Ctrl+N\tAdd (a member, a shift, a task, an item: on its page)",
+            "Ctrl+Z\tUndo the last archive",
+            "Ctrl+E\tExport to the USB stick (on Sync)",
+            "Ctrl+I\tImport from the USB stick (on Sync)",
+        ]
+        lines += [
             f"{section_shortcut(number)}\t{section.title}"
             for number, section in enumerate(SECTIONS, start=1)
-        )
-        QMessageBox.information(
-            self,
-            "Keyboard shortcuts",
-            "Ctrl+K\tChoose who is at the keyboard\n"
-            "Ctrl+L\tLeave the keyboard\n"
-            "Ctrl+F\tSearch this page\n"
-            "Ctrl+N\tAdd (a member, on Members)\n"
-            "Enter\tEdit the selected member\n"
-            "Delete\tArchive the selected member\n"
-            "Ctrl+Z\tUndo the last archive\n"
-            "Ctrl+E\tExport to the USB stick (on Sync)\n"
-            "Ctrl+I\tImport from the USB stick (on Sync)\n"
-            f"{sections}",
-        )
+        ]
+        for section in SECTIONS:
+            keys = getattr(resolve(section.page), "keys", ())
+            if keys:
+                lines.append("")
+                lines.append(f"On {section.title}:")
+                lines += [f"{key}\t{what}" for key, what in keys]
+        return "\n".join(lines)
+
+    def show_shortcuts(self) -> None:
+        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_text())
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -16,7 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QCommandLinkButton,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -40,7 +39,7 @@ from coopdesk.gui.kit.background import (
     run_task,
 )
 from coopdesk.gui.kit.theme import app_icon
-from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
+from coopdesk.gui.kit.widgets import ChoiceButton, ErrorLabel, muted, scaled_font
 from coopdesk.store.store import Store
 
 JoinHandler = Callable[["WelcomeDialog"], None]
@@ -113,17 +112,17 @@ class WelcomeDialog(QDialog):
             "accounts needed."
         )
         intro.setWordWrap(True)
-        self.start_button = QCommandLinkButton(
+        self.start_button = ChoiceButton(
             "Start a new coop", "Name your coop and this site. You become its first member."
         )
         self.start_button.clicked.connect(self.show_new_coop_form)
-        self.demo_button = QCommandLinkButton(
+        self.demo_button = ChoiceButton(
             "Try a demo coop",
             "Look around Riverside Food Coop, a made-up coop with members and a history.",
         )
         self.demo_button.clicked.connect(self.create_demo)
         joinable = self.join_handler is not None
-        self.join_button = QCommandLinkButton(
+        self.join_button = ChoiceButton(
             "Join an existing coop",
             "Open the invitation file another site of your coop made for this computer, "
             "and type its passphrase."

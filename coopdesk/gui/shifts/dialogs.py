@@ -37,6 +37,7 @@ from coopdesk.base.errors import NotFoundError
 from coopdesk.coop import active_members, member_names, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
+from coopdesk.gui.kit.dialog_manager import listen
 from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.widgets import muted, scaled_font
 from coopdesk.gui.shifts.texts import (
@@ -237,8 +238,9 @@ class ShiftDetailsDialog(QDialog):
         layout.addLayout(coordinate)
         layout.addWidget(buttons)
 
-        window.hub.changed.connect(self._on_store_changed)
-        window.session.member_changed.connect(lambda _m: self.reload())
+        # Until it closes: a bundle may land, or someone else come to the keyboard.
+        listen(self, window.hub.changed, self._on_store_changed)
+        listen(self, window.session.member_changed, self._on_member_changed)
         self.reload()
 
     # -- reading ----------------------------------------------------------------------------
@@ -250,6 +252,9 @@ class ShiftDetailsDialog(QDialog):
     def _on_store_changed(self, changes: Changes) -> None:
         if changes.touches(SHIFT_TABLES) and changes.initiator is not self and self.isVisible():
             self.reload()
+
+    def _on_member_changed(self, _member_id: str | None) -> None:
+        self.reload()
 
     def reload(self) -> None:
 
@@ -542,7 +547,9 @@ class ShiftDetailsDialog(QDialog):
             f"Take {name} off {self._title_when()}?\n\nTheir sign-up is archived, not deleted: "
             "it stays in the history and can be restored with Undo."
         )
-        if not dialogs.confirm(self, "Remove from shift", question, f"Remove {name}"):
+        if not dialogs.confirm(
+            self, "Remove from shift", question, f"Remove {name}", f"Keep {name} on it"
+        ):
             return
 
         def do(author: str) -> str:
@@ -567,7 +574,13 @@ class ShiftDetailsDialog(QDialog):
             f"Raise the places on {self._title_when()} from {shift.capacity} to {places}?\n\n"
             f"Then {names} {'is' if len(shift.waiting) == 1 else 'are'} confirmed too."
         )
-        if not dialogs.confirm(self, "Raise places", question, f"Raise to {places}"):
+        if not dialogs.confirm(
+            self,
+            "Raise places",
+            question,
+            f"Raise to {places} places",
+            f"Keep {shift.capacity} {'place' if shift.capacity == 1 else 'places'}",
+        ):
             return
         before = shift.capacity
 
@@ -578,12 +591,16 @@ class ShiftDetailsDialog(QDialog):
         self._act(do, lambda author: edit_shift(self.store, author, self.shift_id, capacity=before))
 
     def edit_shift(self) -> None:
-        if self.shift is None:
+        shift = self.shift
+        if shift is None:
             return
-        dialog = ShiftEditDialog(self.window_, self.shift, self)
-        dialog.saved.connect(lambda _id: self.reload())
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+
+        def make() -> ShiftEditDialog:
+            dialog = ShiftEditDialog(self.window_, shift, self)
+            dialog.saved.connect(lambda _id: self.reload())
+            return dialog
+
+        self.window_.dialogs.open("shift form", make, key=shift.id)
 
     def cancel_shift(self) -> None:
 
@@ -597,7 +614,9 @@ class ShiftDetailsDialog(QDialog):
                 "they will see it is cancelled."
             )
         question += "\n\nNothing is deleted: the shift is archived and stays in the history."
-        if not dialogs.confirm(self, "Cancel shift", question, "Cancel the shift"):
+        if not dialogs.confirm(
+            self, "Cancel shift", question, "Cancel the shift", "Keep the shift"
+        ):
             return
         title = self._title_when()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
@@ -36,7 +36,13 @@ from coopdesk.gui.kit.background import run_store_task
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
-from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
+from coopdesk.gui.kit.widgets import (
+    EmptyState,
+    follow_selection,
+    muted,
+    scaled_font,
+    table_view,
+)
 from coopdesk.gui.shifts.dialogs import (
     CYCLE_LETTERS,
     GenerateDialog,
@@ -86,6 +92,7 @@ def safe_file_name(name: str) -> str:
 
 ICS_FUTURE_DAYS = 366
 GENERATE_WEEKS = 8
+SHIFT_DETAILS, SHIFT_FORM, TEMPLATE_FORM = "shift details", "shift form", "template form"
 
 
 def swatch(colour: QColor, size: int) -> QIcon:
@@ -189,11 +196,15 @@ class TemplatesModel(ListModel[dict[str, Any]]):
 
 class ShiftsPage(Page):
     tables = SHIFT_PAGE_TABLES
+    keys = (
+        ("Arrow keys", "Move between the week's shifts"),
+        ("Enter or Space", "Open the shift"),
+        ("PageUp / PageDown", "The previous / next week"),
+    )
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Shifts")
         self.week_start = monday_of(dt.date.today())
-        self.details_dialog: ShiftDetailsDialog | None = None
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self._build_week_tab()
@@ -366,9 +377,7 @@ class ShiftsPage(Page):
         for column, width in enumerate((180, 190, 80, 70, 120)):
             header.resizeSection(column, width)
         self.templates_table.activated.connect(lambda _index: self.edit_template())
-        self.templates_table.selectionModel().selectionChanged.connect(
-            self._update_template_actions
-        )
+        follow_selection(self.templates_table, self._update_template_actions)
 
         self.add_template_button = QPushButton("Add template…")
         self.add_template_button.clicked.connect(self.add_template)
@@ -442,6 +451,13 @@ class ShiftsPage(Page):
         elif current is self.types_tab and self._types_stale:
             self._types_stale = False
             self.types_tab.load()
+
+    def focus_main(self) -> None:
+        """Ctrl+2: the keyboard in the week's grid, on the first shift (today's)."""
+        self.tabs.setCurrentWidget(self.week_tab)
+        self.week_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.week_view.current_shift() is None:
+            self.week_view.select_first()
 
     def add_new(self) -> bool:
         if self.tabs.currentWidget() is self.types_tab:
@@ -548,29 +564,46 @@ class ShiftsPage(Page):
             self.open_details(shift_id)
         return True
 
-    def open_details(self, shift_id: str) -> ShiftDetailsDialog:
-        if self.details_dialog is not None:
-            self.details_dialog.close()
-        dialog = ShiftDetailsDialog(self.window_, shift_id, self)
-        dialog.finished.connect(lambda _r: self._details_closed(dialog))
-        self.details_dialog = dialog
-        dialog.open()
-        return dialog
+    @property
+    def add_dialog(self) -> ShiftEditDialog | None:
+        """The form for a new shift, while it is open."""
+        return cast("ShiftEditDialog | None", self.window_.dialogs.find(SHIFT_FORM))
 
-    def _details_closed(self, dialog: ShiftDetailsDialog) -> None:
-        if self.details_dialog is dialog:
-            self.details_dialog = None
-            self.week_view.setFocus()
-        dialog.deleteLater()
+    @property
+    def template_dialog(self) -> TemplateDialog | None:
+        """The form for a recurring shift, while it is open."""
+        return cast("TemplateDialog | None", self.window_.dialogs.find(TEMPLATE_FORM))
+
+    @property
+    def details_dialog(self) -> ShiftDetailsDialog | None:
+        """The open details of a shift, if any."""
+        found = [
+            d for d in self.window_.dialogs.open_dialogs() if isinstance(d, ShiftDetailsDialog)
+        ]
+        return found[-1] if found else None
+
+    def open_details(self, shift_id: str) -> ShiftDetailsDialog:
+        """A shift's details: one dialog per shift, raised if it is open already."""
+
+        def make() -> ShiftDetailsDialog:
+            dialog = ShiftDetailsDialog(self.window_, shift_id, self)
+            dialog.finished.connect(self._details_closed)
+            return dialog
+
+        return self.window_.dialogs.open(SHIFT_DETAILS, make, key=shift_id)
+
+    def _details_closed(self, _result: int) -> None:
+        self.week_view.setFocus()
 
     def _open_add_dialog(self, day: dt.date) -> None:
-        dialog = ShiftEditDialog(
-            self.window_, None, self, day=day, site_id=self.site_combo.currentData()
-        )
-        dialog.saved.connect(self._after_add)
-        dialog.finished.connect(dialog.deleteLater)
-        self.add_dialog = dialog
-        dialog.open()
+        def make() -> ShiftEditDialog:
+            dialog = ShiftEditDialog(
+                self.window_, None, self, day=day, site_id=self.site_combo.currentData()
+            )
+            dialog.saved.connect(self._after_add)
+            return dialog
+
+        self.window_.dialogs.open(SHIFT_FORM, make)
 
     def _after_add(self, shift_id: str) -> None:
         self.show_shift(shift_id, open_details=False)
@@ -603,9 +636,9 @@ class ShiftsPage(Page):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         with dialogs.reported_errors(self) as outcome:
-            save_rota_pdf(path, self._rota_html(), suggested.name)
+            saved = save_rota_pdf(path, self._rota_html(), default_name=suggested.name)
         if outcome.ok:
-            self.window_.show_notice(f"Saved the rota as {path}.")
+            self.window_.show_notice(f"Saved the rota as {saved}.")
 
     # -- my shifts --------------------------------------------------------------------------
 
@@ -768,10 +801,9 @@ class ShiftsPage(Page):
         self.archive_template_button.setEnabled(selected)
 
     def _open_template_dialog(self, template: dict[str, Any] | None) -> None:
-        dialog = TemplateDialog(self.window_, template, self)
-        dialog.finished.connect(dialog.deleteLater)
-        self.template_dialog = dialog
-        dialog.open()
+        self.window_.dialogs.open(
+            TEMPLATE_FORM, lambda: TemplateDialog(self.window_, template, self)
+        )
 
     def add_template(self) -> None:
         self.window_.with_author(
@@ -796,7 +828,9 @@ class ShiftsPage(Page):
                 "already on the calendar stay, with their sign-ups; cancel them one by one if "
                 "they should go too."
             )
-            if not dialogs.confirm(self, "Archive template", question, f"Archive {title}"):
+            if not dialogs.confirm(
+                self, "Archive template", question, f"Archive {title}", "Keep the template"
+            ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_template(self.store, author, template["id"])
@@ -807,9 +841,13 @@ class ShiftsPage(Page):
 
     def generate(self) -> None:
         """Ask until when, then put every template's shifts on the calendar."""
-        dialog = GenerateDialog(self, dt.date.today() + dt.timedelta(weeks=GENERATE_WEEKS))
-        if dialog.exec() == GenerateDialog.DialogCode.Accepted:
-            self.generate_until(dialog.until())
+
+        def make() -> GenerateDialog:
+            dialog = GenerateDialog(self, dt.date.today() + dt.timedelta(weeks=GENERATE_WEEKS))
+            dialog.accepted.connect(lambda: self.generate_until(dialog.until()))
+            return dialog
+
+        self.window_.dialogs.open("generate shifts", make)
 
     def generate_until(self, until: dt.date) -> None:
         """Generate from today up to ``until`` (included) on a worker thread."""

@@ -1,8 +1,15 @@
 """The week's rota on paper: print it, or save it as a PDF to pin on the wall.
 
-The rota is an HTML table (one column per day, each shift with its time, title, the names
-of who is on it and a blank line per open place to write a name in by hand), laid out by a
-``QTextDocument`` on an A4 landscape page. Plain black on white: it must photocopy well.
+The rota is an HTML table that a ``QTextDocument`` lays out on an A4 or US Letter page in
+landscape: one column per day, and one row per "n-th shift of the day", so a busy day
+flows onto further pages between shifts, with the day headers repeated on each page. Each
+shift shows its time, title, who is on it, and a blank line per open place to write a name
+in by hand. Plain black on white, body text 10 pt: it must photocopy well and be read from
+a step away.
+
+The document is laid out on the printer itself (``setPaintDevice``), so a point is a point
+on paper: laid out for the screen and scaled onto a 1200 dpi page, 10 pt came out at
+under 1 pt.
 """
 
 from __future__ import annotations
@@ -11,16 +18,10 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import (
-    QGuiApplication,
-    QPagedPaintDevice,
-    QPageLayout,
-    QPageSize,
-    QTextDocument,
-)
+from PySide6.QtCore import QLocale, QMarginsF, QSizeF
+from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -33,6 +34,18 @@ if TYPE_CHECKING:
     from coopdesk.shifts.shifts import ShiftView
 
 BLANK_LINE = "_______________"
+# Where the table starts, each row starts, and the table ends, for ``paginate``; and where a
+# continued table says "begin a new page".
+TABLE, ROW, END, BREAK = "<!--rota table-->", "<!--rota row-->", "<!--rota end-->", "/*break*/"
+BODY_PT = 10
+Paper = Literal["a4", "letter"]
+PAPER_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+
+
+def local_paper() -> Paper:
+    """US Letter where the locale measures in inches, A4 everywhere else."""
+    imperial = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+    return "letter" if imperial else "a4"
 
 
 def rota_html(
@@ -46,26 +59,31 @@ def rota_html(
             days[offset].append(shift)
     heading = f"{html.escape(coop_name)}: shifts {html.escape(week_title(week_start))}"
     parts = [
-        "<html><body style='font-family: sans-serif; font-size: 9pt;'>",
-        f"<h2>{heading}</h2>",
+        f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>",
+        f"<h2 style='font-size: 14pt;'>{heading}</h2>",
     ]
     if subtitle:
         parts.append(f"<p>{html.escape(subtitle)}</p>")
+    parts.append(TABLE)
     parts.append(
         "<table width='100%' border='1' cellspacing='0' cellpadding='4' "
-        "style='border-collapse: collapse; border-color: #000;'><tr>"
+        f"style='{BREAK}border-collapse: collapse; border-color: #000;'><thead><tr>"
     )
     for offset in range(7):
         day = week_start + dt.timedelta(days=offset)
         parts.append(f"<th width='14%' bgcolor='#e8e8e8'>{html.escape(short_date(day))}</th>")
-    parts.append("</tr><tr>")
-    for day_shifts in days:
-        cell = [shift_html(shift) for shift in day_shifts] or ["<p>&nbsp;</p>"]
-        parts.append(f"<td valign='top'>{''.join(cell)}</td>")
-    parts.append("</tr></table>")
+    parts.append("</tr></thead>")
+    # Row n holds each day's n-th shift; ``paginate`` breaks pages between rows.
+    for row in range(max(1, *(len(day) for day in days))):
+        parts.append(ROW + "<tr>")
+        for day_shifts in days:
+            cell = shift_html(day_shifts[row]) if row < len(day_shifts) else "&nbsp;"
+            parts.append(f"<td valign='top'>{cell}</td>")
+        parts.append("</tr>")
+    parts.append(END + "</table>")
     printed = dt.datetime.now()
     parts.append(
-        f"<p style='font-size: 7pt;'>Printed {printed.day} {printed:%B %Y %H:%M} from CoopDesk. "
+        f"<p style='font-size: 9pt;'>Printed {printed.day} {printed:%B %Y %H:%M} from CoopDesk. "
         "Write your name on an open line, and sign up in CoopDesk too.</p>"
     )
     parts.append("</body></html>")
@@ -88,60 +106,91 @@ def shift_html(shift: ShiftView) -> str:
         lines.append(f"<br/>• <i>{html.escape(signup.member_name)} (waiting)</i>")
     for _ in range(max(0, shift.capacity - shift.filled)):
         lines.append(f"<br/>• {BLANK_LINE}")
-    return f"<p style='margin-bottom: 8px;'>{''.join(lines)}</p>"
+    return f"<p>{''.join(lines)}</p>"
 
 
-def rota_document(html_text: str) -> QTextDocument:
-    document = QTextDocument()
-    document.setHtml(html_text)
-    return document
-
-
-def _page_layout() -> QPageLayout:
+def _page_layout(paper: Paper) -> QPageLayout:
     return QPageLayout(
-        QPageSize(QPageSize.PageSizeId.A4),
+        QPageSize(PAPER_SIZES[paper]),
         QPageLayout.Orientation.Landscape,
         QMarginsF(12, 12, 12, 12),
         QPageLayout.Unit.Millimeter,
     )
 
 
-def _set_up(printer: QPrinter) -> None:
-    printer.setPageLayout(_page_layout())
+def _set_up(printer: QPrinter, paper: Paper) -> None:
+    printer.setPageLayout(_page_layout(paper))
+
+
+def _laid_out(device: QPagedPaintDevice, html_text: str) -> QTextDocument:
+    """The rota laid out on the device's own page (its dots): a point is a point."""
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(device)
+    document.setHtml(html_text)
+    page = device.pageLayout().paintRectPixels(device.logicalDpiX())
+    document.setPageSize(QSizeF(page.width(), page.height()))
+    return document
+
+
+def paginate(device: QPagedPaintDevice, html_text: str) -> str:
+    """The rota with a page break before each row that would not fit on its page, and the
+    day headers repeated there: Qt would cut a shift in two across pages."""
+    if TABLE not in html_text or END not in html_text:
+        return html_text.replace(BREAK, "")
+    before, rest = html_text.split(TABLE, 1)
+    table_and_rows, after = rest.split(END, 1)
+    table_open, *rows = table_and_rows.split(ROW)
+    body_open = before[: before.index(">", before.index("<body")) + 1]
+    pages: list[list[str]] = [[]]
+    for row in rows:
+        trial = pages[-1] + [row]
+        start = before if len(pages) == 1 else body_open
+        text = start + table_open.replace(BREAK, "") + "".join(trial) + "</table></body></html>"
+        if pages[-1] and _laid_out(device, text).pageCount() > 1:
+            pages.append([row])
+        else:
+            pages[-1] = trial
+    tables = [
+        table_open.replace(BREAK, "" if number == 0 else "page-break-before: always; ")
+        + "".join(page_rows)
+        + ("" if number == len(pages) - 1 else "</table>")
+        for number, page_rows in enumerate(pages)
+    ]
+    return before + "".join(tables) + after
 
 
 def _render(device: QPagedPaintDevice, html_text: str) -> None:
-    """One page: the document laid out on the page's size in its own units (screen pixels).
-
-    Qt maps the document's page onto the device's page; giving it the page in device pixels
-    (1200 per inch) shrank the 9 pt text to under 1 pt.
-    """
-    document = rota_document(html_text)
-    screen = QGuiApplication.primaryScreen()
-    dpi = screen.logicalDotsPerInchX() if screen is not None else 96.0
-    page = device.pageLayout().paintRect(QPageLayout.Unit.Point)
-    document.setPageSize(QSizeF(page.width() * dpi / 72, page.height() * dpi / 72))
-    document.print_(device)
+    """Lay the rota out on the device's page, a page break between rows, and print it."""
+    _laid_out(device, paginate(device, html_text)).print_(device)
 
 
-def rota_pdf(html_text: str, title: str = "Rota") -> bytes:
-    """The rota as a PDF (A4 landscape), to be written by ``coopdesk.base.files``."""
-    return pdf_bytes(_page_layout(), title, lambda device: _render(device, html_text))
+def rota_pdf(html_text: str, title: str = "Rota", paper: Paper | None = None) -> bytes:
+    """The rota as a PDF (landscape; A4 or US Letter, by default as the locale measures),
+    to be written by ``coopdesk.base.files``."""
+    layout = _page_layout(paper or local_paper())
+    return pdf_bytes(layout, title, lambda device: _render(device, html_text))
 
 
-def save_rota_pdf(path: Path | str, html_text: str, default_name: str = "rota.pdf") -> Path:
+def save_rota_pdf(
+    path: Path | str,
+    html_text: str,
+    paper: Paper | None = None,
+    *,
+    default_name: str = "rota.pdf",
+) -> Path:
     """Write the rota as a PDF where asked (a file, or a folder: ``default_name`` in it).
 
     Through the one output path: a missing folder, a full or read-only drive give one clear
     sentence (an OutputError) and leave nothing; the file follows the user's umask.
     """
-    return write_file(path, rota_pdf(html_text, Path(default_name).stem), default_name=default_name)
+    pdf = rota_pdf(html_text, Path(default_name).stem, paper)
+    return write_file(path, pdf, default_name=default_name)
 
 
 def print_rota(parent: QWidget | None, html_text: str) -> bool:
     """Ask which printer (the system dialog), then print. False when the person cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    _set_up(printer)
+    _set_up(printer, local_paper())
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Print the week's rota")
     if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -9,7 +9,7 @@ being offered: shifts and templates made from it keep their details.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.list_model import ListModel
-from coopdesk.gui.kit.widgets import EmptyState, table_view
+from coopdesk.gui.kit.widgets import EmptyState, follow_selection, table_view
 from coopdesk.gui.shifts.dialogs import fill_site_combo
 from coopdesk.shifts.templates import (
     add_shift_type,
@@ -38,6 +38,8 @@ from coopdesk.shifts.templates import (
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
+
+TYPE_FORM = "shift type form"
 
 
 def length_text(minutes: int) -> str:
@@ -174,7 +176,6 @@ class ShiftTypesTab(QWidget):
         super().__init__(parent)
         self.window_ = window
         self.store = window.store
-        self.dialog: ShiftTypeDialog | None = None
 
         self.model = ShiftTypesModel(self)
         self.table = table_view(self.model)
@@ -183,7 +184,7 @@ class ShiftTypesTab(QWidget):
         for column, width in enumerate((180, 70, 70, 120, 160)):
             header.resizeSection(column, width)
         self.table.activated.connect(lambda _index: self.edit_selected())
-        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        follow_selection(self.table, self._update_actions)
 
         self.add_button = QPushButton("Add type…")
         self.add_button.setToolTip("A kind of shift the coop runs, reused by shifts and templates")
@@ -237,12 +238,18 @@ class ShiftTypesTab(QWidget):
         self.edit_button.setEnabled(selected)
         self.archive_button.setEnabled(selected)
 
+    @property
+    def dialog(self) -> ShiftTypeDialog | None:
+        """The shift type form, while it is open."""
+        return cast("ShiftTypeDialog | None", self.window_.dialogs.find(TYPE_FORM))
+
     def _open_dialog(self, shift_type: dict[str, Any] | None) -> None:
-        dialog = ShiftTypeDialog(self.window_, shift_type, self)
-        dialog.saved.connect(self._after_save)
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+        def make() -> ShiftTypeDialog:
+            dialog = ShiftTypeDialog(self.window_, shift_type, self)
+            dialog.saved.connect(self._after_save)
+            return dialog
+
+        self.window_.dialogs.open(TYPE_FORM, make)
 
     def _after_save(self, type_id: str) -> None:
         self.load()
@@ -270,7 +277,9 @@ class ShiftTypesTab(QWidget):
                 f"Archive the shift type {title}?\n\nIt is no longer offered for new shifts "
                 "and templates. Shifts and templates already made from it stay as they are."
             )
-            if not dialogs.confirm(self, "Archive shift type", question, f"Archive {title}"):
+            if not dialogs.confirm(
+                self, "Archive shift type", question, f"Archive {title}", "Keep the type"
+            ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_shift_type(self.store, author, shift_type["id"])

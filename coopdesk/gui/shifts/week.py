@@ -27,8 +27,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QPalette, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.shifts.texts import (
@@ -256,6 +265,25 @@ def stripe(colour: QColor, height: int) -> QPixmap:
     return pixmap
 
 
+class FocusOutline(QStyledItemDelegate):
+    """Draws a thick outline round the block that has the keyboard: the style's dotted
+    focus rectangle was lost on the coloured blocks, so nobody saw where the arrows were."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            painter.save()
+            pen = QPen(option.palette.color(QPalette.ColorRole.Highlight), 3)
+            painter.setPen(pen)
+            painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
+            painter.restore()
+
+
 class WeekView(QTableView):
     """The grid of blocks. Enter or a click opens a shift; PageUp/PageDown change the week."""
 
@@ -269,6 +297,7 @@ class WeekView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setItemDelegate(FocusOutline(self))
         self.setShowGrid(True)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -224,6 +224,7 @@ class InviteDialog(QDialog):
             "Replace invitation",
             f"{path.name} already exists in {path.parent}. Replace it with the new invitation?",
             "Replace",
+            "Keep the old file",
         ):
             return
         self.site_name, self.path = name, path

@@ -159,6 +159,7 @@ class FolderTab(QWidget):
             f"Stop using {current} on this computer? Its files stay where they are; this site "
             "then syncs only by USB stick or file until a folder is chosen again.",
             "Turn off",
+            "Keep syncing",
         ):
             return
         with dialogs.reported_errors(self) as outcome:

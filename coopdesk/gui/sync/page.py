@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.text import plural, shown
+from coopdesk.base.text import names_text, plural, shown
 from coopdesk.coop import relative_time, update_settings
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import TaskCancelled, TaskHandle, run_store_task
@@ -43,9 +43,11 @@ from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
     EmptyState,
     MessagePanel,
+    follow_selection,
     human_size,
     muted,
     scaled_font,
+    selected_row,
     standard_icon,
     table_view,
 )
@@ -71,8 +73,11 @@ from coopdesk.sync import identity as site_identity
 from coopdesk.sync.bundle import SUFFIX as BUNDLE_SUFFIX
 from coopdesk.sync.invite import make_invitation
 from coopdesk.sync.merge import ImportCancelled
-from coopdesk.sync.peers import SiteStatus
+from coopdesk.sync.peers import SiteStatus, sites_overview
 from coopdesk.sync.trust import archive_site, restore_site
+
+# Said only of what this site has received: other sites may not have synced yet.
+NO_CONFLICTS = "No conflicts in what this site has received."
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -85,6 +90,7 @@ BUNDLE_FILTER = f"CoopDesk bundles (*{BUNDLE_SUFFIX})"
 DRIVE_SCAN_MS = 3000
 CLOCK_MS = 60_000
 LAST_FOLDER_KEY = "gui.sync_folder"
+IMPORT_PREVIEW, INVITE, PASSPHRASE = "import preview", "invite a site", "invitation passphrase"
 
 
 def bundle_choice_label(item: BundleFile, this_site: set[str], site_names: dict[str, str]) -> str:
@@ -153,9 +159,6 @@ class SyncPage(Page):
         self.task: TaskHandle | None = None
         self.drives: list[Drive] = []
         self.drive_rows: list[DriveRow] = []
-        self.preview_dialog: ImportPreviewDialog | None = None
-        self.invite_dialog: InviteDialog | None = None
-        self.passphrase_dialog: PassphraseDialog | None = None
         self._loading = False
 
         self.layout_.addSpacing(4)
@@ -269,9 +272,7 @@ class SyncPage(Page):
         self.conflicts_model = ConflictsModel(self.store, self)
         self.conflicts_list = table_view(self.conflicts_model)
         self.conflicts_list.horizontalHeader().hide()
-        self.conflicts_list.selectionModel().currentRowChanged.connect(
-            lambda *_: self._show_conflict()
-        )
+        follow_selection(self.conflicts_list, self._show_conflict)
         explanation = muted(
             QLabel(
                 "Two sites changed the same thing before they synced. Everyone sees the current "
@@ -305,10 +306,7 @@ class SyncPage(Page):
         listing_layout.setContentsMargins(0, 0, 0, 0)
         listing_layout.addWidget(self.conflicts_list, 1)
         listing_layout.addWidget(chooser)
-        self.conflicts_empty = EmptyState(
-            "No conflicts: every site agrees.",
-            "When two sites change the same thing before syncing, it is listed here to settle.",
-        )
+        self.conflicts_empty = EmptyState(NO_CONFLICTS)
         self.conflicts_stack = QStackedWidget()
         self.conflicts_stack.addWidget(listing)
         self.conflicts_stack.addWidget(self.conflicts_empty)
@@ -359,9 +357,7 @@ class SyncPage(Page):
         self.backups_table = table_view(self.backups_model)
         self.backups_table.horizontalHeader().resizeSection(0, 300)
         self.backups_table.horizontalHeader().resizeSection(1, 300)
-        self.backups_table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._update_backup_actions()
-        )
+        follow_selection(self.backups_table, self._update_backup_actions)
         self.backups_table.activated.connect(lambda _index: self.restore_selected())
         explanation = muted(
             QLabel(
@@ -643,13 +639,27 @@ class SyncPage(Page):
             on_cancelled=self._task_over,
         )
 
+    @property
+    def preview_dialog(self) -> ImportPreviewDialog | None:
+        return cast("ImportPreviewDialog | None", self.window_.dialogs.find(IMPORT_PREVIEW))
+
+    @property
+    def invite_dialog(self) -> InviteDialog | None:
+        return cast("InviteDialog | None", self.window_.dialogs.find(INVITE))
+
+    @property
+    def passphrase_dialog(self) -> PassphraseDialog | None:
+        return cast("PassphraseDialog | None", self.window_.dialogs.newest(PASSPHRASE))
+
     def _show_preview(self, preview: Preview, author: str) -> None:
         self.task = None
-        dialog = ImportPreviewDialog(preview, self._site_name(preview.for_site), self.window_)
-        dialog.accepted.connect(lambda: self._import(preview.path, author))
-        dialog.finished.connect(dialog.deleteLater)
-        self.preview_dialog = dialog
-        dialog.open()
+
+        def make() -> ImportPreviewDialog:
+            dialog = ImportPreviewDialog(preview, self._site_name(preview.for_site), self.window_)
+            dialog.accepted.connect(lambda: self._import(preview.path, author))
+            return dialog
+
+        self.window_.dialogs.open(IMPORT_PREVIEW, make)
 
     def _import(self, path: Path, author: str) -> None:
         if self._busy():
@@ -740,6 +750,8 @@ class SyncPage(Page):
             f"&Conflicts ({count})" if count else "&Conflicts",
         )
         self.conflicts_stack.setCurrentIndex(0 if count else 1)
+        if not count:
+            self.conflicts_empty.set_text(NO_CONFLICTS, self._what_is_known())
         if count:
             kept = self.conflicts_model.row_of_key(key) if key else -1
             target = kept if kept >= 0 else min(max(row, 0), count - 1)
@@ -749,8 +761,28 @@ class SyncPage(Page):
             )
         self._show_conflict()
 
+    def _what_is_known(self) -> str:
+        """What "no conflicts" rests on: only what this site has received so far."""
+        others = [
+            site
+            for site in sites_overview(self.store, with_pending=False)
+            if not (site.this_site or site.archived or site.replaced_by or site.earlier_identity)
+        ]
+        if not others:
+            return "This is the coop's only site, so there is nobody to disagree with."
+        unheard = [site.name for site in others if site.heard_at is None]
+        if unheard:
+            return (
+                f"Not heard from yet: {names_text(unheard)}. A conflict with their changes "
+                "shows here once their bundles are imported."
+            )
+        return (
+            "Every other site has sent a bundle. What they changed since their last one is "
+            "not known here yet; when two sites change the same thing, it is listed here."
+        )
+
     def selected_conflict(self) -> conflicts.Conflict | None:
-        return self.conflicts_model.row_at(self.conflicts_list.currentIndex().row())
+        return self.conflicts_model.row_at(selected_row(self.conflicts_list))
 
     def member_changed(self, member_id: str | None) -> None:
         if self.loaded:
@@ -785,7 +817,9 @@ class SyncPage(Page):
                 f"Let {site.name} take part again? Its changes made while it was archived stay"
                 " refused; what it does from now on is accepted."
             )
-            if not dialogs.confirm(self, "Restore site", text, "Restore"):
+            if not dialogs.confirm(
+                self, "Restore site", text, f"Restore {site.name}", "Keep it archived"
+            ):
                 return
         else:
             text = (
@@ -793,7 +827,9 @@ class SyncPage(Page):
                 " has closed. Every site will refuse its changes after the last one this"
                 " computer has, however they arrive; its members stay members."
             )
-            if not dialogs.confirm(self, "Archive site", text, f"Archive {site.name}"):
+            if not dialogs.confirm(
+                self, "Archive site", text, f"Archive {site.name}", "Keep the site"
+            ):
                 return
 
         def act(author: str) -> None:
@@ -861,7 +897,7 @@ class SyncPage(Page):
         self._update_backup_actions()
 
     def selected_backup(self) -> Backup | None:
-        return self.backups_model.row_at(self.backups_table.currentIndex().row())
+        return self.backups_model.row_at(selected_row(self.backups_table))
 
     def _update_backup_actions(self) -> None:
         self.restore_button.setEnabled(self.selected_backup() is not None)
@@ -883,7 +919,9 @@ class SyncPage(Page):
                 "at the next sync. Changes that never left this computer are only in the "
                 "backup made now."
             )
-            if not dialogs.confirm(self, "Restore a backup", question, "Restore backup"):
+            if not dialogs.confirm(
+                self, "Restore a backup", question, "Restore backup", "Keep the data as it is"
+            ):
                 return
             self.task = run_store_task(
                 self.window_,
@@ -945,18 +983,16 @@ class SyncPage(Page):
             return
 
         def ask(author: str) -> None:
-            if self.invite_dialog is not None and self.invite_dialog.isVisible():
-                self.invite_dialog.raise_()
-                return
-            coop_name = self.window_.identity.coop_name
-            folder = self.drives[0].root if self.drives else self._default_folder()
-            dialog = InviteDialog(coop_name, folder, self.window_)
-            dialog.accepted.connect(
-                lambda: self._make_invitation(author, dialog.site_name, dialog.path)
-            )
-            dialog.finished.connect(dialog.deleteLater)
-            self.invite_dialog = dialog
-            dialog.open()
+            def make() -> InviteDialog:
+                coop_name = self.window_.identity.coop_name
+                folder = self.drives[0].root if self.drives else self._default_folder()
+                dialog = InviteDialog(coop_name, folder, self.window_)
+                dialog.accepted.connect(
+                    lambda: self._make_invitation(author, dialog.site_name, dialog.path)
+                )
+                return dialog
+
+            self.window_.dialogs.open(INVITE, make)
 
         self.window_.with_author(ask, "Choose who you are before inviting a site.")
 
@@ -982,10 +1018,9 @@ class SyncPage(Page):
             f"Invitation for {invitation.site_name} saved",
             f"{invitation.path}\nGive the passphrase to the new site separately from the file.",
         )
-        dialog = PassphraseDialog(invitation, self.window_)
-        dialog.finished.connect(dialog.deleteLater)
-        self.passphrase_dialog = dialog
-        dialog.open()
+        self.window_.dialogs.open(
+            PASSPHRASE, lambda: PassphraseDialog(invitation, self.window_), key=invitation.path
+        )
 
     def _on_encrypt_clicked(self, wanted: bool) -> None:
         if self._loading:
@@ -1001,6 +1036,7 @@ class SyncPage(Page):
                 "members' names, phone numbers and everything else in them.\n\nThey stay "
                 "signed, so nobody can slip in false changes.",
                 "Stop encrypting",
+                "Keep encrypting",
             ):
                 return
             with dialogs.reported_errors(self) as outcome:

@@ -165,7 +165,11 @@ class ChoreDialog(FormDialog):
         form = QFormLayout()
         form.addRow("&Title", self.title_edit)
         form.addRow("&Notes", self.notes_edit)
-        form.addRow("&How often", every_row)
+        # A row that is a layout has no buddy for its label's "&": give it one, or the "&"
+        # shows as itself.
+        how_often = QLabel("&How often")
+        how_often.setBuddy(self.every_spin)
+        form.addRow(how_often, every_row)
         form.addRow("&Who takes turns", self.member_list)
         form.addRow("&Next one goes to", self.strategy_combo)
         form.addRow("&First due", self.starts_edit)

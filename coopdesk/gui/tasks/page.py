@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -37,7 +37,15 @@ from coopdesk.coop import active_members, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
-from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
+from coopdesk.gui.kit.widgets import (
+    EmptyState,
+    fit_columns,
+    follow_selection,
+    muted,
+    scaled_font,
+    selected_row,
+    table_view,
+)
 from coopdesk.gui.tasks.board import DONE_SHOWN, STATUSES, TaskBoard, TaskListModel
 from coopdesk.gui.tasks.dialogs import ChoreDialog, ChoreTasksDialog, TaskDialog
 from coopdesk.roles import active_roles
@@ -49,6 +57,7 @@ if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
 ME = "__me__"  # the assignee filter's "Me": whoever is at the keyboard
+TASK_FORM, CHORE_FORM, CHORE_TASKS = "task form", "chore form", "chore tasks"
 
 
 def next_due(chore: dict[str, Any], today: dt.date) -> dt.date:
@@ -83,12 +92,17 @@ class ChoresModel(ListModel[dict[str, Any]]):
 
 class TasksPage(Page):
     tables = frozenset({"task", "chore", "member", "site", "role", "role_member", "leave"})
+    keys = (
+        ("Left / Right", "The board's next / previous column"),
+        ("Ctrl+Right / Ctrl+Left", "Move the card to the next / previous column"),
+        ("Enter", "Open the task"),
+        ("Delete", "Archive the selected task"),
+    )
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, "Tasks")
         self.list_model = TaskListModel(self.store, parent=self)
         self.chores_model = ChoresModel(self)
-        self.dialog: QWidget | None = None
         self.member_choices: list[tuple[str, str]] = []
         self.site_choices: list[tuple[str, str]] = []
         self.role_choices: list[tuple[str, str]] = []
@@ -180,13 +194,15 @@ class TasksPage(Page):
                 lambda point, c=column: self._card_menu(c, point)
             )
         self.table = table_view(self.list_model, stretch_last=False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in enumerate((0, 80, 140, 210, 75, 110, 120)):
-            if width:
-                header.resizeSection(column, width)
+        # The title takes the spare width and keeps at least 220 px (titles were cut to 15
+        # characters at 1024 wide); the other columns give up space first.
+        self.column_fit = fit_columns(
+            self.table,
+            ((220, 220), (80, 60), (140, 90), (210, 100), (75, 60), (110, 80), (120, 80)),
+            stretch=0,
+        )
         self.table.activated.connect(lambda _index: self.edit_selected())
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        follow_selection(self.table, self._update_actions)
         self.list_empty = EmptyState(on_action=self._clear_filters)
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
@@ -231,9 +247,7 @@ class TasksPage(Page):
         header = self.chores_table.horizontalHeader()
         for column, width in enumerate((200, 110, 200, 210)):
             header.resizeSection(column, width)
-        self.chores_table.selectionModel().currentRowChanged.connect(
-            lambda *_: self._show_chore_history()
-        )
+        follow_selection(self.chores_table, self._show_chore_history)
         history_title = QLabel("Turns so far")
         history_title.setFont(scaled_font(self, 1.05, bold=True))
         self.history_label = QLabel()
@@ -422,16 +436,11 @@ class TasksPage(Page):
     def selected_task_id(self) -> str | None:
         if self.board_shown():
             return self.board.selected_task_id()
-        index = self.table.currentIndex()
-        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
-            return None
-        task_id = self.list_model.id_at(index.row())
+        task_id = self.list_model.id_at(selected_row(self.table))
         return None if task_id is None else str(task_id)
 
     def selected_chore(self) -> dict[str, Any] | None:
-        index = self.chores_table.currentIndex()
-        rows = self.chores_model.rows
-        return rows[index.row()] if index.isValid() and 0 <= index.row() < len(rows) else None
+        return self.chores_model.row_at(selected_row(self.chores_table))
 
     def _update_actions(self) -> None:
         task_id = self.selected_task_id()
@@ -500,10 +509,13 @@ class TasksPage(Page):
         if task_id is not None:
             self.open_task(task_id)
 
+    @property
+    def dialog(self) -> QDialog | None:
+        """The page's form (a task or a chore), while one is open."""
+        found = [self.window_.dialogs.find(kind) for kind in (TASK_FORM, CHORE_FORM, CHORE_TASKS)]
+        return next((dialog for dialog in found if dialog is not None), None)
+
     def _open_task_dialog(self, task: dict[str, Any] | None) -> None:
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            return
         task_id = task["id"] if task else None
 
         def save(values: dict[str, Any]) -> str:
@@ -523,19 +535,21 @@ class TasksPage(Page):
             "site_id": self.site_combo.currentData(),
             "role_id": self.role_combo.currentData(),
         }
-        dialog = TaskDialog(
-            self.member_choices,
-            self.site_choices,
-            self.role_choices,
-            save,
-            task,
-            defaults=defaults,
-            parent=self,
-        )
-        dialog.accepted.connect(lambda: self._after_task_saved(dialog.saved_result, task is None))
-        dialog.finished.connect(dialog.deleteLater)
-        self.dialog = dialog
-        dialog.open()
+
+        def make() -> TaskDialog:
+            dialog = TaskDialog(
+                self.member_choices,
+                self.site_choices,
+                self.role_choices,
+                save,
+                task,
+                defaults=defaults,
+                parent=self,
+            )
+            dialog.saved.connect(lambda saved_id: self._after_task_saved(saved_id, task is None))
+            return dialog
+
+        self.window_.dialogs.open(TASK_FORM, make)
 
     def _after_task_saved(self, task_id: str, added: bool) -> None:
         task = tasklist.get_task(self.store, task_id)
@@ -558,7 +572,7 @@ class TasksPage(Page):
                 f"Archive the task “{task['title']}”?\n\nIt leaves the board and the list. "
                 "Nothing is deleted: Undo brings it back."
             )
-            if not dialogs.confirm(self, "Archive task", question, "Archive task"):
+            if not dialogs.confirm(self, "Archive task", question, "Archive task", "Keep the task"):
                 return
             with dialogs.reported_errors(self) as outcome:
                 tasklist.archive_task(self.store, author, task_id)
@@ -620,13 +634,14 @@ class TasksPage(Page):
                 title = values.pop("title")
                 return chores.add_chore(self.store, author, title, **values)
 
-            dialog = ChoreDialog(
-                self.member_choices, self.site_choices, self.role_choices, save, parent=self
-            )
-            dialog.accepted.connect(lambda: self.window_.show_notice("Added the chore."))
-            dialog.finished.connect(dialog.deleteLater)
-            self.dialog = dialog
-            dialog.open()
+            def make() -> ChoreDialog:
+                dialog = ChoreDialog(
+                    self.member_choices, self.site_choices, self.role_choices, save, parent=self
+                )
+                dialog.saved.connect(lambda _id: self.window_.show_notice("Added the chore."))
+                return dialog
+
+            self.window_.dialogs.open(CHORE_FORM, make)
 
         self.tabs.setCurrentIndex(1)
         self.window_.with_author(open_dialog, "Choose who you are before adding a chore.")
@@ -639,11 +654,12 @@ class TasksPage(Page):
                     raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
                 return chores.generate_chore_tasks(self.store, author, values["until"])
 
-            dialog = ChoreTasksDialog(save, parent=self)
-            dialog.accepted.connect(lambda: self._after_chore_tasks(dialog.saved_result))
-            dialog.finished.connect(dialog.deleteLater)
-            self.dialog = dialog
-            dialog.open()
+            def make() -> ChoreTasksDialog:
+                dialog = ChoreTasksDialog(save, parent=self)
+                dialog.saved.connect(self._after_chore_tasks)
+                return dialog
+
+            self.window_.dialogs.open(CHORE_TASKS, make)
 
         self.window_.with_author(open_dialog, "Choose who you are before creating tasks.")
 
@@ -664,7 +680,9 @@ class TasksPage(Page):
                 f"Archive the chore “{chore['title']}”?\n\nNo more turns are planned. Its "
                 "tasks, done and open, stay on the board."
             )
-            if not dialogs.confirm(self, "Archive chore", question, "Archive chore"):
+            if not dialogs.confirm(
+                self, "Archive chore", question, "Archive chore", "Keep the chore"
+            ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 chores.archive_chore(self.store, author, chore["id"])
