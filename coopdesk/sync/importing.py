@@ -1,4 +1,4 @@
-"""Importing a bundle: what it would bring (preview), and merging it in (a backup first, when due)."""
+"""Importing a bundle: what it would bring (preview), and merging it in (a backup first if due)."""
 
 from __future__ import annotations
 
