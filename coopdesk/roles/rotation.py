@@ -115,6 +115,9 @@ def plan_terms(data: RotationInput, count: int) -> list[tuple[dt.date, tuple[str
             f"Unknown rotation {data.policy!r}: choose one of {', '.join(ROTATION_POLICIES)}."
         )
     rank = {member: index for index, member in enumerate(data.order)}
+    # Only the leave of members who can hold the role matters: the rest of the coop's
+    # leave, years of it, would be read again for every term.
+    leave = [item for item in data.leave if item.member_id in rank]
     # When each member last took (or, in round-robin, lost) a turn: term index * MAX_SEATS
     # + seat. Seats count as consecutive turns, so with several holders the one who took
     # the first seat is due again before the one who took the last.
@@ -126,7 +129,7 @@ def plan_terms(data: RotationInput, count: int) -> list[tuple[dt.date, tuple[str
         start = data.starts_on + index * length
         end = start + length - dt.timedelta(days=1)
         override = data.overrides.get(start)
-        away = on_leave(data.leave, start, end) if data.leave else set()
+        away = on_leave(leave, start, end) if leave else set()
         if data.policy == "fewest-terms":
             queue = sorted(
                 data.order, key=lambda m: (served.get(m, 0), last_turn.get(m, -1), rank[m])
