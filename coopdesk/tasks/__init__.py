@@ -38,6 +38,7 @@ __getattr__, __dir__, __all__ = public_api(
             "count_tasks",
             "edit_task",
             "get_task",
+            "latest_done_tasks",
             "list_tasks",
             "move_task",
             "my_tasks",

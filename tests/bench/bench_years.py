@@ -535,4 +535,14 @@ def run() -> Report:
 
 
 if __name__ == "__main__":
-    print(json.dumps(worker(sys.argv[1], *sys.argv[2:])))
+    # COOPDESK_BENCH_PROFILE=DIR: each worker also writes DIR/<action>-<pid>.prof (cProfile).
+    profile_dir = os.environ.get("COOPDESK_BENCH_PROFILE")
+    if profile_dir:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        figures = profiler.runcall(worker, sys.argv[1], *sys.argv[2:])
+        profiler.dump_stats(Path(profile_dir) / f"{sys.argv[1]}-{os.getpid()}.prof")
+    else:
+        figures = worker(sys.argv[1], *sys.argv[2:])
+    print(json.dumps(figures))
