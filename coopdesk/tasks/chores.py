@@ -152,9 +152,13 @@ def plan_chore(store: Store, chore_id: str, until: dt.date) -> list[Occurrence]:
     result = []
     index = 0
     due = start
+    keys = {
+        "least-recent": lambda m: (last.get(m, -1), rank[m]),
+        "fewest-terms": lambda m: (given.get(m, 0), last.get(m, -1), rank[m]),
+        "least-done": lambda m: (load.get(m, 0), last.get(m, -1), rank[m]),
+    }
     while due <= until:
         away = on_leave(leave, due, due) if leave else set()
-        candidates = [m for m in order if m not in away]
         computed: str | None = None
         if strategy == "round-robin":
             for step in range(len(order)):
@@ -163,12 +167,7 @@ def plan_chore(store: Store, chore_id: str, until: dt.date) -> list[Occurrence]:
                     computed = member
                     pointer = (pointer + step + 1) % len(order)
                     break
-        elif candidates:
-            keys = {
-                "least-recent": lambda m: (last.get(m, -1), rank[m]),
-                "fewest-terms": lambda m: (given.get(m, 0), last.get(m, -1), rank[m]),
-                "least-done": lambda m: (load.get(m, 0), last.get(m, -1), rank[m]),
-            }
+        elif candidates := [m for m in order if m not in away]:
             computed = min(candidates, key=keys[strategy])
         task_id = occurrence_task_id(chore_id, due)
         task = tasks.get(task_id)
