@@ -109,3 +109,19 @@ def test_merged_attendance_keeps_every_sites_derived_minutes_right():
     assert coop.converged()
     coop.close()
     shutil.rmtree(root, ignore_errors=True)
+
+
+def test_balances_read_the_later_shifts_through_their_start_time_not_every_sign_up(
+    store: Store, ana: str
+):
+    bo = add_member(store, ana, "Bo")
+    attend(store, ana, past_shift(store, ana, 2), bo)
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    try:
+        duty.member_balances(store)
+    finally:
+        store.conn.set_trace_callback(None)
+    (later,) = [sql for sql in statements if "shift_signup" in sql]
+    plan = " ".join(row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {later}"))
+    assert "shift_starts_at" in plan
