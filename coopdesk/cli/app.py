@@ -14,7 +14,7 @@ from coopdesk.cli.framework import (
 from coopdesk.coop import count_members, identity, start_coop
 from coopdesk.demo import create_demo
 from coopdesk.store.check import check_store
-from coopdesk.store.dump import dump_json
+from coopdesk.store.dump import write_dump
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -56,7 +56,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_dump(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
-        sys.stdout.write(dump_json(store))
+        write_dump(store, sys.stdout)
     return 0
 
 

@@ -327,7 +327,9 @@ def add_commands(cli: CommandLine) -> None:
     export.add_argument("--full", action="store_true", help="every change this site has")
     preview = cli.command("preview", cmd_preview, "show what a bundle would bring, change nothing")
     preview.add_argument("file", metavar="FILE")
-    import_ = cli.command("import", cmd_import, "import a sync bundle (a backup is made first)")
+    import_ = cli.command(
+        "import", cmd_import, "import a sync bundle (a backup is made first, at most once a day)"
+    )
     import_.add_argument("file", metavar="FILE")
     sites = cli.command("sites", cmd_sites, "the coop's sites and what each still lacks from here")
     sites.add_argument(

@@ -21,6 +21,7 @@ __getattr__, __dir__, __all__ = public_api(
     {
         "activity": (
             "ActivityItem",
+            "changes_recorded",
             "count_changes",
             "describe",
             "recent_changes",

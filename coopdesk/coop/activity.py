@@ -76,7 +76,15 @@ def relative_time(when: float, now: float | None = None) -> str:
 
 
 def count_changes(store: Store) -> int:
+    """The exact number of changes in the log (reads all of it: for tests and checks)."""
     return store.conn.execute("SELECT count(*) FROM _change").fetchone()[0]
+
+
+def changes_recorded(store: Store) -> int:
+    """How many changes the log holds, for screens: its newest number, one lookup however
+    long the history. The log only grows, so this is the count, except when an import took
+    out again the changes of a site it refused (then a few more than the count)."""
+    return store.conn.execute("SELECT coalesce(max(lsn), 0) FROM _change").fetchone()[0]
 
 
 def recent_changes(

@@ -96,6 +96,32 @@ def on_leave(leave: Iterable[Leave], start: dt.date, end: dt.date) -> set[str]:
     return {item.member_id for item in leave if item.starts_on <= end and item.ends_on >= start}
 
 
+_PLANS: dict[tuple, list[tuple[dt.date, tuple[str, ...], bool]]] = {}
+_PLANS_KEPT = 64
+
+
+def remembered_plan(data: RotationInput, count: int) -> list[tuple[dt.date, tuple[str, ...], bool]]:
+    """``plan_terms``, remembered for the same input: a plan walks every term since the role
+    began, and Today asks for the current terms after every write. The first ``count``
+    terms of a longer plan are the plan of ``count`` terms, so the longest is kept."""
+    key = (
+        data.policy,
+        data.starts_on,
+        data.term_days,
+        data.holders,
+        tuple(data.order),
+        tuple(sorted(data.overrides.items())),
+        frozenset(item for item in data.leave if item.member_id in data.order),
+    )
+    known = _PLANS.get(key)
+    if known is None or len(known) < count:
+        known = plan_terms(data, count)
+        if len(_PLANS) >= _PLANS_KEPT:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[key] = known
+    return known[:count]
+
+
 def plan_terms(data: RotationInput, count: int) -> list[tuple[dt.date, tuple[str, ...], bool]]:
     """The first ``count`` terms: (start, holders, overridden), walking from the first term.
 
@@ -115,6 +141,9 @@ def plan_terms(data: RotationInput, count: int) -> list[tuple[dt.date, tuple[str
             f"Unknown rotation {data.policy!r}: choose one of {', '.join(ROTATION_POLICIES)}."
         )
     rank = {member: index for index, member in enumerate(data.order)}
+    # Only the leave of members who can hold the role matters: the rest of the coop's
+    # leave, years of it, would be read again for every term.
+    leave = [item for item in data.leave if item.member_id in rank]
     # When each member last took (or, in round-robin, lost) a turn: term index * MAX_SEATS
     # + seat. Seats count as consecutive turns, so with several holders the one who took
     # the first seat is due again before the one who took the last.
@@ -126,7 +155,7 @@ def plan_terms(data: RotationInput, count: int) -> list[tuple[dt.date, tuple[str
         start = data.starts_on + index * length
         end = start + length - dt.timedelta(days=1)
         override = data.overrides.get(start)
-        away = on_leave(data.leave, start, end) if data.leave else set()
+        away = on_leave(leave, start, end) if leave else set()
         if data.policy == "fewest-terms":
             queue = sorted(
                 data.order, key=lambda m: (served.get(m, 0), last_turn.get(m, -1), rank[m])
@@ -276,7 +305,7 @@ def _terms(
     if last < first or last < 0:
         return []
     data, notes = _rotation_input(store, role, as_of)
-    planned = plan_terms(data, last + 1)[max(first, 0) :]
+    planned = remembered_plan(data, last + 1)[max(first, 0) :]
     names = _member_names(store, (m for _start, holders, _o in planned for m in holders))
     length = dt.timedelta(days=data.term_days - 1)
     return [

@@ -166,20 +166,31 @@ def _balance(
 
 
 def _done_minutes(store: Store, on: dt.date, member_id: str | None) -> dict[str, int]:
-    before = (on + dt.timedelta(days=1)).isoformat()
-    sql = (
+    """Minutes of attended shifts that started by the end of ``on``, by member: all of them
+    (kept in ``_duty_done`` by triggers, see migration 12) less those starting later, which
+    are few when ``on`` is today, so this does not grow with the years of history."""
+    after = (on + dt.timedelta(days=1)).isoformat()
+    total_sql = "SELECT member_id, minutes FROM _duty_done"
+    later_sql = (
         "SELECT su.member_id,"
         " sum((julianday(s.ends_at) - julianday(s.starts_at)) * 1440) AS minutes"
-        " FROM shift_signup su JOIN shift s ON s.id = su.shift_id"
-        " WHERE su._cl % 2 = 1 AND s._cl % 2 = 1 AND su.attendance = 'attended'"
-        " AND s.starts_at < ?"
+        # CROSS JOIN keeps shifts outside, read through their start-time index: else the
+        # planner may walk every sign-up in member order for the GROUP BY.
+        " FROM shift s CROSS JOIN shift_signup su ON su.shift_id = s.id"
+        " WHERE s.starts_at >= ? AND s._cl % 2 = 1 AND su._cl % 2 = 1"
+        " AND su.attendance = 'attended'"
     )
-    params: list[Any] = [before]
+    params: list[Any] = [after]
     if member_id:
-        sql += " AND su.member_id = ?"
+        total_sql += " WHERE member_id = ?"
+        later_sql += " AND su.member_id = ?"
         params.append(member_id)
-    sql += " GROUP BY su.member_id"
-    return {row[0]: round(row[1] or 0) for row in store.conn.execute(sql, params)}
+    later_sql += " GROUP BY su.member_id"
+    later = dict(store.conn.execute(later_sql, params).fetchall())
+    return {
+        member: round(minutes - (later.get(member) or 0))
+        for member, minutes in store.conn.execute(total_sql, [member_id] if member_id else [])
+    }
 
 
 def member_balances(store: Store, on: DateLike | None = None) -> dict[str, Balance]:

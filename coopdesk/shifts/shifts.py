@@ -267,13 +267,21 @@ def shifts_needing_people(store: Store, start: DateTimeLike, end: DateTimeLike) 
     return [view for view in list_shifts(store, start, end) if view.status == "open"]
 
 
-def overbooked_shifts(store: Store) -> list[ShiftView]:
-    """Every active shift, past or future, holding more sign-ups than places."""
+def overbooked_shifts(store: Store, ends_after: DateTimeLike | None = None) -> list[ShiftView]:
+    """Every active shift holding more sign-ups than places; with ``ends_after``, only those
+    ending then or later (through the start-time index: a shift lasts at most 24 hours), so
+    a screen about what is coming does not read every shift the coop ever had."""
     where = (
         "s._cl % 2 = 1 AND s.capacity < (SELECT count(*) FROM shift_signup x"
         " WHERE x.shift_id = s.id AND x._cl % 2 = 1)"
     )
-    return _views(store, where, [])
+    params: list[Any] = []
+    if ends_after is not None:
+        after = datetime_text(ends_after, "Ends after")
+        earliest = dt.datetime.fromisoformat(after) - dt.timedelta(days=1)
+        where += " AND s.starts_at >= ? AND s.ends_at >= ?"
+        params += [datetime_text(earliest), after]
+    return _views(store, where, params)
 
 
 # -- writing: shifts ------------------------------------------------------------------------

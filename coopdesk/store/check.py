@@ -34,6 +34,7 @@ def check_store(store: Store) -> list[str]:
     problems.extend(_check_ledgers(store))
     problems.extend(_check_anonymous(store))
     problems.extend(_check_stock_balances(store))
+    problems.extend(_check_duty_done(store))
     problems.extend(_check_rules(store))
     for feature in all_features():
         if feature.checks:
@@ -102,6 +103,26 @@ def _check_stock_balances(store: Store) -> list[str]:
     ).fetchone()[0]
     if drift:
         return [f"{drift} derived stock balances differ from the sum of their movements"]
+    return []
+
+
+def _check_duty_done(store: Store) -> list[str]:
+    """Each member's derived attended minutes equal the sum over their sign-ups."""
+    drift = store.conn.execute(
+        """
+        SELECT count(*) FROM (
+            SELECT su.member_id,
+                   sum((julianday(s.ends_at) - julianday(s.starts_at)) * 1440) AS minutes
+            FROM shift_signup su JOIN shift s ON s.id = su.shift_id
+            WHERE su.attendance = 'attended' AND su._cl % 2 = 1 AND s._cl % 2 = 1
+            GROUP BY su.member_id
+        ) AS sums
+        FULL OUTER JOIN _duty_done AS derived USING (member_id)
+        WHERE abs(coalesce(sums.minutes, 0) - coalesce(derived.minutes, 0)) > 0.001
+        """
+    ).fetchone()[0]
+    if drift:
+        return [f"{drift} members' derived attended minutes differ from their sign-ups"]
     return []
 
 

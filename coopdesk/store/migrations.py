@@ -682,6 +682,80 @@ def _011_reports(conn: sqlite3.Connection) -> None:
     )
 
 
+def _012_duty_done(conn: sqlite3.Connection) -> None:
+    """``_duty_done`` (member, minutes): every member's attended shift time, kept up to date.
+
+    Duty balances need the minutes each member ever attended: summing years of sign-ups on
+    every change made the Members page slower every week. Like ``_stock_balance`` it is
+    derived and local, never synced: triggers add or take away a sign-up's minutes as the
+    sign-up or its shift is written, inserted or deleted (typed in or merged from a bundle),
+    so it always equals the sum (``check`` verifies it).
+    """
+    conn.execute(
+        "CREATE TABLE _duty_done (member_id TEXT PRIMARY KEY, minutes REAL NOT NULL) STRICT"
+    )
+    minutes = "(julianday({s}.ends_at) - julianday({s}.starts_at)) * 1440"
+    attended = "{r}.attendance = 'attended' AND {r}._cl % 2 = 1"
+    shift_minutes = minutes.format(s="s")
+
+    def add_signup(r: str) -> str:
+        return (
+            f"INSERT INTO _duty_done (member_id, minutes) SELECT {r}.member_id, {shift_minutes}"
+            f" FROM shift s WHERE s.id = {r}.shift_id AND s._cl % 2 = 1"
+            " ON CONFLICT (member_id) DO UPDATE SET minutes = minutes + excluded.minutes;"
+        )
+
+    def take_signup(r: str) -> str:
+        return (
+            f"UPDATE _duty_done SET minutes = minutes - coalesce((SELECT {shift_minutes}"
+            f" FROM shift s WHERE s.id = {r}.shift_id AND s._cl % 2 = 1), 0)"
+            f" WHERE member_id = {r}.member_id;"
+        )
+
+    def add_shift(s: str) -> str:
+        return (
+            f"INSERT INTO _duty_done (member_id, minutes) SELECT su.member_id,"
+            f" {minutes.format(s=s)} FROM shift_signup su"
+            f" WHERE su.shift_id = {s}.id AND {attended.format(r='su')} AND {s}._cl % 2 = 1"
+            " ON CONFLICT (member_id) DO UPDATE SET minutes = minutes + excluded.minutes;"
+        )
+
+    def take_shift(s: str) -> str:
+        same = f"su.shift_id = {s}.id AND {attended.format(r='su')}"
+        return (
+            f"UPDATE _duty_done SET minutes = minutes - {minutes.format(s=s)} * (SELECT count(*)"
+            f" FROM shift_signup su WHERE {same} AND su.member_id = _duty_done.member_id)"
+            f" WHERE {s}._cl % 2 = 1"
+            f" AND member_id IN (SELECT su.member_id FROM shift_signup su WHERE {same});"
+        )
+
+    triggers = {
+        "duty_signup_insert": ("AFTER INSERT ON shift_signup", "new", add_signup("new")),
+        "duty_signup_delete": ("AFTER DELETE ON shift_signup", "old", take_signup("old")),
+        "duty_signup_update_old": ("AFTER UPDATE ON shift_signup", "old", take_signup("old")),
+        "duty_signup_update_new": ("AFTER UPDATE ON shift_signup", "new", add_signup("new")),
+    }
+    for name, (event, row, body) in triggers.items():
+        conn.execute(
+            f"CREATE TRIGGER {name} {event} WHEN {attended.format(r=row)} BEGIN {body} END"
+        )
+    conn.execute(
+        f"CREATE TRIGGER duty_shift_insert AFTER INSERT ON shift BEGIN {add_shift('new')} END"
+    )
+    conn.execute(
+        f"CREATE TRIGGER duty_shift_delete AFTER DELETE ON shift BEGIN {take_shift('old')} END"
+    )
+    conn.execute(
+        "CREATE TRIGGER duty_shift_update AFTER UPDATE OF starts_at, ends_at, _cl ON shift"
+        f" BEGIN {take_shift('old')} {add_shift('new')} END"
+    )
+    conn.execute(
+        f"INSERT INTO _duty_done (member_id, minutes) SELECT su.member_id, sum({shift_minutes})"
+        " FROM shift_signup su JOIN shift s ON s.id = su.shift_id"
+        f" WHERE {attended.format(r='su')} AND s._cl % 2 = 1 GROUP BY su.member_id"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -694,6 +768,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (9, "coop time zone", _009_coop_time_zone),
     (10, "decisions", _010_decisions),
     (11, "reports", _011_reports),
+    (12, "duty done", _012_duty_done),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

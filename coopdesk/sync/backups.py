@@ -1,8 +1,16 @@
-"""Automatic backups before every import, and restoring one.
+"""Automatic backups before imports, on a schedule, and restoring one.
 
 Backups are made with SQLite's online backup API, never by copying the file (a copy taken
 while a transaction is open can be corrupt). They go to ``backups/`` beside the store, under
 a temporary name first, and only the newest ``KEEP`` are kept.
+
+An import runs in one transaction, so an interrupted one leaves the store as it was; the
+backup is for an import that completed and should not have. A whole copy of the store before
+every import would cost more than the import itself once a coop has years of history, so
+``backup_if_due`` makes one only when the newest backup is older than ``AUTOMATIC_EVERY``
+(at most one a day), and the automatic backups kept take at most ``AUTOMATIC_BUDGET`` times
+the store's size on disk. Restoring an older backup loses nothing another site has: the
+changes made since come back at the next sync (see ``restore_backup``).
 
 Restoring a backup brings back an older state of this site, so the restored store takes a
 new site identity at once: the changes it made after the backup may already be at other
@@ -41,15 +49,20 @@ __all__ = [
     "SUFFIX",
     "Backup",
     "backup_dir",
+    "backup_if_due",
     "keep_backups_private",
     "list_backups",
     "make_backup",
     "prune",
+    "prune_automatic",
     "remove_stray_partials",
     "restore_backup",
 ]
 
 KEEP = 10
+AUTOMATIC_EVERY = 24 * 3600  # seconds between automatic backups before imports
+AUTOMATIC_BUDGET = 2  # automatic backups kept take at most this times the store's size
+AUTOMATIC_PREFIX = "before import"
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,41 @@ def make_backup(store: Store, reason: str = "manual", keep: int = KEEP) -> Backu
     os.replace(partial, final)
     prune(store, keep)
     return Backup(final, time.time(), reason, final.stat().st_size)
+
+
+def backup_if_due(
+    store: Store, reason: str, now: float | None = None, every: float = AUTOMATIC_EVERY
+) -> Backup | None:
+    """The automatic backup before an import, if the newest backup is older than ``every``
+    seconds (or there is none); then the automatic ones beyond the size budget go."""
+    now = time.time() if now is None else now
+    found = list_backups(store)
+    if found and now - found[0].made_at < every:
+        return None
+    made = make_backup(store, reason=reason)
+    prune_automatic(store, AUTOMATIC_BUDGET * store_size(store))
+    return made
+
+
+def store_size(store: Store) -> int:
+    """The store's size on disk (its file and write-ahead log)."""
+    return sum(
+        path.stat().st_size
+        for path in (store.path, store.path.with_name(store.path.name + "-wal"))
+        if path.exists()
+    )
+
+
+def prune_automatic(store: Store, budget: int) -> None:
+    """Drop the oldest automatic backups until the automatic ones take at most ``budget``
+    bytes; the newest is always kept. Backups made by hand are never counted or removed."""
+    automatic = [b for b in list_backups(store) if b.reason.startswith(AUTOMATIC_PREFIX)]
+    total = sum(b.size for b in automatic)
+    for old in reversed(automatic[1:]):
+        if total <= budget:
+            break
+        old.path.unlink(missing_ok=True)
+        total -= old.size
 
 
 def list_backups(store: Store) -> list[Backup]:

@@ -117,8 +117,12 @@ def resolve_conflict(store: Store, author: str, key: str, keep: str = "other") -
 
 
 def count_conflicts(store: Store) -> int:
+    """Open conflicts to show; only the tables that hold rivals at all are looked at."""
     total = 0
+    with_rivals = {row[0] for row in store.conn.execute("SELECT DISTINCT tbl FROM _rival")}
     for spec in TABLES.values():
+        if spec.name not in with_rivals:
+            continue
         total += store.conn.execute(
             f"SELECT count(*) FROM _rival r JOIN {spec.name} t ON t.id = r.row_id"
             f" WHERE r.tbl = ? AND {_current_value_sql(spec)} IS NOT r.value"

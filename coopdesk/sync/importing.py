@@ -1,4 +1,4 @@
-"""Importing a bundle: what it would bring (preview), and merging it in (a backup is made first)."""
+"""Importing a bundle: what it would bring (preview), and merging it in (a backup first if due)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from coopdesk.base.text import plural
 from coopdesk.store import hlc
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
-from coopdesk.sync.backups import Backup, make_backup
+from coopdesk.sync.backups import AUTOMATIC_PREFIX, Backup, backup_if_due
 from coopdesk.sync.bundle import Envelope, read_envelope, read_frames
 from coopdesk.sync.identity import previous_site_ids
 from coopdesk.sync.merge import MergeReport, apply_bundle
@@ -174,7 +174,10 @@ def import_bundle(
     cancelled: Cancelled | None = None,
     backup: bool = True,
 ) -> ImportResult:
-    """Check, back up, then merge a bundle in one transaction. Refusals raise BundleError."""
+    """Check, back up (when a backup is due), then merge a bundle in one transaction.
+
+    Refusals raise BundleError. ``result.backup`` is the backup made first, or None when
+    none was due (see ``backups.backup_if_due``)."""
     path = Path(path)
     trust = trust_of(store)
     envelope = read_envelope(path, trust)
@@ -183,7 +186,7 @@ def import_bundle(
         result.already_imported = True
         return result
     if backup:
-        result.backup = make_backup(store, reason=f"before import from {envelope.site_name}")
+        result.backup = backup_if_due(store, f"{AUTOMATIC_PREFIX} from {envelope.site_name}")
     frames = read_frames(envelope, trust.bundle_key)
     result.report = apply_bundle(store, envelope, frames, author, progress, cancelled)
     result.not_applied = not_applied_lines(store, result.report)

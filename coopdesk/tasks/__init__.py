@@ -40,6 +40,7 @@ __getattr__, __dir__, __all__ = public_api(
             "done_minutes",
             "edit_task",
             "get_task",
+            "latest_done_tasks",
             "list_tasks",
             "move_task",
             "my_tasks",

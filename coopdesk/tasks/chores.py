@@ -13,6 +13,7 @@ done tasks.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,10 @@ STRATEGY_LABELS = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def occurrence_task_id(chore_id: str, due_on: dt.date) -> str:
+    """The task id of a chore's occurrence (remembered: a plan walks every occurrence since
+    the chore began, and hashing each again on every page load adds up over the years)."""
     return derived_id("task", chore_id, due_on.isoformat())
 
 
@@ -141,6 +145,7 @@ def plan_chore(store: Store, chore_id: str, until: dt.date) -> list[Occurrence]:
             dt.date.fromisoformat(row["ends_on"]),
         )
         for row in store.query("SELECT member_id, starts_on, ends_on FROM leave WHERE _cl % 2 = 1")
+        if row["member_id"] in rank  # the leave of others never changes who takes a turn
     ]
     last: dict[str, int] = {}
     given: dict[str, int] = {}
@@ -149,9 +154,13 @@ def plan_chore(store: Store, chore_id: str, until: dt.date) -> list[Occurrence]:
     result = []
     index = 0
     due = start
+    keys = {
+        "least-recent": lambda m: (last.get(m, -1), rank[m]),
+        "fewest-terms": lambda m: (given.get(m, 0), last.get(m, -1), rank[m]),
+        "least-done": lambda m: (load.get(m, 0), last.get(m, -1), rank[m]),
+    }
     while due <= until:
         away = on_leave(leave, due, due) if leave else set()
-        candidates = [m for m in order if m not in away]
         computed: str | None = None
         if strategy == "round-robin":
             for step in range(len(order)):
@@ -160,12 +169,7 @@ def plan_chore(store: Store, chore_id: str, until: dt.date) -> list[Occurrence]:
                     computed = member
                     pointer = (pointer + step + 1) % len(order)
                     break
-        elif candidates:
-            keys = {
-                "least-recent": lambda m: (last.get(m, -1), rank[m]),
-                "fewest-terms": lambda m: (given.get(m, 0), last.get(m, -1), rank[m]),
-                "least-done": lambda m: (load.get(m, 0), last.get(m, -1), rank[m]),
-            }
+        elif candidates := [m for m in order if m not in away]:
             computed = min(candidates, key=keys[strategy])
         task_id = occurrence_task_id(chore_id, due)
         task = tasks.get(task_id)

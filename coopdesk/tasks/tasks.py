@@ -10,7 +10,7 @@ mandate, only its holders this term may move, finish, change or archive it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
@@ -243,6 +243,22 @@ def list_tasks(store: Store, query: TaskQuery | None = None) -> list[dict[str, A
     day = query.today or dt.date.today()
     rows = store.query(f"{SELECT_TASKS} WHERE {where} ORDER BY {ORDER_BY}", params)
     return [_decode(row, day) for row in rows]
+
+
+def latest_done_tasks(
+    store: Store, query: TaskQuery | None = None, limit: int = 20
+) -> tuple[list[dict[str, Any]], int]:
+    """The ``limit`` tasks matching ``query`` done most recently (newest first), and how many
+    match in all: a board shows the last few of years of done tasks, not all of them."""
+    query = replace(query or TaskQuery(), status="done")
+    where, params = query.where()
+    day = query.today or dt.date.today()
+    rows = store.query(
+        f"{SELECT_TASKS} WHERE {where}"
+        " ORDER BY coalesce(task.done_at, '') DESC, task.id DESC LIMIT ?",
+        [*params, limit],
+    )
+    return [_decode(row, day) for row in rows], count_tasks(store, query)
 
 
 def get_task(store: Store, task_id: str) -> dict[str, Any]:

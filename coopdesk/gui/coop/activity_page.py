@@ -169,7 +169,7 @@ class ActivityPage(Page):
         else:
             self.model.refresh()
         self._loaded_at = time.time()
-        total = activity.count_changes(self.store)
+        total = activity.changes_recorded(self.store)
         self.subtitle_label.setText(
             f"Every change, who made it, where and when: {total:,} change"
             f"{'s' if total != 1 else ''} in all, newest first."

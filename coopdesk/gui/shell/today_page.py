@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.feature import all_features, resolve
-from coopdesk.coop import count_changes, count_members, identity, recent_changes, sites
+from coopdesk.coop import changes_recorded, count_members, identity, recent_changes, sites
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.panels import Attention, AttentionRow, Figure, TodayPanel
 from coopdesk.gui.kit.widgets import muted, scaled_font
@@ -115,7 +115,7 @@ class TodayPage(Page):
         self.subtitle_label.show()
         self.members_figure.set_number(count_members(self.store, "active"))
         self.sites_figure.set_number(sum(1 for s in sites(self.store) if not s["archived"]))
-        self.changes_figure.set_number(count_changes(self.store))
+        self.changes_figure.set_number(changes_recorded(self.store))
         items = recent_changes(self.store, RECENT_COUNT)
         self.recent_label.setText(
             "\n".join(f"•  {item.sentence()}" for item in items) or "Nothing has happened yet."

@@ -124,7 +124,7 @@ class NeedPeoplePanel(ShiftListPanel):
         now = dt.datetime.now()
         shifts = shifts_needing_people(self.store, now, now + dt.timedelta(days=NEED_DAYS))
         self.overbooked = [
-            s for s in overbooked_shifts(self.store) if to_datetime(s.ends_at) >= now
+            s for s in overbooked_shifts(self.store, now) if to_datetime(s.ends_at) >= now
         ]
         return shifts
 

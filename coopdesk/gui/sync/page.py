@@ -361,8 +361,9 @@ class SyncPage(Page):
         self.backups_table.activated.connect(lambda _index: self.restore_selected())
         explanation = muted(
             QLabel(
-                "This site is backed up before every import. Restoring brings this site's data "
-                "back to how it was then."
+                "This site is backed up before an import, at most once a day. Restoring brings "
+                "this site's data back to how it was then; what other sites have comes back "
+                "at the next sync."
             )
         )
         explanation.setWordWrap(True)
@@ -376,7 +377,7 @@ class SyncPage(Page):
         buttons.addWidget(self.backup_now_button)
         buttons.addWidget(self.restore_button)
         self.backups_empty = EmptyState(
-            "No backups yet", "A backup of this site is made before every import."
+            "No backups yet", "A backup of this site is made before an import, at most once a day."
         )
         self.backups_stack = QStackedWidget()
         self.backups_stack.addWidget(self.backups_table)
