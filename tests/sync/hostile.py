@@ -8,8 +8,10 @@ cannot do is sign with another site's key: that is what the tests show is enough
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -111,3 +113,35 @@ class HostileSite:
             version, _stamp, origin, seq = clock.get(name) or clock[""]
             versions[name] = [version + 1, [[origin, seq]]]
         return (table, row_id, "update", int(row[0]), fields, versions)
+
+
+def coop_with_a_coordinator(root: Path) -> tuple[Any, dict[str, str]]:
+    """Three synced sites and the cast the attacks use: Bea holds every mandate with Ana
+    (this term's Coordinator), Cal holds none, Rice has a ledger row (10 kg received).
+
+    Returns the ``Federation`` and the ids by name; callers add what their attacks need.
+    """
+    from coopdesk.coop.members import add_member
+    from coopdesk.inventory.items import add_item
+    from coopdesk.inventory.stock import move
+    from coopdesk.roles.roles import add_role
+    from coopdesk.roles.tables import MANDATE_ACTIONS
+    from tests.sync_helpers import Federation
+
+    coop = Federation.create(root / "template", ["Kitchen", "Warehouse", "Pantry"])
+    kitchen, ana = coop["Kitchen"], coop.ana
+    bea = add_member(kitchen, ana, "Bea", phone="555 0102")
+    cal = add_member(kitchen, ana, "Cal", phone="555 0103")
+    coordinator = add_role(
+        kitchen,
+        ana,
+        "Coordinator",
+        term_days=365,
+        member_ids=[ana, bea],
+        starts_on=dt.date.today() - dt.timedelta(days=30),
+        mandates=list(MANDATE_ACTIONS),
+    )
+    rice = add_item(kitchen, ana, "Rice", unit="kg")
+    received = move(kitchen, ana, rice, 10, "received")
+    ids = {"bea": bea, "cal": cal, "coordinator": coordinator, "rice": rice, "received": received}
+    return coop, ids

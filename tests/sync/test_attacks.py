@@ -19,8 +19,6 @@ from coopdesk.coop.activity import recent_changes
 from coopdesk.coop.coop import update_settings
 from coopdesk.coop.members import add_member, archive_member, restore_member, update_member
 from coopdesk.decisions import add_decision
-from coopdesk.inventory.items import add_item
-from coopdesk.inventory.stock import move
 from coopdesk.roles.roles import add_role
 from coopdesk.roles.rotation import current_term, swap, term_on
 from coopdesk.store import keys
@@ -33,42 +31,20 @@ from coopdesk.sync.held import held_transactions
 from coopdesk.sync.importing import import_bundle
 from coopdesk.sync.invite import join_with_secrets, new_site_secrets
 from coopdesk.sync.trust import archive_site, restore_site
-from tests.sync.hostile import HostileSite
+from tests.sync.hostile import HostileSite, coop_with_a_coordinator
 from tests.sync_helpers import Federation, fast_tmp_root
-
-ALL_MANDATES = ["members", "roles", "conflicts", "stock", "settings", "sites", "decisions"]
 
 
 @pytest.fixture(scope="module")
 def template():
     root = fast_tmp_root()
-    coop = Federation.create(root / "template", ["Kitchen", "Warehouse", "Pantry"])
+    coop, ids = coop_with_a_coordinator(root)
     kitchen, ana = coop["Kitchen"], coop.ana
-    bea = add_member(kitchen, ana, "Bea", phone="555 0102")
-    cal = add_member(kitchen, ana, "Cal", phone="555 0103")
-    coordinator = add_role(
-        kitchen,
-        ana,
-        "Coordinator",
-        term_days=365,
-        member_ids=[ana, bea],
-        starts_on=dt.date.today() - dt.timedelta(days=30),
-        mandates=ALL_MANDATES,
-    )
-    rice = add_item(kitchen, ana, "Rice", unit="kg")
-    received = move(kitchen, ana, rice, 10, "received")
     # A use of the mandate, for the ledger attack on mandate_use.
     dan = add_member(kitchen, ana, "Dan")
     archive_member(kitchen, ana, dan)
     coop.sync_all()
-    coop.ids = {
-        "bea": bea,
-        "cal": cal,
-        "dan": dan,
-        "coordinator": coordinator,
-        "rice": rice,
-        "received": received,
-    }
+    coop.ids = {**ids, "dan": dan}
     yield coop
     coop.close()
     shutil.rmtree(root, ignore_errors=True)

@@ -27,8 +27,7 @@ from coopdesk.store.check import check_store
 from coopdesk.store.dump import dump_json
 from coopdesk.store.ids import new_id
 from coopdesk.sync.bundle import BundleError
-from tests.sync.hostile import HostileSite
-from tests.sync.test_attacks import ALL_MANDATES
+from tests.sync.hostile import HostileSite, coop_with_a_coordinator
 from tests.sync_helpers import Federation, fast_tmp_root
 
 EXAMPLES = int(os.environ.get("COOPDESK_FORGERY_EXAMPLES", "25"))
@@ -51,29 +50,10 @@ steps = st.lists(st.one_of(forgery, forgery, honest, delivery), min_size=1, max_
 
 @pytest.fixture(scope="module")
 def template():
-    from coopdesk.coop.members import add_member
-    from coopdesk.inventory.items import add_item
-    from coopdesk.inventory.stock import move
-    from coopdesk.roles.roles import add_role
-
     root = fast_tmp_root()
-    coop = Federation.create(root / "template", ["Kitchen", "Warehouse", "Pantry"])
-    kitchen, ana = coop["Kitchen"], coop.ana
-    bea = add_member(kitchen, ana, "Bea", phone="555 0102")
-    cal = add_member(kitchen, ana, "Cal", phone="555 0103")
-    coordinator = add_role(
-        kitchen,
-        ana,
-        "Coordinator",
-        term_days=365,
-        member_ids=[ana, bea],
-        starts_on=dt.date.today() - dt.timedelta(days=30),
-        mandates=ALL_MANDATES,
-    )
-    rice = add_item(kitchen, ana, "Rice", unit="kg")
-    received = move(kitchen, ana, rice, 10, "received")
+    coop, ids = coop_with_a_coordinator(root)
     coop.sync_all()
-    coop.ids = {"bea": bea, "cal": cal, "coordinator": coordinator, "received": received}
+    coop.ids = ids
     yield coop, root
     coop.close()
     shutil.rmtree(root, ignore_errors=True)
