@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from coopdesk.store.schema import Column, TableSpec
 
 ROTATION_POLICIES = ("round-robin", "least-recent", "fewest-terms")
@@ -41,10 +43,32 @@ ROLE = TableSpec(
 )
 
 
+def role_member_phrase(
+    store: Any, op: str, row_id: str, fields: dict[str, Any], author_id: str
+) -> str | None:
+    """ "put Bea in the Coordinator rotation", "left the Treasurer rotation": what the
+    Activity page says of a rotation change, instead of "added role member <id>"."""
+    row = store.get("role_member", row_id) or {}
+    member_id = fields.get("member_id") or row.get("member_id")
+    role = store.get("role", str(fields.get("role_id") or row.get("role_id") or ""))
+    member = store.get("member", str(member_id or ""))
+    rotation = f"the {role['name']} rotation" if role else "a role's rotation"
+    if member_id == author_id:
+        words = {"insert": "joined", "restore": "joined", "archive": "left"}
+        return f"{words[op]} {rotation}" if op in words else f"moved in {rotation}"
+    name = member["name"] if member else "someone"
+    if op in ("insert", "restore"):
+        return f"put {name} in {rotation}"
+    if op == "archive":
+        return f"took {name} out of {rotation}"
+    return f"moved {name} in {rotation}"
+
+
 ROLE_MEMBER = TableSpec(
     name="role_member",
     noun="role member",
     label_column="member_id",
+    phrase=role_member_phrase,
     columns=(
         # The id derives from role and member; opting out archives the row.
         Column("role_id", "ref", "Role", required=True, ref_table="role"),

@@ -24,6 +24,7 @@ from typing import Any
 
 from coopdesk.base.errors import NotFoundError
 from coopdesk.base.periods import By, bucket_sql
+from coopdesk.base.text import day_text
 from coopdesk.coop import leave_periods
 from coopdesk.store.schema import DateLike, parse_date
 from coopdesk.store.store import Store
@@ -45,7 +46,8 @@ class DutyRule:
         if not self.active:
             return "No shift duty is set."
         hours = f"{self.minutes / 60:g} hour{'' if self.minutes == 60 else 's'}"
-        return f"{hours} every {self.period_days} days, counted from {self.duty_from}"
+        since = day_text(dt.date.fromisoformat(str(self.duty_from)[:10]))
+        return f"{hours} every {self.period_days} days, counted from {since}"
 
     def periods_ended(self, on: dt.date) -> int:
         """Whole periods from ``duty_from`` that ended before the day ``on``."""

@@ -50,6 +50,7 @@ def test_the_rule_is_coop_data(store: Store, ana: str, rule: duty.DutyRule):
     assert rule.periods_ended(FROM + dt.timedelta(days=28)) == 1
     assert rule.periods_ended(ON) == 2
     assert "3 hours every 28 days" in rule.describe()
+    assert f"counted from {FROM.day} {FROM.strftime('%B')}" in rule.describe()  # not ISO
     before = dump_json(store)
     with pytest.raises(ValidationError):
         duty.set_duty_rule(store, ana, minutes=180, period_days=0, duty_from=FROM)
