@@ -503,3 +503,33 @@ def test_closed_details_dialogs_hear_no_member_switch(qtbot, store, ana, bo, mon
     qtbot.wait(1)
     assert errors == []
     assert window.go_to("members").add_button.isEnabled()  # no stale permission state
+
+
+def test_managing_a_shift_says_who_may_before_the_core_refuses(qtbot, store, ana, bo):
+    """Where a role carries the "shifts" mandate, taking someone else off and cancelling the
+    shift are the holders' buttons; one's own place stays one's own."""
+    from coopdesk.roles.roles import add_role
+
+    add_role(
+        store,
+        ana,
+        "Coordinator",
+        term_days=14,
+        member_ids=[ana],
+        starts_on=dt.date.today(),
+        mandates=("shifts",),
+    )
+    dinner = shift_on(store, ana, NEXT_MONDAY + dt.timedelta(days=2), "Dinner", 3)
+    sign_up(store, ana, dinner, ana)
+    sign_up(store, bo, dinner, bo)
+    page = shifts_page(qtbot, store, bo)
+    details = page.open_details(dinner)
+    names = [details.confirmed_list.item(row).text() for row in range(2)]
+    details.confirmed_list.setCurrentRow(next(i for i, n in enumerate(names) if "Ana" in n))
+    assert not details.remove_button.isEnabled()
+    assert "Only this term's Coordinator" in details.remove_button.toolTip()
+    assert not details.cancel_shift_button.isEnabled()
+    details.confirmed_list.setCurrentRow(next(i for i, n in enumerate(names) if "(you)" in n))
+    assert details.remove_button.isEnabled()  # Bo may take himself off
+    page.window_.session.set_member(ana)
+    assert details.cancel_shift_button.isEnabled()

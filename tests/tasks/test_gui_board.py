@@ -250,3 +250,28 @@ def test_a_date_typed_that_the_field_cannot_take_is_said_not_swapped(qtbot, stor
     assert [row["due_on"] for row in store.query(
         "SELECT due_on FROM task WHERE title = 'Order flour'"
     )] == [shown]  # fmt: skip
+
+
+def test_anothers_task_is_the_mandate_holders_to_move(qtbot, store, ana, people, page, tasks):
+    """Where a role carries the "tasks" mandate, the buttons say so before the core refuses."""
+    from coopdesk.roles.roles import add_role
+
+    add_role(
+        store,
+        ana,
+        "Coordinator",
+        term_days=14,
+        member_ids=[ana],
+        starts_on=TODAY,
+        mandates=("tasks",),
+    )
+    page.session.set_member(people["Mei"])
+    assert page.board.select_task(tasks["door"], focus=True)  # Tomás's task
+    for button in (page.move_button, page.archive_button, page.edit_button):
+        assert not button.isEnabled()
+        assert "Only this term's Coordinator" in button.toolTip()
+    assert page.board.select_task(tasks["sign"], focus=True)  # nobody's: anyone's to move
+    assert page.move_button.isEnabled() and page.archive_button.isEnabled()
+    page.session.set_member(ana)  # the holder
+    assert page.board.select_task(tasks["door"], focus=True)
+    assert page.move_button.isEnabled() and page.archive_button.isEnabled()

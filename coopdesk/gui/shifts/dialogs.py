@@ -39,6 +39,7 @@ from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
 from coopdesk.gui.kit.dialog_manager import listen
 from coopdesk.gui.kit.form_dialog import FormDialog
+from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.widgets import muted, scaled_font
 from coopdesk.gui.shifts.texts import (
     WEEKDAYS,
@@ -402,7 +403,12 @@ class ShiftDetailsDialog(QDialog):
         self.attendance_box.setVisible(started)
         for button in self.attendance_buttons.values():
             button.setEnabled(selected is not None)
-        self.remove_button.setEnabled(selected is not None)
+        # Managing shifts (cancelling one, taking someone else off) is a mandate when a
+        # role carries it: say who may up front; the core refuses anyway.
+        managing = refusal(self.store, self.me, "shifts")
+        someone_else = selected is not None and selected.member_id != self.me
+        gate(self.remove_button, selected is not None, managing if someone_else else "")
+        gate(self.cancel_shift_button, True, managing)
         self.raise_button.setVisible(shift.status == "overbooked")
 
     # -- acting -----------------------------------------------------------------------------

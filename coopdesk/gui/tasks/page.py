@@ -36,6 +36,7 @@ from coopdesk.base.text import day_text, names_text, term_length_text
 from coopdesk.coop import active_members, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.list_model import ListModel
+from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
     EmptyState,
@@ -443,8 +444,14 @@ class TasksPage(Page):
 
     def _update_actions(self) -> None:
         task_id = self.selected_task_id()
+        # Another member's task is theirs to move, or a holder's of the "tasks" mandate when a
+        # role carries it: say who may up front; the core refuses anyway.
+        member = self.session.member_id
+        task = self.store.get("task", task_id) if task_id else None
+        theirs = bool(task and task["assignee_id"] and task["assignee_id"] != member)
+        refused = refusal(self.store, member, "tasks") if theirs else ""
         for button in (self.edit_button, self.move_button, self.archive_button):
-            button.setEnabled(task_id is not None)
+            gate(button, task_id is not None, refused)
         status = self._status_of(task_id) if task_id else None
         for value, action in self.move_actions.items():
             action.setEnabled(value != status)
