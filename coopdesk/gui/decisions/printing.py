@@ -11,8 +11,8 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import QSizeF
+from PySide6.QtGui import QPagedPaintDevice, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -23,28 +23,12 @@ from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, when_text
 from coopdesk.decisions.meetings import MeetingView
 from coopdesk.decisions.results import Result
 from coopdesk.decisions.tables import MAX_SCORE, STANCES_BY_KIND
-from coopdesk.gui.kit.pdf import pdf_bytes
+from coopdesk.gui.kit.pdf import a4_portrait, pdf_bytes, printed_line, sheet_html
 
 BODY_PT = 11
 SMALL_PT = 10  # the smallest text on any sheet
 BOX = "☐"
 BALLOTS_PER_PAGE = 2
-
-
-def _page(body: list[str]) -> str:
-    return (
-        f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>"
-        + "".join(body)
-        + "</body></html>"
-    )
-
-
-def _printed_line() -> str:
-    now = dt.datetime.now()
-    return (
-        f"<p style='font-size: {SMALL_PT}pt;'>Printed {now.day} {now:%B %Y %H:%M} from"
-        " CoopDesk.</p>"
-    )
 
 
 def _e(text: str) -> str:
@@ -95,8 +79,8 @@ def agenda_html(meeting: MeetingView, coop_name: str, decisions: dict[str, Decis
             f"<p>Attended ({len(meeting.attendee_names)}):"
             f" {_e(names_text(meeting.attendee_names))}</p>"
         )
-    body.append(_printed_line())
-    return _page(body)
+    body.append(printed_line(SMALL_PT))
+    return sheet_html(body, BODY_PT)
 
 
 # -- paper ballots ------------------------------------------------------------------------------
@@ -175,7 +159,7 @@ def ballots_html(decision: DecisionView, coop_name: str, copies: int = 10) -> st
         f"<p style='font-size: {SMALL_PT}pt;'>Counted by hand: the facilitator enters the counts in"
         " CoopDesk (Count hands); the result says so.</p>"
     )
-    return _page(body)
+    return sheet_html(body, BODY_PT)
 
 
 # -- the result sheet ---------------------------------------------------------------------------
@@ -235,24 +219,15 @@ def result_html(result: Result, coop_name: str) -> str:
         body += ["<h2>Outcome</h2>", _paragraphs(decision.outcome)]
         if decision.review_on:
             body.append(f"<p>To be reviewed on {_e(decision.review_on)}.</p>")
-    body.append(_printed_line())
-    return _page(body)
+    body.append(printed_line(SMALL_PT))
+    return sheet_html(body, BODY_PT)
 
 
 # -- paper --------------------------------------------------------------------------------------
 
 
-def _page_layout() -> QPageLayout:
-    return QPageLayout(
-        QPageSize(QPageSize.PageSizeId.A4),
-        QPageLayout.Orientation.Portrait,
-        QMarginsF(18, 16, 18, 16),
-        QPageLayout.Unit.Millimeter,
-    )
-
-
 def _set_up(printer: QPrinter) -> None:
-    printer.setPageLayout(_page_layout())
+    printer.setPageLayout(a4_portrait())
 
 
 def _render(printer: QPagedPaintDevice, html_text: str) -> None:
@@ -276,7 +251,7 @@ def save_pdf(path: Path | str, html_text: str) -> Path:
     OutputError with one clear sentence when the drive is missing, full or read-only.
     """
     title = Path(path).stem or "sheet"
-    data = pdf_bytes(_page_layout(), title, lambda device: _render(device, html_text))
+    data = pdf_bytes(a4_portrait(), title, lambda device: _render(device, html_text))
     return write_file(path, data, default_name="sheet.pdf")
 
 

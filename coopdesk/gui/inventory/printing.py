@@ -13,12 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from coopdesk.base.files import write_file
-from coopdesk.gui.kit.pdf import pdf_bytes
+from coopdesk.gui.kit.pdf import a4_portrait, pdf_bytes
 from coopdesk.inventory.items import format_quantity
 from coopdesk.inventory.stock import low_stock
 from coopdesk.store.store import Store
@@ -80,15 +79,6 @@ def shopping_document(coop_name: str, rows: Sequence[Any]) -> QTextDocument:
     return document
 
 
-def _page_layout() -> QPageLayout:
-    return QPageLayout(
-        QPageSize(QPageSize.PageSizeId.A4),
-        QPageLayout.Orientation.Portrait,
-        QMarginsF(10, 10, 10, 10),
-        QPageLayout.Unit.Millimeter,
-    )
-
-
 def _printer() -> Any:
     from PySide6.QtPrintSupport import QPrinter  # loaded only when someone prints
 
@@ -101,7 +91,7 @@ def _printer() -> Any:
 def shopping_list_pdf(coop_name: str, rows: Sequence[Any]) -> bytes:
     """The shopping list as a PDF (A4), to be written by ``coopdesk.base.files``."""
     document = shopping_document(coop_name, rows)
-    return pdf_bytes(_page_layout(), "Shopping list", document.print_)
+    return pdf_bytes(a4_portrait((10, 10, 10, 10)), "Shopping list", document.print_)
 
 
 def save_pdf(coop_name: str, rows: Sequence[Any], path: Path | str) -> Path:

@@ -8,19 +8,18 @@ their words at 10 pt as they stand on the page; each chart's caption says what i
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QSize, QSizeF, QUrl
-from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtCore import QSize, QSizeF, QUrl
+from PySide6.QtGui import QPagedPaintDevice, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from coopdesk.base.files import write_file
 from coopdesk.base.text import plural
-from coopdesk.gui.kit.pdf import pdf_bytes
+from coopdesk.gui.kit.pdf import a4_portrait, pdf_bytes, printed_line, sheet_html
 from coopdesk.gui.reports import charts
 from coopdesk.gui.reports.figures import (
     Figure,
@@ -33,6 +32,7 @@ from coopdesk.reports.supplies import FLOWS, SuppliesReport
 from coopdesk.reports.words import hours_text, percent_text
 from coopdesk.reports.work import WorkReport
 
+SAME_EVERYWHERE = "Every site computes the same report from the same synced data."
 BODY_PT = 11
 SMALL_PT = 10  # the smallest text on the sheet
 CHART_PT = 10
@@ -61,22 +61,6 @@ TITLES = {"work": "Work", "roles": "Roles and authority", "stock": "Supplies"}
 
 def _e(text: str) -> str:
     return html.escape(text or "")
-
-
-def _page(body: list[str]) -> str:
-    return (
-        f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>"
-        + "".join(body)
-        + "</body></html>"
-    )
-
-
-def _printed_line() -> str:
-    now = dt.datetime.now()
-    return (
-        f"<p style='font-size: {SMALL_PT}pt;'>Printed {now.day} {now:%B %Y %H:%M} from"
-        " CoopDesk. Every site computes the same report from the same synced data.</p>"
-    )
 
 
 def _table(
@@ -149,8 +133,8 @@ def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
             {1, 2, 3, 4, 5, 6},
         )
     )
-    body.append(_printed_line())
-    return _page(body)
+    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    return sheet_html(body, BODY_PT)
 
 
 def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure]) -> str:
@@ -176,8 +160,8 @@ def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure
                     {1, 2, 3},
                 )
             )
-    body.append(_printed_line())
-    return _page(body)
+    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    return sheet_html(body, BODY_PT)
 
 
 def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure]) -> str:
@@ -225,8 +209,8 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         body.append("<h2>Between sites</h2><ul>")
         body += [f"<li>{_e(flow.sentence())}</li>" for flow in report.flows]
         body.append("</ul>")
-    body.append(_printed_line())
-    return _page(body)
+    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    return sheet_html(body, BODY_PT)
 
 
 def report_document(kind: str, report: Any, coop_name: str) -> tuple[str, list[Figure]]:
@@ -241,15 +225,6 @@ def report_document(kind: str, report: Any, coop_name: str) -> tuple[str, list[F
 
 
 # -- paper --------------------------------------------------------------------------------------
-
-
-def _page_layout() -> QPageLayout:
-    return QPageLayout(
-        QPageSize(QPageSize.PageSizeId.A4),
-        QPageLayout.Orientation.Portrait,
-        QMarginsF(18, 16, 18, 16),
-        QPageLayout.Unit.Millimeter,
-    )
 
 
 def _render(printer: QPagedPaintDevice, html_text: str, figures: list[Figure]) -> None:
@@ -280,7 +255,7 @@ def report_pdf_bytes(kind: str, report: Any, coop_name: str) -> bytes:
     _application()
     html_text, figures = report_document(kind, report, coop_name)
     title = f"{coop_name}: {TITLES[kind]}, {report.period.label()}"
-    return pdf_bytes(_page_layout(), title, lambda device: _render(device, html_text, figures))
+    return pdf_bytes(a4_portrait(), title, lambda device: _render(device, html_text, figures))
 
 
 def save_report_pdf(
@@ -294,7 +269,7 @@ def save_report_pdf(
 def print_report(parent: QWidget | None, kind: str, report: Any, coop_name: str) -> bool:
     """Ask which printer, then print. False when the person cancelled."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageLayout(_page_layout())
+    printer.setPageLayout(a4_portrait())
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"Print the {TITLES[kind].lower()} report")
     if dialog.exec() != QDialog.DialogCode.Accepted:
