@@ -34,10 +34,15 @@ def syncthing_unavailable() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def _free_ports(count: int) -> list[int]:
+    """Distinct free ports: every socket stays bound until all are chosen."""
+    with contextlib.ExitStack() as stack:
+        ports = []
+        for _ in range(count):
+            sock = stack.enter_context(socket.socket())
+            sock.bind(("127.0.0.1", 0))
+            ports.append(int(sock.getsockname()[1]))
+        return ports
 
 
 @dataclass
@@ -126,6 +131,7 @@ def syncthing_pair(root: Path, timeout: float = 60) -> Iterator[tuple[Instance, 
     """Two connected instances; their shared folders are ``root/<name>/Shared``."""
     env = {**os.environ, "STNODEFAULTFOLDER": "1", "STNOUPGRADE": "1", "STNORESTART": "1"}
     instances = []
+    ports = iter(_free_ports(4))
     for name in ("A", "B"):
         home = root / name / "syncthing-home"
         folder = root / name / "Shared"
@@ -138,7 +144,7 @@ def syncthing_pair(root: Path, timeout: float = 60) -> Iterator[tuple[Instance, 
             timeout=60,
         )
         instance = Instance(
-            name, home, folder, _free_port(), _free_port(), f"key-{name}-{os.getpid()}"
+            name, home, folder, next(ports), next(ports), f"key-{name}-{os.getpid()}"
         )
         instance.device_id = subprocess.run(
             ["syncthing", "serve", f"--home={home}", "--device-id"],

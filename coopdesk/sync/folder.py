@@ -48,7 +48,7 @@ from coopdesk.base.files import shorten_name
 from coopdesk.base.text import plural, shown
 from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
-from coopdesk.sync.identity import previous_site_ids
+from coopdesk.sync.identity import written_here
 from coopdesk.sync.peers import base_for, peer_vector
 
 if TYPE_CHECKING:
@@ -278,8 +278,9 @@ def _files(folder: Path) -> Iterator[FolderFile]:
                 yield FolderFile(Path(entry.path), stat.st_size, stat.st_mtime_ns)
 
 
-def _own_ids(store: Store) -> set[str]:
-    return {store.site_id, *previous_site_ids(store)}
+def _ours(store: Store, parsed: tuple[str, int] | None) -> bool:
+    """A bundle file this store's own history wrote (never imported from the folder)."""
+    return parsed is not None and written_here(store, *parsed)
 
 
 def _same_bytes(one: Path, other: Path) -> bool:
@@ -366,7 +367,6 @@ def import_new(
     now = time.time() if now is None else now
     state = load_state(store)
     result = PassResult()
-    own = _own_ids(store)
     present = {file.name: file for file in _files(folder)}
     for name, file in sorted(present.items()):
         original = conflict_original(name)
@@ -376,7 +376,7 @@ def import_new(
     tried: set[str] = set()
     while not (cancelled and cancelled()):
         vv_text = json.dumps(store.version_vector(), sort_keys=True)
-        round_ = _candidates(state, result, present, own, vv_text, tried, now)
+        round_ = _candidates(store, state, result, present, vv_text, tried, now)
         if not round_:
             break
         for parsed, file in round_:
@@ -399,10 +399,10 @@ def import_new(
 
 
 def _candidates(
+    store: Store,
     state: dict[str, Any],
     result: PassResult,
     present: dict[str, FolderFile],
-    own: set[str],
     vv_text: str,
     tried: set[str],
     now: float,
@@ -413,7 +413,7 @@ def _candidates(
         if is_never_read(name) or conflict_original(name) is not None or name in tried:
             continue
         parsed = parse_bundle_name(name)
-        if parsed is None or parsed[0] in own:
+        if parsed is None or _ours(store, parsed):
             continue  # not a sync-folder bundle, or one of ours
         if state["imported"].get(name) == file.key:
             continue
@@ -512,11 +512,7 @@ def _conflict_copy(
     name = copy.name
     if original is None:
         parsed = parse_bundle_name(conflict_original(name) or "")
-        if (
-            parsed
-            and parsed[0] in _own_ids(store)
-            and conflict_original(name) not in state["outgoing"]
-        ):
+        if _ours(store, parsed) and conflict_original(name) not in state["outgoing"]:
             # A copy of one of our bundles that every site had, since tidied: remove it too.
             with contextlib.suppress(OSError):
                 copy.path.unlink()
@@ -558,14 +554,17 @@ def _conflict_copy(
 def folder_sites(store: Store, state: dict[str, Any] | None = None) -> list[str]:
     """The other sites, not archived, whose bundles have come through the folder."""
     state = load_state(store) if state is None else state
-    own = _own_ids(store)
     active = {
         row[0]
         for row in store.conn.execute(
             "SELECT id FROM site WHERE _cl % 2 = 1 AND replaced_by IS NULL"
         )
     }
-    return sorted(site for site in state["folder_sites"] if site in active and site not in own)
+    # An earlier identity of this store still active is another computer's now (the original
+    # of a copied folder): it counts like any other site.
+    return sorted(
+        site for site in state["folder_sites"] if site in active and site != store.site_id
+    )
 
 
 def folder_base(store: Store, state: dict[str, Any] | None = None) -> dict[str, int]:
@@ -885,7 +884,6 @@ def folder_status(store: Store, now: float | None = None) -> FolderStatus:
     refused: dict[str, str] = {}
     size = 0
     if problem is None and folder is not None:
-        own = _own_ids(store)
         for file in _files(folder):
             size += file.size
             parsed = parse_bundle_name(file.name)
@@ -894,7 +892,7 @@ def folder_status(store: Store, now: float | None = None) -> FolderStatus:
                 (waiting if known.get("waiting") else refused)[file.name] = known["reason"]
             elif (
                 parsed
-                and parsed[0] not in own
+                and not _ours(store, parsed)
                 and not is_never_read(file.name)
                 and state["imported"].get(file.name) != file.key
             ):

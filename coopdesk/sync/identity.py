@@ -54,6 +54,11 @@ def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool =
     )
     previous = json.loads(str(store.local_get("previous_site_ids", "[]")))
     store.local_set("previous_site_ids", json.dumps([*previous, old_site]))
+    # The old identity may live on in another computer (the folder this one was copied from):
+    # only its bundles up to here were written by this store's history.
+    written = _bundles_written_before(store)
+    written[old_site] = int(store.local_get("last_bundle_seq", 0))
+    store.local_set("previous_bundle_seqs", json.dumps(written, sort_keys=True))
     store.local_set("site_id", site_id)
     store.local_set("last_seq", 0)
     store.local_set("site_private", pair.private_hex)
@@ -97,6 +102,27 @@ def identity_notice(store: Store) -> str | None:
 
 def previous_site_ids(store: Store) -> list[str]:
     return json.loads(str(store.local_get("previous_site_ids", "[]")))
+
+
+def _bundles_written_before(store: Store) -> dict[str, int]:
+    return {
+        str(site): int(seq)
+        for site, seq in json.loads(str(store.local_get("previous_bundle_seqs", "{}"))).items()
+    }
+
+
+def written_here(store: Store, site_id: str, bundle_seq: int) -> bool:
+    """Whether this store's own history wrote bundle ``bundle_seq`` of ``site_id``.
+
+    True for this identity's bundles so far, and for an earlier identity's bundles up to
+    the moment this store left it. A later bundle of an earlier identity comes from the
+    computer that still uses it (this folder's original, when it was copied) and is imported
+    like any other site's. (Stores that left an identity before this was recorded count
+    none of its bundles as theirs: importing one again only finds its changes already here.)
+    """
+    if site_id == store.site_id:
+        return bundle_seq <= int(store.local_get("last_bundle_seq", 0))
+    return bundle_seq <= _bundles_written_before(store).get(site_id, 0)
 
 
 # -- noticing a copy when a store is opened ----------------------------------------------------

@@ -14,7 +14,7 @@ from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
 from coopdesk.sync.backups import AUTOMATIC_PREFIX, Backup, backup_if_due
 from coopdesk.sync.bundle import Envelope, read_envelope, read_frames
-from coopdesk.sync.identity import previous_site_ids
+from coopdesk.sync.identity import written_here
 from coopdesk.sync.merge import MergeReport, apply_bundle
 from coopdesk.sync.trust import trust_of
 
@@ -132,8 +132,7 @@ def _already_imported(store: Store, envelope: Envelope) -> bool:
     ).fetchone()
     if row and row[0] == envelope.payload_sha256:
         return True
-    own = envelope.site_id == store.site_id or envelope.site_id in previous_site_ids(store)
-    return own and envelope.bundle_seq <= int(store.local_get("last_bundle_seq", 0))
+    return written_here(store, envelope.site_id, envelope.bundle_seq)
 
 
 def preview_bundle(store: Store, path: Path) -> Preview:

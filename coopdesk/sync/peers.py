@@ -44,6 +44,16 @@ def peer_vector(store: Store, site_id: str) -> dict[str, int]:
     return json.loads(row[0]) if row else {}
 
 
+def _earlier_identities_not_heard_from(store: Store) -> set[str]:
+    """This store's earlier identities, but for one that speaks from another computer now.
+
+    An earlier identity we have had a bundle from is the original of a copied folder, still
+    in use there: it is another site like any other.
+    """
+    heard = {row[0] for row in store.conn.execute("SELECT site_id FROM _peer")}
+    return set(previous_site_ids(store)) - heard
+
+
 def base_for(store: Store, for_site: str | None) -> dict[str, int]:
     """What the recipient is known to have: changes above this are sent.
 
@@ -52,7 +62,7 @@ def base_for(store: Store, for_site: str | None) -> dict[str, int]:
     """
     if for_site:
         return peer_vector(store, for_site)
-    own = {store.site_id, *previous_site_ids(store)}
+    own = {store.site_id, *_earlier_identities_not_heard_from(store)}
     others = [
         row[0]
         for row in store.conn.execute(
@@ -116,7 +126,7 @@ def sites_overview(store: Store, with_pending: bool = True) -> list[SiteStatus]:
     Counting what each site lacks reads the log; ``with_pending=False`` skips it (and
     leaves ``not_yet_received`` None) for views that only need the rest.
     """
-    previous = set(previous_site_ids(store))
+    previous = _earlier_identities_not_heard_from(store)
     vv = store.version_vector()
     peers = {
         row[0]: row[1:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,52 @@ def test_a_copied_folder_takes_a_new_identity_and_everyone_converges(coop, state
     coop.deliver(coop.export("Kitchen"), "Shed")
     sync_everyone(coop)
     assert_converged_with(coop, made)
+
+
+def test_the_copy_keeps_taking_in_what_the_original_writes_later(coop, state):
+    """The original goes on under the identity the copy left: its later bundles are news to
+    the copy, even numbered like bundles the copy itself has written since (a hypothesis
+    run found the copy calling them "already imported" and missing a ballot for good)."""
+    assert reopen(coop, "Kitchen", state) is None
+    copy_folder(coop, "Kitchen", "Kitchen copy")
+    coop.sites["Kitchen copy"] = Store.open(coop.root / "Kitchen copy")
+    assert open_for_use(coop.sites["Kitchen copy"], state, "this-computer")
+    written_before = int(coop["Kitchen"].local_get("last_bundle_seq", 0))
+    for n in range(written_before + 2):  # the copy's own bundles, numbered from 1 again
+        add_member(coop, "Kitchen copy", f"Copy {n}")
+        coop.deliver(coop.export("Kitchen copy"), "Kitchen")
+    later = add_member(coop, "Kitchen", "On the original, later")
+    result = coop.deliver(coop.export("Kitchen"), "Kitchen copy")  # numbered below the copy's
+    assert not result.already_imported
+    assert coop["Kitchen copy"].get("member", later) is not None
+
+
+def test_a_copy_and_its_original_alone_on_a_sync_folder_converge(coop, state):
+    """Two computers, one copied from the other, sharing nothing but a sync folder."""
+    from coopdesk.sync.folder import export_to_folder, import_new, set_sync_folder
+
+    assert reopen(coop, "Kitchen", state) is None
+    copy_folder(coop, "Kitchen", "Kitchen copy")
+    coop.sites["Kitchen copy"] = Store.open(coop.root / "Kitchen copy")
+    assert open_for_use(coop.sites["Kitchen copy"], state, "this-computer")
+    shared = coop.root / "Shared"
+    shared.mkdir()
+    original, copy = coop["Kitchen"], coop["Kitchen copy"]
+    for store in (original, copy):
+        set_sync_folder(store, shared)
+    made = []
+    for n in range(3):
+        made += [
+            add_member(coop, "Kitchen", f"Here {n}"),
+            add_member(coop, "Kitchen copy", f"There {n}"),
+        ]
+        for store in (original, copy):
+            export_to_folder(store)
+        for store in (original, copy):
+            import_new(store, now=time.time() + 10)
+    for member in made:
+        assert original.get("member", member) is not None
+        assert copy.get("member", member) is not None, "the copy never read the original"
 
 
 def test_a_copy_on_another_computer_takes_a_new_identity(coop, state, tmp_path):
