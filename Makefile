@@ -9,12 +9,13 @@ STAMP := $(VENV)/.coopdesk-installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format package icons bench clean distclean
+.PHONY: help install run test soak lint format package icons bench clean distclean
 
 help:
 	@echo "make install   create $(VENV) (with $(PYTHON)) and install CoopDesk with its dev tools"
 	@echo "make run       open the app"
 	@echo "make test      run the whole test suite offscreen (no display needed)"
+	@echo "make soak      the property tests with many more random examples (about an hour)"
 	@echo "make lint      ruff check, ruff format --check, and the import contracts (lint-imports)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make package   build dist/coopdesk/ with PyInstaller"
@@ -44,6 +45,13 @@ test: install
 	@QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest: no tests collected (treated as success)"; exit 0; fi; \
 	exit $$status
+
+# The property tests with ten times the examples and new random ones each run (slow: ~1 h).
+soak: install
+	QT_QPA_PLATFORM=offscreen COOPDESK_HYPOTHESIS_PROFILE=explore COOPDESK_PROPERTY_EXAMPLES=3000 \
+		COOPDESK_FORGERY_EXAMPLES=250 COOPDESK_LONG_GUI=1 $(BIN)/python -m pytest -q \
+		tests/sync/test_convergence.py tests/sync/test_forgeries.py tests/store/test_schema.py \
+		tests/gui/test_day_at_the_coop.py
 
 lint: install
 	$(BIN)/ruff check .

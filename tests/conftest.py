@@ -10,9 +10,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from coopdesk.coop.coop import start_coop
 from coopdesk.store.store import Store
+
+
+# Property tests explore new random examples on every `make test` (``explore``). CI runs the
+# ``ci`` profile: the same examples on every run (derived from each test), so a red CI always
+# reproduces here with COOPDESK_HYPOTHESIS_PROFILE=ci; `make soak` explores many more.
+settings.register_profile("explore", print_blob=True)
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("COOPDESK_HYPOTHESIS_PROFILE", "explore"))
 
 
 @pytest.fixture(autouse=True)
