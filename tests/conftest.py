@@ -15,7 +15,6 @@ from hypothesis import settings
 from coopdesk.coop.coop import start_coop
 from coopdesk.store.store import Store
 
-
 # Property tests explore new random examples on every `make test` (``explore``). CI runs the
 # ``ci`` profile: the same examples on every run (derived from each test), so a red CI always
 # reproduces here with COOPDESK_HYPOTHESIS_PROFILE=ci; `make soak` explores many more.
