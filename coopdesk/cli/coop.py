@@ -200,7 +200,9 @@ def add_commands(cli: CommandLine) -> None:
     archive.add_argument("id", metavar="ID")
     restore = cli.command("restore", cmd_member_restore, "restore an archived member", member)
     restore.add_argument("id", metavar="ID")
-    pin = cli.command("pin", cmd_member_pin, "set (or --clear) a member's PIN on this computer", member)
+    pin = cli.command(
+        "pin", cmd_member_pin, "set (or --clear) a member's PIN on this computer", member
+    )
     pin.add_argument("member_id", metavar="MEMBER_ID")
     pin.add_argument("--new-pin", metavar="DIGITS", help="the new PIN: 4 to 12 digits")
     pin.add_argument("--clear", action="store_true", help="remove the PIN")

@@ -136,9 +136,11 @@ def test_a_bundle_carrying_a_pin_hash_sets_none(coop):
     assert "scrypt" not in dump_json(kitchen) and not kitchen.query("SELECT * FROM _rival")
     assert check_store(kitchen) == []
     # What arrives is held to the rule for what is typed: nobody types a PIN hash.
-    with pytest.raises(ValidationError, match="no field called pin_hash"):
-        with kitchen.transaction(ana) as tx:
-            tx.update("member", bea, {"pin_hash": planted})
+    with (
+        pytest.raises(ValidationError, match="no field called pin_hash"),
+        kitchen.transaction(ana) as tx,
+    ):
+        tx.update("member", bea, {"pin_hash": planted})
 
 
 def test_a_pin_hash_of_the_wrong_kind_is_refused_like_any_bad_value(coop):
