@@ -234,3 +234,22 @@ def test_a_pin_that_travelled_before_is_worth_changing(qtbot, store, ana):
         dialog.show()
     assert dialog.travelled.isVisible() and "choose a new one" in dialog.travelled.text()
     assert dialog.remove_button.isVisible()
+
+
+def test_signing_in_with_a_pin_that_travelled_says_to_choose_a_new_one(qtbot, store, ana):
+    from coopdesk.coop.pins import hash_pin
+
+    store.conn.execute(
+        "INSERT INTO _pin (member_id, verifier, travelled) VALUES (?, ?, 1)",
+        (ana, hash_pin("2468")),
+    )
+    window = shown_window(qtbot, store)
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.isVisible())
+    window.picker.search.setText("Ana")
+    window.picker.accept()
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.pin_dialog is not None)
+    pin = window.picker.pin_dialog
+    qtbot.keyClicks(pin.pin_edit, "2468")
+    qtbot.keyClick(pin.pin_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session.member_id == ana)
+    assert "choose a new one" in window.notice_label.text()
