@@ -126,6 +126,8 @@ def test_a_bundle_carrying_a_pin_hash_sets_none(coop):
         ],
         author=ana,
     )
+    # Bea's row touched twice in one bundle: merged field by field (not in bulk) too.
+    warehouse.write([warehouse.update_of("member", bea, {"pin_hash": planted})], author=ana)
     result = coop.deliver(coop.export("Warehouse", full=True), "Kitchen")
     assert not result.report.refused_origins and not result.report.held
     assert kitchen.require("member", bea)["phone"] == "555 0102"  # the rest is applied
