@@ -35,6 +35,7 @@ from coopdesk.store.store import Store
 from coopdesk.sync.bundle import BundleInvalidContentError, read_envelope, read_frames
 from coopdesk.sync.export import export_bundle
 from coopdesk.sync.importing import import_bundle
+from coopdesk.sync.invite import join_with_secrets, new_site_secrets
 from coopdesk.sync.trust import trust_of
 from tests.cli_helpers import coopdesk
 from tests.sync.hostile import HostileSite
@@ -92,6 +93,20 @@ def test_no_bundle_and_no_dump_carries_pin_data(coop):
     result = coop.deliver(bundle, "Warehouse")
     assert not result.report.refused_origins and not result.report.held
     assert coop.converged()
+
+
+def test_an_invitation_carries_no_pin(coop, tmp_path):
+    kitchen, ana = coop["Kitchen"], coop.ana
+    set_pin(kitchen, ana, ana, "2468")
+    snapshot = tmp_path / "snapshot.coopsync"
+    secrets = new_site_secrets(kitchen, ana, "Pantry", snapshot)
+    text = json.dumps(bundle_rows(kitchen, snapshot))
+    assert "pin_hash" not in text and verifiers(kitchen)[0] not in text
+    assert "pin" not in json.dumps(secrets).lower()
+    pantry, _result = join_with_secrets(tmp_path / "pantry", secrets, snapshot)
+    with pantry:
+        assert not has_pin(pantry, ana) and verifiers(pantry) == []
+        assert dump_json(pantry) == dump_json(kitchen)
 
 
 def test_a_pin_set_at_one_site_is_not_known_at_another(coop):
