@@ -172,8 +172,10 @@ def test_a_pin_hash_of_the_wrong_kind_is_refused_like_any_bad_value(coop):
 
 # -- the migration: the hashes that travelled move into this computer's table ----------------
 
-# Made by the code of schema 12 (tests/store/fixtures): Kitchen and Warehouse, synced; Ana set
-# PIN 2468 at Kitchen, Bea set 1357 at Kitchen and 9753 at Warehouse at once (a conflict).
+# Made by the code of schema 12 (commit 52128cb, tests/store/fixtures): with that tree first on
+# sys.path, ``Federation.create(root, ["Kitchen", "Warehouse"])``, Bea added at Kitchen, Ana
+# set PIN 2468 at Kitchen, sync; Bea set 1357 at Kitchen and 9753 at Warehouse at once (a
+# conflict), sync; both stores checkpointed and gzipped.
 ANA = "23362e84-94c2-4e95-9d38-8ac9d972cba8"
 BEA = "7e0a6be1-90a0-43af-857f-44d0d42cb867"
 
