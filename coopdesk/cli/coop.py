@@ -160,10 +160,14 @@ def cmd_member_pin(args: argparse.Namespace) -> int:
         author = author_of(args, store)
         if args.clear:
             clear_pin(store, author, args.member_id)
-            emit(args, {"pin": False}, "PIN cleared.")
+            emit(args, {"pin": False}, "PIN cleared on this computer.")
         else:
             set_pin(store, author, args.member_id, args.new_pin or "")
-            emit(args, {"pin": True}, "PIN set.")
+            emit(
+                args,
+                {"pin": True, "this_computer_only": True},
+                "PIN set. This PIN is for this computer only: set one at each computer you use.",
+            )
     return 0
 
 
@@ -196,7 +200,9 @@ def add_commands(cli: CommandLine) -> None:
     archive.add_argument("id", metavar="ID")
     restore = cli.command("restore", cmd_member_restore, "restore an archived member", member)
     restore.add_argument("id", metavar="ID")
-    pin = cli.command("pin", cmd_member_pin, "set (or --clear) a member's PIN", member)
+    pin = cli.command(
+        "pin", cmd_member_pin, "set (or --clear) a member's PIN on this computer", member
+    )
     pin.add_argument("member_id", metavar="MEMBER_ID")
     pin.add_argument("--new-pin", metavar="DIGITS", help="the new PIN: 4 to 12 digits")
     pin.add_argument("--clear", action="store_true", help="remove the PIN")

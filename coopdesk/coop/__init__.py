@@ -69,6 +69,7 @@ __getattr__, __dir__, __all__ = public_api(
             "has_pin",
             "hash_pin",
             "pin_matches",
+            "pin_travelled",
             "set_pin",
             "verify_pin",
         ),

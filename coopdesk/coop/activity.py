@@ -114,7 +114,7 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
         lsn, hlc, author, op, table, row_id, origin, fields, _versions = row[:9]
         spec = TABLES.get(table)
         changed = tuple(_fields(fields)) if op == "update" else ()
-        labels = {c.name: c.label.lower() for c in spec.columns} if spec else {}
+        labels = {c.name: c.label.lower() for c in (*spec.columns, *spec.retired)} if spec else {}
         verb, noun, label = VERBS.get(op, op), spec.noun if spec else table, ""
         if table == "mandate_use" and op == "insert" and fields:
             # "Ana used the Coordinator's mandate: archived member Tomás"

@@ -1,8 +1,13 @@
 """PINs for a shared workstation: a member with a PIN must type it to take the keyboard.
 
-Stored as a salted scrypt hash (``scrypt$N$r$p$salt$hash`` in ``member.pin_hash``), so the
-store, a backup or a sync bundle never reveals a PIN. A PIN is short, so the hash alone
-would not stop a patient guesser with the file; what it stops is reading PINs at a glance.
+A PIN is for one computer. Its verifier, a salted scrypt hash (``scrypt$N$r$p$salt$hash``),
+is kept in this store's ``_pin`` table, which is never replicated: no bundle, invitation or
+``dump`` carries it. (Until schema 14 it was a replicated column of ``member``; a 4-digit
+PIN is 10,000 guesses, and its hash in a bundle fell to offline guessing in 203 s on two
+cores. No hash of a short PIN survives that, so the hash must not leave the computer.) The
+trade-off: a member sets their PIN at each computer they use; where they have none, the
+picker lets anyone choose their name, as for a member who never set one.
+
 At the keyboard, ``PinGate`` pauses after five wrong tries, doubling each time; the count
 is kept in the store's ``_local`` table (this computer's, never synced), so closing the
 window or running the command line again does not reset it. The command line asks for the
@@ -18,7 +23,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
-from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.base.errors import CoopDeskError, NoAuthorError, ValidationError
 from coopdesk.store.store import Store
 
 # scrypt cost: about 50 ms on a small machine; the parameters travel with each hash, so
@@ -86,6 +91,13 @@ def pin_matches(stored: str, pin: str) -> bool:
     return hmac.compare_digest(digest, expected)
 
 
+def _check_author(store: Store, author: str) -> None:
+    """Setting a PIN logs no change by itself, so the transaction does not check the author."""
+    row = store.get("member", author)
+    if row is None or row["archived"]:
+        raise NoAuthorError("Choose who is at the keyboard (an active member) first.")
+
+
 def _gate(tx, author: str, member_id: str, verb: str) -> None:
     """Your own PIN is yours; someone else's needs the "members" mandate."""
     if author != member_id:
@@ -94,36 +106,64 @@ def _gate(tx, author: str, member_id: str, verb: str) -> None:
 
 
 def set_pin(store: Store, author: str, member_id: str, pin: str) -> None:
+    """Set the member's PIN on this computer only (see the module's docstring).
+
+    Only the use of a mandate (setting someone else's PIN) is logged and travels; the
+    verifier stays in ``_pin``, written in the same SQLite transaction.
+    """
     with store.transaction(author) as tx:
         text = _check_pin_text(pin)
+        _check_author(store, author)
         member = store.require("member", member_id)
         if member["archived"]:
             raise ValidationError(f"{member['name']} is archived: restore them first.")
         stored = hash_pin(text)
         _gate(tx, author, member_id, "set")
-        tx.update("member", member_id, {"pin_hash": stored})
+        store.conn.execute(
+            "INSERT INTO _pin (member_id, verifier, travelled) VALUES (?, ?, 0)"
+            " ON CONFLICT (member_id) DO UPDATE SET verifier = excluded.verifier, travelled = 0",
+            (member_id, stored),
+        )
 
 
 def clear_pin(store: Store, author: str, member_id: str) -> None:
+    """Remove the member's PIN on this computer (their PINs elsewhere stay)."""
     with store.transaction(author) as tx:
+        _check_author(store, author)
         member = store.require("member", member_id)
-        if not member["pin_hash"]:
-            raise ValidationError(f"{member['name']} has no PIN.")
+        if not has_pin(store, member_id):
+            raise ValidationError(f"{member['name']} has no PIN on this computer.")
         _gate(tx, author, member_id, "cleared")
-        tx.update("member", member_id, {"pin_hash": ""})
+        store.conn.execute("DELETE FROM _pin WHERE member_id = ?", (member_id,))
+
+
+def _verifier(store: Store, member_id: str) -> str:
+    row = store.conn.execute(
+        "SELECT verifier FROM _pin WHERE member_id = ?", (member_id,)
+    ).fetchone()
+    return str(row[0]) if row and row[0] else ""
 
 
 def has_pin(store: Store, member_id: str) -> bool:
-    row = store.conn.execute("SELECT pin_hash FROM member WHERE id = ?", (member_id,)).fetchone()
+    """Whether the member has a PIN on this computer."""
+    return bool(_verifier(store, member_id))
+
+
+def pin_travelled(store: Store, member_id: str) -> bool:
+    """Whether the member's PIN here was set before PINs stayed on their computer: its hash
+    went out in bundles, so it is worth choosing a new one."""
+    row = store.conn.execute(
+        "SELECT travelled FROM _pin WHERE member_id = ?", (member_id,)
+    ).fetchone()
     return bool(row and row[0])
 
 
 def verify_pin(store: Store, member_id: str, pin: str) -> bool:
-    """Whether ``pin`` is the member's PIN (False if they have none)."""
-    row = store.conn.execute("SELECT pin_hash FROM member WHERE id = ?", (member_id,)).fetchone()
-    if not row or not row[0]:
+    """Whether ``pin`` is the member's PIN here (False if they have none here)."""
+    stored = _verifier(store, member_id)
+    if not stored:
         return False
-    return pin_matches(row[0], (pin or "").strip())
+    return pin_matches(stored, (pin or "").strip())
 
 
 @dataclass

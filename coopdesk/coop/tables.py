@@ -59,9 +59,10 @@ MEMBER = TableSpec(
         Column("skills", "tags", "Skills", max_len=1000, default="[]"),
         Column("home_site_id", "ref", "Home site", ref_table="site"),
         Column("notes", "text", "Notes", max_len=2000, default=""),
-        # scrypt$N$r$p$salt$hash, or empty: no PIN (see coopdesk.coop.pins).
-        Column("pin_hash", "text", "PIN", max_len=300, default=""),
     ),
+    # Until schema 14 every site's PIN verifiers travelled here; now they stay on the
+    # computer where they were set (``_pin``, see coopdesk.coop.pins).
+    retired=(Column("pin_hash", "text", "PIN", max_len=300, default=""),),
 )
 
 LEAVE = TableSpec(

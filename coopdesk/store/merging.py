@@ -493,9 +493,11 @@ def invalid_changes_sql(spec: TableSpec) -> str:
     Written to parse each change's JSON as few times as possible: field values are checked
     in one pass of ``json_each`` (a bundle may hold hundreds of thousands of changes).
     """
-    names = ", ".join(f"'{c.name}'" for c in spec.columns)
+    # A retired column is checked by its old rule too: accepted, then never applied.
+    accepted = (*spec.columns, *spec.retired)
+    names = ", ".join(f"'{c.name}'" for c in accepted)
     per_field = " ".join(
-        f"WHEN '{c.name}' THEN ({_bad_value_sql('f.type', 'f.value', c)})" for c in spec.columns
+        f"WHEN '{c.name}' THEN ({_bad_value_sql('f.type', 'f.value', c)})" for c in accepted
     )
     per_change = [
         "op IN ('insert', 'update') AND fields IS NULL",
@@ -774,6 +776,8 @@ def _apply_change(states: dict[tuple[str, str], RowState], row: tuple[Any, ...])
         state.cl = cl
         state.dirty = True
     for name, value in fields.items():
+        if name in state.spec.retired_names:  # an old or hostile site's: stored without it
+            continue
         if op == "insert":
             version, parents = 1, set()
         else:

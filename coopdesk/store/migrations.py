@@ -756,6 +756,37 @@ def _012_duty_done(conn: sqlite3.Connection) -> None:
     )
 
 
+# (13: another change is numbered 13; the lead renumbers at merge.)
+
+
+def _014_pins_stay_here(conn: sqlite3.Connection) -> None:
+    """``_pin`` (member, verifier): PIN verifiers stay on the computer where they were set.
+
+    Until now ``member.pin_hash`` was replicated: every bundle, backup and dump carried it,
+    and a 4-digit PIN fell to offline guessing in minutes. Each hash moves into this
+    computer's ``_pin`` (``travelled`` 1: it has been in bundles, so it is worth changing)
+    and the column goes, without logging a change: every site runs this same migration,
+    so all stay alike. Open conflicts over a PIN go too (they held hashes, and ``dump``
+    shows conflicts). What older sites still send for the column is accepted and never
+    applied (``TableSpec.retired``).
+    """
+    conn.execute(
+        """
+        CREATE TABLE _pin (
+            member_id TEXT PRIMARY KEY NOT NULL,
+            verifier TEXT NOT NULL,
+            travelled INTEGER NOT NULL DEFAULT 0
+        ) STRICT
+        """
+    )
+    conn.execute(
+        "INSERT INTO _pin (member_id, verifier, travelled)"
+        " SELECT id, pin_hash, 1 FROM member WHERE coalesce(pin_hash, '') != ''"
+    )
+    conn.execute("ALTER TABLE member DROP COLUMN pin_hash")
+    conn.execute("DELETE FROM _rival WHERE tbl = 'member' AND col = 'pin_hash'")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -769,6 +800,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (10, "decisions", _010_decisions),
     (11, "reports", _011_reports),
     (12, "duty done", _012_duty_done),
+    (14, "PINs stay on this computer", _014_pins_stay_here),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -103,8 +103,14 @@ class TableSpec:
     phrase: Callable[[Any, str, str, dict[str, Any], str], str | None] | None = field(
         default=None, compare=False, repr=False
     )
+    # Columns earlier versions replicated and this one no longer does (``member.pin_hash``):
+    # a change that carries one (an old site's history, or a hostile site) is still accepted
+    # if the value keeps the column's old rule, and stored without it: never applied to a
+    # row, never dumped, never typed (nothing writes it).
+    retired: tuple[Column, ...] = ()
     column_by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
     column_names: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    retired_names: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def nouns(self, count: int) -> str:
         """The noun for ``count`` rows: "1 sign-up", "3 uses of a mandate"."""
@@ -117,6 +123,7 @@ class TableSpec:
             raise AssertionError(f"anonymous table {self.name} must be a ledger")
         object.__setattr__(self, "column_by_name", {c.name: c for c in self.columns})
         object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
+        object.__setattr__(self, "retired_names", frozenset(c.name for c in self.retired))
 
 
 class _Tables(Mapping[str, TableSpec]):

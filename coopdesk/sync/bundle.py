@@ -643,7 +643,9 @@ def _check_escapes(name: str, table: str, fields: str) -> None:
         raise _invalid(name, "the fields of a change")
     spec = TABLES[table]
     for key, value in values.items():
-        column = spec.column_by_name.get(key)
+        column = spec.column_by_name.get(key) or next(
+            (old for old in spec.retired if old.name == key), None
+        )
         if column is None or not stored_value_ok(column, value):
             raise _invalid(name, f"a {spec.noun}'s {shown(key, limit=40)}")
 

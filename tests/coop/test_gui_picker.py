@@ -196,3 +196,60 @@ def test_names_come_first_and_skills_only_when_no_name_matches(qtbot, store, ana
     assert [picker.model.id_at(row) for row in range(picker.model.rowCount())] == [haddad]
     shown = picker.model.data(picker.model.index(0, 0))
     assert "not the name: skill baking" in shown
+
+
+def test_setting_a_pin_says_it_is_for_this_computer_only(qtbot, store, ana):
+    from coopdesk.coop.pins import has_pin, verify_pin
+    from coopdesk.gui.coop.pin_dialog import SetPinDialog
+
+    logged = store.conn.execute("SELECT count(*) FROM _change").fetchone()[0]
+    dialog = SetPinDialog(store, ana, "Ana")
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    assert dialog.only_here.isVisible()
+    assert "This PIN is for this computer only" in dialog.only_here.text()
+    assert not dialog.travelled.isVisible()
+    qtbot.keyClicks(dialog.pin_edit, "2468")
+    qtbot.keyClicks(dialog.again_edit, "2468")
+    qtbot.keyClick(dialog.again_edit, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert "on this computer" in dialog.result_text
+    assert has_pin(store, ana) and verify_pin(store, ana, "2468")
+    assert store.conn.execute("SELECT count(*) FROM _change").fetchone()[0] == logged
+
+
+def test_a_pin_that_travelled_before_is_worth_changing(qtbot, store, ana):
+    """A PIN moved here by the migration to schema 14 was in bundles: the dialog says so."""
+    from coopdesk.coop.pins import hash_pin
+    from coopdesk.gui.coop.pin_dialog import SetPinDialog
+
+    store.conn.execute(
+        "INSERT INTO _pin (member_id, verifier, travelled) VALUES (?, ?, 1)",
+        (ana, hash_pin("2468")),
+    )
+    dialog = SetPinDialog(store, ana, "Ana")
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+    assert dialog.travelled.isVisible() and "choose a new one" in dialog.travelled.text()
+    assert dialog.remove_button.isVisible()
+
+
+def test_signing_in_with_a_pin_that_travelled_says_to_choose_a_new_one(qtbot, store, ana):
+    from coopdesk.coop.pins import hash_pin
+
+    store.conn.execute(
+        "INSERT INTO _pin (member_id, verifier, travelled) VALUES (?, ?, 1)",
+        (ana, hash_pin("2468")),
+    )
+    window = shown_window(qtbot, store)
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.isVisible())
+    window.picker.search.setText("Ana")
+    window.picker.accept()
+    qtbot.waitUntil(lambda: window.picker is not None and window.picker.pin_dialog is not None)
+    pin = window.picker.pin_dialog
+    qtbot.keyClicks(pin.pin_edit, "2468")
+    qtbot.keyClick(pin.pin_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.session.member_id == ana)
+    assert "choose a new one" in window.notice_label.text()

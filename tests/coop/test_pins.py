@@ -24,10 +24,16 @@ from coopdesk.store.store import Store
 from tests.cli_helpers import coopdesk
 
 
-def test_a_pin_is_stored_as_a_salted_scrypt_hash(store, ana):
+def verifier(store, member_id):
+    row = store.conn.execute("SELECT verifier FROM _pin WHERE member_id = ?", (member_id,))
+    return row.fetchone()[0]
+
+
+def test_a_pin_is_stored_as_a_salted_scrypt_hash_on_this_computer_only(store, ana):
     assert not has_pin(store, ana)
+    changes_before = store.conn.execute("SELECT count(*) FROM _change").fetchone()[0]
     set_pin(store, ana, ana, "4321")
-    stored = store.require("member", ana)["pin_hash"]
+    stored = verifier(store, ana)
     scheme, n, r, p, salt, digest = stored.split("$")
     assert scheme == "scrypt" and int(n) >= 2**14 and int(r) == 8 and int(p) == 1
     assert len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 64
@@ -36,7 +42,10 @@ def test_a_pin_is_stored_as_a_salted_scrypt_hash(store, ana):
     assert verify_pin(store, ana, "4321")
     assert not verify_pin(store, ana, "1234")
     set_pin(store, ana, ana, "4321")
-    assert store.require("member", ana)["pin_hash"] != stored  # a new salt each time
+    assert verifier(store, ana) != stored  # a new salt each time
+    # Nothing was logged: no change carries it to another site.
+    assert store.conn.execute("SELECT count(*) FROM _change").fetchone()[0] == changes_before
+    assert "pin" not in store.require("member", ana)
 
 
 def test_odd_stored_values_never_verify():

@@ -154,7 +154,8 @@ class PinDialog(QDialog):
 
 
 class SetPinDialog(QDialog):
-    """Set, change or remove the PIN of the member at the keyboard (typed twice)."""
+    """Set, change or remove the PIN of the member at the keyboard (typed twice), on this
+    computer only: the verifier never leaves it (coopdesk/coop/pins.py says why)."""
 
     def __init__(
         self, store: Store, member_id: str, member_name: str, parent: QWidget | None = None
@@ -168,6 +169,12 @@ class SetPinDialog(QDialog):
         heading = QLabel(("Change" if self.had_pin else "Set") + f" the PIN of {member_name}")
         heading.setFont(scaled_font(self, 1.2, bold=True))
         heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.only_here = QLabel(
+            "This PIN is for this computer only. It never travels to other sites: "
+            "set one at each computer you use."
+        )
+        self.only_here.setWordWrap(True)
+        self.only_here.setTextFormat(Qt.TextFormat.PlainText)
         explanation = muted(
             QLabel(
                 "With a PIN, choosing you at the member picker asks for it, so nobody else "
@@ -175,6 +182,14 @@ class SetPinDialog(QDialog):
             )
         )
         explanation.setWordWrap(True)
+        self.travelled = muted(
+            QLabel(
+                "Your PIN was set with an older CoopDesk, which copied it to the other sites: "
+                "choose a new one."
+            )
+        )
+        self.travelled.setWordWrap(True)
+        self.travelled.setVisible(self.had_pin and pins.pin_travelled(store, member_id))
         self.pin_edit = _pin_edit("New PIN")
         self.again_edit = _pin_edit("The same again")
         self.again_edit.returnPressed.connect(self.save)
@@ -196,11 +211,13 @@ class SetPinDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        layout.addWidget(self.only_here)
         layout.addWidget(explanation)
+        layout.addWidget(self.travelled)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        _never_cut(layout, explanation, self.error)
+        _never_cut(layout, self.only_here, explanation, self.travelled, self.error)
         enter_presses(self.save_button)
         self.result_text = ""
 
@@ -216,7 +233,7 @@ class SetPinDialog(QDialog):
         except CoopDeskError as exc:
             self.error.show_message(str(exc))
             return
-        self.result_text = "Your PIN is saved. The member picker will ask for it."
+        self.result_text = "Your PIN is saved on this computer. The member picker will ask for it."
         self.accept()
 
     def remove(self) -> None:
@@ -225,5 +242,5 @@ class SetPinDialog(QDialog):
         except CoopDeskError as exc:
             self.error.show_message(str(exc))
             return
-        self.result_text = "Your PIN is removed."
+        self.result_text = "Your PIN is removed from this computer."
         self.accept()

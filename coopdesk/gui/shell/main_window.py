@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk import __version__
 from coopdesk.base.feature import Section, all_features, resolve
-from coopdesk.coop import identity, idle_minutes
+from coopdesk.coop import identity, idle_minutes, pin_travelled
 from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.page import Page
@@ -330,7 +330,16 @@ class MainWindow(QMainWindow):
         then, self._after_pick = self._after_pick, None
         if self.session.member_id is None:
             return
-        self.show_notice(f"{self.session.member_name} is at the keyboard.")
+        notice = f"{self.session.member_name} is at the keyboard."
+        # A PIN set before PINs stayed on their computer went out in bundles: say so until
+        # they choose a new one (the notice stays: it is worth reading).
+        travelled = pin_travelled(self.store, self.session.member_id)
+        if travelled:
+            notice += (
+                " Your PIN was copied to the other sites by an older CoopDesk: choose a new one"
+                " (Members, My PIN…)."
+            )
+        self.show_notice(notice, timeout_ms=0 if travelled else NOTICE_MS)
         if then is not None:
             then(self.session.member_id)
 
