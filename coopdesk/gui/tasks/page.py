@@ -108,13 +108,13 @@ class TasksPage(Page):
         self.site_choices: list[tuple[str, str]] = []
         self.role_choices: list[tuple[str, str]] = []
 
+        # The chores' next turns walk each chore's history since it began: they are worked
+        # out when their tab is in front, not on every load of the board.
+        self._chores_due = True
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_tasks_tab(), "&Tasks")
         self.tabs.addTab(self._build_chores_tab(), "C&hores")
         self.tabs.currentChanged.connect(self._tab_changed)
-        # The chores' next turns walk each chore's history since it began: they are worked
-        # out when their tab is in front, not on every load of the board.
-        self._chores_due = True
         self._show_view()
         self.layout_.addWidget(self.tabs, 1)
 
