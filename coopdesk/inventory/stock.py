@@ -15,8 +15,11 @@ it with the ledger.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from itertools import accumulate
+from operator import and_
 from pathlib import Path
 from typing import Any
 
@@ -567,6 +570,24 @@ SHOPPING_LIST_NAME = "shopping-list.csv"
 # -- for reports -----------------------------------------------------------------------------
 
 
+def _most_of_the_ledger(store: Store, first: str, after: str = "9999-12-31") -> bool:
+    """Whether the movements from ``first`` to before ``after`` are likely most of the
+    ledger (over a third of its time span). Summing them by item and site is then quicker
+    along the by-item index, every movement in order without a sort, than reading the
+    period by date and sorting it; a short period is the other way round."""
+    oldest, newest = store.conn.execute(
+        "SELECT (SELECT min(moved_at) FROM stock_move), (SELECT max(moved_at) FROM stock_move)"
+    ).fetchone()
+    try:
+        days = [
+            dt.date.fromisoformat(str(text)[:10])
+            for text in (oldest, newest, max(first, oldest), min(after, newest))
+        ]
+    except (TypeError, ValueError):  # no movements yet
+        return False
+    return (days[3] - days[2]).days * 3 > (days[1] - days[0]).days
+
+
 def movement_totals(
     store: Store,
     start: dt.date,
@@ -585,12 +606,17 @@ def movement_totals(
     one_item = " AND item_id = ?" if item_id else ""
     sites = _replaced_sites(store)
     totals: dict[tuple[str, str, str, str], list[int]] = {}
-    for item, sid, bucket_day, reason, total, count in store.conn.execute(
-        f"SELECT item_id, site_id, {bucket} AS bucket, reason, sum(delta), count(*)"
-        f" FROM stock_move WHERE moved_at >= ? AND moved_at < ?{one_item}"
+    if by is None and _most_of_the_ledger(store, start.isoformat(), after):
+        # Most of the movements: walked in the order of the by-item index, already grouped.
+        source, groups = "stock_move INDEXED BY stock_move_flow", "item_id, site_id, reason"
+    else:
         # In this order SQLite reads the period from the covering index on moved_at (by
         # item first, it would look each movement up in the table).
-        " GROUP BY reason, site_id, bucket, item_id",
+        by_date = "" if item_id else " INDEXED BY stock_move_moved_at"
+        source, groups = f"stock_move{by_date}", "reason, site_id, bucket, item_id"
+    for item, sid, bucket_day, reason, total, count in store.conn.execute(
+        f"SELECT item_id, site_id, {bucket} AS bucket, reason, sum(delta), count(*)"
+        f" FROM {source} WHERE moved_at >= ? AND moved_at < ?{one_item} GROUP BY {groups}",
         (start.isoformat(), after, *([item_id] if item_id else [])),
     ):
         key = (item, sites.get(sid, sid), bucket_day, reason)
@@ -637,39 +663,43 @@ def times_run_low(
         key = (item_id, sites.get(sid, sid))
         opening[key] = opening.get(key, 0) + int(total)
         earlier[key] = earlier.get(key, 0) + int(count)
+    # After a recent period, a few movements read by date; after an old one, most of them.
+    since = (
+        "stock_move INDEXED BY stock_move_flow"
+        if _most_of_the_ledger(store, after)
+        else "stock_move INDEXED BY stock_move_moved_at"
+    )
     for item_id, sid, total, count in store.conn.execute(
-        "SELECT item_id, site_id, sum(delta), count(*) FROM stock_move WHERE moved_at >= ?"
+        f"SELECT item_id, site_id, sum(delta), count(*) FROM {since} WHERE moved_at >= ?"
         " GROUP BY item_id, site_id",
         (after,),
     ):
         key = (item_id, sites.get(sid, sid))
         opening[key] = opening.get(key, 0) - int(total)
         earlier[key] = earlier.get(key, 0) - int(count)
-    moves = [
-        ((item_id, sites.get(sid, sid)), delta)
-        for item_id, sid, delta in store.conn.execute(
-            "SELECT item_id, site_id, delta FROM stock_move WHERE moved_at >= ? AND moved_at < ?"
-            " ORDER BY moved_at, id",
-            (start.isoformat(), after),
-        )
-    ]
-    for key, delta in moves:
-        opening[key] = opening.get(key, 0) - delta
-        earlier[key] = earlier.get(key, 0) - 1
-    # Only stock that had moved before the period can be under its minimum as it starts.
-    opening = {key: amount for key, amount in opening.items() if earlier.get(key, 0) > 0}
+    # The period's movements of each item and site with a minimum, in their order (moved_at
+    # then id); each one's balances are then summed up and compared in C (accumulate, map):
+    # years of movements, one small step of Python each.
+    moves: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    for item_id, sid, delta in store.conn.execute(
+        "SELECT item_id, site_id, delta FROM stock_move WHERE moved_at >= ? AND moved_at < ?"
+        " ORDER BY moved_at, id",
+        (start.isoformat(), after),
+    ):
+        moves[(item_id, sites.get(sid, sid))].append(delta)
     counts: dict[tuple[str, str], int] = {}
-    balance = dict(opening)
-    for key, amount in opening.items():
-        if key in minimums and amount < minimums[key]:
-            counts[key] = 1
-    for key, delta in moves:
-        minimum = minimums.get(key)
-        if minimum is None:
-            continue
-        before = balance.get(key, 0)
-        now = before + delta
-        balance[key] = now
-        if before >= minimum > now:
-            counts[key] = counts.get(key, 0) + 1
+    for key, minimum in minimums.items():
+        minimum = int(minimum)
+        deltas = moves.get(key, [])
+        start_amount = opening.get(key, 0) - sum(deltas)
+        # Only stock that had moved before the period can be under its minimum as it starts.
+        moved_before = earlier.get(key, 0) - len(deltas) > 0
+        low = 1 if moved_before and start_amount < minimum else 0
+        if deltas:
+            balances = list(accumulate(deltas, initial=start_amount if moved_before else 0))
+            # A movement runs it low when the balance before is at least the minimum and the
+            # balance after is under it.
+            low += sum(map(and_, map(minimum.__le__, balances), map(minimum.__gt__, balances[1:])))
+        if low:
+            counts[key] = low
     return counts

@@ -368,10 +368,13 @@ class Merge:
 
     def newest_clocks(self) -> list[tuple[str, int]]:
         """(origin, newest hlc) of the changes appended, for following other sites' clocks."""
+        # NOT INDEXED (here and in ``_unknown_authors``): for a GROUP BY or DISTINCT on
+        # origin, SQLite otherwise walks the whole log in its (origin, seq, idx) index
+        # instead of reading the few new changes by lsn: 100 ms at ten years, not 0.1.
         return [
             (str(origin), int(newest))
             for origin, newest in self.conn.execute(
-                "SELECT origin, max(hlc) FROM _change WHERE lsn > ? GROUP BY origin",
+                "SELECT origin, max(hlc) FROM _change NOT INDEXED WHERE lsn > ? GROUP BY origin",
                 (self.start_lsn,),
             )
         ]
@@ -945,7 +948,7 @@ def _unknown_authors(merge: Merge) -> dict[tuple[str, int], str]:
     anonymous = [spec.name for spec in TABLES.values() if spec.anonymous]
     marks = ", ".join("?" * len(anonymous)) or "NULL"
     for origin, seq in conn.execute(
-        "SELECT DISTINCT origin, seq FROM _change WHERE lsn > ? AND ((author = origin)"
+        "SELECT DISTINCT origin, seq FROM _change NOT INDEXED WHERE lsn > ? AND ((author = origin)"
         f" != (tbl IN ({marks})) OR (author = origin AND op != 'insert'))",
         (merge.start_lsn, *anonymous),
     ):
@@ -974,7 +977,7 @@ def _unknown_authors(merge: Merge) -> dict[tuple[str, int], str]:
     ]
     for author in strangers:
         for origin, seq in conn.execute(
-            "SELECT DISTINCT origin, seq FROM _change WHERE lsn > ? AND author = ?",
+            "SELECT DISTINCT origin, seq FROM _change NOT INDEXED WHERE lsn > ? AND author = ?",
             (merge.start_lsn, author),
         ):
             held[(origin, seq)] = f"its author ({author[:8]}) is not a member of this coop"

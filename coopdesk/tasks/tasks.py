@@ -253,9 +253,12 @@ def latest_done_tasks(
     query = replace(query or TaskQuery(), status="done")
     where, params = query.where()
     day = query.today or dt.date.today()
+    newest = "ORDER BY coalesce(task.done_at, '') DESC, task.id DESC"
+    # The few newest first, then their names: joining years of done tasks to sort them
+    # took most of the board's load.
     rows = store.query(
-        f"{SELECT_TASKS} WHERE {where}"
-        " ORDER BY coalesce(task.done_at, '') DESC, task.id DESC LIMIT ?",
+        f"{SELECT_TASKS} WHERE task.id IN (SELECT task.id FROM task WHERE {where}"
+        f" {newest} LIMIT ?) {newest}",
         [*params, limit],
     )
     return [_decode(row, day) for row in rows], count_tasks(store, query)

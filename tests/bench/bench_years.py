@@ -26,6 +26,7 @@ child on Linux starts at its parent's).
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import random
@@ -517,6 +518,10 @@ def measure_coop(report: Report, years: int, table: dict[str, dict[int, str]]) -
 
 
 def run() -> Report:
+    # Python caches compiled modules (.pyc) on a normal install; with PYTHONDONTWRITEBYTECODE
+    # set (as on some CI machines) every process below would compile CoopDesk's modules
+    # again, and start-up, export and import would time that too (as bench_foundation).
+    compileall.compile_dir(str(ROOT / "coopdesk"), quiet=1)
     report = Report(
         "years of history: 300 members, 3 sites, 30 weekly templates, ~40 movements a day",
         notes=[

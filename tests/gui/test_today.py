@@ -56,6 +56,35 @@ def test_a_coop_in_good_order_needs_no_attention(qtbot, fed):
     assert "every site agrees" in today.all_clear.text()
 
 
+def test_opening_on_today_paints_first_then_builds_the_panels(qtbot, fed):
+    """Start-up: the window is on screen before the features' panels are built and loaded;
+    they come just after the first paint, conflicts and all."""
+    make_conflicts(fed, 2)
+    window = MainWindow(
+        fed["Kitchen"], member_id=fed.ana, ask_for_member=False, remember_layout=False
+    )
+    qtbot.addWidget(window)
+    today = window.pages["today"]
+    assert isinstance(today, TodayPage)
+    assert not today.panels_built and today.panels == []
+    assert not today.all_clear.isVisible() and today.attention_rows == []  # not known yet
+    assert today.changes_figure.number.text() != "–"  # the figures are there at once
+    window.show()
+    qtbot.waitUntil(lambda: today.panels_built, timeout=5000)
+    assert today.panels
+    assert today.attention_text().startswith("2 sync conflicts to settle")
+
+
+def test_asking_for_today_before_it_was_painted_builds_the_panels_at_once(qtbot, fed):
+    window = MainWindow(
+        fed["Kitchen"], member_id=fed.ana, ask_for_member=False, remember_layout=False
+    )
+    qtbot.addWidget(window)
+    today = window.go_to("today")  # never shown: no paint to wait for
+    assert isinstance(today, TodayPage) and today.panels_built and today.panels
+    assert today.all_clear.isVisibleTo(window)
+
+
 def test_today_shows_the_conflict_count_and_leads_to_them(qtbot, fed):
     make_conflicts(fed, 2)
     today = today_of(qtbot, fed["Kitchen"], fed.ana)

@@ -231,3 +231,49 @@ def _member(store, author: str, name: str) -> str:
     from coopdesk.coop.members import add_member
 
     return add_member(store, author, name)
+
+
+def test_long_and_short_periods_read_the_ledger_two_ways_with_the_same_totals(
+    store, ana, rice, warehouse, monkeypatch
+):
+    """A period covering most of the ledger is summed along the by-item index, a short one
+    read by date: both ways must count the same movements and the same runs low."""
+    import datetime as dt
+
+    inventory.set_minimum(store, ana, rice, store.site_id, "0.040")  # 40 g
+    inventory.set_minimum(store, ana, rice, warehouse, "0.030")
+    first = dt.datetime(2024, 1, 1, 9)
+    for day in range(0, 360, 3):
+        when = first + dt.timedelta(days=day)
+        site = warehouse if day % 2 else store.site_id
+        stock.move(store, ana, rice, 30, "received", when=when, site_id=site)
+        stock.move(
+            store, ana, rice, 20 + day % 7 * 3, "used", when=when, site_id=site, allow_negative=True
+        )
+    periods = [
+        (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        (dt.date(2024, 2, 10), dt.date(2024, 11, 5)),
+        (dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
+        (dt.date(2024, 1, 1), dt.date(2024, 2, 1)),
+    ]
+
+    def figures(most: bool | None) -> list[object]:
+        if most is not None:
+            monkeypatch.setattr(stock, "_most_of_the_ledger", lambda *_args: most)
+        return [
+            (
+                stock.movement_totals(store, start, end, by=None),
+                stock.movement_totals(store, start, end, by=None, site_id=warehouse),
+                stock.times_run_low(store, start, end),
+                stock.times_run_low(store, start, end, site_id=warehouse),
+            )
+            for start, end in periods
+        ]
+
+    chosen = figures(None)
+    assert chosen == figures(True) == figures(False)
+    whole_year = chosen[0]
+    assert sum(total for *_key, total, _count in whole_year[0]) == 120 * 30 - sum(
+        20 + day % 7 * 3 for day in range(0, 360, 3)
+    )
+    assert whole_year[2] and whole_year[3]  # it ran low at both sites

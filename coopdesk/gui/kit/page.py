@@ -82,6 +82,10 @@ class Page(QWidget):
             self.loaded, self.stale = True, False
             self.load()
 
+    def finish_loading(self) -> None:
+        """Load at once what the page left for after its first paint, if anything (the
+        window calls it when the page is asked for: ``go_to``)."""
+
     def on_store_changed(self, changes: Changes) -> None:
         """Reload when one of the page's tables changed, unless the page made the change
         itself (it has shown it already)."""

@@ -98,12 +98,14 @@ class ReportTab(QWidget):
         self.model = model
         self.table = table_view(model, stretch_last=False)
         self.table.setMinimumHeight(240)
-        # The names take the spare width (never cut to "Fatima Lindq…"), the numbers their own.
+        # The names take the spare width (never cut to "Fatima Lindq…"), the numbers their own:
+        # measured once per report, when its rows come (kept measured, as ResizeToContents
+        # does, every layout pass measured them again: a fifth of opening the page).
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Measured on the first rows only: 300 members would be measured on every change.
+        # Measured on the first rows only: 300 members would take long to measure.
         header.setResizeContentsPrecision(RESIZE_ROWS)
+        model.modelReset.connect(self.table.resizeColumnsToContents)
         self.empty = empty
         inner = QWidget()
         column = QVBoxLayout(inner)

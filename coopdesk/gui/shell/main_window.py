@@ -87,6 +87,9 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # True while the window is being built: the first page may leave what it can until
+        # after its first paint (Today's panels).
+        self.opening = True
         self.store = store
         self.hub = StoreHub.for_store(store)
         # None: follow the coop's idle_minutes setting (and its changes); tests pass a number.
@@ -135,6 +138,7 @@ class MainWindow(QMainWindow):
         self.session.set_member(member_id)
 
         self._restore_layout()
+        self.opening = False
 
     # -- building ---------------------------------------------------------------------------
 
@@ -266,6 +270,8 @@ class MainWindow(QMainWindow):
         page = self.page(key)
         self.stack.setCurrentWidget(page)
         page.ensure_loaded()
+        if not self.opening:
+            page.finish_loading()
         self.new_action.setText("&Add member…" if key == "members" else "&Add…")
 
     def current_page(self) -> Page | None:

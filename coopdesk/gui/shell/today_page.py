@@ -4,13 +4,18 @@ A rotating coordinator opens the app and sees first what needs someone: open syn
 (one click to settle them), sites not heard from for over a week, clocks that look wrong, and
 a recent change of this computer's site identity. Later features add unfilled shifts and low
 stock to the same list.
+
+The features' panels are built and loaded just after the page is first painted when the
+window opens on Today, so the window is on screen before them (start-up reads only the
+figures and the recent list); asking for the page (``go_to``) builds them at once.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -87,12 +92,26 @@ class TodayPage(Page):
         body.addLayout(self.attention_box)
         body.addWidget(self.all_clear)
         self.panels: list[TodayPanel] = []
+        self.panels_built = False
+        # Opening the window on Today: the panels wait for the first paint (see the module).
+        self._panels_wait = False
+        self.panels_box = QVBoxLayout()
+        self.panels_box.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(self.panels_box)
+        body.addSpacing(16)
+        body.addWidget(recent_title)
+        body.addWidget(self.recent_label)
+        body.addStretch(1)
+
+    def _build_panels(self) -> None:
+        """Every feature's panels, two to a row (their modules are imported here)."""
+        self.panels_built = True
         panels = QGridLayout()
         panels.setHorizontalSpacing(24)
         panels.setVerticalSpacing(16)
         shown = 0
         for feature in all_features():
-            for panel in resolve(feature.today)(window) if feature.today else ():
+            for panel in resolve(feature.today)(self.window_) if feature.today else ():
                 self.panels.append(panel)
                 if panel.shows_itself:
                     row, column = divmod(shown, 2)
@@ -101,14 +120,42 @@ class TodayPage(Page):
                 else:
                     panel.hide()
         if shown:
-            body.addSpacing(16)
-            body.addLayout(panels)
-        body.addSpacing(16)
-        body.addWidget(recent_title)
-        body.addWidget(self.recent_label)
-        body.addStretch(1)
+            self.panels_box.addSpacing(16)
+            self.panels_box.addLayout(panels)
 
     def load(self) -> None:
+        self._load_summary()
+        if self.window_.opening:
+            self._panels_wait = True  # after the first paint (paintEvent)
+            self.all_clear.hide()  # not known yet
+            return
+        self._load_panels()
+
+    def _load_panels(self) -> None:
+        self._panels_wait = False
+        if not self.panels_built:
+            self._build_panels()
+        for panel in self.panels:
+            panel.load()
+        self._show_attention(self.attention_items())
+
+    def finish_loading(self) -> None:
+        """Asked for (``go_to``): the panels too, at once, if they were still waiting."""
+        if self._panels_wait:
+            self._load_panels()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._panels_wait:
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        # A window closed in the meantime (the self-test quits at once) loads nothing more:
+        # its store may be closed already.
+        if self.isVisible():
+            self.finish_loading()
+
+    def _load_summary(self) -> None:
         ident = identity(self.store)
         self.title_label.setText(f"Today at {ident.coop_name}")
         self.subtitle_label.setText(f"Site {ident.site_name}")
@@ -120,9 +167,6 @@ class TodayPage(Page):
         self.recent_label.setText(
             "\n".join(f"•  {item.sentence()}" for item in items) or "Nothing has happened yet."
         )
-        for panel in self.panels:
-            panel.load()
-        self._show_attention(self.attention_items())
 
     def member_changed(self, member_id: str | None) -> None:
         """Panels speak to the member at the keyboard ("you have not voted yet"): reload."""

@@ -108,10 +108,13 @@ class TasksPage(Page):
         self.site_choices: list[tuple[str, str]] = []
         self.role_choices: list[tuple[str, str]] = []
 
+        # The chores' next turns walk each chore's history since it began: they are worked
+        # out when their tab is in front, not on every load of the board.
+        self._chores_due = True
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_tasks_tab(), "&Tasks")
         self.tabs.addTab(self._build_chores_tab(), "C&hores")
-        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.tabs.currentChanged.connect(self._tab_changed)
         self._show_view()
         self.layout_.addWidget(self.tabs, 1)
 
@@ -288,8 +291,18 @@ class TasksPage(Page):
     def load(self) -> None:
         self._load_choices()
         self._load_tasks()
-        self._load_chores()
+        self._chores_due = True
+        self._load_chores_if_shown()
         self._update_actions()
+
+    def _tab_changed(self, _index: int) -> None:
+        self._load_chores_if_shown()
+        self._update_actions()
+
+    def _load_chores_if_shown(self) -> None:
+        if self.loaded and self._chores_due and self.tabs.currentIndex() == 1:
+            self._chores_due = False
+            self._load_chores()
 
     def focus_search(self) -> bool:
         self.tabs.setCurrentIndex(0)
