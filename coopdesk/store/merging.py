@@ -362,6 +362,70 @@ class Merge:
         if rows:
             _rebuild_rows(self.store, sorted(rows), self.changed)
 
+    # -- one site, two histories (see coopdesk.sync.forks) -----------------------------------
+
+    def after_local_writes(self) -> None:
+        """Local changes just written inside this merge (a new identity's site row) are
+        already applied: the changes that arrive count from here."""
+        self.start_lsn = self.judging_from = self._last_lsn()
+
+    def set_aside_incoming(self, rows: list[tuple[Any, ...]], now: float) -> None:
+        """Keep another history's transactions aside (never applied, never deleted).
+
+        ``rows``: (origin, seq, idx, digest, hlc, author, tbl, row_id, op, cl, fields,
+        versions, signature) per change.
+        """
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO _set_aside (origin, seq, idx, digest, hlc, author, tbl,"
+            " row_id, op, cl, fields, versions, signature, set_aside_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, now) for row in rows],
+        )
+
+    def take_aside(self, origin: str, from_seq: int, now: float) -> int:
+        """Move this store's history of ``origin`` from ``from_seq`` on out of the log, into
+        ``_set_aside``: the other history wins. The rows it touched are worked out again
+        without it; the version vector goes back to ``from_seq - 1``. Returns how many
+        transactions were taken aside."""
+        conn = self.conn
+        conn.execute(
+            "INSERT OR IGNORE INTO _set_aside (origin, seq, idx, digest, hlc, author, tbl,"
+            " row_id, op, cl, fields, versions, signature, set_aside_at, made_here)"
+            " SELECT c.origin, c.seq, c.idx, coalesce(s.digest, x''), c.hlc, c.author, c.tbl,"
+            " c.row_id, c.op, c.cl, c.fields, c.versions, s.signature, ?, c.origin = ?"
+            " FROM _change c LEFT JOIN _seal s ON s.origin = c.origin AND s.seq = c.seq"
+            " WHERE c.origin = ? AND c.seq >= ?",
+            (now, self.store.site_id, origin, from_seq),
+        )
+        rows = sorted(
+            set(
+                conn.execute(
+                    "SELECT tbl, row_id FROM _change WHERE origin = ? AND seq >= ?",
+                    (origin, from_seq),
+                ).fetchall()
+            )
+        )
+        taken = int(
+            conn.execute(
+                "SELECT count(DISTINCT seq) FROM _change WHERE origin = ? AND seq >= ?",
+                (origin, from_seq),
+            ).fetchone()[0]
+        )
+        conn.execute("DELETE FROM _change WHERE origin = ? AND seq >= ?", (origin, from_seq))
+        conn.execute("DELETE FROM _seal WHERE origin = ? AND seq >= ?", (origin, from_seq))
+        conn.execute("DELETE FROM _held WHERE origin = ? AND seq >= ?", (origin, from_seq))
+        conn.execute(
+            "UPDATE _vv SET seq = ? WHERE site_id = ? AND seq >= ?",
+            (from_seq - 1, origin, from_seq),
+        )
+        conn.execute("DELETE FROM _vv WHERE seq <= 0")
+        self.start_lsn = self.judging_from = min(self.start_lsn, self._last_lsn())
+        if rows:
+            _rebuild_rows(self.store, rows, self.changed)
+            self._hold_dependents()
+            self.changed.add(HELD)
+        return taken
+
     def advance_version_vector(self, accepted: dict[str, int]) -> None:
         """Record the highest sequence now held from each origin."""
         _advance_version_vector(self.store, accepted)

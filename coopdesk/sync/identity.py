@@ -111,16 +111,25 @@ def _bundles_written_before(store: Store) -> dict[str, int]:
     }
 
 
-def written_here(store: Store, site_id: str, bundle_seq: int) -> bool:
+def written_here(store: Store, site_id: str, bundle_seq: int, sha256: str | None = None) -> bool:
     """Whether this store's own history wrote bundle ``bundle_seq`` of ``site_id``.
 
     True for this identity's bundles so far, and for an earlier identity's bundles up to
     the moment this store left it. A later bundle of an earlier identity comes from the
     computer that still uses it (this folder's original, when it was copied) and is imported
-    like any other site's. (Stores that left an identity before this was recorded count
-    none of its bundles as theirs: importing one again only finds its changes already here.)
+    like any other site's; so is a bundle of this identity whose content differs from the
+    one this store wrote under that number (another computer using the same identity).
+    (Stores that left an identity before this was recorded count none of its bundles as
+    theirs: importing one again only finds its changes already here.)
     """
     if site_id == store.site_id:
+        if sha256 is not None:
+            # Another computer using this identity numbers its bundles like ours.
+            row = store.conn.execute(
+                "SELECT payload_sha256 FROM _export WHERE bundle_seq = ?", (bundle_seq,)
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                return bool(row[0] == sha256)
         return bundle_seq <= int(store.local_get("last_bundle_seq", 0))
     return bundle_seq <= _bundles_written_before(store).get(site_id, 0)
 

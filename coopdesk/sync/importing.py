@@ -97,6 +97,8 @@ class ImportResult:
             "identity_notice": report.identity_notice,
             "refused_origins": dict(report.refused_origins),
             "revoked": dict(report.revoked),
+            "set_aside": dict(report.set_aside),
+            "made_again": report.made_again,
             "held": [
                 [origin, seq, reason] for (origin, seq), reason in sorted(report.held.items())
             ],
@@ -132,7 +134,7 @@ def _already_imported(store: Store, envelope: Envelope) -> bool:
     ).fetchone()
     if row and row[0] == envelope.payload_sha256:
         return True
-    return written_here(store, envelope.site_id, envelope.bundle_seq)
+    return written_here(store, envelope.site_id, envelope.bundle_seq, envelope.payload_sha256)
 
 
 def preview_bundle(store: Store, path: Path) -> Preview:
@@ -186,8 +188,13 @@ def import_bundle(
         return result
     if backup:
         result.backup = backup_if_due(store, f"{AUTOMATIC_PREFIX} from {envelope.site_name}")
-    frames = read_frames(envelope, trust.bundle_key)
-    result.report = apply_bundle(store, envelope, frames, author, progress, cancelled)
+
+    def read_again() -> Any:
+        return read_frames(envelope, trust.bundle_key)
+
+    result.report = apply_bundle(
+        store, envelope, read_again(), author, progress, cancelled, read_again
+    )
     result.not_applied = not_applied_lines(store, result.report)
     return result
 
@@ -204,6 +211,13 @@ def not_applied_lines(store: Store, report: MergeReport) -> list[str]:
         f"Changes said to come from {site(origin)} were not imported: {reason}."
         for origin, reason in sorted(report.refused_origins.items())
     ]
+    lines += [
+        f"{site(origin).capitalize()} was used on two computers: {plural(count, 'transaction')} "
+        "of one of them set aside here, kept but not applied (coopdesk repair says more)."
+        for origin, count in sorted(report.set_aside.items())
+        if origin != store.site_id and count
+    ]
+    lines += report.not_made_again
     lines += [
         f"{plural(count, 'change')} made at {site(origin)} after it was archived were refused."
         for origin, count in sorted(report.revoked.items())
