@@ -26,7 +26,7 @@ from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.store import hlc as hlc_module
 from coopdesk.store import keys
-from coopdesk.store.changes import CONFLICTS, PEERS
+from coopdesk.store.changes import CONFLICTS, HELD, PEERS
 from coopdesk.store.merging import InvalidChangesError, Merge
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
@@ -132,8 +132,10 @@ def _apply_once(
                 store, merge, envelope, frames, trust, chains, report, progress, check_cancelled
             )
             accepted = _verify_origins(store, merge, envelope, trust, chains, accepted, report)
-            if store.site_id in accepted:
-                _mint(store, author, report, merge)
+            # Changes of this very identity this store never made: it is a restored or
+            # copied store, and takes a new identity once they are merged (written last,
+            # so the merge does not take the new site's row for an arriving change).
+            restored = store.site_id in accepted
             if accepted:
                 report.held.update(merge.check_rules())
                 merge.apply(check_cancelled)
@@ -141,6 +143,8 @@ def _apply_once(
                 report.held.update(merge.check_applied())
                 report.held.update(merge.set_aside_revoked())
                 _observe_clocks(store, merge, report)
+            if restored:
+                _mint(store, author, report, merge)
             for origin in own_lost:
                 made, problems = forks.reissue(store, origin)
                 report.made_again += made
@@ -566,6 +570,7 @@ def _split(
     chains.tips.pop(origin, None)
     chains.seals = [entry for entry in chains.seals if entry[0] != origin]
     forks.note_fork(store, origin, seq)
+    merge.changed.add(HELD)
     report.set_aside[origin] += len(history)
 
 
