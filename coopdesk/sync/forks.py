@@ -39,8 +39,6 @@ from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
 from coopdesk.store.transaction import URN
 
-FORK_NOTICE = "fork_notice"
-
 
 class AdoptOtherHistory(Exception):
     """The bundle's history of ``origin`` wins from ``from_seq``: take ours aside and read
@@ -185,10 +183,15 @@ def fork_reason(store: Store, origin: str) -> str:
     label = shown(site["name"]) if site else origin[:8]
     return (
         f"Another computer also uses the identity of site {label} (one invitation joined on "
-        "two computers, or a data folder copied to another computer). Every site keeps that "
-        "computer's history under that identity; the changes made here under it were set "
-        "aside and made again under this computer's new identity, so nothing was lost."
+        "two computers, or a data folder copied to another computer), and every site keeps "
+        "that computer's history under it."
     )
+
+
+FORK_WHAT_BECAME = (
+    "Nothing was lost: the changes made here under the old identity were set aside (kept, "
+    "listed by Repair) and made again under the new one."
+)
 
 
 def reissue(store: Store, origin: str) -> tuple[int, list[str]]:
@@ -375,7 +378,9 @@ def repair(store: Store, author: str, dry_run: bool = False) -> RepairResult:
     with store.merging() as merge:
         for origin in sorted(pending):
             if origin == store.site_id:
-                mint_new_identity(store, author, fork_reason(store, origin))
+                mint_new_identity(
+                    store, author, fork_reason(store, origin), what_became=FORK_WHAT_BECAME
+                )
                 merge.changed.add("site")
             made, problems = reissue(store, origin)
             result.made_again += made

@@ -29,13 +29,20 @@ from coopdesk.sync.backup_files import keep_backups_private, remove_stray_partia
 IDENTITY_NOTICE = "identity_notice"
 
 
-def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool = False) -> str:
+def mint_new_identity(
+    store: Store,
+    author: str,
+    reason: str,
+    retire_old: bool = False,
+    what_became: str | None = None,
+) -> str:
     """Give this store a new site identity; call inside an open write transaction.
 
     Returns the new site id. The old identity stays in the log and the site table as an
     earlier identity of this computer; its changes keep syncing like any other site's.
     ``retire_old`` (after restoring a backup, when no computer uses the old identity any
     more) records that the new identity replaces it, so other sites stop waiting for it.
+    ``what_became``: what the notice says of the changes made under the old identity.
     """
 
     old_site = store.site_id
@@ -72,8 +79,12 @@ def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool =
             tx.update("site", old_site, {"replaced_by": site_id})
     notice = (
         f"{reason} To keep every site's changes apart, this computer now uses a new site "
-        f"identity ({site_id[:8]}) instead of {old_site[:8]}. Nothing was lost: changes made "
-        "under the old identity keep syncing as that identity's history."
+        f"identity ({site_id[:8]}) instead of {old_site[:8]}. "
+        + (
+            what_became
+            or "Nothing was lost: changes made under the old identity keep syncing as that "
+            "identity's history."
+        )
     )
     store.local_set(IDENTITY_NOTICE, json.dumps({"text": notice, "at": time.time()}))
     return site_id

@@ -14,7 +14,7 @@ from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
 from coopdesk.sync.backups import AUTOMATIC_PREFIX, Backup, backup_if_due
 from coopdesk.sync.bundle import Envelope, read_envelope, read_frames
-from coopdesk.sync.identity import written_here
+from coopdesk.sync.identity import previous_site_ids, written_here
 from coopdesk.sync.merge import MergeReport, apply_bundle
 from coopdesk.sync.trust import trust_of
 
@@ -72,6 +72,8 @@ class ImportResult:
     def summary(self) -> str:
         if self.already_imported:
             return f"This bundle from {self.site_name} was already imported; nothing changed."
+        if not self.report.new_entries and self.not_applied:
+            return f"Nothing new applied from {self.site_name}: see below."
         if not self.report.new_entries:
             return f"Nothing new from {self.site_name}: every change was already here."
         text = f"Imported from {self.site_name}: {describe_counts(self.report.counts)}."
@@ -199,9 +201,14 @@ def import_bundle(
     return result
 
 
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def not_applied_lines(store: Store, report: MergeReport) -> list[str]:
     """What a merge refused or held aside, in sentences (never silently dropped)."""
     names = dict(store.conn.execute("SELECT id, name FROM site").fetchall())
+    own = {store.site_id, *previous_site_ids(store)} if report.made_again else {store.site_id}
 
     def site(site_id: str) -> str:
         name = names.get(site_id)
@@ -212,10 +219,11 @@ def not_applied_lines(store: Store, report: MergeReport) -> list[str]:
         for origin, reason in sorted(report.refused_origins.items())
     ]
     lines += [
-        f"{site(origin).capitalize()} was used on two computers: {plural(count, 'transaction')} "
+        f"{_sentence_start(site(origin))} was used on two computers: "
+        f"{plural(count, 'transaction')} "
         "of one of them set aside here, kept but not applied (coopdesk repair says more)."
         for origin, count in sorted(report.set_aside.items())
-        if origin != store.site_id and count
+        if count and origin not in own  # this computer's own: the identity notice says it
     ]
     lines += report.not_made_again
     lines += [

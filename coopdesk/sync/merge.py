@@ -197,7 +197,10 @@ def _take_aside(
         forks.note_fork(store, origin, from_seq)
         if origin == store.site_id:
             mint_new_identity(
-                store, author or _last_local_author(store), forks.fork_reason(store, origin)
+                store,
+                author or _last_local_author(store),
+                forks.fork_reason(store, origin),
+                what_became=forks.FORK_WHAT_BECAME,
             )
             # Bundles numbered like ours under that identity come from the other computer.
             written = json.loads(str(store.local_get("previous_bundle_seqs", "{}")))
@@ -439,7 +442,8 @@ def _certified_in_bundle(
     certificate from a site whose key is known."""
     found = []
     for origin, seq, row_id, fields_text in merge.new_site_rows():
-        # A site announcing its own root-signed key needs no one else to vouch for it.
+        # A site announcing its own key, signed by the root or by its previous identity,
+        # needs no one else to vouch for it.
         if origin not in verified and origin != row_id:
             continue
         try:
@@ -447,7 +451,10 @@ def _certified_in_bundle(
             certificate = keys.Certificate.from_json(fields.get("certificate"))
         except (ValueError, TypeError, AttributeError):
             continue
-        if origin not in verified and certificate.kind != "founding":
+        # A site's own row with a certificate from a key known here (the root's, or for a
+        # successor its previous identity's) is self-evident; other rows need their writer
+        # verified first.
+        if origin not in verified and certificate.kind not in ("founding", "successor"):
             continue
         if certificate_vouches(
             certificate,

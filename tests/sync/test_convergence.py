@@ -349,9 +349,7 @@ def copy_unnoticed(federation: Federation, names: list[str], index: int) -> None
     size=st.integers(2, 4),
     ops=st.lists(st.one_of(operation, copy_op), min_size=8, max_size=50),
 )
-def test_every_site_ends_with_the_same_data_when_a_copy_goes_unnoticed(
-    size: int, ops: list[tuple]
-):
+def test_every_site_ends_with_the_same_data_when_a_copy_goes_unnoticed(size: int, ops: list[tuple]):
     """The split heals: every site keeps the same history of the doubled site, the other
     computer makes its changes again under a new identity, and all converge."""
     root = fast_tmp_root()
