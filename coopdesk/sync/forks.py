@@ -267,6 +267,8 @@ class SplitSite:
     made_here: int  # of which this computer made
     reissued: int  # of those, made again under a new identity
     reissued_as: list[str] = field(default_factory=list)
+    # New identities certified by this site's key since: the other computer repaired.
+    successors: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -277,6 +279,7 @@ class SplitSite:
             "made_here": self.made_here,
             "made_again": self.reissued,
             "made_again_as": self.reissued_as,
+            "new_identities": self.successors,
         }
 
     def sentence(self) -> str:
@@ -287,6 +290,15 @@ class SplitSite:
                 f"change{'s' if self.made_here != 1 else ''} made here under it "
                 f"{'were' if self.made_here != 1 else 'was'} set aside and made again under "
                 "this computer's new identity. Nothing to do: sync as usual."
+            )
+        if self.successors:
+            return (
+                f"Site {self.name} was used on two computers (one invitation joined twice, or "
+                "a copied data folder). One computer goes on as that site; the other now has "
+                "its own identity and made its changes again under it. Nothing to do: "
+                f"{self.set_aside} transaction{'s' if self.set_aside != 1 else ''} of the "
+                f"second history {'are' if self.set_aside != 1 else 'is'} kept here, set "
+                "aside (coopdesk repair lists them)."
             )
         return (
             f"Site {self.name} is used on two computers (one invitation joined twice, or a "
@@ -318,10 +330,26 @@ def split_overview(store: Store) -> list[SplitSite]:
                 (origin,),
             )
         ]
+        successors = [
+            str(row[0])
+            for row in store.conn.execute(
+                "SELECT id FROM site WHERE json_valid(certificate)"
+                " AND json_extract(certificate, '$.kind') = 'successor'"
+                " AND json_extract(certificate, '$.certified_by') = ? ORDER BY id",
+                (origin,),
+            )
+        ]
         name = shown(names[origin]) if origin in names else origin[:8]
         found.append(
             SplitSite(
-                origin, name, from_seq, int(counts[0]), int(counts[1]), int(counts[2]), reissued_as
+                origin,
+                name,
+                from_seq,
+                int(counts[0]),
+                int(counts[1]),
+                int(counts[2]),
+                reissued_as,
+                successors,
             )
         )
     return found
