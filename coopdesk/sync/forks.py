@@ -259,6 +259,48 @@ def _replay(tx: Any, table: str, row_id: str, op: str, fields_text: str | None) 
 
 
 @dataclass
+class SetAside:
+    """One transaction of a split site's other history, kept here and never applied."""
+
+    seq: int
+    author: str
+    changes: list[tuple[str, str, str]]  # (table, op, row id)
+    set_aside_at: float
+    made_here: bool
+    made_again_as: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "author": self.author,
+            "changes": [list(change) for change in self.changes],
+            "set_aside_at": self.set_aside_at,
+            "made_here": self.made_here,
+            "made_again_as": self.made_again_as,
+        }
+
+    def describe(self, names: dict[str, str]) -> str:
+        what = ", ".join(f"{op} {table.replace('_', ' ')}" for table, op, _row in self.changes)
+        author = names.get(self.author, self.author[:8])
+        again = f"; made again as {self.made_again_as[:8]}" if self.made_again_as else ""
+        return f"  change {self.seq} by {author}: {what or 'nothing'}{again}"
+
+
+def set_aside_transactions(store: Store, origin: str) -> list[SetAside]:
+    found: dict[tuple[int, bytes], SetAside] = {}
+    for seq, digest, author, table, op, row_id, at, made_here, again in store.conn.execute(
+        "SELECT seq, digest, author, tbl, op, row_id, set_aside_at, made_here, reissued_as"
+        " FROM _set_aside WHERE origin = ? ORDER BY seq, digest, idx",
+        (origin,),
+    ):
+        key = (int(seq), bytes(digest))
+        if key not in found:
+            found[key] = SetAside(int(seq), str(author), [], float(at), bool(made_here), again)
+        found[key].changes.append((str(table), str(op), str(row_id)))
+    return list(found.values())
+
+
+@dataclass
 class SplitSite:
     site_id: str
     name: str
@@ -269,6 +311,7 @@ class SplitSite:
     reissued_as: list[str] = field(default_factory=list)
     # New identities certified by this site's key since: the other computer repaired.
     successors: list[str] = field(default_factory=list)
+    transactions: list[SetAside] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -280,6 +323,7 @@ class SplitSite:
             "made_again": self.reissued,
             "made_again_as": self.reissued_as,
             "new_identities": self.successors,
+            "transactions": [item.as_json() for item in self.transactions],
         }
 
     def sentence(self) -> str:
@@ -350,9 +394,13 @@ def split_overview(store: Store) -> list[SplitSite]:
                 int(counts[2]),
                 reissued_as,
                 successors,
+                set_aside_transactions(store, origin),
             )
         )
     return found
+
+
+LISTED = 20
 
 
 @dataclass
@@ -361,11 +409,17 @@ class RepairResult:
     made_again: int = 0
     problems: list[str] = field(default_factory=list)
     dry_run: bool = False
+    names: dict[str, str] = field(default_factory=dict)  # member id -> name, for the lines
 
     def summary(self) -> str:
         if not self.sites:
             return "Nothing to repair: no site's changes have two histories here."
-        lines = [site.sentence() for site in self.sites]
+        lines = []
+        for site in self.sites:
+            lines.append(site.sentence())
+            lines += [item.describe(self.names) for item in site.transactions[:LISTED]]
+            if len(site.transactions) > LISTED:
+                lines.append(f"  and {len(site.transactions) - LISTED} more (--json lists all)")
         if self.made_again:
             verb = "Would make" if self.dry_run else "Made"
             lines.append(f"{verb} {self.made_again} set-aside change(s) again under this site.")
@@ -399,7 +453,8 @@ def repair(store: Store, author: str, dry_run: bool = False) -> RepairResult:
     from coopdesk.sync.identity import mint_new_identity
 
     pending = pending_reissue(store)
-    result = RepairResult(split_overview(store), dry_run=dry_run)
+    names = {str(i): str(n) for i, n in store.conn.execute("SELECT id, name FROM member")}
+    result = RepairResult(split_overview(store), dry_run=dry_run, names=names)
     if dry_run or not pending:
         result.made_again = sum(pending.values()) if dry_run else 0
         return result

@@ -172,3 +172,7 @@ def test_repair_on_the_command_line_says_what_was_done(coop, tmp_path, capsys):
         assert report["made_again"] == 0
         (site,) = report["sites"]
         assert site["name"] == "Shed" and site["set_aside"] >= 1
+        # Kept and listed, one by one: who made each change, and what it changed.
+        assert site["transactions"] and all(
+            item["author"] == coop.ana and item["changes"] for item in site["transactions"]
+        )
