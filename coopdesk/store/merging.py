@@ -239,7 +239,29 @@ class Merge:
                 for key, reason in resolve(feature.arrival_checks)(self).items():
                     held.setdefault(key, reason)
         self.hold(held)
+        missing = {
+            key: reason for key, reason in _changes_of_missing_rows(self).items() if key not in held
+        }
+        self.hold(missing, MISSING_ROW)
+        held.update(missing)
         return held
+
+    def release_found_rows(self) -> None:
+        """Transactions held because they change a row this store did not have (set aside
+        with another computer's history of a site), or refer to one: let in once the row is
+        here (made again under the other computer's new identity), held again if not."""
+        held = self._held_by(MISSING_ROW)
+        dependent = self._held_by("dependent")
+        if not held and not dependent:
+            return
+        waiting = _changes_of_missing_rows(self, among=held)
+        released = [key for key in held if key not in waiting] + dependent
+        if not released:
+            return
+        self.conn.executemany("DELETE FROM _held WHERE origin = ? AND seq = ?", released)
+        self.changed.add(HELD)
+        self.rebuild_rows_of(released)
+        self._hold_dependents()
 
     def check_applied(self) -> dict[tuple[str, int], str]:
         """The features' rules that judge changes against the coop as it now is (mandates):
@@ -422,6 +444,22 @@ class Merge:
         self.start_lsn = self.judging_from = min(self.start_lsn, self._last_lsn())
         if rows:
             _rebuild_rows(self.store, rows, self.changed)
+            gone = [
+                (table, row_id)
+                for table, row_id in rows
+                if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone() is None
+            ]
+            orphans: dict[tuple[str, int], str] = {}
+            for table, row_id in gone:
+                for change_origin, seq in conn.execute(
+                    "SELECT DISTINCT origin, seq FROM _change c WHERE tbl = ? AND row_id = ?"
+                    f" AND {_NOT_HELD}",
+                    (table, row_id),
+                ):
+                    orphans[(str(change_origin), int(seq))] = _missing_reason(table)
+            if orphans:
+                self.hold(orphans, MISSING_ROW)
+                self.rebuild_rows_of(list(orphans))
             self._hold_dependents()
             self.changed.add(HELD)
         return taken
@@ -1041,6 +1079,51 @@ def _unknown_authors(merge: Merge) -> dict[tuple[str, int], str]:
     return held
 
 
+MISSING_ROW = "missing row"
+
+
+def _missing_reason(table: str) -> str:
+    return (
+        f"it changes a {TABLES[table].noun} this site does not have (made under another "
+        "computer's history of a site, set aside): it applies once that computer makes it again"
+    )
+
+
+def _changes_of_missing_rows(
+    merge: Merge, among: list[tuple[str, int]] | None = None
+) -> dict[tuple[str, int], str]:
+    """Transactions changing a row that neither exists here nor is created by any change in
+    the log that is not held (this merge's, or, with ``among``, those transactions')."""
+    found: dict[tuple[str, int], str] = {}
+    if among is None:
+        candidates = merge.conn.execute(
+            "SELECT DISTINCT origin, seq, tbl, row_id FROM _change c WHERE lsn > ?"
+            f" AND op != 'insert' AND {_NOT_HELD}",
+            (merge.start_lsn,),
+        ).fetchall()
+    else:
+        candidates = []
+        for origin, seq in among:
+            candidates += merge.conn.execute(
+                "SELECT DISTINCT origin, seq, tbl, row_id FROM _change"
+                " WHERE origin = ? AND seq = ? AND op != 'insert'",
+                (origin, seq),
+            ).fetchall()
+    for origin, seq, table, row_id in candidates:
+        if table not in TABLES or (str(origin), int(seq)) in found:
+            continue
+        if merge.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
+            continue
+        created = merge.conn.execute(
+            "SELECT 1 FROM _change c WHERE tbl = ? AND row_id = ? AND op = 'insert'"
+            f" AND {_NOT_HELD} LIMIT 1",
+            (table, row_id),
+        ).fetchone()
+        if created is None:
+            found[(str(origin), int(seq))] = _missing_reason(table)
+    return found
+
+
 def _causal_jumps(merge: Merge) -> dict[tuple[str, int], str]:
     """An archive or a restore adds one to the row's causal length: never more than the
     number of archives and restores the row has seen, so no length can be blown up."""
@@ -1098,7 +1181,9 @@ def _rebuild_rows(store: Store, rows: list[tuple[str, str]], changed: set[str]) 
         for change in conn.execute(
             f"SELECT lsn, {INSERT_COLUMNS} FROM _change c WHERE tbl = ? AND row_id = ?"
             " AND NOT EXISTS (SELECT 1 FROM _held h WHERE h.origin = c.origin AND h.seq = c.seq)"
-            " ORDER BY lsn",
+            # The row's creation first: a creation made again under a new identity (a split
+            # site's, see coopdesk.sync.forks) comes after edits made from the first one.
+            " ORDER BY op != 'insert', lsn",
             (table, row_id),
         ).fetchall():
             try:

@@ -469,5 +469,6 @@ def repair(store: Store, author: str, dry_run: bool = False) -> RepairResult:
             result.made_again += made
             result.problems += problems
         merge.changed.update(TABLES)
+        merge.release_found_rows()
     result.sites = split_overview(store)
     return result

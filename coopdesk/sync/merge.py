@@ -139,6 +139,7 @@ def _apply_once(
             if accepted:
                 report.held.update(merge.check_rules())
                 merge.apply(check_cancelled)
+                merge.release_found_rows()
                 merge.advance_version_vector(accepted)
                 report.held.update(merge.check_applied())
                 report.held.update(merge.set_aside_revoked())
@@ -150,6 +151,8 @@ def _apply_once(
                 report.made_again += made
                 report.not_made_again += problems
                 merge.changed.update(TABLES)
+            if own_lost:
+                merge.release_found_rows()  # edits of rows just made again
             _remember_peer(store, envelope)
             for origin in report.set_aside:
                 forks.forget_peer_vector(store, origin)

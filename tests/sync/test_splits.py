@@ -176,3 +176,28 @@ def test_repair_on_the_command_line_says_what_was_done(coop, tmp_path, capsys):
         assert site["transactions"] and all(
             item["author"] == coop.ana and item["changes"] for item in site["transactions"]
         )
+
+
+def test_edits_of_what_the_losing_computer_made_are_kept_and_apply_again(coop, tmp_path):
+    """Warehouse edits a member made on one computer, Kitchen one made on the other, before
+    the two histories meet. The member of the losing history disappears where it was set
+    aside, the edit waits (held, listed), and both come back once that computer makes its
+    changes again: no bundle is refused on the way."""
+    shed = join_twice(coop, tmp_path)
+    here, there = HALVES
+    made_here = add_member(coop, here, "Made here")
+    made_there = add_member(coop, there, "Made there")
+    coop.deliver(coop.export(here), "Warehouse")
+    coop.deliver(coop.export(there), "Kitchen")
+    update_member(coop["Warehouse"], coop.ana, made_here, phone="555 0001")
+    update_member(coop["Kitchen"], coop.ana, made_there, phone="555 0002")
+    coop.deliver(coop.export("Warehouse"), "Kitchen")
+    coop.deliver(coop.export("Kitchen"), "Warehouse")
+    for _round in range(3):
+        coop.sync_all()
+    assert_healed(coop, [made_here, made_there])
+    for store in coop.sites.values():
+        assert store.get("member", made_here)["phone"] == "555 0001"
+        assert store.get("member", made_there)["phone"] == "555 0002"
+        assert store.conn.execute("SELECT count(*) FROM _held").fetchone()[0] == 0
+    assert shed in {coop[name].site_id for name in HALVES}
