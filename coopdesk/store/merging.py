@@ -1096,11 +1096,15 @@ def _changes_of_missing_rows(
     the log that is not held (this merge's, or, with ``among``, those transactions')."""
     found: dict[tuple[str, int], str] = {}
     if among is None:
-        candidates = merge.conn.execute(
-            "SELECT DISTINCT origin, seq, tbl, row_id FROM _change c WHERE lsn > ?"
-            f" AND op != 'insert' AND {_NOT_HELD}",
-            (merge.start_lsn,),
-        ).fetchall()
+        # Set-based, table by table: only a change whose row is not there is looked at again.
+        candidates = []
+        for spec in _tables_touched(merge.store, merge.start_lsn):
+            candidates += merge.conn.execute(
+                "SELECT DISTINCT c.origin, c.seq, c.tbl, c.row_id FROM _change c"
+                f" LEFT JOIN {spec.name} t ON t.id = c.row_id WHERE c.lsn > ? AND c.tbl = ?"
+                f" AND c.op != 'insert' AND t.id IS NULL AND {_NOT_HELD}",
+                (merge.start_lsn, spec.name),
+            ).fetchall()
     else:
         candidates = []
         for origin, seq in among:
