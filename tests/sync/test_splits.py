@@ -138,20 +138,34 @@ def test_sync_in_random_orders_heals(coop, tmp_path, seed):
     assert_healed(coop, made)
 
 
-def test_a_forgery_under_a_split_sites_name_still_cannot_win(coop, tmp_path):
-    """Only a history sealed with the site's key is ever compared: a transaction altered on
-    the way is refused, whatever its digest."""
-    from coopdesk.sync.bundle import read_envelope
-    from coopdesk.sync.importing import import_bundle
-    from coopdesk.sync.trust import trust_of
+def test_a_forged_second_history_cannot_win(coop, tmp_path):
+    """A hostile site rewrites the Shed's first change and seals it with its own key (the
+    only key it has): it is refused as a forgery, never compared as a second history, and
+    nothing is set aside or swapped, whatever its digest."""
+    from coopdesk.store.dump import dump_json
+    from tests.sync.hostile import HostileSite
 
-    join_twice(coop, tmp_path)
-    add_member(coop, HALVES[0], "Real")
-    bundle = coop.export(HALVES[0])
-    envelope = read_envelope(bundle, trust_of(coop["Kitchen"]))
-    assert envelope.site_id == coop[HALVES[0]].site_id
-    result = import_bundle(coop["Kitchen"], bundle, coop.ana, backup=False)
+    snapshot = coop.root / "snapshot-shed.coopsync"
+    secrets = new_site_secrets(coop["Kitchen"], coop.ana, "Shed", snapshot)
+    coop.sites["Shed"], _result = join_with_secrets(coop.root / "Shed", secrets, snapshot)
+    shed = coop["Shed"].site_id
+    real = add_member(coop, "Shed", "Really made at the Shed")
+    for name in ("Kitchen", "Warehouse"):
+        coop.deliver(coop.export("Shed"), name)
+    warehouse = coop["Warehouse"]
+    with warehouse.conn:
+        warehouse.conn.execute("DELETE FROM _change WHERE origin = ?", (shed,))
+        warehouse.conn.execute("DELETE FROM _seal WHERE origin = ?", (shed,))
+    HostileSite(warehouse).write(
+        [("member", real, "insert", 1, {"name": "Forged"}, None)], origin=shed, author=coop.ana
+    )
+    before = dump_json(coop["Kitchen"])
+    result = coop.deliver(coop.export("Warehouse", full=True), "Kitchen")
+    assert shed in result.report.refused_origins
     assert not result.report.set_aside
+    assert coop["Kitchen"].conn.execute("SELECT count(*) FROM _set_aside").fetchone()[0] == 0
+    assert coop["Kitchen"].get("member", real)["name"] == "Really made at the Shed"
+    assert dump_json(coop["Kitchen"]) == before
 
 
 def test_repair_on_the_command_line_says_what_was_done(coop, tmp_path, capsys):
