@@ -16,6 +16,7 @@ from coopdesk.sync import folder as sync_folder
 from coopdesk.sync.backups import list_backups, restore_backup
 from coopdesk.sync.conflicts import display_value, list_conflicts, resolve_conflict
 from coopdesk.sync.export import export_bundle
+from coopdesk.sync.forks import pending_reissue, repair
 from coopdesk.sync.held import held_transactions
 from coopdesk.sync.importing import import_bundle, preview_bundle
 from coopdesk.sync.invite import join_coop, make_invitation
@@ -117,6 +118,15 @@ def cmd_held(args: argparse.Namespace) -> int:
             "Nothing held aside: every change from the other sites followed the coop's rules."
         ]
         emit(args, {"held": [item.as_json() for item in held]}, lines)
+    return 0
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    """A site written by two computers: what was set aside, and what was made again."""
+    with open_store(args) as store:
+        author = author_of(args, store) if pending_reissue(store) and not args.dry_run else ""
+        result = repair(store, author, dry_run=args.dry_run)
+        emit(args, result.as_json(), result.summary().splitlines())
     return 0
 
 
@@ -339,6 +349,15 @@ def add_commands(cli: CommandLine) -> None:
     )
     sites.add_argument("--restore", metavar="SITE_ID", help="let an archived site take part again")
     cli.command("held", cmd_held, "changes from other sites held aside (they broke a rule)")
+    repair_ = cli.command(
+        "repair",
+        cmd_repair,
+        "a site used on two computers: what was set aside here, and make this computer's "
+        "set-aside changes again under its own identity",
+    )
+    repair_.add_argument(
+        "--dry-run", action="store_true", help="only say what would be done; change nothing"
+    )
     conflicts = cli.command("conflicts", cmd_conflicts, "fields two sites changed at once")
     conflicts.add_argument("--resolve", metavar="KEY", help="settle the conflict KEY")
     conflicts.add_argument(

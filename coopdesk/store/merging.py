@@ -239,7 +239,29 @@ class Merge:
                 for key, reason in resolve(feature.arrival_checks)(self).items():
                     held.setdefault(key, reason)
         self.hold(held)
+        missing = {
+            key: reason for key, reason in _changes_of_missing_rows(self).items() if key not in held
+        }
+        self.hold(missing, MISSING_ROW)
+        held.update(missing)
         return held
+
+    def release_found_rows(self) -> None:
+        """Transactions held because they change a row this store did not have (set aside
+        with another computer's history of a site), or refer to one: let in once the row is
+        here (made again under the other computer's new identity), held again if not."""
+        held = self._held_by(MISSING_ROW)
+        dependent = self._held_by("dependent")
+        if not held and not dependent:
+            return
+        waiting = _changes_of_missing_rows(self, among=held)
+        released = [key for key in held if key not in waiting] + dependent
+        if not released:
+            return
+        self.conn.executemany("DELETE FROM _held WHERE origin = ? AND seq = ?", released)
+        self.changed.add(HELD)
+        self.rebuild_rows_of(released)
+        self._hold_dependents()
 
     def check_applied(self) -> dict[tuple[str, int], str]:
         """The features' rules that judge changes against the coop as it now is (mandates):
@@ -361,6 +383,86 @@ class Merge:
             )
         if rows:
             _rebuild_rows(self.store, sorted(rows), self.changed)
+
+    # -- one site, two histories (see coopdesk.sync.forks) -----------------------------------
+
+    def after_local_writes(self) -> None:
+        """Local changes just written inside this merge (a new identity's site row) are
+        already applied: the changes that arrive count from here."""
+        self.start_lsn = self.judging_from = self._last_lsn()
+
+    def set_aside_incoming(self, rows: list[tuple[Any, ...]], now: float) -> None:
+        """Keep another history's transactions aside (never applied, never deleted).
+
+        ``rows``: (origin, seq, idx, digest, hlc, author, tbl, row_id, op, cl, fields,
+        versions, signature) per change.
+        """
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO _set_aside (origin, seq, idx, digest, hlc, author, tbl,"
+            " row_id, op, cl, fields, versions, signature, set_aside_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, now) for row in rows],
+        )
+
+    def take_aside(self, origin: str, from_seq: int, now: float) -> int:
+        """Move this store's history of ``origin`` from ``from_seq`` on out of the log, into
+        ``_set_aside``: the other history wins. The rows it touched are worked out again
+        without it; the version vector goes back to ``from_seq - 1``. Returns how many
+        transactions were taken aside."""
+        conn = self.conn
+        conn.execute(
+            "INSERT OR IGNORE INTO _set_aside (origin, seq, idx, digest, hlc, author, tbl,"
+            " row_id, op, cl, fields, versions, signature, set_aside_at, made_here)"
+            " SELECT c.origin, c.seq, c.idx, coalesce(s.digest, x''), c.hlc, c.author, c.tbl,"
+            " c.row_id, c.op, c.cl, c.fields, c.versions, s.signature, ?, c.origin = ?"
+            " FROM _change c LEFT JOIN _seal s ON s.origin = c.origin AND s.seq = c.seq"
+            " WHERE c.origin = ? AND c.seq >= ?",
+            (now, self.store.site_id, origin, from_seq),
+        )
+        rows = sorted(
+            set(
+                conn.execute(
+                    "SELECT tbl, row_id FROM _change WHERE origin = ? AND seq >= ?",
+                    (origin, from_seq),
+                ).fetchall()
+            )
+        )
+        taken = int(
+            conn.execute(
+                "SELECT count(DISTINCT seq) FROM _change WHERE origin = ? AND seq >= ?",
+                (origin, from_seq),
+            ).fetchone()[0]
+        )
+        conn.execute("DELETE FROM _change WHERE origin = ? AND seq >= ?", (origin, from_seq))
+        conn.execute("DELETE FROM _seal WHERE origin = ? AND seq >= ?", (origin, from_seq))
+        conn.execute("DELETE FROM _held WHERE origin = ? AND seq >= ?", (origin, from_seq))
+        conn.execute(
+            "UPDATE _vv SET seq = ? WHERE site_id = ? AND seq >= ?",
+            (from_seq - 1, origin, from_seq),
+        )
+        conn.execute("DELETE FROM _vv WHERE seq <= 0")
+        self.start_lsn = self.judging_from = min(self.start_lsn, self._last_lsn())
+        if rows:
+            _rebuild_rows(self.store, rows, self.changed)
+            gone = [
+                (table, row_id)
+                for table, row_id in rows
+                if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone() is None
+            ]
+            orphans: dict[tuple[str, int], str] = {}
+            for table, row_id in gone:
+                for change_origin, seq in conn.execute(
+                    "SELECT DISTINCT origin, seq FROM _change c WHERE tbl = ? AND row_id = ?"
+                    f" AND {_NOT_HELD}",
+                    (table, row_id),
+                ):
+                    orphans[(str(change_origin), int(seq))] = _missing_reason(table)
+            if orphans:
+                self.hold(orphans, MISSING_ROW)
+                self.rebuild_rows_of(list(orphans))
+            self._hold_dependents()
+            self.changed.add(HELD)
+        return taken
 
     def advance_version_vector(self, accepted: dict[str, int]) -> None:
         """Record the highest sequence now held from each origin."""
@@ -984,6 +1086,55 @@ def _unknown_authors(merge: Merge) -> dict[tuple[str, int], str]:
     return held
 
 
+MISSING_ROW = "missing row"
+
+
+def _missing_reason(table: str) -> str:
+    return (
+        f"it changes a {TABLES[table].noun} this site does not have (made under another "
+        "computer's history of a site, set aside): it applies once that computer makes it again"
+    )
+
+
+def _changes_of_missing_rows(
+    merge: Merge, among: list[tuple[str, int]] | None = None
+) -> dict[tuple[str, int], str]:
+    """Transactions changing a row that neither exists here nor is created by any change in
+    the log that is not held (this merge's, or, with ``among``, those transactions')."""
+    found: dict[tuple[str, int], str] = {}
+    if among is None:
+        # Set-based, table by table: only a change whose row is not there is looked at again.
+        candidates = []
+        for spec in _tables_touched(merge.store, merge.start_lsn):
+            candidates += merge.conn.execute(
+                "SELECT DISTINCT c.origin, c.seq, c.tbl, c.row_id FROM _change c"
+                f" LEFT JOIN {spec.name} t ON t.id = c.row_id WHERE c.lsn > ? AND c.tbl = ?"
+                f" AND c.op != 'insert' AND t.id IS NULL AND {_NOT_HELD}",
+                (merge.start_lsn, spec.name),
+            ).fetchall()
+    else:
+        candidates = []
+        for origin, seq in among:
+            candidates += merge.conn.execute(
+                "SELECT DISTINCT origin, seq, tbl, row_id FROM _change"
+                " WHERE origin = ? AND seq = ? AND op != 'insert'",
+                (origin, seq),
+            ).fetchall()
+    for origin, seq, table, row_id in candidates:
+        if table not in TABLES or (str(origin), int(seq)) in found:
+            continue
+        if merge.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
+            continue
+        created = merge.conn.execute(
+            "SELECT 1 FROM _change c WHERE tbl = ? AND row_id = ? AND op = 'insert'"
+            f" AND {_NOT_HELD} LIMIT 1",
+            (table, row_id),
+        ).fetchone()
+        if created is None:
+            found[(str(origin), int(seq))] = _missing_reason(table)
+    return found
+
+
 def _causal_jumps(merge: Merge) -> dict[tuple[str, int], str]:
     """An archive or a restore adds one to the row's causal length: never more than the
     number of archives and restores the row has seen, so no length can be blown up."""
@@ -1041,7 +1192,9 @@ def _rebuild_rows(store: Store, rows: list[tuple[str, str]], changed: set[str]) 
         for change in conn.execute(
             f"SELECT lsn, {INSERT_COLUMNS} FROM _change c WHERE tbl = ? AND row_id = ?"
             " AND NOT EXISTS (SELECT 1 FROM _held h WHERE h.origin = c.origin AND h.seq = c.seq)"
-            " ORDER BY lsn",
+            # The row's creation first: a creation made again under a new identity (a split
+            # site's, see coopdesk.sync.forks) comes after edits made from the first one.
+            " ORDER BY op != 'insert', lsn",
             (table, row_id),
         ).fetchall():
             try:

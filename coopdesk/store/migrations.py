@@ -756,7 +756,52 @@ def _012_duty_done(conn: sqlite3.Connection) -> None:
     )
 
 
-# (13: another change is numbered 13; the lead renumbers at merge.)
+def _013_set_aside_histories(conn: sqlite3.Connection) -> None:
+    """When two computers wrote under one site identity (one invitation joined on two
+    computers, a folder copied before the upgrade), one site's changes have two histories.
+
+    Every site keeps the same one (the deterministic winner, see ``coopdesk.sync.forks``);
+    the other's transactions are set aside in ``_set_aside``: kept, listed, never deleted,
+    and never applied (the computer that made them makes them again under a new identity:
+    ``reissued_as``; ``made_here`` marks that computer's own). ``_fork`` lists the split
+    sites and the first sequence number at which their histories differ, so bundles carry
+    that site's history from there on.
+    """
+    conn.execute(
+        """
+        CREATE TABLE _set_aside (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            digest BLOB NOT NULL,
+            hlc INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            tbl TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            op TEXT NOT NULL,
+            cl INTEGER NOT NULL,
+            fields TEXT,
+            versions TEXT,
+            signature BLOB,
+            set_aside_at REAL NOT NULL,
+            made_here INTEGER NOT NULL DEFAULT 0,
+            reissued_as TEXT,
+            PRIMARY KEY (origin, seq, digest, idx)
+        ) STRICT
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE _fork (
+            origin TEXT PRIMARY KEY,
+            from_seq INTEGER NOT NULL,
+            found_at REAL NOT NULL
+        ) STRICT
+        """
+    )
+    # Which bundle this store wrote, by its content: a bundle of this site's identity with
+    # another content was written by another computer using that identity.
+    conn.execute("ALTER TABLE _export ADD COLUMN payload_sha256 TEXT")
 
 
 def _014_pins_stay_here(conn: sqlite3.Connection) -> None:
@@ -808,6 +853,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (10, "decisions", _010_decisions),
     (11, "reports", _011_reports),
     (12, "duty done", _012_duty_done),
+    (13, "set-aside histories", _013_set_aside_histories),
     (14, "PINs stay on this computer", _014_pins_stay_here),
     (16, "stock flow index", _016_stock_flow_index),
 ]

@@ -13,6 +13,7 @@ FEATURE = Feature(
         "import",
         "sites",
         "held",
+        "repair",
         "conflicts",
         "backups",
         "sync-folder",
@@ -45,6 +46,7 @@ __getattr__, __dir__, __all__ = public_api(
             "verify_bundle_file",
         ),
         "folder": ("FolderStatus", "folder_status", "sync_folder"),
+        "forks": ("RepairResult", "SplitSite", "repair", "split_overview"),
         "identity": (
             "IdentityNotice",
             "identity_notice",

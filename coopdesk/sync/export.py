@@ -30,6 +30,7 @@ from coopdesk.store import keys, migrations
 from coopdesk.store.store import Store
 from coopdesk.sync import bundle
 from coopdesk.sync.bundle import FrameWriter, read_envelope
+from coopdesk.sync.forks import widen_base
 from coopdesk.sync.peers import base_for
 from coopdesk.sync.trust import announce_own_key, certificate_chain, require_keys, trust_of
 
@@ -127,6 +128,8 @@ def export_bundle(
                     base = {}
                 elif base is None:
                     base = base_for(store, for_site)
+                if not full:
+                    base = widen_base(store, base)
                 bundle_seq = int(store.local_get("last_bundle_seq", 0)) + 1
                 store.local_set("last_bundle_seq", bundle_seq)
                 created = store.clock.tick()
@@ -159,8 +162,16 @@ def export_bundle(
     size = path.stat().st_size
     with contextlib.nullcontext() if joined else store.local_transaction():
         store.conn.execute(
-            "INSERT OR REPLACE INTO _export VALUES (?, ?, ?, ?, ?, ?)",
-            (bundle_seq, for_site, str(path), writer.entries, size, time.time()),
+            "INSERT OR REPLACE INTO _export VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                bundle_seq,
+                for_site,
+                str(path),
+                writer.entries,
+                size,
+                time.time(),
+                header["payload_sha256"],
+            ),
         )
     return ExportResult(path, bundle_seq, writer.entries, size, for_site, encrypted, verified)
 

@@ -29,13 +29,20 @@ from coopdesk.sync.backup_files import keep_backups_private, remove_stray_partia
 IDENTITY_NOTICE = "identity_notice"
 
 
-def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool = False) -> str:
+def mint_new_identity(
+    store: Store,
+    author: str,
+    reason: str,
+    retire_old: bool = False,
+    what_became: str | None = None,
+) -> str:
     """Give this store a new site identity; call inside an open write transaction.
 
     Returns the new site id. The old identity stays in the log and the site table as an
     earlier identity of this computer; its changes keep syncing like any other site's.
     ``retire_old`` (after restoring a backup, when no computer uses the old identity any
     more) records that the new identity replaces it, so other sites stop waiting for it.
+    ``what_became``: what the notice says of the changes made under the old identity.
     """
 
     old_site = store.site_id
@@ -72,8 +79,12 @@ def mint_new_identity(store: Store, author: str, reason: str, retire_old: bool =
             tx.update("site", old_site, {"replaced_by": site_id})
     notice = (
         f"{reason} To keep every site's changes apart, this computer now uses a new site "
-        f"identity ({site_id[:8]}) instead of {old_site[:8]}. Nothing was lost: changes made "
-        "under the old identity keep syncing as that identity's history."
+        f"identity ({site_id[:8]}) instead of {old_site[:8]}. "
+        + (
+            what_became
+            or "Nothing was lost: changes made under the old identity keep syncing as that "
+            "identity's history."
+        )
     )
     store.local_set(IDENTITY_NOTICE, json.dumps({"text": notice, "at": time.time()}))
     return site_id
@@ -111,16 +122,25 @@ def _bundles_written_before(store: Store) -> dict[str, int]:
     }
 
 
-def written_here(store: Store, site_id: str, bundle_seq: int) -> bool:
+def written_here(store: Store, site_id: str, bundle_seq: int, sha256: str | None = None) -> bool:
     """Whether this store's own history wrote bundle ``bundle_seq`` of ``site_id``.
 
     True for this identity's bundles so far, and for an earlier identity's bundles up to
     the moment this store left it. A later bundle of an earlier identity comes from the
     computer that still uses it (this folder's original, when it was copied) and is imported
-    like any other site's. (Stores that left an identity before this was recorded count
-    none of its bundles as theirs: importing one again only finds its changes already here.)
+    like any other site's; so is a bundle of this identity whose content differs from the
+    one this store wrote under that number (another computer using the same identity).
+    (Stores that left an identity before this was recorded count none of its bundles as
+    theirs: importing one again only finds its changes already here.)
     """
     if site_id == store.site_id:
+        if sha256 is not None:
+            # Another computer using this identity numbers its bundles like ours.
+            row = store.conn.execute(
+                "SELECT payload_sha256 FROM _export WHERE bundle_seq = ?", (bundle_seq,)
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                return bool(row[0] == sha256)
         return bundle_seq <= int(store.local_get("last_bundle_seq", 0))
     return bundle_seq <= _bundles_written_before(store).get(site_id, 0)
 

@@ -14,7 +14,7 @@ from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
 from coopdesk.sync.backups import AUTOMATIC_PREFIX, Backup, backup_if_due
 from coopdesk.sync.bundle import Envelope, read_envelope, read_frames
-from coopdesk.sync.identity import written_here
+from coopdesk.sync.identity import previous_site_ids, written_here
 from coopdesk.sync.merge import MergeReport, apply_bundle
 from coopdesk.sync.trust import trust_of
 
@@ -72,6 +72,8 @@ class ImportResult:
     def summary(self) -> str:
         if self.already_imported:
             return f"This bundle from {self.site_name} was already imported; nothing changed."
+        if not self.report.new_entries and self.not_applied:
+            return f"Nothing new applied from {self.site_name}: see below."
         if not self.report.new_entries:
             return f"Nothing new from {self.site_name}: every change was already here."
         text = f"Imported from {self.site_name}: {describe_counts(self.report.counts)}."
@@ -97,6 +99,8 @@ class ImportResult:
             "identity_notice": report.identity_notice,
             "refused_origins": dict(report.refused_origins),
             "revoked": dict(report.revoked),
+            "set_aside": dict(report.set_aside),
+            "made_again": report.made_again,
             "held": [
                 [origin, seq, reason] for (origin, seq), reason in sorted(report.held.items())
             ],
@@ -132,7 +136,7 @@ def _already_imported(store: Store, envelope: Envelope) -> bool:
     ).fetchone()
     if row and row[0] == envelope.payload_sha256:
         return True
-    return written_here(store, envelope.site_id, envelope.bundle_seq)
+    return written_here(store, envelope.site_id, envelope.bundle_seq, envelope.payload_sha256)
 
 
 def preview_bundle(store: Store, path: Path) -> Preview:
@@ -186,15 +190,25 @@ def import_bundle(
         return result
     if backup:
         result.backup = backup_if_due(store, f"{AUTOMATIC_PREFIX} from {envelope.site_name}")
-    frames = read_frames(envelope, trust.bundle_key)
-    result.report = apply_bundle(store, envelope, frames, author, progress, cancelled)
+
+    def read_again() -> Any:
+        return read_frames(envelope, trust.bundle_key)
+
+    result.report = apply_bundle(
+        store, envelope, read_again(), author, progress, cancelled, read_again
+    )
     result.not_applied = not_applied_lines(store, result.report)
     return result
+
+
+def _sentence_start(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def not_applied_lines(store: Store, report: MergeReport) -> list[str]:
     """What a merge refused or held aside, in sentences (never silently dropped)."""
     names = dict(store.conn.execute("SELECT id, name FROM site").fetchall())
+    own = {store.site_id, *previous_site_ids(store)} if report.made_again else {store.site_id}
 
     def site(site_id: str) -> str:
         name = names.get(site_id)
@@ -204,6 +218,14 @@ def not_applied_lines(store: Store, report: MergeReport) -> list[str]:
         f"Changes said to come from {site(origin)} were not imported: {reason}."
         for origin, reason in sorted(report.refused_origins.items())
     ]
+    lines += [
+        f"{_sentence_start(site(origin))} was used on two computers: "
+        f"{plural(count, 'transaction')} "
+        "of one of them set aside here, kept but not applied (coopdesk repair says more)."
+        for origin, count in sorted(report.set_aside.items())
+        if count and origin not in own  # this computer's own: the identity notice says it
+    ]
+    lines += report.not_made_again
     lines += [
         f"{plural(count, 'change')} made at {site(origin)} after it was archived were refused."
         for origin, count in sorted(report.revoked.items())

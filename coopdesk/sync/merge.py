@@ -24,18 +24,18 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.progress import Cancelled, Progress
-from coopdesk.base.text import shown
 from coopdesk.store import hlc as hlc_module
 from coopdesk.store import keys
-from coopdesk.store.changes import CONFLICTS, PEERS
+from coopdesk.store.changes import CONFLICTS, HELD, PEERS
 from coopdesk.store.merging import InvalidChangesError, Merge
+from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
+from coopdesk.sync import forks
 from coopdesk.sync.bundle import (
     LOG_COLUMNS,
     BundleGapError,
     BundleInvalidContentError,
     Envelope,
-    SiteIdentityClashError,
 )
 from coopdesk.sync.conflicts import count_conflicts
 from coopdesk.sync.identity import identity_notice, mint_new_identity
@@ -66,6 +66,12 @@ class MergeReport:
     revoked: Counter[str] = field(default_factory=Counter)
     # Transactions kept in the log but not applied because they broke a rule: (origin, seq).
     held: dict[tuple[str, int], str] = field(default_factory=dict)
+    # Sites found with two histories: how many of the other history's transactions were
+    # set aside here (coopdesk.sync.forks), and of this computer's own, how many were made
+    # again under its new identity.
+    set_aside: Counter[str] = field(default_factory=Counter)
+    made_again: int = 0
+    not_made_again: list[str] = field(default_factory=list)
 
 
 # -- the merge itself --------------------------------------------------------------------------
@@ -78,8 +84,37 @@ def apply_bundle(
     author: str | None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    read_again: Callable[[], Iterable[list[tuple[Any, ...]]]] | None = None,
 ) -> MergeReport:
-    """Merge a checked bundle's changes in one transaction; all or nothing."""
+    """Merge a checked bundle's changes in one transaction; all or nothing.
+
+    When the bundle's history of a split site wins over this store's (coopdesk.sync.forks),
+    the merge rolls back, this store's history of it is taken aside, and the bundle is read
+    again (``read_again``) and merged over it, in one transaction still.
+    """
+    adopted: dict[str, int] = {}
+    while True:
+        try:
+            return _apply_once(store, envelope, frames, author, progress, cancelled, adopted)
+        except forks.AdoptOtherHistory as swap:
+            if read_again is None or swap.origin in adopted:
+                raise BundleInvalidContentError(
+                    f"{envelope.name} holds two histories of one site that do not fit "
+                    "together. It was not imported."
+                ) from None
+            adopted[swap.origin] = swap.from_seq
+            frames = read_again()
+
+
+def _apply_once(
+    store: Store,
+    envelope: Envelope,
+    frames: Iterable[list[tuple[Any, ...]]],
+    author: str | None,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+    adopted: dict[str, int],
+) -> MergeReport:
     report = MergeReport()
 
     def check_cancelled() -> None:
@@ -90,21 +125,37 @@ def apply_bundle(
     try:
         with store.merging() as merge:
             report.conflicts_before = count_conflicts(store)
+            own_lost = _take_aside(store, merge, adopted, author, report)
+            trust = trust_of(store) if own_lost else trust
             chains = SealChains(store)
             accepted = _load_changes(
                 store, merge, envelope, frames, trust, chains, report, progress, check_cancelled
             )
             accepted = _verify_origins(store, merge, envelope, trust, chains, accepted, report)
-            if store.site_id in accepted:
-                _mint(store, author, report, merge)
+            # Changes of this very identity this store never made: it is a restored or
+            # copied store, and takes a new identity once they are merged (written last,
+            # so the merge does not take the new site's row for an arriving change).
+            restored = store.site_id in accepted
             if accepted:
                 report.held.update(merge.check_rules())
                 merge.apply(check_cancelled)
+                merge.release_found_rows()
                 merge.advance_version_vector(accepted)
                 report.held.update(merge.check_applied())
                 report.held.update(merge.set_aside_revoked())
                 _observe_clocks(store, merge, report)
+            if restored:
+                _mint(store, author, report, merge)
+            for origin in own_lost:
+                made, problems = forks.reissue(store, origin)
+                report.made_again += made
+                report.not_made_again += problems
+                merge.changed.update(TABLES)
+            if own_lost:
+                merge.release_found_rows()  # edits of rows just made again
             _remember_peer(store, envelope)
+            for origin in report.set_aside:
+                forks.forget_peer_vector(store, origin)
             merge.changed.add(PEERS)
             report.conflicts_after = count_conflicts(store)
             if report.conflicts_after != report.conflicts_before:
@@ -127,6 +178,42 @@ def apply_bundle(
             f"{envelope.name} holds changes that cannot be read. It was not imported."
         ) from None
     return report
+
+
+def _take_aside(
+    store: Store,
+    merge: Merge,
+    adopted: dict[str, int],
+    author: str | None,
+    report: MergeReport,
+) -> list[str]:
+    """This store's histories of split sites that lost to the bundle's: out of the log.
+
+    When the lost history is this computer's own, it takes a new identity here, before
+    anything of the bundle is read (the winner's changes then arrive as another site's);
+    returns those identities, whose changes are made again at the end of the import.
+    """
+    own_lost = []
+    now = time.time()
+    for origin, from_seq in sorted(adopted.items()):
+        report.set_aside[origin] += merge.take_aside(origin, from_seq, now)
+        forks.note_fork(store, origin, from_seq)
+        if origin == store.site_id:
+            mint_new_identity(
+                store,
+                author or _last_local_author(store),
+                forks.fork_reason(store, origin),
+                what_became=forks.FORK_WHAT_BECAME,
+            )
+            # Bundles numbered like ours under that identity come from the other computer.
+            written = json.loads(str(store.local_get("previous_bundle_seqs", "{}")))
+            written[origin] = 0
+            store.local_set("previous_bundle_seqs", json.dumps(written, sort_keys=True))
+            report.identity_notice = identity_notice(store)
+            merge.changed.add("site")
+            merge.after_local_writes()
+            own_lost.append(origin)
+    return own_lost
 
 
 def _mint(store: Store, author: str | None, report: MergeReport, merge: Merge) -> None:
@@ -171,6 +258,8 @@ def _load_changes(
     vv = store.version_vector()
     accepted: dict[str, int] = {}
     last_seen: dict[str, int] = {}
+    split = forks.split_sites(store)
+    waiting: set[str] = set()
     total = envelope.header["entries"]
     done = 0
     name = envelope.name
@@ -193,6 +282,17 @@ def _load_changes(
                     again.append(row[:LOG_COLUMNS])
                     if row[2] == 0:
                         again_seals.append((origin, seq, row[LOG_COLUMNS]))
+                    continue
+                if origin in waiting:
+                    continue
+                if seq > top + 1 and origin in split:
+                    # This store set its history of a split site aside: what comes after
+                    # it here comes again, from where the histories split.
+                    waiting.add(origin)
+                    report.refused_origins[origin] = (
+                        "it continues a history of that site this site set aside; the rest "
+                        "comes in a later bundle"
+                    )
                     continue
                 if seq > top + 1:
                     raise BundleGapError(
@@ -218,7 +318,7 @@ def _load_changes(
             progress(done, total)
         check_cancelled()
     chains.finish()
-    _check_duplicates_match(store, merge, envelope, trust, report, accepted)
+    _check_duplicates_match(store, merge, envelope, trust, report, accepted, chains)
     return accepted
 
 
@@ -311,8 +411,12 @@ def _verify_origins(
                 key, bytes.fromhex(seal), keys.seal_message(origin, seq, digest)
             ):
                 report.refused_origins[origin] = (
-                    "its changes are not sealed with its key: altered, or forged by another site"
+                    "its changes are not sealed with its key: altered, forged by another site, "
+                    "or another computer's history of that site"
                 )
+                # Maybe two computers write as that site: send its whole history from now
+                # on, so whichever computer holds the other one can tell (forks.py).
+                forks.note_fork(store, origin, 1)
             else:
                 verified.add(origin)
         for site, key in _certified_in_bundle(store, merge, verified, site_keys, trust):
@@ -341,7 +445,8 @@ def _certified_in_bundle(
     certificate from a site whose key is known."""
     found = []
     for origin, seq, row_id, fields_text in merge.new_site_rows():
-        # A site announcing its own root-signed key needs no one else to vouch for it.
+        # A site announcing its own key, signed by the root or by its previous identity,
+        # needs no one else to vouch for it.
         if origin not in verified and origin != row_id:
             continue
         try:
@@ -349,7 +454,10 @@ def _certified_in_bundle(
             certificate = keys.Certificate.from_json(fields.get("certificate"))
         except (ValueError, TypeError, AttributeError):
             continue
-        if origin not in verified and certificate.kind != "founding":
+        # A site's own row with a certificate from a key known here (the root's, or for a
+        # successor its previous identity's) is self-evident; other rows need their writer
+        # verified first.
+        if origin not in verified and certificate.kind not in ("founding", "successor"):
             continue
         if certificate_vouches(
             certificate,
@@ -398,22 +506,21 @@ def _check_duplicates_match(
     trust: Trust,
     report: MergeReport,
     accepted: dict[str, int],
+    chains: SealChains,
 ) -> None:
     """Changes we already have must be the very same changes, or two computers share an id.
 
     Unless the bundle's version is not the origin's at all (its seal does not verify with
     the origin's key): then another site forged or altered it, and that origin's changes in
-    this bundle are refused (named in the report); the origin itself is not blamed.
+    this bundle are refused (named in the report); the origin itself is not blamed. A
+    version sealed with the origin's key is its other history (two computers wrote as that
+    site): every site keeps the same one of the two (``coopdesk.sync.forks``).
     """
-    name = envelope.name
     while clash := merge.other_history():
         origin, seq = clash
         rows, seal = merge.compared_transaction(origin, seq)
         key = trust.site_keys.get(origin) or envelope.chain_keys.get(origin)
-        before = store.conn.execute(
-            "SELECT digest FROM _seal WHERE origin = ? AND seq = ?", (origin, seq - 1)
-        ).fetchone()
-        previous = keys.GENESIS_DIGEST if seq == 1 else (bytes(before[0]) if before else None)
+        previous = forks.digest_at(store, origin, seq - 1)
         genuine = (
             key is not None
             and previous is not None
@@ -427,22 +534,54 @@ def _check_duplicates_match(
         if not genuine:
             report.refused_origins[origin] = (
                 "it holds changes under that site's name that the site did not make"
-                " (forged or altered on the way)"
+                " (forged or altered on the way), or another computer's history of that site"
             )
+            if key is not None:
+                forks.note_fork(store, origin, 1)
             merge.discard(origin)
             accepted.pop(origin, None)
             merge.forget_compared(origin)
             continue
-        site = store.get("site", origin)
-        label = shown(site["name"]) if site else origin[:8]
-        raise SiteIdentityClashError(
-            f"{name} holds changes from site {label} that differ from the ones this site "
-            f"already has under the same numbers: two computers are using the identity of "
-            f"site {label} (a copied store, a restored backup, or one invitation joined twice). "
-            "Nothing was imported. Keep using only one of those computers as that site and "
-            "ask the other to join with a new invitation."
-        )
+        assert key is not None and previous is not None
+        _split(store, merge, report, accepted, chains, origin, seq, previous, key)
     merge.forget_compared()
+
+
+def _split(
+    store: Store,
+    merge: Merge,
+    report: MergeReport,
+    accepted: dict[str, int],
+    chains: SealChains,
+    origin: str,
+    seq: int,
+    previous: bytes,
+    key: str,
+) -> None:
+    """The bundle holds another history of ``origin`` from ``seq``, sealed with its key.
+
+    If it wins (``forks.theirs_wins``), the merge starts again with this store's history
+    taken aside; otherwise the bundle's is set aside and everything else merges on.
+    """
+    appended = {
+        seal_seq: (signature.hex() if signature else None)
+        for seal_origin, seal_seq, _digest, signature in chains.seals
+        if seal_origin == origin
+    }
+    history = forks.verified_prefix(
+        origin, previous, forks.incoming_history(merge, origin, seq, appended), key
+    )
+    if history and forks.theirs_wins(forks.digest_at(store, origin, seq), history[0].digest):
+        raise forks.AdoptOtherHistory(origin, seq)
+    merge.set_aside_incoming(forks.set_aside_rows(origin, history), time.time())
+    merge.discard(origin)
+    merge.forget_compared(origin)
+    accepted.pop(origin, None)
+    chains.tips.pop(origin, None)
+    chains.seals = [entry for entry in chains.seals if entry[0] != origin]
+    forks.note_fork(store, origin, seq)
+    merge.changed.add(HELD)
+    report.set_aside[origin] += len(history)
 
 
 # -- validation in SQL -------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from coopdesk.store.schema import TABLES
 PACKAGE = Path(coopdesk.__file__).parent
 # Local tables of the sync feature: what this site knows of its peers and its exports.
 # and the decisions feature's ballot box, which holds secret ballots until they are released
-# (never synced: what leaves it is written through a transaction by the URN author),
-# and this computer's PIN verifiers (never synced at all: coopdesk/coop/pins.py).
-SYNC_BOOKKEEPING = {"_peer", "_bundle_seen", "_export", "_urn", "_pin"}
+# (never synced: what leaves it is written through a transaction by the URN author), this
+# computer's PIN verifiers (never synced at all: coopdesk/coop/pins.py), and the split sites
+# and the set-aside history of one (coopdesk.sync.forks).
+SYNC_BOOKKEEPING = {"_peer", "_bundle_seen", "_export", "_urn", "_pin", "_fork", "_set_aside"}
 # SQL is written in capitals here (which also keeps "Update CoopDesk" in a message out).
 WRITE = re.compile(
     r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM)\s+([\w.{}]+)"

@@ -25,10 +25,8 @@ from coopdesk.store import keys
 from coopdesk.store.check import check_store
 from coopdesk.store.dump import dump_json
 from coopdesk.store.ids import new_id
-from coopdesk.sync.bundle import SiteIdentityClashError
 from coopdesk.sync.export import export_bundle
 from coopdesk.sync.held import held_transactions
-from coopdesk.sync.importing import import_bundle
 from coopdesk.sync.invite import join_with_secrets, new_site_secrets
 from coopdesk.sync.trust import archive_site, restore_site
 from tests.sync.hostile import HostileSite, coop_with_a_coordinator
@@ -346,31 +344,32 @@ def test_a_blown_up_causal_length_is_held_and_later_bundles_still_arrive(coop):
 # -- one invitation, two computers -------------------------------------------------------------
 
 
-def test_a_second_computer_joining_with_the_same_invitation_is_found_at_first_contact(
-    coop, tmp_path
-):
+def test_a_second_computer_joining_with_the_same_invitation_heals_at_first_contact(coop, tmp_path):
+    """Both computers change Ana's phone as the Shed. Kitchen keeps one history of the Shed
+    (the same one every site keeps) and sets the other aside; the computer whose history
+    lost makes its change again under a new identity, and every site ends alike."""
     kitchen = coop["Kitchen"]
     snapshot = tmp_path / "snapshot.coopsync"
     secrets = new_site_secrets(kitchen, coop.ana, "Shed", snapshot)
     first, _ = join_with_secrets(tmp_path / "first", secrets, snapshot)
     second, _ = join_with_secrets(tmp_path / "second", secrets, snapshot)
-    for store, phone in ((first, "555 1111"), (second, "555 2222")):
+    phones = {"first": "555 1111", "second": "555 2222"}
+    for store, phone in ((first, phones["first"]), (second, phones["second"])):
         update_member(store, coop.ana, coop.ana, phone=phone)
     export_bundle(first, tmp_path / "first.coopsync")
     coop.deliver(tmp_path / "first.coopsync", "Kitchen")
-    # The second computer, under the same identity with another history, is refused...
     export_bundle(second, tmp_path / "second.coopsync")
-    with pytest.raises(SiteIdentityClashError):
-        coop.deliver(tmp_path / "second.coopsync", "Kitchen")
-    # ...and it refuses the coop's bundles in turn, saying why, until one of the two
-    # computers joins again with a new invitation.
-    before = dump_json(second)
-    with pytest.raises(SiteIdentityClashError, match="one invitation joined twice"):
-        import_bundle(second, coop.export("Kitchen", full=True), coop.ana, backup=False)
-    assert dump_json(second) == before
-    assert kitchen.get("member", coop.ana)["phone"] == "555 1111"
-    first.close()
-    second.close()
+    result = coop.deliver(tmp_path / "second.coopsync", "Kitchen")
+    assert sum(result.report.set_aside.values()) == 1
+    coop.sites["first"], coop.sites["second"] = first, second
+    for _round in range(3):
+        coop.sync_all()
+    assert first.site_id != second.site_id
+    assert len(set(coop.dumps().values())) == 1
+    # The computer that left the shared identity made its edit again, after the other's:
+    # it is the one everyone shows (the other stays in the log).
+    (repaired,) = [name for name in ("first", "second") if coop[name].site_id != secrets["site_id"]]
+    assert kitchen.get("member", coop.ana)["phone"] == phones[repaired]
 
 
 # -- who wins when a mandate and a change cross ------------------------------------------------

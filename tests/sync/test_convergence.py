@@ -343,3 +343,55 @@ def test_every_site_ends_with_the_same_data_when_a_folder_is_copied(size: int, o
     finally:
         federation.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+# -- a data folder copied where nothing can notice: two computers write as one site ---------
+
+
+def copy_unnoticed(federation: Federation, names: list[str], index: int) -> None:
+    """Copy a site's data folder to a computer that cannot tell (no registry, as before the
+    upgrade): both go on writing as the same site until their histories meet."""
+    original = names[index % len(names)]
+    copy_name = f"{original} twin {len(names)}"
+    federation[original].conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copytree(federation.root / original, federation.root / copy_name)
+    federation.sites[copy_name] = Store.open(federation.root / copy_name)
+    names.append(copy_name)
+
+
+@settings(
+    max_examples=max(10, EXAMPLES // 10),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    size=st.integers(2, 4),
+    ops=st.lists(st.one_of(operation, copy_op), min_size=8, max_size=50),
+)
+def test_every_site_ends_with_the_same_data_when_a_copy_goes_unnoticed(size: int, ops: list[tuple]):
+    """The split heals: every site keeps the same history of the doubled site, the other
+    computer makes its changes again under a new identity, and all converge."""
+    root = fast_tmp_root()
+    federation = template(size).copy_to(root / "coop")
+    names = SITE_NAMES[:size]
+    try:
+        chunk: list[tuple] = []
+        for op in [*ops, ("end",)]:
+            if op[0] in ("copy", "end"):
+                run(federation, names, chunk)
+                chunk = []
+                if op[0] == "copy" and len(names) < size + 1:
+                    copy_unnoticed(federation, names, op[1])
+            else:
+                chunk.append(op)
+        for _round in range(4):
+            federation.sync_all()
+        dumps = federation.dumps()
+        assert len(set(dumps.values())) == 1, "sites diverged"
+        for name in names:
+            assert check_store(federation[name]) == [], name
+        views = {name: computed_views(federation[name]) for name in names}
+        assert len({repr(view) for view in views.values()}) == 1, views
+    finally:
+        federation.close()
+        shutil.rmtree(root, ignore_errors=True)

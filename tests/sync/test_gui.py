@@ -604,3 +604,36 @@ def test_archiving_a_lost_computers_site_asks_first_then_refuses_it(
     own = kitchen.sites_model.row_where(lambda status: status.this_site)
     kitchen.sites_table.setCurrentIndex(kitchen.sites_model.index(own, 0))
     assert not kitchen.archive_site_button.isEnabled()
+
+
+# -- a site used on two computers ------------------------------------------------------------
+
+
+def test_a_site_used_on_two_computers_is_named_with_what_to_do(
+    qtbot, fed, kitchen, monkeypatch, tmp_path
+):
+    """One invitation joined on two computers: importing the second history through the
+    window works (the other changes arrive), and the page says which site and what to do."""
+    from coopdesk.sync.export import export_bundle
+    from coopdesk.sync.invite import join_with_secrets, new_site_secrets
+
+    snapshot = tmp_path / "shed.coopsync"
+    secrets = new_site_secrets(fed["Kitchen"], fed.ana, "Shed", snapshot)
+    halves = [join_with_secrets(tmp_path / f"shed-{n}", secrets, snapshot)[0] for n in (1, 2)]
+    for number, half in enumerate(halves):
+        add_member(half, fed.ana, f"Typed on computer {number + 1}")
+        export_bundle(half, tmp_path / f"half-{number}.coopsync")
+    assert not kitchen.split_bar.isVisible()
+    for number in range(2):
+        pick_file(monkeypatch, tmp_path / f"half-{number}.coopsync")
+        preview = open_preview(qtbot, kitchen)
+        qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
+        wait_for_task(qtbot, kitchen)
+    assert kitchen.message.kind == "warning"
+    assert "Site Shed was used on two computers" in kitchen.message.full_text()
+    qtbot.waitUntil(kitchen.split_bar.isVisible, timeout=TASK_TIMEOUT_MS)
+    text = kitchen.split_label.text()
+    assert "Site Shed is used on two computers" in text
+    assert "Carry a bundle to it" in text and "coopdesk repair" in text
+    for half in halves:
+        half.close()

@@ -67,7 +67,7 @@ from coopdesk.gui.sync.models import (
 )
 from coopdesk.store.changes import CONFLICTS, HELD, PEERS
 from coopdesk.store.store import Store
-from coopdesk.sync import backups, conflicts, importing
+from coopdesk.sync import backups, conflicts, forks, importing
 from coopdesk.sync import export as exporting
 from coopdesk.sync import identity as site_identity
 from coopdesk.sync.bundle import SUFFIX as BUNDLE_SUFFIX
@@ -166,6 +166,7 @@ class SyncPage(Page):
         self.layout_.addLayout(self._build_file_row())
         self.message = MessagePanel()
         self.layout_.addWidget(self.message)
+        self.layout_.addWidget(self._build_split_bar())
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -193,6 +194,23 @@ class SyncPage(Page):
         self.clock.timeout.connect(self._tick)
 
     # -- building ---------------------------------------------------------------------------
+
+    def _build_split_bar(self) -> QWidget:
+        """A site used on two computers: what happened and what to do, in plain words."""
+        self.split_bar = QFrame(objectName="noticeBar")
+        self.split_label = QLabel()
+        self.split_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.split_label.setWordWrap(True)
+        layout = QHBoxLayout(self.split_bar)
+        layout.setContentsMargins(10, 6, 8, 6)
+        layout.addWidget(self.split_label, 1)
+        self.split_bar.hide()
+        return self.split_bar
+
+    def _load_splits(self) -> None:
+        sentences = [site.sentence() for site in forks.split_overview(self.store)]
+        self.split_label.setText("\n\n".join(sentences))
+        self.split_bar.setVisible(bool(sentences))
 
     def _build_drives(self) -> QWidget:
         box = QWidget()
@@ -402,6 +420,7 @@ class SyncPage(Page):
             self._fill_for_combo()
             self._load_conflicts()
             self._load_held()
+            self._load_splits()
             self._update_site_actions()
             self._load_backups()
             self.folder_tab.refresh()

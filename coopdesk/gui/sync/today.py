@@ -9,6 +9,7 @@ from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.sync.models import days_silent, is_peer, is_stale, recent_identity_notice
 from coopdesk.store.store import Store
 from coopdesk.sync.conflicts import count_conflicts
+from coopdesk.sync.forks import split_overview
 from coopdesk.sync.peers import sites_overview
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ def sync_attention(store: Store) -> list[tuple[str, str]]:
     notice = recent_identity_notice(store)
     if notice:
         found.append(("identity", notice))
+    for split in split_overview(store):
+        if not split.made_here:  # this computer's own repair is said by the identity notice
+            found.append((f"split:{split.site_id}", split.sentence()))
     return found
 
 
