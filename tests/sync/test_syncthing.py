@@ -34,6 +34,7 @@ def test_a_change_in_one_window_reaches_the_other_through_syncthing(
 ):
     monkeypatch.setattr(drives, "scan_drives", list)
     federation = Federation.create(tmp_path / "coop", ["Kitchen", "Warehouse"])
+    windows = []
     try:
         with syncthing_pair(tmp_path / "syncthing") as (a, b):
             kitchen, warehouse = federation["Kitchen"], federation["Warehouse"]
@@ -41,6 +42,7 @@ def test_a_change_in_one_window_reaches_the_other_through_syncthing(
             set_sync_folder(warehouse, b.folder)
             window_a = open_window(qtbot, kitchen, federation.ana)
             window_b = open_window(qtbot, warehouse, federation.ana)
+            windows += [window_a, window_b]
             window_b.go_to("members")
             for window in (window_a, window_b):
                 watcher = watch_of(window)
@@ -58,6 +60,12 @@ def test_a_change_in_one_window_reaches_the_other_through_syncthing(
                 last = watch_of(window).last
                 assert last is None or not last.refused
     finally:
+        # The windows (their watchers and lists) end before the stores they read are closed.
+        for window in windows:
+            watcher = watch_of(window)
+            qtbot.waitUntil(lambda w=watcher: w.task is None, timeout=30_000)
+            window.close()
+        qtbot.wait(10)
         federation.close()
 
 

@@ -495,6 +495,12 @@ class MainWindow(QMainWindow):
             self.save_layout()
         self.dialogs.close_all()
         self.session.stop()
+        # Nothing keeps reading the store once its window is closed.
+        self._outside_watch.stop()
+        for service in self.services:
+            stop = getattr(service, "stop", None)
+            if callable(stop):
+                stop()
         super().closeEvent(event)
 
     # -- help -------------------------------------------------------------------------------
