@@ -167,3 +167,19 @@ def idle_minutes(store: Store) -> int:
     row = store.get("coop", coop_id) if coop_id else None
     value = row.get("idle_minutes") if row else None
     return int(value) if value else DEFAULT_IDLE_MINUTES
+
+
+# -- languages ----------------------------------------------------------------------------------
+
+
+def coop_language(store: Store) -> str:
+    """The coop's default language ("" : English), a synced setting."""
+    coop_id = store.coop_id
+    row = store.get("coop", coop_id) if coop_id else None
+    return str((row or {}).get("language") or "")
+
+
+def member_language(store: Store, member_id: str | None) -> str:
+    """The language the window speaks to ``member_id``: their own, else the coop's."""
+    row = store.get("member", member_id) if member_id else None
+    return str((row or {}).get("language") or "") or coop_language(store)

@@ -756,6 +756,12 @@ def _012_duty_done(conn: sqlite3.Connection) -> None:
     )
 
 
+def _015_languages(conn: sqlite3.Connection) -> None:
+    """The coop's default language and each member's own ("" : the coop's / English)."""
+    conn.execute("ALTER TABLE coop ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE member ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -769,6 +775,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (10, "decisions", _010_decisions),
     (11, "reports", _011_reports),
     (12, "duty done", _012_duty_done),
+    (15, "languages", _015_languages),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
