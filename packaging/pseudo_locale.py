@@ -52,7 +52,9 @@ def main(pot: str, po: str) -> None:
     with open(pot, "rb") as handle:
         template = read_po(handle)
     catalog = Catalog(
-        project="CoopDesk", header_comment="# The pseudo-language: generated, do not edit."
+        project="CoopDesk",
+        header_comment="# The pseudo-language: generated, do not edit.",
+        fuzzy=False,
     )
     for message in template:
         if not message.id:

@@ -13,7 +13,7 @@ from coopdesk.store.ids import fold
 from coopdesk.store.schema import tags_list
 from coopdesk.store.store import Store
 
-MEMBER_COLUMNS = ("id", "name", "email", "phone", "skills", "home_site_id", "notes")
+MEMBER_COLUMNS = ("id", "name", "email", "phone", "skills", "home_site_id", "notes", "language")
 SORT_KEYS = {
     "name": "member.name COLLATE NOCASE",
     "email": "member.email COLLATE NOCASE",
@@ -64,7 +64,7 @@ class MemberQuery:
 
 SELECT_MEMBERS = """
     SELECT member.id, member.name, member.email, member.phone, member.skills,
-           member.home_site_id, member.notes, site.name AS site_name,
+           member.home_site_id, member.notes, member.language, site.name AS site_name,
            member._cl % 2 = 0 AS archived
     FROM member LEFT JOIN site ON site.id = member.home_site_id
 """

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
+from coopdesk.base.i18n import N_
 from coopdesk.coop.members import (
     MemberQuery,
     Status,
@@ -42,13 +43,13 @@ class MemberTableModel(LazyTableModel):
 
     tables = frozenset({"member", "site"})
     columns = (
-        LazyColumn("Name", "name"),
-        LazyColumn("Email", "email"),
-        LazyColumn("Phone", "phone"),
-        LazyColumn("Skills", "skills"),
-        LazyColumn("Home site", "site"),
-        LazyColumn("Balance"),
-        LazyColumn("Shift status"),
+        LazyColumn(N_("Name"), "name"),
+        LazyColumn(N_("Email"), "email"),
+        LazyColumn(N_("Phone"), "phone"),
+        LazyColumn(N_("Skills"), "skills"),
+        LazyColumn(N_("Home site"), "site"),
+        LazyColumn(N_("Balance")),
+        LazyColumn(N_("Shift status")),
     )
 
     def __init__(

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
+from coopdesk.base.i18n import N_
 from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, decision_ids, decisions_by_id
 from coopdesk.decisions.meetings import MeetingView
@@ -52,11 +53,11 @@ class DecisionsModel(LazyTableModel):
 
     page_size = 60  # a screenful or two: each row is counted when it is shown
     columns = (
-        LazyColumn("Decision"),
-        LazyColumn("Kind"),
-        LazyColumn("Status"),
-        LazyColumn("When"),
-        LazyColumn("Took part"),
+        LazyColumn(N_("Decision")),
+        LazyColumn(N_("Kind")),
+        LazyColumn(N_("Status")),
+        LazyColumn(N_("When")),
+        LazyColumn(N_("Took part")),
     )
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
@@ -133,7 +134,7 @@ def site_tally_text(site: SitePosition) -> str:
 class SitesModel(ListModel[SitePosition]):
     """Each site's position in a decision taken by sites."""
 
-    columns = ("Site", "Position", "Tally", "Voted", "Heard")
+    columns = (N_("Site"), N_("Position"), N_("Tally"), N_("Voted"), N_("Heard"))
 
     def display(self, row: SitePosition, column: int) -> str:
         if column == 0:
@@ -148,7 +149,7 @@ class SitesModel(ListModel[SitePosition]):
 
 
 class MeetingsModel(ListModel[MeetingView]):
-    columns = ("Assembly", "Date", "Site", "Attended")
+    columns = (N_("Assembly"), N_("Date"), N_("Site"), N_("Attended"))
 
     def display(self, row: MeetingView, column: int) -> str:
         if column == 0:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import names_text
 from coopdesk.coop import members_by_id
 from coopdesk.decisions import ballots, decisions, meetings, outcomes, results
@@ -101,9 +102,11 @@ class DecisionsPage(Page):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(
             window,
-            "Decisions",
-            "Proposals, polls and elections, decided together across sites. Every site counts"
-            " the same result; a secret ballot never carries a name.",
+            _("Decisions"),
+            _(
+                "Proposals, polls and elections, decided together across sites. Every site counts"
+                " the same result; a secret ballot never carries a name."
+            ),
         )
         self.model = DecisionsModel(self.store, self)
         self.sites_model = SitesModel(self)
@@ -112,8 +115,8 @@ class DecisionsPage(Page):
         self._last_kind = ""
 
         # -- decisions: the list ----------------------------------------------------------
-        self.new_button = QPushButton("New decision…")
-        self.new_button.setToolTip("Put a proposal, a poll or an election to the coop (Ctrl+N)")
+        self.new_button = QPushButton(_("New decision…"))
+        self.new_button.setToolTip(_("Put a proposal, a poll or an election to the coop (Ctrl+N)"))
         self.new_button.clicked.connect(self.add_new)
         self.filter_combo = QComboBox()
         for key, label in FILTERS:
@@ -122,7 +125,7 @@ class DecisionsPage(Page):
         tools = QHBoxLayout()
         tools.addWidget(self.new_button)
         tools.addStretch(1)
-        tools.addWidget(QLabel("Show"))
+        tools.addWidget(QLabel(_("Show")))
         tools.addWidget(self.filter_combo)
         self.table = table_view(self.model)
         header = self.table.horizontalHeader()
@@ -133,10 +136,13 @@ class DecisionsPage(Page):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_selected())
         self.table.activated.connect(lambda _index: self.vote())
         self.empty = EmptyState(
-            "Nothing to decide yet",
-            "Put a proposal to the coop (consent or consensus), run a poll, or hold an election."
-            " Members vote here, at any site; every site counts the same result.",
-            "New decision",
+            _("Nothing to decide yet"),
+            _(
+                "Put a proposal to the coop (consent or consensus), run a poll, or hold "
+                "an election."
+                " Members vote here, at any site; every site counts the same result."
+            ),
+            _("New decision"),
             on_action=self.add_new,
         )
 
@@ -148,7 +154,7 @@ class DecisionsPage(Page):
         self.mine_label = _label()
         self.chart = TallyChart()
         self.sites_title = _label(bold=True)
-        self.sites_title.setText("Sites")
+        self.sites_title.setText(_("Sites"))
         self.sites_table = table_view(self.sites_model, stretch_last=False)
         sites_header = self.sites_table.horizontalHeader()
         for column in range(len(SitesModel.columns)):
@@ -158,30 +164,32 @@ class DecisionsPage(Page):
         self.notes_label = _label(quiet=True)
         self.participants_label = _label(quiet=True)
         self.outcome_label = _label()
-        self.vote_button = QPushButton("Vote…")
+        self.vote_button = QPushButton(_("Vote…"))
         self.vote_button.clicked.connect(self.vote)
-        self.close_button = QPushButton("Close early…")
-        self.close_button.setToolTip("End the vote now (a facilitator's mandate)")
+        self.close_button = QPushButton(_("Close early…"))
+        self.close_button.setToolTip(_("End the vote now (a facilitator's mandate)"))
         self.close_button.clicked.connect(self.close_early)
-        self.outcome_button = QPushButton("Outcome…")
-        self.outcome_button.setToolTip("Write what was decided, a review date and tasks")
+        self.outcome_button = QPushButton(_("Outcome…"))
+        self.outcome_button.setToolTip(_("Write what was decided, a review date and tasks"))
         self.outcome_button.clicked.connect(self.write_outcome)
-        self.amend_button = QPushButton("Amend…")
-        self.amend_button.setToolTip("Change the proposal: a new round, earlier stances lapse")
+        self.amend_button = QPushButton(_("Amend…"))
+        self.amend_button.setToolTip(_("Change the proposal: a new round, earlier stances lapse"))
         self.amend_button.clicked.connect(self.amend)
-        self.hands_button = QPushButton("Count hands…")
-        self.hands_button.setToolTip("Counts from a show of hands or paper ballots at an assembly")
+        self.hands_button = QPushButton(_("Count hands…"))
+        self.hands_button.setToolTip(
+            _("Counts from a show of hands or paper ballots at an assembly")
+        )
         self.hands_button.clicked.connect(self.count_hands)
-        self.fill_button = QPushButton("Fill the role")
-        self.fill_button.setToolTip("The winners take the role's next term (through a swap)")
+        self.fill_button = QPushButton(_("Fill the role"))
+        self.fill_button.setToolTip(_("The winners take the role's next term (through a swap)"))
         self.fill_button.clicked.connect(self.fill_role)
-        self.ics_button = QPushButton("Calendar file…")
-        self.ics_button.setToolTip("The winning time as an .ics file for phones and calendars")
+        self.ics_button = QPushButton(_("Calendar file…"))
+        self.ics_button.setToolTip(_("The winning time as an .ics file for phones and calendars"))
         self.ics_button.clicked.connect(self.save_ics)
-        self.print_button = QPushButton("Print")
+        self.print_button = QPushButton(_("Print"))
         print_menu = QMenu(self.print_button)
-        self._sheet_actions(print_menu, "Paper ballots", self._ballots_html, "ballots")
-        self._sheet_actions(print_menu, "Result sheet", self._result_html, "result")
+        self._sheet_actions(print_menu, _("Paper ballots"), self._ballots_html, "ballots")
+        self._sheet_actions(print_menu, _("Result sheet"), self._result_html, "result")
         self.print_button.setMenu(print_menu)
         actions = QHBoxLayout()
         for button in (self.vote_button, self.close_button, self.outcome_button, self.amend_button):
@@ -239,14 +247,14 @@ class DecisionsPage(Page):
         split.setSizes([200, 420])
 
         # -- assemblies -------------------------------------------------------------------
-        self.new_meeting_button = QPushButton("New assembly…")
+        self.new_meeting_button = QPushButton(_("New assembly…"))
         self.new_meeting_button.clicked.connect(self.add_meeting)
-        self.minutes_button = QPushButton("Minutes…")
-        self.minutes_button.setToolTip("The minutes, who attended, who facilitated")
+        self.minutes_button = QPushButton(_("Minutes…"))
+        self.minutes_button.setToolTip(_("The minutes, who attended, who facilitated"))
         self.minutes_button.clicked.connect(self.write_minutes)
-        self.agenda_button = QPushButton("Print")
+        self.agenda_button = QPushButton(_("Print"))
         agenda_menu = QMenu(self.agenda_button)
-        self._sheet_actions(agenda_menu, "Agenda", self._agenda_html, "agenda")
+        self._sheet_actions(agenda_menu, _("Agenda"), self._agenda_html, "agenda")
         self.agenda_button.setMenu(agenda_menu)
         meeting_tools = QHBoxLayout()
         for button in (self.new_meeting_button, self.minutes_button, self.agenda_button):
@@ -275,8 +283,8 @@ class DecisionsPage(Page):
         assemblies_layout.addWidget(meeting_split, 1)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(split, "Decisions")
-        self.tabs.addTab(assemblies, "Assemblies")
+        self.tabs.addTab(split, _("Decisions"))
+        self.tabs.addTab(assemblies, _("Assemblies"))
         self.assemblies_tab = assemblies
         self.layout_.addWidget(self.tabs, 1)
         self.show_selected()
@@ -333,7 +341,7 @@ class DecisionsPage(Page):
         else:
             self.window_.with_author(
                 lambda author: self._open_new(author),
-                "Choose who you are to put a decision to the coop.",
+                _("Choose who you are to put a decision to the coop."),
             )
         return True
 
@@ -380,14 +388,19 @@ class DecisionsPage(Page):
         self.decision_title.setText(decision.title)
         facts = [KIND_LABELS[decision.kind]]
         if decision.kind == "ranked" and decision.seats > 1:
-            facts.append(f"{decision.seats} seats")
+            facts.append(_("{seats} seats").format(seats=decision.seats))
         if decision.secret:
-            facts.append("secret ballot")
+            facts.append(_("secret ballot"))
         if decision.by_sites != "none":
             facts.append(decisions.BY_SITES_LABELS[decision.by_sites].lower())
-        facts.append(f"for {ELECTORATE_WORDS[decision.electorate]} ({decision.electorate_size})")
+        facts.append(
+            _("for {value} ({electorate_size})").format(
+                value=ELECTORATE_WORDS[decision.electorate],
+                electorate_size=decision.electorate_size,
+            )
+        )
         if decision.quorum_pct:
-            facts.append(f"quorum {decision.quorum_pct}%")
+            facts.append(_("quorum {quorum_pct}%").format(quorum_pct=decision.quorum_pct))
         phase = decision.phase(now)
         opened = "opens" if phase == "upcoming" else "opened"
         closes = "closed" if phase == "closed" else "closes"
@@ -396,9 +409,11 @@ class DecisionsPage(Page):
             f" {closes} {when_text(decision.ends_at, now)}"
         )
         if decision.proposer_name:
-            facts.append(f"proposed by {decision.proposer_name}")
+            facts.append(
+                _("proposed by {proposer_name}").format(proposer_name=decision.proposer_name)
+            )
         if decision.round:
-            facts.append(f"amended ({decision.round})")
+            facts.append(_("amended ({round})").format(round=decision.round))
         self.facts_label.setText(" · ".join(facts))
         self.details_label.setText(decision.details)
         self.details_label.setVisible(bool(decision.details))
@@ -425,8 +440,12 @@ class DecisionsPage(Page):
         )
         self.participants_label.setText("\n".join([*reasons, took_part]).strip())
         self.outcome_label.setText(
-            (f"Outcome: {decision.outcome}" if decision.outcome else "")
-            + (f"\nReview on {decision.review_on}" if decision.review_on else "")
+            (_("Outcome: {outcome}").format(outcome=decision.outcome) if decision.outcome else "")
+            + (
+                _("\nReview on {review_on}").format(review_on=decision.review_on)
+                if decision.review_on
+                else ""
+            )
         )
         self.outcome_label.setVisible(bool(decision.outcome))
         self._update_actions(decision, result, now)
@@ -461,8 +480,10 @@ class DecisionsPage(Page):
         closed = phase == "closed"
         self.vote_button.setVisible(not closed)
         self.vote_button.setEnabled(phase == "open" and not why_not)
-        self.vote_button.setToolTip(why_not or "Vote as the member at the keyboard (Enter)")
-        self.vote_button.setText("Change my vote…" if voted and not decision.secret else "Vote…")
+        self.vote_button.setToolTip(why_not or _("Vote as the member at the keyboard (Enter)"))
+        self.vote_button.setText(
+            _("Change my vote…") if voted and not decision.secret else _("Vote…")
+        )
         mandate = refusal(self.store, member, "decisions")
         self.close_button.setVisible(not closed)
         gate(self.close_button, True, mandate)
@@ -474,7 +495,7 @@ class DecisionsPage(Page):
         self.fill_button.setVisible(bool(decision.fills_role_id))
         filled = closed and outcomes.role_is_filled(self.store, decision, result, now)
         self.fill_button.setEnabled(closed and bool(result.winners) and not filled)
-        self.fill_button.setText("The role is filled" if filled else "Fill the role")
+        self.fill_button.setText(_("The role is filled") if filled else _("Fill the role"))
         self.ics_button.setVisible(decision.kind == "meeting")
         self.ics_button.setEnabled(bool(result.winners) and not result.hidden)
 
@@ -501,7 +522,7 @@ class DecisionsPage(Page):
         self._open("decisions.decision", make_dialog)
 
     def _made(self, decision_id: str) -> None:
-        self.window_.show_notice("The decision is open to the coop.")
+        self.window_.show_notice(_("The decision is open to the coop."))
         self.filter_combo.setCurrentIndex(len(FILTERS) - 1)
         self.load()
         self.select_decision(decision_id)
@@ -521,7 +542,7 @@ class DecisionsPage(Page):
         if decision is None:
             return
         self.window_.with_author(
-            lambda author: self._open_vote(decision, author), "Choose who you are to vote."
+            lambda author: self._open_vote(decision, author), _("Choose who you are to vote.")
         )
 
     def _open_vote(self, decision: DecisionView, author: str) -> None:
@@ -551,9 +572,11 @@ class DecisionsPage(Page):
 
     def _voted(self, title: str, secret: bool) -> None:
         self.window_.show_notice(
-            f"Your ballot on “{title}” is in the ballot box, without your name."
+            _("Your ballot on “{title}” is in the ballot box, without your name.").format(
+                title=title
+            )
             if secret
-            else f"Your vote on “{title}” is counted."
+            else _("Your vote on “{title}” is counted.").format(title=title)
         )
 
     def close_early(self) -> None:
@@ -571,19 +594,21 @@ class DecisionsPage(Page):
             )
             if not dialogs.confirm(
                 self,
-                "Close this decision now?",
-                f"“{decision.title}” closes now instead of {when_text(decision.closes_at)}. No more"
-                f" votes are taken here; every site learns of it with the next bundle.{warning}",
-                "Close it now",
-                "Keep it open",
+                _("Close this decision now?"),
+                _(
+                    "“{title}” closes now instead of {when}. No more votes are taken here; "
+                    "every site learns of it with the next bundle.{warning}"
+                ).format(title=decision.title, when=when_text(decision.closes_at), warning=warning),
+                _("Close it now"),
+                _("Keep it open"),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 outcomes.close_decision(self.store, author, decision.id)
             if outcome.ok:
-                self.window_.show_notice(f"Closed “{decision.title}”.")
+                self.window_.show_notice(_("Closed “{title}”.").format(title=decision.title))
 
-        self.window_.with_author(run, "Choose who you are to close the decision.")
+        self.window_.with_author(run, _("Choose who you are to close the decision."))
 
     def write_outcome(self) -> None:
         decision = self.selected()
@@ -598,14 +623,15 @@ class DecisionsPage(Page):
                 dialog = OutcomeDialog(decision, save, self)
                 dialog.saved.connect(
                     lambda tasks: self.window_.show_notice(
-                        "Outcome saved" + (f"; {len(tasks)} task(s) made." if tasks else ".")
+                        _("Outcome saved")
+                        + (_("; {count} task(s) made.").format(count=len(tasks)) if tasks else ".")
                     )
                 )
                 return dialog
 
             self._open("decisions.outcome", make_dialog)
 
-        self.window_.with_author(run, "Choose who you are to write the outcome.")
+        self.window_.with_author(run, _("Choose who you are to write the outcome."))
 
     def amend(self) -> None:
         decision = self.selected()
@@ -619,13 +645,13 @@ class DecisionsPage(Page):
             def make_dialog() -> QDialog:
                 dialog = AmendDialog(decision, save, self)
                 dialog.saved.connect(
-                    lambda _r: self.window_.show_notice("Amended: a new round of votes starts.")
+                    lambda _r: self.window_.show_notice(_("Amended: a new round of votes starts."))
                 )
                 return dialog
 
             self._open("decisions.amend", make_dialog)
 
-        self.window_.with_author(run, "Choose who you are to amend the proposal.")
+        self.window_.with_author(run, _("Choose who you are to amend the proposal."))
 
     def count_hands(self) -> None:
         decision = self.selected()
@@ -646,12 +672,12 @@ class DecisionsPage(Page):
 
             def make_dialog() -> QDialog:
                 dialog = HandsDialog(decision, choices, save, self)
-                dialog.saved.connect(lambda _r: self.window_.show_notice("Counts saved."))
+                dialog.saved.connect(lambda _r: self.window_.show_notice(_("Counts saved.")))
                 return dialog
 
             self._open("decisions.hands", make_dialog)
 
-        self.window_.with_author(run, "Choose who you are to enter the counts.")
+        self.window_.with_author(run, _("Choose who you are to enter the counts."))
 
     def fill_role(self) -> None:
         decision = self.selected()
@@ -665,10 +691,12 @@ class DecisionsPage(Page):
                 found = members_by_id(self.store, holders)
                 names = [found[m]["name"] for m in holders if m in found]
                 self.window_.show_notice(
-                    f"{names_text(names)} will hold the role from its next term."
+                    _("{names} will hold the role from its next term.").format(
+                        names=names_text(names)
+                    )
                 )
 
-        self.window_.with_author(run, "Choose who you are to fill the role.")
+        self.window_.with_author(run, _("Choose who you are to fill the role."))
 
     def save_ics(self) -> None:
         decision = self.selected()
@@ -676,7 +704,7 @@ class DecisionsPage(Page):
             return
         path = dialogs.save_file_name(
             self,
-            "Save the time as a calendar file",
+            _("Save the time as a calendar file"),
             Path.home() / "meeting.ics",
             "Calendar (*.ics)",
         )
@@ -685,27 +713,32 @@ class DecisionsPage(Page):
         with dialogs.reported_errors(self) as outcome:
             export_meeting_ics(self.store, decision.id, path)
         if outcome.ok:
-            self.window_.show_notice(f"Saved {path}.")
+            self.window_.show_notice(_("Saved {path}.").format(path=path))
 
     # -- paper --------------------------------------------------------------------------------
 
     def _sheet_actions(
         self, menu: QMenu, what: str, make: Callable[[], str | None], stem: str
     ) -> None:
-        menu.addAction(f"{what}: print…", lambda: self._print(make, what))
-        menu.addAction(f"{what}: save as PDF…", lambda: self._save_pdf(make, what, stem))
+        menu.addAction(_("{what}: print…").format(what=what), lambda: self._print(make, what))
+        menu.addAction(
+            _("{what}: save as PDF…").format(what=what), lambda: self._save_pdf(make, what, stem)
+        )
 
     def _print(self, make: Callable[[], str | None], what: str) -> None:
         text = make()
         if text and printing.print_sheet(self, text, f"Print: {what}"):
-            self.window_.show_notice(f"Sent {what.lower()} to print.")
+            self.window_.show_notice(_("Sent {lower} to print.").format(lower=what.lower()))
 
     def _save_pdf(self, make: Callable[[], str | None], what: str, stem: str) -> None:
         text = make()
         if not text:
             return
         path = dialogs.save_file_name(
-            self, f"Save {what.lower()} as PDF", Path.home() / f"{stem}.pdf", "PDF (*.pdf)"
+            self,
+            _("Save {lower} as PDF").format(lower=what.lower()),
+            Path.home() / f"{stem}.pdf",
+            "PDF (*.pdf)",
         )
         if path is None:
             return
@@ -716,7 +749,7 @@ class DecisionsPage(Page):
         except CoopDeskError as exc:
             dialogs.show_error(self, str(exc))
             return
-        self.window_.show_notice(f"Saved {path}.")
+        self.window_.show_notice(_("Saved {path}.").format(path=path))
 
     def _ballots_html(self) -> str | None:
         decision = self.selected()
@@ -766,7 +799,7 @@ class DecisionsPage(Page):
         self.agenda_button.setEnabled(meeting is not None)
         if meeting is None:
             self.meeting_label.setText(
-                "No assemblies yet. Record one to keep its agenda, who came and its minutes."
+                _("No assemblies yet. Record one to keep its agenda, who came and its minutes.")
             )
             return
         start = dt.datetime.fromisoformat(meeting.starts_at)
@@ -776,9 +809,13 @@ class DecisionsPage(Page):
             + (f" · {meeting.site_name}" if meeting.site_name else ""),
         ]
         if meeting.facilitator_name:
-            lines.append(f"Facilitator: {meeting.facilitator_name}")
+            lines.append(
+                _("Facilitator: {facilitator_name}").format(
+                    facilitator_name=meeting.facilitator_name
+                )
+            )
         lines.append("")
-        lines.append("Agenda:")
+        lines.append(_("Agenda:"))
         lines += [f"  {n}. {item.title}" for n, item in enumerate(meeting.agenda, start=1)] or [
             "  (none)"
         ]
@@ -808,13 +845,13 @@ class DecisionsPage(Page):
                     self.store.site_id,
                     self,
                 )
-                dialog.saved.connect(lambda _id: self.window_.show_notice("Assembly saved."))
+                dialog.saved.connect(lambda _id: self.window_.show_notice(_("Assembly saved.")))
                 return dialog
 
             self._open("decisions.meeting", make_dialog)
 
         self.tabs.setCurrentWidget(self.assemblies_tab)
-        self.window_.with_author(run, "Choose who you are to record an assembly.")
+        self.window_.with_author(run, _("Choose who you are to record an assembly."))
 
     def write_minutes(self) -> None:
         meeting = self.selected_meeting()
@@ -827,9 +864,9 @@ class DecisionsPage(Page):
 
             def make_dialog() -> QDialog:
                 dialog = MinutesDialog(meeting, self._choices("member"), save, self)
-                dialog.saved.connect(lambda _c: self.window_.show_notice("Minutes saved."))
+                dialog.saved.connect(lambda _c: self.window_.show_notice(_("Minutes saved.")))
                 return dialog
 
             self._open("decisions.minutes", make_dialog)
 
-        self.window_.with_author(run, "Choose who you are to write the minutes.")
+        self.window_.with_author(run, _("Choose who you are to write the minutes."))

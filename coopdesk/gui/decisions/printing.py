@@ -17,13 +17,20 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from coopdesk.base.files import write_file
+from coopdesk.base.i18n import _
 from coopdesk.base.text import names_text, plural
 from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, when_text
 from coopdesk.decisions.meetings import MeetingView
 from coopdesk.decisions.results import Result
 from coopdesk.decisions.tables import MAX_SCORE, STANCES_BY_KIND
-from coopdesk.gui.kit.pdf import a4_portrait, pdf_bytes, printed_line, sheet_html
+from coopdesk.gui.kit.pdf import (
+    a4_portrait,
+    follow_text_direction,
+    pdf_bytes,
+    printed_line,
+    sheet_html,
+)
 
 BODY_PT = 11
 SMALL_PT = 10  # the smallest text on any sheet
@@ -55,29 +62,30 @@ def agenda_html(meeting: MeetingView, coop_name: str, decisions: dict[str, Decis
         "<ol>",
     ]
     for item in meeting.agenda:
-        body.append(f"<li><p><b>{_e(item.title)}</b></p>")
+        body.append(_("<li><p><b>{e}</b></p>").format(e=_e(item.title)))
         decision = decisions.get(item.decision_id or "")
         if decision is not None:
             body.append(
-                f"<p>{_e(KIND_LABELS[decision.kind])}"
-                + (", secret ballot" if decision.secret else "")
-                + f"; closes {_e(when_text(decision.ends_at))}.</p>"
+                _("<p>{e}").format(e=_e(KIND_LABELS[decision.kind]))
+                + (_(", secret ballot") if decision.secret else "")
+                + _("; closes {e}.</p>").format(e=_e(when_text(decision.ends_at)))
             )
             body.append(_paragraphs(decision.details))
             if decision.options:
                 body.append(
-                    "<p>Options: " + _e(", ".join(o.label for o in decision.options)) + "</p>"
+                    _("<p>Options: ") + _e(", ".join(o.label for o in decision.options)) + _("</p>")
                 )
         if item.notes:
             body.append(_paragraphs(item.notes))
-        body.append("</li>")
-    body.append("</ol>")
+        body.append(_("</li>"))
+    body.append(_("</ol>"))
     if meeting.minutes:
         body += ["<h2>Minutes</h2>", _paragraphs(meeting.minutes)]
     if meeting.attendee_names:
         body.append(
-            f"<p>Attended ({len(meeting.attendee_names)}):"
-            f" {_e(names_text(meeting.attendee_names))}</p>"
+            _("<p>Attended ({count}): {e}</p>").format(
+                count=len(meeting.attendee_names), e=_e(names_text(meeting.attendee_names))
+            )
         )
     body.append(printed_line(SMALL_PT))
     return sheet_html(body, BODY_PT)
@@ -132,17 +140,17 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
             f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;yes &nbsp; maybe &nbsp; no</td></tr>"
             for o in decision.options
         ]
-    parts.append(f"<p><i>{_e(instruction)}</i></p>")
-    parts.append("<table cellpadding='6'>" + "".join(rows) + "</table>")
+    parts.append(_("<p><i>{e}</i></p>").format(e=_e(instruction)))
+    parts.append(_("<table cellpadding='6'>") + "".join(rows) + _("</table>"))
     if kind in ("consent", "consensus"):
-        parts.append("<p>Reason: ______________________________________________</p>")
-        parts.append("<p>_______________________________________________________</p>")
+        parts.append(_("<p>Reason: ______________________________________________</p>"))
+        parts.append(_("<p>_______________________________________________________</p>"))
     note = (
         "Secret ballot: do not write your name. Fold it and put it in the box."
         if decision.secret
         else "Write your name: ______________________"
     )
-    parts.append(f"<p>{_e(note)}</p>")
+    parts.append(_("<p>{e}</p>").format(e=_e(note)))
     return "".join(parts)
 
 
@@ -151,13 +159,15 @@ def ballots_html(decision: DecisionView, coop_name: str, copies: int = 10) -> st
     body = []
     for number in range(max(1, copies)):
         if number and number % BALLOTS_PER_PAGE == 0:
-            body.append("<p style='page-break-before: always;'></p>")
+            body.append(_("<p style='page-break-before: always;'></p>"))
         elif number:
-            body.append("<hr/>")
+            body.append(_("<hr/>"))
         body.append(_ballot(decision, coop_name))
     body.append(
-        f"<p style='font-size: {SMALL_PT}pt;'>Counted by hand: the facilitator enters the counts in"
-        " CoopDesk (Count hands); the result says so.</p>"
+        _(
+            "<p style='font-size: {small_pt}pt;'>Counted by hand: the facilitator "
+            "enters the counts in CoopDesk (Count hands); the result says so.</p>"
+        ).format(small_pt=SMALL_PT)
     )
     return sheet_html(body, BODY_PT)
 
@@ -178,47 +188,66 @@ def result_html(result: Result, coop_name: str) -> str:
     ]
     if result.bars:
         body.append(
-            "<table cellpadding='5' border='1' cellspacing='0' style='border-collapse: collapse;'>"
+            _(
+                "<table cellpadding='5' border='1' cellspacing='0' "
+                "style='border-collapse: collapse;'>"
+            )
         )
         for bar in result.bars:
             weight = "<b>" if bar.marked else ""
             end = "</b>" if bar.marked else ""
             body.append(
-                f"<tr><td>{weight}{_e(bar.label)}{end}</td><td>{weight}{_e(bar.text)}{end}</td></tr>"
+                _("<tr><td>{weight}{e}{end}</td><td>{weight}{e2}{end}</td></tr>").format(
+                    weight=weight, e=_e(bar.label), end=end, e2=_e(bar.text)
+                )
             )
-        body.append("</table>")
+        body.append(_("</table>"))
     if result.ranked and len(result.ranked.rounds) > 1:
-        body.append("<h3>Rounds</h3><ol>")
+        body.append(_("<h3>Rounds</h3><ol>"))
         for stage in result.ranked.rounds:
             what = []
             if stage.elected:
-                what.append("elected " + ", ".join(decision.option_label(o) for o in stage.elected))
+                what.append(
+                    _("elected ") + ", ".join(decision.option_label(o) for o in stage.elected)
+                )
             if stage.excluded:
                 what.append(
-                    "excluded " + ", ".join(decision.option_label(o) for o in stage.excluded)
+                    _("excluded ") + ", ".join(decision.option_label(o) for o in stage.excluded)
                 )
             if stage.transferred:
-                what.append(f"surplus of {decision.option_label(stage.transferred)} transferred")
-            body.append(f"<li>{_e('; '.join(what) or 'counted')}</li>")
-        body.append("</ol>")
+                what.append(
+                    _("surplus of {option_label} transferred").format(
+                        option_label=decision.option_label(stage.transferred)
+                    )
+                )
+            body.append(_("<li>{e}</li>").format(e=_e("; ".join(what) or "counted")))
+        body.append(_("</ol>"))
     for site in result.sites:
         body.append(
-            f"<p>{_e(site.name)}: {_e(site.position)}"
-            f" ({site.voters} of {site.electorate} voted)</p>"
+            _("<p>{e}: {e2} ({voters} of {electorate} voted)</p>").format(
+                e=_e(site.name),
+                e2=_e(site.position),
+                voters=site.voters,
+                electorate=site.electorate,
+            )
         )
     for stance, reason, name in result.reasons:
         who = f"{name}: " if name else ""
-        body.append(f"<p><b>{_e(stance_label(stance))}</b> — {_e(who + reason)}</p>")
+        body.append(
+            _("<p><b>{e}</b> — {e2}</p>").format(e=_e(stance_label(stance)), e2=_e(who + reason))
+        )
     for note in result.notes:
-        body.append(f"<p>{_e(note)}</p>")
+        body.append(_("<p>{e}</p>").format(e=_e(note)))
     if result.participants:
         body.append(
-            f"<p>Took part ({len(result.participants)}): {_e(names_text(result.participants))}</p>"
+            _("<p>Took part ({count}): {e}</p>").format(
+                count=len(result.participants), e=_e(names_text(result.participants))
+            )
         )
     if decision.outcome:
         body += ["<h2>Outcome</h2>", _paragraphs(decision.outcome)]
         if decision.review_on:
-            body.append(f"<p>To be reviewed on {_e(decision.review_on)}.</p>")
+            body.append(_("<p>To be reviewed on {e}.</p>").format(e=_e(decision.review_on)))
     body.append(printed_line(SMALL_PT))
     return sheet_html(body, BODY_PT)
 
@@ -236,7 +265,7 @@ def _render(printer: QPagedPaintDevice, html_text: str) -> None:
     (Laid out for the screen and then given the printer's page in dots, 11 pt would print
     at under 1 pt: the screen has some 96 dots an inch, a PDF printer 1200.)
     """
-    document = QTextDocument()
+    document = follow_text_direction(QTextDocument())
     document.documentLayout().setPaintDevice(printer)
     document.setHtml(html_text)
     page = printer.pageLayout().paintRectPixels(printer.resolution())

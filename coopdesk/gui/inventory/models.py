@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.coop import sites
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.inventory.items import format_quantity
@@ -235,9 +236,9 @@ class StockTableModel(ListModel):
         low = [names.get(s, "?") for s, f in stock.flags().items() if f == "low"]
         parts = []
         if negative:
-            parts.append("Negative at " + ", ".join(sorted(negative)))
+            parts.append(_("Negative at ") + ", ".join(sorted(negative)))
         if low:
-            parts.append("Low at " + ", ".join(sorted(low)))
+            parts.append(_("Low at ") + ", ".join(sorted(low)))
         return "; ".join(parts)
 
     def display(self, row: ItemStock, column: int) -> str:
@@ -283,14 +284,20 @@ class StockTableModel(ListModel):
         lines = [f"{row.name} at {balance.site_name}: {balance.quantity_text}"]
         if balance.minimum:
             item = {"unit": balance.unit, "decimals": balance.decimals}
-            lines.append(f"Minimum here: {format_quantity(item, balance.minimum)}")
+            lines.append(
+                _("Minimum here: {format_quantity}").format(
+                    format_quantity=format_quantity(item, balance.minimum)
+                )
+            )
         if balance.negative:
             lines.append(
-                "Negative: more went out than the book holds (two sites may have given out "
-                "the same stock). Count it, or record what arrived."
+                _(
+                    "Negative: more went out than the book holds (two sites may have given out "
+                    "the same stock). Count it, or record what arrived."
+                )
             )
         elif balance.low:
-            lines.append("Under the minimum: on the shopping list.")
+            lines.append(_("Under the minimum: on the shopping list."))
         return "\n".join(lines)
 
     # -- rows -------------------------------------------------------------------------------
@@ -335,7 +342,7 @@ class StockTableModel(ListModel):
 class HistoryModel(ListModel):
     """An item's movements, newest first: when, where, how much, why, who."""
 
-    columns = ("When", "Site", "Change", "Reason", "Note", "By")
+    columns = (N_("When"), N_("Site"), N_("Change"), N_("Reason"), N_("Note"), N_("By"))
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -372,7 +379,15 @@ class HistoryModel(ListModel):
 class TransfersModel(ListModel):
     """Transfers between sites with their state; problems in words and colour."""
 
-    columns = ("Item", "From", "To", "Sent", "Quantity", "Arrived", "State")
+    columns = (
+        N_("Item"),
+        N_("From"),
+        N_("To"),
+        N_("Sent"),
+        N_("Quantity"),
+        N_("Arrived"),
+        N_("State"),
+    )
 
     @staticmethod
     def quantity(view: Any, amount: int | None) -> str:
@@ -428,7 +443,7 @@ class TransfersModel(ListModel):
 class LowStockModel(ListModel):
     """Item × site rows under their minimum (negative ones first): the shopping list."""
 
-    columns = ("Item", "Site", "On hand", "Minimum", "To buy")
+    columns = (N_("Item"), N_("Site"), N_("On hand"), N_("Minimum"), N_("To buy"))
 
     def display(self, row: Any, column: int) -> str:
 

@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.hub import StoreHub
@@ -137,7 +138,7 @@ class TaskHandle(QObject):
         """Ask the work to stop; it ends at its next ``is_cancelled()`` check."""
         if not self.done:
             self.cancel_event.set()
-            self.dialog.setLabelText("Cancelling…")
+            self.dialog.setLabelText(_("Cancelling…"))
 
     def wait(self, timeout_ms: int = 30_000) -> bool:
         """Block until the worker thread ends (used when the app quits)."""

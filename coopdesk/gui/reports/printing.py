@@ -18,8 +18,15 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from coopdesk.base.files import write_file
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
-from coopdesk.gui.kit.pdf import a4_portrait, pdf_bytes, printed_line, sheet_html
+from coopdesk.gui.kit.pdf import (
+    a4_portrait,
+    follow_text_direction,
+    pdf_bytes,
+    printed_line,
+    sheet_html,
+)
 from coopdesk.gui.reports import charts
 from coopdesk.gui.reports.figures import (
     Figure,
@@ -106,14 +113,14 @@ def _head(title: str, coop_name: str, report: Any, site: str = "") -> list[str]:
 
 
 def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
-    body = _head("who carries the work", coop_name, report, report.site_name)
+    body = _head(_("who carries the work"), coop_name, report, report.site_name)
     body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
     body += [_chart(figure) for figure in figures]
     if report.behind:
-        body.append("<h2>Drifting behind: worth a friendly word</h2><ul>")
+        body.append(_("<h2>Drifting behind: worth a friendly word</h2><ul>"))
         body += [f"<li>{_e(b.sentence())}</li>" for b in report.behind]
-        body.append("</ul>")
-    body.append("<h2>Each member</h2>")
+        body.append(_("</ul>"))
+    body.append(_("<h2>Each member</h2>"))
     rows = [
         [
             m.name + (" (archived)" if m.archived else ""),
@@ -138,16 +145,23 @@ def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
 
 
 def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure]) -> str:
-    body = _head("who has held authority", coop_name, report)
+    body = _head(_("who has held authority"), coop_name, report)
     body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
     body += [_chart(figure) for figure in figures]
     for role in report.roles:
         mandates = f" (mandates: {', '.join(role.mandates)})" if role.mandates else ""
-        body.append(f"<h2>{_e(role.name)}{_e(mandates)}</h2>")
+        body.append(_("<h2>{e}{e2}</h2>").format(e=_e(role.name), e2=_e(mandates)))
         body.append(
-            f"<p>{plural(role.terms, 'term')}, {plural(role.distinct_holders, 'holder')} of"
-            f" {role.eligible} eligible; the longest holder had"
-            f" {percent_text(role.top_share)} of its days; Gini {role.gini:.2f}.</p>"
+            _(
+                "<p>{plural}, {plural2} of {eligible} eligible; the longest holder had "
+                "{percent} of its days; Gini {gini:.2f}.</p>"
+            ).format(
+                plural=plural(role.terms, "term"),
+                plural2=plural(role.distinct_holders, "holder"),
+                eligible=role.eligible,
+                percent=percent_text(role.top_share),
+                gini=role.gini,
+            )
         )
         if role.holders:
             body.append(
@@ -165,7 +179,7 @@ def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure
 
 
 def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure]) -> str:
-    body = _head("where supplies go", coop_name, report, report.site_name)
+    body = _head(_("where supplies go"), coop_name, report, report.site_name)
     body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
     body += [_chart(figure) for figure in figures]
     # Only the movements that happened, the unit with the item: eleven columns of "12.5 kg"
@@ -187,7 +201,7 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         for s in report.items
     ]
     first_number = 2 if with_site else 1
-    body.append("<h2>Each item and site</h2>" if with_site else "<h2>Each item</h2>")
+    body.append(_("<h2>Each item and site</h2>") if with_site else _("<h2>Each item</h2>"))
     if rows:
         body.append(
             _table(
@@ -199,16 +213,16 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         )
         told = [EXPLAINED[key] for key, _l in shown if key in EXPLAINED]
         body.append(
-            f"<p style='font-size: {SMALL_PT}pt;'>"
+            _("<p style='font-size: {small_pt}pt;'>").format(small_pt=SMALL_PT)
             + _e(" ".join([*told, "Low: how many times the stock fell under its minimum."]))
-            + "</p>"
+            + _("</p>")
         )
     else:
-        body.append("<p>No stock moved in this period.</p>")
+        body.append(_("<p>No stock moved in this period.</p>"))
     if report.flows:
-        body.append("<h2>Between sites</h2><ul>")
+        body.append(_("<h2>Between sites</h2><ul>"))
         body += [f"<li>{_e(flow.sentence())}</li>" for flow in report.flows]
-        body.append("</ul>")
+        body.append(_("</ul>"))
     body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
     return sheet_html(body, BODY_PT)
 
@@ -230,7 +244,7 @@ def report_document(kind: str, report: Any, coop_name: str) -> tuple[str, list[F
 def _render(printer: QPagedPaintDevice, html_text: str, figures: list[Figure]) -> None:
     """Lay the report out on the printer itself (its resolution turns points into dots), its
     charts drawn as pictures the page's width wide."""
-    document = QTextDocument()
+    document = follow_text_direction(QTextDocument())
     document.documentLayout().setPaintDevice(printer)
     page = printer.pageLayout().paintRectPixels(printer.resolution())
     for figure in figures:
@@ -271,7 +285,7 @@ def print_report(parent: QWidget | None, kind: str, report: Any, coop_name: str)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(a4_portrait())
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(f"Print the {TITLES[kind].lower()} report")
+    dialog.setWindowTitle(_("Print the {lower} report").format(lower=TITLES[kind].lower()))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     html_text, figures = report_document(kind, report, coop_name)

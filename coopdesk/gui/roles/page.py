@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.text import span_text, term_length_text
 from coopdesk.coop import active_members
 from coopdesk.gui.kit import dialogs
@@ -77,7 +78,7 @@ def holders_until(term: dict[str, Any] | None, role: dict[str, Any]) -> str:
 class RolesModel(ListModel[dict[str, Any]]):
     """The active roles (a coop has a handful: a plain list, not a lazy model)."""
 
-    columns = ("Role", "Term", "Rotation", "Now held by")
+    columns = (N_("Role"), N_("Term"), N_("Rotation"), N_("Now held by"))
 
     def display(self, row: dict[str, Any], column: int) -> str:
         if column == 0:
@@ -106,7 +107,7 @@ class RolesModel(ListModel[dict[str, Any]]):
 class TermsModel(ListModel[Term]):
     """A role's recent past terms, the current one (bold) and the planned ones."""
 
-    columns = ("Term", "Holders", "Handover notes")
+    columns = (N_("Term"), N_("Holders"), N_("Handover notes"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,27 +147,27 @@ class RolesPage(Page):
     tables = frozenset({"role", "role_member", "role_term", "member", "leave"})
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Roles")
+        super().__init__(window, _("Roles"))
         self.roles_model = RolesModel(self)
         self.terms_model = TermsModel(self)
         self.role_rows: dict[str, dict[str, Any]] = {}
         self.today = dt.date.today()
 
         # -- actions ----------------------------------------------------------------------
-        self.add_button = QPushButton("Add a role…")
-        self.add_button.setToolTip("A role that rotates, e.g. coordinator or treasurer (Ctrl+N)")
+        self.add_button = QPushButton(_("Add a role…"))
+        self.add_button.setToolTip(_("A role that rotates, e.g. coordinator or treasurer (Ctrl+N)"))
         self.add_button.clicked.connect(self.add_new)
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setToolTip("Change the selected role (Enter)")
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setToolTip(_("Change the selected role (Enter)"))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.archive_button = QPushButton("Archive…")
-        self.archive_button.setToolTip("Stop rotating the selected role (it can be restored)")
+        self.archive_button = QPushButton(_("Archive…"))
+        self.archive_button.setToolTip(_("Stop rotating the selected role (it can be restored)"))
         self.archive_button.clicked.connect(self.archive_selected)
-        self.opt_in_button = QPushButton("I'll take turns")
-        self.opt_in_button.setToolTip("Join this role's rotation (the member at the keyboard)")
+        self.opt_in_button = QPushButton(_("I'll take turns"))
+        self.opt_in_button.setToolTip(_("Join this role's rotation (the member at the keyboard)"))
         self.opt_in_button.clicked.connect(lambda: self.set_taking_turns(True))
-        self.opt_out_button = QPushButton("Stop taking turns")
-        self.opt_out_button.setToolTip("Leave this role's rotation (the member at the keyboard)")
+        self.opt_out_button = QPushButton(_("Stop taking turns"))
+        self.opt_out_button.setToolTip(_("Leave this role's rotation (the member at the keyboard)"))
         self.opt_out_button.clicked.connect(lambda: self.set_taking_turns(False))
         tools = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.archive_button):
@@ -204,7 +205,7 @@ class RolesPage(Page):
         about_layout.addStretch(1)
         about.setMinimumWidth(220)
 
-        schedule_title = QLabel("Schedule")
+        schedule_title = QLabel(_("Schedule"))
         schedule_title.setFont(scaled_font(self, 1.05, bold=True))
         self.terms_table = table_view(self.terms_model)
         terms_header = self.terms_table.horizontalHeader()
@@ -213,12 +214,12 @@ class RolesPage(Page):
         terms_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         follow_selection(self.terms_table, self._update_actions)
         self.terms_table.activated.connect(lambda _index: self.edit_handover())
-        self.swap_button = QPushButton("Swap a term…")
-        self.swap_button.setToolTip("Give one term to someone else eligible")
+        self.swap_button = QPushButton(_("Swap a term…"))
+        self.swap_button.setToolTip(_("Give one term to someone else eligible"))
         self.swap_button.clicked.connect(self.swap_term)
-        self.handover_button = QPushButton("Handover notes…")
+        self.handover_button = QPushButton(_("Handover notes…"))
         self.handover_button.setToolTip(
-            "Notes the holders of the selected term leave for the next ones (Enter)"
+            _("Notes the holders of the selected term leave for the next ones (Enter)")
         )
         self.handover_button.clicked.connect(self.edit_handover)
         term_tools = QHBoxLayout()
@@ -247,11 +248,13 @@ class RolesPage(Page):
         listing.setSizes([150, 420])
 
         self.empty_state = EmptyState(
-            "No roles yet: everyone can do everything",
-            "Add a role to rotate a job such as coordinator, treasurer or minute-taker, see "
-            "who holds it each term, and give its holders the powers it needs (such as "
-            "managing members).",
-            "Add a role",
+            _("No roles yet: everyone can do everything"),
+            _(
+                "Add a role to rotate a job such as coordinator, treasurer or minute-taker, see "
+                "who holds it each term, and give its holders the powers it needs (such as "
+                "managing members)."
+            ),
+            _("Add a role"),
             on_action=self.add_new,
         )
         self.stack = QStackedWidget()
@@ -361,20 +364,24 @@ class RolesPage(Page):
         ]
         names = [name for name in role["member_names"] if name]
         if role.get("skill"):
-            lines.append(f"Everyone with the skill “{role['skill']}” takes turns: ")
+            lines.append(
+                _("Everyone with the skill “{skill}” takes turns: ").format(skill=role["skill"])
+            )
             lines[-1] += names_text(names) + "." if names else "nobody has it yet."
         else:
             lines.append(
-                f"Taking turns ({len(names)}): {names_text(names)}."
+                _("Taking turns ({count}): {names}.").format(
+                    count=len(names), names=names_text(names)
+                )
                 if names
-                else "Nobody takes turns yet."
+                else _("Nobody takes turns yet.")
             )
         if role["mandates"]:
             lines.append(
-                "Its holders may " + ", ".join(ACTION_LABELS[m] for m in role["mandates"]) + "."
+                _("Its holders may ") + ", ".join(ACTION_LABELS[m] for m in role["mandates"]) + "."
             )
         else:
-            lines.append("Carries no mandates.")
+            lines.append(_("Carries no mandates."))
         return "\n\n".join(lines)
 
     def _update_actions(self) -> None:
@@ -441,7 +448,7 @@ class RolesPage(Page):
         def save(values: dict[str, Any]) -> str:
             author = self.session.member_id
             if author is None:
-                raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                raise CoopDeskError(_("Nobody is at the keyboard: choose who you are (Ctrl+K)."))
             if role_id is None:
                 name = values.pop("name")
                 return roles.add_role(self.store, author, name, **values)
@@ -460,7 +467,9 @@ class RolesPage(Page):
         self.load()
         self.select_role(role_id)
         name = self.role_rows.get(role_id, {}).get("name", "the role")
-        self.window_.show_notice(f"Added {name}." if added else f"Saved {name}.")
+        self.window_.show_notice(
+            _("Added {name}.").format(name=name) if added else _("Saved {name}.").format(name=name)
+        )
 
     def edit_selected(self) -> None:
         role = self.selected_role()
@@ -474,7 +483,7 @@ class RolesPage(Page):
                 return
             self._open_role_dialog(roles.get_role(self.store, role["id"]))
 
-        self.window_.with_author(edit, "Choose who you are before changing a role.")
+        self.window_.with_author(edit, _("Choose who you are before changing a role."))
 
     def archive_selected(self) -> None:
         role = self.selected_role()
@@ -488,24 +497,29 @@ class RolesPage(Page):
                 "mandates. Its history is kept, and it can be restored."
             )
             if not dialogs.confirm(
-                self, "Archive role", question, f"Archive {name}", f"Keep {name}"
+                self,
+                _("Archive role"),
+                question,
+                _("Archive {name}").format(name=name),
+                _("Keep {name}").format(name=name),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 roles.archive_role(self.store, author, role["id"])
             if outcome.ok:
                 self.window_.show_notice(
-                    f"Archived the role {name}.", undo=lambda: self._restore(role["id"], name)
+                    _("Archived the role {name}.").format(name=name),
+                    undo=lambda: self._restore(role["id"], name),
                 )
 
-        self.window_.with_author(archive, "Choose who you are before archiving a role.")
+        self.window_.with_author(archive, _("Choose who you are before archiving a role."))
 
     def _restore(self, role_id: str, name: str) -> None:
         def restore(author: str) -> None:
             with dialogs.reported_errors(self) as outcome:
                 roles.restore_role(self.store, author, role_id)
             if outcome.ok:
-                self.window_.show_notice(f"Restored the role {name}.")
+                self.window_.show_notice(_("Restored the role {name}.").format(name=name))
                 self.load()
                 self.select_role(role_id)
 
@@ -526,9 +540,11 @@ class RolesPage(Page):
             if outcome.ok:
                 who = self.session.member_name
                 self.window_.show_notice(
-                    f"{who} takes turns as {role['name']} from now on."
+                    _("{who} takes turns as {name} from now on.").format(who=who, name=role["name"])
                     if taking
-                    else f"{who} no longer takes turns as {role['name']}."
+                    else _("{who} no longer takes turns as {name}.").format(
+                        who=who, name=role["name"]
+                    )
                 )
 
         self.window_.with_author(change)
@@ -576,7 +592,7 @@ class RolesPage(Page):
 
             self.window_.dialogs.open(SWAP_FORM, make)
 
-        self.window_.with_author(open_swap, "Choose who you are before swapping a term.")
+        self.window_.with_author(open_swap, _("Choose who you are before swapping a term."))
 
     def _after_swap(self, starts_on: dt.date, role_name: str) -> None:
         self._show_selected_role()
@@ -584,8 +600,16 @@ class RolesPage(Page):
         term = self.selected_term()
         if term is not None:
             self.window_.show_notice(
-                f"{names_text(term.holder_names)} now hold{'s' if len(term.holders) == 1 else ''}"
-                f" {role_name} from {day_text(term.starts_on)} to {day_text(term.ends_on)}."
+                ngettext(
+                    "{names} now holds {role_name} from {day} to {day2}.",
+                    "{names} now hold {role_name} from {day} to {day2}.",
+                    len(term.holders),
+                ).format(
+                    names=names_text(term.holder_names),
+                    role_name=role_name,
+                    day=day_text(term.starts_on),
+                    day2=day_text(term.ends_on),
+                )
             )
 
     def edit_handover(self) -> None:
@@ -612,12 +636,13 @@ class RolesPage(Page):
                 dialog = HandoverDialog(term, self._next_term(term), save, parent=self)
                 dialog.saved.connect(
                     lambda _result: self.window_.show_notice(
-                        f"Saved the handover notes of {term.role_name} "
-                        f"({span_text(term.starts_on, term.ends_on)})."
+                        _("Saved the handover notes of {role_name} ({span}).").format(
+                            role_name=term.role_name, span=span_text(term.starts_on, term.ends_on)
+                        )
                     )
                 )
                 return dialog
 
             self.window_.dialogs.open(HANDOVER_FORM, make)
 
-        self.window_.with_author(open_notes, "Choose who you are before writing handover notes.")
+        self.window_.with_author(open_notes, _("Choose who you are before writing handover notes."))

@@ -9,6 +9,9 @@ when a member takes the keyboard and at the idle lock, then rebuilds what it sho
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import PySide6
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
 from PySide6.QtWidgets import QApplication
 
@@ -54,7 +57,13 @@ def _install_qt_translation(app: QApplication, language: str) -> None:
     if language == i18n.SOURCE_LANGUAGE or language not in i18n.LANGUAGES:
         return
     translator = QTranslator(app)
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(f"qtbase_{language}", folder):
-        app.installTranslator(translator)
-        _qt_translator = translator
+    # Where Qt says its translations are; the packaged app keeps them beside PySide6.
+    folders = (
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        str(Path(PySide6.__file__).resolve().parent / "Qt" / "translations"),
+    )
+    for folder in folders:
+        if translator.load(f"qtbase_{language}", folder):
+            app.installTranslator(translator)
+            _qt_translator = translator
+            return

@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
         return self.open_settings("idle")
 
     def _show_identity(self) -> None:
-        self.setWindowTitle(f"CoopDesk — {self.identity.coop_name}")
+        self.setWindowTitle(_("CoopDesk — {coop_name}").format(coop_name=self.identity.coop_name))
         self.coop_label.setText(self.identity.coop_name)
         self.identity_label.setText(
             _("{coop} · site {site}").format(
@@ -588,7 +588,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             _("About CoopDesk"),
-            f"CoopDesk {__version__}\n\n"
+            _("CoopDesk {version}\n\n").format(version=__version__)
             + _(
                 "Offline-first coordination for cooperatives: members, shifts, rotating roles "
                 "and shared supplies, synced between sites by USB stick."

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
@@ -71,7 +72,7 @@ class ShiftListPanel(TodayPanel):
         ]
         more = len(self.shifts) - MAX_LINES
         if more > 0:
-            lines.append(f"… and {more} more on the Shifts page")
+            lines.append(_("… and {more} more on the Shifts page").format(more=more))
         self.list_label.setText("<br/>".join(f"•&nbsp;{line}" for line in lines))
         self.list_label.setVisible(bool(lines))
         self.empty_label.setVisible(not lines)
@@ -95,7 +96,7 @@ class TodayShiftsPanel(ShiftListPanel):
     empty_text = "No shifts today."
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Today's shifts")
+        super().__init__(window, _("Today's shifts"))
 
     def shifts_to_show(self) -> list[ShiftView]:
 
@@ -116,7 +117,7 @@ class NeedPeoplePanel(ShiftListPanel):
     empty_text = "Every shift of the next 7 days has its people."
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Need people in the next 7 days")
+        super().__init__(window, _("Need people in the next 7 days"))
         self.overbooked: list[ShiftView] = []
 
     def shifts_to_show(self) -> list[ShiftView]:
@@ -147,9 +148,16 @@ class NeedPeoplePanel(ShiftListPanel):
             items.append(
                 Attention(
                     f"shift-overbooked:{shift.id}",
-                    f"{shift.title} on {short_date(start.date())} at {start:%H:%M} is "
-                    f"overbooked. {overbooked_sentence(shift)} Decide who stays.",
-                    "Open shift",
+                    _(
+                        "{title} on {short_date} at {start:%H:%M} is overbooked. "
+                        "{overbooked_sentence} Decide who stays."
+                    ).format(
+                        title=shift.title,
+                        short_date=short_date(start.date()),
+                        start=start,
+                        overbooked_sentence=overbooked_sentence(shift),
+                    ),
+                    _("Open shift"),
                     self._opener(shift.id),
                 )
             )
@@ -158,8 +166,10 @@ class NeedPeoplePanel(ShiftListPanel):
             items.append(
                 Attention(
                     "shift-overbooked:more",
-                    f"{more} more overbooked shift{'s' if more != 1 else ''}.",
-                    "Open Shifts",
+                    ngettext(
+                        "{more} more overbooked shift.", "{more} more overbooked shifts.", more
+                    ).format(more=more),
+                    _("Open Shifts"),
                     lambda: self.window_.go_to("shifts"),
                 )
             )

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QIcon
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.coop import describe, relative_time
 from coopdesk.gui.kit.list_model import ListModel, Row
 from coopdesk.gui.kit.widgets import human_size
@@ -69,17 +70,17 @@ def is_stale(status: SiteStatus, now: float | None = None) -> bool:
 def site_notes(status: SiteStatus) -> str:
     notes = []
     if status.this_site:
-        notes.append("this site")
+        notes.append(_("this site"))
     if status.earlier_identity:
-        notes.append("earlier identity of this computer")
+        notes.append(_("earlier identity of this computer"))
     if status.archived:
         notes.append("archived")
     if is_peer(status):
         days = days_silent(status)
         if days is None:
-            notes.append("no bundle received from it yet")
+            notes.append(_("no bundle received from it yet"))
         elif days > STALE_AFTER_DAYS:
-            notes.append(f"not heard from for {days} days")
+            notes.append(_("not heard from for {days} days").format(days=days))
     if status.clock_warning:
         notes.append(status.clock_warning)
     return "; ".join(notes)
@@ -88,7 +89,13 @@ def site_notes(status: SiteStatus) -> str:
 class SitesModel(RowsModel[SiteStatus]):
     """Every site of the coop: when we last heard from it, what it still lacks from us."""
 
-    columns = ("Site", "Last heard from", "Changes not yet sent there", "Clock", "Notes")
+    columns = (
+        N_("Site"),
+        N_("Last heard from"),
+        N_("Changes not yet sent there"),
+        N_("Clock"),
+        N_("Notes"),
+    )
 
     def __init__(self, store: Store, warning_icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(store, parent)
@@ -190,7 +197,7 @@ def conflict_sentence(conflict: Conflict, here: str = "", now: float | None = No
 class ConflictsModel(RowsModel[Conflict]):
     """Open conflicts, newest first, one sentence each."""
 
-    columns = ("Conflict",)
+    columns = (N_("Conflict"),)
     here = ""
 
     def read(self) -> Sequence[Conflict]:
@@ -218,7 +225,7 @@ class ConflictsModel(RowsModel[Conflict]):
 class HeldModel(RowsModel[HeldTransaction]):
     """Changes from other sites kept in the log but not applied, newest first."""
 
-    columns = ("From", "By", "What", "Why it was not applied", "Arrived")
+    columns = (N_("From"), N_("By"), N_("What"), N_("Why it was not applied"), N_("Arrived"))
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(store, parent)
@@ -271,7 +278,7 @@ def backup_when(backup: Backup) -> str:
 class BackupsModel(RowsModel[Backup]):
     """This site's backups, newest first."""
 
-    columns = ("Made", "Why", "Size")
+    columns = (N_("Made"), N_("Why"), N_("Size"))
 
     def __init__(
         self,

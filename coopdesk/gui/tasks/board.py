@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.gui.kit.dates import due_text
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.lazy_model import LazyColumn, LazyTableModel
@@ -109,16 +110,22 @@ class CardDelegate(QStyledItemDelegate):
         painter.setPen(QPen(border, 2 if focused and selected else 1))
         painter.setBrush(QBrush(background))
         painter.drawRoundedRect(rect, 6, 6)
+        # Right to left (Arabic): the priority stripe and the text start at the right.
+        mirrored = option.direction == Qt.LayoutDirection.RightToLeft
         stripe = PRIORITY_COLOURS.get(int(task.get("priority") or 0))
         if stripe is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(stripe))
-            painter.drawRoundedRect(QRect(rect.left(), rect.top(), 5, rect.height()), 2, 2)
+            left = rect.right() - 4 if mirrored else rect.left()
+            painter.drawRoundedRect(QRect(left, rect.top(), 5, rect.height()), 2, 2)
 
         text_colour = palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
-        area = rect.adjusted(self.padding + 4, self.padding, -self.padding, -self.padding)
+        start, end = (
+            (self.padding, self.padding + 4) if mirrored else (self.padding + 4, self.padding)
+        )
+        area = rect.adjusted(start, self.padding, -end, -self.padding)
         line = option.fontMetrics.height()
         title_font = QFont(option.font)
         title_font.setBold(True)
@@ -129,7 +136,10 @@ class CardDelegate(QStyledItemDelegate):
         title = painter.fontMetrics().elidedText(
             str(task.get("title", "")), Qt.TextElideMode.ElideRight, area.width()
         )
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        align = (
+            QStyle.visualAlignment(option.direction, Qt.AlignmentFlag.AlignLeft)
+            | Qt.AlignmentFlag.AlignVCenter
+        )
         painter.drawText(QRect(area.left(), area.top(), area.width(), line), align, title)
 
         painter.setFont(option.font)
@@ -194,8 +204,10 @@ class BoardColumn(QListWidget):
         if task.get("notes"):
             lines.append(task["notes"])
         if task.get("chore_title"):
-            lines.append(f"A turn of the chore “{task['chore_title']}”")
-        lines.append("Enter opens · Ctrl+Right / Ctrl+Left moves · or drag it")
+            lines.append(
+                _("A turn of the chore “{chore_title}”").format(chore_title=task["chore_title"])
+            )
+        lines.append(_("Enter opens · Ctrl+Right / Ctrl+Left moves · or drag it"))
         return "\n".join(lines)
 
     def task_ids(self) -> list[str]:
@@ -308,7 +320,7 @@ class TaskBoard(QWidget):
             header.addStretch(1)
             header.addWidget(count)
             column = BoardColumn(status)
-            column.setAccessibleName(f"{STATUS_LABELS[status]} column")
+            column.setAccessibleName(_("{value} column").format(value=STATUS_LABELS[status]))
             column.move_requested.connect(self.move_requested)
             column.open_requested.connect(self.open_requested)
             column.step_requested.connect(self._step)
@@ -336,7 +348,9 @@ class TaskBoard(QWidget):
             shown = len(by_status[status])
             total = done_total if status == "done" and done_total is not None else shown
             self.count_labels[status].setText(
-                f"{shown} of {total}" if total > shown else str(shown)
+                _("{shown} of {total}").format(shown=shown, total=total)
+                if total > shown
+                else str(shown)
             )
         if kept is not None:
             self.select_task(kept, focus=kept_column is not None)
@@ -401,13 +415,13 @@ class TaskListModel(LazyTableModel):
 
     tables = frozenset({"task", "member", "site", "role", "chore"})
     columns = (
-        LazyColumn("Task"),
-        LazyColumn("Status"),
-        LazyColumn("Assignee"),
-        LazyColumn("Due"),
-        LazyColumn("Priority"),
-        LazyColumn("Site"),
-        LazyColumn("Role"),
+        LazyColumn(N_("Task")),
+        LazyColumn(N_("Status")),
+        LazyColumn(N_("Assignee")),
+        LazyColumn(N_("Due")),
+        LazyColumn(N_("Priority")),
+        LazyColumn(N_("Site")),
+        LazyColumn(N_("Role")),
     )
 
     def __init__(
