@@ -55,7 +55,7 @@ def leave_state(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> str:
         return "past"
     if starts_on > today:
         return "planned"
-    return "away now"
+    return _("away now")
 
 
 class LeaveDialog(QDialog):
@@ -270,11 +270,11 @@ class LeaveDialog(QDialog):
         end = short_day(dt.date.fromisoformat(period["ends_on"]), self.today)
 
         def run(author: str) -> None:
-            question = (
-                f"Withdraw {self.member_name}'s leave from {start} to {end}?\n\n"
-                "Use this for a leave entered by mistake: its days count for shift duty again. "
-                "To come back early, use End now instead."
-            )
+            question = _(
+                "Withdraw {member_name}'s leave from {start} to {end}?\n\nUse this for a "
+                "leave entered by mistake: its days count for shift duty again. To come "
+                "back early, use End now instead."
+            ).format(member_name=self.member_name, start=start, end=end)
             if not dialogs.confirm(
                 self, _("Withdraw leave"), question, _("Withdraw leave"), _("Keep the leave")
             ):

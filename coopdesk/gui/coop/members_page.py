@@ -51,7 +51,7 @@ from coopdesk.store.changes import Changes
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
-STATUS_CHOICES = (("Active", "active"), ("Archived", "archived"), ("All", "all"))
+STATUS_CHOICES = ((N_("Active"), "active"), (N_("Archived"), "archived"), (N_("All"), "all"))
 # (wanted, least) widths of Name, Email, Phone, Skills (takes the spare width), Home site,
 # shift balance and status. On a small screen email, skills and site give up space first;
 # the name, balance and status stay whole.
@@ -98,7 +98,7 @@ class MembersPage(Page):
         self.search_edit.installEventFilter(self)
         self.status_combo = QComboBox()
         for label, status in STATUS_CHOICES:
-            self.status_combo.addItem(label, status)
+            self.status_combo.addItem(_(label), status)
         self.status_combo.setToolTip(_("Which members to list"))
         self.status_combo.currentIndexChanged.connect(
             lambda _i: self.model.set_status(self.status_combo.currentData())
@@ -346,10 +346,10 @@ class MembersPage(Page):
 
         def archive(author: str) -> None:
             name = member["name"]
-            question = (
-                f"Archive {name}?\n\nThey will no longer be listed or offered at the keyboard. "
-                "Nothing is deleted: you can restore them from Archived."
-            )
+            question = _(
+                "Archive {name}?\n\nThey will no longer be listed or offered at the "
+                "keyboard. Nothing is deleted: you can restore them from Archived."
+            ).format(name=name)
             if not dialogs.confirm(
                 self,
                 _("Archive member"),

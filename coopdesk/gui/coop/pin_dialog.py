@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.coop import pins
 from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses, muted, scaled_font
 from coopdesk.store.store import Store
@@ -126,9 +126,13 @@ class PinDialog(QDialog):
         attempts = self.gate.attempts.get(self.member_id)
         left = pins.MAX_WRONG - (attempts.wrong if attempts else 0)
         self.error.show_message(
-            f"Wrong PIN. {left} more {'try' if left == 1 else 'tries'} before a pause."
+            ngettext(
+                "Wrong PIN. {left} more try before a pause.",
+                "Wrong PIN. {left} more tries before a pause.",
+                left,
+            ).format(left=left)
             if left > 0
-            else "Wrong PIN. Try again."
+            else _("Wrong PIN. Try again.")
         )
         self.pin_edit.setFocus()
 
@@ -140,7 +144,7 @@ class PinDialog(QDialog):
         message was read. Enter does nothing during the pause.
         """
         self.pin_edit.clear()
-        self.error.show_message(f"{exc}, then try again.")
+        self.error.show_message(_("{exc}, then try again.").format(exc=exc))
         seconds = self.gate.seconds_left(self.member_id) or 1
         self.pin_edit.setReadOnly(True)
         self.pin_edit.setPlaceholderText(_("Paused after too many wrong PINs"))
@@ -151,7 +155,7 @@ class PinDialog(QDialog):
     def _unlocked(self) -> None:
         self.pin_edit.setReadOnly(False)
         self.pin_edit.setPlaceholderText(_("Digits only"))
-        self.error.show_message("You can try again now.")
+        self.error.show_message(_("You can try again now."))
         self.pin_edit.setFocus()
         self._update_ok()
 
@@ -215,7 +219,7 @@ class SetPinDialog(QDialog):
     def save(self) -> None:
         pin, again = self.pin_edit.text(), self.again_edit.text()
         if pin != again:
-            self.error.show_message("The two PINs differ. Type the same PIN twice.")
+            self.error.show_message(_("The two PINs differ. Type the same PIN twice."))
             self.again_edit.clear()
             self.again_edit.setFocus()
             return
@@ -224,7 +228,7 @@ class SetPinDialog(QDialog):
         except CoopDeskError as exc:
             self.error.show_message(str(exc))
             return
-        self.result_text = "Your PIN is saved. The member picker will ask for it."
+        self.result_text = _("Your PIN is saved. The member picker will ask for it.")
         self.accept()
 
     def remove(self) -> None:
@@ -233,5 +237,5 @@ class SetPinDialog(QDialog):
         except CoopDeskError as exc:
             self.error.show_message(str(exc))
             return
-        self.result_text = "Your PIN is removed."
+        self.result_text = _("Your PIN is removed.")
         self.accept()

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import names_text
 from coopdesk.coop import members_by_id
 from coopdesk.decisions import ballots, decisions, meetings, outcomes, results
@@ -59,12 +59,12 @@ from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
-FILTERS = (("open", "Open and upcoming"), ("closed", "Closed"), ("all", "All"))
+FILTERS = (("open", N_("Open and upcoming")), ("closed", N_("Closed")), ("all", N_("All")))
 PARTICIPANTS_SHOWN = 60  # then "and 1,940 more": a label of 2,000 names is slow to lay out
 ELECTORATE_WORDS = {
-    "members": "every active member",
-    "site": "one site's members",
-    "role": "a role's eligible members",
+    "members": N_("every active member"),
+    "site": N_("one site's members"),
+    "role": N_("a role's eligible members"),
 }
 
 
@@ -120,7 +120,7 @@ class DecisionsPage(Page):
         self.new_button.clicked.connect(self.add_new)
         self.filter_combo = QComboBox()
         for key, label in FILTERS:
-            self.filter_combo.addItem(label, key)
+            self.filter_combo.addItem(_(label), key)
         self.filter_combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
         tools = QHBoxLayout()
         tools.addWidget(self.new_button)
@@ -395,7 +395,7 @@ class DecisionsPage(Page):
             facts.append(decisions.BY_SITES_LABELS[decision.by_sites].lower())
         facts.append(
             _("for {value} ({electorate_size})").format(
-                value=ELECTORATE_WORDS[decision.electorate],
+                value=_(ELECTORATE_WORDS[decision.electorate]),
                 electorate_size=decision.electorate_size,
             )
         )
@@ -420,7 +420,7 @@ class DecisionsPage(Page):
         self.headline_label.setText(result.headline())
         self.mine_label.setText(self._mine_text(decision))
         self.mine_label.setVisible(bool(self.mine_label.text()))
-        hidden = "Results show when it closes." if result.hidden else "No votes yet."
+        hidden = _("Results show when it closes.") if result.hidden else _("No votes yet.")
         self.chart.set_bars(result.bars, hidden)
         self.sites_model.set_rows(result.sites)
         self.sites_title.setVisible(bool(result.sites))
@@ -434,7 +434,9 @@ class DecisionsPage(Page):
         shown = result.participants[:PARTICIPANTS_SHOWN]
         more = len(result.participants) - len(shown)
         took_part = (
-            f"Took part: {names_text([*shown, f'{more:,} more'] if more else shown)}"
+            _("Took part: {names}").format(
+                names=names_text([*shown, f"{more:,} more"] if more else shown)
+            )
             if shown
             else ""
         )
@@ -456,17 +458,17 @@ class DecisionsPage(Page):
             return ""
         if decision.secret:
             if ballots.has_voted(self.store, decision, member):
-                return "You took part. Your ballot carries no name."
-            return "You have not voted yet." if decision.phase() == "open" else ""
+                return _("You took part. Your ballot carries no name.")
+            return _("You have not voted yet.") if decision.phase() == "open" else ""
         mine = ballots.my_stance(self.store, decision, member)
         if mine is None:
-            return "You have not voted yet." if decision.phase() == "open" else ""
+            return _("You have not voted yet.") if decision.phase() == "open" else ""
         if decision.is_proposal or decision.kind == "count":
             said = stance_label(mine["stance"])
         else:
             said = ", ".join(choice_labels(decision, parse_choice(mine["choice"]))) or "(nothing)"
-        later = " (you can change it until it closes)" if decision.phase() == "open" else ""
-        return f"Your vote: {said}{later}"
+        later = _(" (you can change it until it closes)") if decision.phase() == "open" else ""
+        return _("Your vote: {said}{later}").format(said=said, later=later)
 
     def _update_actions(
         self, decision: DecisionView, result: results.Result, now: dt.datetime
@@ -587,8 +589,10 @@ class DecisionsPage(Page):
         def run(author: str) -> None:
             not_heard = self.result.not_heard if self.result else []
             warning = (
-                f" Not heard from since it opened: {names_text(not_heard)}; votes cast there still"
-                " count when their bundles arrive."
+                _(
+                    " Not heard from since it opened: {names}; votes cast there still count "
+                    "when their bundles arrive."
+                ).format(names=names_text(not_heard))
                 if not_heard
                 else ""
             )
@@ -706,7 +710,7 @@ class DecisionsPage(Page):
             self,
             _("Save the time as a calendar file"),
             Path.home() / "meeting.ics",
-            "Calendar (*.ics)",
+            _("Calendar (*.ics)"),
         )
         if path is None:
             return
@@ -738,7 +742,7 @@ class DecisionsPage(Page):
             self,
             _("Save {lower} as PDF").format(lower=what.lower()),
             Path.home() / f"{stem}.pdf",
-            "PDF (*.pdf)",
+            _("PDF (*.pdf)"),
         )
         if path is None:
             return

@@ -102,7 +102,7 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
     ]
     rows: list[str] = []
     if kind in STANCES_BY_KIND:
-        instruction = "Tick one box."
+        instruction = _("Tick one box.")
         rows = [
             f"<tr><td width='40'>{BOX}</td><td>{_e(stance_label(w))}</td></tr>"
             for w in STANCES_BY_KIND[kind]
@@ -110,32 +110,34 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
         if kind != "count":
             instruction += " To object, disagree or block, write your reason below."
     elif kind == "single":
-        instruction = "Tick one box."
+        instruction = _("Tick one box.")
         rows = [
             f"<tr><td width='40'>{BOX}</td><td>{_e(o.label)}</td></tr>" for o in decision.options
         ]
     elif kind == "multiple":
-        instruction = "Tick every option you choose."
+        instruction = _("Tick every option you choose.")
         rows = [
             f"<tr><td width='40'>{BOX}</td><td>{_e(o.label)}</td></tr>" for o in decision.options
         ]
     elif kind == "ranked":
         seats = f" ({plural(decision.seats, 'seat')})" if decision.seats > 1 else ""
-        instruction = (
-            f"Write 1 next to your first choice, 2 next to your second, and so on{seats}. Rank as"
-            " few or as many as you like; each number once."
-        )
+        instruction = _(
+            "Write 1 next to your first choice, 2 next to your second, and so "
+            "on{seats}. Rank as few or as many as you like; each number once."
+        ).format(seats=seats)
         rows = [
             f"<tr><td width='60'>____</td><td>{_e(o.label)}</td></tr>" for o in decision.options
         ]
     elif kind == "score":
-        instruction = f"Circle a score from 0 to {MAX_SCORE} for each option."
+        instruction = _("Circle a score from 0 to {max_score} for each option.").format(
+            max_score=MAX_SCORE
+        )
         scale = "  ".join(str(n) for n in range(MAX_SCORE + 1))
         rows = [
             f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;{scale}</td></tr>" for o in decision.options
         ]
     else:
-        instruction = "For each time, circle yes, maybe or no."
+        instruction = _("For each time, circle yes, maybe or no.")
         rows = [
             f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;yes &nbsp; maybe &nbsp; no</td></tr>"
             for o in decision.options
@@ -146,9 +148,9 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
         parts.append(_("<p>Reason: ______________________________________________</p>"))
         parts.append(_("<p>_______________________________________________________</p>"))
     note = (
-        "Secret ballot: do not write your name. Fold it and put it in the box."
+        _("Secret ballot: do not write your name. Fold it and put it in the box.")
         if decision.secret
-        else "Write your name: ______________________"
+        else _("Write your name: ______________________")
     )
     parts.append(_("<p>{e}</p>").format(e=_e(note)))
     return "".join(parts)

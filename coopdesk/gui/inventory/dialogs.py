@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.form_dialog import FormDialog
@@ -34,8 +34,8 @@ from coopdesk.gui.kit.widgets import muted
 from coopdesk.inventory.items import MINUS, format_amount
 from coopdesk.inventory.stock import WouldGoNegative
 
-IN_REASONS = (("Received (donation, purchase)", "received"),)
-OUT_REASONS = (("Used", "used"), ("Given out", "given"), ("Spoiled", "spoiled"))
+IN_REASONS = ((N_("Received (donation, purchase)"), "received"),)
+OUT_REASONS = ((N_("Used"), "used"), (N_("Given out"), "given"), (N_("Spoiled"), "spoiled"))
 
 SaveFunction = Callable[..., Any]
 
@@ -56,10 +56,10 @@ class StockFormDialog(FormDialog):
         try:
             return True, save(False)
         except WouldGoNegative as exc:
-            question = (
-                f"{exc}\n\nThe balance will show as negative until someone counts the shelf "
-                "or records what arrived."
-            )
+            question = _(
+                "{exc}\n\nThe balance will show as negative until someone counts the "
+                "shelf or records what arrived."
+            ).format(exc=exc)
             if not dialogs.confirm(
                 self,
                 _("More than the book holds"),
@@ -150,7 +150,7 @@ class MoveDialog(StockFormDialog):
         quantity_widget, self.quantity_edit = quantity_row(self.unit_label)
         self.reason_combo = QComboBox()
         for label, reason in IN_REASONS if incoming else OUT_REASONS:
-            self.reason_combo.addItem(label, reason)
+            self.reason_combo.addItem(_(label), reason)
         self.site_combo = site_combo(sites, site_id)
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(
@@ -175,7 +175,7 @@ class MoveDialog(StockFormDialog):
     def accept(self) -> None:
         item_id = self.item_id()
         if item_id is None:
-            self.error_label.show_message("Choose an item first (type part of its name).")
+            self.error_label.show_message(_("Choose an item first (type part of its name)."))
             return
         values = {
             "item_id": item_id,
@@ -328,7 +328,7 @@ class SendTransferDialog(StockFormDialog):
         to_site = self.to_combo.currentData()
         if item_id is None or to_site is None:
             self.error_label.show_message(
-                "Choose an item and a site to send it to (add sites on the Sync page)."
+                _("Choose an item and a site to send it to (add sites on the Sync page).")
             )
             return
         ok, transfer_id = self.attempt_allowing_negative(

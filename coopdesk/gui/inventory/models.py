@@ -31,10 +31,10 @@ SITE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 TRANSFER_STATES = (
-    ("All transfers", None),
-    ("In transit", "in transit"),
-    ("Received", "received"),
-    ("Problems", "problems"),
+    (N_("All transfers"), None),
+    (N_("In transit"), "in transit"),
+    (N_("Received"), "received"),
+    (N_("Problems"), "problems"),
 )
 
 
@@ -83,9 +83,9 @@ def flagged_text(row: Any) -> str:
     flag = row_flag(row)
     text = row.quantity_text
     if flag == "negative":
-        return f"{text} · negative"
+        return _("{text} · negative").format(text=text)
     if flag == "low":
-        return f"{text} · low"
+        return _("{text} · low").format(text=text)
     return text
 
 
@@ -398,13 +398,15 @@ class TransfersModel(ListModel):
 
     def state_text(self, view: Any) -> str:
         if view.state == "received twice":
-            return "Received twice: count the shelf and correct"
+            return _("Received twice: count the shelf and correct")
         if view.state == "received" and view.loss:
-            return f"Received, {self.quantity(view, view.loss)} lost in transit"
+            return _("Received, {quantity} lost in transit").format(
+                quantity=self.quantity(view, view.loss)
+            )
         if view.state == "received":
             by = f" by {view.received_by_name}" if view.received_by_name else ""
-            return f"Received{by}"
-        return "In transit"
+            return _("Received{by}").format(by=by)
+        return _("In transit")
 
     def display(self, row: Any, column: int) -> str:
         if column == 0:
@@ -431,7 +433,7 @@ class TransfersModel(ListModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and row.note:
-            return f"Note: {row.note}"
+            return _("Note: {note}").format(note=row.note)
         if role == ITEM_ID_ROLE:
             return row.item_id
         return None

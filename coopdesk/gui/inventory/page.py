@@ -277,7 +277,7 @@ class InventoryPage(Page):
     def _build_transfers_tab(self) -> QWidget:
         self.state_combo = QComboBox()
         for label, state in TRANSFER_STATES:
-            self.state_combo.addItem(label, state)
+            self.state_combo.addItem(_(label), state)
         self.state_combo.currentIndexChanged.connect(lambda _i: self._load_transfers())
         self.send_button = QPushButton(_("Send to another site…"))
         self.send_button.clicked.connect(self.send_transfer)
@@ -343,7 +343,10 @@ class InventoryPage(Page):
 
     def _fill_filters(self) -> None:
         sites = active_sites(self.store)
-        for combo, everyone in ((self.site_combo, "All sites"), (self.low_site_combo, "All sites")):
+        for combo, everyone in (
+            (self.site_combo, _("All sites")),
+            (self.low_site_combo, _("All sites")),
+        ):
             chosen = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
@@ -431,7 +434,7 @@ class InventoryPage(Page):
             self.stock_results.setCurrentWidget(self.stock_table)
             return
         if self.stock_model.search or self.stock_model.category:
-            what = f"“{self.stock_model.search}”" if self.stock_model.search else "this category"
+            what = f"“{self.stock_model.search}”" if self.stock_model.search else _("this category")
             self.stock_empty.set_text(
                 _("No items match {what}").format(what=what),
                 _("Try part of a name, a category or a barcode."),
@@ -629,10 +632,10 @@ class InventoryPage(Page):
 
         def archive(author: str) -> None:
             name = get_item(self.store, item_id)["name"]
-            question = (
-                f"Archive {name}?\n\nIt will no longer be listed or offered. Nothing is deleted: "
-                "its ledger stays, and you can restore it."
-            )
+            question = _(
+                "Archive {name}?\n\nIt will no longer be listed or offered. Nothing is "
+                "deleted: its ledger stays, and you can restore it."
+            ).format(name=name)
             if not dialogs.confirm(
                 self,
                 _("Archive item"),
@@ -738,7 +741,7 @@ class InventoryPage(Page):
 
         suggested = Path.home() / "shopping-list.pdf"
         path = dialogs.save_file_name(
-            self, _("Save shopping list as PDF"), suggested, "PDF files (*.pdf)"
+            self, _("Save shopping list as PDF"), suggested, _("PDF files (*.pdf)")
         )
         if path is None:
             return
@@ -912,7 +915,11 @@ class InventoryPage(Page):
 
     def _after_arrival(self, view: Any) -> None:
         arrived = TransfersModel.quantity(view, view.received_quantity)
-        text = f"Arrival confirmed: {arrived} of {view.item_name} from {view.from_site_name}."
+        text = _("Arrival confirmed: {arrived} of {item} from {site}.").format(
+            arrived=arrived, item=view.item_name, site=view.from_site_name
+        )
         if view.loss:
-            text += f" {TransfersModel.quantity(view, view.loss)} recorded as lost in transit."
+            text += " " + _("{lost} recorded as lost in transit.").format(
+                lost=TransfersModel.quantity(view, view.loss)
+            )
         self.window_.show_notice(text)

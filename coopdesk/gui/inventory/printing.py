@@ -101,7 +101,7 @@ def _printer() -> Any:
 def shopping_list_pdf(coop_name: str, rows: Sequence[Any]) -> bytes:
     """The shopping list as a PDF (A4), to be written by ``coopdesk.base.files``."""
     document = shopping_document(coop_name, rows)
-    return pdf_bytes(a4_portrait((10, 10, 10, 10)), "Shopping list", document.print_)
+    return pdf_bytes(a4_portrait((10, 10, 10, 10)), _("Shopping list"), document.print_)
 
 
 def save_pdf(coop_name: str, rows: Sequence[Any], path: Path | str) -> Path:

@@ -355,8 +355,10 @@ class StocktakeDialog(QDialog):
         text = self.scan_edit.text().strip()
         if text and not self.jump_to(text) and not self._first_match(text):
             self.count_error.show_message(
-                f"No item here is called or has the barcode “{text}”. Check the spelling, "
-                "or add the item on the Inventory page first."
+                _(
+                    "No item here is called or has the barcode “{text}”. Check the spelling, "
+                    "or add the item on the Inventory page first."
+                ).format(text=text)
             )
             self.scan_edit.selectAll()
             return
@@ -440,7 +442,7 @@ class StocktakeDialog(QDialog):
     def review(self) -> None:
         """Show book vs counted for what differs, before anything is written."""
         if not self.model.counts:
-            self.count_error.show_message("Count at least one item first.")
+            self.count_error.show_message(_("Count at least one item first."))
             return
 
         try:

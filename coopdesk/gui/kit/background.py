@@ -54,8 +54,10 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, sqlite3.Error):
         return busy_message(exc)
     if isinstance(exc, OSError):
-        return f"A file could not be used: {exc}."
-    return f"Something went wrong: {exc!r}. Nothing was changed by the step that failed."
+        return _("A file could not be used: {exc}.").format(exc=exc)
+    return _("Something went wrong: {exc!r}. Nothing was changed by the step that failed.").format(
+        exc=exc
+    )
 
 
 class _TaskThread(QThread):

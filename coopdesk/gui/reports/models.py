@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from coopdesk.base.i18n import N_
+from coopdesk.base.i18n import N_, _
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.reports.authority import Holding
 from coopdesk.reports.supplies import FLOWS, ItemSupply
@@ -50,7 +50,9 @@ class WorkModel(ListModel[MemberWork]):
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3) and row.unestimated:
-            return f"{row.unestimated} without an estimate, counted at the default"
+            return _("{unestimated} without an estimate, counted at the default").format(
+                unestimated=row.unestimated
+            )
         return None
 
 

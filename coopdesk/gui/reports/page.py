@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.csvfile import FORMATS as CSV_FORMATS
 from coopdesk.base.csvfile import locale_format, write_csv
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import plural
 from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
@@ -60,11 +60,11 @@ if TYPE_CHECKING:
 KINDS = ("work", "roles", "stock")
 RESIZE_ROWS = 30
 PRESETS = (
-    ("this-month", "This month"),
-    ("last-3-months", "The last three months"),
-    ("last-12-months", "The last twelve months"),
-    ("this-year", "This year"),
-    ("custom", "Other dates"),
+    ("this-month", N_("This month")),
+    ("last-3-months", N_("The last three months")),
+    ("last-12-months", N_("The last twelve months")),
+    ("this-year", N_("This year")),
+    ("custom", N_("Other dates")),
 )
 
 
@@ -189,7 +189,7 @@ class ReportsPage(Page):
     def _build_controls(self) -> None:
         self.preset_combo = QComboBox()
         for key, label in PRESETS:
-            self.preset_combo.addItem(label, key)
+            self.preset_combo.addItem(_(label), key)
         self.preset_combo.setCurrentIndex(2)
         self.preset_combo.setAccessibleName(_("Period"))
         self.from_edit = date_edit(last_year(self.today).start)
@@ -394,7 +394,9 @@ class ReportsPage(Page):
         if kind not in self.reports:
             return
         suggested = Path.home() / f"{self._stem()}.pdf"
-        path = dialogs.save_file_name(self, _("Save the report as PDF"), suggested, "PDF (*.pdf)")
+        path = dialogs.save_file_name(
+            self, _("Save the report as PDF"), suggested, _("PDF (*.pdf)")
+        )
         if path is None:
             return
         if path.suffix.lower() != ".pdf":

@@ -18,7 +18,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from coopdesk.base.files import write_file
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import plural
 from coopdesk.gui.kit.pdf import (
     a4_portrait,
@@ -39,7 +39,7 @@ from coopdesk.reports.supplies import FLOWS, SuppliesReport
 from coopdesk.reports.words import hours_text, percent_text
 from coopdesk.reports.work import WorkReport
 
-SAME_EVERYWHERE = "Every site computes the same report from the same synced data."
+SAME_EVERYWHERE = N_("Every site computes the same report from the same synced data.")
 BODY_PT = 11
 SMALL_PT = 10  # the smallest text on the sheet
 CHART_PT = 10
@@ -48,22 +48,22 @@ CHART_PT = 10
 PAGE_WIDTH_PX = round((210 - 36) / 25.4 * 96)
 # The supplies table's column heads, short enough for A4 at 10 pt; explained under it.
 SHORT = {
-    "received": "In",
-    "used": "Used",
-    "given": "Given",
-    "spoiled": "Spoiled",
-    "transfer-out": "Sent",
-    "transfer-in": "Arrived",
-    "lost": "Lost",
+    "received": N_("In"),
+    "used": N_("Used"),
+    "given": N_("Given"),
+    "spoiled": N_("Spoiled"),
+    "transfer-out": N_("Sent"),
+    "transfer-in": N_("Arrived"),
+    "lost": N_("Lost"),
 }
 EXPLAINED = {
-    "received": "In: received.",
-    "given": "Given: given out.",
-    "transfer-out": "Sent: to other sites.",
-    "transfer-in": "Arrived: from other sites.",
-    "lost": "Lost: sent but never arrived (lost in transit).",
+    "received": N_("In: received."),
+    "given": N_("Given: given out."),
+    "transfer-out": N_("Sent: to other sites."),
+    "transfer-in": N_("Arrived: from other sites."),
+    "lost": N_("Lost: sent but never arrived (lost in transit)."),
 }
-TITLES = {"work": "Work", "roles": "Roles and authority", "stock": "Supplies"}
+TITLES = {"work": N_("Work"), "roles": N_("Roles and authority"), "stock": N_("Supplies")}
 
 
 def _e(text: str) -> str:
@@ -140,7 +140,7 @@ def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
             {1, 2, 3, 4, 5, 6},
         )
     )
-    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    body.append(printed_line(SMALL_PT, _(SAME_EVERYWHERE)))
     return sheet_html(body, BODY_PT)
 
 
@@ -149,7 +149,9 @@ def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure
     body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
     body += [_chart(figure) for figure in figures]
     for role in report.roles:
-        mandates = f" (mandates: {', '.join(role.mandates)})" if role.mandates else ""
+        mandates = (
+            _(" (mandates: {join})").format(join=", ".join(role.mandates)) if role.mandates else ""
+        )
         body.append(_("<h2>{e}{e2}</h2>").format(e=_e(role.name), e2=_e(mandates)))
         body.append(
             _(
@@ -166,7 +168,7 @@ def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure
         if role.holders:
             body.append(
                 _table(
-                    ["Member", "Terms", "Days", "Mandates used"],
+                    ["Member", "Terms", "Days", _("Mandates used")],
                     [
                         [h.name, str(h.terms), str(h.days), str(h.mandate_uses)]
                         for h in role.holders
@@ -174,7 +176,7 @@ def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure
                     {1, 2, 3},
                 )
             )
-    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    body.append(printed_line(SMALL_PT, _(SAME_EVERYWHERE)))
     return sheet_html(body, BODY_PT)
 
 
@@ -190,7 +192,11 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         if key != "correction" and any(s.amount(key) for s in report.items)
     ]
     with_site = not report.site_name
-    header = ["Item (unit)", *(["Site"] if with_site else []), *(SHORT[k] for k, _l in shown)]
+    header = [
+        _("Item (unit)"),
+        *([_("Site")] if with_site else []),
+        *(_(SHORT[k]) for k, _l in shown),
+    ]
     rows = [
         [
             f"{s.name} ({s.unit})" if s.unit else s.name,
@@ -211,7 +217,7 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
                 {0: 25, 1: 15} if with_site else {0: 32},
             )
         )
-        told = [EXPLAINED[key] for key, _l in shown if key in EXPLAINED]
+        told = [_(EXPLAINED[key]) for key, _l in shown if key in EXPLAINED]
         body.append(
             _("<p style='font-size: {small_pt}pt;'>").format(small_pt=SMALL_PT)
             + _e(" ".join([*told, "Low: how many times the stock fell under its minimum."]))
@@ -223,7 +229,7 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         body.append(_("<h2>Between sites</h2><ul>"))
         body += [f"<li>{_e(flow.sentence())}</li>" for flow in report.flows]
         body.append(_("</ul>"))
-    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    body.append(printed_line(SMALL_PT, _(SAME_EVERYWHERE)))
     return sheet_html(body, BODY_PT)
 
 
@@ -268,7 +274,7 @@ def _application() -> None:
 def report_pdf_bytes(kind: str, report: Any, coop_name: str) -> bytes:
     _application()
     html_text, figures = report_document(kind, report, coop_name)
-    title = f"{coop_name}: {TITLES[kind]}, {report.period.label()}"
+    title = f"{coop_name}: {_(TITLES[kind])}, {report.period.label()}"
     return pdf_bytes(a4_portrait(), title, lambda device: _render(device, html_text, figures))
 
 
@@ -285,7 +291,7 @@ def print_report(parent: QWidget | None, kind: str, report: Any, coop_name: str)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(a4_portrait())
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(_("Print the {lower} report").format(lower=TITLES[kind].lower()))
+    dialog.setWindowTitle(_("Print the {lower} report").format(lower=_(TITLES[kind]).lower()))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     html_text, figures = report_document(kind, report, coop_name)

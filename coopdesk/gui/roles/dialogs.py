@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import day_text, names_text, span_text
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
 from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
@@ -40,9 +40,9 @@ from coopdesk.roles.mandates import ACTION_LABELS
 from coopdesk.roles.rotation import Term
 
 POLICY_LABELS = {
-    "round-robin": "Round-robin (a fixed order, in turn)",
-    "least-recent": "Least recently served first",
-    "fewest-terms": "Fewest terms served first",
+    "round-robin": N_("Round-robin (a fixed order, in turn)"),
+    "least-recent": N_("Least recently served first"),
+    "fewest-terms": N_("Fewest terms served first"),
 }
 
 
@@ -86,7 +86,7 @@ class RoleDialog(FormDialog):
         self.holders_spin.setSuffix(_(" at a time"))
         self.policy_combo = QComboBox()
         for policy, label in POLICY_LABELS.items():
-            self.policy_combo.addItem(label, policy)
+            self.policy_combo.addItem(_(label), policy)
         self.starts_edit = date_edit(dt.date.today())
 
         # Who is eligible: members who opt in (checked here), or everyone with a skill.
@@ -283,7 +283,7 @@ class SwapDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(can_swap)
         if not self.in_combo.count():
             self.error_label.show_message(
-                "Nobody else is eligible for this term: members must opt in first."
+                _("Nobody else is eligible for this term: members must opt in first.")
             )
         else:
             self.error_label.clear()
@@ -311,10 +311,13 @@ class HandoverDialog(FormDialog):
         heading = QLabel(f"{term.role_name}, {span_text(term.starts_on, term.ends_on)}")
         heading.setFont(scaled_font(self, 1.15, bold=True))
         passing = (
-            f"From {names_text(term.holder_names)} to {names_text(next_term.holder_names)} "
-            f"on {day_text(next_term.starts_on)}."
+            _("From {names} to {names2} on {day}.").format(
+                names=names_text(term.holder_names),
+                names2=names_text(next_term.holder_names),
+                day=day_text(next_term.starts_on),
+            )
             if next_term
-            else f"Held by {names_text(term.holder_names)}."
+            else _("Held by {names}.").format(names=names_text(term.holder_names))
         )
         explanation = muted(
             QLabel(

@@ -61,9 +61,9 @@ if TYPE_CHECKING:
 HISTORY_SHOWN = 6  # past terms shown above the current one
 ROLE_FORM, SWAP_FORM, HANDOVER_FORM = "role form", "swap form", "handover notes"
 POLICY_SHORT = {
-    "round-robin": "Round-robin",
-    "least-recent": "Least recent first",
-    "fewest-terms": "Fewest terms first",
+    "round-robin": N_("Round-robin"),
+    "least-recent": N_("Least recent first"),
+    "fewest-terms": N_("Fewest terms first"),
 }
 
 
@@ -72,7 +72,9 @@ def holders_until(term: dict[str, Any] | None, role: dict[str, Any]) -> str:
     if term is None:
         return f"starts {day_text(dt.date.fromisoformat(str(role['starts_on'])))}"
     ends = dt.date.fromisoformat(term["ends_on"])
-    return f"{names_text(term['holder_names'])}, until {day_text(ends)}"
+    return _("{names}, until {day}").format(
+        names=names_text(term["holder_names"]), day=day_text(ends)
+    )
 
 
 class RolesModel(ListModel[dict[str, Any]]):
@@ -85,15 +87,15 @@ class RolesModel(ListModel[dict[str, Any]]):
             return row["name"]
         if column == 1:
             holders = int(row["holders"])
-            extra = f", {holders} at a time" if holders > 1 else ""
+            extra = _(", {holders} at a time").format(holders=holders) if holders > 1 else ""
             return term_length_text(int(row["term_days"])) + extra
         if column == 2:
-            return POLICY_SHORT.get(row["policy"], row["policy"])
+            return _(POLICY_SHORT.get(row["policy"], row["policy"]))
         return holders_until(row["current_term"], row)
 
     def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row["mandates"]:
-            return "Its holders may " + ", ".join(ACTION_LABELS[m] for m in row["mandates"])
+            return _("Its holders may ") + ", ".join(ACTION_LABELS[m] for m in row["mandates"])
         if role == Qt.ItemDataRole.FontRole and column == 0:
             font = QFont()
             font.setBold(True)
@@ -119,7 +121,7 @@ class TermsModel(ListModel[Term]):
 
     def display(self, term: Term, column: int) -> str:
         if column == 0:
-            now = "  · now" if term.covers(self.today) else ""
+            now = _("  · now") if term.covers(self.today) else ""
             return span_text(term.starts_on, term.ends_on, self.today) + now
         if column == 1:
             return names_text(term.holder_names) + ("  (swapped)" if term.overridden else "")
@@ -128,7 +130,7 @@ class TermsModel(ListModel[Term]):
     def cell_data(self, term: Term, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1 and term.overridden:
-                return "A swap: these holders replace the rotation's for this term only."
+                return _("A swap: these holders replace the rotation's for this term only.")
             if column == 2 and term.handover_notes:
                 return term.handover_notes
         if role == Qt.ItemDataRole.FontRole and term.covers(self.today):
@@ -360,7 +362,7 @@ class RolesPage(Page):
         lines = [
             f"Terms of {term_length_text(int(role['term_days']))}, "
             f"{int(role['holders'])} holder{'s' if int(role['holders']) != 1 else ''} at a time.",
-            POLICY_LABELS.get(role["policy"], role["policy"]) + ".",
+            _(POLICY_LABELS.get(role["policy"], role["policy"])) + ".",
         ]
         names = [name for name in role["member_names"] if name]
         if role.get("skill"):
@@ -396,8 +398,10 @@ class RolesPage(Page):
         self.opt_in_button.setVisible(not taking_turns)
         self.opt_out_button.setVisible(taking_turns)
         skill_note = (
-            f"Everyone with the skill “{role['skill']}” takes turns: add or remove the skill "
-            "on the Members page."
+            _(
+                "Everyone with the skill “{skill}” takes turns: add or remove the skill "
+                "on the Members page."
+            ).format(skill=role["skill"])
             if role and skill_role
             else ""
         )
@@ -418,10 +422,10 @@ class RolesPage(Page):
         refused = refusal(self.store, me, "roles")
         if not refused:
             return ""
-        return (
-            f"Only the holders of this term ({names_text(term.holder_names)}) or of the next "
-            f"one write its handover notes. {refused}"
-        )
+        return _(
+            "Only the holders of this term ({names}) or of the next one write its "
+            "handover notes. {refused}"
+        ).format(names=names_text(term.holder_names), refused=refused)
 
     def _next_term(self, term: Term) -> Term | None:
         try:
@@ -492,10 +496,10 @@ class RolesPage(Page):
 
         def archive(author: str) -> None:
             name = role["name"]
-            question = (
-                f"Archive the role {name}?\n\nIt stops rotating and its holders lose its "
+            question = _(
+                "Archive the role {name}?\n\nIt stops rotating and its holders lose its "
                 "mandates. Its history is kept, and it can be restored."
-            )
+            ).format(name=name)
             if not dialogs.confirm(
                 self,
                 _("Archive role"),

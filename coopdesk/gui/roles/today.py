@@ -69,7 +69,7 @@ class HandoversPanel(TodayPanel):
             following = rotation.term_on(
                 self.store, term.role_id, term.ends_on + dt.timedelta(days=1)
             )
-            notes = "notes written" if term.handover_notes else "no handover notes yet"
+            notes = _("notes written") if term.handover_notes else _("no handover notes yet")
             lines.append(
                 _("{role_name}: from {names} to {names2} on {day} ({notes})").format(
                     role_name=term.role_name,

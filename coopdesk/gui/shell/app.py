@@ -19,6 +19,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from coopdesk.base.errors import CoopDeskError, NoStoreError
+from coopdesk.base.i18n import _
 from coopdesk.base.paths import resolve_data_dir
 from coopdesk.coop import count_members
 from coopdesk.gui.kit.background import cancel_and_wait_all
@@ -101,8 +102,11 @@ def _show_unexpected(
         str(value)
         if isinstance(value, CoopDeskError)
         else (
-            f"Something went wrong inside CoopDesk ({kind.__name__}: {value}). Nothing half-done "
-            "was saved. If it happens again, please tell whoever looks after CoopDesk."
+            _(
+                "Something went wrong inside CoopDesk ({name}: {value}). Nothing "
+                "half-done was saved. If it happens again, please tell whoever looks "
+                "after CoopDesk."
+            ).format(name=kind.__name__, value=value)
         )
     )
     QMessageBox.warning(QApplication.activeWindow(), "CoopDesk", message)

@@ -160,17 +160,21 @@ class JoinDialog(QDialog):
             return
         text = self.file_edit.text().strip()
         if not text:
-            self.error.show_message("Choose the invitation file first.")
+            self.error.show_message(_("Choose the invitation file first."))
             self.file_edit.setFocus()
             return
         invitation = Path(text).expanduser()
         if not invitation.is_file():
-            self.error.show_message(f"There is no file {invitation}. Check where it was saved.")
+            self.error.show_message(
+                _("There is no file {invitation}. Check where it was saved.").format(
+                    invitation=invitation
+                )
+            )
             self.file_edit.setFocus()
             return
         passphrase = self.passphrase_edit.text().strip()
         if not passphrase:
-            self.error.show_message("Type the passphrase that was shown with the invitation.")
+            self.error.show_message(_("Type the passphrase that was shown with the invitation."))
             self.passphrase_edit.setFocus()
             return
         self.error.clear()
@@ -234,9 +238,10 @@ def join_from_invitation(welcome: WelcomeDialog) -> None:
         welcome.store = dialog.store
         welcome.member_id = None  # nobody is at the keyboard yet on a new site: the window asks
         if dialog.joined is not None:
-            welcome.notice = (
-                f"Joined {dialog.joined.coop_name} as site {dialog.joined.site_name}. "
-                f"{dialog.joined.summary}"
+            welcome.notice = _("Joined {coop_name} as site {site_name}. {summary}").format(
+                coop_name=dialog.joined.coop_name,
+                site_name=dialog.joined.site_name,
+                summary=dialog.joined.summary,
             )
         welcome.accept()
 

@@ -40,9 +40,9 @@ class TodayPage(Page):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, _("Today"))
-        self.members_figure = Figure("active members")
-        self.sites_figure = Figure("sites")
-        self.changes_figure = Figure("changes recorded")
+        self.members_figure = Figure(_("active members"))
+        self.sites_figure = Figure(_("sites"))
+        self.changes_figure = Figure(_("changes recorded"))
         figures = QGridLayout()
         figures.setHorizontalSpacing(12)
         for column, figure in enumerate(

@@ -243,7 +243,9 @@ class WelcomeDialog(QDialog):
                     edit.setFocus()
             return
         except OSError as exc:
-            self.form_error.show_message(f"The store could not be created: {exc}.")
+            self.form_error.show_message(
+                _("The store could not be created: {exc}.").format(exc=exc)
+            )
             return
         self.store = store
         self.member_id = str(store.local_get("default_member_id"))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import NotFoundError
-from coopdesk.base.i18n import _, ngettext
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.coop import active_members, member_names, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
@@ -77,7 +77,11 @@ if TYPE_CHECKING:
 SHIFT_TABLES = frozenset(
     {"shift", "shift_signup", "shift_template", "shift_type", "standing_slot", "member", "site"}
 )
-ATTENDANCE_LABELS = {"attended": "attended", "no-show": "did not come", "excused": "excused"}
+ATTENDANCE_LABELS = {
+    "attended": N_("attended"),
+    "no-show": N_("did not come"),
+    "excused": N_("excused"),
+}
 CYCLE_LETTERS = "ABCDEFGHIJKL"
 
 
@@ -308,11 +312,17 @@ class ShiftDetailsDialog(QDialog):
     @staticmethod
     def status_text(shift: ShiftView) -> str:
         if shift.status == "overbooked":
-            return f"Overbooked. {overbooked_sentence(shift)}"
+            return _("Overbooked. {overbooked_sentence}").format(
+                overbooked_sentence=overbooked_sentence(shift)
+            )
         if shift.status == "full":
-            return f"Full: {shift.filled} of {shift.capacity} places taken."
+            return _("Full: {filled} of {capacity} places taken.").format(
+                filled=shift.filled, capacity=shift.capacity
+            )
         missing = shift.capacity - shift.filled
-        return f"Needs {missing} more: {places_text(shift).split(' · ')[0]} signed up."
+        return _("Needs {missing} more: {value} signed up.").format(
+            missing=missing, value=places_text(shift).split(" · ")[0]
+        )
 
     def _fill(self, people: QListWidget, signups: list[SignupView], names: dict[str, str]) -> None:
         selected = (
@@ -330,7 +340,7 @@ class ShiftDetailsDialog(QDialog):
             if signup.member_id == selected:
                 people.setCurrentItem(item)
         if not signups:
-            item = QListWidgetItem("Nobody yet")
+            item = QListWidgetItem(_("Nobody yet"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             people.addItem(item)
 
@@ -345,7 +355,7 @@ class ShiftDetailsDialog(QDialog):
                 _("took over from {get}").format(get=names.get(signup.taken_over_from, "someone"))
             )
         if signup.attendance in ATTENDANCE_LABELS:
-            parts.append(ATTENDANCE_LABELS[signup.attendance])
+            parts.append(_(ATTENDANCE_LABELS[signup.attendance]))
         return " · ".join(parts)
 
     def _on_person_selected(self, people: QListWidget, other: QListWidget) -> None:
@@ -467,7 +477,9 @@ class ShiftDetailsDialog(QDialog):
     def _title_when(self) -> str:
         assert self.shift is not None
         start = to_datetime(self.shift.starts_at)
-        return f"{self.shift.title} on {start:%a} {start.day} {start:%b} at {start:%H:%M}"
+        return _("{title} on {start:%a} {day} {start:%b} at {start:%H:%M}").format(
+            title=self.shift.title, start=start, day=start.day
+        )
 
     def sign_me_up(self) -> None:
 
@@ -488,8 +500,10 @@ class ShiftDetailsDialog(QDialog):
 
         def notice(author: str) -> str:
             if self.shift and any(s.member_id == author for s in self.shift.waiting):
-                return f"You are on the waiting list for {self._title_when()}."
-            return f"You are signed up for {self._title_when()}."
+                return _("You are on the waiting list for {title_when}.").format(
+                    title_when=self._title_when()
+                )
+            return _("You are signed up for {title_when}.").format(title_when=self._title_when())
 
         self._act(
             do,
@@ -501,7 +515,9 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             cancel_signup(self.store, author, self.shift_id, author)
-            return f"Cancelled your sign-up for {self._title_when()}."
+            return _("Cancelled your sign-up for {title_when}.").format(
+                title_when=self._title_when()
+            )
 
         self._act(
             do,
@@ -516,8 +532,8 @@ class ShiftDetailsDialog(QDialog):
         def do(author: str) -> str:
             request_swap(self.store, author, self.shift_id, author, wanted=wanted)
             if not wanted:
-                return "Withdrew your swap request: the place stays yours."
-            return "Asked for a swap: you stay on the shift until someone takes it over."
+                return _("Withdrew your swap request: the place stays yours.")
+            return _("Asked for a swap: you stay on the shift until someone takes it over.")
 
         self._act(
             do,
@@ -534,7 +550,9 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             take_over(self.store, author, self.shift_id, swap.member_id, author)
-            return f"You took over {swap.member_name}'s place on {self._title_when()}."
+            return _("You took over {member_name}'s place on {title_when}.").format(
+                member_name=swap.member_name, title_when=self._title_when()
+            )
 
         self._act(do)
 
@@ -547,7 +565,7 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             record_attendance(self.store, author, self.shift_id, signup.member_id, status)
-            return f"{signup.member_name}: {ATTENDANCE_LABELS[status]}."
+            return f"{signup.member_name}: {_(ATTENDANCE_LABELS[status])}."
 
         self._act(
             do,
@@ -562,10 +580,10 @@ class ShiftDetailsDialog(QDialog):
         if signup is None or self.shift is None:
             return
         name = signup.member_name
-        question = (
-            f"Take {name} off {self._title_when()}?\n\nTheir sign-up is archived, not deleted: "
-            "it stays in the history and can be restored with Undo."
-        )
+        question = _(
+            "Take {name} off {title_when}?\n\nTheir sign-up is archived, not "
+            "deleted: it stays in the history and can be restored with Undo."
+        ).format(name=name, title_when=self._title_when())
         if not dialogs.confirm(
             self,
             _("Remove from shift"),
@@ -577,7 +595,9 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             cancel_signup(self.store, author, self.shift_id, signup.member_id)
-            return f"Took {name} off {self._title_when()}."
+            return _("Took {name} off {title_when}.").format(
+                name=name, title_when=self._title_when()
+            )
 
         self._act(
             do,
@@ -593,10 +613,13 @@ class ShiftDetailsDialog(QDialog):
             return
         places = shift.filled + len(shift.waiting)
         names = ", ".join(s.member_name for s in shift.waiting)
-        question = (
-            f"Raise the places on {self._title_when()} from {shift.capacity} to {places}?\n\n"
-            f"Then {names} {'is' if len(shift.waiting) == 1 else 'are'} confirmed too."
-        )
+        question = ngettext(
+            "Raise the places on {title_when} from {capacity} to {places}?\n\nThen "
+            "{names} is confirmed too.",
+            "Raise the places on {title_when} from {capacity} to {places}?\n\nThen "
+            "{names} are confirmed too.",
+            len(shift.waiting),
+        ).format(title_when=self._title_when(), capacity=shift.capacity, places=places, names=names)
         if not dialogs.confirm(
             self,
             _("Raise places"),
@@ -611,7 +634,7 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             edit_shift(self.store, author, self.shift_id, capacity=places)
-            return f"{shift.title} now has {places} places."
+            return _("{title} now has {places} places.").format(title=shift.title, places=places)
 
         self._act(do, lambda author: edit_shift(self.store, author, self.shift_id, capacity=before))
 
@@ -632,7 +655,7 @@ class ShiftDetailsDialog(QDialog):
         if self.shift is None:
             return
         people = len(self.shift.confirmed) + len(self.shift.waiting)
-        question = f"Cancel {self._title_when()}?"
+        question = _("Cancel {title_when}?").format(title_when=self._title_when())
         if people:
             question += (
                 f"\n\n{people} {'person is' if people == 1 else 'people are'} signed up; "
@@ -647,7 +670,7 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             cancel_shift(self.store, author, self.shift_id)
-            return f"Cancelled {title}."
+            return _("Cancelled {title}.").format(title=title)
 
         self._act(do)
 
@@ -939,7 +962,7 @@ class TemplateDialog(FormDialog):
             self.member_combo.currentText().strip(), Qt.MatchFlag.MatchFixedString
         )
         if position < 0:
-            self.error_label.show_message("Choose a member from the list to add.")
+            self.error_label.show_message(_("Choose a member from the list to add."))
             return
         member_id = self.member_combo.itemData(position)
         if member_id not in self.standing_ids():

@@ -136,7 +136,7 @@ class MyShiftsModel(ListModel[tuple[ShiftView, bool]]):
     def part(self, shift: ShiftView) -> str:
         for signup in shift.confirmed:
             if signup.member_id == self.member_id:
-                words = ["on it"]
+                words = [_("on it")]
                 if signup.swap_wanted:
                     words.append(_("looking for a swap"))
                 if signup.makeup:
@@ -195,7 +195,9 @@ class TemplatesModel(ListModel[dict[str, Any]]):
         weeks = int(template.get("cycle_weeks") or 1)
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and weeks > 1:
             week = int(template.get("cycle_week") or 0)
-            return f"Week {CYCLE_LETTERS[week]} of a {weeks}-week cycle"
+            return _("Week {value} of a {weeks}-week cycle").format(
+                value=CYCLE_LETTERS[week], weeks=weeks
+            )
         return None
 
 
@@ -331,9 +333,9 @@ class ShiftsPage(Page):
                 item.widget().deleteLater()
         size = self.fontMetrics().height() - 2
         for status, words in (
-            ("open", "needs people"),
-            ("full", "full"),
-            ("overbooked", "overbooked"),
+            ("open", _("needs people")),
+            ("full", _("full")),
+            ("overbooked", _("overbooked")),
         ):
             _fill, accent = status_colours(self.palette(), status)
             icon = QLabel()
@@ -505,7 +507,7 @@ class ShiftsPage(Page):
             combo.blockSignals(True)
         fill_site_combo(self.site_combo, self.store, site, _("All sites"))
         fill_type_combo(self.type_combo, shift_types(self.store), kind)
-        self.type_combo.setItemText(0, "All types")
+        self.type_combo.setItemText(0, _("All types"))
         self.type_combo.setVisible(self.type_combo.count() > 1)
         self.site_combo.setVisible(self.site_combo.count() > 2)
         for combo in (self.site_combo, self.type_combo):
@@ -544,9 +546,13 @@ class ShiftsPage(Page):
         count = len(shifts)
         need = sum(1 for s in shifts if s.status == "open")
         over = sum(1 for s in shifts if s.status == "overbooked")
-        summary = f"{count} shift{'s' if count != 1 else ''} this week"
+        summary = ngettext("{count} shift this week", "{count} shifts this week", count).format(
+            count=count
+        )
         if need:
-            summary += f" · {need} still need{'s' if need == 1 else ''} people"
+            summary += " · " + ngettext(
+                "{need} still needs people", "{need} still need people", need
+            ).format(need=need)
         if over:
             summary += f" · {over} overbooked"
         self.subtitle_label.setText(summary)
@@ -650,7 +656,7 @@ class ShiftsPage(Page):
     def save_week_pdf(self) -> None:
 
         suggested = Path.home() / f"rota-{self.week_start.isoformat()}.pdf"
-        path = dialogs.save_file_name(self, _("Save the rota as PDF"), suggested, "PDF (*.pdf)")
+        path = dialogs.save_file_name(self, _("Save the rota as PDF"), suggested, _("PDF (*.pdf)"))
         if path is None:
             return
         if path.suffix.lower() != ".pdf":
@@ -719,12 +725,12 @@ class ShiftsPage(Page):
 
     def calendar_choices(self) -> list[tuple[str, str, dict[str, str]]]:
         """The calendars offered besides one's own: (label, file name, export_ics filters)."""
-        choices = [("All shifts", "coop-shifts.ics", {})]
+        choices = [(_("All shifts"), "coop-shifts.ics", {})]
         active_sites = [site for site in sites(self.store) if not site["archived"]]
         if len(active_sites) > 1:
             choices += [
                 (
-                    f"Shifts at {site['name']}",
+                    _("Shifts at {site}").format(site=site["name"]),
                     f"shifts-at-{site['name']}.ics",
                     {"site_id": site["id"]},
                 )
@@ -770,7 +776,7 @@ class ShiftsPage(Page):
             self,
             _("Export shifts to a calendar file"),
             Path.home() / safe_file_name(name),
-            "Calendar (*.ics)",
+            _("Calendar (*.ics)"),
         )
         if path is None:
             return
@@ -851,11 +857,11 @@ class ShiftsPage(Page):
         title = template.get("title", "this template")
 
         def archive(author: str) -> None:
-            question = (
-                f"Archive the template {title}?\n\nNo new shifts are generated from it. Shifts "
-                "already on the calendar stay, with their sign-ups; cancel them one by one if "
-                "they should go too."
-            )
+            question = _(
+                "Archive the template {title}?\n\nNo new shifts are generated from it. "
+                "Shifts already on the calendar stay, with their sign-ups; cancel them "
+                "one by one if they should go too."
+            ).format(title=title)
             if not dialogs.confirm(
                 self,
                 _("Archive template"),

@@ -58,7 +58,9 @@ def rota_html(
         offset = (to_datetime(shift.starts_at).date() - week_start).days
         if 0 <= offset < 7:
             days[offset].append(shift)
-    heading = f"{html.escape(coop_name)}: shifts {html.escape(week_title(week_start))}"
+    heading = _("{coop_name}: shifts {week_title}").format(
+        coop_name=html.escape(coop_name), week_title=html.escape(week_title(week_start))
+    )
     parts = [
         f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>",
         f"<h2 style='font-size: 14pt;'>{heading}</h2>",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit.dates import to_datetime
 
 if TYPE_CHECKING:
@@ -68,4 +69,6 @@ def overbooked_sentence(shift: ShiftView) -> str:
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     verb = "is" if len(names) == 1 else "are"
     place = "place" if shift.capacity == 1 else "places"
-    return f"{signed_up} signed up for {shift.capacity} {place}: {who} {verb} waiting."
+    return _("{signed_up} signed up for {capacity} {place}: {who} {verb} waiting.").format(
+        signed_up=signed_up, capacity=shift.capacity, place=place, who=who, verb=verb
+    )

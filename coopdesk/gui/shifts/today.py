@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from coopdesk.base.i18n import _, ngettext
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
@@ -52,7 +52,7 @@ class ShiftListPanel(TodayPanel):
         self.list_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.list_label.setOpenExternalLinks(False)
         self.list_label.linkActivated.connect(self._open_link)
-        self.empty_label = muted(QLabel(self.empty_text))
+        self.empty_label = muted(QLabel(_(self.empty_text) if self.empty_text else ""))
         self.empty_label.setWordWrap(True)
         self.layout_.addWidget(self.list_label)
         self.layout_.addWidget(self.empty_label)
@@ -93,7 +93,7 @@ class ShiftListPanel(TodayPanel):
 class TodayShiftsPanel(ShiftListPanel):
     """Today's shifts and who is on them."""
 
-    empty_text = "No shifts today."
+    empty_text = N_("No shifts today.")
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, _("Today's shifts"))
@@ -104,7 +104,7 @@ class TodayShiftsPanel(ShiftListPanel):
         return list_shifts(self.store, today, today + dt.timedelta(days=1))
 
     def line(self, shift: ShiftView) -> str:
-        names = ", ".join(s.member_name for s in shift.confirmed) or "nobody yet"
+        names = ", ".join(s.member_name for s in shift.confirmed) or _("nobody yet")
         places = f"{shift.filled}/{shift.capacity}"
         if shift.status == "overbooked":
             places += ", overbooked"
@@ -114,7 +114,7 @@ class TodayShiftsPanel(ShiftListPanel):
 class NeedPeoplePanel(ShiftListPanel):
     """Shifts in the next seven days that still need people; overbooked ones need a word."""
 
-    empty_text = "Every shift of the next 7 days has its people."
+    empty_text = N_("Every shift of the next 7 days has its people.")
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window, _("Need people in the next 7 days"))

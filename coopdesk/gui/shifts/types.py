@@ -147,7 +147,7 @@ class ShiftTypeDialog(FormDialog):
         def run(author: str) -> None:
             ok, type_id = self.attempt(lambda: write(author))
             if ok:
-                verb = "Added" if self.shift_type is None else "Saved"
+                verb = _("Added") if self.shift_type is None else _("Saved")
                 self.window_.show_notice(
                     _("{verb} the shift type {title}.").format(verb=verb, title=values["title"])
                 )
@@ -166,7 +166,7 @@ class ShiftTypesModel(ListModel[dict[str, Any]]):
             shift_type["title"],
             length_text(int(shift_type["duration_minutes"] or 0)),
             str(shift_type["capacity"]),
-            shift_type["site_name"] or "Any site",
+            shift_type["site_name"] or _("Any site"),
             ", ".join(shift_type["skills"]) or "—",
             (shift_type["description"] or "").replace("\n", " "),
         )[column]
@@ -280,10 +280,11 @@ class ShiftTypesTab(QWidget):
         title = shift_type["title"]
 
         def archive(author: str) -> None:
-            question = (
-                f"Archive the shift type {title}?\n\nIt is no longer offered for new shifts "
-                "and templates. Shifts and templates already made from it stay as they are."
-            )
+            question = _(
+                "Archive the shift type {title}?\n\nIt is no longer offered for new "
+                "shifts and templates. Shifts and templates already made from it stay as "
+                "they are."
+            ).format(title=title)
             if not dialogs.confirm(
                 self,
                 _("Archive shift type"),

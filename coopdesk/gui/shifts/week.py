@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.shifts.texts import (
     long_date,
@@ -151,7 +151,7 @@ class WeekModel(QAbstractTableModel):
         if any(s.member_id == self.member_id for s in shift.confirmed):
             return "you"
         if any(s.member_id == self.member_id for s in shift.waiting):
-            return "you (waiting)"
+            return _("you (waiting)")
         return ""
 
     def is_past(self, shift: ShiftView) -> bool:
@@ -236,7 +236,7 @@ class WeekModel(QAbstractTableModel):
                     else ""
                 )
             )
-            confirmed = ", ".join(s.member_name for s in shift.confirmed) or "nobody yet"
+            confirmed = ", ".join(s.member_name for s in shift.confirmed) or _("nobody yet")
             lines.append(_("On it: {confirmed}").format(confirmed=confirmed))
             if shift.waiting:
                 lines.append(overbooked_sentence(shift))
@@ -252,14 +252,16 @@ class WeekModel(QAbstractTableModel):
         day = self.day(section)
         if role == Qt.ItemDataRole.DisplayRole:
             label = short_date(day)
-            return f"{label} · today" if day == dt.date.today() else label
+            return _("{label} · today").format(label=label) if day == dt.date.today() else label
         if role == Qt.ItemDataRole.FontRole and day == dt.date.today():
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             count = len(self.days[section])
-            return f"{long_date(day)}: {count} shift{'s' if count != 1 else ''}"
+            return ngettext(
+                "{long_date}: {count} shift", "{long_date}: {count} shifts", count
+            ).format(long_date=long_date(day), count=count)
         return None
 
 

@@ -38,7 +38,9 @@ INVITATION_FILTER = f"CoopDesk invitations (*{INVITATION_SUFFIX})"
 def preview_sentences(preview: Preview, for_site_name: str | None = None) -> list[str]:
     """What the preview dialog says, one paragraph each (also used by tests and the log)."""
     made = relative_time(preview.made_at)
-    origin = f"From site {preview.site_name}, made {made} (bundle {preview.bundle_seq})"
+    origin = _("From site {site_name}, made {made} (bundle {bundle_seq})").format(
+        site_name=preview.site_name, made=made, bundle_seq=preview.bundle_seq
+    )
     if preview.already_imported:
         return [
             f"{origin}.",
@@ -214,13 +216,13 @@ class InviteDialog(QDialog):
     def accept(self) -> None:
         name = self.name_edit.text().strip()
         if not name:
-            self.error.show_message("Give the new site a name.")
+            self.error.show_message(_("Give the new site a name."))
             self.name_edit.setFocus()
             return
         text = self.path_edit.text().strip()
         path = Path(text).expanduser() if text else None
         if path is None or not path.parent.is_dir():
-            self.error.show_message("Choose a folder that exists to save the invitation in.")
+            self.error.show_message(_("Choose a folder that exists to save the invitation in."))
             self.path_edit.setFocus()
             return
         if path.exists() and not dialogs.confirm(

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 def choose_folder(parent: QWidget, start: Path) -> Path | None:
     """Ask for a folder; None when the person cancelled (tests replace this)."""
-    chosen = QFileDialog.getExistingDirectory(parent, "Choose the sync folder", str(start))
+    chosen = QFileDialog.getExistingDirectory(parent, _("Choose the sync folder"), str(start))
     return Path(chosen) if chosen else None
 
 
@@ -53,14 +53,14 @@ def status_lines(status: FolderStatus) -> list[str]:
     out = (
         f"{shown(status.last_out, limit=120)}, {relative_time(status.last_out_at)}"
         if status.last_out and status.last_out_at
-        else "none yet"
+        else _("none yet")
     )
     lines.append(_("Last bundle from this site: {out}.").format(out=out))
     if not status.sites:
         lines.append(_("No bundle from another site has come through the folder yet."))
     for site in status.sites:
         heard = relative_time(site.last_in_at) if site.last_in_at else "never"
-        has = " It has everything this site wrote." if site.acknowledged_through else ""
+        has = _(" It has everything this site wrote.") if site.acknowledged_through else ""
         lines.append(
             _("From {name}: last bundle {heard}.{has}").format(name=site.name, heard=heard, has=has)
         )

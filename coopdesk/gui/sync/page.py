@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import names_text, plural, shown
 from coopdesk.coop import relative_time, update_settings
 from coopdesk.gui.kit import dialogs
@@ -78,7 +78,7 @@ from coopdesk.sync.peers import SiteStatus, sites_overview
 from coopdesk.sync.trust import archive_site, restore_site
 
 # Said only of what this site has received: other sites may not have synced yet.
-NO_CONFLICTS = "No conflicts in what this site has received."
+NO_CONFLICTS = N_("No conflicts in what this site has received.")
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -101,11 +101,11 @@ def bundle_choice_label(item: BundleFile, this_site: set[str], site_names: dict[
     from a header that has not been checked is shown (importing checks it).
     """
     if item.site_id in this_site:
-        source = "made here"
+        source = _("made here")
     elif item.site_id in site_names:
         source = f"from {shown(site_names[item.site_id])}"
     else:
-        source = "sender unknown"
+        source = _("sender unknown")
     name = shown(item.path.name, limit=120)
     return f"{name} — {source}, {relative_time(item.modified)}, {human_size(item.size)}"
 
@@ -318,7 +318,7 @@ class SyncPage(Page):
         listing_layout.setContentsMargins(0, 0, 0, 0)
         listing_layout.addWidget(self.conflicts_list, 1)
         listing_layout.addWidget(chooser)
-        self.conflicts_empty = EmptyState(NO_CONFLICTS)
+        self.conflicts_empty = EmptyState(_(NO_CONFLICTS))
         self.conflicts_stack = QStackedWidget()
         self.conflicts_stack.addWidget(listing)
         self.conflicts_stack.addWidget(self.conflicts_empty)
@@ -564,22 +564,35 @@ class SyncPage(Page):
     def _exported(self, result: ExportResult, drive_label: str = "") -> None:
         self.task = None
         if not result.verified:  # export_bundle raises instead; never say "safe" unchecked
-            self._export_failed(f"{result.path.name} could not be checked after writing.")
+            self._export_failed(
+                _("{name} could not be checked after writing.").format(name=result.path.name)
+            )
             return
         to = f" for {self._site_name(result.for_site)}" if result.for_site else ""
         secrecy = (
-            "It is encrypted: only your coop's sites can read it."
+            _("It is encrypted: only your coop's sites can read it.")
             if result.encrypted
-            else "It is not encrypted."
+            else _("It is not encrypted.")
         )
         self.message.show_message(
             "ok",
-            "Safe to remove the USB stick",
-            f"{result.path.name} ({plural(result.entries, 'change')}, {human_size(result.size)})"
-            f" was written and checked{to} at {datetime.now():%H:%M}. {secrecy} Carry it to "
-            "the other site and import "
-            "it there.\n"
-            + (f"It is on {drive_label}." if drive_label else f"Saved in {result.path.parent}"),
+            _("Safe to remove the USB stick"),
+            _(
+                "{name} ({plural}, {human_size}) was written and checked{to} at "
+                "{now:%H:%M}. {secrecy} Carry it to the other site and import it there.\n"
+            ).format(
+                name=result.path.name,
+                plural=plural(result.entries, "change"),
+                human_size=human_size(result.size),
+                to=to,
+                now=datetime.now(),
+                secrecy=secrecy,
+            )
+            + (
+                _("It is on {drive_label}.").format(drive_label=drive_label)
+                if drive_label
+                else _("Saved in {parent}").format(parent=result.path.parent)
+            ),
         )
         self.window_.show_notice(
             _("Exported {name}. Safe to remove the USB stick.").format(name=result.path.name)
@@ -590,14 +603,16 @@ class SyncPage(Page):
         self.task = None
         self.message.show_message(
             "error",
-            "The bundle was not exported",
-            f"{message}\nNothing was written under the bundle's name; try again, perhaps on "
-            "another USB stick.",
+            _("The bundle was not exported"),
+            _(
+                "{message}\nNothing was written under the bundle's name; try again, "
+                "perhaps on another USB stick."
+            ).format(message=message),
         )
 
     def _export_cancelled(self) -> None:
         self.task = None
-        self.message.show_message("info", "Export cancelled", "No bundle was written.")
+        self.message.show_message("info", _("Export cancelled"), _("No bundle was written."))
 
     # -- import -----------------------------------------------------------------------------
 
@@ -606,8 +621,8 @@ class SyncPage(Page):
         if not found:
             self.message.show_message(
                 "info",
-                f"No sync bundles on {drive.label}",
-                "Export one at the other site first, or use Import file… to look elsewhere.",
+                _("No sync bundles on {label}").format(label=drive.label),
+                _("Export one at the other site first, or use Import file… to look elsewhere."),
             )
             return
         chosen = found[0]
@@ -725,16 +740,16 @@ class SyncPage(Page):
                 ).format(site=self._site_name(site_id), warning=warning)
             )
         if result.already_imported:
-            title = "Already imported"
+            title = _("Already imported")
         elif not result.report.new_entries:
-            title = f"Nothing new from {result.site_name}"
+            title = _("Nothing new from {site_name}").format(site_name=result.site_name)
         else:
-            title = f"Imported from {result.site_name}"
+            title = _("Imported from {site_name}").format(site_name=result.site_name)
         action = None
         if result.report.conflicts_after > result.report.conflicts_before:
             action = ("Review conflicts", self.show_conflicts)
         summary = result.summary()
-        prefix = f"Imported from {result.site_name}: "
+        prefix = _("Imported from {site_name}: ").format(site_name=result.site_name)
         text = summary.removeprefix(prefix)
         text = text[:1].upper() + text[1:]
         self.message.show_message("warning" if notes else "ok", title, text, notes, action)
@@ -746,13 +761,15 @@ class SyncPage(Page):
         self.message.show_message(
             "error",
             f"{path.name} was not imported",
-            f"{message}\nThe file was kept, and nothing was changed here.",
+            _("{message}\nThe file was kept, and nothing was changed here.").format(
+                message=message
+            ),
         )
 
     def _import_cancelled(self) -> None:
         self.task = None
         self.message.show_message(
-            "info", "Import cancelled", "Nothing was changed here; the file was kept."
+            "info", _("Import cancelled"), _("Nothing was changed here; the file was kept.")
         )
 
     def _task_over(self) -> None:
@@ -760,7 +777,7 @@ class SyncPage(Page):
 
     def _site_name(self, site_id: str | None) -> str:
         if not site_id:
-            return "any site"
+            return _("any site")
         row = self.store.get("site", site_id)
         return shown(row["name"]) if row else f"site {site_id[:8]}"
 
@@ -778,7 +795,7 @@ class SyncPage(Page):
         )
         self.conflicts_stack.setCurrentIndex(0 if count else 1)
         if not count:
-            self.conflicts_empty.set_text(NO_CONFLICTS, self._what_is_known())
+            self.conflicts_empty.set_text(_(NO_CONFLICTS), self._what_is_known())
         if count:
             kept = self.conflicts_model.row_of_key(key) if key else -1
             target = kept if kept >= 0 else min(max(row, 0), count - 1)
@@ -796,14 +813,14 @@ class SyncPage(Page):
             if not (site.this_site or site.archived or site.replaced_by or site.earlier_identity)
         ]
         if not others:
-            return "This is the coop's only site, so there is nobody to disagree with."
+            return _("This is the coop's only site, so there is nobody to disagree with.")
         unheard = [site.name for site in others if site.heard_at is None]
         if unheard:
-            return (
-                f"Not heard from yet: {names_text(unheard)}. A conflict with their changes "
-                "shows here once their bundles are imported."
-            )
-        return (
+            return _(
+                "Not heard from yet: {names}. A conflict with their changes shows here "
+                "once their bundles are imported."
+            ).format(names=names_text(unheard))
+        return _(
             "Every other site has sent a bundle. What they changed since their last one is "
             "not known here yet; when two sites change the same thing, it is listed here."
         )
@@ -874,7 +891,7 @@ class SyncPage(Page):
                 else:
                     archive_site(self.store, author, site.site_id)
             if outcome.ok:
-                verb = "Restored" if site.archived else "Archived"
+                verb = _("Restored") if site.archived else _("Archived")
                 self.window_.show_notice(
                     _("{verb} the site {name}.").format(verb=verb, name=site.name)
                 )
@@ -959,17 +976,15 @@ class SyncPage(Page):
             return
 
         def restore(author: str) -> None:
-            question = (
-                f"Restore the backup made {backup_when(chosen)} "
-                f"({chosen.reason or 'backup'})?\n\n"
-                "• The current state is backed up first, so this can be undone.\n"
-                "• This site's data goes back to how it was when the backup was made.\n"
-                "• This computer then takes a new site identity, so old and new changes stay "
-                "apart.\n"
-                "• Changes made since the backup that already reached other sites come back "
-                "at the next sync. Changes that never left this computer are only in the "
-                "backup made now."
-            )
+            question = _(
+                "Restore the backup made {backup_when} ({value})?\n\n• The current state "
+                "is backed up first, so this can be undone.\n• This site's data goes "
+                "back to how it was when the backup was made.\n• This computer then "
+                "takes a new site identity, so old and new changes stay apart.\n• "
+                "Changes made since the backup that already reached other sites come "
+                "back at the next sync. Changes that never left this computer are only "
+                "in the backup made now."
+            ).format(backup_when=backup_when(chosen), value=chosen.reason or "backup")
             if not dialogs.confirm(
                 self,
                 _("Restore a backup"),
@@ -995,9 +1010,11 @@ class SyncPage(Page):
         notice = site_identity.identity_notice(self.store)
         self.message.show_message(
             "warning",
-            "Backup restored",
-            f"This site's data is back to how it was {backup_when(chosen)}. Import the latest "
-            "bundles from your other sites to bring back what they have.",
+            _("Backup restored"),
+            _(
+                "This site's data is back to how it was {backup_when}. Import the latest "
+                "bundles from your other sites to bring back what they have."
+            ).format(backup_when=backup_when(chosen)),
             [notice] if notice else [],
         )
         self.window_.show_notice(_("Backup restored. This computer now has a new site identity."))
@@ -1006,7 +1023,9 @@ class SyncPage(Page):
     def _restore_failed(self, message: str) -> None:
         self.task = None
         self.message.show_message(
-            "error", "The backup was not restored", f"{message}\nNothing was changed."
+            "error",
+            _("The backup was not restored"),
+            _("{message}\nNothing was changed.").format(message=message),
         )
 
     def backup_now(self) -> None:
@@ -1072,8 +1091,10 @@ class SyncPage(Page):
         self.task = None
         self.message.show_message(
             "ok",
-            f"Invitation for {invitation.site_name} saved",
-            f"{invitation.path}\nGive the passphrase to the new site separately from the file.",
+            _("Invitation for {site_name} saved").format(site_name=invitation.site_name),
+            _("{path}\nGive the passphrase to the new site separately from the file.").format(
+                path=invitation.path
+            ),
         )
         self.window_.dialogs.open(
             PASSPHRASE, lambda: PassphraseDialog(invitation, self.window_), key=invitation.path

@@ -74,7 +74,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 def card_details(task: dict[str, Any], today: dt.date | None = None) -> str:
     """The second line of a card: who, when, how urgent, and where it comes from."""
-    parts = [task.get("assignee_name") or "nobody yet"]
+    parts = [task.get("assignee_name") or _("nobody yet")]
     due = due_text(task, today)
     if due:
         parts.append(due)

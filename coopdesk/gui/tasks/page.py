@@ -404,11 +404,15 @@ class TasksPage(Page):
         self._update_list_empty()
         overdue = sum(1 for t in open_tasks if t["overdue"])
         if query == TaskQuery():
-            text = f"{len(open_tasks)} open task{'s' if len(open_tasks) != 1 else ''}"
+            text = ngettext("{count} open task", "{count} open tasks", len(open_tasks)).format(
+                count=len(open_tasks)
+            )
         else:
-            text = f"{len(open_tasks)} open task{'s' if len(open_tasks) != 1 else ''} match"
+            text = ngettext(
+                "{count} open task matches", "{count} open tasks match", len(open_tasks)
+            ).format(count=len(open_tasks))
         if overdue:
-            text += f" · {overdue} overdue"
+            text += " · " + _("{count} overdue").format(count=overdue)
         self.subtitle_label.setText(text + f" · {day_text(today)}")
         self.subtitle_label.show()
 
@@ -591,10 +595,10 @@ class TasksPage(Page):
 
         def archive(author: str) -> None:
             task = tasklist.get_task(self.store, task_id)
-            question = (
-                f"Archive the task “{task['title']}”?\n\nIt leaves the board and the list. "
+            question = _(
+                "Archive the task “{title}”?\n\nIt leaves the board and the list. "
                 "Nothing is deleted: Undo brings it back."
-            )
+            ).format(title=task["title"])
             if not dialogs.confirm(
                 self, _("Archive task"), question, _("Archive task"), _("Keep the task")
             ):
@@ -709,10 +713,10 @@ class TasksPage(Page):
             return
 
         def archive(author: str) -> None:
-            question = (
-                f"Archive the chore “{chore['title']}”?\n\nNo more turns are planned. Its "
-                "tasks, done and open, stay on the board."
-            )
+            question = _(
+                "Archive the chore “{title}”?\n\nNo more turns are planned. Its tasks, "
+                "done and open, stay on the board."
+            ).format(title=chore["title"])
             if not dialogs.confirm(
                 self, _("Archive chore"), question, _("Archive chore"), _("Keep the chore")
             ):
