@@ -61,8 +61,10 @@ def pinned_language() -> str | None:
 
 
 def _(message: str) -> str:
-    """The message in the current language (the English source when untranslated)."""
-    return _translation.gettext(message)
+    """The message in the current language (the English source when untranslated).
+
+    "" stays "" (gettext would answer with the catalogue's header)."""
+    return _translation.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

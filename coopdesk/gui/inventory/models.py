@@ -138,7 +138,7 @@ class ItemStock:
 class StockTableModel(ListModel):
     """Items with their balance at each site; filters (search, category, site) run in the core."""
 
-    fixed_columns = ("Item", "Category")
+    fixed_columns = (N_("Item"), N_("Category"))
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -204,8 +204,11 @@ class StockTableModel(ListModel):
         here = self.store.site_id
         self.columns = (
             *self.fixed_columns,
-            *(f"{name} (here)" if site == here else name for site, name in self.site_columns),
-            "Status",
+            *(
+                _("{name} (here)").format(name=name) if site == here else name
+                for site, name in self.site_columns
+            ),
+            N_("Status"),
         )
         self.rows = list(items.values())
         self._apply_sort()

@@ -352,7 +352,7 @@ class InventoryPage(Page):
             combo.clear()
             combo.addItem(everyone, ALL)
             for site in sites:
-                here = " (here)" if site["id"] == self.store.site_id else ""
+                here = _(" (here)") if site["id"] == self.store.site_id else ""
                 combo.addItem(site["name"] + here, site["id"])
             position = combo.findData(chosen)
             combo.setCurrentIndex(max(position, 0))

@@ -95,7 +95,7 @@ def due_text(task: dict[str, Any], today: dt.date | None = None) -> str:
         return _("due today")
     if due == day + dt.timedelta(days=1):
         return _("due tomorrow")
-    return f"due {day_text(due, day)}"
+    return _("due {day}").format(day=day_text(due, day))
 
 
 def to_datetime(value: Any) -> dt.datetime:

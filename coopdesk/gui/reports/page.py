@@ -213,7 +213,7 @@ class ReportsPage(Page):
         row.addWidget(self.preset_combo)
         row.addWidget(QLabel(_("From")))
         row.addWidget(self.from_edit)
-        row.addWidget(QLabel("to"))
+        row.addWidget(QLabel(_("to")))
         row.addWidget(self.to_edit)
         row.addWidget(self.by_combo)
         row.addWidget(self.site_combo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.dates import to_datetime
 
 if TYPE_CHECKING:
@@ -52,11 +52,12 @@ def places_text(shift: ShiftView, compact: bool = False) -> str:
     """``2 / 3 · needs 1``, ``3 / 3 · full``, ``3 / 2 · overbooked`` (``3/2 overbooked``)."""
     signed_up = len(shift.confirmed) + len(shift.waiting)
     if shift.status == "overbooked":
-        filled, words = signed_up, "overbooked"
+        filled, words = signed_up, _("overbooked")
     elif shift.status == "full":
-        filled, words = shift.filled, "full"
+        filled, words = shift.filled, _("full")
     else:
-        filled, words = shift.filled, f"needs {shift.capacity - shift.filled}"
+        missing = shift.capacity - shift.filled
+        filled, words = shift.filled, _("needs {count}").format(count=missing)
     if compact:
         return f"{filled}/{shift.capacity} {words}"
     return f"{filled} / {shift.capacity} · {words}"
@@ -66,9 +67,15 @@ def overbooked_sentence(shift: ShiftView) -> str:
     """``3 signed up for 2 places: Ravi is waiting.`` (the words every site shows alike)."""
     signed_up = len(shift.confirmed) + len(shift.waiting)
     names = [signup.member_name for signup in shift.waiting]
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    verb = "is" if len(names) == 1 else "are"
-    place = "place" if shift.capacity == 1 else "places"
-    return _("{signed_up} signed up for {capacity} {place}: {who} {verb} waiting.").format(
-        signed_up=signed_up, capacity=shift.capacity, place=place, who=who, verb=verb
+    who = (
+        names[0]
+        if len(names) == 1
+        else _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
     )
+    places = ngettext(
+        "{signed_up} signed up for {capacity} place:",
+        "{signed_up} signed up for {capacity} places:",
+        shift.capacity,
+    ).format(signed_up=signed_up, capacity=shift.capacity)
+    waiting = ngettext("{who} is waiting.", "{who} are waiting.", len(names)).format(who=who)
+    return f"{places} {waiting}"

@@ -133,8 +133,13 @@ class NeedPeoplePanel(ShiftListPanel):
         start = to_datetime(shift.starts_at)
         missing = shift.capacity - shift.filled
         return html.escape(
-            f"{short_date(start.date())} {start:%H:%M}: needs {missing} more "
-            f"({shift.filled}/{shift.capacity})"
+            _("{day} {start:%H:%M}: needs {missing} more ({filled}/{capacity})").format(
+                day=short_date(start.date()),
+                start=start,
+                missing=missing,
+                filled=shift.filled,
+                capacity=shift.capacity,
+            )
         )
 
     def _opener(self, shift_id: str) -> Callable[[], None]:

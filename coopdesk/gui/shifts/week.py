@@ -149,7 +149,7 @@ class WeekModel(QAbstractTableModel):
         if self.member_id is None:
             return ""
         if any(s.member_id == self.member_id for s in shift.confirmed):
-            return "you"
+            return _("you")
         if any(s.member_id == self.member_id for s in shift.waiting):
             return _("you (waiting)")
         return ""

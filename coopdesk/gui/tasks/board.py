@@ -66,6 +66,20 @@ TASK_MIME = "application/x-coopdesk-task"
 TASK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TASK_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUSES = tuple(STATUS_LABELS)  # todo, doing, done: the columns, left to right
+# The core's words for statuses and priorities, shown through _() (extracted from here).
+CORE_WORDS = (
+    N_("To do"),
+    N_("Doing"),
+    N_("Done"),
+    N_("low"),
+    N_("normal"),
+    N_("high"),
+    N_("urgent"),
+    N_("Low"),
+    N_("Normal"),
+    N_("High"),
+    N_("Urgent"),
+)
 DONE_SHOWN = 40  # the Done column shows the most recently finished tasks
 OVERDUE_COLOUR = QColor(0xC6, 0x28, 0x28)
 PRIORITY_COLOURS = {2: QColor(0xE0, 0x8A, 0x00), 3: QColor(0xC6, 0x28, 0x28)}
@@ -79,7 +93,7 @@ def card_details(task: dict[str, Any], today: dt.date | None = None) -> str:
     if due:
         parts.append(due)
     if int(task.get("priority") or 0) >= 2:
-        parts.append(PRIORITY_LABELS[int(task["priority"])])
+        parts.append(_(PRIORITY_LABELS[int(task["priority"])]))
     if task.get("role_name"):
         parts.append(str(task["role_name"]))
     return " · ".join(parts)
@@ -312,7 +326,7 @@ class TaskBoard(QWidget):
         for position, status in enumerate(STATUSES):
             panel = QFrame(objectName="boardPanel")
             panel.setFrameShape(QFrame.Shape.StyledPanel)
-            title = QLabel(STATUS_LABELS[status])
+            title = QLabel(_(STATUS_LABELS[status]))
             title.setFont(scaled_font(self, 1.1, bold=True))
             count = muted(QLabel())
             header = QHBoxLayout()
@@ -320,7 +334,7 @@ class TaskBoard(QWidget):
             header.addStretch(1)
             header.addWidget(count)
             column = BoardColumn(status)
-            column.setAccessibleName(_("{value} column").format(value=STATUS_LABELS[status]))
+            column.setAccessibleName(_("{value} column").format(value=_(STATUS_LABELS[status])))
             column.move_requested.connect(self.move_requested)
             column.open_requested.connect(self.open_requested)
             column.step_requested.connect(self._step)
@@ -445,13 +459,13 @@ class TaskListModel(LazyTableModel):
         if column == 0:
             return row["title"]
         if column == 1:
-            return STATUS_LABELS.get(row["status"], row["status"])
+            return _(STATUS_LABELS.get(row["status"], row["status"]))
         if column == 2:
             return row["assignee_name"] or ""
         if column == 3:
             return due_text(row)
         if column == 4:
-            return PRIORITY_LABELS.get(int(row["priority"] or 0), "").capitalize()
+            return _(PRIORITY_LABELS.get(int(row["priority"] or 0), "").capitalize())
         if column == 5:
             return row["site_name"] or ""
         if column == 6:

@@ -90,7 +90,7 @@ class TaskDialog(FormDialog):
         due_row.addStretch(1)
         self.priority_combo = QComboBox()
         for value, label in PRIORITY_LABELS.items():
-            self.priority_combo.addItem(label.capitalize(), value)
+            self.priority_combo.addItem(_(label.capitalize()), value)
         self.priority_combo.setCurrentIndex(
             max(0, self.priority_combo.findData(int(values.get("priority", 1) or 0)))
         )

@@ -149,7 +149,7 @@ class TasksPage(Page):
         self.move_menu = QMenu(self.move_button)
         self.move_actions: dict[str, QAction] = {}
         for status in STATUSES:
-            action = self.move_menu.addAction(STATUS_LABELS[status])
+            action = self.move_menu.addAction(_(STATUS_LABELS[status]))
             action.triggered.connect(lambda _c=False, s=status: self.move_selected(s))
             self.move_actions[status] = action
         self.move_button.setMenu(self.move_menu)
@@ -173,7 +173,7 @@ class TasksPage(Page):
         self.status_combo = QComboBox()
         self.status_combo.addItem(_("Any status"), None)
         for status, label in STATUS_LABELS.items():
-            self.status_combo.addItem(label, status)
+            self.status_combo.addItem(_(label), status)
         self.status_combo.setToolTip(_("Which tasks the list shows (the board has a column each)"))
         self.assignee_combo = QComboBox()
         self.site_combo = QComboBox()
@@ -487,7 +487,7 @@ class TasksPage(Page):
         menu.addAction(_("Open…"), self.edit_selected)
         move = menu.addMenu(_("Move to"))
         for status in STATUSES:
-            action = move.addAction(STATUS_LABELS[status])
+            action = move.addAction(_(STATUS_LABELS[status]))
             action.setEnabled(status != column.status)
             action.triggered.connect(lambda _c=False, s=status: self.move_selected(s))
         menu.addSeparator()
@@ -512,7 +512,7 @@ class TasksPage(Page):
             previous = task["status"]
             self.window_.show_notice(
                 _("“{title}” moved to {value}.").format(
-                    title=task["title"], value=STATUS_LABELS[status]
+                    title=task["title"], value=_(STATUS_LABELS[status])
                 ),
                 undo=lambda: self.move_task(task_id, previous),
             )
@@ -645,7 +645,7 @@ class TasksPage(Page):
                 who = turn["done_by_name"] or turn["assignee_name"] or "someone"
                 lines.append(_("{due}: done by {who}").format(due=due, who=who))
             else:
-                state = STATUS_LABELS[turn["status"]].lower()
+                state = _(STATUS_LABELS[turn["status"]]).lower()
                 lines.append(f"{due}: {turn['assignee_name'] or 'nobody'} ({state})")
         counts = chores.done_counts(self.store, chore["id"])
         names = dict(self.member_choices)
