@@ -62,23 +62,23 @@ def agenda_html(meeting: MeetingView, coop_name: str, decisions: dict[str, Decis
         "<ol>",
     ]
     for item in meeting.agenda:
-        body.append(_("<li><p><b>{e}</b></p>").format(e=_e(item.title)))
+        body.append(f"<li><p><b>{_e(item.title)}</b></p>")
         decision = decisions.get(item.decision_id or "")
         if decision is not None:
             body.append(
-                _("<p>{e}").format(e=_e(KIND_LABELS[decision.kind]))
+                f"<p>{_e(KIND_LABELS[decision.kind])}"
                 + (_(", secret ballot") if decision.secret else "")
                 + _("; closes {e}.</p>").format(e=_e(when_text(decision.ends_at)))
             )
             body.append(_paragraphs(decision.details))
             if decision.options:
                 body.append(
-                    _("<p>Options: ") + _e(", ".join(o.label for o in decision.options)) + _("</p>")
+                    _("<p>Options: ") + _e(", ".join(o.label for o in decision.options)) + "</p>"
                 )
         if item.notes:
             body.append(_paragraphs(item.notes))
-        body.append(_("</li>"))
-    body.append(_("</ol>"))
+        body.append("</li>")
+    body.append("</ol>")
     if meeting.minutes:
         body += ["<h2>Minutes</h2>", _paragraphs(meeting.minutes)]
     if meeting.attendee_names:
@@ -142,17 +142,17 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
             f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;yes &nbsp; maybe &nbsp; no</td></tr>"
             for o in decision.options
         ]
-    parts.append(_("<p><i>{e}</i></p>").format(e=_e(instruction)))
-    parts.append(_("<table cellpadding='6'>") + "".join(rows) + _("</table>"))
+    parts.append(f"<p><i>{_e(instruction)}</i></p>")
+    parts.append("<table cellpadding='6'>" + "".join(rows) + "</table>")
     if kind in ("consent", "consensus"):
         parts.append(_("<p>Reason: ______________________________________________</p>"))
-        parts.append(_("<p>_______________________________________________________</p>"))
+        parts.append("<p>_______________________________________________________</p>")
     note = (
         _("Secret ballot: do not write your name. Fold it and put it in the box.")
         if decision.secret
         else _("Write your name: ______________________")
     )
-    parts.append(_("<p>{e}</p>").format(e=_e(note)))
+    parts.append(f"<p>{_e(note)}</p>")
     return "".join(parts)
 
 
@@ -161,9 +161,9 @@ def ballots_html(decision: DecisionView, coop_name: str, copies: int = 10) -> st
     body = []
     for number in range(max(1, copies)):
         if number and number % BALLOTS_PER_PAGE == 0:
-            body.append(_("<p style='page-break-before: always;'></p>"))
+            body.append("<p style='page-break-before: always;'></p>")
         elif number:
-            body.append(_("<hr/>"))
+            body.append("<hr/>")
         body.append(_ballot(decision, coop_name))
     body.append(
         _(
@@ -190,20 +190,15 @@ def result_html(result: Result, coop_name: str) -> str:
     ]
     if result.bars:
         body.append(
-            _(
-                "<table cellpadding='5' border='1' cellspacing='0' "
-                "style='border-collapse: collapse;'>"
-            )
+            "<table cellpadding='5' border='1' cellspacing='0' style='border-collapse: collapse;'>"
         )
         for bar in result.bars:
             weight = "<b>" if bar.marked else ""
             end = "</b>" if bar.marked else ""
             body.append(
-                _("<tr><td>{weight}{e}{end}</td><td>{weight}{e2}{end}</td></tr>").format(
-                    weight=weight, e=_e(bar.label), end=end, e2=_e(bar.text)
-                )
+                f"<tr><td>{weight}{_e(bar.label)}{end}</td><td>{weight}{_e(bar.text)}{end}</td></tr>"
             )
-        body.append(_("</table>"))
+        body.append("</table>")
     if result.ranked and len(result.ranked.rounds) > 1:
         body.append(_("<h3>Rounds</h3><ol>"))
         for stage in result.ranked.rounds:
@@ -222,8 +217,8 @@ def result_html(result: Result, coop_name: str) -> str:
                         option_label=decision.option_label(stage.transferred)
                     )
                 )
-            body.append(_("<li>{e}</li>").format(e=_e("; ".join(what) or "counted")))
-        body.append(_("</ol>"))
+            body.append("<li>{e}</li>".format(e=_e("; ".join(what) or "counted")))
+        body.append("</ol>")
     for site in result.sites:
         body.append(
             _("<p>{e}: {e2} ({voters} of {electorate} voted)</p>").format(
@@ -235,11 +230,9 @@ def result_html(result: Result, coop_name: str) -> str:
         )
     for stance, reason, name in result.reasons:
         who = f"{name}: " if name else ""
-        body.append(
-            _("<p><b>{e}</b> — {e2}</p>").format(e=_e(stance_label(stance)), e2=_e(who + reason))
-        )
+        body.append(f"<p><b>{_e(stance_label(stance))}</b> — {_e(who + reason)}</p>")
     for note in result.notes:
-        body.append(_("<p>{e}</p>").format(e=_e(note)))
+        body.append(f"<p>{_e(note)}</p>")
     if result.participants:
         body.append(
             _("<p>Took part ({count}): {e}</p>").format(

@@ -46,9 +46,9 @@ def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | Non
     for row in rows:
         if row.site_name != site:
             if site is not None:
-                parts.append(_("</table>"))
+                parts.append("</table>")
             site = row.site_name
-            parts.append(_("<h3>{site}</h3>").format(site=html.escape(site)))
+            parts.append(f"<h3>{html.escape(site)}</h3>")
             parts.append(
                 _(
                     "<table width='100%' cellspacing='0' cellpadding='4' border='1' "
@@ -64,12 +64,10 @@ def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | Non
         if row.negative:
             on_hand += " (negative: count it)"
         parts.append(
-            _(
-                "<tr><td>{name}</td><td>{value}</td><td align='right'>{on_hand}</td><td "
-                "align='right'>{format_quantity}</td><td "
-                "align='right'><b>{format_quantity2}</b></td><td "
-                "align='center'>&#9744;</td></tr>"
-            ).format(
+            "<tr><td>{name}</td><td>{value}</td><td align='right'>{on_hand}</td><td "
+            "align='right'>{format_quantity}</td><td "
+            "align='right'><b>{format_quantity2}</b></td><td "
+            "align='center'>&#9744;</td></tr>".format(
                 name=html.escape(row.name),
                 value=html.escape(row.category or ""),
                 on_hand=html.escape(on_hand),
@@ -78,8 +76,8 @@ def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | Non
             )
         )
     if site is not None:
-        parts.append(_("</table>"))
-    parts.append(_("</body></html>"))
+        parts.append("</table>")
+    parts.append("</body></html>")
     return "".join(parts)
 
 

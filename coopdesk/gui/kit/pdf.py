@@ -70,6 +70,11 @@ def printed_line(small_pt: int, more: str = "") -> str:
     return f"<p style='font-size: {small_pt}pt;'>{printed}{' ' + more if more else ''}</p>"
 
 
+def html_direction() -> str:
+    """ "rtl" for a language written right to left (Arabic), else "ltr": for dir="…"."""
+    return "rtl" if is_right_to_left() else "ltr"
+
+
 def follow_text_direction(document: QTextDocument) -> QTextDocument:
     """Lay a printed sheet out right to left when the window's language is (Arabic)."""
     if is_right_to_left():

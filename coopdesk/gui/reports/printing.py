@@ -119,7 +119,7 @@ def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
     if report.behind:
         body.append(_("<h2>Drifting behind: worth a friendly word</h2><ul>"))
         body += [f"<li>{_e(b.sentence())}</li>" for b in report.behind]
-        body.append(_("</ul>"))
+        body.append("</ul>")
     body.append(_("<h2>Each member</h2>"))
     rows = [
         [
@@ -152,7 +152,7 @@ def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure
         mandates = (
             _(" (mandates: {join})").format(join=", ".join(role.mandates)) if role.mandates else ""
         )
-        body.append(_("<h2>{e}{e2}</h2>").format(e=_e(role.name), e2=_e(mandates)))
+        body.append(f"<h2>{_e(role.name)}{_e(mandates)}</h2>")
         body.append(
             _(
                 "<p>{plural}, {plural2} of {eligible} eligible; the longest holder had "
@@ -219,16 +219,16 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         )
         told = [_(EXPLAINED[key]) for key, _l in shown if key in EXPLAINED]
         body.append(
-            _("<p style='font-size: {small_pt}pt;'>").format(small_pt=SMALL_PT)
+            f"<p style='font-size: {SMALL_PT}pt;'>"
             + _e(" ".join([*told, "Low: how many times the stock fell under its minimum."]))
-            + _("</p>")
+            + "</p>"
         )
     else:
         body.append(_("<p>No stock moved in this period.</p>"))
     if report.flows:
         body.append(_("<h2>Between sites</h2><ul>"))
         body += [f"<li>{_e(flow.sentence())}</li>" for flow in report.flows]
-        body.append(_("</ul>"))
+        body.append("</ul>")
     body.append(printed_line(SMALL_PT, _(SAME_EVERYWHERE)))
     return sheet_html(body, BODY_PT)
 

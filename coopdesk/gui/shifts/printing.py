@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from coopdesk.base.files import write_file
 from coopdesk.base.i18n import _
 from coopdesk.gui.kit.dates import to_datetime
-from coopdesk.gui.kit.pdf import follow_text_direction, pdf_bytes
+from coopdesk.gui.kit.pdf import follow_text_direction, html_direction, pdf_bytes
 from coopdesk.gui.shifts.texts import short_date, time_range, week_title
 
 if TYPE_CHECKING:
@@ -61,36 +61,34 @@ def rota_html(
     heading = _("{coop_name}: shifts {week_title}").format(
         coop_name=html.escape(coop_name), week_title=html.escape(week_title(week_start))
     )
+    way = html_direction()  # Arabic: the week runs right to left on paper too
     parts = [
-        f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>",
+        f"<html dir='{way}'><body dir='{way}' style='font-family: sans-serif; "
+        f"font-size: {BODY_PT}pt;'>",
         f"<h2 style='font-size: 14pt;'>{heading}</h2>",
     ]
     if subtitle:
-        parts.append(_("<p>{subtitle}</p>").format(subtitle=html.escape(subtitle)))
+        parts.append(f"<p>{html.escape(subtitle)}</p>")
     parts.append(TABLE)
     parts.append(
-        _(
-            "<table width='100%' border='1' cellspacing='0' cellpadding='4' "
-            "style='{value}border-collapse: collapse; border-color: "
-            "#000;'><thead><tr>"
-        ).format(value=BREAK)
+        f"<table dir='{way}' width='100%' border='1' cellspacing='0' cellpadding='4' "
+        f"style='{BREAK}border-collapse: collapse; border-color: "
+        "#000;'><thead><tr>"
     )
-    for offset in range(7):
+    # QTextDocument does not mirror a table's columns: right to left, Monday goes last.
+    offsets = range(6, -1, -1) if way == "rtl" else range(7)
+    for offset in offsets:
         day = week_start + dt.timedelta(days=offset)
-        parts.append(
-            _("<th width='14%' bgcolor='#e8e8e8'>{short_date}</th>").format(
-                short_date=html.escape(short_date(day))
-            )
-        )
-    parts.append(_("</tr></thead>"))
+        parts.append(f"<th width='14%' bgcolor='#e8e8e8'>{html.escape(short_date(day))}</th>")
+    parts.append("</tr></thead>")
     # Row n holds each day's n-th shift; ``paginate`` breaks pages between rows.
     for row in range(max(1, *(len(day) for day in days))):
-        parts.append(ROW + _("<tr>"))
-        for day_shifts in days:
+        parts.append(ROW + "<tr>")
+        for day_shifts in (days[offset] for offset in offsets):
             cell = shift_html(day_shifts[row]) if row < len(day_shifts) else "&nbsp;"
-            parts.append(_("<td valign='top'>{cell}</td>").format(cell=cell))
-        parts.append(_("</tr>"))
-    parts.append(END + _("</table>"))
+            parts.append(f"<td valign='top'>{cell}</td>")
+        parts.append("</tr>")
+    parts.append(END + "</table>")
     printed = dt.datetime.now()
     parts.append(
         _(
@@ -99,7 +97,7 @@ def rota_html(
             "too.</p>"
         ).format(day=printed.day, printed=printed)
     )
-    parts.append(_("</body></html>"))
+    parts.append("</body></html>")
     return "".join(parts)
 
 
@@ -109,14 +107,12 @@ def shift_html(shift: ShiftView) -> str:
         f"<b>{html.escape(shift.title)}</b>",
     ]
     if shift.site_name:
-        lines.append(_("<br/><i>{site_name}</i>").format(site_name=html.escape(shift.site_name)))
-    lines.append(
-        _("<br/>{filled} / {capacity}").format(filled=shift.filled, capacity=shift.capacity)
-    )
+        lines.append(f"<br/><i>{html.escape(shift.site_name)}</i>")
+    lines.append(f"<br/>{shift.filled} / {shift.capacity}")
     if shift.status == "overbooked":
         lines.append(_(" (overbooked)"))
     for signup in shift.confirmed:
-        lines.append(_("<br/>• {member_name}").format(member_name=html.escape(signup.member_name)))
+        lines.append(f"<br/>• {html.escape(signup.member_name)}")
     for signup in shift.waiting:
         lines.append(
             _("<br/>• <i>{member_name} (waiting)</i>").format(
@@ -124,7 +120,7 @@ def shift_html(shift: ShiftView) -> str:
             )
         )
     for _index in range(max(0, shift.capacity - shift.filled)):
-        lines.append(_("<br/>• {blank_line}").format(blank_line=BLANK_LINE))
+        lines.append(f"<br/>• {BLANK_LINE}")
     return f"<p>{''.join(lines)}</p>"
 
 
