@@ -206,3 +206,17 @@ def test_the_command_line_sets_and_speaks_languages(data_dir, store, ana):
     # Messages for people follow --lang; --json stays English.
     shown = coopdesk(data_dir, "coop", "--lang", "fr")
     assert shown.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "cancel"), [("es", "Cancelar"), ("fr", "Annuler"), ("en", "Cancel")]
+)
+def test_qts_own_buttons_follow_the_language(qapp, language, cancel):
+    """Qt's standard buttons and dialogs come from PySide6's qtbase_<lang>.qm."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from coopdesk.gui.shell.language import apply_language
+
+    apply_language(language)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == cancel

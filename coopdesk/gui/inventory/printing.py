@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from coopdesk.base.files import write_file
 from coopdesk.base.i18n import _
-from coopdesk.gui.kit.pdf import a4_portrait, follow_text_direction, pdf_bytes
+from coopdesk.gui.kit.pdf import a4_portrait, follow_text_direction, html_direction, pdf_bytes
 from coopdesk.inventory.items import format_quantity
 from coopdesk.inventory.stock import low_stock
 from coopdesk.store.store import Store
@@ -36,9 +36,12 @@ def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | Non
 
     moment = (when or datetime.now()).strftime("%Y-%m-%d %H:%M")
     parts = [
-        "<html><body style='font-family: sans-serif; font-size: 10pt'>",
-        f"<h2>Shopping list — {html.escape(coop_name)}</h2>",
-        f"<p style='color:#555'>Items under their minimum, {moment}.</p>",
+        f"<html dir='{html_direction()}'><body dir='{html_direction()}' "
+        "style='font-family: sans-serif; font-size: 10pt'>",
+        "<h2>" + _("Shopping list — {coop}").format(coop=html.escape(coop_name)) + "</h2>",
+        "<p style='color:#555'>"
+        + _("Items under their minimum, {moment}.").format(moment=moment)
+        + "</p>",
     ]
     if not rows:
         parts.append(_("<p>Nothing is under its minimum: there is nothing to buy.</p>"))
