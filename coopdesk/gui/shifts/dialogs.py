@@ -43,11 +43,11 @@ from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.widgets import muted, scaled_font
 from coopdesk.gui.shifts.texts import (
-    WEEKDAYS,
     long_date,
     overbooked_sentence,
     places_text,
     time_range,
+    weekday_names,
 )
 from coopdesk.shifts.shifts import (
     add_shift,
@@ -838,7 +838,7 @@ class TemplateDialog(FormDialog):
         self.type_combo = QComboBox()
         fill_type_combo(self.type_combo, self.types, get("shift_type_id"))
         self.weekday_combo = QComboBox()
-        self.weekday_combo.addItems(list(WEEKDAYS))
+        self.weekday_combo.addItems(weekday_names())
         self.weekday_combo.setCurrentIndex(int(get("weekday", dt.date.today().weekday()) or 0))
         start_text = str(get("start_time", "18:00") or "18:00")
         self.start_edit = time_edit(dt.time.fromisoformat(start_text))
