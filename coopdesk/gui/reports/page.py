@@ -183,6 +183,14 @@ class ReportsPage(Page):
         self.tabs.addTab(self.work_tab, _("Work"))
         self.tabs.addTab(self.roles_tab, _("Roles"))
         self.tabs.addTab(self.stock_tab, _("Supplies"))
+        # Print and save sit beside the tabs, not in the period's row: in French or with
+        # large text one row of both was wider than a 1024-pixel screen.
+        actions = QWidget()
+        actions_row = QHBoxLayout(actions)
+        actions_row.setContentsMargins(0, 0, 0, 2)
+        for button in (self.print_button, self.pdf_button, self.csv_button):
+            actions_row.addWidget(button)
+        self.tabs.setCornerWidget(actions, Qt.Corner.TopRightCorner)
         self.layout_.addWidget(self.tabs, 1)
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -218,9 +226,6 @@ class ReportsPage(Page):
         row.addWidget(self.by_combo)
         row.addWidget(self.site_combo)
         row.addStretch(1)
-        row.addWidget(self.print_button)
-        row.addWidget(self.pdf_button)
-        row.addWidget(self.csv_button)
         self.layout_.addLayout(row)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
