@@ -110,6 +110,22 @@ def known_language(code: str | None) -> str:
     return base if base in LANGUAGES or base == PSEUDO_LANGUAGE else ""
 
 
+def check_language(code: object) -> str:
+    """A language a coop or member may be set to: a code CoopDesk has, or "" (the default).
+
+    Raises ValidationError with what to type instead."""
+    from coopdesk.base.errors import ValidationError
+
+    text = str(code or "").strip().lower()
+    if text in LANGUAGE_CHOICES:
+        return text
+    raise ValidationError(
+        _(
+            "{code} is not a language CoopDesk speaks: give one of {codes} (or '' for the default)."
+        ).format(code=text, codes=", ".join(LANGUAGES))
+    )
+
+
 def language_from_environment(environ: dict[str, str] | None = None) -> str:
     """The language the environment asks for (LANGUAGE, LC_ALL, LANG, as gettext reads
     them), if CoopDesk has it; "" otherwise."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import check_language
 from coopdesk.coop.tables import COOP
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
@@ -96,6 +97,8 @@ def update_settings(store: Store, author: str, **fields: object) -> set[str]:
 
     if "time_zone" in fields:
         fields["time_zone"] = check_time_zone(fields["time_zone"])
+    if "language" in fields:
+        fields["language"] = check_language(fields["language"])
     with store.transaction(author) as tx:
         tx.use_mandate("settings", "changed the coop settings: " + ", ".join(sorted(fields)))
         return tx.update("coop", str(store.coop_id), dict(fields))

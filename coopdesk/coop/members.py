@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from coopdesk.base.i18n import check_language
 from coopdesk.store.ids import fold
 from coopdesk.store.schema import tags_list
 from coopdesk.store.store import Store
@@ -170,6 +171,8 @@ def find_member(store: Store, id_or_name: str) -> dict[str, Any] | None:
 
 
 def add_member(store: Store, author: str, name: str, **fields: Any) -> str:
+    if "language" in fields:
+        fields["language"] = check_language(fields["language"])
     with store.transaction(author) as tx:
         tx.use_mandate("members", f"added member {str(name).strip()}")
         return tx.insert("member", {"name": name, **fields})
@@ -177,6 +180,8 @@ def add_member(store: Store, author: str, name: str, **fields: Any) -> str:
 
 def update_member(store: Store, author: str, member_id: str, **fields: Any) -> set[str]:
     """Change a member's details: your own freely, anyone else's with the "members" mandate."""
+    if "language" in fields:
+        fields["language"] = check_language(fields["language"])
     with store.transaction(author) as tx:
         if author != member_id:
             tx.use_mandate("members", f"changed member {_name(store, member_id)}")
