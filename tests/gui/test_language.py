@@ -220,3 +220,20 @@ def test_qts_own_buttons_follow_the_language(qapp, language, cancel):
     apply_language(language)
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == cancel
+
+
+@pytest.mark.parametrize("table", ["coop", "member"])
+def test_a_bundle_carrying_an_unknown_language_is_refused(table):
+    """The merge checks the same list as a write: only codes CoopDesk has, or ""."""
+    import sqlite3
+
+    from tests.store.test_schema import incoming_accepts
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(
+        "CREATE TABLE _change (lsn INTEGER PRIMARY KEY, tbl, op, cl, fields, versions, row_id)"
+    )
+    for code in ("", "es", "fr", "ar", "en"):
+        assert incoming_accepts(conn, table, "language", code), code
+    for code in ("zz", "ES", "xx", 3):
+        assert not incoming_accepts(conn, table, "language", code), code
