@@ -237,3 +237,18 @@ def test_a_bundle_carrying_an_unknown_language_is_refused(table):
         assert incoming_accepts(conn, table, "language", code), code
     for code in ("zz", "ES", "xx", 3):
         assert not incoming_accepts(conn, table, "language", code), code
+
+
+@pytest.mark.parametrize("language", ["en", *TRANSLATED])
+def test_every_main_page_fits_a_netbook_screen_in_every_language(qtbot, store, ana, language):
+    """Longer words must not push the window wider than a 1024-pixel screen (French and
+    Spanish run 20-30% longer than English; the pseudo-language xx, 40%, shows what is next
+    to overflow: `coopdesk --lang xx`)."""
+    update_member(store, ana, ana, language="" if language == "en" else language)
+    window = open_window(qtbot, store, ana)
+    widest = {}
+    for section in SECTIONS:
+        window.go_to(section.key)
+        qtbot.wait(1)
+        widest[section.key] = window.minimumSizeHint().width()
+    assert max(widest.values()) <= 1024, widest
