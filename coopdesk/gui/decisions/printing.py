@@ -108,7 +108,7 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
             for w in STANCES_BY_KIND[kind]
         ]
         if kind != "count":
-            instruction += " To object, disagree or block, write your reason below."
+            instruction += " " + _("To object, disagree or block, write your reason below.")
     elif kind == "single":
         instruction = _("Tick one box.")
         rows = [

@@ -372,7 +372,7 @@ class ReportsPage(Page):
         tab.summary.setText("\n".join(report.summary_lines()))
         tab.show_figures(supplies_figures(report))
         flows = [f"  {flow.sentence()}" for flow in report.flows[:20]]
-        tab.notes.setText("\n".join(["Between sites:", *flows]) if flows else "")
+        tab.notes.setText("\n".join([_("Between sites:"), *flows]) if flows else "")
         tab.notes.setVisible(bool(flows))
         tab.model.set_rows(report.items)
 

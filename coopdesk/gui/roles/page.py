@@ -360,8 +360,11 @@ class RolesPage(Page):
 
     def _facts(self, role: dict[str, Any]) -> str:
         lines = [
-            f"Terms of {term_length_text(int(role['term_days']))}, "
-            f"{int(role['holders'])} holder{'s' if int(role['holders']) != 1 else ''} at a time.",
+            ngettext(
+                "Terms of {length}, {holders} holder at a time.",
+                "Terms of {length}, {holders} holders at a time.",
+                int(role["holders"]),
+            ).format(length=term_length_text(int(role["term_days"])), holders=int(role["holders"])),
             _(POLICY_LABELS.get(role["policy"], role["policy"])) + ".",
         ]
         names = [name for name in role["member_names"] if name]

@@ -661,7 +661,9 @@ class ShiftDetailsDialog(QDialog):
                 f"\n\n{people} {'person is' if people == 1 else 'people are'} signed up; "
                 "they will see it is cancelled."
             )
-        question += "\n\nNothing is deleted: the shift is archived and stays in the history."
+        question += "\n\n" + _(
+            "Nothing is deleted: the shift is archived and stays in the history."
+        )
         if not dialogs.confirm(
             self, _("Cancel shift"), question, _("Cancel the shift"), _("Keep the shift")
         ):

@@ -44,7 +44,7 @@ def preview_sentences(preview: Preview, for_site_name: str | None = None) -> lis
     if preview.already_imported:
         return [
             f"{origin}.",
-            "This bundle was already imported here; there is nothing to apply.",
+            _("This bundle was already imported here; there is nothing to apply."),
         ]
     already_here = preview.entries - preview.new_entries
     if preview.new_entries:
@@ -54,9 +54,11 @@ def preview_sentences(preview: Preview, for_site_name: str | None = None) -> lis
         ]
     else:
         lines = [
-            f"{origin}: nothing new.",
-            f"All {plural(preview.entries, 'change')} in it are already here. Importing it still "
-            f"tells this site what {preview.site_name} has, so the next bundle for it is smaller.",
+            _("{origin}: nothing new.").format(origin=origin),
+            _(
+                "All {changes} in it are already here. Importing it still tells this site what "
+                "{site} has, so the next bundle for it is smaller."
+            ).format(changes=plural(preview.entries, "change"), site=preview.site_name),
         ]
     if not preview.for_this_site:
         lines.append(
@@ -200,7 +202,10 @@ class InviteDialog(QDialog):
         """Follow the site's name in the file name until the person picks a path themselves."""
         if not self._path_edited:
             self.path_edit.setText(
-                str(self.folder / invitation_file_name(self.coop_name, name.strip() or "New site"))
+                str(
+                    self.folder
+                    / invitation_file_name(self.coop_name, name.strip() or _("New site"))
+                )
             )
 
     def choose_path(self) -> None:

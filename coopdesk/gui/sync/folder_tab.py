@@ -43,9 +43,11 @@ def status_lines(status: FolderStatus) -> list[str]:
     """The tab's text, one line each (plain text: file names come from other computers)."""
     if status.folder is None:
         return [
-            "No sync folder. If your sites have a network now and then, share an empty "
-            "folder between them with Syncthing and choose it here: bundles then travel by "
-            "themselves, with the same checks as a USB stick."
+            _(
+                "No sync folder. If your sites have a network now and then, share an empty "
+                "folder between them with Syncthing and choose it here: bundles then travel by "
+                "themselves, with the same checks as a USB stick."
+            )
         ]
     lines = []
     if status.problem:

@@ -747,7 +747,7 @@ class SyncPage(Page):
             title = _("Imported from {site_name}").format(site_name=result.site_name)
         action = None
         if result.report.conflicts_after > result.report.conflicts_before:
-            action = ("Review conflicts", self.show_conflicts)
+            action = (_("Review conflicts"), self.show_conflicts)
         summary = result.summary()
         prefix = _("Imported from {site_name}: ").format(site_name=result.site_name)
         text = summary.removeprefix(prefix)
@@ -857,10 +857,10 @@ class SyncPage(Page):
         if site is None or site.this_site:
             return
         if site.archived:
-            text = (
-                f"Let {site.name} take part again? Its changes made while it was archived stay"
+            text = _(
+                "Let {name} take part again? Its changes made while it was archived stay"
                 " refused; what it does from now on is accepted."
-            )
+            ).format(name=site.name)
             if not dialogs.confirm(
                 self,
                 _("Restore site"),
@@ -870,11 +870,11 @@ class SyncPage(Page):
             ):
                 return
         else:
-            text = (
-                f"Archive {site.name}? Use this when its computer is lost or stolen, or the site"
+            text = _(
+                "Archive {name}? Use this when its computer is lost or stolen, or the site"
                 " has closed. Every site will refuse its changes after the last one this"
                 " computer has, however they arrive; its members stay members."
-            )
+            ).format(name=site.name)
             if not dialogs.confirm(
                 self,
                 _("Archive site"),
