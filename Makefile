@@ -9,7 +9,18 @@ STAMP := $(VENV)/.coopdesk-installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test soak lint format package icons bench clean distclean
+.PHONY: help install run test soak lint format package icons bench clean distclean translations catalogues
+
+# Translations (see docs/translating.md): gettext catalogues in two domains, extracted and
+# compiled with Babel. "window" holds coopdesk/gui's words, "core" everything else the core
+# says to people; the one _() looks in both. The .mo files are built, not committed: every
+# target that runs CoopDesk compiles the ones older than their .po first.
+LOCALE := coopdesk/locale
+LANGS := es fr ar
+PSEUDO := xx
+KEYWORDS := -k _ -k ngettext:1,2 -k N_
+PO_FILES := $(wildcard $(LOCALE)/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 help:
 	@echo "make install   create $(VENV) (with $(PYTHON)) and install CoopDesk with its dev tools"
@@ -19,11 +30,18 @@ help:
 	@echo "make lint      ruff check, ruff format --check, and the import contracts (lint-imports)"
 	@echo "make format    ruff format and ruff check --fix"
 	@echo "make package   build dist/coopdesk/ with PyInstaller"
+	@echo "make translations  extract the words (.pot), update every .po, write xx, compile"
 	@echo "make icons     re-render resources/icons/*.png from coopdesk.svg"
 	@echo "make bench     run the benchmarks in tests/bench/"
 	@echo "make clean     remove build output and caches (make distclean: also $(VENV))"
 
-install: $(STAMP)
+install: $(STAMP) catalogues
+
+# The compiled catalogues (.mo) the app reads; `make install` and everything that runs the app.
+catalogues: $(STAMP) $(MO_FILES)
+
+$(LOCALE)/%.mo: $(LOCALE)/%.po $(STAMP)
+	@$(BIN)/pybabel -q compile -i $< -o $@
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { \
@@ -37,11 +55,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-run: install
+run: install catalogues
 	$(BIN)/coopdesk
 
 # pytest exits 5 when it collects no tests at all; that is not a failure of the suite.
-test: install
+test: install catalogues
 	@QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest: no tests collected (treated as success)"; exit 0; fi; \
 	exit $$status
@@ -62,7 +80,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-package: install
+package: install catalogues
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
 		packaging/coopdesk.spec
 
@@ -71,6 +89,25 @@ icons: install
 
 bench: install
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bench/run.py
+
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract --no-default-keywords $(KEYWORDS) --sort-by-file \
+		--project CoopDesk --copyright-holder "CoopDesk contributors" \
+		-o $(LOCALE)/window.pot coopdesk/gui
+	$(BIN)/pybabel -q extract --no-default-keywords $(KEYWORDS) --sort-by-file \
+		--project CoopDesk --copyright-holder "CoopDesk contributors" \
+		--ignore-dirs gui --ignore-dirs locale -o $(LOCALE)/core.pot coopdesk
+	@for domain in window core; do for lang in $(LANGS); do \
+		po=$(LOCALE)/$$lang/LC_MESSAGES/$$domain.po; \
+		if [ -f $$po ]; then $(BIN)/pybabel -q update --no-fuzzy-matching \
+			-D $$domain -l $$lang -i $(LOCALE)/$$domain.pot -d $(LOCALE); \
+		else $(BIN)/pybabel -q init -D $$domain -l $$lang -i $(LOCALE)/$$domain.pot -d $(LOCALE); fi; \
+	done; \
+	$(BIN)/python packaging/pseudo_locale.py $(LOCALE)/$$domain.pot \
+		$(LOCALE)/$(PSEUDO)/LC_MESSAGES/$$domain.po; done
+	@for po in $(LOCALE)/*/LC_MESSAGES/*.po; do \
+		$(BIN)/pybabel compile --statistics -i $$po -o $${po%.po}.mo 2>&1 \
+		| grep -v '^compiling' | sed "s|^|$$po: |"; done
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,6 +32,26 @@ def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     # The registry of store instances (copy detection) lives outside every data folder.
     monkeypatch.setenv("COOPDESK_STATE_DIR", str(tmp_path / "state"))
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says(monkeypatch: pytest.MonkeyPatch):
+    """Tests read English: the environment's language is not theirs, and a test that
+    switches the (process-wide) language leaves English behind it."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    yield
+    from coopdesk.base import i18n
+
+    i18n.pin_language(None)
+    if i18n.current_language() != i18n.SOURCE_LANGUAGE:
+        if "PySide6.QtWidgets" in sys.modules:
+            from coopdesk.gui.shell.language import apply_language
+
+            apply_language(i18n.SOURCE_LANGUAGE)
+        else:
+            i18n.set_language(i18n.SOURCE_LANGUAGE)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from coopdesk.base.i18n import LANGUAGES
 from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, open_store
 from coopdesk.coop.activity import recent_changes
 from coopdesk.coop.coop import coop_time_zone, identity, update_settings
@@ -26,7 +27,7 @@ def _skills(text: str | None) -> list[str] | None:
 
 def _member_fields(args: argparse.Namespace) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    for name in ("email", "phone", "notes"):
+    for name in ("email", "phone", "notes", "language"):
         value = getattr(args, name, None)
         if value is not None:
             fields[name] = value
@@ -126,6 +127,8 @@ def cmd_coop(args: argparse.Namespace) -> int:
             changes["encrypt_bundles"] = args.encrypt_bundles == "on"
         if args.time_zone is not None:
             changes["time_zone"] = args.time_zone
+        if args.language is not None:
+            changes["language"] = args.language
         if changes:
             update_settings(store, author_of(args, store), **changes)
         ident = identity(store)
@@ -143,12 +146,14 @@ def cmd_coop(args: argparse.Namespace) -> int:
                 "encrypt_bundles": bool(coop["encrypt_bundles"]),
                 "time_zone": zone_setting,
                 "time_zone_used": zone,
+                "language": coop.get("language") or "",
             },
             [
                 f"{ident.coop_name} ({ident.coop_id})",
                 f"This site: {ident.site_name} ({ident.site_id})",
                 "Bundles are " + ("encrypted" if coop["encrypt_bundles"] else "not encrypted"),
                 f"Time zone of shifts (for calendars): {zone_text}",
+                f"Language: {LANGUAGES.get(coop.get('language') or 'en', 'English')}",
             ],
         )
     return 0
@@ -177,6 +182,13 @@ def _member_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--skills", metavar="a,b", help="comma-separated skills")
     sub.add_argument("--home-site", metavar="SITE_ID", help="home site (default: this site)")
     sub.add_argument("--notes", metavar="TEXT")
+    sub.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the member's own language in the window: "
+        + ", ".join(LANGUAGES)
+        + " ('' : the coop's default)",
+    )
 
 
 def add_commands(cli: CommandLine) -> None:
@@ -220,4 +232,10 @@ def add_commands(cli: CommandLine) -> None:
         metavar="ZONE",
         help="the zone the coop's shifts are in, for calendar files (Europe/Berlin; "
         "'local': this computer's zone, the default)",
+    )
+    coop.add_argument(
+        "--language",
+        metavar="CODE",
+        help="the window's language when no member with their own is at the keyboard: "
+        + ", ".join(LANGUAGES),
     )

@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
+from coopdesk.base.i18n import (
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    known_language,
+    language_from_environment,
+    pin_language,
+    set_language,
+)
 from coopdesk.base.paths import resolve_data_dir
 from coopdesk.base.text import terminal_text
-from coopdesk.coop import PIN_ENV, confirm_member_pin, find_member, has_pin
+from coopdesk.coop import PIN_ENV, confirm_member_pin, coop_language, find_member, has_pin
 from coopdesk.store.store import Store
 from coopdesk.sync import open_for_use
 
@@ -22,7 +30,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 # Options of the top-level parser that take a value (skipped when looking for the command).
-OPTIONS_WITH_VALUES = ("--data-dir", "--as", "--pin")
+OPTIONS_WITH_VALUES = ("--data-dir", "--as", "--pin", "--lang")
 
 
 def emit(args: argparse.Namespace, data: Any, text: str | Sequence[str]) -> None:
@@ -49,6 +57,8 @@ def open_store(args: argparse.Namespace) -> Store:
     except BaseException:
         store.close()
         raise
+    if not getattr(args, "language_chosen", True):
+        set_language(coop_language(store))  # neither --lang nor the environment said
     if notice:
         print(f"coopdesk: {notice}", file=sys.stderr)
     return store
@@ -110,7 +120,28 @@ def _common() -> argparse.ArgumentParser:
         help="the PIN of the member making the change, if they have one (or $COOPDESK_PIN;"
         " asked for in a terminal)",
     )
+    common.add_argument(
+        "--lang",
+        metavar="CODE",
+        default=argparse.SUPPRESS,
+        help="the language of messages: " + ", ".join(LANGUAGES) + " (default: $LANGUAGE,"
+        " $LC_ALL or $LANG, else the coop's language; --json output stays English)",
+    )
     return common
+
+
+def choose_language(args: argparse.Namespace) -> None:
+    """Messages in --lang, else the environment's language; the coop's default is applied
+    when the store opens (``open_store``). ``--json`` is for scripts: always English."""
+    if getattr(args, "json", False):
+        set_language(SOURCE_LANGUAGE)
+        args.language_chosen = True
+        return
+    asked = known_language(getattr(args, "lang", None))
+    pin_language(asked or None)  # the window keeps an explicit --lang (``--lang xx``)
+    chosen = asked or language_from_environment()
+    set_language(chosen or SOURCE_LANGUAGE)
+    args.language_chosen = bool(chosen)
 
 
 class CommandLine:

@@ -23,6 +23,7 @@ from coopdesk.cli.framework import (
     OPTIONS_WITH_VALUES,
     CommandLine,
     _common,
+    choose_language,
 )
 
 # The commands this module defines; every other command word belongs to a feature (its
@@ -145,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Parser.json_errors = as_json
     parser = build_parser(tokens)
     args = parse(parser, tokens)
+    choose_language(args)
     try:
         return int(args.handler(args) or 0)
     except CoopDeskError as exc:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import check_language
 from coopdesk.coop.tables import COOP
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
@@ -96,6 +97,8 @@ def update_settings(store: Store, author: str, **fields: object) -> set[str]:
 
     if "time_zone" in fields:
         fields["time_zone"] = check_time_zone(fields["time_zone"])
+    if "language" in fields:
+        fields["language"] = check_language(fields["language"])
     with store.transaction(author) as tx:
         tx.use_mandate("settings", "changed the coop settings: " + ", ".join(sorted(fields)))
         return tx.update("coop", str(store.coop_id), dict(fields))
@@ -167,3 +170,19 @@ def idle_minutes(store: Store) -> int:
     row = store.get("coop", coop_id) if coop_id else None
     value = row.get("idle_minutes") if row else None
     return int(value) if value else DEFAULT_IDLE_MINUTES
+
+
+# -- languages ----------------------------------------------------------------------------------
+
+
+def coop_language(store: Store) -> str:
+    """The coop's default language ("" : English), a synced setting."""
+    coop_id = store.coop_id
+    row = store.get("coop", coop_id) if coop_id else None
+    return str((row or {}).get("language") or "")
+
+
+def member_language(store: Store, member_id: str | None) -> str:
+    """The language the window speaks to ``member_id``: their own, else the coop's."""
+    row = store.get("member", member_id) if member_id else None
+    return str((row or {}).get("language") or "") or coop_language(store)

@@ -9,11 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from coopdesk.base.i18n import check_language
 from coopdesk.store.ids import fold
 from coopdesk.store.schema import tags_list
 from coopdesk.store.store import Store
 
-MEMBER_COLUMNS = ("id", "name", "email", "phone", "skills", "home_site_id", "notes")
+MEMBER_COLUMNS = ("id", "name", "email", "phone", "skills", "home_site_id", "notes", "language")
 SORT_KEYS = {
     "name": "member.name COLLATE NOCASE",
     "email": "member.email COLLATE NOCASE",
@@ -64,7 +65,7 @@ class MemberQuery:
 
 SELECT_MEMBERS = """
     SELECT member.id, member.name, member.email, member.phone, member.skills,
-           member.home_site_id, member.notes, site.name AS site_name,
+           member.home_site_id, member.notes, member.language, site.name AS site_name,
            member._cl % 2 = 0 AS archived
     FROM member LEFT JOIN site ON site.id = member.home_site_id
 """
@@ -170,6 +171,8 @@ def find_member(store: Store, id_or_name: str) -> dict[str, Any] | None:
 
 
 def add_member(store: Store, author: str, name: str, **fields: Any) -> str:
+    if "language" in fields:
+        fields["language"] = check_language(fields["language"])
     with store.transaction(author) as tx:
         tx.use_mandate("members", f"added member {str(name).strip()}")
         return tx.insert("member", {"name": name, **fields})
@@ -177,6 +180,8 @@ def add_member(store: Store, author: str, name: str, **fields: Any) -> str:
 
 def update_member(store: Store, author: str, member_id: str, **fields: Any) -> set[str]:
     """Change a member's details: your own freely, anyone else's with the "members" mandate."""
+    if "language" in fields:
+        fields["language"] = check_language(fields["language"])
     with store.transaction(author) as tx:
         if author != member_id:
             tx.use_mandate("members", f"changed member {_name(store, member_id)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coopdesk.base.i18n import LANGUAGE_CHOICES
 from coopdesk.store.schema import Column, TableSpec
 
 COOP = TableSpec(
@@ -27,6 +28,10 @@ COOP = TableSpec(
         # carry their times in it, so a phone in another zone shows the right hour. Empty:
         # the zone of the computer that exports (set to the first computer's zone at init).
         Column("time_zone", "text", "Time zone", max_len=64, default=""),
+        # The window's language when nobody (or a member without their own) is at the
+        # keyboard, and the command line's when neither --lang nor the environment says.
+        # "" : English. Only codes CoopDesk has: checked on write and on merge.
+        Column("language", "choice", "Language", choices=LANGUAGE_CHOICES, default=""),
     ),
 )
 
@@ -59,6 +64,9 @@ MEMBER = TableSpec(
         Column("skills", "tags", "Skills", max_len=1000, default="[]"),
         Column("home_site_id", "ref", "Home site", ref_table="site"),
         Column("notes", "text", "Notes", max_len=2000, default=""),
+        # The member's own language: the window switches to it when they take the keyboard.
+        # "": the coop's default.
+        Column("language", "choice", "Language", choices=LANGUAGE_CHOICES, default=""),
     ),
     # Until schema 14 every site's PIN verifiers travelled here; now they stay on the
     # computer where they were set (``_pin``, see coopdesk.coop.pins).

@@ -832,6 +832,12 @@ def _014_pins_stay_here(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM _rival WHERE tbl = 'member' AND col = 'pin_hash'")
 
 
+def _015_languages(conn: sqlite3.Connection) -> None:
+    """The coop's default language and each member's own ("" : the coop's / English)."""
+    conn.execute("ALTER TABLE coop ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE member ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+
+
 def _016_stock_flow_index(conn: sqlite3.Connection) -> None:
     """Sum a long period of stock movements by item, site and reason without sorting them:
     ten years of a coop's movements took the supplies report seconds to sort."""
@@ -855,6 +861,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (12, "duty done", _012_duty_done),
     (13, "set-aside histories", _013_set_aside_histories),
     (14, "PINs stay on this computer", _014_pins_stay_here),
+    (15, "languages", _015_languages),
     (16, "stock flow index", _016_stock_flow_index),
 ]
 

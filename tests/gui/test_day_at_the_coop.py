@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from coopdesk.base import i18n
 from coopdesk.base.paths import store_path
 from coopdesk.coop import active_members, add_member, add_site, set_pin, update_member
 from coopdesk.demo import create_demo
@@ -89,7 +90,10 @@ AT_THE_WINDOW = (
     "idle",
     "bundle",
     "resize",
+    "language",
 )
+# What a member picks in their own form: the window follows them (and "": the coop's).
+LANGUAGES = ("", "es", "fr", "ar")
 IN_A_DIALOG = (
     *("escape",) * 3,
     *("cancel",) * 2,
@@ -495,6 +499,17 @@ class DayAtTheCoop(RuleBasedStateMachine):
     def window_resize(self, choice: int) -> None:
         assert self.window is not None
         self.window.resize(*_pick(list(SIZES), choice))
+
+    def window_language(self, choice: int) -> None:
+        """The member at the keyboard chooses a language: the whole window relabels."""
+        assert self.window is not None and self.store is not None
+        member = self.window.session.member_id
+        if member is not None:
+            language = _pick(list(LANGUAGES), choice)
+            update_member(self.store, member, member, language=language)
+            self.settle()
+            wanted = language or "en"
+            assert i18n.current_language() == wanted, (i18n.current_language(), wanted)
 
     def nobody_touches_it_for_a_while(self) -> None:
         """The idle lock, through its real timer, whatever is open."""

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QHeaderView, QStackedWidget
 
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.coop import activity
 from coopdesk.coop.activity import ActivityItem, relative_time
 from coopdesk.gui.kit.lazy_model import column_title
@@ -44,7 +45,7 @@ def what_happened(item: ActivityItem) -> str:
 class ActivityModel(QAbstractTableModel):
     """The change log, newest first, one page at a time. Columns: When, Who, What, Site."""
 
-    headers = ("When", "Who", "What", "Site")
+    headers = (N_("When"), N_("Who"), N_("What"), N_("Site"))
 
     def __init__(
         self, store: Store, page_size: int = ACTIVITY_PAGE_SIZE, parent: QObject | None = None
@@ -143,7 +144,7 @@ class ActivityPage(Page):
     watches_every_table = True
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Activity", "Every change, who made it, where and when.")
+        super().__init__(window, _("Activity"), _("Every change, who made it, where and when."))
         self.model = ActivityModel(self.store, parent=self)
         self.table = table_view(self.model, stretch_last=False)
         header = self.table.horizontalHeader()
@@ -152,7 +153,7 @@ class ActivityPage(Page):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(3, 140)
         self.empty_state = EmptyState(
-            "No changes yet", "Every change anyone makes will be listed here, newest first."
+            _("No changes yet"), _("Every change anyone makes will be listed here, newest first.")
         )
         self.results = QStackedWidget()
         self.results.addWidget(self.table)
@@ -171,8 +172,12 @@ class ActivityPage(Page):
         self._loaded_at = time.time()
         total = activity.changes_recorded(self.store)
         self.subtitle_label.setText(
-            f"Every change, who made it, where and when: {total:,} change"
-            f"{'s' if total != 1 else ''} in all, newest first."
+            ngettext(
+                "Every change, who made it, where and when: {total:,} change in all, newest first.",
+                "Every change, who made it, where and when: {total:,} changes in all, "
+                "newest first.",
+                total,
+            ).format(total=total)
         )
         self.results.setCurrentWidget(self.table if self.model.rowCount() else self.empty_state)
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _
 from coopdesk.coop import leave as leaves
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate
@@ -54,7 +55,7 @@ def leave_state(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> str:
         return "past"
     if starts_on > today:
         return "planned"
-    return "away now"
+    return _("away now")
 
 
 class LeaveDialog(QDialog):
@@ -78,15 +79,17 @@ class LeaveDialog(QDialog):
         self.member_name = member_name
         self.today = today or dt.date.today()
         self.periods: list[dict[str, Any]] = []
-        self.setWindowTitle(f"Leave of {member_name}")
+        self.setWindowTitle(_("Leave of {member_name}").format(member_name=member_name))
         self.setMinimumWidth(560)
 
-        title = QLabel(f"{member_name}: time away")
+        title = QLabel(_("{member_name}: time away").format(member_name=member_name))
         title.setFont(scaled_font(self, 1.25, bold=True))
         explain = muted(
             QLabel(
-                "On leave, a member owes no shift duty, and role and chore rotations skip "
-                "them. Every site sees the same leave after the next sync."
+                _(
+                    "On leave, a member owes no shift duty, and role and chore rotations skip "
+                    "them. Every site sees the same leave after the next sync."
+                )
             )
         )
         explain.setWordWrap(True)
@@ -99,20 +102,24 @@ class LeaveDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setAccessibleName(f"Leave periods of {member_name}")
+        self.table.setAccessibleName(
+            _("Leave periods of {member_name}").format(member_name=member_name)
+        )
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 120), (1, 120), (3, 80)):
             header.resizeSection(column, width)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.empty_label = muted(QLabel(f"{member_name} has no leave."))
+        self.empty_label = muted(
+            QLabel(_("{member_name} has no leave.").format(member_name=member_name))
+        )
 
-        self.end_button = QPushButton("&End now")
-        self.end_button.setToolTip("The leave ends today: duty starts again tomorrow")
+        self.end_button = QPushButton(_("&End now"))
+        self.end_button.setToolTip(_("The leave ends today: duty starts again tomorrow"))
         self.end_button.clicked.connect(self.end_selected)
-        self.withdraw_button = QPushButton("&Withdraw…")
-        self.withdraw_button.setToolTip("Remove a leave entered by mistake")
+        self.withdraw_button = QPushButton(_("&Withdraw…"))
+        self.withdraw_button.setToolTip(_("Remove a leave entered by mistake"))
         self.withdraw_button.clicked.connect(self.withdraw_selected)
         row_actions = QHBoxLayout()
         row_actions.addWidget(self.end_button)
@@ -123,16 +130,16 @@ class LeaveDialog(QDialog):
         self.until_edit = date_edit(self.today + dt.timedelta(days=DEFAULT_LEAVE_DAYS - 1))
         self.reason_edit = QLineEdit()
         self.reason_edit.setMaxLength(200)
-        self.reason_edit.setPlaceholderText("e.g. travelling, new baby, exams (optional)")
-        self.add_button = QPushButton("&Add leave")
+        self.reason_edit.setPlaceholderText(_("e.g. travelling, new baby, exams (optional)"))
+        self.add_button = QPushButton(_("&Add leave"))
         self.add_button.clicked.connect(self.add)
         self.reason_edit.returnPressed.connect(self.add)
         form = QFormLayout()
-        form.addRow("&From", self.from_edit)
-        form.addRow("&Until (included)", self.until_edit)
-        form.addRow("&Reason", self.reason_edit)
+        form.addRow(_("&From"), self.from_edit)
+        form.addRow(_("&Until (included)"), self.until_edit)
+        form.addRow(_("&Reason"), self.reason_edit)
         form.addRow("", self.add_button)
-        add_box = QGroupBox("Add a leave")
+        add_box = QGroupBox(_("Add a leave"))
         add_box.setLayout(form)
 
         self.error_label = ErrorLabel()
@@ -225,11 +232,14 @@ class LeaveDialog(QDialog):
             self.reload()
             self.select_leave(leave_id)
             self.window_.show_notice(
-                f"{self.member_name} is on leave from {short_day(start, self.today)} "
-                f"to {short_day(end, self.today)}."
+                _("{member_name} is on leave from {short_day} to {short_day2}.").format(
+                    member_name=self.member_name,
+                    short_day=short_day(start, self.today),
+                    short_day2=short_day(end, self.today),
+                )
             )
 
-        self.window_.with_author(run, "Choose who you are to record a leave.")
+        self.window_.with_author(run, _("Choose who you are to record a leave."))
 
     def end_selected(self) -> None:
         period = self.selected_leave()
@@ -245,10 +255,12 @@ class LeaveDialog(QDialog):
             self.error_label.clear()
             self.reload()
             self.window_.show_notice(
-                f"{self.member_name}'s leave ends today: shift duty starts again tomorrow."
+                _("{member_name}'s leave ends today: shift duty starts again tomorrow.").format(
+                    member_name=self.member_name
+                )
             )
 
-        self.window_.with_author(run, "Choose who you are to end a leave.")
+        self.window_.with_author(run, _("Choose who you are to end a leave."))
 
     def withdraw_selected(self) -> None:
         period = self.selected_leave()
@@ -258,13 +270,13 @@ class LeaveDialog(QDialog):
         end = short_day(dt.date.fromisoformat(period["ends_on"]), self.today)
 
         def run(author: str) -> None:
-            question = (
-                f"Withdraw {self.member_name}'s leave from {start} to {end}?\n\n"
-                "Use this for a leave entered by mistake: its days count for shift duty again. "
-                "To come back early, use End now instead."
-            )
+            question = _(
+                "Withdraw {member_name}'s leave from {start} to {end}?\n\nUse this for a "
+                "leave entered by mistake: its days count for shift duty again. To come "
+                "back early, use End now instead."
+            ).format(member_name=self.member_name, start=start, end=end)
             if not dialogs.confirm(
-                self, "Withdraw leave", question, "Withdraw leave", "Keep the leave"
+                self, _("Withdraw leave"), question, _("Withdraw leave"), _("Keep the leave")
             ):
                 return
             with dialogs.reported_errors(self, show=False) as outcome:
@@ -274,6 +286,10 @@ class LeaveDialog(QDialog):
                 return
             self.error_label.clear()
             self.reload()
-            self.window_.show_notice(f"Withdrew {self.member_name}'s leave ({start} – {end}).")
+            self.window_.show_notice(
+                _("Withdrew {member_name}'s leave ({start} – {end}).").format(
+                    member_name=self.member_name, start=start, end=end
+                )
+            )
 
-        self.window_.with_author(run, "Choose who you are to withdraw a leave.")
+        self.window_.with_author(run, _("Choose who you are to withdraw a leave."))

@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
+from coopdesk.gui.kit.language_combo import language_combo
 
 
 class MemberDialog(FormDialog):
-    """Name, email, phone, skills (comma-separated), home site and notes of one member.
+    """Name, email, phone, skills (comma-separated), home site, language and notes of one
+    member.
 
     ``saved`` carries the member's id.
     """
@@ -36,22 +39,29 @@ class MemberDialog(FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
-            f"Edit {member['name']}" if member else "Add member",
+            _("Edit {name}").format(name=member["name"]) if member else _("Add member"),
             save,
             parent,
-            "Save" if member else "Add member",
+            _("Save") if member else _("Add member"),
         )
         self.member = member
         self.setMinimumWidth(440)
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Full name, as people know them")
+        self.name_edit.setPlaceholderText(_("Full name, as people know them"))
         self.email_edit = QLineEdit()
-        self.email_edit.setPlaceholderText("name@example.org (optional)")
+        self.email_edit.setPlaceholderText(_("name@example.org (optional)"))
         self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText("optional")
+        self.phone_edit.setPlaceholderText(_("optional"))
         self.skills_edit = QLineEdit()
-        self.skills_edit.setPlaceholderText("cooking, driving, first aid")
+        self.skills_edit.setPlaceholderText(_("cooking, driving, first aid"))
+        # The window switches to it when this member takes the keyboard.
+        self.language_combo = language_combo(
+            (member or {}).get("language") or "", _("The coop's language")
+        )
+        self.language_combo.setToolTip(
+            _("The window's language while this member is at the keyboard")
+        )
         self.site_combo = QComboBox()
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)
@@ -62,7 +72,7 @@ class MemberDialog(FormDialog):
             if site["archived"] and site["id"] != home_site_id:
                 continue
             self.site_combo.addItem(site["name"], site["id"])
-        self.site_combo.addItem("No home site", None)
+        self.site_combo.addItem(_("No home site"), None)
         position = self.site_combo.findData(home_site_id)
         self.site_combo.setCurrentIndex(position if position >= 0 else 0)
 
@@ -74,12 +84,13 @@ class MemberDialog(FormDialog):
             self.notes_edit.setPlainText(member["notes"] or "")
 
         form = QFormLayout()
-        form.addRow("&Name", self.name_edit)
-        form.addRow("&Email", self.email_edit)
-        form.addRow("&Phone", self.phone_edit)
-        form.addRow("S&kills", self.skills_edit)
-        form.addRow("&Home site", self.site_combo)
-        form.addRow("N&otes", self.notes_edit)
+        form.addRow(_("&Name"), self.name_edit)
+        form.addRow(_("&Email"), self.email_edit)
+        form.addRow(_("&Phone"), self.phone_edit)
+        form.addRow(_("S&kills"), self.skills_edit)
+        form.addRow(_("&Home site"), self.site_combo)
+        form.addRow(_("&Language"), self.language_combo)
+        form.addRow(_("N&otes"), self.notes_edit)
         self.save_button = self.ok_button
         self.lay_out(form)
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -101,4 +112,5 @@ class MemberDialog(FormDialog):
             "skills": self.skills_edit.text(),
             "home_site_id": self.site_combo.currentData(),
             "notes": self.notes_edit.toPlainText(),
+            "language": str(self.language_combo.currentData() or ""),
         }

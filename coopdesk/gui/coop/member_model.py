@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.coop.members import (
     MemberQuery,
     Status,
@@ -42,13 +43,13 @@ class MemberTableModel(LazyTableModel):
 
     tables = frozenset({"member", "site"})
     columns = (
-        LazyColumn("Name", "name"),
-        LazyColumn("Email", "email"),
-        LazyColumn("Phone", "phone"),
-        LazyColumn("Skills", "skills"),
-        LazyColumn("Home site", "site"),
-        LazyColumn("Balance"),
-        LazyColumn("Shift status"),
+        LazyColumn(N_("Name"), "name"),
+        LazyColumn(N_("Email"), "email"),
+        LazyColumn(N_("Phone"), "phone"),
+        LazyColumn(N_("Skills"), "skills"),
+        LazyColumn(N_("Home site"), "site"),
+        LazyColumn(N_("Balance")),
+        LazyColumn(N_("Shift status")),
     )
 
     def __init__(
@@ -127,7 +128,7 @@ class MemberTableModel(LazyTableModel):
                 return balance_text(balance.balance_minutes)
             if balance.status == "on leave" and balance.on_leave_until:
                 until = dt.date.fromisoformat(balance.on_leave_until)
-                return f"On leave until {until.day} {until:%b}"
+                return _("On leave until {day} {until:%b}").format(day=until.day, until=until)
             return balance.status.capitalize()
         return ""
 
@@ -149,9 +150,11 @@ class MemberTableModel(LazyTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column in (BALANCE_COLUMN, STATUS_COLUMN):
             balance = self.balances().get(row["id"])
             if balance is not None:
-                return (
-                    f"Shifts done: {balance_text(balance.done_minutes).lstrip('+')}; owed so far: "
-                    f"{balance_text(balance.owed_minutes).lstrip('+')} (the coop's duty rule)"
+                return _(
+                    "Shifts done: {lstrip}; owed so far: {lstrip2} (the coop's duty rule)"
+                ).format(
+                    lstrip=balance_text(balance.done_minutes).lstrip("+"),
+                    lstrip2=balance_text(balance.owed_minutes).lstrip("+"),
                 )
         if role == Qt.ItemDataRole.ToolTipRole:
             if row["archived"]:

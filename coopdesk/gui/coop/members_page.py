@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.coop import coop
 from coopdesk.coop.members import (
     add_member,
@@ -50,7 +51,7 @@ from coopdesk.store.changes import Changes
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
-STATUS_CHOICES = (("Active", "active"), ("Archived", "archived"), ("All", "all"))
+STATUS_CHOICES = ((N_("Active"), "active"), (N_("Archived"), "archived"), (N_("All"), "all"))
 # (wanted, least) widths of Name, Email, Phone, Skills (takes the spare width), Home site,
 # shift balance and status. On a small screen email, skills and site give up space first;
 # the name, balance and status stay whole.
@@ -65,10 +66,13 @@ MEMBER_FORM = "member form"
 
 class MembersPage(Page):
     tables = frozenset({"member", "site"})
-    keys = (("Enter", "Edit the selected member"), ("Delete", "Archive the selected member"))
+    keys = (
+        ("Enter", N_("Edit the selected member")),
+        ("Delete", N_("Archive the selected member")),
+    )
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Members")
+        super().__init__(window, _("Members"))
         self.model = MemberTableModel(self.store, parent=self)
         self._kept_id: str | None = None
         self._kept_row = -1
@@ -76,10 +80,10 @@ class MembersPage(Page):
         # -- who is at the keyboard ------------------------------------------------------
         self.nobody_bar = QFrame(objectName="noticeBar")
         nobody_text = QLabel(
-            "Nobody is at the keyboard. Choose who you are to add or change members."
+            _("Nobody is at the keyboard. Choose who you are to add or change members.")
         )
         nobody_text.setWordWrap(True)
-        self.choose_button = QPushButton("Choose who I am (Ctrl+K)")
+        self.choose_button = QPushButton(_("Choose who I am (Ctrl+K)"))
         self.choose_button.clicked.connect(lambda: window.choose_member())
         bar_layout = QHBoxLayout(self.nobody_bar)
         bar_layout.setContentsMargins(10, 6, 6, 6)
@@ -88,28 +92,28 @@ class MembersPage(Page):
 
         # -- search, filter and actions -----------------------------------------------------
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search by name, email, phone or skill  (Ctrl+F)")
+        self.search_edit.setPlaceholderText(_("Search by name, email, phone or skill  (Ctrl+F)"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self.model.set_search)
         self.search_edit.installEventFilter(self)
         self.status_combo = QComboBox()
         for label, status in STATUS_CHOICES:
-            self.status_combo.addItem(label, status)
-        self.status_combo.setToolTip("Which members to list")
+            self.status_combo.addItem(_(label), status)
+        self.status_combo.setToolTip(_("Which members to list"))
         self.status_combo.currentIndexChanged.connect(
             lambda _i: self.model.set_status(self.status_combo.currentData())
         )
-        self.add_button = QPushButton("Add member…")
-        self.add_button.setToolTip("Add a member (Ctrl+N)")
+        self.add_button = QPushButton(_("Add member…"))
+        self.add_button.setToolTip(_("Add a member (Ctrl+N)"))
         self.add_button.clicked.connect(self.add_new)
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setToolTip("Edit the selected member (Enter or double-click)")
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setToolTip(_("Edit the selected member (Enter or double-click)"))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.archive_button = QPushButton("Archive…")
-        self.archive_button.setToolTip("Archive the selected member (Delete)")
+        self.archive_button = QPushButton(_("Archive…"))
+        self.archive_button.setToolTip(_("Archive the selected member (Delete)"))
         self.archive_button.clicked.connect(self.archive_selected)
-        self.restore_button = QPushButton("Restore")
-        self.restore_button.setToolTip("Make the selected archived member active again")
+        self.restore_button = QPushButton(_("Restore"))
+        self.restore_button.setToolTip(_("Make the selected archived member active again"))
         self.restore_button.clicked.connect(self.restore_selected)
         tools = QHBoxLayout()
         tools.addWidget(self.search_edit, 1)
@@ -117,13 +121,13 @@ class MembersPage(Page):
         tools.addSpacing(12)
         for button in (self.add_button, self.edit_button, self.archive_button, self.restore_button):
             tools.addWidget(button)
-        self.pin_button = QPushButton("My PIN…")
-        self.pin_button.setToolTip("Set or change the PIN of the member at the keyboard")
+        self.pin_button = QPushButton(_("My PIN…"))
+        self.pin_button.setToolTip(_("Set or change the PIN of the member at the keyboard"))
         self.pin_button.clicked.connect(self.set_my_pin)
         tools.addWidget(self.pin_button)
-        self.leave_button = QPushButton("Lea&ve…")
+        self.leave_button = QPushButton(_("Lea&ve…"))
         self.leave_button.setToolTip(
-            "Time away for the selected member: no shift duty, and rotations skip them"
+            _("Time away for the selected member: no shift duty, and rotations skip them")
         )
         self.leave_button.clicked.connect(self.open_leave)
         tools.addWidget(self.leave_button)
@@ -175,8 +179,10 @@ class MembersPage(Page):
         active = count_members(self.store, "active")
         archived = count_members(self.store, "archived")
         self.subtitle_label.setText(
-            f"{active} active member{'s' if active != 1 else ''}"
-            + (f" · {archived} archived" if archived else "")
+            ngettext("{active} active member", "{active} active members", active).format(
+                active=active
+            )
+            + (_(" · {archived} archived").format(archived=archived) if archived else "")
         )
         self.subtitle_label.show()
 
@@ -245,21 +251,21 @@ class MembersPage(Page):
         if search:
             noun = {"active": "members", "archived": "archived members", "all": "members"}[status]
             self.empty_state.set_text(
-                f"No {noun} match “{search}”",
-                "Try part of a name, an email address, a phone number or a skill.",
-                "Clear search",
+                _("No {noun} match “{search}”").format(noun=noun, search=search),
+                _("Try part of a name, an email address, a phone number or a skill."),
+                _("Clear search"),
             )
         elif status == "archived":
             self.empty_state.set_text(
-                "No archived members",
-                "Members you archive are kept here, and can be restored at any time.",
+                _("No archived members"),
+                _("Members you archive are kept here, and can be restored at any time."),
                 "",
             )
         else:
             self.empty_state.set_text(
-                "No members yet",
-                "Add the people of your coop to share out shifts, tasks and roles.",
-                "Add member (Ctrl+N)",
+                _("No members yet"),
+                _("Add the people of your coop to share out shifts, tasks and roles."),
+                _("Add member (Ctrl+N)"),
             )
         self.results.setCurrentWidget(self.empty_state)
 
@@ -318,7 +324,9 @@ class MembersPage(Page):
 
     def _after_save(self, member_id: str, added: bool) -> None:
         name = members_by_id(self.store, [member_id]).get(member_id, {}).get("name", "")
-        self.window_.show_notice(f"Added {name}." if added else f"Saved {name}.")
+        self.window_.show_notice(
+            _("Added {name}.").format(name=name) if added else _("Saved {name}.").format(name=name)
+        )
         self.select_member(member_id)
         self.table.setFocus()
 
@@ -333,24 +341,29 @@ class MembersPage(Page):
         if member is None:
             return
         if member["archived"]:
-            self.window_.show_notice(f"{member['name']} is already archived.")
+            self.window_.show_notice(_("{name} is already archived.").format(name=member["name"]))
             return
 
         def archive(author: str) -> None:
             name = member["name"]
-            question = (
-                f"Archive {name}?\n\nThey will no longer be listed or offered at the keyboard. "
-                "Nothing is deleted: you can restore them from Archived."
-            )
+            question = _(
+                "Archive {name}?\n\nThey will no longer be listed or offered at the "
+                "keyboard. Nothing is deleted: you can restore them from Archived."
+            ).format(name=name)
             if not dialogs.confirm(
-                self, "Archive member", question, f"Archive {name}", f"Keep {name}"
+                self,
+                _("Archive member"),
+                question,
+                _("Archive {name}").format(name=name),
+                _("Keep {name}").format(name=name),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_member(self.store, author, member["id"])
             if outcome.ok:
                 self.window_.show_notice(
-                    f"Archived {name}.", undo=lambda: self._restore(member["id"], name)
+                    _("Archived {name}.").format(name=name),
+                    undo=lambda: self._restore(member["id"], name),
                 )
 
         self.window_.with_author(archive)
@@ -366,7 +379,7 @@ class MembersPage(Page):
 
             self.window_.dialogs.open("set PIN", make, key=author)
 
-        self.window_.with_author(open_dialog, "Choose who you are before setting your PIN.")
+        self.window_.with_author(open_dialog, _("Choose who you are before setting your PIN."))
 
     def open_leave(self) -> None:
         """The selected member's leave periods (their own, or someone's: the core decides)."""
@@ -382,7 +395,7 @@ class MembersPage(Page):
                 key=member["id"],
             )
 
-        self.window_.with_author(open_dialog, "Choose who you are to record a leave.")
+        self.window_.with_author(open_dialog, _("Choose who you are to record a leave."))
 
     def restore_selected(self) -> None:
         member = self.selected_member()
@@ -395,7 +408,7 @@ class MembersPage(Page):
             with dialogs.reported_errors(self) as outcome:
                 restore_member(self.store, author, member_id)
             if outcome.ok:
-                self.window_.show_notice(f"Restored {name}.")
+                self.window_.show_notice(_("Restored {name}.").format(name=name))
                 self.select_member(member_id)
 
         self.window_.with_author(restore)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.coop import pins
 from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses, muted, scaled_font
 from coopdesk.store.store import Store
@@ -70,19 +71,21 @@ class PinDialog(QDialog):
         self.store = store
         self.member_id = member_id
         self.gate = gate or gate_for(store)
-        self.setWindowTitle("Enter your PIN")
+        self.setWindowTitle(_("Enter your PIN"))
         self.setModal(True)
-        heading = QLabel(f"PIN for {member_name}")
+        heading = QLabel(_("PIN for {member_name}").format(member_name=member_name))
         heading.setFont(scaled_font(self, 1.2, bold=True))
         heading.setTextFormat(Qt.TextFormat.PlainText)
-        explanation = muted(QLabel("Type the PIN to take the keyboard under this name."))
+        explanation = muted(QLabel(_("Type the PIN to take the keyboard under this name.")))
         explanation.setWordWrap(True)
-        self.pin_edit = _pin_edit("Digits only")
+        self.pin_edit = _pin_edit(_("Digits only"))
         self.pin_edit.returnPressed.connect(self.try_pin)
         self.pin_edit.textChanged.connect(lambda _text: self._update_ok())
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton("Confirm", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(
+            _("Confirm"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.try_pin)
@@ -123,9 +126,13 @@ class PinDialog(QDialog):
         attempts = self.gate.attempts.get(self.member_id)
         left = pins.MAX_WRONG - (attempts.wrong if attempts else 0)
         self.error.show_message(
-            f"Wrong PIN. {left} more {'try' if left == 1 else 'tries'} before a pause."
+            ngettext(
+                "Wrong PIN. {left} more try before a pause.",
+                "Wrong PIN. {left} more tries before a pause.",
+                left,
+            ).format(left=left)
             if left > 0
-            else "Wrong PIN. Try again."
+            else _("Wrong PIN. Try again.")
         )
         self.pin_edit.setFocus()
 
@@ -137,18 +144,18 @@ class PinDialog(QDialog):
         message was read. Enter does nothing during the pause.
         """
         self.pin_edit.clear()
-        self.error.show_message(f"{exc}, then try again.")
+        self.error.show_message(_("{exc}, then try again.").format(exc=exc))
         seconds = self.gate.seconds_left(self.member_id) or 1
         self.pin_edit.setReadOnly(True)
-        self.pin_edit.setPlaceholderText("Paused after too many wrong PINs")
+        self.pin_edit.setPlaceholderText(_("Paused after too many wrong PINs"))
         self._unlock_timer.start(seconds * 1000)
         self._update_ok()
         self.pin_edit.setFocus()
 
     def _unlocked(self) -> None:
         self.pin_edit.setReadOnly(False)
-        self.pin_edit.setPlaceholderText("Digits only")
-        self.error.show_message("You can try again now.")
+        self.pin_edit.setPlaceholderText(_("Digits only"))
+        self.error.show_message(_("You can try again now."))
         self.pin_edit.setFocus()
         self._update_ok()
 
@@ -164,9 +171,12 @@ class SetPinDialog(QDialog):
         self.store = store
         self.member_id = member_id
         self.had_pin = pins.has_pin(store, member_id)
-        self.setWindowTitle("Your PIN")
+        self.setWindowTitle(_("Your PIN"))
         self.setModal(True)
-        heading = QLabel(("Change" if self.had_pin else "Set") + f" the PIN of {member_name}")
+        heading = QLabel(
+            (_("Change") if self.had_pin else _("Set"))
+            + _(" the PIN of {member_name}").format(member_name=member_name)
+        )
         heading.setFont(scaled_font(self, 1.2, bold=True))
         heading.setTextFormat(Qt.TextFormat.PlainText)
         self.only_here = QLabel(
@@ -177,32 +187,36 @@ class SetPinDialog(QDialog):
         self.only_here.setTextFormat(Qt.TextFormat.PlainText)
         explanation = muted(
             QLabel(
-                "With a PIN, choosing you at the member picker asks for it, so nobody else "
-                "acts under your name on this shared computer. Digits only."
+                _(
+                    "With a PIN, choosing you at the member picker asks for it, so nobody else "
+                    "acts under your name on this shared computer. Digits only."
+                )
             )
         )
         explanation.setWordWrap(True)
         self.travelled = muted(
             QLabel(
-                "Your PIN was set with an older CoopDesk, which copied it to the other sites: "
-                "choose a new one."
+                _(
+                    "Your PIN was set with an older CoopDesk, which copied it to the other "
+                    "sites: choose a new one."
+                )
             )
         )
         self.travelled.setWordWrap(True)
         self.travelled.setVisible(self.had_pin and pins.pin_travelled(store, member_id))
-        self.pin_edit = _pin_edit("New PIN")
-        self.again_edit = _pin_edit("The same again")
+        self.pin_edit = _pin_edit(_("New PIN"))
+        self.again_edit = _pin_edit(_("The same again"))
         self.again_edit.returnPressed.connect(self.save)
         form = QFormLayout()
-        form.addRow("New PIN", self.pin_edit)
-        form.addRow("Again", self.again_edit)
+        form.addRow(_("New PIN"), self.pin_edit)
+        form.addRow(_("Again"), self.again_edit)
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
-            "Save PIN", QDialogButtonBox.ButtonRole.AcceptRole
+            _("Save PIN"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.remove_button = self.buttons.addButton(
-            "Remove PIN", QDialogButtonBox.ButtonRole.DestructiveRole
+            _("Remove PIN"), QDialogButtonBox.ButtonRole.DestructiveRole
         )
         self.remove_button.setVisible(self.had_pin)
         self.remove_button.clicked.connect(self.remove)
@@ -224,7 +238,7 @@ class SetPinDialog(QDialog):
     def save(self) -> None:
         pin, again = self.pin_edit.text(), self.again_edit.text()
         if pin != again:
-            self.error.show_message("The two PINs differ. Type the same PIN twice.")
+            self.error.show_message(_("The two PINs differ. Type the same PIN twice."))
             self.again_edit.clear()
             self.again_edit.setFocus()
             return
@@ -233,7 +247,9 @@ class SetPinDialog(QDialog):
         except CoopDeskError as exc:
             self.error.show_message(str(exc))
             return
-        self.result_text = "Your PIN is saved on this computer. The member picker will ask for it."
+        self.result_text = _(
+            "Your PIN is saved on this computer. The member picker will ask for it."
+        )
         self.accept()
 
     def remove(self) -> None:
@@ -242,5 +258,5 @@ class SetPinDialog(QDialog):
         except CoopDeskError as exc:
             self.error.show_message(str(exc))
             return
-        self.result_text = "Your PIN is removed from this computer."
+        self.result_text = _("Your PIN is removed from this computer.")
         self.accept()

@@ -1,4 +1,4 @@
-"""The coop's settings: its name, the shift duty rule, the idle lock, encrypted bundles.
+"""The coop's settings: its name, language, shift duty rule, idle lock, encrypted bundles.
 
 All of them live on the coop row, so they sync and every site follows them. Changing them
 needs the "settings" mandate: OK is disabled up front (saying who may) for a member at the
@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import LANGUAGES, _, ngettext
 from coopdesk.base.text import day_text
 from coopdesk.coop import coop
 from coopdesk.coop.coop import DEFAULT_IDLE_MINUTES
 from coopdesk.gui.kit.dates import date_edit, from_qdate
 from coopdesk.gui.kit.dialog_manager import listen
 from coopdesk.gui.kit.form_dialog import FormDialog
+from coopdesk.gui.kit.language_combo import language_combo
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.widgets import muted
 from coopdesk.shifts import duty_rule
@@ -41,25 +43,27 @@ if TYPE_CHECKING:
 
 def hours_text(minutes: int) -> str:
     hours = minutes / 60
-    return f"{hours:g} hour{'' if hours == 1 else 's'}"
+    count = 1 if hours == 1 else 2 if hours < 2 else int(hours)
+    return ngettext("{hours} hour", "{hours} hours", count).format(hours=f"{hours:g}")
 
 
 def duty_rule_text(minutes: int, period_days: int, duty_from: dt.date | None) -> str:
     """ "3 hours every 28 days, counted from 2 November", or "no shift duty"."""
     if duty_from is None or minutes <= 0:
-        return "no shift duty"
-    period = "every day" if period_days == 1 else f"every {period_days} days"
-    return f"{hours_text(minutes)} {period}, counted from {day_text(duty_from)}"
+        return _("no shift duty")
+    period = ngettext("every day", "every {count} days", period_days).format(count=period_days)
+    return _("{hours} {period}, counted from {day}").format(
+        hours=hours_text(minutes), period=period, day=day_text(duty_from)
+    )
 
 
 def duty_sentence(minutes: int, period_days: int, duty_from: dt.date | None) -> str:
     """The duty rule in plain words, with what it means for members."""
     if duty_from is None or minutes <= 0:
-        return "No shift duty: nobody owes hours, and nobody is shown as behind."
-    return (
-        f"{duty_rule_text(minutes, period_days, duty_from)}. Each member owes this for every "
-        "period that has ended, less their days on leave."
-    )
+        return _("No shift duty: nobody owes hours, and nobody is shown as behind.")
+    return _(
+        "{rule}. Each member owes this for every period that has ended, less their days on leave."
+    ).format(rule=duty_rule_text(minutes, period_days, duty_from))
 
 
 def time_zone_combo(current: str) -> QComboBox:
@@ -68,7 +72,7 @@ def time_zone_combo(current: str) -> QComboBox:
 
     combo = QComboBox()
     local = coop.local_time_zone()
-    combo.addItem(f"This computer's zone ({local or 'unknown'})", "")
+    combo.addItem(_("This computer's zone ({zone})").format(zone=local or _("unknown")), "")
     for name in sorted(available_timezones()):
         if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/")):
             combo.addItem(name.replace("_", " "), name)
@@ -76,8 +80,10 @@ def time_zone_combo(current: str) -> QComboBox:
         combo.addItem(current, current)
     combo.setCurrentIndex(max(0, combo.findData(current)))
     combo.setToolTip(
-        "Where the coop's shifts happen: calendar files give their times in this zone, so a "
-        "phone set to another zone shows the right hour"
+        _(
+            "Where the coop's shifts happen: calendar files give their times in this zone, so a "
+            "phone set to another zone shows the right hour"
+        )
     )
     return combo
 
@@ -88,7 +94,7 @@ class SettingsDialog(FormDialog):
     A ``FormDialog``: a refusal shows inline, and Esc on changed settings asks first."""
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__("Coop settings", None, parent or window, "Save")
+        super().__init__(_("Coop settings"), None, parent or window, _("Save"))
         self.window_ = window
         self.store = window.store
         self.setMinimumWidth(480)
@@ -99,17 +105,17 @@ class SettingsDialog(FormDialog):
         self.name_edit = QLineEdit(self.original["name"])
         self.name_edit.setMaxLength(120)
 
-        self.duty_check = QCheckBox("Members owe &shift duty")
+        self.duty_check = QCheckBox(_("Members owe &shift duty"))
         self.duty_check.setChecked(has_rule)
         self.hours_spin = QDoubleSpinBox()
         self.hours_spin.setRange(0.25, 1000)
         self.hours_spin.setSingleStep(0.5)
         self.hours_spin.setDecimals(2)
-        self.hours_spin.setSuffix(" hours")
+        self.hours_spin.setSuffix(" " + _("hours"))
         self.hours_spin.setValue(max(rule.minutes, 15) / 60)
         self.period_spin = QSpinBox()
         self.period_spin.setRange(1, 366)
-        self.period_spin.setSuffix(" days")
+        self.period_spin.setSuffix(" " + _("days"))
         self.period_spin.setValue(rule.period_days)
         self.from_edit: QDateEdit = date_edit(
             dt.date.fromisoformat(rule.duty_from) if rule.duty_from else dt.date.today()
@@ -118,35 +124,43 @@ class SettingsDialog(FormDialog):
         self.duty_sentence.setWordWrap(True)
         duty_form = QFormLayout()
         duty_form.addRow(self.duty_check)
-        duty_form.addRow("&Hours owed", self.hours_spin)
-        duty_form.addRow("&Every", self.period_spin)
-        duty_form.addRow("&Counted from", self.from_edit)
+        duty_form.addRow(_("&Hours owed"), self.hours_spin)
+        duty_form.addRow(_("&Every"), self.period_spin)
+        duty_form.addRow(_("&Counted from"), self.from_edit)
         duty_form.addRow(self.duty_sentence)
-        duty_box = QGroupBox("Shift duty")
+        duty_box = QGroupBox(_("Shift duty"))
         duty_box.setLayout(duty_form)
 
         self.idle_spin = QSpinBox()
         self.idle_spin.setRange(1, 480)
-        self.idle_spin.setSuffix(" minutes")
+        self.idle_spin.setSuffix(" " + _("minutes"))
         self.idle_spin.setValue(self.original["idle_minutes"])
         self.idle_spin.setToolTip(
-            "A shared computer returns to the member picker after this long without input"
+            _("A shared computer returns to the member picker after this long without input")
         )
-        self.encrypt_check = QCheckBox("&Encrypt sync bundles")
+        self.encrypt_check = QCheckBox(_("&Encrypt sync bundles"))
         self.encrypt_check.setChecked(self.original["encrypt_bundles"])
         self.encrypt_check.setToolTip(
-            "Bundles on USB sticks can only be read by the coop's sites (recommended)"
+            _("Bundles on USB sticks can only be read by the coop's sites (recommended)")
         )
         self.zone_combo = time_zone_combo(self.original["time_zone"])
+        self.language_combo = language_combo(self.original["language"])
+        self.language_combo.setToolTip(
+            _(
+                "The window's language when nobody is at the keyboard, and for members who "
+                "have not chosen their own"
+            )
+        )
         form = QFormLayout()
-        form.addRow("Coop &name", self.name_edit)
-        form.addRow("&Time zone", self.zone_combo)
-        form.addRow("&Idle lock after", self.idle_spin)
+        form.addRow(_("Coop &name"), self.name_edit)
+        form.addRow(_("&Language"), self.language_combo)
+        form.addRow(_("&Time zone"), self.zone_combo)
+        form.addRow(_("&Idle lock after"), self.idle_spin)
         form.addRow("", self.encrypt_check)
-        note = muted(QLabel("These settings sync: every site follows them after the next sync."))
+        note = muted(QLabel(_("These settings sync: every site follows them after the next sync.")))
         note.setWordWrap(True)
 
-        self.ok_button.setToolTip("Save the changed settings")
+        self.ok_button.setToolTip(_("Save the changed settings"))
         self.field_for_error = {"The coop": self.name_edit, "Idle": self.idle_spin}
         self.lay_out(form, duty_box, note)
 
@@ -172,6 +186,7 @@ class SettingsDialog(FormDialog):
             "idle_minutes": int(row.get("idle_minutes") or DEFAULT_IDLE_MINUTES),
             "encrypt_bundles": bool(row.get("encrypt_bundles")),
             "time_zone": str(row.get("time_zone") or ""),
+            "language": str(row.get("language") or ""),
         }
 
     def values(self) -> dict[str, Any]:
@@ -189,6 +204,7 @@ class SettingsDialog(FormDialog):
             "idle_minutes": self.idle_spin.value(),
             "encrypt_bundles": self.encrypt_check.isChecked(),
             "time_zone": str(self.zone_combo.currentData() or ""),
+            "language": str(self.language_combo.currentData() or ""),
         }
 
     def changed_fields(self) -> dict[str, Any]:
@@ -220,7 +236,7 @@ class SettingsDialog(FormDialog):
     def save(self) -> None:
         changed = self.changed_fields()
         if "name" in changed and not changed["name"]:
-            self.show_error("The coop needs a name.")
+            self.show_error(_("The coop needs a name."))
             self.name_edit.setFocus()
             return
         if not changed:
@@ -233,33 +249,43 @@ class SettingsDialog(FormDialog):
                 self.window_.show_notice(self.saved_text(changed))
                 self.finish(changed)
 
-        self.window_.with_author(run, "Choose who you are before changing the coop's settings.")
+        self.window_.with_author(run, _("Choose who you are before changing the coop's settings."))
 
     def saved_text(self, changed: dict[str, Any]) -> str:
         parts = []
         if "name" in changed:
-            parts.append(f"the coop is now called {changed['name']}")
+            parts.append(_("the coop is now called {name}").format(name=changed["name"]))
         if {"duty_minutes", "duty_period_days", "duty_from"} & set(changed):
             rule = duty_rule(self.store)
             duty_from = dt.date.fromisoformat(rule.duty_from) if rule.duty_from else None
-            parts.append("shift duty: " + duty_rule_text(rule.minutes, rule.period_days, duty_from))
+            parts.append(
+                _("shift duty: {rule}").format(
+                    rule=duty_rule_text(rule.minutes, rule.period_days, duty_from)
+                )
+            )
         if "idle_minutes" in changed:
             minutes = changed["idle_minutes"]
             parts.append(
-                f"the member picker comes back after {minutes} idle "
-                f"minute{'s' if minutes != 1 else ''}"
+                ngettext(
+                    "the member picker comes back after {count} idle minute",
+                    "the member picker comes back after {count} idle minutes",
+                    minutes,
+                ).format(count=minutes)
             )
         if "encrypt_bundles" in changed:
             parts.append(
-                "sync bundles are encrypted"
+                _("sync bundles are encrypted")
                 if changed["encrypt_bundles"]
-                else "sync bundles are no longer encrypted"
+                else _("sync bundles are no longer encrypted")
             )
         if "time_zone" in changed:
-            zone = changed["time_zone"] or "this computer's zone"
-            parts.append(f"calendar files give shift times in {zone}")
+            zone = changed["time_zone"] or _("this computer's zone")
+            parts.append(_("calendar files give shift times in {zone}").format(zone=zone))
+        if "language" in changed:
+            name = LANGUAGES.get(changed["language"] or "en", changed["language"])
+            parts.append(_("the coop's language is {language}").format(language=name))
         text = "; ".join(parts)
-        return f"Saved the coop settings: {text}."
+        return _("Saved the coop settings: {changes}.").format(changes=text)
 
 
 def open_settings(window: MainWindow, focus: str = "") -> SettingsDialog:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from coopdesk.base.i18n import _
 from coopdesk.decisions.results import Bar
 
 LABEL_SHARE = 0.32  # at most this share of the width for the labels
@@ -30,7 +31,7 @@ class TallyChart(QWidget):
         self.bars: list[Bar] = []
         self.message = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setAccessibleName("Tally")
+        self.setAccessibleName(_("Tally"))
 
     def set_bars(self, bars: Sequence[Bar], message: str = "") -> None:
         self.bars = list(bars)

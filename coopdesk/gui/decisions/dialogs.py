@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.coop import PinGate, has_pin
 from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import BY_SITES_LABELS, KIND_LABELS, DecisionView
@@ -101,17 +102,18 @@ class DecisionDialog(FormDialog):
         roles: Sequence[Choice],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("New decision", save, parent, ok_label="Put it to the coop")
+        super().__init__(_("New decision"), save, parent, ok_label=_("Put it to the coop"))
         self.setMinimumWidth(560)
         now = dt.datetime.now().replace(second=0, microsecond=0)
         self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText("What is to be decided, in a few words")
-        self.details_edit = _text_box(4, "The proposal in full, or what the poll is about")
+        self.title_edit.setPlaceholderText(_("What is to be decided, in a few words"))
+        self.details_edit = _text_box(4, _("The proposal in full, or what the poll is about"))
         self.kind_combo = QComboBox()
         for kind in KINDS:
             self.kind_combo.addItem(KIND_LABELS[kind], kind)
         self.options_edit = _text_box(
-            4, "One option per line (for a meeting time: 2026-12-01 18:00; for an election: names)"
+            4,
+            _("One option per line (for a meeting time: 2026-12-01 18:00; for an election: names)"),
         )
         self.seats_spin = QSpinBox()
         self.seats_spin.setRange(1, 100)
@@ -121,38 +123,42 @@ class DecisionDialog(FormDialog):
         self.quorum_spin.setRange(0, 100)
         self.quorum_spin.setSuffix(" %")
         self.quorum_spin.setSpecialValueText("none")
-        self.secret_check = QCheckBox("Secret ballot (who votes what is never recorded)")
-        self.after_close_check = QCheckBox("Show results only after it closes")
+        self.secret_check = QCheckBox(_("Secret ballot (who votes what is never recorded)"))
+        self.after_close_check = QCheckBox(_("Show results only after it closes"))
         self.secret_check.toggled.connect(self._secret_toggled)
         self.electorate_combo = QComboBox()
-        self.electorate_combo.addItem("Every active member", ("members", None))
+        self.electorate_combo.addItem(_("Every active member"), ("members", None))
         for site_id, name in sites:
-            self.electorate_combo.addItem(f"The members of {name}", ("site", site_id))
+            self.electorate_combo.addItem(
+                _("The members of {name}").format(name=name), ("site", site_id)
+            )
         for role_id, name in roles:
-            self.electorate_combo.addItem(f"Those eligible for {name}", ("role", role_id))
+            self.electorate_combo.addItem(
+                _("Those eligible for {name}").format(name=name), ("role", role_id)
+            )
         self.by_sites_combo = QComboBox()
         for rule, label in BY_SITES_LABELS.items():
             self.by_sites_combo.addItem(label, rule)
         self.fills_combo = QComboBox()
-        self.fills_combo.addItem("No", None)
+        self.fills_combo.addItem(_("No"), None)
         for role_id, name in roles:
-            self.fills_combo.addItem(f"Yes: the next term of {name}", role_id)
+            self.fills_combo.addItem(_("Yes: the next term of {name}").format(name=name), role_id)
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._kind_changed())
 
         form = QFormLayout()
-        form.addRow("&Title", self.title_edit)
-        form.addRow("&Details", self.details_edit)
-        form.addRow("&Kind", self.kind_combo)
-        form.addRow("&Options", self.options_edit)
-        self.seats_label = QLabel("&Seats")
+        form.addRow(_("&Title"), self.title_edit)
+        form.addRow(_("&Details"), self.details_edit)
+        form.addRow(_("&Kind"), self.kind_combo)
+        form.addRow(_("&Options"), self.options_edit)
+        self.seats_label = QLabel(_("&Seats"))
         self.seats_label.setBuddy(self.seats_spin)
         form.addRow(self.seats_label, self.seats_spin)
-        form.addRow("O&pens", self.opens_edit)
-        form.addRow("&Closes", self.closes_edit)
-        form.addRow("&Quorum", self.quorum_spin)
-        form.addRow("&Who takes part", self.electorate_combo)
-        form.addRow("Decided &by sites", self.by_sites_combo)
-        form.addRow("&Fills a role", self.fills_combo)
+        form.addRow(_("O&pens"), self.opens_edit)
+        form.addRow(_("&Closes"), self.closes_edit)
+        form.addRow(_("&Quorum"), self.quorum_spin)
+        form.addRow(_("&Who takes part"), self.electorate_combo)
+        form.addRow(_("Decided &by sites"), self.by_sites_combo)
+        form.addRow(_("&Fills a role"), self.fills_combo)
         form.addRow("", self.secret_check)
         form.addRow("", self.after_close_check)
         self.field_for_error = {
@@ -177,7 +183,7 @@ class DecisionDialog(FormDialog):
         polls = kind not in ("consent", "consensus", "count")
         self.options_edit.setEnabled(polls)
         self.seats_spin.setEnabled(kind in ("ranked", "count"))
-        self.seats_label.setText("&Seats" if kind != "count" else "People &needed")
+        self.seats_label.setText(_("&Seats") if kind != "count" else _("People &needed"))
         self.by_sites_combo.setEnabled(kind in ("consent", "consensus"))
         if kind not in ("consent", "consensus"):
             self.by_sites_combo.setCurrentIndex(0)
@@ -230,8 +236,8 @@ class RankingList(QWidget):
         self.list.setCurrentRow(0)
         self.list.itemChanged.connect(lambda _item: self._number())
         self.list.model().rowsMoved.connect(lambda *_: self._number())
-        self.up_button = QPushButton("Move &up")
-        self.down_button = QPushButton("Move do&wn")
+        self.up_button = QPushButton(_("Move &up"))
+        self.down_button = QPushButton(_("Move do&wn"))
         for button in (self.up_button, self.down_button):
             button.setAutoDefault(False)  # Enter casts the vote, it does not move a row
         self.up_button.clicked.connect(lambda: self.move(-1))
@@ -279,7 +285,7 @@ class RankingList(QWidget):
 
     def set_ranking(self, option_ids: Sequence[str]) -> None:
         """Tick and put first these options, in this order (used by tests and keyboards)."""
-        items = [self.list.takeItem(0) for _ in range(self.list.count())]
+        items = [self.list.takeItem(0) for _index in range(self.list.count())]
         by_id = {item.data(Qt.ItemDataRole.UserRole): item for item in items}
         ordered = [by_id[o] for o in option_ids] + [
             i for i in items if i.data(Qt.ItemDataRole.UserRole) not in option_ids
@@ -304,7 +310,12 @@ class VoteDialog(FormDialog):
         check_pin: Callable[[str], bool] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Vote: {decision.title}", save, parent, ok_label="Cast my vote")
+        super().__init__(
+            _("Vote: {title}").format(title=decision.title),
+            save,
+            parent,
+            ok_label=_("Cast my vote"),
+        )
         self.decision = decision
         self.check_pin = check_pin
         self.setMinimumWidth(480)
@@ -312,7 +323,10 @@ class VoteDialog(FormDialog):
         heading.setFont(scaled_font(self, 1.2, bold=True))
         heading.setWordWrap(True)
         heading.setTextFormat(Qt.TextFormat.PlainText)
-        parts: list[Any] = [heading, _wrapped(f"Voting as {member_name}.", quiet=True)]
+        parts: list[Any] = [
+            heading,
+            _wrapped(_("Voting as {member_name}.").format(member_name=member_name), quiet=True),
+        ]
         if decision.details:
             parts.append(_wrapped(decision.details))
         self.stance_group = QButtonGroup(self)
@@ -323,7 +337,10 @@ class VoteDialog(FormDialog):
         self.ranking: RankingList | None = None
         needing = [w for w in STANCES_BY_KIND.get(decision.kind, ()) if w in REASON_REQUIRED]
         self.reason_edit = _text_box(
-            3, f"Why (needed to {' or '.join(needing) or 'object'}; otherwise optional)"
+            3,
+            _("Why (needed to {value}; otherwise optional)").format(
+                value=" or ".join(needing) or "object"
+            ),
         )
         choices = QWidget()
         grid = QGridLayout(choices)
@@ -367,7 +384,7 @@ class VoteDialog(FormDialog):
             self.ranking = RankingList([(o.id, o.label) for o in decision.options])
             grid.addWidget(
                 _wrapped(
-                    "Tick the options you rank and put them in order, first choice at the top.",
+                    _("Tick the options you rank and put them in order, first choice at the top."),
                     quiet=True,
                 ),
                 0,
@@ -380,11 +397,16 @@ class VoteDialog(FormDialog):
         if decision.secret:
             parts.append(
                 _wrapped(
-                    "Secret ballot: your vote goes into this site's ballot box without your name,"
-                    " and cannot be changed once cast. Everyone will see that you took part."
+                    _(
+                        "Secret ballot: your vote goes into this site's ballot box without your "
+                        "name,"
+                        " and cannot be changed once cast. Everyone will see that you took part."
+                    )
                     + (
-                        " A reason is shown without your name, but what you write may still"
-                        " say who you are."
+                        _(
+                            " A reason is shown without your name, but what you write may still"
+                            " say who you are."
+                        )
                         if kind in STANCES_BY_KIND
                         else ""
                     ),
@@ -393,18 +415,18 @@ class VoteDialog(FormDialog):
             )
         else:
             parts.append(
-                _wrapped("You can change your vote until the decision closes.", quiet=True)
+                _wrapped(_("You can change your vote until the decision closes."), quiet=True)
             )
         self.pin_edit: QLineEdit | None = None
         if needs_pin:
             self.pin_edit = QLineEdit()
             self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
-            self.pin_edit.setPlaceholderText("Your PIN, to be sure it is you")
+            self.pin_edit.setPlaceholderText(_("Your PIN, to be sure it is you"))
             self.pin_edit.setInputMethodHints(
                 Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
             )
             form = QFormLayout()
-            form.addRow("&PIN", self.pin_edit)
+            form.addRow(_("&PIN"), self.pin_edit)
             parts.append(form)
         self.lay_out(*parts)
 
@@ -430,12 +452,12 @@ class VoteDialog(FormDialog):
                 return
             if not right:
                 self.pin_edit.clear()
-                self.show_error("That PIN is not right. Type your PIN to cast your vote.")
+                self.show_error(_("That PIN is not right. Type your PIN to cast your vote."))
                 self.pin_edit.setFocus()
                 return
         values = self.values()
         if self.decision.kind in STANCES_BY_KIND and not values["stance"]:
-            self.show_error("Choose your stance first.")
+            self.show_error(_("Choose your stance first."))
             return
         super().accept()
 
@@ -459,13 +481,18 @@ class OutcomeDialog(FormDialog):
     def __init__(
         self, decision: DecisionView, save: SaveFunction, parent: QWidget | None = None
     ) -> None:
-        super().__init__(f"Outcome: {decision.title}", save, parent, ok_label="Save the outcome")
+        super().__init__(
+            _("Outcome: {title}").format(title=decision.title),
+            save,
+            parent,
+            ok_label=_("Save the outcome"),
+        )
         self.setMinimumWidth(500)
         self.outcome_edit = _text_box(
-            5, "What was decided, in words everyone understands", decision.outcome
+            5, _("What was decided, in words everyone understands"), decision.outcome
         )
         review = dt.date.fromisoformat(decision.review_on) if decision.review_on else None
-        self.review_check = QCheckBox("Review on")
+        self.review_check = QCheckBox(_("Review on"))
         self.review_check.setChecked(review is not None)
         self.review_edit = date_edit(review or dt.date.today() + dt.timedelta(days=90))
         self.review_edit.setEnabled(review is not None)
@@ -474,14 +501,14 @@ class OutcomeDialog(FormDialog):
         review_row.addWidget(self.review_check)
         review_row.addWidget(self.review_edit)
         review_row.addStretch(1)
-        self.tasks_edit = _text_box(3, "Tasks that follow, one per line (optional)")
+        self.tasks_edit = _text_box(3, _("Tasks that follow, one per line (optional)"))
         form = QFormLayout()
-        form.addRow("&Outcome", self.outcome_edit)
+        form.addRow(_("&Outcome"), self.outcome_edit)
         form.addRow("", review_row)
-        form.addRow("&Tasks", self.tasks_edit)
+        form.addRow(_("&Tasks"), self.tasks_edit)
         self.field_for_error = {"Outcome": self.outcome_edit}
         note = _wrapped(
-            "It is not assumed that the majority wins: say what the coop decided, and why.",
+            _("It is not assumed that the majority wins: say what the coop decided, and why."),
             quiet=True,
         )
         self.lay_out(note, form)
@@ -503,12 +530,16 @@ class AmendDialog(FormDialog):
     def __init__(
         self, decision: DecisionView, save: SaveFunction, parent: QWidget | None = None
     ) -> None:
-        super().__init__(f"Amend: {decision.title}", save, parent, ok_label="Amend")
+        super().__init__(
+            _("Amend: {title}").format(title=decision.title), save, parent, ok_label=_("Amend")
+        )
         self.setMinimumWidth(500)
-        self.details_edit = _text_box(6, "The proposal as amended", decision.details)
+        self.details_edit = _text_box(6, _("The proposal as amended"), decision.details)
         note = _wrapped(
-            "Amending starts a new round: stances on the earlier text (objections too) no"
-            " longer count, and everyone may take part again.",
+            _(
+                "Amending starts a new round: stances on the earlier text (objections too) no"
+                " longer count, and everyone may take part again."
+            ),
             quiet=True,
         )
         self.lay_out(note, self.details_edit)
@@ -564,25 +595,25 @@ class MeetingDialog(FormDialog):
         here: str,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("New assembly", save, parent, ok_label="Save the assembly")
+        super().__init__(_("New assembly"), save, parent, ok_label=_("Save the assembly"))
         self.setMinimumWidth(500)
         self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText("Spring assembly, general meeting…")
+        self.title_edit.setPlaceholderText(_("Spring assembly, general meeting…"))
         start = (dt.datetime.now() + dt.timedelta(days=7)).replace(
             hour=19, minute=0, second=0, microsecond=0
         )
         self.when_edit = _datetime_edit(start)
-        self.site_combo = _combo(sites, "No site", here)
-        self.facilitator_combo = _combo(members, "Not chosen yet")
-        self.agenda_edit = _text_box(4, "Agenda items, one per line")
+        self.site_combo = _combo(sites, _("No site"), here)
+        self.facilitator_combo = _combo(members, _("Not chosen yet"))
+        self.agenda_edit = _text_box(4, _("Agenda items, one per line"))
         self.decisions_list = _member_list(decisions)
         form = QFormLayout()
-        form.addRow("&Title", self.title_edit)
-        form.addRow("&Date", self.when_edit)
-        form.addRow("&Site", self.site_combo)
-        form.addRow("&Facilitator", self.facilitator_combo)
-        form.addRow("&Agenda", self.agenda_edit)
-        form.addRow("D&ecisions", self.decisions_list)
+        form.addRow(_("&Title"), self.title_edit)
+        form.addRow(_("&Date"), self.when_edit)
+        form.addRow(_("&Site"), self.site_combo)
+        form.addRow(_("&Facilitator"), self.facilitator_combo)
+        form.addRow(_("&Agenda"), self.agenda_edit)
+        form.addRow(_("D&ecisions"), self.decisions_list)
         self.field_for_error = {"Title": self.title_edit}
         self.lay_out(form)
         self.title_edit.setFocus()
@@ -611,15 +642,20 @@ class MinutesDialog(FormDialog):
         save: SaveFunction,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Minutes: {meeting.title}", save, parent, ok_label="Save the minutes")
+        super().__init__(
+            _("Minutes: {title}").format(title=meeting.title),
+            save,
+            parent,
+            ok_label=_("Save the minutes"),
+        )
         self.setMinimumWidth(520)
-        self.minutes_edit = _text_box(10, "What was said and decided", meeting.minutes)
+        self.minutes_edit = _text_box(10, _("What was said and decided"), meeting.minutes)
         self.attendees_list = _member_list(members, meeting.attendees)
-        self.facilitator_combo = _combo(members, "Not chosen", meeting.facilitator_id)
+        self.facilitator_combo = _combo(members, _("Not chosen"), meeting.facilitator_id)
         form = QFormLayout()
-        form.addRow("&Minutes", self.minutes_edit)
-        form.addRow("&Attended", self.attendees_list)
-        form.addRow("&Facilitator", self.facilitator_combo)
+        form.addRow(_("&Minutes"), self.minutes_edit)
+        form.addRow(_("&Attended"), self.attendees_list)
+        form.addRow(_("&Facilitator"), self.facilitator_combo)
         self.lay_out(form)
         self.minutes_edit.setFocus()
 
@@ -641,7 +677,12 @@ class HandsDialog(FormDialog):
         save: SaveFunction,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Count hands: {decision.title}", save, parent, ok_label="Save the counts")
+        super().__init__(
+            _("Count hands: {title}").format(title=decision.title),
+            save,
+            parent,
+            ok_label=_("Save the counts"),
+        )
         self.spins: dict[str, QSpinBox] = {}
         keys: list[Choice] = (
             [(word, stance_label(word)) for word in STANCES_BY_KIND[decision.kind]]
@@ -654,11 +695,13 @@ class HandsDialog(FormDialog):
             spin.setRange(0, 100_000)
             self.spins[key] = spin
             form.addRow(label, spin)
-        self.meeting_combo = _combo(meetings, "No assembly")
-        form.addRow("At the &assembly", self.meeting_combo)
+        self.meeting_combo = _combo(meetings, _("No assembly"))
+        form.addRow(_("At the &assembly"), self.meeting_combo)
         note = _wrapped(
-            "The result will say that these votes were counted by hand, not cast in CoopDesk."
-            " Counting again replaces this site's earlier counts.",
+            _(
+                "The result will say that these votes were counted by hand, not cast in CoopDesk."
+                " Counting again replaces this site's earlier counts."
+            ),
             quiet=True,
         )
         self.lay_out(note, form)
@@ -672,5 +715,5 @@ class HandsDialog(FormDialog):
 
 def require_text(value: str, label: str) -> str:
     if not value.strip():
-        raise ValidationError(f"{label} is required.")
+        raise ValidationError(_("{label} is required.").format(label=label))
     return value

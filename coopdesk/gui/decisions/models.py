@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, decision_ids, decisions_by_id
 from coopdesk.decisions.meetings import MeetingView
@@ -19,14 +20,14 @@ from coopdesk.store.store import Store
 
 DECISION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SHORT_KINDS = {
-    "consent": "Consent",
-    "consensus": "Consensus",
-    "single": "Poll",
-    "multiple": "Poll (several)",
-    "score": "Scores",
-    "ranked": "Election",
-    "count": "Count",
-    "meeting": "Meeting time",
+    "consent": N_("Consent"),
+    "consensus": N_("Consensus"),
+    "single": N_("Poll"),
+    "multiple": N_("Poll (several)"),
+    "score": N_("Scores"),
+    "ranked": N_("Election"),
+    "count": N_("Count"),
+    "meeting": N_("Meeting time"),
 }
 
 
@@ -41,10 +42,10 @@ def ends_text(decision: DecisionView, now: dt.datetime) -> str:
         return f"closed {end:%d %b %Y}"
     days = (end.date() - now.date()).days
     if days == 0:
-        return f"closes today {end:%H:%M}"
+        return _("closes today {end:%H:%M}").format(end=end)
     if days == 1:
-        return f"closes tomorrow {end:%H:%M}"
-    return f"closes in {days} days"
+        return _("closes tomorrow {end:%H:%M}").format(end=end)
+    return _("closes in {days} days").format(days=days)
 
 
 class DecisionsModel(LazyTableModel):
@@ -52,11 +53,11 @@ class DecisionsModel(LazyTableModel):
 
     page_size = 60  # a screenful or two: each row is counted when it is shown
     columns = (
-        LazyColumn("Decision"),
-        LazyColumn("Kind"),
-        LazyColumn("Status"),
-        LazyColumn("When"),
-        LazyColumn("Took part"),
+        LazyColumn(N_("Decision")),
+        LazyColumn(N_("Kind")),
+        LazyColumn(N_("Status")),
+        LazyColumn(N_("When")),
+        LazyColumn(N_("Took part")),
     )
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
@@ -93,7 +94,7 @@ class DecisionsModel(LazyTableModel):
         if column == 0:
             return row.title
         if column == 1:
-            return SHORT_KINDS[row.kind] + (" · secret" if row.secret else "")
+            return _(SHORT_KINDS[row.kind]) + (_(" · secret") if row.secret else "")
         if column == 3:
             return ends_text(row, self.now)
         if column == 2:
@@ -133,7 +134,7 @@ def site_tally_text(site: SitePosition) -> str:
 class SitesModel(ListModel[SitePosition]):
     """Each site's position in a decision taken by sites."""
 
-    columns = ("Site", "Position", "Tally", "Voted", "Heard")
+    columns = (N_("Site"), N_("Position"), N_("Tally"), N_("Voted"), N_("Heard"))
 
     def display(self, row: SitePosition, column: int) -> str:
         if column == 0:
@@ -148,7 +149,7 @@ class SitesModel(ListModel[SitePosition]):
 
 
 class MeetingsModel(ListModel[MeetingView]):
-    columns = ("Assembly", "Date", "Site", "Attended")
+    columns = (N_("Assembly"), N_("Date"), N_("Site"), N_("Attended"))
 
     def display(self, row: MeetingView, column: int) -> str:
         if column == 0:

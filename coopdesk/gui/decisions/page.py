@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import names_text
 from coopdesk.coop import members_by_id
 from coopdesk.decisions import ballots, decisions, meetings, outcomes, results
@@ -58,12 +59,12 @@ from coopdesk.gui.kit.widgets import EmptyState, muted, scaled_font, table_view
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
 
-FILTERS = (("open", "Open and upcoming"), ("closed", "Closed"), ("all", "All"))
+FILTERS = (("open", N_("Open and upcoming")), ("closed", N_("Closed")), ("all", N_("All")))
 PARTICIPANTS_SHOWN = 60  # then "and 1,940 more": a label of 2,000 names is slow to lay out
 ELECTORATE_WORDS = {
-    "members": "every active member",
-    "site": "one site's members",
-    "role": "a role's eligible members",
+    "members": N_("every active member"),
+    "site": N_("one site's members"),
+    "role": N_("a role's eligible members"),
 }
 
 
@@ -101,9 +102,11 @@ class DecisionsPage(Page):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(
             window,
-            "Decisions",
-            "Proposals, polls and elections, decided together across sites. Every site counts"
-            " the same result; a secret ballot never carries a name.",
+            _("Decisions"),
+            _(
+                "Proposals, polls and elections, decided together across sites. Every site counts"
+                " the same result; a secret ballot never carries a name."
+            ),
         )
         self.model = DecisionsModel(self.store, self)
         self.sites_model = SitesModel(self)
@@ -112,17 +115,17 @@ class DecisionsPage(Page):
         self._last_kind = ""
 
         # -- decisions: the list ----------------------------------------------------------
-        self.new_button = QPushButton("New decision…")
-        self.new_button.setToolTip("Put a proposal, a poll or an election to the coop (Ctrl+N)")
+        self.new_button = QPushButton(_("New decision…"))
+        self.new_button.setToolTip(_("Put a proposal, a poll or an election to the coop (Ctrl+N)"))
         self.new_button.clicked.connect(self.add_new)
         self.filter_combo = QComboBox()
         for key, label in FILTERS:
-            self.filter_combo.addItem(label, key)
+            self.filter_combo.addItem(_(label), key)
         self.filter_combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
         tools = QHBoxLayout()
         tools.addWidget(self.new_button)
         tools.addStretch(1)
-        tools.addWidget(QLabel("Show"))
+        tools.addWidget(QLabel(_("Show")))
         tools.addWidget(self.filter_combo)
         self.table = table_view(self.model)
         header = self.table.horizontalHeader()
@@ -133,10 +136,13 @@ class DecisionsPage(Page):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_selected())
         self.table.activated.connect(lambda _index: self.vote())
         self.empty = EmptyState(
-            "Nothing to decide yet",
-            "Put a proposal to the coop (consent or consensus), run a poll, or hold an election."
-            " Members vote here, at any site; every site counts the same result.",
-            "New decision",
+            _("Nothing to decide yet"),
+            _(
+                "Put a proposal to the coop (consent or consensus), run a poll, or hold "
+                "an election."
+                " Members vote here, at any site; every site counts the same result."
+            ),
+            _("New decision"),
             on_action=self.add_new,
         )
 
@@ -148,7 +154,7 @@ class DecisionsPage(Page):
         self.mine_label = _label()
         self.chart = TallyChart()
         self.sites_title = _label(bold=True)
-        self.sites_title.setText("Sites")
+        self.sites_title.setText(_("Sites"))
         self.sites_table = table_view(self.sites_model, stretch_last=False)
         sites_header = self.sites_table.horizontalHeader()
         for column in range(len(SitesModel.columns)):
@@ -158,30 +164,32 @@ class DecisionsPage(Page):
         self.notes_label = _label(quiet=True)
         self.participants_label = _label(quiet=True)
         self.outcome_label = _label()
-        self.vote_button = QPushButton("Vote…")
+        self.vote_button = QPushButton(_("Vote…"))
         self.vote_button.clicked.connect(self.vote)
-        self.close_button = QPushButton("Close early…")
-        self.close_button.setToolTip("End the vote now (a facilitator's mandate)")
+        self.close_button = QPushButton(_("Close early…"))
+        self.close_button.setToolTip(_("End the vote now (a facilitator's mandate)"))
         self.close_button.clicked.connect(self.close_early)
-        self.outcome_button = QPushButton("Outcome…")
-        self.outcome_button.setToolTip("Write what was decided, a review date and tasks")
+        self.outcome_button = QPushButton(_("Outcome…"))
+        self.outcome_button.setToolTip(_("Write what was decided, a review date and tasks"))
         self.outcome_button.clicked.connect(self.write_outcome)
-        self.amend_button = QPushButton("Amend…")
-        self.amend_button.setToolTip("Change the proposal: a new round, earlier stances lapse")
+        self.amend_button = QPushButton(_("Amend…"))
+        self.amend_button.setToolTip(_("Change the proposal: a new round, earlier stances lapse"))
         self.amend_button.clicked.connect(self.amend)
-        self.hands_button = QPushButton("Count hands…")
-        self.hands_button.setToolTip("Counts from a show of hands or paper ballots at an assembly")
+        self.hands_button = QPushButton(_("Count hands…"))
+        self.hands_button.setToolTip(
+            _("Counts from a show of hands or paper ballots at an assembly")
+        )
         self.hands_button.clicked.connect(self.count_hands)
-        self.fill_button = QPushButton("Fill the role")
-        self.fill_button.setToolTip("The winners take the role's next term (through a swap)")
+        self.fill_button = QPushButton(_("Fill the role"))
+        self.fill_button.setToolTip(_("The winners take the role's next term (through a swap)"))
         self.fill_button.clicked.connect(self.fill_role)
-        self.ics_button = QPushButton("Calendar file…")
-        self.ics_button.setToolTip("The winning time as an .ics file for phones and calendars")
+        self.ics_button = QPushButton(_("Calendar file…"))
+        self.ics_button.setToolTip(_("The winning time as an .ics file for phones and calendars"))
         self.ics_button.clicked.connect(self.save_ics)
-        self.print_button = QPushButton("Print")
+        self.print_button = QPushButton(_("Print"))
         print_menu = QMenu(self.print_button)
-        self._sheet_actions(print_menu, "Paper ballots", self._ballots_html, "ballots")
-        self._sheet_actions(print_menu, "Result sheet", self._result_html, "result")
+        self._sheet_actions(print_menu, _("Paper ballots"), self._ballots_html, "ballots")
+        self._sheet_actions(print_menu, _("Result sheet"), self._result_html, "result")
         self.print_button.setMenu(print_menu)
         actions = QHBoxLayout()
         for button in (self.vote_button, self.close_button, self.outcome_button, self.amend_button):
@@ -239,14 +247,14 @@ class DecisionsPage(Page):
         split.setSizes([200, 420])
 
         # -- assemblies -------------------------------------------------------------------
-        self.new_meeting_button = QPushButton("New assembly…")
+        self.new_meeting_button = QPushButton(_("New assembly…"))
         self.new_meeting_button.clicked.connect(self.add_meeting)
-        self.minutes_button = QPushButton("Minutes…")
-        self.minutes_button.setToolTip("The minutes, who attended, who facilitated")
+        self.minutes_button = QPushButton(_("Minutes…"))
+        self.minutes_button.setToolTip(_("The minutes, who attended, who facilitated"))
         self.minutes_button.clicked.connect(self.write_minutes)
-        self.agenda_button = QPushButton("Print")
+        self.agenda_button = QPushButton(_("Print"))
         agenda_menu = QMenu(self.agenda_button)
-        self._sheet_actions(agenda_menu, "Agenda", self._agenda_html, "agenda")
+        self._sheet_actions(agenda_menu, _("Agenda"), self._agenda_html, "agenda")
         self.agenda_button.setMenu(agenda_menu)
         meeting_tools = QHBoxLayout()
         for button in (self.new_meeting_button, self.minutes_button, self.agenda_button):
@@ -275,8 +283,8 @@ class DecisionsPage(Page):
         assemblies_layout.addWidget(meeting_split, 1)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(split, "Decisions")
-        self.tabs.addTab(assemblies, "Assemblies")
+        self.tabs.addTab(split, _("Decisions"))
+        self.tabs.addTab(assemblies, _("Assemblies"))
         self.assemblies_tab = assemblies
         self.layout_.addWidget(self.tabs, 1)
         self.show_selected()
@@ -333,7 +341,7 @@ class DecisionsPage(Page):
         else:
             self.window_.with_author(
                 lambda author: self._open_new(author),
-                "Choose who you are to put a decision to the coop.",
+                _("Choose who you are to put a decision to the coop."),
             )
         return True
 
@@ -380,14 +388,19 @@ class DecisionsPage(Page):
         self.decision_title.setText(decision.title)
         facts = [KIND_LABELS[decision.kind]]
         if decision.kind == "ranked" and decision.seats > 1:
-            facts.append(f"{decision.seats} seats")
+            facts.append(_("{seats} seats").format(seats=decision.seats))
         if decision.secret:
-            facts.append("secret ballot")
+            facts.append(_("secret ballot"))
         if decision.by_sites != "none":
             facts.append(decisions.BY_SITES_LABELS[decision.by_sites].lower())
-        facts.append(f"for {ELECTORATE_WORDS[decision.electorate]} ({decision.electorate_size})")
+        facts.append(
+            _("for {value} ({electorate_size})").format(
+                value=_(ELECTORATE_WORDS[decision.electorate]),
+                electorate_size=decision.electorate_size,
+            )
+        )
         if decision.quorum_pct:
-            facts.append(f"quorum {decision.quorum_pct}%")
+            facts.append(_("quorum {quorum_pct}%").format(quorum_pct=decision.quorum_pct))
         phase = decision.phase(now)
         opened = "opens" if phase == "upcoming" else "opened"
         closes = "closed" if phase == "closed" else "closes"
@@ -396,16 +409,18 @@ class DecisionsPage(Page):
             f" {closes} {when_text(decision.ends_at, now)}"
         )
         if decision.proposer_name:
-            facts.append(f"proposed by {decision.proposer_name}")
+            facts.append(
+                _("proposed by {proposer_name}").format(proposer_name=decision.proposer_name)
+            )
         if decision.round:
-            facts.append(f"amended ({decision.round})")
+            facts.append(_("amended ({round})").format(round=decision.round))
         self.facts_label.setText(" · ".join(facts))
         self.details_label.setText(decision.details)
         self.details_label.setVisible(bool(decision.details))
         self.headline_label.setText(result.headline())
         self.mine_label.setText(self._mine_text(decision))
         self.mine_label.setVisible(bool(self.mine_label.text()))
-        hidden = "Results show when it closes." if result.hidden else "No votes yet."
+        hidden = _("Results show when it closes.") if result.hidden else _("No votes yet.")
         self.chart.set_bars(result.bars, hidden)
         self.sites_model.set_rows(result.sites)
         self.sites_title.setVisible(bool(result.sites))
@@ -419,14 +434,20 @@ class DecisionsPage(Page):
         shown = result.participants[:PARTICIPANTS_SHOWN]
         more = len(result.participants) - len(shown)
         took_part = (
-            f"Took part: {names_text([*shown, f'{more:,} more'] if more else shown)}"
+            _("Took part: {names}").format(
+                names=names_text([*shown, f"{more:,} more"] if more else shown)
+            )
             if shown
             else ""
         )
         self.participants_label.setText("\n".join([*reasons, took_part]).strip())
         self.outcome_label.setText(
-            (f"Outcome: {decision.outcome}" if decision.outcome else "")
-            + (f"\nReview on {decision.review_on}" if decision.review_on else "")
+            (_("Outcome: {outcome}").format(outcome=decision.outcome) if decision.outcome else "")
+            + (
+                _("\nReview on {review_on}").format(review_on=decision.review_on)
+                if decision.review_on
+                else ""
+            )
         )
         self.outcome_label.setVisible(bool(decision.outcome))
         self._update_actions(decision, result, now)
@@ -437,17 +458,17 @@ class DecisionsPage(Page):
             return ""
         if decision.secret:
             if ballots.has_voted(self.store, decision, member):
-                return "You took part. Your ballot carries no name."
-            return "You have not voted yet." if decision.phase() == "open" else ""
+                return _("You took part. Your ballot carries no name.")
+            return _("You have not voted yet.") if decision.phase() == "open" else ""
         mine = ballots.my_stance(self.store, decision, member)
         if mine is None:
-            return "You have not voted yet." if decision.phase() == "open" else ""
+            return _("You have not voted yet.") if decision.phase() == "open" else ""
         if decision.is_proposal or decision.kind == "count":
             said = stance_label(mine["stance"])
         else:
             said = ", ".join(choice_labels(decision, parse_choice(mine["choice"]))) or "(nothing)"
-        later = " (you can change it until it closes)" if decision.phase() == "open" else ""
-        return f"Your vote: {said}{later}"
+        later = _(" (you can change it until it closes)") if decision.phase() == "open" else ""
+        return _("Your vote: {said}{later}").format(said=said, later=later)
 
     def _update_actions(
         self, decision: DecisionView, result: results.Result, now: dt.datetime
@@ -461,8 +482,10 @@ class DecisionsPage(Page):
         closed = phase == "closed"
         self.vote_button.setVisible(not closed)
         self.vote_button.setEnabled(phase == "open" and not why_not)
-        self.vote_button.setToolTip(why_not or "Vote as the member at the keyboard (Enter)")
-        self.vote_button.setText("Change my vote…" if voted and not decision.secret else "Vote…")
+        self.vote_button.setToolTip(why_not or _("Vote as the member at the keyboard (Enter)"))
+        self.vote_button.setText(
+            _("Change my vote…") if voted and not decision.secret else _("Vote…")
+        )
         mandate = refusal(self.store, member, "decisions")
         self.close_button.setVisible(not closed)
         gate(self.close_button, True, mandate)
@@ -474,7 +497,7 @@ class DecisionsPage(Page):
         self.fill_button.setVisible(bool(decision.fills_role_id))
         filled = closed and outcomes.role_is_filled(self.store, decision, result, now)
         self.fill_button.setEnabled(closed and bool(result.winners) and not filled)
-        self.fill_button.setText("The role is filled" if filled else "Fill the role")
+        self.fill_button.setText(_("The role is filled") if filled else _("Fill the role"))
         self.ics_button.setVisible(decision.kind == "meeting")
         self.ics_button.setEnabled(bool(result.winners) and not result.hidden)
 
@@ -501,7 +524,7 @@ class DecisionsPage(Page):
         self._open("decisions.decision", make_dialog)
 
     def _made(self, decision_id: str) -> None:
-        self.window_.show_notice("The decision is open to the coop.")
+        self.window_.show_notice(_("The decision is open to the coop."))
         self.filter_combo.setCurrentIndex(len(FILTERS) - 1)
         self.load()
         self.select_decision(decision_id)
@@ -521,7 +544,7 @@ class DecisionsPage(Page):
         if decision is None:
             return
         self.window_.with_author(
-            lambda author: self._open_vote(decision, author), "Choose who you are to vote."
+            lambda author: self._open_vote(decision, author), _("Choose who you are to vote.")
         )
 
     def _open_vote(self, decision: DecisionView, author: str) -> None:
@@ -551,9 +574,11 @@ class DecisionsPage(Page):
 
     def _voted(self, title: str, secret: bool) -> None:
         self.window_.show_notice(
-            f"Your ballot on “{title}” is in the ballot box, without your name."
+            _("Your ballot on “{title}” is in the ballot box, without your name.").format(
+                title=title
+            )
             if secret
-            else f"Your vote on “{title}” is counted."
+            else _("Your vote on “{title}” is counted.").format(title=title)
         )
 
     def close_early(self) -> None:
@@ -564,26 +589,30 @@ class DecisionsPage(Page):
         def run(author: str) -> None:
             not_heard = self.result.not_heard if self.result else []
             warning = (
-                f" Not heard from since it opened: {names_text(not_heard)}; votes cast there still"
-                " count when their bundles arrive."
+                _(
+                    " Not heard from since it opened: {names}; votes cast there still count "
+                    "when their bundles arrive."
+                ).format(names=names_text(not_heard))
                 if not_heard
                 else ""
             )
             if not dialogs.confirm(
                 self,
-                "Close this decision now?",
-                f"“{decision.title}” closes now instead of {when_text(decision.closes_at)}. No more"
-                f" votes are taken here; every site learns of it with the next bundle.{warning}",
-                "Close it now",
-                "Keep it open",
+                _("Close this decision now?"),
+                _(
+                    "“{title}” closes now instead of {when}. No more votes are taken here; "
+                    "every site learns of it with the next bundle.{warning}"
+                ).format(title=decision.title, when=when_text(decision.closes_at), warning=warning),
+                _("Close it now"),
+                _("Keep it open"),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 outcomes.close_decision(self.store, author, decision.id)
             if outcome.ok:
-                self.window_.show_notice(f"Closed “{decision.title}”.")
+                self.window_.show_notice(_("Closed “{title}”.").format(title=decision.title))
 
-        self.window_.with_author(run, "Choose who you are to close the decision.")
+        self.window_.with_author(run, _("Choose who you are to close the decision."))
 
     def write_outcome(self) -> None:
         decision = self.selected()
@@ -598,14 +627,15 @@ class DecisionsPage(Page):
                 dialog = OutcomeDialog(decision, save, self)
                 dialog.saved.connect(
                     lambda tasks: self.window_.show_notice(
-                        "Outcome saved" + (f"; {len(tasks)} task(s) made." if tasks else ".")
+                        _("Outcome saved")
+                        + (_("; {count} task(s) made.").format(count=len(tasks)) if tasks else ".")
                     )
                 )
                 return dialog
 
             self._open("decisions.outcome", make_dialog)
 
-        self.window_.with_author(run, "Choose who you are to write the outcome.")
+        self.window_.with_author(run, _("Choose who you are to write the outcome."))
 
     def amend(self) -> None:
         decision = self.selected()
@@ -619,13 +649,13 @@ class DecisionsPage(Page):
             def make_dialog() -> QDialog:
                 dialog = AmendDialog(decision, save, self)
                 dialog.saved.connect(
-                    lambda _r: self.window_.show_notice("Amended: a new round of votes starts.")
+                    lambda _r: self.window_.show_notice(_("Amended: a new round of votes starts."))
                 )
                 return dialog
 
             self._open("decisions.amend", make_dialog)
 
-        self.window_.with_author(run, "Choose who you are to amend the proposal.")
+        self.window_.with_author(run, _("Choose who you are to amend the proposal."))
 
     def count_hands(self) -> None:
         decision = self.selected()
@@ -646,12 +676,12 @@ class DecisionsPage(Page):
 
             def make_dialog() -> QDialog:
                 dialog = HandsDialog(decision, choices, save, self)
-                dialog.saved.connect(lambda _r: self.window_.show_notice("Counts saved."))
+                dialog.saved.connect(lambda _r: self.window_.show_notice(_("Counts saved.")))
                 return dialog
 
             self._open("decisions.hands", make_dialog)
 
-        self.window_.with_author(run, "Choose who you are to enter the counts.")
+        self.window_.with_author(run, _("Choose who you are to enter the counts."))
 
     def fill_role(self) -> None:
         decision = self.selected()
@@ -665,10 +695,12 @@ class DecisionsPage(Page):
                 found = members_by_id(self.store, holders)
                 names = [found[m]["name"] for m in holders if m in found]
                 self.window_.show_notice(
-                    f"{names_text(names)} will hold the role from its next term."
+                    _("{names} will hold the role from its next term.").format(
+                        names=names_text(names)
+                    )
                 )
 
-        self.window_.with_author(run, "Choose who you are to fill the role.")
+        self.window_.with_author(run, _("Choose who you are to fill the role."))
 
     def save_ics(self) -> None:
         decision = self.selected()
@@ -676,36 +708,41 @@ class DecisionsPage(Page):
             return
         path = dialogs.save_file_name(
             self,
-            "Save the time as a calendar file",
+            _("Save the time as a calendar file"),
             Path.home() / "meeting.ics",
-            "Calendar (*.ics)",
+            _("Calendar (*.ics)"),
         )
         if path is None:
             return
         with dialogs.reported_errors(self) as outcome:
             export_meeting_ics(self.store, decision.id, path)
         if outcome.ok:
-            self.window_.show_notice(f"Saved {path}.")
+            self.window_.show_notice(_("Saved {path}.").format(path=path))
 
     # -- paper --------------------------------------------------------------------------------
 
     def _sheet_actions(
         self, menu: QMenu, what: str, make: Callable[[], str | None], stem: str
     ) -> None:
-        menu.addAction(f"{what}: print…", lambda: self._print(make, what))
-        menu.addAction(f"{what}: save as PDF…", lambda: self._save_pdf(make, what, stem))
+        menu.addAction(_("{what}: print…").format(what=what), lambda: self._print(make, what))
+        menu.addAction(
+            _("{what}: save as PDF…").format(what=what), lambda: self._save_pdf(make, what, stem)
+        )
 
     def _print(self, make: Callable[[], str | None], what: str) -> None:
         text = make()
         if text and printing.print_sheet(self, text, f"Print: {what}"):
-            self.window_.show_notice(f"Sent {what.lower()} to print.")
+            self.window_.show_notice(_("Sent {lower} to print.").format(lower=what.lower()))
 
     def _save_pdf(self, make: Callable[[], str | None], what: str, stem: str) -> None:
         text = make()
         if not text:
             return
         path = dialogs.save_file_name(
-            self, f"Save {what.lower()} as PDF", Path.home() / f"{stem}.pdf", "PDF (*.pdf)"
+            self,
+            _("Save {lower} as PDF").format(lower=what.lower()),
+            Path.home() / f"{stem}.pdf",
+            _("PDF (*.pdf)"),
         )
         if path is None:
             return
@@ -716,7 +753,7 @@ class DecisionsPage(Page):
         except CoopDeskError as exc:
             dialogs.show_error(self, str(exc))
             return
-        self.window_.show_notice(f"Saved {path}.")
+        self.window_.show_notice(_("Saved {path}.").format(path=path))
 
     def _ballots_html(self) -> str | None:
         decision = self.selected()
@@ -766,7 +803,7 @@ class DecisionsPage(Page):
         self.agenda_button.setEnabled(meeting is not None)
         if meeting is None:
             self.meeting_label.setText(
-                "No assemblies yet. Record one to keep its agenda, who came and its minutes."
+                _("No assemblies yet. Record one to keep its agenda, who came and its minutes.")
             )
             return
         start = dt.datetime.fromisoformat(meeting.starts_at)
@@ -776,9 +813,13 @@ class DecisionsPage(Page):
             + (f" · {meeting.site_name}" if meeting.site_name else ""),
         ]
         if meeting.facilitator_name:
-            lines.append(f"Facilitator: {meeting.facilitator_name}")
+            lines.append(
+                _("Facilitator: {facilitator_name}").format(
+                    facilitator_name=meeting.facilitator_name
+                )
+            )
         lines.append("")
-        lines.append("Agenda:")
+        lines.append(_("Agenda:"))
         lines += [f"  {n}. {item.title}" for n, item in enumerate(meeting.agenda, start=1)] or [
             "  (none)"
         ]
@@ -808,13 +849,13 @@ class DecisionsPage(Page):
                     self.store.site_id,
                     self,
                 )
-                dialog.saved.connect(lambda _id: self.window_.show_notice("Assembly saved."))
+                dialog.saved.connect(lambda _id: self.window_.show_notice(_("Assembly saved.")))
                 return dialog
 
             self._open("decisions.meeting", make_dialog)
 
         self.tabs.setCurrentWidget(self.assemblies_tab)
-        self.window_.with_author(run, "Choose who you are to record an assembly.")
+        self.window_.with_author(run, _("Choose who you are to record an assembly."))
 
     def write_minutes(self) -> None:
         meeting = self.selected_meeting()
@@ -827,9 +868,9 @@ class DecisionsPage(Page):
 
             def make_dialog() -> QDialog:
                 dialog = MinutesDialog(meeting, self._choices("member"), save, self)
-                dialog.saved.connect(lambda _c: self.window_.show_notice("Minutes saved."))
+                dialog.saved.connect(lambda _c: self.window_.show_notice(_("Minutes saved.")))
                 return dialog
 
             self._open("decisions.minutes", make_dialog)
 
-        self.window_.with_author(run, "Choose who you are to write the minutes.")
+        self.window_.with_author(run, _("Choose who you are to write the minutes."))

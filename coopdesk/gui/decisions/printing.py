@@ -17,13 +17,20 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from coopdesk.base.files import write_file
+from coopdesk.base.i18n import _
 from coopdesk.base.text import names_text, plural
 from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, when_text
 from coopdesk.decisions.meetings import MeetingView
 from coopdesk.decisions.results import Result
 from coopdesk.decisions.tables import MAX_SCORE, STANCES_BY_KIND
-from coopdesk.gui.kit.pdf import a4_portrait, pdf_bytes, printed_line, sheet_html
+from coopdesk.gui.kit.pdf import (
+    a4_portrait,
+    follow_text_direction,
+    pdf_bytes,
+    printed_line,
+    sheet_html,
+)
 
 BODY_PT = 11
 SMALL_PT = 10  # the smallest text on any sheet
@@ -60,13 +67,13 @@ def agenda_html(meeting: MeetingView, coop_name: str, decisions: dict[str, Decis
         if decision is not None:
             body.append(
                 f"<p>{_e(KIND_LABELS[decision.kind])}"
-                + (", secret ballot" if decision.secret else "")
-                + f"; closes {_e(when_text(decision.ends_at))}.</p>"
+                + (_(", secret ballot") if decision.secret else "")
+                + _("; closes {e}.</p>").format(e=_e(when_text(decision.ends_at)))
             )
             body.append(_paragraphs(decision.details))
             if decision.options:
                 body.append(
-                    "<p>Options: " + _e(", ".join(o.label for o in decision.options)) + "</p>"
+                    _("<p>Options: ") + _e(", ".join(o.label for o in decision.options)) + "</p>"
                 )
         if item.notes:
             body.append(_paragraphs(item.notes))
@@ -76,8 +83,9 @@ def agenda_html(meeting: MeetingView, coop_name: str, decisions: dict[str, Decis
         body += ["<h2>Minutes</h2>", _paragraphs(meeting.minutes)]
     if meeting.attendee_names:
         body.append(
-            f"<p>Attended ({len(meeting.attendee_names)}):"
-            f" {_e(names_text(meeting.attendee_names))}</p>"
+            _("<p>Attended ({count}): {e}</p>").format(
+                count=len(meeting.attendee_names), e=_e(names_text(meeting.attendee_names))
+            )
         )
     body.append(printed_line(SMALL_PT))
     return sheet_html(body, BODY_PT)
@@ -94,40 +102,42 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
     ]
     rows: list[str] = []
     if kind in STANCES_BY_KIND:
-        instruction = "Tick one box."
+        instruction = _("Tick one box.")
         rows = [
             f"<tr><td width='40'>{BOX}</td><td>{_e(stance_label(w))}</td></tr>"
             for w in STANCES_BY_KIND[kind]
         ]
         if kind != "count":
-            instruction += " To object, disagree or block, write your reason below."
+            instruction += " " + _("To object, disagree or block, write your reason below.")
     elif kind == "single":
-        instruction = "Tick one box."
+        instruction = _("Tick one box.")
         rows = [
             f"<tr><td width='40'>{BOX}</td><td>{_e(o.label)}</td></tr>" for o in decision.options
         ]
     elif kind == "multiple":
-        instruction = "Tick every option you choose."
+        instruction = _("Tick every option you choose.")
         rows = [
             f"<tr><td width='40'>{BOX}</td><td>{_e(o.label)}</td></tr>" for o in decision.options
         ]
     elif kind == "ranked":
         seats = f" ({plural(decision.seats, 'seat')})" if decision.seats > 1 else ""
-        instruction = (
-            f"Write 1 next to your first choice, 2 next to your second, and so on{seats}. Rank as"
-            " few or as many as you like; each number once."
-        )
+        instruction = _(
+            "Write 1 next to your first choice, 2 next to your second, and so "
+            "on{seats}. Rank as few or as many as you like; each number once."
+        ).format(seats=seats)
         rows = [
             f"<tr><td width='60'>____</td><td>{_e(o.label)}</td></tr>" for o in decision.options
         ]
     elif kind == "score":
-        instruction = f"Circle a score from 0 to {MAX_SCORE} for each option."
+        instruction = _("Circle a score from 0 to {max_score} for each option.").format(
+            max_score=MAX_SCORE
+        )
         scale = "  ".join(str(n) for n in range(MAX_SCORE + 1))
         rows = [
             f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;{scale}</td></tr>" for o in decision.options
         ]
     else:
-        instruction = "For each time, circle yes, maybe or no."
+        instruction = _("For each time, circle yes, maybe or no.")
         rows = [
             f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;yes &nbsp; maybe &nbsp; no</td></tr>"
             for o in decision.options
@@ -135,12 +145,12 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
     parts.append(f"<p><i>{_e(instruction)}</i></p>")
     parts.append("<table cellpadding='6'>" + "".join(rows) + "</table>")
     if kind in ("consent", "consensus"):
-        parts.append("<p>Reason: ______________________________________________</p>")
+        parts.append(_("<p>Reason: ______________________________________________</p>"))
         parts.append("<p>_______________________________________________________</p>")
     note = (
-        "Secret ballot: do not write your name. Fold it and put it in the box."
+        _("Secret ballot: do not write your name. Fold it and put it in the box.")
         if decision.secret
-        else "Write your name: ______________________"
+        else _("Write your name: ______________________")
     )
     parts.append(f"<p>{_e(note)}</p>")
     return "".join(parts)
@@ -156,8 +166,10 @@ def ballots_html(decision: DecisionView, coop_name: str, copies: int = 10) -> st
             body.append("<hr/>")
         body.append(_ballot(decision, coop_name))
     body.append(
-        f"<p style='font-size: {SMALL_PT}pt;'>Counted by hand: the facilitator enters the counts in"
-        " CoopDesk (Count hands); the result says so.</p>"
+        _(
+            "<p style='font-size: {small_pt}pt;'>Counted by hand: the facilitator "
+            "enters the counts in CoopDesk (Count hands); the result says so.</p>"
+        ).format(small_pt=SMALL_PT)
     )
     return sheet_html(body, BODY_PT)
 
@@ -188,23 +200,33 @@ def result_html(result: Result, coop_name: str) -> str:
             )
         body.append("</table>")
     if result.ranked and len(result.ranked.rounds) > 1:
-        body.append("<h3>Rounds</h3><ol>")
+        body.append(_("<h3>Rounds</h3><ol>"))
         for stage in result.ranked.rounds:
             what = []
             if stage.elected:
-                what.append("elected " + ", ".join(decision.option_label(o) for o in stage.elected))
+                what.append(
+                    _("elected ") + ", ".join(decision.option_label(o) for o in stage.elected)
+                )
             if stage.excluded:
                 what.append(
-                    "excluded " + ", ".join(decision.option_label(o) for o in stage.excluded)
+                    _("excluded ") + ", ".join(decision.option_label(o) for o in stage.excluded)
                 )
             if stage.transferred:
-                what.append(f"surplus of {decision.option_label(stage.transferred)} transferred")
-            body.append(f"<li>{_e('; '.join(what) or 'counted')}</li>")
+                what.append(
+                    _("surplus of {option_label} transferred").format(
+                        option_label=decision.option_label(stage.transferred)
+                    )
+                )
+            body.append("<li>{e}</li>".format(e=_e("; ".join(what) or "counted")))
         body.append("</ol>")
     for site in result.sites:
         body.append(
-            f"<p>{_e(site.name)}: {_e(site.position)}"
-            f" ({site.voters} of {site.electorate} voted)</p>"
+            _("<p>{e}: {e2} ({voters} of {electorate} voted)</p>").format(
+                e=_e(site.name),
+                e2=_e(site.position),
+                voters=site.voters,
+                electorate=site.electorate,
+            )
         )
     for stance, reason, name in result.reasons:
         who = f"{name}: " if name else ""
@@ -213,12 +235,14 @@ def result_html(result: Result, coop_name: str) -> str:
         body.append(f"<p>{_e(note)}</p>")
     if result.participants:
         body.append(
-            f"<p>Took part ({len(result.participants)}): {_e(names_text(result.participants))}</p>"
+            _("<p>Took part ({count}): {e}</p>").format(
+                count=len(result.participants), e=_e(names_text(result.participants))
+            )
         )
     if decision.outcome:
         body += ["<h2>Outcome</h2>", _paragraphs(decision.outcome)]
         if decision.review_on:
-            body.append(f"<p>To be reviewed on {_e(decision.review_on)}.</p>")
+            body.append(_("<p>To be reviewed on {e}.</p>").format(e=_e(decision.review_on)))
     body.append(printed_line(SMALL_PT))
     return sheet_html(body, BODY_PT)
 
@@ -236,7 +260,7 @@ def _render(printer: QPagedPaintDevice, html_text: str) -> None:
     (Laid out for the screen and then given the printer's page in dots, 11 pt would print
     at under 1 pt: the screen has some 96 dots an inch, a PDF printer 1200.)
     """
-    document = QTextDocument()
+    document = follow_text_direction(QTextDocument())
     document.documentLayout().setPaintDevice(printer)
     document.setHtml(html_text)
     page = printer.pageLayout().paintRectPixels(printer.resolution())

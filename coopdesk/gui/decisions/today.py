@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import day_text, names_text
 from coopdesk.decisions.ballots import has_voted, refusal_to_vote
 from coopdesk.decisions.decisions import DecisionView, due_for_review, list_decisions, when_text
@@ -38,7 +39,7 @@ class DecisionsPanel(TodayPanel):
     """Your votes still to cast, what closes within two days, outcomes due for review."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Decisions")
+        super().__init__(window, _("Decisions"))
         self.text_label = panel_label()
         self.layout_.addWidget(self.text_label)
         self.waiting: list[DecisionView] = []
@@ -49,10 +50,10 @@ class DecisionsPanel(TodayPanel):
         lines = []
         if self.window_.session.member_id is not None:
             if self.waiting:
-                lines.append("You have not voted yet on:")
+                lines.append(_("You have not voted yet on:"))
                 lines += [f"  {d.title} (closes {when_text(d.ends_at, now)})" for d in self.waiting]
             else:
-                lines.append("You have voted on everything open to you.")
+                lines.append(_("You have voted on everything open to you."))
         horizon = now + dt.timedelta(hours=SOON_HOURS)
         soon = [
             d
@@ -60,18 +61,18 @@ class DecisionsPanel(TodayPanel):
             if d.phase(now) == "open" and dt.datetime.fromisoformat(d.ends_at) <= horizon
         ]
         if soon:
-            lines.append("Closing soon:")
+            lines.append(_("Closing soon:"))
             lines += [f"  {d.title}: {when_text(d.ends_at, now)}" for d in soon]
         today = now.date()
         due = due_for_review(self.store, today)
         if due:
-            lines.append("Due for review:")
+            lines.append(_("Due for review:"))
             lines += [
                 f"  {d.title} (since {day_text(dt.date.fromisoformat(str(d.review_on)), today)})"
                 for d in due
             ]
         if not lines:
-            lines.append("Nothing is being decided just now.")
+            lines.append(_("Nothing is being decided just now."))
         self.text_label.setText("\n".join(lines))
 
     def attention_items(self) -> list[Attention]:
@@ -91,7 +92,7 @@ class DecisionsPanel(TodayPanel):
                 f"{name}, you have not voted yet on {len(self.waiting)} decisions:"
                 f" “{first.title}” (closes {when_text(first.ends_at)}), {names_text(others)}."
             )
-        return [Attention(f"vote:{first.id}", text, "Vote", lambda: self._vote(first.id))]
+        return [Attention(f"vote:{first.id}", text, _("Vote"), lambda: self._vote(first.id))]
 
     def _vote(self, decision_id: str) -> None:
         page = cast("DecisionsPage", self.window_.go_to("decisions"))

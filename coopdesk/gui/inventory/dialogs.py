@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import N_, _
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.form_dialog import FormDialog
@@ -33,8 +34,8 @@ from coopdesk.gui.kit.widgets import muted
 from coopdesk.inventory.items import MINUS, format_amount
 from coopdesk.inventory.stock import WouldGoNegative
 
-IN_REASONS = (("Received (donation, purchase)", "received"),)
-OUT_REASONS = (("Used", "used"), ("Given out", "given"), ("Spoiled", "spoiled"))
+IN_REASONS = ((N_("Received (donation, purchase)"), "received"),)
+OUT_REASONS = ((N_("Used"), "used"), (N_("Given out"), "given"), (N_("Spoiled"), "spoiled"))
 
 SaveFunction = Callable[..., Any]
 
@@ -55,12 +56,16 @@ class StockFormDialog(FormDialog):
         try:
             return True, save(False)
         except WouldGoNegative as exc:
-            question = (
-                f"{exc}\n\nThe balance will show as negative until someone counts the shelf "
-                "or records what arrived."
-            )
+            question = _(
+                "{exc}\n\nThe balance will show as negative until someone counts the "
+                "shelf or records what arrived."
+            ).format(exc=exc)
             if not dialogs.confirm(
-                self, "More than the book holds", question, "Record anyway", "Change the quantity"
+                self,
+                _("More than the book holds"),
+                question,
+                _("Record anyway"),
+                _("Change the quantity"),
             ):
                 return False, None
         except CoopDeskError as exc:
@@ -105,7 +110,7 @@ def site_combo(
 def quantity_row(unit_label: QLabel) -> tuple[QWidget, QLineEdit]:
     """A quantity field with the unit written after it ("[ 2.5 ] kg")."""
     edit = QLineEdit()
-    edit.setPlaceholderText("e.g. 2 or 2.5")
+    edit.setPlaceholderText(_("e.g. 2 or 2.5"))
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -133,8 +138,8 @@ class MoveDialog(StockFormDialog):
     ) -> None:
         incoming = direction == "in"
         super().__init__(
-            "Receive stock" if incoming else "Use or give out stock",
-            "Receive" if incoming else "Take out",
+            _("Receive stock") if incoming else _("Use or give out stock"),
+            _("Receive") if incoming else _("Take out"),
             parent,
         )
         self.direction = direction
@@ -145,17 +150,17 @@ class MoveDialog(StockFormDialog):
         quantity_widget, self.quantity_edit = quantity_row(self.unit_label)
         self.reason_combo = QComboBox()
         for label, reason in IN_REASONS if incoming else OUT_REASONS:
-            self.reason_combo.addItem(label, reason)
+            self.reason_combo.addItem(_(label), reason)
         self.site_combo = site_combo(sites, site_id)
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText(
-            "optional: from whom, for what" if incoming else "optional: for whom, why"
+            _("optional: from whom, for what") if incoming else _("optional: for whom, why")
         )
-        self.form.addRow("&Item", self.item_combo)
-        self.form.addRow("&Quantity", quantity_widget)
-        self.form.addRow("&Reason", self.reason_combo)
-        self.form.addRow("&At", self.site_combo)
-        self.form.addRow("&Note", self.note_edit)
+        self.form.addRow(_("&Item"), self.item_combo)
+        self.form.addRow(_("&Quantity"), quantity_widget)
+        self.form.addRow(_("&Reason"), self.reason_combo)
+        self.form.addRow(_("&At"), self.site_combo)
+        self.form.addRow(_("&Note"), self.note_edit)
         self.item_combo.currentIndexChanged.connect(lambda _i: self._show_unit())
         self._show_unit()
         self.quantity_edit.setFocus()
@@ -170,7 +175,7 @@ class MoveDialog(StockFormDialog):
     def accept(self) -> None:
         item_id = self.item_id()
         if item_id is None:
-            self.error_label.show_message("Choose an item first (type part of its name).")
+            self.error_label.show_message(_("Choose an item first (type part of its name)."))
             return
         values = {
             "item_id": item_id,
@@ -201,27 +206,29 @@ class ItemDialog(StockFormDialog):
         item: dict[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Edit {item['name']}" if item else "Add item", "Save", parent)
+        super().__init__(
+            _("Edit {name}").format(name=item["name"]) if item else _("Add item"), _("Save"), parent
+        )
         self.save_function = save
         self.item = item
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Rice, sunflower oil, nappies size 4…")
+        self.name_edit.setPlaceholderText(_("Rice, sunflower oil, nappies size 4…"))
         self.category_combo = QComboBox()
         self.category_combo.setEditable(True)
         self.category_combo.addItem("")
         self.category_combo.addItems(categories)
-        self.category_combo.lineEdit().setPlaceholderText("optional: grains, tins, hygiene…")
+        self.category_combo.lineEdit().setPlaceholderText(_("optional: grains, tins, hygiene…"))
         self.unit_edit = QLineEdit()
-        self.unit_edit.setPlaceholderText("kg, l, piece, tin…")
+        self.unit_edit.setPlaceholderText(_("kg, l, piece, tin…"))
         self.decimals_spin = QSpinBox()
         self.decimals_spin.setRange(0, 3)
         self.decimals_spin.setToolTip(
-            "How finely it is counted: 0 for whole pieces, 3 for kg to the gram"
+            _("How finely it is counted: 0 for whole pieces, 3 for kg to the gram")
         )
         self.minimum_edit = QLineEdit()
-        self.minimum_edit.setPlaceholderText("0: never on the shopping list")
+        self.minimum_edit.setPlaceholderText(_("0: never on the shopping list"))
         self.barcode_edit = QLineEdit()
-        self.barcode_edit.setPlaceholderText("optional: scan it here")
+        self.barcode_edit.setPlaceholderText(_("optional: scan it here"))
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
@@ -235,14 +242,16 @@ class ItemDialog(StockFormDialog):
             )
             self.barcode_edit.setText(item.get("barcode") or "")
             self.notes_edit.setPlainText(item.get("notes") or "")
-        self.form.addRow("&Name", self.name_edit)
-        self.form.addRow("&Category", self.category_combo)
-        self.form.addRow("&Unit", self.unit_edit)
-        self.form.addRow("&Decimals", self.decimals_spin)
-        self.form.addRow("&Minimum", self.minimum_edit)
-        self.form.addRow("", muted(QLabel("The level under which it goes on the shopping list.")))
-        self.form.addRow("&Barcode", self.barcode_edit)
-        self.form.addRow("N&otes", self.notes_edit)
+        self.form.addRow(_("&Name"), self.name_edit)
+        self.form.addRow(_("&Category"), self.category_combo)
+        self.form.addRow(_("&Unit"), self.unit_edit)
+        self.form.addRow(_("&Decimals"), self.decimals_spin)
+        self.form.addRow(_("&Minimum"), self.minimum_edit)
+        self.form.addRow(
+            "", muted(QLabel(_("The level under which it goes on the shopping list.")))
+        )
+        self.form.addRow(_("&Barcode"), self.barcode_edit)
+        self.form.addRow(_("N&otes"), self.notes_edit)
         self.name_edit.setFocus()
 
     def values(self) -> dict[str, Any]:
@@ -279,7 +288,7 @@ class SendTransferDialog(StockFormDialog):
         from_site_id: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Send to another site", "Send", parent)
+        super().__init__(_("Send to another site"), _("Send"), parent)
         self.items = {item["id"]: item for item in items}
         self.sites = sites
         self.save_function = save
@@ -289,12 +298,12 @@ class SendTransferDialog(StockFormDialog):
         self.from_combo = site_combo(sites, from_site_id)
         self.to_combo = QComboBox()
         self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText("optional: who carries it, in which crate")
-        self.form.addRow("&Item", self.item_combo)
-        self.form.addRow("&Quantity", quantity_widget)
-        self.form.addRow("&From", self.from_combo)
-        self.form.addRow("&To", self.to_combo)
-        self.form.addRow("&Note", self.note_edit)
+        self.note_edit.setPlaceholderText(_("optional: who carries it, in which crate"))
+        self.form.addRow(_("&Item"), self.item_combo)
+        self.form.addRow(_("&Quantity"), quantity_widget)
+        self.form.addRow(_("&From"), self.from_combo)
+        self.form.addRow(_("&To"), self.to_combo)
+        self.form.addRow(_("&Note"), self.note_edit)
         self.item_combo.currentIndexChanged.connect(lambda _i: self._show_unit())
         self.from_combo.currentIndexChanged.connect(lambda _i: self._fill_destinations())
         self._show_unit()
@@ -319,7 +328,7 @@ class SendTransferDialog(StockFormDialog):
         to_site = self.to_combo.currentData()
         if item_id is None or to_site is None:
             self.error_label.show_message(
-                "Choose an item and a site to send it to (add sites on the Sync page)."
+                _("Choose an item and a site to send it to (add sites on the Sync page).")
             )
             return
         ok, transfer_id = self.attempt_allowing_negative(
@@ -350,12 +359,20 @@ class ReceiveTransferDialog(StockFormDialog):
         save: Callable[[str], Any],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Confirm arrival", "Confirm arrival", parent)
+        super().__init__(_("Confirm arrival"), _("Confirm arrival"), parent)
         self.transfer = transfer
         self.save_function = save
         summary = QLabel(
-            f"{transfer.item_name}: {sent_text} sent from {transfer.from_site_name} to "
-            f"{transfer.to_site_name} on {str(transfer.sent_at)[:16].replace('T', ' ')}."
+            _(
+                "{item_name}: {sent_text} sent from {from_site_name} to {to_site_name} "
+                "on {replace}."
+            ).format(
+                item_name=transfer.item_name,
+                sent_text=sent_text,
+                from_site_name=transfer.from_site_name,
+                to_site_name=transfer.to_site_name,
+                replace=str(transfer.sent_at)[:16].replace("T", " "),
+            )
         )
         summary.setWordWrap(True)
         self.unit_label = QLabel(unit)
@@ -364,10 +381,10 @@ class ReceiveTransferDialog(StockFormDialog):
         self.quantity_edit.setText(sent_text.removesuffix(unit).strip().replace(MINUS, "-"))
         self.quantity_edit.selectAll()
         self.form.addRow(summary)
-        self.form.addRow("&Arrived", quantity_widget)
+        self.form.addRow(_("&Arrived"), quantity_widget)
         self.form.addRow(
             "",
-            muted(QLabel("If less arrived than was sent, the difference is recorded as lost.")),
+            muted(QLabel(_("If less arrived than was sent, the difference is recorded as lost."))),
         )
         self.quantity_edit.setFocus()
 

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.coop import sites
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.inventory.items import format_quantity
@@ -30,10 +31,10 @@ SITE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 TRANSFER_STATES = (
-    ("All transfers", None),
-    ("In transit", "in transit"),
-    ("Received", "received"),
-    ("Problems", "problems"),
+    (N_("All transfers"), None),
+    (N_("In transit"), "in transit"),
+    (N_("Received"), "received"),
+    (N_("Problems"), "problems"),
 )
 
 
@@ -82,9 +83,9 @@ def flagged_text(row: Any) -> str:
     flag = row_flag(row)
     text = row.quantity_text
     if flag == "negative":
-        return f"{text} · negative"
+        return _("{text} · negative").format(text=text)
     if flag == "low":
-        return f"{text} · low"
+        return _("{text} · low").format(text=text)
     return text
 
 
@@ -137,7 +138,7 @@ class ItemStock:
 class StockTableModel(ListModel):
     """Items with their balance at each site; filters (search, category, site) run in the core."""
 
-    fixed_columns = ("Item", "Category")
+    fixed_columns = (N_("Item"), N_("Category"))
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -203,8 +204,11 @@ class StockTableModel(ListModel):
         here = self.store.site_id
         self.columns = (
             *self.fixed_columns,
-            *(f"{name} (here)" if site == here else name for site, name in self.site_columns),
-            "Status",
+            *(
+                _("{name} (here)").format(name=name) if site == here else name
+                for site, name in self.site_columns
+            ),
+            N_("Status"),
         )
         self.rows = list(items.values())
         self._apply_sort()
@@ -235,9 +239,9 @@ class StockTableModel(ListModel):
         low = [names.get(s, "?") for s, f in stock.flags().items() if f == "low"]
         parts = []
         if negative:
-            parts.append("Negative at " + ", ".join(sorted(negative)))
+            parts.append(_("Negative at ") + ", ".join(sorted(negative)))
         if low:
-            parts.append("Low at " + ", ".join(sorted(low)))
+            parts.append(_("Low at ") + ", ".join(sorted(low)))
         return "; ".join(parts)
 
     def display(self, row: ItemStock, column: int) -> str:
@@ -283,14 +287,20 @@ class StockTableModel(ListModel):
         lines = [f"{row.name} at {balance.site_name}: {balance.quantity_text}"]
         if balance.minimum:
             item = {"unit": balance.unit, "decimals": balance.decimals}
-            lines.append(f"Minimum here: {format_quantity(item, balance.minimum)}")
+            lines.append(
+                _("Minimum here: {format_quantity}").format(
+                    format_quantity=format_quantity(item, balance.minimum)
+                )
+            )
         if balance.negative:
             lines.append(
-                "Negative: more went out than the book holds (two sites may have given out "
-                "the same stock). Count it, or record what arrived."
+                _(
+                    "Negative: more went out than the book holds (two sites may have given out "
+                    "the same stock). Count it, or record what arrived."
+                )
             )
         elif balance.low:
-            lines.append("Under the minimum: on the shopping list.")
+            lines.append(_("Under the minimum: on the shopping list."))
         return "\n".join(lines)
 
     # -- rows -------------------------------------------------------------------------------
@@ -335,7 +345,7 @@ class StockTableModel(ListModel):
 class HistoryModel(ListModel):
     """An item's movements, newest first: when, where, how much, why, who."""
 
-    columns = ("When", "Site", "Change", "Reason", "Note", "By")
+    columns = (N_("When"), N_("Site"), N_("Change"), N_("Reason"), N_("Note"), N_("By"))
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -372,7 +382,15 @@ class HistoryModel(ListModel):
 class TransfersModel(ListModel):
     """Transfers between sites with their state; problems in words and colour."""
 
-    columns = ("Item", "From", "To", "Sent", "Quantity", "Arrived", "State")
+    columns = (
+        N_("Item"),
+        N_("From"),
+        N_("To"),
+        N_("Sent"),
+        N_("Quantity"),
+        N_("Arrived"),
+        N_("State"),
+    )
 
     @staticmethod
     def quantity(view: Any, amount: int | None) -> str:
@@ -383,13 +401,15 @@ class TransfersModel(ListModel):
 
     def state_text(self, view: Any) -> str:
         if view.state == "received twice":
-            return "Received twice: count the shelf and correct"
+            return _("Received twice: count the shelf and correct")
         if view.state == "received" and view.loss:
-            return f"Received, {self.quantity(view, view.loss)} lost in transit"
+            return _("Received, {quantity} lost in transit").format(
+                quantity=self.quantity(view, view.loss)
+            )
         if view.state == "received":
             by = f" by {view.received_by_name}" if view.received_by_name else ""
-            return f"Received{by}"
-        return "In transit"
+            return _("Received{by}").format(by=by)
+        return _("In transit")
 
     def display(self, row: Any, column: int) -> str:
         if column == 0:
@@ -416,7 +436,7 @@ class TransfersModel(ListModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and row.note:
-            return f"Note: {row.note}"
+            return _("Note: {note}").format(note=row.note)
         if role == ITEM_ID_ROLE:
             return row.item_id
         return None
@@ -428,7 +448,7 @@ class TransfersModel(ListModel):
 class LowStockModel(ListModel):
     """Item × site rows under their minimum (negative ones first): the shopping list."""
 
-    columns = ("Item", "Site", "On hand", "Minimum", "To buy")
+    columns = (N_("Item"), N_("Site"), N_("On hand"), N_("Minimum"), N_("To buy"))
 
     def display(self, row: Any, column: int) -> str:
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.csvfile import FORMATS as CSV_FORMATS
 from coopdesk.base.csvfile import locale_format
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.inventory.dialogs import (
     ItemDialog,
     MoveDialog,
@@ -104,7 +105,7 @@ class InventoryPage(Page):
     tables = frozenset({"item", "item_minimum", "stock_move", "transfer", "stocktake", "site"})
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Inventory")
+        super().__init__(window, _("Inventory"))
         self.stock_model = StockTableModel(self.store, self)
         self.history_model = HistoryModel(self)
         self.low_model = LowStockModel(self)
@@ -112,9 +113,9 @@ class InventoryPage(Page):
         self._kept_item: str | None = None
 
         self.nobody_bar = QFrame(objectName="noticeBar")
-        nobody_text = QLabel("Nobody is at the keyboard. Choose who you are to record stock.")
+        nobody_text = QLabel(_("Nobody is at the keyboard. Choose who you are to record stock."))
         nobody_text.setWordWrap(True)
-        choose = QPushButton("Choose who I am (Ctrl+K)")
+        choose = QPushButton(_("Choose who I am (Ctrl+K)"))
         choose.clicked.connect(lambda: window.choose_member())
         bar = QHBoxLayout(self.nobody_bar)
         bar.setContentsMargins(10, 6, 6, 6)
@@ -123,9 +124,9 @@ class InventoryPage(Page):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self._build_stock_tab(), "Stock")
-        self.tabs.addTab(self._build_low_tab(), "Low stock")
-        self.tabs.addTab(self._build_transfers_tab(), "Transfers")
+        self.tabs.addTab(self._build_stock_tab(), _("Stock"))
+        self.tabs.addTab(self._build_low_tab(), _("Low stock"))
+        self.tabs.addTab(self._build_transfers_tab(), _("Transfers"))
         self.layout_.addWidget(self.nobody_bar)
         self.layout_.addWidget(self.tabs, 1)
         self.member_changed(self.session.member_id)
@@ -134,37 +135,39 @@ class InventoryPage(Page):
 
     def _build_stock_tab(self) -> QWidget:
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search by name, category or barcode  (Ctrl+F)")
+        self.search_edit.setPlaceholderText(_("Search by name, category or barcode  (Ctrl+F)"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self.stock_model.set_search)
         self.search_edit.installEventFilter(self)
         self.category_combo = QComboBox()
-        self.category_combo.setToolTip("Show one category")
+        self.category_combo.setToolTip(_("Show one category"))
         self.category_combo.setMinimumContentsLength(14)
         self.category_combo.currentIndexChanged.connect(
             lambda _i: self.stock_model.set_category(self.category_combo.currentData())
         )
         self.site_combo = QComboBox()
-        self.site_combo.setToolTip("Show every site, or one")
+        self.site_combo.setToolTip(_("Show every site, or one"))
         self.site_combo.currentIndexChanged.connect(lambda _i: self._on_site_chosen())
 
-        self.receive_button = QPushButton("&Receive…")
-        self.receive_button.setToolTip("Record stock that arrived (donation, purchase)")
+        self.receive_button = QPushButton(_("&Receive…"))
+        self.receive_button.setToolTip(_("Record stock that arrived (donation, purchase)"))
         self.receive_button.clicked.connect(lambda: self.record_move("in"))
-        self.use_button = QPushButton("&Use / give out…")
-        self.use_button.setToolTip("Record stock used, given out or spoiled")
+        self.use_button = QPushButton(_("&Use / give out…"))
+        self.use_button.setToolTip(_("Record stock used, given out or spoiled"))
         self.use_button.clicked.connect(lambda: self.record_move("out"))
-        self.stocktake_button = QPushButton("S&tocktake…")
-        self.stocktake_button.setToolTip("Count what is on the shelves here and correct the book")
+        self.stocktake_button = QPushButton(_("S&tocktake…"))
+        self.stocktake_button.setToolTip(
+            _("Count what is on the shelves here and correct the book")
+        )
         self.stocktake_button.clicked.connect(self.start_stocktake)
-        self.add_button = QPushButton("Add item…")
-        self.add_button.setToolTip("Add an item (Ctrl+N)")
+        self.add_button = QPushButton(_("Add item…"))
+        self.add_button.setToolTip(_("Add an item (Ctrl+N)"))
         self.add_button.clicked.connect(self.add_new)
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setToolTip("Edit the selected item (Enter or double-click)")
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setToolTip(_("Edit the selected item (Enter or double-click)"))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.archive_button = QPushButton("Archive…")
-        self.archive_button.setToolTip("Archive the selected item (Delete); its ledger stays")
+        self.archive_button = QPushButton(_("Archive…"))
+        self.archive_button.setToolTip(_("Archive the selected item (Delete); its ledger stays"))
         self.archive_button.clicked.connect(self.archive_selected)
 
         self.stock_table = table_view(self.stock_model, stretch_last=True)
@@ -183,9 +186,11 @@ class InventoryPage(Page):
         self.stock_results.addWidget(self.stock_table)
         self.stock_results.addWidget(self.stock_empty)
 
-        self.history_title = QLabel("History")
+        self.history_title = QLabel(_("History"))
         self.history_title.setFont(scaled_font(self, 1.05, bold=True))
-        self.history_hint = muted(QLabel("Select an item to see its ledger: who moved what, when."))
+        self.history_hint = muted(
+            QLabel(_("Select an item to see its ledger: who moved what, when."))
+        )
         self.history_table = table_view(self.history_model, stretch_last=False)
         header = self.history_table.horizontalHeader()
         for column, width in enumerate((130, 110, 100, 170, 0, 140)):
@@ -231,13 +236,13 @@ class InventoryPage(Page):
 
     def _build_low_tab(self) -> QWidget:
         self.low_site_combo = QComboBox()
-        self.low_site_combo.setToolTip("The shopping list of every site, or of one")
+        self.low_site_combo.setToolTip(_("The shopping list of every site, or of one"))
         self.low_site_combo.currentIndexChanged.connect(lambda _i: self._load_low())
-        self.export_button = QPushButton("Export shopping list (CSV)…")
+        self.export_button = QPushButton(_("Export shopping list (CSV)…"))
         self.export_button.clicked.connect(self.export_shopping_list)
-        self.print_button = QPushButton("Print shopping list…")
+        self.print_button = QPushButton(_("Print shopping list…"))
         self.print_button.clicked.connect(self.print_shopping_list)
-        self.pdf_button = QPushButton("Save as PDF…")
+        self.pdf_button = QPushButton(_("Save as PDF…"))
         self.pdf_button.clicked.connect(self.save_shopping_pdf)
         self.low_summary = muted(QLabel())
         self.low_table = table_view(self.low_model, stretch_last=False)
@@ -246,8 +251,8 @@ class InventoryPage(Page):
         for column, width in ((1, 130), (2, 150), (3, 110), (4, 110)):
             header.resizeSection(column, width)
         self.low_empty = EmptyState(
-            "Nothing is under its minimum",
-            "Items go on the shopping list when a site holds less than the item's minimum.",
+            _("Nothing is under its minimum"),
+            _("Items go on the shopping list when a site holds less than the item's minimum."),
         )
         self.low_results = QStackedWidget()
         self.low_results.addWidget(self.low_table)
@@ -257,7 +262,7 @@ class InventoryPage(Page):
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(
             tool_row(
-                QLabel("Site:"),
+                QLabel(_("Site:")),
                 self.low_site_combo,
                 None,
                 self.export_button,
@@ -272,12 +277,12 @@ class InventoryPage(Page):
     def _build_transfers_tab(self) -> QWidget:
         self.state_combo = QComboBox()
         for label, state in TRANSFER_STATES:
-            self.state_combo.addItem(label, state)
+            self.state_combo.addItem(_(label), state)
         self.state_combo.currentIndexChanged.connect(lambda _i: self._load_transfers())
-        self.send_button = QPushButton("Send to another site…")
+        self.send_button = QPushButton(_("Send to another site…"))
         self.send_button.clicked.connect(self.send_transfer)
-        self.arrival_button = QPushButton("Confirm arrival…")
-        self.arrival_button.setToolTip("Confirm what arrived of the selected transfer (Enter)")
+        self.arrival_button = QPushButton(_("Confirm arrival…"))
+        self.arrival_button.setToolTip(_("Confirm what arrived of the selected transfer (Enter)"))
         self.arrival_button.clicked.connect(self.confirm_arrival)
         self.transfers_summary = muted(QLabel())
         self.transfers_summary.setWordWrap(True)
@@ -288,10 +293,12 @@ class InventoryPage(Page):
         self.transfers_table.activated.connect(lambda _index: self.confirm_arrival())
         follow_selection(self.transfers_table, self._update_actions)
         self.transfers_empty = EmptyState(
-            "No transfers",
-            "Send stock to another site: it shows here as in transit until that site confirms "
-            "what arrived.",
-            "Send to another site…",
+            _("No transfers"),
+            _(
+                "Send stock to another site: it shows here as in transit until that site confirms "
+                "what arrived."
+            ),
+            _("Send to another site…"),
             self.send_transfer,
         )
         self.transfers_results = QStackedWidget()
@@ -301,7 +308,9 @@ class InventoryPage(Page):
         layout = QVBoxLayout(tab)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(
-            tool_row(QLabel("Show:"), self.state_combo, None, self.send_button, self.arrival_button)
+            tool_row(
+                QLabel(_("Show:")), self.state_combo, None, self.send_button, self.arrival_button
+            )
         )
         layout.addWidget(self.transfers_summary)
         layout.addWidget(self.transfers_results, 1)
@@ -334,13 +343,16 @@ class InventoryPage(Page):
 
     def _fill_filters(self) -> None:
         sites = active_sites(self.store)
-        for combo, everyone in ((self.site_combo, "All sites"), (self.low_site_combo, "All sites")):
+        for combo, everyone in (
+            (self.site_combo, _("All sites")),
+            (self.low_site_combo, _("All sites")),
+        ):
             chosen = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(everyone, ALL)
             for site in sites:
-                here = " (here)" if site["id"] == self.store.site_id else ""
+                here = _(" (here)") if site["id"] == self.store.site_id else ""
                 combo.addItem(site["name"] + here, site["id"])
             position = combo.findData(chosen)
             combo.setCurrentIndex(max(position, 0))
@@ -349,7 +361,7 @@ class InventoryPage(Page):
         chosen = self.category_combo.currentData()
         self.category_combo.blockSignals(True)
         self.category_combo.clear()
-        self.category_combo.addItem("All categories", None)
+        self.category_combo.addItem(_("All categories"), None)
         for name in categories(self.store):
             self.category_combo.addItem(name, name)
         position = self.category_combo.findData(chosen)
@@ -372,15 +384,15 @@ class InventoryPage(Page):
         low = sum(1 for stock in rows if "low" in stock.flags().values())
         negative = sum(1 for stock in rows if "negative" in stock.flags().values())
         if negative:
-            parts.append(f"{negative} negative")
+            parts.append(_("{negative} negative").format(negative=negative))
         if low:
-            parts.append(f"{low} low")
+            parts.append(_("{low} low").format(low=low))
         in_transit = self._awaiting
         if in_transit:
-            parts.append(f"{in_transit} on the way here")
+            parts.append(_("{in_transit} on the way here").format(in_transit=in_transit))
         hidden = self.stock_model.hidden_sites
         if hidden:
-            parts.append(f"nothing in stock at {', '.join(hidden)}")
+            parts.append(_("nothing in stock at {join}").format(join=", ".join(hidden)))
         self.subtitle_label.setText(" · ".join(parts))
         self.subtitle_label.show()
 
@@ -422,18 +434,21 @@ class InventoryPage(Page):
             self.stock_results.setCurrentWidget(self.stock_table)
             return
         if self.stock_model.search or self.stock_model.category:
-            what = f"“{self.stock_model.search}”" if self.stock_model.search else "this category"
+            what = f"“{self.stock_model.search}”" if self.stock_model.search else _("this category")
             self.stock_empty.set_text(
-                f"No items match {what}",
-                "Try part of a name, a category or a barcode.",
-                "Clear search",
+                _("No items match {what}").format(what=what),
+                _("Try part of a name, a category or a barcode."),
+                _("Clear search"),
             )
         else:
             self.stock_empty.set_text(
-                "No items yet",
-                "Add what the coop keeps (rice, oil, nappies…) to record what arrives, what goes "
-                "out and what is running low, at every site.",
-                "Add an item",
+                _("No items yet"),
+                _(
+                    "Add what the coop keeps (rice, oil, nappies…) to record what arrives, "
+                    "what goes "
+                    "out and what is running low, at every site."
+                ),
+                _("Add an item"),
             )
         self.stock_results.setCurrentWidget(self.stock_empty)
 
@@ -450,22 +465,26 @@ class InventoryPage(Page):
         self._update_actions()
         if item_id is None:
             self.history_model.show_item(None, [])
-            self.history_title.setText("History")
-            self.history_hint.setText("Select an item to see its ledger: who moved what, when.")
+            self.history_title.setText(_("History"))
+            self.history_hint.setText(_("Select an item to see its ledger: who moved what, when."))
             return
         item = get_item(self.store, item_id)
         site_id = self.stock_model.site_id
         movements = history(self.store, item_id, site_id=site_id, limit=HISTORY_LIMIT)
         self.history_model.show_item(item, movements)
         where = "" if site_id is None else f" at {self.site_combo.currentText()}"
-        self.history_title.setText(f"History of {item['name']}{where}")
+        self.history_title.setText(
+            _("History of {name}{where}").format(name=item["name"], where=where)
+        )
         shown = len(movements)
         self.history_hint.setText(
-            "No movements yet"
+            _("No movements yet")
             if not shown
-            else f"Newest first · latest {HISTORY_LIMIT}"
+            else _("Newest first · latest {history_limit}").format(history_limit=HISTORY_LIMIT)
             if shown >= HISTORY_LIMIT
-            else f"Newest first · {shown} movement{'s' if shown != 1 else ''}"
+            else ngettext(
+                "Newest first · {shown} movement", "Newest first · {shown} movements", shown
+            ).format(shown=shown)
         )
 
     def _update_actions(self) -> None:
@@ -521,7 +540,7 @@ class InventoryPage(Page):
     def _open_move_dialog(self, direction: str) -> None:
         items = list_items(self.store)
         if not items:
-            self.window_.show_notice("Add an item first (Ctrl+N).")
+            self.window_.show_notice(_("Add an item first (Ctrl+N)."))
             return
 
         def save(
@@ -560,8 +579,12 @@ class InventoryPage(Page):
         item, amount, reason, site_id = result
         site = next((s["name"] for s in active_sites(self.store) if s["id"] == site_id), "")
         self.window_.show_notice(
-            f"{reason_label(reason)}: {format_quantity(item, abs(amount))} of {item['name']}"
-            f" at {site}."
+            _("{reason_label}: {format_quantity} of {name} at {site}.").format(
+                reason_label=reason_label(reason),
+                format_quantity=format_quantity(item, abs(amount)),
+                name=item["name"],
+                site=site,
+            )
         )
         self.select_item(item["id"])
 
@@ -585,7 +608,9 @@ class InventoryPage(Page):
 
     def _after_item_saved(self, item_id: str, added: bool) -> None:
         name = get_item(self.store, item_id)["name"]
-        self.window_.show_notice(f"Added {name}." if added else f"Saved {name}.")
+        self.window_.show_notice(
+            _("Added {name}.").format(name=name) if added else _("Saved {name}.").format(name=name)
+        )
         self.tabs.setCurrentIndex(0)
         if not self.select_item(item_id) and (self.stock_model.search or self.stock_model.category):
             self.search_edit.clear()
@@ -607,19 +632,24 @@ class InventoryPage(Page):
 
         def archive(author: str) -> None:
             name = get_item(self.store, item_id)["name"]
-            question = (
-                f"Archive {name}?\n\nIt will no longer be listed or offered. Nothing is deleted: "
-                "its ledger stays, and you can restore it."
-            )
+            question = _(
+                "Archive {name}?\n\nIt will no longer be listed or offered. Nothing is "
+                "deleted: its ledger stays, and you can restore it."
+            ).format(name=name)
             if not dialogs.confirm(
-                self, "Archive item", question, f"Archive {name}", f"Keep {name}"
+                self,
+                _("Archive item"),
+                question,
+                _("Archive {name}").format(name=name),
+                _("Keep {name}").format(name=name),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_item(self.store, author, item_id)
             if outcome.ok:
                 self.window_.show_notice(
-                    f"Archived {name}.", undo=lambda: self._restore(item_id, name)
+                    _("Archived {name}.").format(name=name),
+                    undo=lambda: self._restore(item_id, name),
                 )
 
         self.window_.with_author(archive)
@@ -629,7 +659,7 @@ class InventoryPage(Page):
             with dialogs.reported_errors(self) as outcome:
                 restore_item(self.store, author, item_id)
             if outcome.ok:
-                self.window_.show_notice(f"Restored {name}.")
+                self.window_.show_notice(_("Restored {name}.").format(name=name))
                 self.select_item(item_id)
 
         self.window_.with_author(restore)
@@ -659,14 +689,23 @@ class InventoryPage(Page):
         count = len(rows)
         negative = sum(1 for row in rows if row.negative)
         self.low_summary.setText(
-            f"{count} line{'s' if count != 1 else ''} on the shopping list (an item under "
-            "its minimum at a site)"
-            + (f", {negative} of them negative (count those shelves)" if negative else "")
+            ngettext(
+                "{count} line on the shopping list (an item under its minimum at a site)",
+                "{count} lines on the shopping list (an item under its minimum at a site)",
+                count,
+            ).format(count=count)
+            + (
+                _(", {negative} of them negative (count those shelves)").format(negative=negative)
+                if negative
+                else ""
+            )
             + "."
             if count
             else ""
         )
-        self.tabs.setTabText(1, f"Low stock ({count})" if count else "Low stock")
+        self.tabs.setTabText(
+            1, _("Low stock ({count})").format(count=count) if count else _("Low stock")
+        )
 
     def export_shopping_list(self) -> None:
         """Save the list as CSV, in the format the person picks (their locale's first)."""
@@ -675,7 +714,7 @@ class InventoryPage(Page):
         formats = [default, *(f for f in CSV_FORMATS if f != default)]
         filters = [f"CSV, {csv_format.label} (*.csv)" for csv_format in formats]
         suggested = Path.home() / "shopping-list.csv"
-        answer = dialogs.save_file_with_choice(self, "Export shopping list", suggested, filters)
+        answer = dialogs.save_file_with_choice(self, _("Export shopping list"), suggested, filters)
         if answer is None:
             return
         path, chosen = answer
@@ -686,27 +725,30 @@ class InventoryPage(Page):
         if outcome.ok:
             count = written.count
             self.window_.show_notice(
-                f"Shopping list saved: {count} line{'s' if count != 1 else ''} in "
-                f"{written.path.name} ({formats[chosen].label})."
+                ngettext(
+                    "Shopping list saved: {count} line in {name} ({label}).",
+                    "Shopping list saved: {count} lines in {name} ({label}).",
+                    count,
+                ).format(count=count, name=written.path.name, label=formats[chosen].label)
             )
 
     def print_shopping_list(self) -> None:
 
         if print_shopping_list(self, self.window_.identity.coop_name, self.low_model.rows):
-            self.window_.show_notice("Shopping list sent to the printer.")
+            self.window_.show_notice(_("Shopping list sent to the printer."))
 
     def save_shopping_pdf(self) -> None:
 
         suggested = Path.home() / "shopping-list.pdf"
         path = dialogs.save_file_name(
-            self, "Save shopping list as PDF", suggested, "PDF files (*.pdf)"
+            self, _("Save shopping list as PDF"), suggested, _("PDF files (*.pdf)")
         )
         if path is None:
             return
         with dialogs.reported_errors(self) as outcome:
             save_pdf(self.window_.identity.coop_name, self.low_model.rows, path)
         if outcome.ok:
-            self.window_.show_notice(f"Shopping list saved as {path.name}.")
+            self.window_.show_notice(_("Shopping list saved as {name}.").format(name=path.name))
 
     # -- transfers --------------------------------------------------------------------------
 
@@ -751,15 +793,24 @@ class InventoryPage(Page):
         here = self.window_.identity.site_name
         self.transfers_summary.setText(
             (
-                f"{len(waiting)} on the way to {here}: confirm each when it arrives, with what "
-                "really arrived."
+                _(
+                    "{count} on the way to {here}: confirm each when it arrives, with what "
+                    "really arrived."
+                ).format(count=len(waiting), here=here)
                 if waiting
-                else f"Nothing on the way to {here}."
+                else _("Nothing on the way to {here}.").format(here=here)
             )
-            + (f" {in_transit} in transit in all." if in_transit else "")
+            + (
+                _(" {in_transit} in transit in all.").format(in_transit=in_transit)
+                if in_transit
+                else ""
+            )
         )
         self.tabs.setTabText(
-            2, f"Transfers ({len(waiting)} to confirm)" if waiting else "Transfers"
+            2,
+            _("Transfers ({count} to confirm)").format(count=len(waiting))
+            if waiting
+            else _("Transfers"),
         )
         self._update_actions()
 
@@ -771,7 +822,9 @@ class InventoryPage(Page):
         sites = active_sites(self.store)
         if not items or len(sites) < 2:
             self.window_.show_notice(
-                "Add an item first (Ctrl+N)." if not items else "There is no other site to send to."
+                _("Add an item first (Ctrl+N).")
+                if not items
+                else _("There is no other site to send to.")
             )
             return
 
@@ -814,8 +867,14 @@ class InventoryPage(Page):
 
         view = get_transfer(self.store, transfer_id)
         self.window_.show_notice(
-            f"Sent {view.quantity_text} of {view.item_name} to {view.to_site_name}: in transit "
-            "until they confirm it arrived."
+            _(
+                "Sent {quantity_text} of {item_name} to {to_site_name}: in transit until "
+                "they confirm it arrived."
+            ).format(
+                quantity_text=view.quantity_text,
+                item_name=view.item_name,
+                to_site_name=view.to_site_name,
+            )
         )
         self.state_combo.setCurrentIndex(self.state_combo.findData("in transit"))
         self.tabs.setCurrentIndex(2)
@@ -825,11 +884,15 @@ class InventoryPage(Page):
         if transfer is None:
             return
         if transfer.state != "in transit":
-            self.window_.show_notice(f"This transfer was already {transfer.state}.")
+            self.window_.show_notice(
+                _("This transfer was already {state}.").format(state=transfer.state)
+            )
             return
         if transfer.to_site_id != self.store.site_id:
             self.window_.show_notice(
-                f"Only {transfer.to_site_name} can confirm what arrived there."
+                _("Only {to_site_name} can confirm what arrived there.").format(
+                    to_site_name=transfer.to_site_name
+                )
             )
             return
         self.window_.with_author(lambda _author: self._open_arrival_dialog(transfer))
@@ -852,7 +915,11 @@ class InventoryPage(Page):
 
     def _after_arrival(self, view: Any) -> None:
         arrived = TransfersModel.quantity(view, view.received_quantity)
-        text = f"Arrival confirmed: {arrived} of {view.item_name} from {view.from_site_name}."
+        text = _("Arrival confirmed: {arrived} of {item} from {site}.").format(
+            arrived=arrived, item=view.item_name, site=view.from_site_name
+        )
         if view.loss:
-            text += f" {TransfersModel.quantity(view, view.loss)} recorded as lost in transit."
+            text += " " + _("{lost} recorded as lost in transit.").format(
+                lost=TransfersModel.quantity(view, view.loss)
+            )
         self.window_.show_notice(text)

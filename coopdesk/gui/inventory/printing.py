@@ -17,7 +17,8 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from coopdesk.base.files import write_file
-from coopdesk.gui.kit.pdf import a4_portrait, pdf_bytes
+from coopdesk.base.i18n import _
+from coopdesk.gui.kit.pdf import a4_portrait, follow_text_direction, html_direction, pdf_bytes
 from coopdesk.inventory.items import format_quantity
 from coopdesk.inventory.stock import low_stock
 from coopdesk.store.store import Store
@@ -35,12 +36,15 @@ def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | Non
 
     moment = (when or datetime.now()).strftime("%Y-%m-%d %H:%M")
     parts = [
-        "<html><body style='font-family: sans-serif; font-size: 10pt'>",
-        f"<h2>Shopping list — {html.escape(coop_name)}</h2>",
-        f"<p style='color:#555'>Items under their minimum, {moment}.</p>",
+        f"<html dir='{html_direction()}'><body dir='{html_direction()}' "
+        "style='font-family: sans-serif; font-size: 10pt'>",
+        "<h2>" + _("Shopping list — {coop}").format(coop=html.escape(coop_name)) + "</h2>",
+        "<p style='color:#555'>"
+        + _("Items under their minimum, {moment}.").format(moment=moment)
+        + "</p>",
     ]
     if not rows:
-        parts.append("<p>Nothing is under its minimum: there is nothing to buy.</p>")
+        parts.append(_("<p>Nothing is under its minimum: there is nothing to buy.</p>"))
     site = None
     for row in rows:
         if row.site_name != site:
@@ -49,11 +53,13 @@ def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | Non
             site = row.site_name
             parts.append(f"<h3>{html.escape(site)}</h3>")
             parts.append(
-                "<table width='100%' cellspacing='0' cellpadding='4' border='1' "
-                "style='border-collapse: collapse; border-color:#999'>"
-                "<tr><th align='left'>Item</th><th align='left'>Category</th>"
-                "<th align='right'>On hand</th><th align='right'>Minimum</th>"
-                "<th align='right'>To buy</th><th>Got it</th></tr>"
+                _(
+                    "<table width='100%' cellspacing='0' cellpadding='4' border='1' "
+                    "style='border-collapse: collapse; border-color:#999'>"
+                    "<tr><th align='left'>Item</th><th align='left'>Category</th>"
+                    "<th align='right'>On hand</th><th align='right'>Minimum</th>"
+                    "<th align='right'>To buy</th><th>Got it</th></tr>"
+                )
             )
         item = {"unit": row.unit, "decimals": row.decimals}
         shortfall = row.to_buy
@@ -61,11 +67,16 @@ def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | Non
         if row.negative:
             on_hand += " (negative: count it)"
         parts.append(
-            f"<tr><td>{html.escape(row.name)}</td><td>{html.escape(row.category or '')}</td>"
-            f"<td align='right'>{html.escape(on_hand)}</td>"
-            f"<td align='right'>{html.escape(format_quantity(item, row.minimum))}</td>"
-            f"<td align='right'><b>{html.escape(format_quantity(item, shortfall))}</b></td>"
-            "<td align='center'>&#9744;</td></tr>"
+            "<tr><td>{name}</td><td>{value}</td><td align='right'>{on_hand}</td><td "
+            "align='right'>{format_quantity}</td><td "
+            "align='right'><b>{format_quantity2}</b></td><td "
+            "align='center'>&#9744;</td></tr>".format(
+                name=html.escape(row.name),
+                value=html.escape(row.category or ""),
+                on_hand=html.escape(on_hand),
+                format_quantity=html.escape(format_quantity(item, row.minimum)),
+                format_quantity2=html.escape(format_quantity(item, shortfall)),
+            )
         )
     if site is not None:
         parts.append("</table>")
@@ -74,7 +85,7 @@ def shopping_list_html(coop_name: str, rows: Sequence[Any], when: datetime | Non
 
 
 def shopping_document(coop_name: str, rows: Sequence[Any]) -> QTextDocument:
-    document = QTextDocument()
+    document = follow_text_direction(QTextDocument())
     document.setHtml(shopping_list_html(coop_name, rows))
     return document
 
@@ -91,7 +102,7 @@ def _printer() -> Any:
 def shopping_list_pdf(coop_name: str, rows: Sequence[Any]) -> bytes:
     """The shopping list as a PDF (A4), to be written by ``coopdesk.base.files``."""
     document = shopping_document(coop_name, rows)
-    return pdf_bytes(a4_portrait((10, 10, 10, 10)), "Shopping list", document.print_)
+    return pdf_bytes(a4_portrait((10, 10, 10, 10)), _("Shopping list"), document.print_)
 
 
 def save_pdf(coop_name: str, rows: Sequence[Any], path: Path | str) -> Path:
@@ -110,7 +121,7 @@ def print_shopping_list(parent: QWidget, coop_name: str, rows: Sequence[Any]) ->
 
     printer = _printer()
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print shopping list")
+    dialog.setWindowTitle(_("Print shopping list"))
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
     shopping_document(coop_name, rows).print_(printer)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.gui.inventory.models import flag_colour
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
@@ -83,7 +84,7 @@ def signed(line: Any, amount: int) -> str:
 class CountModel(ListModel):
     """Every item at the site: book balance, what was counted, and the difference."""
 
-    columns = ("Item", "Book", "Counted", "Difference")
+    columns = (N_("Item"), N_("Book"), N_("Counted"), N_("Difference"))
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -120,7 +121,7 @@ class CountModel(ListModel):
 class DifferenceModel(ListModel):
     """The corrections Save will record: book, counted, difference."""
 
-    columns = ("Item", "Book", "Counted", "Difference")
+    columns = (N_("Item"), N_("Book"), N_("Counted"), N_("Difference"))
 
     def display(self, row: Any, column: int) -> str:
         if column == 0:
@@ -150,7 +151,7 @@ class StocktakeDialog(QDialog):
         self.site_name = site_name
         self.stocktake_id: str | None = self._already_open()
         self.saved_differences: list[Any] | None = None
-        self.setWindowTitle(f"Stocktake at {site_name}")
+        self.setWindowTitle(_("Stocktake at {site_name}").format(site_name=site_name))
         self.setModal(True)
         self.resize(760, 560)
 
@@ -159,18 +160,20 @@ class StocktakeDialog(QDialog):
         self.diff_model = DifferenceModel(self)
 
         # -- counting -----------------------------------------------------------------------
-        title = QLabel(f"Stocktake at {site_name}")
+        title = QLabel(_("Stocktake at {site_name}").format(site_name=site_name))
         title.setFont(scaled_font(self, 1.4, bold=True))
         help_text = muted(
             QLabel(
-                "Scan or type a barcode or name and press Enter, then type what you counted "
-                "and press Enter for the next item. Items you do not count keep their book "
-                "balance. Nothing is saved until you review the differences."
+                _(
+                    "Scan or type a barcode or name and press Enter, then type what you counted "
+                    "and press Enter for the next item. Items you do not count keep their book "
+                    "balance. Nothing is saved until you review the differences."
+                )
             )
         )
         help_text.setWordWrap(True)
         self.scan_edit = QLineEdit()
-        self.scan_edit.setPlaceholderText("Scan a barcode or type a name, then Enter  (Ctrl+F)")
+        self.scan_edit.setPlaceholderText(_("Scan a barcode or type a name, then Enter  (Ctrl+F)"))
         self.scan_edit.setClearButtonEnabled(True)
         self.scan_edit.returnPressed.connect(self._on_scan)
         self.scan_edit.textEdited.connect(self._on_typing)
@@ -178,13 +181,13 @@ class StocktakeDialog(QDialog):
         self.item_label.setFont(scaled_font(self, 1.1, bold=True))
         self.book_label = muted(QLabel())
         self.count_edit = QLineEdit()
-        self.count_edit.setPlaceholderText("counted quantity, Enter")
+        self.count_edit.setPlaceholderText(_("counted quantity, Enter"))
         self.count_edit.returnPressed.connect(self._on_count)
         self.count_edit.installEventFilter(self)
         self.unit_label = QLabel()
         self.count_error = ErrorLabel()
         scan_row = QHBoxLayout()
-        scan_row.addWidget(QLabel("&Find:"))
+        scan_row.addWidget(QLabel(_("&Find:")))
         scan_row.addWidget(self.scan_edit, 1)
         scan_row.itemAt(0).widget().setBuddy(self.scan_edit)  # type: ignore[union-attr]
         item_row = QHBoxLayout()
@@ -192,7 +195,7 @@ class StocktakeDialog(QDialog):
         item_box.setSpacing(0)
         item_box.addWidget(self.item_label)
         item_box.addWidget(self.book_label)
-        counted_label = QLabel("&Counted:")
+        counted_label = QLabel(_("&Counted:"))
         counted_label.setBuddy(self.count_edit)
         item_row.addLayout(item_box, 1)
         item_row.addWidget(counted_label)
@@ -205,9 +208,9 @@ class StocktakeDialog(QDialog):
             header.resizeSection(column, 120)
         follow_selection(self.table, self._show_current)
         self.progress_label = muted(QLabel())
-        self.review_button = QPushButton("Review differences… (Ctrl+Enter)")
+        self.review_button = QPushButton(_("Review differences… (Ctrl+Enter)"))
         self.review_button.clicked.connect(self.review)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         self.close_button.clicked.connect(self.reject)
         self.close_button.setAutoDefault(False)
         self.review_button.setAutoDefault(False)
@@ -228,7 +231,7 @@ class StocktakeDialog(QDialog):
         count_layout.addLayout(bottom)
 
         # -- reviewing ----------------------------------------------------------------------
-        review_title = QLabel("Differences to record")
+        review_title = QLabel(_("Differences to record"))
         review_title.setFont(scaled_font(self, 1.4, bold=True))
         self.review_text = QLabel()
         self.review_text.setWordWrap(True)
@@ -238,10 +241,10 @@ class StocktakeDialog(QDialog):
         for column in (1, 2, 3):
             diff_header.resizeSection(column, 120)
         self.save_error = ErrorLabel()
-        self.back_button = QPushButton("Back to counting")
+        self.back_button = QPushButton(_("Back to counting"))
         self.back_button.clicked.connect(self.back_to_counting)
         self.back_button.setAutoDefault(False)
-        self.save_button = QPushButton("Save corrections")
+        self.save_button = QPushButton(_("Save corrections"))
         self.save_button.clicked.connect(self.save)
         review_buttons = QHBoxLayout()
         review_buttons.addStretch(1)
@@ -307,12 +310,12 @@ class StocktakeDialog(QDialog):
     def _show_current(self) -> None:
         line = self.current_line()
         if line is None:
-            self.item_label.setText("No item chosen")
+            self.item_label.setText(_("No item chosen"))
             self.book_label.setText("")
             self.unit_label.setText("")
             return
         self.item_label.setText(line.name)
-        self.book_label.setText(f"Book: {quantity(line, line.book)}")
+        self.book_label.setText(_("Book: {quantity}").format(quantity=quantity(line, line.book)))
         self.unit_label.setText(line.unit)
         counted = self.model.counts.get(line.item_id)
         self.count_edit.setText("" if counted is None else quantity(line, counted).split(" ")[0])
@@ -352,8 +355,10 @@ class StocktakeDialog(QDialog):
         text = self.scan_edit.text().strip()
         if text and not self.jump_to(text) and not self._first_match(text):
             self.count_error.show_message(
-                f"No item here is called or has the barcode “{text}”. Check the spelling, "
-                "or add the item on the Inventory page first."
+                _(
+                    "No item here is called or has the barcode “{text}”. Check the spelling, "
+                    "or add the item on the Inventory page first."
+                ).format(text=text)
             )
             self.scan_edit.selectAll()
             return
@@ -419,7 +424,11 @@ class StocktakeDialog(QDialog):
     def _show_progress(self) -> None:
         counted = len(self.model.counts)
         total = self.model.rowCount()
-        self.progress_label.setText(f"{counted} of {total} item{'s' if total != 1 else ''} counted")
+        self.progress_label.setText(
+            ngettext(
+                "{counted} of {total} item counted", "{counted} of {total} items counted", total
+            ).format(counted=counted, total=total)
+        )
         self.review_button.setEnabled(counted > 0)
 
     # -- reviewing and saving ---------------------------------------------------------------
@@ -433,7 +442,7 @@ class StocktakeDialog(QDialog):
     def review(self) -> None:
         """Show book vs counted for what differs, before anything is written."""
         if not self.model.counts:
-            self.count_error.show_message("Count at least one item first.")
+            self.count_error.show_message(_("Count at least one item first."))
             return
 
         try:
@@ -447,19 +456,37 @@ class StocktakeDialog(QDialog):
         same = counted - len(changed)
         if changed:
             self.review_text.setText(
-                f"You counted {counted} item{'s' if counted != 1 else ''}; "
-                f"{len(changed)} differ{'s' if len(changed) == 1 else ''} from the book"
-                + (f" and {same} match{'es' if same == 1 else ''} it" if same else "")
-                + ". Saving records each difference as a count correction "
-                "(the book is never overwritten)."
+                ngettext(
+                    "You counted {counted} item; {count} differ{value} from the book",
+                    "You counted {counted} items; {count} differ{value} from the book",
+                    counted,
+                ).format(
+                    counted=counted, count=len(changed), value="s" if len(changed) == 1 else ""
+                )
+                + (
+                    ngettext(" and {same} matches it", " and {same} match it", same).format(
+                        same=same
+                    )
+                    if same
+                    else ""
+                )
+                + _(
+                    ". Saving records each difference as a count correction "
+                    "(the book is never overwritten)."
+                )
             )
         else:
             self.review_text.setText(
-                f"All {counted} counted item{'s' if counted != 1 else ''} match the book. "
-                "Saving closes the stocktake without corrections."
+                ngettext(
+                    "All {counted} counted item match the book. Saving closes the stocktake "
+                    "without corrections.",
+                    "All {counted} counted items match the book. Saving closes the stocktake "
+                    "without corrections.",
+                    counted,
+                ).format(counted=counted)
             )
         self.save_error.clear()
-        self.save_button.setText("Save corrections" if changed else "Close the stocktake")
+        self.save_button.setText(_("Save corrections") if changed else _("Close the stocktake"))
         self.pages.setCurrentIndex(1)
         self.save_button.setFocus()
 
@@ -468,7 +495,7 @@ class StocktakeDialog(QDialog):
         self.count_edit.setFocus()
 
     def save(self) -> None:
-        self.window_.with_author(self._save_as, "Choose who you are to save the stocktake.")
+        self.window_.with_author(self._save_as, _("Choose who you are to save the stocktake."))
 
     def _save_as(self, author: str) -> None:
 
@@ -486,11 +513,15 @@ class StocktakeDialog(QDialog):
             return
         corrections = sum(1 for d in self.saved_differences if d.delta)
         self.window_.show_notice(
-            f"Stocktake at {self.site_name} saved: "
+            _("Stocktake at {site_name} saved: ").format(site_name=self.site_name)
             + (
-                f"{corrections} correction{'s' if corrections != 1 else ''} recorded."
+                ngettext(
+                    "{corrections} correction recorded.",
+                    "{corrections} corrections recorded.",
+                    corrections,
+                ).format(corrections=corrections)
                 if corrections
-                else "everything matched the book."
+                else _("everything matched the book.")
             )
         )
         self.accept()
@@ -501,11 +532,14 @@ class StocktakeDialog(QDialog):
             counted = len(self.model.counts)
             if not dialogs.confirm(
                 self,
-                "Leave the stocktake",
-                f"You counted {counted} item{'s' if counted != 1 else ''}. Leave without "
-                "saving? The counts will be lost.",
-                "Leave without saving",
-                "Keep counting",
+                _("Leave the stocktake"),
+                ngettext(
+                    "You counted {counted} item. Leave without saving? The counts will be lost.",
+                    "You counted {counted} items. Leave without saving? The counts will be lost.",
+                    counted,
+                ).format(counted=counted),
+                _("Leave without saving"),
+                _("Keep counting"),
             ):
                 return
         super().reject()

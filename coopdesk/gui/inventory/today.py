@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
 from coopdesk.inventory.stock import low_stock, negative_balances
@@ -86,7 +87,7 @@ class LowStockPanel(PanelText):
     """Items under their minimum, per site; negative balances need attention."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Low stock", "Open the shopping list", open_low_stock)
+        super().__init__(window, _("Low stock"), _("Open the shopping list"), open_low_stock)
         self.negative: list = []
 
     def load(self) -> None:
@@ -105,8 +106,10 @@ class LowStockPanel(PanelText):
             )
             names = ", ".join(f"{row.name} ({row.quantity_text})" for row in shown)
             more = len(site_rows) - len(shown)
-            lines.append(f"•  {site}: {names}" + (f" and {more} more" if more else ""))
-        self.show_lines(lines, "Nothing is under its minimum at any site.")
+            lines.append(
+                f"•  {site}: {names}" + (_(" and {more} more").format(more=more) if more else "")
+            )
+        self.show_lines(lines, _("Nothing is under its minimum at any site."))
 
     def attention_items(self) -> list[Attention]:
         window = self.window_
@@ -115,20 +118,24 @@ class LowStockPanel(PanelText):
             return [
                 Attention(
                     "stock:negative",
-                    f"{len(self.negative)} balances are below zero (at {', '.join(sites)}): more "
-                    "was given out than the book holds, perhaps at two sites before they synced. "
-                    "Count those shelves.",
-                    "Open shopping list",
+                    _(
+                        "{count} balances are below zero (at {join}): more was given out than "
+                        "the book holds, perhaps at two sites before they synced. Count those "
+                        "shelves."
+                    ).format(count=len(self.negative), join=", ".join(sites)),
+                    _("Open shopping list"),
                     lambda: open_low_stock(window),
                 )
             ]
         return [
             Attention(
                 f"stock:negative:{row.item_id}:{row.site_id}",
-                f"{row.name} at {row.site_name} is at {row.quantity_text}: more was given out "
-                "than the book holds (perhaps at two sites before they synced). Count the shelf "
-                "and record a correction.",
-                "Show item",
+                _(
+                    "{name} at {site_name} is at {quantity_text}: more was given out than "
+                    "the book holds (perhaps at two sites before they synced). Count the "
+                    "shelf and record a correction."
+                ).format(name=row.name, site_name=row.site_name, quantity_text=row.quantity_text),
+                _("Show item"),
                 lambda item_id=row.item_id: open_item(window, item_id),
             )
             for row in self.negative
@@ -140,7 +147,7 @@ class TransfersPanel(PanelText):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(
-            window, "Transfers awaiting confirmation here", "Confirm arrivals", open_transfers
+            window, _("Transfers awaiting confirmation here"), _("Confirm arrivals"), open_transfers
         )
         self.awaiting: list = []
         self.problems: list = []
@@ -156,8 +163,8 @@ class TransfersPanel(PanelText):
         ]
         more = len(self.awaiting) - SHOWN_TRANSFERS
         if more > 0:
-            lines.append(f"…and {more} more")
-        self.show_lines(lines, "Nothing is on its way here.")
+            lines.append(_("…and {more} more").format(more=more))
+        self.show_lines(lines, _("Nothing is on its way here."))
 
     def attention_items(self) -> list[Attention]:
         window = self.window_
@@ -167,9 +174,13 @@ class TransfersPanel(PanelText):
             items.append(
                 Attention(
                     "stock:awaiting",
-                    f"{count} transfer{'s are' if count != 1 else ' is'} on the way here: "
-                    "confirm what arrived when it comes.",
-                    "Open transfers",
+                    ngettext(
+                        "{count} transfer is on the way here: confirm what arrived when it comes.",
+                        "{count} transfers are on the way here: confirm what arrived when it "
+                        "comes.",
+                        count,
+                    ).format(count=count),
+                    _("Open transfers"),
                     lambda: open_transfers(window),
                 )
             )
@@ -178,10 +189,14 @@ class TransfersPanel(PanelText):
             items.append(
                 Attention(
                     "stock:received-twice",
-                    f"{count} transfer{'s were' if count != 1 else ' was'} received twice "
-                    "(confirmed on two computers before they synced): count the shelf and "
-                    "correct.",
-                    "Open transfers",
+                    ngettext(
+                        "{count} transfer was received twice (confirmed on two computers before "
+                        "they synced): count the shelf and correct.",
+                        "{count} transfers were received twice (confirmed on two computers "
+                        "before they synced): count the shelf and correct.",
+                        count,
+                    ).format(count=count),
+                    _("Open transfers"),
                     lambda: inventory_page(window).show_transfers("problems"),
                 )
             )

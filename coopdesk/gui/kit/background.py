@@ -25,6 +25,7 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.hub import StoreHub
@@ -53,8 +54,10 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, sqlite3.Error):
         return busy_message(exc)
     if isinstance(exc, OSError):
-        return f"A file could not be used: {exc}."
-    return f"Something went wrong: {exc!r}. Nothing was changed by the step that failed."
+        return _("A file could not be used: {exc}.").format(exc=exc)
+    return _("Something went wrong: {exc!r}. Nothing was changed by the step that failed.").format(
+        exc=exc
+    )
 
 
 class _TaskThread(QThread):
@@ -137,7 +140,7 @@ class TaskHandle(QObject):
         """Ask the work to stop; it ends at its next ``is_cancelled()`` check."""
         if not self.done:
             self.cancel_event.set()
-            self.dialog.setLabelText("Cancelling…")
+            self.dialog.setLabelText(_("Cancelling…"))
 
     def wait(self, timeout_ms: int = 30_000) -> bool:
         """Block until the worker thread ends (used when the app quits)."""

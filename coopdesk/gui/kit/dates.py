@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QDateEdit
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import day_text
 
 
@@ -63,12 +64,12 @@ class DateEdit(QDateEdit):
             self._say_refused()
 
     def _say_refused(self) -> None:
-        typed = f" “{self._typed}”" if self._typed else " what was typed"
+        typed = f" “{self._typed}”" if self._typed else _(" what was typed")
         now = self.date().toString(self.displayFormat())
-        self.problem = (
-            f"The date could not take{typed} as typed: it is now {now}. Check it, or pick "
-            "the date from the calendar."
-        )
+        self.problem = _(
+            "The date could not take{typed} as typed: it is now {now}. Check it, or "
+            "pick the date from the calendar."
+        ).format(typed=typed, now=now)
         self.refused.emit(self.problem)
 
 
@@ -89,12 +90,12 @@ def due_text(task: dict[str, Any], today: dt.date | None = None) -> str:
     due = dt.date.fromisoformat(str(task["due_on"]))
     day = today or dt.date.today()
     if task.get("status") != "done" and due < day:
-        return f"overdue since {day_text(due, day)}"
+        return _("overdue since {day}").format(day=day_text(due, day))
     if due == day:
-        return "due today"
+        return _("due today")
     if due == day + dt.timedelta(days=1):
-        return "due tomorrow"
-    return f"due {day_text(due, day)}"
+        return _("due tomorrow")
+    return _("due {day}").format(day=day_text(due, day))
 
 
 def to_datetime(value: Any) -> dt.datetime:

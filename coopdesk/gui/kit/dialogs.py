@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 
 APP_TITLE = "CoopDesk"
 
@@ -95,8 +96,8 @@ def choose_item(
 
 def busy_message(exc: sqlite3.Error) -> str:
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-        return "The store is busy (another program is using it). Try again in a moment."
-    return f"The store could not be used: {exc}."
+        return _("The store is busy (another program is using it). Try again in a moment.")
+    return _("The store could not be used: {exc}.").format(exc=exc)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import DateEdit
 from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses
@@ -153,10 +154,10 @@ class FormDialog(QDialog):
         """Cancel or Esc: on an edited form, ask first (the default keeps editing)."""
         if self.is_edited() and not dialogs.confirm(
             self,
-            "Discard your changes?",
-            "You changed this form. Close it without saving?",
-            "Discard changes",
-            "Keep editing",
+            _("Discard your changes?"),
+            _("You changed this form. Close it without saving?"),
+            _("Discard changes"),
+            _("Keep editing"),
         ):
             return
         self._values_when_shown = None

@@ -33,6 +33,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
@@ -49,7 +50,7 @@ def column_title(
         and role == Qt.ItemDataRole.DisplayRole
         and 0 <= section < len(titles)
     ):
-        return titles[section]
+        return _(titles[section])  # titles are marked N_() where declared
     return None
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF
-from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt
+from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from coopdesk.base.i18n import _, current_language, is_right_to_left
 
 # The resolution of QPrinter's HighResolution mode for PDFs, so layouts measured in device
 # pixels come out as they did when the printer wrote the file itself.
@@ -49,9 +51,13 @@ def a4_portrait(margins_mm: tuple[float, float, float, float] = (18, 16, 18, 16)
 
 
 def sheet_html(body: list[str], body_pt: int) -> str:
-    """The parts of a printed sheet as one HTML page in the body text's size."""
+    """The parts of a printed sheet as one HTML page in the body text's size, in the
+    language of the window (right to left for Arabic: dir="rtl")."""
+    language = current_language()
+    direction = "rtl" if is_right_to_left(language) else "ltr"
     return (
-        f"<html><body style='font-family: sans-serif; font-size: {body_pt}pt;'>"
+        f"<html lang='{language}' dir='{direction}'>"
+        f"<body dir='{direction}' style='font-family: sans-serif; font-size: {body_pt}pt;'>"
         + "".join(body)
         + "</body></html>"
     )
@@ -60,7 +66,19 @@ def sheet_html(body: list[str], body_pt: int) -> str:
 def printed_line(small_pt: int, more: str = "") -> str:
     """ "Printed 2 December 2026 14:05 from CoopDesk." at the foot of a sheet, then ``more``."""
     now = dt.datetime.now()
-    return (
-        f"<p style='font-size: {small_pt}pt;'>Printed {now.day} {now:%B %Y %H:%M} from"
-        f" CoopDesk.{' ' + more if more else ''}</p>"
-    )
+    printed = _("Printed {when} from CoopDesk.").format(when=f"{now.day} {now:%B %Y %H:%M}")
+    return f"<p style='font-size: {small_pt}pt;'>{printed}{' ' + more if more else ''}</p>"
+
+
+def html_direction() -> str:
+    """ "rtl" for a language written right to left (Arabic), else "ltr": for dir="…"."""
+    return "rtl" if is_right_to_left() else "ltr"
+
+
+def follow_text_direction(document: QTextDocument) -> QTextDocument:
+    """Lay a printed sheet out right to left when the window's language is (Arabic)."""
+    if is_right_to_left():
+        option = document.defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+        document.setDefaultTextOption(option)
+    return document

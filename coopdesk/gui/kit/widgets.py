@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _
+
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     font = QFont(widget.font())
@@ -97,7 +99,7 @@ class MessagePanel(QFrame):
         self.close_button.setText("×")  # in every font, unlike the styles' close icons
         self.close_button.setFont(scaled_font(self, 1.3))
         self.close_button.setAutoRaise(True)
-        self.close_button.setToolTip("Dismiss this message")
+        self.close_button.setToolTip(_("Dismiss this message"))
         self.close_button.clicked.connect(self.dismiss)
 
         texts = QVBoxLayout()

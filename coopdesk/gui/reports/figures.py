@@ -12,6 +12,7 @@ from functools import partial
 
 from PySide6.QtCharts import QChart
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.gui.reports import charts
 from coopdesk.reports.authority import AuthorityReport
@@ -46,9 +47,11 @@ def work_figures(report: WorkReport) -> list[Figure]:
         stacks = {KIND_LABELS[kind]: [m.minutes_of(kind) / 60 for m in top] for kind in KINDS}
         # "The busiest 20" only when some who worked are left out (those who did nothing
         # have no bar, but they are in the table).
-        shown = "" if len(top) == len(working) else f" (the busiest {len(top)})"
+        shown = (
+            "" if len(top) == len(working) else _(" (the busiest {count})").format(count=len(top))
+        )
         words = (
-            "Hours per member"
+            _("Hours per member")
             + shown
             + ": "
             + "; ".join(f"{m.name} {hours_text(m.total_minutes)}" for m in top)
@@ -58,7 +61,11 @@ def work_figures(report: WorkReport) -> list[Figure]:
                 "members",
                 words,
                 partial(
-                    charts.stacked_people_chart, f"Hours per member{shown}", names, stacks, "hours"
+                    charts.stacked_people_chart,
+                    _("Hours per member{shown}").format(shown=shown),
+                    names,
+                    stacks,
+                    "hours",
                 ),
                 _height(len(top)),
             )
@@ -71,7 +78,7 @@ def work_figures(report: WorkReport) -> list[Figure]:
             KIND_LABELS["task"]: [p.task_minutes / 60 for p in report.trend],
         }
         per = "week" if report.period.by == "week" else "month"
-        words = f"Hours per {per}: " + "; ".join(
+        words = _("Hours per {per}: ").format(per=per) + "; ".join(
             f"{label} {hours_text(p.total_minutes)}"
             for label, p in zip(labels, report.trend, strict=True)
         )
@@ -79,12 +86,18 @@ def work_figures(report: WorkReport) -> list[Figure]:
             Figure(
                 "trend",
                 words,
-                partial(charts.stacked_trend_chart, f"Hours per {per}", labels, stacks, "hours"),
+                partial(
+                    charts.stacked_trend_chart,
+                    _("Hours per {per}").format(per=per),
+                    labels,
+                    stacks,
+                    "hours",
+                ),
             )
         )
         # No point for a week or month with no hours: "0%" would read as perfectly even.
         shares = [p.top_fifth_share * 100 if p.total_minutes else None for p in report.trend]
-        words = f"The busiest fifth's share of each {per}'s hours: " + "; ".join(
+        words = _("The busiest fifth's share of each {per}'s hours: ").format(per=per) + "; ".join(
             f"{label} {percent_text(p.top_fifth_share) if p.total_minutes else 'no hours'}"
             for label, p in zip(labels, report.trend, strict=True)
         )
@@ -94,7 +107,7 @@ def work_figures(report: WorkReport) -> list[Figure]:
                 words,
                 partial(
                     charts.line_chart,
-                    f"Share of the hours done by the busiest fifth, per {per}",
+                    _("Share of the hours done by the busiest fifth, per {per}").format(per=per),
                     labels,
                     {"busiest fifth": shares, "an even share": [20.0] * len(shares)},
                     "%",
@@ -116,14 +129,16 @@ def authority_figures(report: AuthorityReport) -> list[Figure]:
     }
     stacks = {name: [terms_by_role[name].get(m.member_id, 0) for m in top] for name in roles}
     names = [m.name for m in top]
-    words = "Terms held per member: " + "; ".join(
+    words = _("Terms held per member: ") + "; ".join(
         f"{m.name} {plural(m.terms, 'term')}" for m in top
     )
     return [
         Figure(
             "terms",
             words,
-            partial(charts.stacked_people_chart, "Terms held per member", names, stacks, "terms"),
+            partial(
+                charts.stacked_people_chart, _("Terms held per member"), names, stacks, "terms"
+            ),
             _height(len(top)),
         )
     ]
@@ -135,14 +150,16 @@ def supplies_figures(report: SuppliesReport, item_id: str | None = None) -> list
     if low:
         names = [f"{i.name} ({i.site_name})" for i in low]
         values = {"times under the minimum": [float(i.times_low) for i in low]}
-        words = "Ran low most often: " + "; ".join(
+        words = _("Ran low most often: ") + "; ".join(
             f"{name} {plural(i.times_low, 'time')}" for name, i in zip(names, low, strict=True)
         )
         figures.append(
             Figure(
                 "low",
                 words,
-                partial(charts.stacked_people_chart, "Ran low most often", names, values, "times"),
+                partial(
+                    charts.stacked_people_chart, _("Ran low most often"), names, values, "times"
+                ),
                 _height(len(low)),
             )
         )
@@ -150,7 +167,7 @@ def supplies_figures(report: SuppliesReport, item_id: str | None = None) -> list
     if chosen:
         trend = trend_of(report, chosen)
         item = next(i for i in report.items if i.item_id == chosen)
-        labels = [charts.bucket_label(start, report.period.by) for start, _ in trend]
+        labels = [charts.bucket_label(start, report.period.by) for start, _count in trend]
         scale = 10**item.decimals
 
         def amounts(*reasons: str) -> list[float]:
@@ -161,7 +178,9 @@ def supplies_figures(report: SuppliesReport, item_id: str | None = None) -> list
             "used or given out": amounts("used", "given"),
             "spoiled": amounts("spoiled"),
         }
-        words = f"{item.name} per {'week' if report.period.by == 'week' else 'month'}: " + (
+        words = _("{name} per {value}: ").format(
+            name=item.name, value="week" if report.period.by == "week" else "month"
+        ) + (
             "; ".join(
                 f"{label}: in {lines['received'][n]:g}, out {lines['used or given out'][n]:g}"
                 for n, label in enumerate(labels)

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.reports.authority import Holding
 from coopdesk.reports.supplies import FLOWS, ItemSupply
@@ -20,7 +21,15 @@ def _hours(minutes: int) -> str:
 
 
 class WorkModel(ListModel[MemberWork]):
-    columns = ("Member", "Shifts", "Chores", "Tasks", "Total", "Share", "Asked")
+    columns = (
+        N_("Member"),
+        N_("Shifts"),
+        N_("Chores"),
+        N_("Tasks"),
+        N_("Total"),
+        N_("Share"),
+        N_("Asked"),
+    )
 
     def display(self, row: MemberWork, column: int) -> str:
         if column == 0:
@@ -41,12 +50,14 @@ class WorkModel(ListModel[MemberWork]):
         if role == Qt.ItemDataRole.TextAlignmentRole and column:
             return RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and column in (2, 3) and row.unestimated:
-            return f"{row.unestimated} without an estimate, counted at the default"
+            return _("{unestimated} without an estimate, counted at the default").format(
+                unestimated=row.unestimated
+            )
         return None
 
 
 class HoldingModel(ListModel[Holding]):
-    columns = ("Member", "Terms", "Days", "Mandates used", "Roles")
+    columns = (N_("Member"), N_("Terms"), N_("Days"), N_("Mandates used"), N_("Roles"))
 
     def display(self, row: Holding, column: int) -> str:
         if column == 0:
@@ -69,7 +80,7 @@ SUPPLY_COLUMNS = [(key, label) for key, label in FLOWS if key != "correction"]
 
 
 class SupplyModel(ListModel[ItemSupply]):
-    columns = ("Item", "Site", *(label for _key, label in SUPPLY_COLUMNS), "Ran low")
+    columns = (N_("Item"), N_("Site"), *(label for _key, label in SUPPLY_COLUMNS), N_("Ran low"))
 
     def display(self, row: ItemSupply, column: int) -> str:
         if column == 0:

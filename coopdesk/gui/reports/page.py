@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.csvfile import FORMATS as CSV_FORMATS
 from coopdesk.base.csvfile import locale_format, write_csv
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import plural
 from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
@@ -59,11 +60,11 @@ if TYPE_CHECKING:
 KINDS = ("work", "roles", "stock")
 RESIZE_ROWS = 30
 PRESETS = (
-    ("this-month", "This month"),
-    ("last-3-months", "The last three months"),
-    ("last-12-months", "The last twelve months"),
-    ("this-year", "This year"),
-    ("custom", "Other dates"),
+    ("this-month", N_("This month")),
+    ("last-3-months", N_("The last three months")),
+    ("last-12-months", N_("The last twelve months")),
+    ("this-year", N_("This year")),
+    ("custom", N_("Other dates")),
 )
 
 
@@ -165,9 +166,11 @@ class ReportsPage(Page):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(
             window,
-            "Reports",
-            "Who carries the work, who has held authority and where supplies go, so that an"
-            " imbalance is seen and can be put right.",
+            _("Reports"),
+            _(
+                "Who carries the work, who has held authority and where supplies go, so that an"
+                " imbalance is seen and can be put right."
+            ),
         )
         self.today = dt.date.today()
         # The reports shown, by tab, all for ``_shown_for`` (the period and site of the last
@@ -176,50 +179,55 @@ class ReportsPage(Page):
         self._shown_for: tuple[Period, str | None] | None = None
         self._build_controls()
         self.tabs = QTabWidget()
-        self.work_tab = ReportTab(WorkModel(self), "No work recorded in this period.")
-        self.roles_tab = ReportTab(HoldingModel(self), "Nobody held a role in this period.")
-        self.stock_tab = ReportTab(SupplyModel(self), "Nothing moved in this period.")
-        self.tabs.addTab(self.work_tab, "Work")
-        self.tabs.addTab(self.roles_tab, "Roles")
-        self.tabs.addTab(self.stock_tab, "Supplies")
+        self.work_tab = ReportTab(WorkModel(self), _("No work recorded in this period."))
+        self.roles_tab = ReportTab(HoldingModel(self), _("Nobody held a role in this period."))
+        self.stock_tab = ReportTab(SupplyModel(self), _("Nothing moved in this period."))
+        self.tabs.addTab(self.work_tab, _("Work"))
+        self.tabs.addTab(self.roles_tab, _("Roles"))
+        self.tabs.addTab(self.stock_tab, _("Supplies"))
+        # Print and save sit beside the tabs, not in the period's row: in French or with
+        # large text one row of both was wider than a 1024-pixel screen.
+        actions = QWidget()
+        actions_row = QHBoxLayout(actions)
+        actions_row.setContentsMargins(0, 0, 0, 2)
+        for button in (self.print_button, self.pdf_button, self.csv_button):
+            actions_row.addWidget(button)
+        self.tabs.setCornerWidget(actions, Qt.Corner.TopRightCorner)
         self.layout_.addWidget(self.tabs, 1)
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _build_controls(self) -> None:
         self.preset_combo = QComboBox()
         for key, label in PRESETS:
-            self.preset_combo.addItem(label, key)
+            self.preset_combo.addItem(_(label), key)
         self.preset_combo.setCurrentIndex(2)
-        self.preset_combo.setAccessibleName("Period")
+        self.preset_combo.setAccessibleName(_("Period"))
         self.from_edit = date_edit(last_year(self.today).start)
         self.to_edit = date_edit(self.today)
-        self.from_edit.setAccessibleName("From")
-        self.to_edit.setAccessibleName("To")
+        self.from_edit.setAccessibleName(_("From"))
+        self.to_edit.setAccessibleName(_("To"))
         self.by_combo = QComboBox()
-        self.by_combo.addItem("by week", "week")
-        self.by_combo.addItem("by month", "month")
+        self.by_combo.addItem(_("by week"), "week")
+        self.by_combo.addItem(_("by month"), "month")
         self.by_combo.setCurrentIndex(1)
-        self.by_combo.setAccessibleName("Trend counted")
+        self.by_combo.setAccessibleName(_("Trend counted"))
         self.site_combo = QComboBox()
-        self.site_combo.setAccessibleName("Site")
-        self.print_button = QPushButton("Print…")
-        self.pdf_button = QPushButton("Save PDF…")
-        self.csv_button = QPushButton("Save CSV…")
+        self.site_combo.setAccessibleName(_("Site"))
+        self.print_button = QPushButton(_("Print…"))
+        self.pdf_button = QPushButton(_("Save PDF…"))
+        self.csv_button = QPushButton(_("Save CSV…"))
         self.print_button.clicked.connect(self.print_report)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.csv_button.clicked.connect(self.save_csv)
         row = QHBoxLayout()
         row.addWidget(self.preset_combo)
-        row.addWidget(QLabel("From"))
+        row.addWidget(QLabel(_("From")))
         row.addWidget(self.from_edit)
-        row.addWidget(QLabel("to"))
+        row.addWidget(QLabel(_("to")))
         row.addWidget(self.to_edit)
         row.addWidget(self.by_combo)
         row.addWidget(self.site_combo)
         row.addStretch(1)
-        row.addWidget(self.print_button)
-        row.addWidget(self.pdf_button)
-        row.addWidget(self.csv_button)
         self.layout_.addLayout(row)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -273,7 +281,7 @@ class ReportsPage(Page):
         chosen = self.site_id()
         self.site_combo.blockSignals(True)
         self.site_combo.clear()
-        self.site_combo.addItem("All sites", None)
+        self.site_combo.addItem(_("All sites"), None)
         for site in sites(self.store):
             if not site["archived"]:
                 self.site_combo.addItem(site["name"], site["id"])
@@ -302,7 +310,9 @@ class ReportsPage(Page):
             self.error_label.show()
             return
         if self.from_edit.date() > self.to_edit.date():
-            self.error_label.setText("The period starts after it ends: choose another From date.")
+            self.error_label.setText(
+                _("The period starts after it ends: choose another From date.")
+            )
             self.error_label.show()
             return
         self.error_label.hide()
@@ -340,10 +350,14 @@ class ReportsPage(Page):
         tab.show_figures(work_figures(report))
         notes = []
         if report.behind:
-            notes.append("Drifting behind (worth a friendly word):")
+            notes.append(_("Drifting behind (worth a friendly word):"))
             notes += [f"  {b.sentence()}" for b in report.behind[:12]]
             if len(report.behind) > 12:
-                notes.append(f"  … and {plural(len(report.behind) - 12, 'other member')}.")
+                notes.append(
+                    _("  … and {plural}.").format(
+                        plural=plural(len(report.behind) - 12, "other member")
+                    )
+                )
         tab.notes.setText("\n".join(notes))
         tab.notes.setVisible(bool(notes))
         tab.model.set_rows(report.members)
@@ -360,7 +374,7 @@ class ReportsPage(Page):
         tab.summary.setText("\n".join(report.summary_lines()))
         tab.show_figures(supplies_figures(report))
         flows = [f"  {flow.sentence()}" for flow in report.flows[:20]]
-        tab.notes.setText("\n".join(["Between sites:", *flows]) if flows else "")
+        tab.notes.setText("\n".join([_("Between sites:"), *flows]) if flows else "")
         tab.notes.setVisible(bool(flows))
         tab.model.set_rows(report.items)
 
@@ -380,14 +394,16 @@ class ReportsPage(Page):
             return
         coop = self.window_.identity.coop_name
         if printing.print_report(self, kind, self.reports[kind], coop):
-            self.window_.show_notice("The report went to the printer.")
+            self.window_.show_notice(_("The report went to the printer."))
 
     def save_pdf(self) -> None:
         kind = self.current_kind()
         if kind not in self.reports:
             return
         suggested = Path.home() / f"{self._stem()}.pdf"
-        path = dialogs.save_file_name(self, "Save the report as PDF", suggested, "PDF (*.pdf)")
+        path = dialogs.save_file_name(
+            self, _("Save the report as PDF"), suggested, _("PDF (*.pdf)")
+        )
         if path is None:
             return
         if path.suffix.lower() != ".pdf":
@@ -401,7 +417,7 @@ class ReportsPage(Page):
                 default_name=f"{self._stem()}.pdf",
             )
         if outcome.ok:
-            self.window_.show_notice(f"Report saved as {written.name}.")
+            self.window_.show_notice(_("Report saved as {name}.").format(name=written.name))
 
     def save_csv(self) -> None:
         kind = self.current_kind()
@@ -411,7 +427,9 @@ class ReportsPage(Page):
         formats = [default, *(f for f in CSV_FORMATS if f != default)]
         filters = [f"CSV, {csv_format.label} (*.csv)" for csv_format in formats]
         suggested = Path.home() / f"{self._stem()}.csv"
-        answer = dialogs.save_file_with_choice(self, "Save the report as CSV", suggested, filters)
+        answer = dialogs.save_file_with_choice(
+            self, _("Save the report as CSV"), suggested, filters
+        )
         if answer is None:
             return
         path, chosen = answer
@@ -425,6 +443,7 @@ class ReportsPage(Page):
             )
         if outcome.ok:
             self.window_.show_notice(
-                f"Report saved: {plural(len(body), 'row')} in {written.name}"
-                f" ({formats[chosen].label})."
+                _("Report saved: {plural} in {name} ({label}).").format(
+                    plural=plural(len(body), "row"), name=written.name, label=formats[chosen].label
+                )
             )

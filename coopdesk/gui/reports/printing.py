@@ -18,8 +18,15 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from coopdesk.base.files import write_file
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import plural
-from coopdesk.gui.kit.pdf import a4_portrait, pdf_bytes, printed_line, sheet_html
+from coopdesk.gui.kit.pdf import (
+    a4_portrait,
+    follow_text_direction,
+    pdf_bytes,
+    printed_line,
+    sheet_html,
+)
 from coopdesk.gui.reports import charts
 from coopdesk.gui.reports.figures import (
     Figure,
@@ -32,7 +39,7 @@ from coopdesk.reports.supplies import FLOWS, SuppliesReport
 from coopdesk.reports.words import hours_text, percent_text
 from coopdesk.reports.work import WorkReport
 
-SAME_EVERYWHERE = "Every site computes the same report from the same synced data."
+SAME_EVERYWHERE = N_("Every site computes the same report from the same synced data.")
 BODY_PT = 11
 SMALL_PT = 10  # the smallest text on the sheet
 CHART_PT = 10
@@ -41,22 +48,22 @@ CHART_PT = 10
 PAGE_WIDTH_PX = round((210 - 36) / 25.4 * 96)
 # The supplies table's column heads, short enough for A4 at 10 pt; explained under it.
 SHORT = {
-    "received": "In",
-    "used": "Used",
-    "given": "Given",
-    "spoiled": "Spoiled",
-    "transfer-out": "Sent",
-    "transfer-in": "Arrived",
-    "lost": "Lost",
+    "received": N_("In"),
+    "used": N_("Used"),
+    "given": N_("Given"),
+    "spoiled": N_("Spoiled"),
+    "transfer-out": N_("Sent"),
+    "transfer-in": N_("Arrived"),
+    "lost": N_("Lost"),
 }
 EXPLAINED = {
-    "received": "In: received.",
-    "given": "Given: given out.",
-    "transfer-out": "Sent: to other sites.",
-    "transfer-in": "Arrived: from other sites.",
-    "lost": "Lost: sent but never arrived (lost in transit).",
+    "received": N_("In: received."),
+    "given": N_("Given: given out."),
+    "transfer-out": N_("Sent: to other sites."),
+    "transfer-in": N_("Arrived: from other sites."),
+    "lost": N_("Lost: sent but never arrived (lost in transit)."),
 }
-TITLES = {"work": "Work", "roles": "Roles and authority", "stock": "Supplies"}
+TITLES = {"work": N_("Work"), "roles": N_("Roles and authority"), "stock": N_("Supplies")}
 
 
 def _e(text: str) -> str:
@@ -106,14 +113,14 @@ def _head(title: str, coop_name: str, report: Any, site: str = "") -> list[str]:
 
 
 def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
-    body = _head("who carries the work", coop_name, report, report.site_name)
+    body = _head(_("who carries the work"), coop_name, report, report.site_name)
     body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
     body += [_chart(figure) for figure in figures]
     if report.behind:
-        body.append("<h2>Drifting behind: worth a friendly word</h2><ul>")
+        body.append(_("<h2>Drifting behind: worth a friendly word</h2><ul>"))
         body += [f"<li>{_e(b.sentence())}</li>" for b in report.behind]
         body.append("</ul>")
-    body.append("<h2>Each member</h2>")
+    body.append(_("<h2>Each member</h2>"))
     rows = [
         [
             m.name + (" (archived)" if m.archived else ""),
@@ -133,26 +140,35 @@ def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
             {1, 2, 3, 4, 5, 6},
         )
     )
-    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    body.append(printed_line(SMALL_PT, _(SAME_EVERYWHERE)))
     return sheet_html(body, BODY_PT)
 
 
 def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure]) -> str:
-    body = _head("who has held authority", coop_name, report)
+    body = _head(_("who has held authority"), coop_name, report)
     body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
     body += [_chart(figure) for figure in figures]
     for role in report.roles:
-        mandates = f" (mandates: {', '.join(role.mandates)})" if role.mandates else ""
+        mandates = (
+            _(" (mandates: {join})").format(join=", ".join(role.mandates)) if role.mandates else ""
+        )
         body.append(f"<h2>{_e(role.name)}{_e(mandates)}</h2>")
         body.append(
-            f"<p>{plural(role.terms, 'term')}, {plural(role.distinct_holders, 'holder')} of"
-            f" {role.eligible} eligible; the longest holder had"
-            f" {percent_text(role.top_share)} of its days; Gini {role.gini:.2f}.</p>"
+            _(
+                "<p>{plural}, {plural2} of {eligible} eligible; the longest holder had "
+                "{percent} of its days; Gini {gini:.2f}.</p>"
+            ).format(
+                plural=plural(role.terms, "term"),
+                plural2=plural(role.distinct_holders, "holder"),
+                eligible=role.eligible,
+                percent=percent_text(role.top_share),
+                gini=role.gini,
+            )
         )
         if role.holders:
             body.append(
                 _table(
-                    ["Member", "Terms", "Days", "Mandates used"],
+                    ["Member", "Terms", "Days", _("Mandates used")],
                     [
                         [h.name, str(h.terms), str(h.days), str(h.mandate_uses)]
                         for h in role.holders
@@ -160,12 +176,12 @@ def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure
                     {1, 2, 3},
                 )
             )
-    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    body.append(printed_line(SMALL_PT, _(SAME_EVERYWHERE)))
     return sheet_html(body, BODY_PT)
 
 
 def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure]) -> str:
-    body = _head("where supplies go", coop_name, report, report.site_name)
+    body = _head(_("where supplies go"), coop_name, report, report.site_name)
     body += [f"<p>{_e(line)}</p>" for line in report.summary_lines()]
     body += [_chart(figure) for figure in figures]
     # Only the movements that happened, the unit with the item: eleven columns of "12.5 kg"
@@ -176,7 +192,11 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         if key != "correction" and any(s.amount(key) for s in report.items)
     ]
     with_site = not report.site_name
-    header = ["Item (unit)", *(["Site"] if with_site else []), *(SHORT[k] for k, _l in shown)]
+    header = [
+        _("Item (unit)"),
+        *([_("Site")] if with_site else []),
+        *(_(SHORT[k]) for k, _l in shown),
+    ]
     rows = [
         [
             f"{s.name} ({s.unit})" if s.unit else s.name,
@@ -187,7 +207,7 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         for s in report.items
     ]
     first_number = 2 if with_site else 1
-    body.append("<h2>Each item and site</h2>" if with_site else "<h2>Each item</h2>")
+    body.append(_("<h2>Each item and site</h2>") if with_site else _("<h2>Each item</h2>"))
     if rows:
         body.append(
             _table(
@@ -197,19 +217,19 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
                 {0: 25, 1: 15} if with_site else {0: 32},
             )
         )
-        told = [EXPLAINED[key] for key, _l in shown if key in EXPLAINED]
+        told = [_(EXPLAINED[key]) for key, _l in shown if key in EXPLAINED]
         body.append(
             f"<p style='font-size: {SMALL_PT}pt;'>"
             + _e(" ".join([*told, "Low: how many times the stock fell under its minimum."]))
             + "</p>"
         )
     else:
-        body.append("<p>No stock moved in this period.</p>")
+        body.append(_("<p>No stock moved in this period.</p>"))
     if report.flows:
-        body.append("<h2>Between sites</h2><ul>")
+        body.append(_("<h2>Between sites</h2><ul>"))
         body += [f"<li>{_e(flow.sentence())}</li>" for flow in report.flows]
         body.append("</ul>")
-    body.append(printed_line(SMALL_PT, SAME_EVERYWHERE))
+    body.append(printed_line(SMALL_PT, _(SAME_EVERYWHERE)))
     return sheet_html(body, BODY_PT)
 
 
@@ -230,7 +250,7 @@ def report_document(kind: str, report: Any, coop_name: str) -> tuple[str, list[F
 def _render(printer: QPagedPaintDevice, html_text: str, figures: list[Figure]) -> None:
     """Lay the report out on the printer itself (its resolution turns points into dots), its
     charts drawn as pictures the page's width wide."""
-    document = QTextDocument()
+    document = follow_text_direction(QTextDocument())
     document.documentLayout().setPaintDevice(printer)
     page = printer.pageLayout().paintRectPixels(printer.resolution())
     for figure in figures:
@@ -254,7 +274,7 @@ def _application() -> None:
 def report_pdf_bytes(kind: str, report: Any, coop_name: str) -> bytes:
     _application()
     html_text, figures = report_document(kind, report, coop_name)
-    title = f"{coop_name}: {TITLES[kind]}, {report.period.label()}"
+    title = f"{coop_name}: {_(TITLES[kind])}, {report.period.label()}"
     return pdf_bytes(a4_portrait(), title, lambda device: _render(device, html_text, figures))
 
 
@@ -271,7 +291,7 @@ def print_report(parent: QWidget | None, kind: str, report: Any, coop_name: str)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(a4_portrait())
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(f"Print the {TITLES[kind].lower()} report")
+    dialog.setWindowTitle(_("Print the {lower} report").format(lower=_(TITLES[kind]).lower()))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     html_text, figures = report_document(kind, report, coop_name)

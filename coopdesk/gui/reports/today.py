@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.panels import TodayPanel, panel_label
 from coopdesk.reports.period import this_month
 from coopdesk.reports.work import member_share_text, work_report
@@ -36,11 +37,11 @@ class FairnessPanel(TodayPanel):
     is behind."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Fair share")
+        super().__init__(window, _("Fair share"))
         self.text_label = panel_label()
         self.layout_.addWidget(self.text_label)
-        self.reports_button = QPushButton("Open Reports")
-        self.reports_button.setAccessibleName("Open the Reports page")
+        self.reports_button = QPushButton(_("Open Reports"))
+        self.reports_button.setAccessibleName(_("Open the Reports page"))
         self.reports_button.clicked.connect(self.open_reports)
         self.layout_.addWidget(self.reports_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.text = ""
@@ -65,8 +66,11 @@ class FairnessPanel(TodayPanel):
         if report.behind:
             count = len(report.behind)
             lines.append(
-                f"{count} member{'s are' if count != 1 else ' is'} behind on shifts: a kind"
-                " word may help (see Reports)."
+                ngettext(
+                    "{count} member is behind on shifts: a kind word may help (see Reports).",
+                    "{count} members are behind on shifts: a kind word may help (see Reports).",
+                    count,
+                ).format(count=count)
             )
         self.text = "\n".join(lines)
         self.text_label.setText(self.text)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import day_text, names_text, span_text
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
 from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
@@ -39,9 +40,9 @@ from coopdesk.roles.mandates import ACTION_LABELS
 from coopdesk.roles.rotation import Term
 
 POLICY_LABELS = {
-    "round-robin": "Round-robin (a fixed order, in turn)",
-    "least-recent": "Least recently served first",
-    "fewest-terms": "Fewest terms served first",
+    "round-robin": N_("Round-robin (a fixed order, in turn)"),
+    "least-recent": N_("Least recently served first"),
+    "fewest-terms": N_("Fewest terms served first"),
 }
 
 
@@ -56,14 +57,16 @@ class RoleDialog(FormDialog):
         role: dict[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Edit {role['name']}" if role else "Add a role", save, parent)
+        super().__init__(
+            _("Edit {name}").format(name=role["name"]) if role else _("Add a role"), save, parent
+        )
         self.role = role
         self.setMinimumWidth(560)
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("Coordinator, Treasurer, Minute-taker…")
+        self.name_edit.setPlaceholderText(_("Coordinator, Treasurer, Minute-taker…"))
         self.description_edit = QPlainTextEdit()
-        self.description_edit.setPlaceholderText("What the holder does (optional)")
+        self.description_edit.setPlaceholderText(_("What the holder does (optional)"))
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
 
@@ -80,15 +83,15 @@ class RoleDialog(FormDialog):
 
         self.holders_spin = QSpinBox()
         self.holders_spin.setRange(1, 20)
-        self.holders_spin.setSuffix(" at a time")
+        self.holders_spin.setSuffix(_(" at a time"))
         self.policy_combo = QComboBox()
         for policy, label in POLICY_LABELS.items():
-            self.policy_combo.addItem(label, policy)
+            self.policy_combo.addItem(_(label), policy)
         self.starts_edit = date_edit(dt.date.today())
 
         # Who is eligible: members who opt in (checked here), or everyone with a skill.
-        self.opted_radio = QRadioButton("These members, in turn from the top:")
-        self.skill_radio = QRadioButton("Everyone with the skill:")
+        self.opted_radio = QRadioButton(_("These members, in turn from the top:"))
+        self.skill_radio = QRadioButton(_("Everyone with the skill:"))
         self.eligible_group = QButtonGroup(self)
         self.eligible_group.addButton(self.opted_radio)
         self.eligible_group.addButton(self.skill_radio)
@@ -109,7 +112,7 @@ class RoleDialog(FormDialog):
             )
             self.member_list.addItem(item)
         self.skill_edit = QLineEdit()
-        self.skill_edit.setPlaceholderText("e.g. bookkeeping")
+        self.skill_edit.setPlaceholderText(_("e.g. bookkeeping"))
         completer = QCompleter(skills, self.skill_edit)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.skill_edit.setCompleter(completer)
@@ -131,21 +134,23 @@ class RoleDialog(FormDialog):
             mandates_grid.addWidget(box, index // 2, index % 2)
         mandates_note = muted(
             QLabel(
-                "Only this role's holders of the current term may do what is checked. "
-                "Nothing checked on any role: everyone may do everything."
+                _(
+                    "Only this role's holders of the current term may do what is checked. "
+                    "Nothing checked on any role: everyone may do everything."
+                )
             )
         )
         mandates_note.setWordWrap(True)
 
         form = QFormLayout()
-        form.addRow("&Name", self.name_edit)
-        form.addRow("&Description", self.description_edit)
-        form.addRow("Term", term_row)
-        form.addRow("&Holders", self.holders_spin)
-        form.addRow("&Rotation", self.policy_combo)
-        form.addRow("First term &starts", self.starts_edit)
-        form.addRow("Eligible", eligible_box)
-        form.addRow("Mandates", mandates_grid)
+        form.addRow(_("&Name"), self.name_edit)
+        form.addRow(_("&Description"), self.description_edit)
+        form.addRow(_("Term"), term_row)
+        form.addRow(_("&Holders"), self.holders_spin)
+        form.addRow(_("&Rotation"), self.policy_combo)
+        form.addRow(_("First term &starts"), self.starts_edit)
+        form.addRow(_("Eligible"), eligible_box)
+        form.addRow(_("Mandates"), mandates_grid)
         form.addRow("", mandates_note)
 
         self.lay_out(form)
@@ -220,17 +225,19 @@ class SwapDialog(FormDialog):
         term_start: dt.date | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Swap a term of {role_name}", save, parent)
+        super().__init__(_("Swap a term of {role_name}").format(role_name=role_name), save, parent)
         self.terms = terms
         self.eligible = eligible
         self.me = me
         self.setMinimumWidth(460)
-        heading = QLabel(f"Swap a term of {role_name}")
+        heading = QLabel(_("Swap a term of {role_name}").format(role_name=role_name))
         heading.setFont(scaled_font(self, 1.15, bold=True))
         explanation = muted(
             QLabel(
-                "The new holder takes this one term; the rotation goes on as before. "
-                "Everyone sees the swap after the next sync."
+                _(
+                    "The new holder takes this one term; the rotation goes on as before. "
+                    "Everyone sees the swap after the next sync."
+                )
             )
         )
         explanation.setWordWrap(True)
@@ -244,10 +251,10 @@ class SwapDialog(FormDialog):
         self.in_combo = QComboBox()
         self.term_combo.currentIndexChanged.connect(self._term_changed)
         form = QFormLayout()
-        form.addRow("&Term", self.term_combo)
-        form.addRow("&Hands over", self.out_combo)
-        form.addRow("&Takes it", self.in_combo)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Swap")
+        form.addRow(_("&Term"), self.term_combo)
+        form.addRow(_("&Hands over"), self.out_combo)
+        form.addRow(_("&Takes it"), self.in_combo)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Swap"))
         self.lay_out(heading, explanation, form)
         starts = [term.starts_on for term in terms]
         self.term_combo.setCurrentIndex(starts.index(term_start) if term_start in starts else 0)
@@ -276,7 +283,7 @@ class SwapDialog(FormDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(can_swap)
         if not self.in_combo.count():
             self.error_label.show_message(
-                "Nobody else is eligible for this term: members must opt in first."
+                _("Nobody else is eligible for this term: members must opt in first.")
             )
         else:
             self.error_label.clear()
@@ -296,27 +303,34 @@ class HandoverDialog(FormDialog):
     def __init__(
         self, term: Term, next_term: Term | None, save: SaveFunction, parent: QWidget | None = None
     ) -> None:
-        super().__init__(f"Handover notes · {term.role_name}", save, parent)
+        super().__init__(
+            _("Handover notes · {role_name}").format(role_name=term.role_name), save, parent
+        )
         self.term = term
         self.setMinimumSize(520, 380)
         heading = QLabel(f"{term.role_name}, {span_text(term.starts_on, term.ends_on)}")
         heading.setFont(scaled_font(self, 1.15, bold=True))
         passing = (
-            f"From {names_text(term.holder_names)} to {names_text(next_term.holder_names)} "
-            f"on {day_text(next_term.starts_on)}."
+            _("From {names} to {names2} on {day}.").format(
+                names=names_text(term.holder_names),
+                names2=names_text(next_term.holder_names),
+                day=day_text(next_term.starts_on),
+            )
             if next_term
-            else f"Held by {names_text(term.holder_names)}."
+            else _("Held by {names}.").format(names=names_text(term.holder_names))
         )
         explanation = muted(
             QLabel(
-                f"{passing} Write what the next holder needs to know: what is open, who to "
-                "call, where things are."
+                _(
+                    "{passing} Write what the next holder needs to know: what is open, who "
+                    "to call, where things are."
+                ).format(passing=passing)
             )
         )
         explanation.setWordWrap(True)
         self.notes_edit = QPlainTextEdit(term.handover_notes)
         self.notes_edit.setPlaceholderText(
-            "Open matters, passwords' whereabouts (not the passwords), contacts, deadlines…"
+            _("Open matters, passwords' whereabouts (not the passwords), contacts, deadlines…")
         )
         self.lay_out(heading, explanation, (self.notes_edit, 1))
         self.notes_edit.setFocus()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.text import span_text, term_length_text
 from coopdesk.coop import active_members
 from coopdesk.gui.kit import dialogs
@@ -60,9 +61,9 @@ if TYPE_CHECKING:
 HISTORY_SHOWN = 6  # past terms shown above the current one
 ROLE_FORM, SWAP_FORM, HANDOVER_FORM = "role form", "swap form", "handover notes"
 POLICY_SHORT = {
-    "round-robin": "Round-robin",
-    "least-recent": "Least recent first",
-    "fewest-terms": "Fewest terms first",
+    "round-robin": N_("Round-robin"),
+    "least-recent": N_("Least recent first"),
+    "fewest-terms": N_("Fewest terms first"),
 }
 
 
@@ -71,28 +72,30 @@ def holders_until(term: dict[str, Any] | None, role: dict[str, Any]) -> str:
     if term is None:
         return f"starts {day_text(dt.date.fromisoformat(str(role['starts_on'])))}"
     ends = dt.date.fromisoformat(term["ends_on"])
-    return f"{names_text(term['holder_names'])}, until {day_text(ends)}"
+    return _("{names}, until {day}").format(
+        names=names_text(term["holder_names"]), day=day_text(ends)
+    )
 
 
 class RolesModel(ListModel[dict[str, Any]]):
     """The active roles (a coop has a handful: a plain list, not a lazy model)."""
 
-    columns = ("Role", "Term", "Rotation", "Now held by")
+    columns = (N_("Role"), N_("Term"), N_("Rotation"), N_("Now held by"))
 
     def display(self, row: dict[str, Any], column: int) -> str:
         if column == 0:
             return row["name"]
         if column == 1:
             holders = int(row["holders"])
-            extra = f", {holders} at a time" if holders > 1 else ""
+            extra = _(", {holders} at a time").format(holders=holders) if holders > 1 else ""
             return term_length_text(int(row["term_days"])) + extra
         if column == 2:
-            return POLICY_SHORT.get(row["policy"], row["policy"])
+            return _(POLICY_SHORT.get(row["policy"], row["policy"]))
         return holders_until(row["current_term"], row)
 
     def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row["mandates"]:
-            return "Its holders may " + ", ".join(ACTION_LABELS[m] for m in row["mandates"])
+            return _("Its holders may ") + ", ".join(ACTION_LABELS[m] for m in row["mandates"])
         if role == Qt.ItemDataRole.FontRole and column == 0:
             font = QFont()
             font.setBold(True)
@@ -106,7 +109,7 @@ class RolesModel(ListModel[dict[str, Any]]):
 class TermsModel(ListModel[Term]):
     """A role's recent past terms, the current one (bold) and the planned ones."""
 
-    columns = ("Term", "Holders", "Handover notes")
+    columns = (N_("Term"), N_("Holders"), N_("Handover notes"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,7 +121,7 @@ class TermsModel(ListModel[Term]):
 
     def display(self, term: Term, column: int) -> str:
         if column == 0:
-            now = "  · now" if term.covers(self.today) else ""
+            now = _("  · now") if term.covers(self.today) else ""
             return span_text(term.starts_on, term.ends_on, self.today) + now
         if column == 1:
             return names_text(term.holder_names) + ("  (swapped)" if term.overridden else "")
@@ -127,7 +130,7 @@ class TermsModel(ListModel[Term]):
     def cell_data(self, term: Term, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1 and term.overridden:
-                return "A swap: these holders replace the rotation's for this term only."
+                return _("A swap: these holders replace the rotation's for this term only.")
             if column == 2 and term.handover_notes:
                 return term.handover_notes
         if role == Qt.ItemDataRole.FontRole and term.covers(self.today):
@@ -146,27 +149,27 @@ class RolesPage(Page):
     tables = frozenset({"role", "role_member", "role_term", "member", "leave"})
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Roles")
+        super().__init__(window, _("Roles"))
         self.roles_model = RolesModel(self)
         self.terms_model = TermsModel(self)
         self.role_rows: dict[str, dict[str, Any]] = {}
         self.today = dt.date.today()
 
         # -- actions ----------------------------------------------------------------------
-        self.add_button = QPushButton("Add a role…")
-        self.add_button.setToolTip("A role that rotates, e.g. coordinator or treasurer (Ctrl+N)")
+        self.add_button = QPushButton(_("Add a role…"))
+        self.add_button.setToolTip(_("A role that rotates, e.g. coordinator or treasurer (Ctrl+N)"))
         self.add_button.clicked.connect(self.add_new)
-        self.edit_button = QPushButton("Edit…")
-        self.edit_button.setToolTip("Change the selected role (Enter)")
+        self.edit_button = QPushButton(_("Edit…"))
+        self.edit_button.setToolTip(_("Change the selected role (Enter)"))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.archive_button = QPushButton("Archive…")
-        self.archive_button.setToolTip("Stop rotating the selected role (it can be restored)")
+        self.archive_button = QPushButton(_("Archive…"))
+        self.archive_button.setToolTip(_("Stop rotating the selected role (it can be restored)"))
         self.archive_button.clicked.connect(self.archive_selected)
-        self.opt_in_button = QPushButton("I'll take turns")
-        self.opt_in_button.setToolTip("Join this role's rotation (the member at the keyboard)")
+        self.opt_in_button = QPushButton(_("I'll take turns"))
+        self.opt_in_button.setToolTip(_("Join this role's rotation (the member at the keyboard)"))
         self.opt_in_button.clicked.connect(lambda: self.set_taking_turns(True))
-        self.opt_out_button = QPushButton("Stop taking turns")
-        self.opt_out_button.setToolTip("Leave this role's rotation (the member at the keyboard)")
+        self.opt_out_button = QPushButton(_("Stop taking turns"))
+        self.opt_out_button.setToolTip(_("Leave this role's rotation (the member at the keyboard)"))
         self.opt_out_button.clicked.connect(lambda: self.set_taking_turns(False))
         tools = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.archive_button):
@@ -204,7 +207,7 @@ class RolesPage(Page):
         about_layout.addStretch(1)
         about.setMinimumWidth(220)
 
-        schedule_title = QLabel("Schedule")
+        schedule_title = QLabel(_("Schedule"))
         schedule_title.setFont(scaled_font(self, 1.05, bold=True))
         self.terms_table = table_view(self.terms_model)
         terms_header = self.terms_table.horizontalHeader()
@@ -213,12 +216,12 @@ class RolesPage(Page):
         terms_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         follow_selection(self.terms_table, self._update_actions)
         self.terms_table.activated.connect(lambda _index: self.edit_handover())
-        self.swap_button = QPushButton("Swap a term…")
-        self.swap_button.setToolTip("Give one term to someone else eligible")
+        self.swap_button = QPushButton(_("Swap a term…"))
+        self.swap_button.setToolTip(_("Give one term to someone else eligible"))
         self.swap_button.clicked.connect(self.swap_term)
-        self.handover_button = QPushButton("Handover notes…")
+        self.handover_button = QPushButton(_("Handover notes…"))
         self.handover_button.setToolTip(
-            "Notes the holders of the selected term leave for the next ones (Enter)"
+            _("Notes the holders of the selected term leave for the next ones (Enter)")
         )
         self.handover_button.clicked.connect(self.edit_handover)
         term_tools = QHBoxLayout()
@@ -247,11 +250,13 @@ class RolesPage(Page):
         listing.setSizes([150, 420])
 
         self.empty_state = EmptyState(
-            "No roles yet: everyone can do everything",
-            "Add a role to rotate a job such as coordinator, treasurer or minute-taker, see "
-            "who holds it each term, and give its holders the powers it needs (such as "
-            "managing members).",
-            "Add a role",
+            _("No roles yet: everyone can do everything"),
+            _(
+                "Add a role to rotate a job such as coordinator, treasurer or minute-taker, see "
+                "who holds it each term, and give its holders the powers it needs (such as "
+                "managing members)."
+            ),
+            _("Add a role"),
             on_action=self.add_new,
         )
         self.stack = QStackedWidget()
@@ -355,26 +360,33 @@ class RolesPage(Page):
 
     def _facts(self, role: dict[str, Any]) -> str:
         lines = [
-            f"Terms of {term_length_text(int(role['term_days']))}, "
-            f"{int(role['holders'])} holder{'s' if int(role['holders']) != 1 else ''} at a time.",
-            POLICY_LABELS.get(role["policy"], role["policy"]) + ".",
+            ngettext(
+                "Terms of {length}, {holders} holder at a time.",
+                "Terms of {length}, {holders} holders at a time.",
+                int(role["holders"]),
+            ).format(length=term_length_text(int(role["term_days"])), holders=int(role["holders"])),
+            _(POLICY_LABELS.get(role["policy"], role["policy"])) + ".",
         ]
         names = [name for name in role["member_names"] if name]
         if role.get("skill"):
-            lines.append(f"Everyone with the skill “{role['skill']}” takes turns: ")
+            lines.append(
+                _("Everyone with the skill “{skill}” takes turns: ").format(skill=role["skill"])
+            )
             lines[-1] += names_text(names) + "." if names else "nobody has it yet."
         else:
             lines.append(
-                f"Taking turns ({len(names)}): {names_text(names)}."
+                _("Taking turns ({count}): {names}.").format(
+                    count=len(names), names=names_text(names)
+                )
                 if names
-                else "Nobody takes turns yet."
+                else _("Nobody takes turns yet.")
             )
         if role["mandates"]:
             lines.append(
-                "Its holders may " + ", ".join(ACTION_LABELS[m] for m in role["mandates"]) + "."
+                _("Its holders may ") + ", ".join(ACTION_LABELS[m] for m in role["mandates"]) + "."
             )
         else:
-            lines.append("Carries no mandates.")
+            lines.append(_("Carries no mandates."))
         return "\n\n".join(lines)
 
     def _update_actions(self) -> None:
@@ -389,8 +401,10 @@ class RolesPage(Page):
         self.opt_in_button.setVisible(not taking_turns)
         self.opt_out_button.setVisible(taking_turns)
         skill_note = (
-            f"Everyone with the skill “{role['skill']}” takes turns: add or remove the skill "
-            "on the Members page."
+            _(
+                "Everyone with the skill “{skill}” takes turns: add or remove the skill "
+                "on the Members page."
+            ).format(skill=role["skill"])
             if role and skill_role
             else ""
         )
@@ -411,10 +425,10 @@ class RolesPage(Page):
         refused = refusal(self.store, me, "roles")
         if not refused:
             return ""
-        return (
-            f"Only the holders of this term ({names_text(term.holder_names)}) or of the next "
-            f"one write its handover notes. {refused}"
-        )
+        return _(
+            "Only the holders of this term ({names}) or of the next one write its "
+            "handover notes. {refused}"
+        ).format(names=names_text(term.holder_names), refused=refused)
 
     def _next_term(self, term: Term) -> Term | None:
         try:
@@ -441,7 +455,7 @@ class RolesPage(Page):
         def save(values: dict[str, Any]) -> str:
             author = self.session.member_id
             if author is None:
-                raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                raise CoopDeskError(_("Nobody is at the keyboard: choose who you are (Ctrl+K)."))
             if role_id is None:
                 name = values.pop("name")
                 return roles.add_role(self.store, author, name, **values)
@@ -460,7 +474,9 @@ class RolesPage(Page):
         self.load()
         self.select_role(role_id)
         name = self.role_rows.get(role_id, {}).get("name", "the role")
-        self.window_.show_notice(f"Added {name}." if added else f"Saved {name}.")
+        self.window_.show_notice(
+            _("Added {name}.").format(name=name) if added else _("Saved {name}.").format(name=name)
+        )
 
     def edit_selected(self) -> None:
         role = self.selected_role()
@@ -474,7 +490,7 @@ class RolesPage(Page):
                 return
             self._open_role_dialog(roles.get_role(self.store, role["id"]))
 
-        self.window_.with_author(edit, "Choose who you are before changing a role.")
+        self.window_.with_author(edit, _("Choose who you are before changing a role."))
 
     def archive_selected(self) -> None:
         role = self.selected_role()
@@ -483,29 +499,34 @@ class RolesPage(Page):
 
         def archive(author: str) -> None:
             name = role["name"]
-            question = (
-                f"Archive the role {name}?\n\nIt stops rotating and its holders lose its "
+            question = _(
+                "Archive the role {name}?\n\nIt stops rotating and its holders lose its "
                 "mandates. Its history is kept, and it can be restored."
-            )
+            ).format(name=name)
             if not dialogs.confirm(
-                self, "Archive role", question, f"Archive {name}", f"Keep {name}"
+                self,
+                _("Archive role"),
+                question,
+                _("Archive {name}").format(name=name),
+                _("Keep {name}").format(name=name),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 roles.archive_role(self.store, author, role["id"])
             if outcome.ok:
                 self.window_.show_notice(
-                    f"Archived the role {name}.", undo=lambda: self._restore(role["id"], name)
+                    _("Archived the role {name}.").format(name=name),
+                    undo=lambda: self._restore(role["id"], name),
                 )
 
-        self.window_.with_author(archive, "Choose who you are before archiving a role.")
+        self.window_.with_author(archive, _("Choose who you are before archiving a role."))
 
     def _restore(self, role_id: str, name: str) -> None:
         def restore(author: str) -> None:
             with dialogs.reported_errors(self) as outcome:
                 roles.restore_role(self.store, author, role_id)
             if outcome.ok:
-                self.window_.show_notice(f"Restored the role {name}.")
+                self.window_.show_notice(_("Restored the role {name}.").format(name=name))
                 self.load()
                 self.select_role(role_id)
 
@@ -526,9 +547,11 @@ class RolesPage(Page):
             if outcome.ok:
                 who = self.session.member_name
                 self.window_.show_notice(
-                    f"{who} takes turns as {role['name']} from now on."
+                    _("{who} takes turns as {name} from now on.").format(who=who, name=role["name"])
                     if taking
-                    else f"{who} no longer takes turns as {role['name']}."
+                    else _("{who} no longer takes turns as {name}.").format(
+                        who=who, name=role["name"]
+                    )
                 )
 
         self.window_.with_author(change)
@@ -576,7 +599,7 @@ class RolesPage(Page):
 
             self.window_.dialogs.open(SWAP_FORM, make)
 
-        self.window_.with_author(open_swap, "Choose who you are before swapping a term.")
+        self.window_.with_author(open_swap, _("Choose who you are before swapping a term."))
 
     def _after_swap(self, starts_on: dt.date, role_name: str) -> None:
         self._show_selected_role()
@@ -584,8 +607,16 @@ class RolesPage(Page):
         term = self.selected_term()
         if term is not None:
             self.window_.show_notice(
-                f"{names_text(term.holder_names)} now hold{'s' if len(term.holders) == 1 else ''}"
-                f" {role_name} from {day_text(term.starts_on)} to {day_text(term.ends_on)}."
+                ngettext(
+                    "{names} now holds {role_name} from {day} to {day2}.",
+                    "{names} now hold {role_name} from {day} to {day2}.",
+                    len(term.holders),
+                ).format(
+                    names=names_text(term.holder_names),
+                    role_name=role_name,
+                    day=day_text(term.starts_on),
+                    day2=day_text(term.ends_on),
+                )
             )
 
     def edit_handover(self) -> None:
@@ -612,12 +643,13 @@ class RolesPage(Page):
                 dialog = HandoverDialog(term, self._next_term(term), save, parent=self)
                 dialog.saved.connect(
                     lambda _result: self.window_.show_notice(
-                        f"Saved the handover notes of {term.role_name} "
-                        f"({span_text(term.starts_on, term.ends_on)})."
+                        _("Saved the handover notes of {role_name} ({span}).").format(
+                            role_name=term.role_name, span=span_text(term.starts_on, term.ends_on)
+                        )
                     )
                 )
                 return dialog
 
             self.window_.dialogs.open(HANDOVER_FORM, make)
 
-        self.window_.with_author(open_notes, "Choose who you are before writing handover notes.")
+        self.window_.with_author(open_notes, _("Choose who you are before writing handover notes."))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtGui import QPalette
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import day_text, names_text
 from coopdesk.gui.kit.panels import Attention, TodayPanel, panel_label
 from coopdesk.gui.kit.widgets import muted
@@ -27,7 +28,7 @@ class RolesNowPanel(TodayPanel):
     """Who holds each role this term, and until when."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Roles now")
+        super().__init__(window, _("Roles now"))
         self.text_label = panel_label()
         self.layout_.addWidget(self.text_label)
 
@@ -36,7 +37,7 @@ class RolesNowPanel(TodayPanel):
         terms = rotation.current_terms(self.store, today)
         if not terms:
             muted(self.text_label)
-            self.text_label.setText("No roles yet: everyone can do everything.")
+            self.text_label.setText(_("No roles yet: everyone can do everything."))
             return
         self.text_label.setForegroundRole(QPalette.ColorRole.WindowText)
         self.text_label.setText(
@@ -52,7 +53,7 @@ class HandoversPanel(TodayPanel):
     """Terms that end within a week: from whom to whom, and whether the notes are written."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Handovers in the next week")
+        super().__init__(window, _("Handovers in the next week"))
         self.text_label = panel_label()
         self.layout_.addWidget(self.text_label)
         self.unwritten: list[rotation.Term] = []
@@ -68,24 +69,34 @@ class HandoversPanel(TodayPanel):
             following = rotation.term_on(
                 self.store, term.role_id, term.ends_on + dt.timedelta(days=1)
             )
-            notes = "notes written" if term.handover_notes else "no handover notes yet"
+            notes = _("notes written") if term.handover_notes else _("no handover notes yet")
             lines.append(
-                f"{term.role_name}: from {names_text(term.holder_names)} to "
-                f"{names_text(following.holder_names)} on {day_text(following.starts_on, today)}"
-                f" ({notes})"
+                _("{role_name}: from {names} to {names2} on {day} ({notes})").format(
+                    role_name=term.role_name,
+                    names=names_text(term.holder_names),
+                    names2=names_text(following.holder_names),
+                    day=day_text(following.starts_on, today),
+                    notes=notes,
+                )
             )
             if not term.handover_notes:
                 self.unwritten.append(term)
-        self.text_label.setText("\n".join(lines) or "No role changes hands this week.")
+        self.text_label.setText("\n".join(lines) or _("No role changes hands this week."))
 
     def attention_items(self) -> list[Attention]:
         me = self.window_.session.member_id
         return [
             Attention(
                 f"handover:{term.term_id}",
-                f"{self.window_.session.member_name}, your term as {term.role_name} ends on "
-                f"{day_text(term.ends_on)}: write the handover notes for whoever comes next.",
-                "Write notes",
+                _(
+                    "{member_name}, your term as {role_name} ends on {day}: write the "
+                    "handover notes for whoever comes next."
+                ).format(
+                    member_name=self.window_.session.member_name,
+                    role_name=term.role_name,
+                    day=day_text(term.ends_on),
+                ),
+                _("Write notes"),
                 lambda term=term: self._open(term),
             )
             for term in self.unwritten

@@ -19,12 +19,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from coopdesk.base.errors import CoopDeskError, NoStoreError
+from coopdesk.base.i18n import _, current_language
 from coopdesk.base.paths import resolve_data_dir
 from coopdesk.coop import count_members
 from coopdesk.gui.kit.background import cancel_and_wait_all
 from coopdesk.gui.kit.dialogs import busy_message
 from coopdesk.gui.kit.theme import app_icon, apply_theme, follow_system_theme
 from coopdesk.gui.shell import garbage
+from coopdesk.gui.shell.language import apply_language
 from coopdesk.gui.shell.main_window import MainWindow
 from coopdesk.store.store import Store
 from coopdesk.sync import open_for_use
@@ -50,6 +52,9 @@ def application() -> QApplication:
         apply_theme(app)
         follow_system_theme(app)
         garbage.install(app)
+        # Before any store is open (the welcome dialog): the language the command line chose
+        # (--lang, else the environment's); the window then follows the member and the coop.
+        apply_language(current_language())
     return app
 
 
@@ -101,8 +106,11 @@ def _show_unexpected(
         str(value)
         if isinstance(value, CoopDeskError)
         else (
-            f"Something went wrong inside CoopDesk ({kind.__name__}: {value}). Nothing half-done "
-            "was saved. If it happens again, please tell whoever looks after CoopDesk."
+            _(
+                "Something went wrong inside CoopDesk ({name}: {value}). Nothing "
+                "half-done was saved. If it happens again, please tell whoever looks "
+                "after CoopDesk."
+            ).format(name=kind.__name__, value=value)
         )
     )
     QMessageBox.warning(QApplication.activeWindow(), "CoopDesk", message)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import shown
 from coopdesk.coop import identity
 from coopdesk.gui.kit import dialogs
@@ -67,7 +68,7 @@ def join_in_worker(
 ) -> Joined:
     """Join on a worker thread; a Cancel that comes in time leaves no store behind."""
 
-    report_progress(0, 0, "Opening the invitation and copying the coop's data…")
+    report_progress(0, 0, _("Opening the invitation and copying the coop's data…"))
     store, result = join_coop(data_dir, invitation, passphrase)
     path = store.path
     try:
@@ -77,7 +78,7 @@ def join_in_worker(
         store.close()
     if is_cancelled():
         _remove_store(path)
-        raise TaskCancelled("Joining was cancelled.")
+        raise TaskCancelled(_("Joining was cancelled."))
     return joined
 
 
@@ -91,18 +92,20 @@ class JoinDialog(QDialog):
         self.joined: Joined | None = None
         self.task: TaskHandle | None = None
         self._close_when_done = False
-        self.setWindowTitle("Join an existing coop")
+        self.setWindowTitle(_("Join an existing coop"))
         self.setMinimumWidth(540)
-        heading = QLabel("Join an existing coop")
+        heading = QLabel(_("Join an existing coop"))
         heading.setFont(scaled_font(self, 1.4, bold=True))
         intro = QLabel(
-            "Another site of your coop made an invitation file for this computer and was shown "
-            "a passphrase. Open the file and type the passphrase."
+            _(
+                "Another site of your coop made an invitation file for this computer and was shown "
+                "a passphrase. Open the file and type the passphrase."
+            )
         )
         intro.setWordWrap(True)
         self.file_edit = QLineEdit()
-        self.file_edit.setPlaceholderText("The .coopinvite file, e.g. on the USB stick")
-        self.choose_button = QPushButton("C&hoose…")
+        self.file_edit.setPlaceholderText(_("The .coopinvite file, e.g. on the USB stick"))
+        self.choose_button = QPushButton(_("C&hoose…"))
         self.choose_button.setAutoDefault(False)
         self.choose_button.clicked.connect(self.choose_file)
         file_row = QHBoxLayout()
@@ -113,19 +116,21 @@ class JoinDialog(QDialog):
         if mono.pointSizeF() > 0:
             mono.setPointSizeF(mono.pointSizeF() * 1.3)
         self.passphrase_edit.setFont(mono)
-        self.passphrase_edit.setPlaceholderText("e.g. K7PD-M3QX-9WTR-HF4C")
+        self.passphrase_edit.setPlaceholderText(_("e.g. K7PD-M3QX-9WTR-HF4C"))
         form = QFormLayout()
-        file_label = QLabel("&Invitation file")
+        file_label = QLabel(_("&Invitation file"))
         file_label.setBuddy(self.file_edit)
         form.addRow(file_label, file_row)
-        form.addRow("&Passphrase", self.passphrase_edit)
+        form.addRow(_("&Passphrase"), self.passphrase_edit)
         hint = muted(
-            QLabel("Capital or small letters and the dashes do not matter. This takes a moment.")
+            QLabel(_("Capital or small letters and the dashes do not matter. This takes a moment."))
         )
         hint.setWordWrap(True)
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox()
-        self.join_button = self.buttons.addButton("&Join", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.join_button = self.buttons.addButton(
+            _("&Join"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.join_button.setDefault(True)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.join)
@@ -145,7 +150,7 @@ class JoinDialog(QDialog):
     def choose_file(self) -> None:
         found = drives.scan_drives()
         folder = found[0].root if found else Path.home()
-        chosen = dialogs.open_file_name(self, "Open the invitation", folder, INVITATION_FILTER)
+        chosen = dialogs.open_file_name(self, _("Open the invitation"), folder, INVITATION_FILTER)
         if chosen is not None:
             self.file_edit.setText(str(chosen))
             self.passphrase_edit.setFocus()
@@ -155,17 +160,21 @@ class JoinDialog(QDialog):
             return
         text = self.file_edit.text().strip()
         if not text:
-            self.error.show_message("Choose the invitation file first.")
+            self.error.show_message(_("Choose the invitation file first."))
             self.file_edit.setFocus()
             return
         invitation = Path(text).expanduser()
         if not invitation.is_file():
-            self.error.show_message(f"There is no file {invitation}. Check where it was saved.")
+            self.error.show_message(
+                _("There is no file {invitation}. Check where it was saved.").format(
+                    invitation=invitation
+                )
+            )
             self.file_edit.setFocus()
             return
         passphrase = self.passphrase_edit.text().strip()
         if not passphrase:
-            self.error.show_message("Type the passphrase that was shown with the invitation.")
+            self.error.show_message(_("Type the passphrase that was shown with the invitation."))
             self.passphrase_edit.setFocus()
             return
         self.error.clear()
@@ -173,7 +182,7 @@ class JoinDialog(QDialog):
         data_dir = self.data_dir
         self.task = run_task(
             self,
-            "Joining the coop…",
+            _("Joining the coop…"),
             lambda progress, cancelled: join_in_worker(
                 data_dir, invitation, passphrase, progress, cancelled
             ),
@@ -229,9 +238,10 @@ def join_from_invitation(welcome: WelcomeDialog) -> None:
         welcome.store = dialog.store
         welcome.member_id = None  # nobody is at the keyboard yet on a new site: the window asks
         if dialog.joined is not None:
-            welcome.notice = (
-                f"Joined {dialog.joined.coop_name} as site {dialog.joined.site_name}. "
-                f"{dialog.joined.summary}"
+            welcome.notice = _("Joined {coop_name} as site {site_name}. {summary}").format(
+                coop_name=dialog.joined.coop_name,
+                site_name=dialog.joined.site_name,
+                summary=dialog.joined.summary,
             )
         welcome.accept()
 

@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
 
 from coopdesk import __version__
 from coopdesk.base.feature import Section, all_features, resolve
-from coopdesk.coop import identity, idle_minutes, pin_travelled
+from coopdesk.base.i18n import N_, _, ngettext
+from coopdesk.coop import identity, idle_minutes, member_language, pin_travelled
 from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.theme import app_icon
 from coopdesk.gui.kit.widgets import scaled_font
+from coopdesk.gui.shell.language import apply_language, window_language
 from coopdesk.gui.shell.session import DEFAULT_IDLE_TIMEOUT_MS, KeyboardSession
 from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
@@ -56,7 +58,7 @@ AuthorAction = Callable[[str], None]
 
 # Today is the window's own page; every other section comes from a feature (its
 # ``Feature.sections``), in the order they give.
-TODAY = Section("today", "Today", "coopdesk.gui.shell.today_page:TodayPage", order=0)
+TODAY = Section("today", N_("Today"), "coopdesk.gui.shell.today_page:TodayPage", order=0)
 SECTIONS: tuple[Section, ...] = tuple(
     sorted(
         (TODAY, *(section for feature in all_features() for section in feature.sections)),
@@ -64,6 +66,18 @@ SECTIONS: tuple[Section, ...] = tuple(
     )
 )
 SECTION_KEYS = tuple(section.key for section in SECTIONS)
+# The features declare their sections' titles in English; the window shows them through _().
+SECTION_TITLES = (
+    N_("Members"),
+    N_("Activity"),
+    N_("Tasks"),
+    N_("Shifts"),
+    N_("Inventory"),
+    N_("Sync"),
+    N_("Roles"),
+    N_("Decisions"),
+    N_("Reports"),
+)
 
 
 def section_shortcut(number: int) -> str:
@@ -133,8 +147,11 @@ class MainWindow(QMainWindow):
             for feature in all_features()
             if feature.window_service
         ]
+        # The language first, so what _show_member and the pages say is in the new one.
+        self.session.member_changed.connect(self._follow_member_language)
         self.session.member_changed.connect(self._show_member)
         self.session.timed_out.connect(self._on_timed_out)
+        self._follow_member_language(member_id)
         self.session.set_member(member_id)
 
         self._restore_layout()
@@ -150,12 +167,11 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget(objectName="sidebar")
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
         self.sidebar.setFont(scaled_font(self, 1.05))
-        for number, section in enumerate(SECTIONS, start=1):
-            item = QListWidgetItem(section.title)
-            shortcut = section_shortcut(number)
-            item.setToolTip(f"{section.title} ({shortcut})" if shortcut else section.title)
+        for section in SECTIONS:
+            item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, section.key)
             self.sidebar.addItem(item)
+        self._label_sidebar()
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row)
         layout = QVBoxLayout(self.sidebar_panel)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -165,10 +181,18 @@ class MainWindow(QMainWindow):
         self.sidebar_panel.setMinimumWidth(170)
         self.sidebar_panel.setMaximumWidth(260)
 
+    def _label_sidebar(self) -> None:
+        for number, section in enumerate(SECTIONS, start=1):
+            item = self.sidebar.item(number - 1)
+            title = _(section.title)
+            shortcut = section_shortcut(number)
+            item.setText(title)
+            item.setToolTip(f"{title} ({shortcut})" if shortcut else title)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.notice_label = QLabel()
-        self.undo_button = QPushButton("Undo (Ctrl+Z)")
+        self.undo_button = QPushButton(_("Undo (Ctrl+Z)"))
         self.undo_button.setFlat(False)
         self.undo_button.hide()
         self.undo_button.clicked.connect(self.undo)
@@ -176,8 +200,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.undo_button)
         self.identity_label = QLabel()
         self.member_label = QLabel()
-        self.switch_button = QPushButton("Switch (Ctrl+K)")
-        self.switch_button.setToolTip("Choose who is at the keyboard")
+        self.switch_button = QPushButton(_("Switch (Ctrl+K)"))
+        self.switch_button.setToolTip(_("Choose who is at the keyboard"))
         self.switch_button.clicked.connect(lambda: self.choose_member())
         bar.addPermanentWidget(self.identity_label)
         bar.addPermanentWidget(self.member_label)
@@ -196,23 +220,24 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.switch_action = self._action("&Switch member…", "Ctrl+K", self.choose_member)
-        self.leave_action = self._action("&Leave the keyboard", "Ctrl+L", self.leave_keyboard)
-        self.settings_action = self._action("&Coop settings…", "", self.open_settings)
+        self.switch_action = self._action(_("&Switch member…"), "Ctrl+K", self.choose_member)
+        self.leave_action = self._action(_("&Leave the keyboard"), "Ctrl+L", self.leave_keyboard)
+        self.leave_action.setEnabled(self.session.member_id is not None)
+        self.settings_action = self._action(_("&Coop settings…"), "", self.open_settings)
         self.settings_action.setToolTip(
-            "The coop's name, shift duty rule, idle lock and bundle encryption"
+            _("The coop's name, language, shift duty rule, idle lock and bundle encryption")
         )
-        self.idle_action = self._action("&Idle lock…", "", self.change_idle_minutes)
-        self.idle_action.setToolTip("After how many idle minutes the member picker comes back")
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.idle_action = self._action(_("&Idle lock…"), "", self.change_idle_minutes)
+        self.idle_action.setToolTip(_("After how many idle minutes the member picker comes back"))
+        self.quit_action = self._action(_("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.new_action = self._action("&Add…", "Ctrl+N", self.add_new)
-        self.find_action = self._action("&Find", "Ctrl+F", self.focus_search)
-        self.undo_action = self._action("&Undo", "Ctrl+Z", self.undo)
-        self.undo_action.setEnabled(False)
+        self.new_action = self._action(_("&Add…"), "Ctrl+N", self.add_new)
+        self.find_action = self._action(_("&Find"), "Ctrl+F", self.focus_search)
+        self.undo_action = self._action(_("&Undo"), "Ctrl+Z", self.undo)
+        self.undo_action.setEnabled(self._undo is not None)
         self.section_actions = [
             self._action(
-                section.title,
+                _(section.title),
                 section_shortcut(number),
                 lambda key=section.key: self.open_section(key),
             )
@@ -220,21 +245,21 @@ class MainWindow(QMainWindow):
         ]
 
         menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
+        file_menu = menus.addMenu(_("&File"))
         file_menu.addActions([self.switch_action, self.leave_action])
         file_menu.addSeparator()
         file_menu.addActions([self.settings_action, self.idle_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        edit_menu = menus.addMenu("&Edit")
+        edit_menu = menus.addMenu(_("&Edit"))
         edit_menu.addActions([self.undo_action])
         edit_menu.addSeparator()
         edit_menu.addActions([self.new_action, self.find_action])
-        go_menu = menus.addMenu("&Go")
+        go_menu = menus.addMenu(_("&Go"))
         go_menu.addActions(self.section_actions)
-        help_menu = menus.addMenu("&Help")
-        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
-        help_menu.addAction("&About CoopDesk", self.show_about)
+        help_menu = menus.addMenu(_("&Help"))
+        help_menu.addAction(_("&Keyboard shortcuts"), self.show_shortcuts)
+        help_menu.addAction(_("&About CoopDesk"), self.show_about)
 
     # -- sections ---------------------------------------------------------------------------
 
@@ -272,7 +297,7 @@ class MainWindow(QMainWindow):
         page.ensure_loaded()
         if not self.opening:
             page.finish_loading()
-        self.new_action.setText("&Add member…" if key == "members" else "&Add…")
+        self.new_action.setText(_("&Add member…") if key == "members" else _("&Add…"))
 
     def current_page(self) -> Page | None:
         widget = self.stack.currentWidget()
@@ -293,14 +318,15 @@ class MainWindow(QMainWindow):
         if page is None or not page.add_new():
             number = 1 + [section.key for section in SECTIONS].index("members")
             self.show_notice(
-                "Nothing to add here. Members are added on the Members page"
-                f" ({section_shortcut(number)})."
+                _("Nothing to add here. Members are added on the Members page ({key}).").format(
+                    key=section_shortcut(number)
+                )
             )
 
     def focus_search(self) -> None:
         page = self.current_page()
         if page is None or not page.focus_search():
-            self.show_notice("There is nothing to search on this page.")
+            self.show_notice(_("There is nothing to search on this page."))
 
     # -- who is at the keyboard -------------------------------------------------------------
 
@@ -310,7 +336,7 @@ class MainWindow(QMainWindow):
             action(self.session.member_id)
             return
         self.choose_member(
-            then=action, reason=reason or "Choose who you are before making changes."
+            then=action, reason=reason or _("Choose who you are before making changes.")
         )
 
     @property
@@ -336,13 +362,13 @@ class MainWindow(QMainWindow):
         then, self._after_pick = self._after_pick, None
         if self.session.member_id is None:
             return
-        notice = f"{self.session.member_name} is at the keyboard."
+        notice = _("{name} is at the keyboard.").format(name=self.session.member_name)
         # A PIN set before PINs stayed on their computer went out in bundles: say so until
         # they choose a new one (the notice stays: it is worth reading).
         travelled = pin_travelled(self.store, self.session.member_id)
         if travelled:
-            notice += (
-                " Your PIN was copied to the other sites by an older CoopDesk: choose a new one"
+            notice += " " + _(
+                "Your PIN was copied to the other sites by an older CoopDesk: choose a new one"
                 " (Members, My PIN…)."
             )
         self.show_notice(notice, timeout_ms=0 if travelled else NOTICE_MS)
@@ -360,27 +386,69 @@ class MainWindow(QMainWindow):
         self.session.clear()
         if name:
             self.show_notice(
-                f"{name} left the keyboard. Choose who you are (Ctrl+K) to make changes."
+                _("{name} left the keyboard. Choose who you are (Ctrl+K) to make changes.").format(
+                    name=name
+                )
             )
 
     def _show_member(self, member_id: str | None) -> None:
         if member_id is None:
-            self.member_label.setText("Nobody at the keyboard")
-            self.switch_button.setText("Choose (Ctrl+K)")
+            self.member_label.setText(_("Nobody at the keyboard"))
+            self.switch_button.setText(_("Choose (Ctrl+K)"))
         else:
-            self.member_label.setText(f"At the keyboard: {self.session.member_name}")
-            self.switch_button.setText("Switch (Ctrl+K)")
+            self.member_label.setText(
+                _("At the keyboard: {name}").format(name=self.session.member_name)
+            )
+            self.switch_button.setText(_("Switch (Ctrl+K)"))
         self.leave_action.setEnabled(member_id is not None)
+
+    # -- the language of whoever is at the keyboard ------------------------------------------
+
+    def _follow_member_language(self, member_id: str | None) -> None:
+        """Speak the member's own language (else the coop's) when they take the keyboard;
+        the coop's again when nobody is at it (the idle lock, leaving the keyboard)."""
+        language = window_language(member_language(self.store, member_id))
+        if apply_language(language) and hasattr(self, "stack"):
+            self.retranslate()
+
+    def retranslate(self) -> None:
+        """Show every word in the current language: menus, sidebar, status bar, and the pages
+        (rebuilt: each page says its words when built and in ``load()``)."""
+        self._label_sidebar()
+        for action in self.actions():
+            self.removeAction(action)
+        self.menuBar().clear()
+        self._build_actions()
+        self.undo_button.setText(_("Undo (Ctrl+Z)"))
+        self.switch_button.setToolTip(_("Choose who is at the keyboard"))
+        self._show_identity()
+        self._show_member(self.session.member_id)
+        self.clear_notice()
+        current = self.current_section() if self.pages else None
+        for page in self.pages.values():
+            self.hub.changed.disconnect(page.on_store_changed)
+            self.session.member_changed.disconnect(page.member_changed)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        if current is not None:
+            self._show_page(current)
 
     def _on_timed_out(self) -> None:
         minutes = self.session.idle_timeout_ms / 60_000
-        span = (
-            f"{minutes:g} minute{'s' if minutes != 1 else ''}"
-            if minutes >= 1
-            else f"{self.session.idle_timeout_ms / 1000:g} seconds"
-        )
+        if minutes >= 1:
+            span = ngettext("{count} minute", "{count} minutes", round(minutes)).format(
+                count=f"{minutes:g}"
+            )
+        else:
+            seconds = self.session.idle_timeout_ms / 1000
+            span = ngettext("{count} second", "{count} seconds", round(seconds)).format(
+                count=f"{seconds:g}"
+            )
         self.show_notice(
-            f"Nobody is at the keyboard: no input for {span}. Choose who you are (Ctrl+K).",
+            _(
+                "Nobody is at the keyboard: no input for {span}. Choose who you are (Ctrl+K)."
+            ).format(span=span),
             timeout_ms=0,
         )
         if self.ask_for_member and self.isVisible():
@@ -419,6 +487,8 @@ class MainWindow(QMainWindow):
             self._follow_idle_setting()
         if "member" in changes.tables:
             self.session.refresh_name()
+        if changes.touches({"coop", "member"}):
+            self._follow_member_language(self.session.member_id)
 
     def _follow_idle_setting(self) -> None:
         """Lock after the coop's ``idle_minutes`` (a synced setting) unless told otherwise."""
@@ -437,9 +507,13 @@ class MainWindow(QMainWindow):
         return self.open_settings("idle")
 
     def _show_identity(self) -> None:
-        self.setWindowTitle(f"CoopDesk — {self.identity.coop_name}")
+        self.setWindowTitle(_("CoopDesk — {coop_name}").format(coop_name=self.identity.coop_name))
         self.coop_label.setText(self.identity.coop_name)
-        self.identity_label.setText(f"{self.identity.coop_name} · site {self.identity.site_name}")
+        self.identity_label.setText(
+            _("{coop} · site {site}").format(
+                coop=self.identity.coop_name, site=self.identity.site_name
+            )
+        )
 
     # -- layout memory ----------------------------------------------------------------------
 
@@ -508,33 +582,36 @@ class MainWindow(QMainWindow):
     def shortcuts_text(self) -> str:
         """The window's keys, then each page's own (``Page.keys``), for Help."""
         lines = [
-            "Ctrl+K\tChoose who is at the keyboard",
-            "Ctrl+L\tLeave the keyboard",
-            "Ctrl+F\tSearch this page",
-            "Ctrl+N\tAdd (a member, a shift, a task, an item: on its page)",
-            "Ctrl+Z\tUndo the last archive",
-            "Ctrl+E\tExport to the USB stick (on Sync)",
-            "Ctrl+I\tImport from the USB stick (on Sync)",
+            "Ctrl+K\t" + _("Choose who is at the keyboard"),
+            "Ctrl+L\t" + _("Leave the keyboard"),
+            "Ctrl+F\t" + _("Search this page"),
+            "Ctrl+N\t" + _("Add (a member, a shift, a task, an item: on its page)"),
+            "Ctrl+Z\t" + _("Undo the last archive"),
+            "Ctrl+E\t" + _("Export to the USB stick (on Sync)"),
+            "Ctrl+I\t" + _("Import from the USB stick (on Sync)"),
         ]
         lines += [
-            f"{section_shortcut(number)}\t{section.title}"
+            f"{section_shortcut(number)}\t{_(section.title)}"
             for number, section in enumerate(SECTIONS, start=1)
         ]
         for section in SECTIONS:
             keys = getattr(resolve(section.page), "keys", ())
             if keys:
                 lines.append("")
-                lines.append(f"On {section.title}:")
-                lines += [f"{key}\t{what}" for key, what in keys]
+                lines.append(_("On {page}:").format(page=_(section.title)))
+                lines += [f"{key}\t{_(what)}" for key, what in keys]
         return "\n".join(lines)
 
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, "Keyboard shortcuts", self.shortcuts_text())
+        QMessageBox.information(self, _("Keyboard shortcuts"), self.shortcuts_text())
 
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            "About CoopDesk",
-            f"CoopDesk {__version__}\n\nOffline-first coordination for cooperatives: members, "
-            "shifts, rotating roles and shared supplies, synced between sites by USB stick.",
+            _("About CoopDesk"),
+            _("CoopDesk {version}\n\n").format(version=__version__)
+            + _(
+                "Offline-first coordination for cooperatives: members, shifts, rotating roles "
+                "and shared supplies, synced between sites by USB stick."
+            ),
         )

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _
 from coopdesk.coop import has_pin
 from coopdesk.gui.coop.member_model import MemberPickerModel
 from coopdesk.gui.coop.pin_dialog import PinDialog
@@ -56,7 +57,7 @@ class MemberPickerDialog(QDialog):
         dialogs: DialogManager | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Who is at the keyboard?")
+        self.setWindowTitle(_("Who is at the keyboard?"))
         self.setModal(True)
         self.resize(420, 460)
         self.picked_member_id: str | None = None
@@ -64,7 +65,7 @@ class MemberPickerDialog(QDialog):
         self.dialogs = dialogs or DialogManager(self)
 
         self.model = MemberPickerModel(store, StoreHub.for_store(store), self)
-        heading = QLabel("Who is at the keyboard?")
+        heading = QLabel(_("Who is at the keyboard?"))
         font = heading.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
@@ -72,13 +73,15 @@ class MemberPickerDialog(QDialog):
         explanation = muted(
             QLabel(
                 reason
-                or "Changes you make are signed with your name, so everyone can see who did what."
+                or _(
+                    "Changes you make are signed with your name, so everyone can see who did what."
+                )
             )
         )
         explanation.setWordWrap(True)
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Type your name…")
+        self.search.setPlaceholderText(_("Type your name…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.search.installEventFilter(self)
@@ -103,7 +106,7 @@ class MemberPickerDialog(QDialog):
 
         self.buttons = QDialogButtonBox()
         self.pick_button = self.buttons.addButton(
-            "This is me", QDialogButtonBox.ButtonRole.AcceptRole
+            _("This is me"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -134,10 +137,11 @@ class MemberPickerDialog(QDialog):
             text = self.search.text().strip()
             if text:
                 self.empty.set_text(
-                    f"No active member matches “{text}”", "Check the spelling, or try part of it."
+                    _("No active member matches “{text}”").format(text=text),
+                    _("Check the spelling, or try part of it."),
                 )
             else:
-                self.empty.set_text("No active members", "Add or restore a member first.")
+                self.empty.set_text(_("No active members"), _("Add or restore a member first."))
         self._show_choice()
 
     def _chosen_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
@@ -151,11 +155,13 @@ class MemberPickerDialog(QDialog):
             self.hint.clear()
         elif self.search.text().strip():
             self.hint.setText(
-                f"{rows} members match: type more of your name, or choose yourself with the "
-                "arrow keys or the mouse."
+                _(
+                    "{rows} members match: type more of your name, or choose yourself with "
+                    "the arrow keys or the mouse."
+                ).format(rows=rows)
             )
         else:
-            self.hint.setText("Type your name, or choose yourself in the list.")
+            self.hint.setText(_("Type your name, or choose yourself in the list."))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Arrow keys typed in the search field move through the list (from its top)."""

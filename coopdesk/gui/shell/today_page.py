@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.feature import all_features, resolve
+from coopdesk.base.i18n import _
 from coopdesk.coop import changes_recorded, count_members, identity, recent_changes, sites
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.panels import Attention, AttentionRow, Figure, TodayPanel
@@ -43,10 +44,10 @@ class TodayPage(Page):
     watches_every_table = True
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Today")
-        self.members_figure = Figure("active members")
-        self.sites_figure = Figure("sites")
-        self.changes_figure = Figure("changes recorded")
+        super().__init__(window, _("Today"))
+        self.members_figure = Figure(_("active members"))
+        self.sites_figure = Figure(_("sites"))
+        self.changes_figure = Figure(_("changes recorded"))
         figures = QGridLayout()
         figures.setHorizontalSpacing(12)
         for column, figure in enumerate(
@@ -55,22 +56,24 @@ class TodayPage(Page):
             figures.addWidget(figure, 0, column)
             figures.setColumnStretch(column, 1)
 
-        recent_title = QLabel("Recent activity")
+        recent_title = QLabel(_("Recent activity"))
         recent_title.setFont(scaled_font(self, 1.15, bold=True))
         self.recent_label = QLabel()
         self.recent_label.setTextFormat(Qt.TextFormat.PlainText)
         self.recent_label.setWordWrap(True)
         self.recent_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.recent_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        attention_title = QLabel("Needs attention")
+        attention_title = QLabel(_("Needs attention"))
         attention_title.setFont(scaled_font(self, 1.15, bold=True))
         self.attention_rows: list[AttentionRow] = []
         self.attention_box = QVBoxLayout()
         self.attention_box.setSpacing(6)
         self.all_clear = muted(
             QLabel(
-                "Nothing needs attention: every site agrees, and every site was heard from "
-                "this week."
+                _(
+                    "Nothing needs attention: every site agrees, and every site was heard from "
+                    "this week."
+                )
             )
         )
         self.all_clear.setWordWrap(True)
@@ -157,15 +160,15 @@ class TodayPage(Page):
 
     def _load_summary(self) -> None:
         ident = identity(self.store)
-        self.title_label.setText(f"Today at {ident.coop_name}")
-        self.subtitle_label.setText(f"Site {ident.site_name}")
+        self.title_label.setText(_("Today at {coop_name}").format(coop_name=ident.coop_name))
+        self.subtitle_label.setText(_("Site {site_name}").format(site_name=ident.site_name))
         self.subtitle_label.show()
         self.members_figure.set_number(count_members(self.store, "active"))
         self.sites_figure.set_number(sum(1 for s in sites(self.store) if not s["archived"]))
         self.changes_figure.set_number(changes_recorded(self.store))
         items = recent_changes(self.store, RECENT_COUNT)
         self.recent_label.setText(
-            "\n".join(f"•  {item.sentence()}" for item in items) or "Nothing has happened yet."
+            "\n".join(f"•  {item.sentence()}" for item in items) or _("Nothing has happened yet.")
         )
 
     def member_changed(self, member_id: str | None) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError, StoreExistsError
+from coopdesk.base.i18n import _
 from coopdesk.base.paths import store_path
 from coopdesk.coop import start_coop
 from coopdesk.demo import COOP_NAME, create_demo
@@ -52,16 +53,20 @@ def build_demo_store(
 
     target = store_path(data_dir)
     if target.exists():
-        raise StoreExistsError(f"There is already a CoopDesk store in {data_dir}.")
-    report_progress(0, 0, f"Creating the demo coop “{COOP_NAME}”…")
+        raise StoreExistsError(
+            _("There is already a CoopDesk store in {data_dir}.").format(data_dir=data_dir)
+        )
+    report_progress(0, 0, _("Creating the demo coop “{coop_name}”…").format(coop_name=COOP_NAME))
     data_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".demo-", dir=data_dir))
     try:
         create_demo(scratch).close()
         if is_cancelled():
-            raise TaskCancelled("The demo was not created.")
+            raise TaskCancelled(_("The demo was not created."))
         if target.exists():
-            raise StoreExistsError(f"There is already a CoopDesk store in {data_dir}.")
+            raise StoreExistsError(
+                _("There is already a CoopDesk store in {data_dir}.").format(data_dir=data_dir)
+            )
         built = store_path(scratch)
         wal = Path(f"{built}-wal")
         if wal.exists():  # normally checkpointed away on close; if not, it travels along
@@ -90,7 +95,7 @@ class WelcomeDialog(QDialog):
         self.join_dialog: QDialog | None = None
         self.task: TaskHandle | None = None
         self._close_when_done = False
-        self.setWindowTitle("Welcome to CoopDesk")
+        self.setWindowTitle(_("Welcome to CoopDesk"))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(520)
         self.pages = QStackedWidget()
@@ -104,40 +109,48 @@ class WelcomeDialog(QDialog):
 
     def _build_choices(self) -> QWidget:
         page = QWidget()
-        heading = QLabel("Welcome to CoopDesk")
+        heading = QLabel(_("Welcome to CoopDesk"))
         heading.setFont(scaled_font(self, 1.6, bold=True))
         intro = QLabel(
-            "CoopDesk keeps your coop's members, shifts, roles and shared supplies on this "
-            "computer, and shares them with your other sites by USB stick. No internet and no "
-            "accounts needed."
+            _(
+                "CoopDesk keeps your coop's members, shifts, roles and shared supplies on this "
+                "computer, and shares them with your other sites by USB stick. No internet and no "
+                "accounts needed."
+            )
         )
         intro.setWordWrap(True)
         self.start_button = ChoiceButton(
-            "Start a new coop", "Name your coop and this site. You become its first member."
+            _("Start a new coop"), _("Name your coop and this site. You become its first member.")
         )
         self.start_button.clicked.connect(self.show_new_coop_form)
         self.demo_button = ChoiceButton(
-            "Try a demo coop",
-            "Look around Riverside Food Coop, a made-up coop with members and a history.",
+            _("Try a demo coop"),
+            _("Look around Riverside Food Coop, a made-up coop with members and a history."),
         )
         self.demo_button.clicked.connect(self.create_demo)
         joinable = self.join_handler is not None
         self.join_button = ChoiceButton(
-            "Join an existing coop",
-            "Open the invitation file another site of your coop made for this computer, "
-            "and type its passphrase."
+            _("Join an existing coop"),
+            _(
+                "Open the invitation file another site of your coop made for this computer, "
+                "and type its passphrase."
+            )
             if joinable
-            else "Comes with sync: soon you will join from an invitation file made at another "
-            "site of your coop.",
+            else _(
+                "Comes with sync: soon you will join from an invitation file made at another "
+                "site of your coop."
+            ),
         )
         self.join_button.setEnabled(joinable)
         self.join_button.clicked.connect(self._join)
         self.choices_error = ErrorLabel()
-        where = muted(QLabel(f"Your coop's data will be kept in {self.data_dir}"))
+        where = muted(
+            QLabel(_("Your coop's data will be kept in {data_dir}").format(data_dir=self.data_dir))
+        )
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         quit_buttons = QDialogButtonBox()
-        quit_button = quit_buttons.addButton("Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        quit_button = quit_buttons.addButton(_("Quit"), QDialogButtonBox.ButtonRole.RejectRole)
         quit_button.setAutoDefault(False)
         quit_buttons.rejected.connect(self.reject)
 
@@ -155,34 +168,37 @@ class WelcomeDialog(QDialog):
 
     def _build_new_coop_form(self) -> QWidget:
         page = QWidget()
-        heading = QLabel("Start a new coop")
+        heading = QLabel(_("Start a new coop"))
         heading.setFont(scaled_font(self, 1.4, bold=True))
         self.coop_name_edit = QLineEdit()
-        self.coop_name_edit.setPlaceholderText("e.g. Riverside Food Coop")
+        self.coop_name_edit.setPlaceholderText(_("e.g. Riverside Food Coop"))
         self.site_name_edit = QLineEdit()
-        self.site_name_edit.setPlaceholderText("e.g. Kitchen, Warehouse, Main hall")
+        self.site_name_edit.setPlaceholderText(_("e.g. Kitchen, Warehouse, Main hall"))
         self.member_name_edit = QLineEdit()
-        self.member_name_edit.setPlaceholderText("You will be the coop's first member")
+        self.member_name_edit.setPlaceholderText(_("You will be the coop's first member"))
         form = QFormLayout()
-        form.addRow("&Coop name", self.coop_name_edit)
-        form.addRow("&This site's name", self.site_name_edit)
-        form.addRow("&Your name", self.member_name_edit)
+        form.addRow(_("&Coop name"), self.coop_name_edit)
+        form.addRow(_("&This site's name"), self.site_name_edit)
+        form.addRow(_("&Your name"), self.member_name_edit)
         hint = muted(
             QLabel(
-                "A site is one place where the coop keeps a CoopDesk computer. Everyone can add "
-                "more members and sites later."
+                _(
+                    "A site is one place where the coop keeps a CoopDesk computer. Everyone "
+                    "can add "
+                    "more members and sites later."
+                )
             )
         )
         hint.setWordWrap(True)
         self.form_error = ErrorLabel()
         buttons = QDialogButtonBox()
         self.back_button: QPushButton = buttons.addButton(
-            "Back", QDialogButtonBox.ButtonRole.ResetRole
+            _("Back"), QDialogButtonBox.ButtonRole.ResetRole
         )
         self.back_button.setAutoDefault(False)
         self.back_button.clicked.connect(self.show_choices)
         self.create_button: QPushButton = buttons.addButton(
-            "Start coop", QDialogButtonBox.ButtonRole.AcceptRole
+            _("Start coop"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.start_coop)
@@ -227,7 +243,9 @@ class WelcomeDialog(QDialog):
                     edit.setFocus()
             return
         except OSError as exc:
-            self.form_error.show_message(f"The store could not be created: {exc}.")
+            self.form_error.show_message(
+                _("The store could not be created: {exc}.").format(exc=exc)
+            )
             return
         self.store = store
         self.member_id = str(store.local_get("default_member_id"))
@@ -241,7 +259,7 @@ class WelcomeDialog(QDialog):
         data_dir = self.data_dir
         self.task = run_task(
             self,
-            "Creating the demo coop…",
+            _("Creating the demo coop…"),
             lambda progress, cancelled: build_demo_store(data_dir, progress, cancelled),
             on_done=self._demo_ready,
             on_error=self._demo_failed,

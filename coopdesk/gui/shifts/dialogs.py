@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import NotFoundError
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.coop import active_members, member_names, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
@@ -42,11 +43,11 @@ from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.widgets import muted, scaled_font
 from coopdesk.gui.shifts.texts import (
-    WEEKDAYS,
     long_date,
     overbooked_sentence,
     places_text,
     time_range,
+    weekday_names,
 )
 from coopdesk.shifts.shifts import (
     add_shift,
@@ -76,7 +77,11 @@ if TYPE_CHECKING:
 SHIFT_TABLES = frozenset(
     {"shift", "shift_signup", "shift_template", "shift_type", "standing_slot", "member", "site"}
 )
-ATTENDANCE_LABELS = {"attended": "attended", "no-show": "did not come", "excused": "excused"}
+ATTENDANCE_LABELS = {
+    "attended": N_("attended"),
+    "no-show": N_("did not come"),
+    "excused": N_("excused"),
+}
 CYCLE_LETTERS = "ABCDEFGHIJKL"
 
 
@@ -101,7 +106,7 @@ def fill_site_combo(combo: QComboBox, store: Store, current: str | None, none_la
 
 def fill_type_combo(combo: QComboBox, types: list[dict[str, Any]], current: str | None) -> None:
     combo.clear()
-    combo.addItem("No type", None)
+    combo.addItem(_("No type"), None)
     for shift_type in types:
         combo.addItem(shift_type["title"], shift_type["id"])
     combo.setCurrentIndex(max(0, combo.findData(current)))
@@ -129,7 +134,7 @@ class ShiftDetailsDialog(QDialog):
         self.store = window.store
         self.shift_id = shift_id
         self.shift: ShiftView | None = None
-        self.setWindowTitle("Shift")
+        self.setWindowTitle(_("Shift"))
         self.setMinimumWidth(520)
 
         self.title_label = QLabel()
@@ -145,9 +150,9 @@ class ShiftDetailsDialog(QDialog):
         self.status_label.setWordWrap(True)
 
         self.confirmed_list = QListWidget()
-        self.confirmed_list.setAccessibleName("Confirmed members")
+        self.confirmed_list.setAccessibleName(_("Confirmed members"))
         self.waiting_list = QListWidget()
-        self.waiting_list.setAccessibleName("Waiting members")
+        self.waiting_list.setAccessibleName(_("Waiting members"))
         for people, other in (
             (self.confirmed_list, self.waiting_list),
             (self.waiting_list, self.confirmed_list),
@@ -156,24 +161,24 @@ class ShiftDetailsDialog(QDialog):
             people.itemSelectionChanged.connect(
                 lambda people=people, other=other: self._on_person_selected(people, other)
             )
-        self.confirmed_box = QGroupBox("On the shift")
+        self.confirmed_box = QGroupBox(_("On the shift"))
         QVBoxLayout(self.confirmed_box).addWidget(self.confirmed_list)
-        self.waiting_box = QGroupBox("Waiting")
+        self.waiting_box = QGroupBox(_("Waiting"))
         QVBoxLayout(self.waiting_box).addWidget(self.waiting_list)
 
         # What the member at the keyboard can do for themselves.
-        self.makeup_check = QCheckBox("Make-up shift")
-        self.makeup_check.setToolTip("This shift repays one you missed")
-        self.sign_up_button = QPushButton("Sign me up")
+        self.makeup_check = QCheckBox(_("Make-up shift"))
+        self.makeup_check.setToolTip(_("This shift repays one you missed"))
+        self.sign_up_button = QPushButton(_("Sign me up"))
         self.sign_up_button.setDefault(True)
         self.sign_up_button.clicked.connect(self.sign_me_up)
-        self.cancel_button = QPushButton("Cancel my sign-up")
+        self.cancel_button = QPushButton(_("Cancel my sign-up"))
         self.cancel_button.clicked.connect(self.cancel_mine)
-        self.swap_button = QPushButton("Ask for a swap")
-        self.swap_button.setToolTip("Stay on the shift until someone takes it over")
+        self.swap_button = QPushButton(_("Ask for a swap"))
+        self.swap_button.setToolTip(_("Stay on the shift until someone takes it over"))
         self.swap_button.clicked.connect(self.ask_for_swap)
-        self.take_over_button = QPushButton("Take over")
-        self.take_over_button.setToolTip("Take the place of someone who asked for a swap")
+        self.take_over_button = QPushButton(_("Take over"))
+        self.take_over_button.setToolTip(_("Take the place of someone who asked for a swap"))
         self.take_over_button.clicked.connect(self.take_over_selected)
         mine = QHBoxLayout()
         mine.addWidget(self.makeup_check)
@@ -187,7 +192,7 @@ class ShiftDetailsDialog(QDialog):
             mine.addWidget(button)
 
         # After the shift: attendance of the selected person.
-        self.attendance_box = QGroupBox("Attendance of the selected person")
+        self.attendance_box = QGroupBox(_("Attendance of the selected person"))
         attendance = QHBoxLayout(self.attendance_box)
         self.attendance_buttons: dict[str, QPushButton] = {}
         for status, label in (
@@ -202,14 +207,14 @@ class ShiftDetailsDialog(QDialog):
         attendance.addStretch(1)
 
         # Coordinating: resolve overbooking, remove someone, edit or cancel the shift.
-        self.remove_button = QPushButton("Remove from shift…")
-        self.remove_button.setToolTip("Take the selected person off this shift")
+        self.remove_button = QPushButton(_("Remove from shift…"))
+        self.remove_button.setToolTip(_("Take the selected person off this shift"))
         self.remove_button.clicked.connect(self.remove_selected)
-        self.raise_button = QPushButton("Raise places…")
+        self.raise_button = QPushButton(_("Raise places…"))
         self.raise_button.clicked.connect(self.raise_capacity)
-        self.edit_button = QPushButton("Edit shift…")
+        self.edit_button = QPushButton(_("Edit shift…"))
         self.edit_button.clicked.connect(self.edit_shift)
-        self.cancel_shift_button = QPushButton("Cancel shift…")
+        self.cancel_shift_button = QPushButton(_("Cancel shift…"))
         self.cancel_shift_button.clicked.connect(self.cancel_shift)
         coordinate = QHBoxLayout()
         for button in (
@@ -267,8 +272,8 @@ class ShiftDetailsDialog(QDialog):
             self.shift = None
         shift = self.shift
         if shift is None:
-            self.title_label.setText("This shift was cancelled")
-            self.status_label.setText("It is no longer on the rota.")
+            self.title_label.setText(_("This shift was cancelled"))
+            self.status_label.setText(_("It is no longer on the rota."))
             for widget in self.findChildren(QPushButton):
                 widget.setEnabled(widget is self.close_button)
             return
@@ -291,9 +296,13 @@ class ShiftDetailsDialog(QDialog):
         )
         self._fill(self.confirmed_list, shift.confirmed, names)
         self._fill(self.waiting_list, shift.waiting, names)
-        self.confirmed_box.setTitle(f"On the shift ({shift.filled} of {shift.capacity})")
+        self.confirmed_box.setTitle(
+            _("On the shift ({filled} of {capacity})").format(
+                filled=shift.filled, capacity=shift.capacity
+            )
+        )
         self.waiting_box.setVisible(bool(shift.waiting))
-        self.waiting_box.setTitle(f"Waiting ({len(shift.waiting)})")
+        self.waiting_box.setTitle(_("Waiting ({count})").format(count=len(shift.waiting)))
         self._update_buttons()
 
     @staticmethod
@@ -303,11 +312,17 @@ class ShiftDetailsDialog(QDialog):
     @staticmethod
     def status_text(shift: ShiftView) -> str:
         if shift.status == "overbooked":
-            return f"Overbooked. {overbooked_sentence(shift)}"
+            return _("Overbooked. {overbooked_sentence}").format(
+                overbooked_sentence=overbooked_sentence(shift)
+            )
         if shift.status == "full":
-            return f"Full: {shift.filled} of {shift.capacity} places taken."
+            return _("Full: {filled} of {capacity} places taken.").format(
+                filled=shift.filled, capacity=shift.capacity
+            )
         missing = shift.capacity - shift.filled
-        return f"Needs {missing} more: {places_text(shift).split(' · ')[0]} signed up."
+        return _("Needs {missing} more: {value} signed up.").format(
+            missing=missing, value=places_text(shift).split(" · ")[0]
+        )
 
     def _fill(self, people: QListWidget, signups: list[SignupView], names: dict[str, str]) -> None:
         selected = (
@@ -318,12 +333,14 @@ class ShiftDetailsDialog(QDialog):
             item = QListWidgetItem(self.person_text(signup, names))
             item.setData(Qt.ItemDataRole.UserRole, signup.member_id)
             signed = to_datetime(signup.signed_up_at)
-            item.setToolTip(f"Signed up {signed.day} {signed:%b %H:%M}")
+            item.setToolTip(
+                _("Signed up {day} {signed:%b %H:%M}").format(day=signed.day, signed=signed)
+            )
             people.addItem(item)
             if signup.member_id == selected:
                 people.setCurrentItem(item)
         if not signups:
-            item = QListWidgetItem("Nobody yet")
+            item = QListWidgetItem(_("Nobody yet"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             people.addItem(item)
 
@@ -332,11 +349,13 @@ class ShiftDetailsDialog(QDialog):
         if signup.makeup:
             parts.append("make-up")
         if signup.swap_wanted:
-            parts.append("looking for a swap")
+            parts.append(_("looking for a swap"))
         if signup.taken_over_from:
-            parts.append(f"took over from {names.get(signup.taken_over_from, 'someone')}")
+            parts.append(
+                _("took over from {get}").format(get=names.get(signup.taken_over_from, "someone"))
+            )
         if signup.attendance in ATTENDANCE_LABELS:
-            parts.append(ATTENDANCE_LABELS[signup.attendance])
+            parts.append(_(ATTENDANCE_LABELS[signup.attendance]))
         return " · ".join(parts)
 
     def _on_person_selected(self, people: QListWidget, other: QListWidget) -> None:
@@ -386,19 +405,23 @@ class ShiftDetailsDialog(QDialog):
         mine = self.my_signup()
         started = self.has_started()
         self.sign_up_button.setText(
-            "Join the waiting list" if shift.status != "open" and mine is None else "Sign me up"
+            _("Join the waiting list")
+            if shift.status != "open" and mine is None
+            else _("Sign me up")
         )
         self.sign_up_button.setEnabled(mine is None and not started)
         self.makeup_check.setEnabled(mine is None and not started)
         self.cancel_button.setEnabled(mine is not None and not started)
         withdraw = mine is not None and mine.swap_wanted
-        self.swap_button.setText("Withdraw swap request" if withdraw else "Ask for a swap")
+        self.swap_button.setText(_("Withdraw swap request") if withdraw else _("Ask for a swap"))
         self.swap_button.setEnabled(mine is not None and mine.confirmed and not started)
         swap = self.swap_to_take()
         self.take_over_button.setVisible(swap is not None)
         self.take_over_button.setEnabled(swap is not None and not started)
         if swap is not None:
-            self.take_over_button.setText(f"Take over from {swap.member_name}")
+            self.take_over_button.setText(
+                _("Take over from {member_name}").format(member_name=swap.member_name)
+            )
         selected = self.selected_signup()
         self.attendance_box.setVisible(started)
         for button in self.attendance_buttons.values():
@@ -441,20 +464,22 @@ class ShiftDetailsDialog(QDialog):
 
                 self.window_.show_notice(notice, undo=undo_action)
 
-        self.window_.with_author(run, "Choose who you are to sign up or change this shift.")
+        self.window_.with_author(run, _("Choose who you are to sign up or change this shift."))
 
     def _undo(self, action: Callable[[], None]) -> None:
         with dialogs.reported_errors(self.window_) as outcome:
             action()
         if outcome.ok:
-            self.window_.show_notice("Undone.")
+            self.window_.show_notice(_("Undone."))
             if self.isVisible():
                 self.reload()
 
     def _title_when(self) -> str:
         assert self.shift is not None
         start = to_datetime(self.shift.starts_at)
-        return f"{self.shift.title} on {start:%a} {start.day} {start:%b} at {start:%H:%M}"
+        return _("{title} on {start:%a} {day} {start:%b} at {start:%H:%M}").format(
+            title=self.shift.title, start=start, day=start.day
+        )
 
     def sign_me_up(self) -> None:
 
@@ -475,8 +500,10 @@ class ShiftDetailsDialog(QDialog):
 
         def notice(author: str) -> str:
             if self.shift and any(s.member_id == author for s in self.shift.waiting):
-                return f"You are on the waiting list for {self._title_when()}."
-            return f"You are signed up for {self._title_when()}."
+                return _("You are on the waiting list for {title_when}.").format(
+                    title_when=self._title_when()
+                )
+            return _("You are signed up for {title_when}.").format(title_when=self._title_when())
 
         self._act(
             do,
@@ -488,7 +515,9 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             cancel_signup(self.store, author, self.shift_id, author)
-            return f"Cancelled your sign-up for {self._title_when()}."
+            return _("Cancelled your sign-up for {title_when}.").format(
+                title_when=self._title_when()
+            )
 
         self._act(
             do,
@@ -503,8 +532,8 @@ class ShiftDetailsDialog(QDialog):
         def do(author: str) -> str:
             request_swap(self.store, author, self.shift_id, author, wanted=wanted)
             if not wanted:
-                return "Withdrew your swap request: the place stays yours."
-            return "Asked for a swap: you stay on the shift until someone takes it over."
+                return _("Withdrew your swap request: the place stays yours.")
+            return _("Asked for a swap: you stay on the shift until someone takes it over.")
 
         self._act(
             do,
@@ -521,7 +550,9 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             take_over(self.store, author, self.shift_id, swap.member_id, author)
-            return f"You took over {swap.member_name}'s place on {self._title_when()}."
+            return _("You took over {member_name}'s place on {title_when}.").format(
+                member_name=swap.member_name, title_when=self._title_when()
+            )
 
         self._act(do)
 
@@ -534,7 +565,7 @@ class ShiftDetailsDialog(QDialog):
 
         def do(author: str) -> str:
             record_attendance(self.store, author, self.shift_id, signup.member_id, status)
-            return f"{signup.member_name}: {ATTENDANCE_LABELS[status]}."
+            return f"{signup.member_name}: {_(ATTENDANCE_LABELS[status])}."
 
         self._act(
             do,
@@ -549,18 +580,24 @@ class ShiftDetailsDialog(QDialog):
         if signup is None or self.shift is None:
             return
         name = signup.member_name
-        question = (
-            f"Take {name} off {self._title_when()}?\n\nTheir sign-up is archived, not deleted: "
-            "it stays in the history and can be restored with Undo."
-        )
+        question = _(
+            "Take {name} off {title_when}?\n\nTheir sign-up is archived, not "
+            "deleted: it stays in the history and can be restored with Undo."
+        ).format(name=name, title_when=self._title_when())
         if not dialogs.confirm(
-            self, "Remove from shift", question, f"Remove {name}", f"Keep {name} on it"
+            self,
+            _("Remove from shift"),
+            question,
+            _("Remove {name}").format(name=name),
+            _("Keep {name} on it").format(name=name),
         ):
             return
 
         def do(author: str) -> str:
             cancel_signup(self.store, author, self.shift_id, signup.member_id)
-            return f"Took {name} off {self._title_when()}."
+            return _("Took {name} off {title_when}.").format(
+                name=name, title_when=self._title_when()
+            )
 
         self._act(
             do,
@@ -576,23 +613,28 @@ class ShiftDetailsDialog(QDialog):
             return
         places = shift.filled + len(shift.waiting)
         names = ", ".join(s.member_name for s in shift.waiting)
-        question = (
-            f"Raise the places on {self._title_when()} from {shift.capacity} to {places}?\n\n"
-            f"Then {names} {'is' if len(shift.waiting) == 1 else 'are'} confirmed too."
-        )
+        question = ngettext(
+            "Raise the places on {title_when} from {capacity} to {places}?\n\nThen "
+            "{names} is confirmed too.",
+            "Raise the places on {title_when} from {capacity} to {places}?\n\nThen "
+            "{names} are confirmed too.",
+            len(shift.waiting),
+        ).format(title_when=self._title_when(), capacity=shift.capacity, places=places, names=names)
         if not dialogs.confirm(
             self,
-            "Raise places",
+            _("Raise places"),
             question,
-            f"Raise to {places} places",
-            f"Keep {shift.capacity} {'place' if shift.capacity == 1 else 'places'}",
+            _("Raise to {places} places").format(places=places),
+            ngettext("Keep {capacity} place", "Keep {capacity} places", shift.capacity).format(
+                capacity=shift.capacity
+            ),
         ):
             return
         before = shift.capacity
 
         def do(author: str) -> str:
             edit_shift(self.store, author, self.shift_id, capacity=places)
-            return f"{shift.title} now has {places} places."
+            return _("{title} now has {places} places.").format(title=shift.title, places=places)
 
         self._act(do, lambda author: edit_shift(self.store, author, self.shift_id, capacity=before))
 
@@ -613,22 +655,24 @@ class ShiftDetailsDialog(QDialog):
         if self.shift is None:
             return
         people = len(self.shift.confirmed) + len(self.shift.waiting)
-        question = f"Cancel {self._title_when()}?"
+        question = _("Cancel {title_when}?").format(title_when=self._title_when())
         if people:
             question += (
                 f"\n\n{people} {'person is' if people == 1 else 'people are'} signed up; "
                 "they will see it is cancelled."
             )
-        question += "\n\nNothing is deleted: the shift is archived and stays in the history."
+        question += "\n\n" + _(
+            "Nothing is deleted: the shift is archived and stays in the history."
+        )
         if not dialogs.confirm(
-            self, "Cancel shift", question, "Cancel the shift", "Keep the shift"
+            self, _("Cancel shift"), question, _("Cancel the shift"), _("Keep the shift")
         ):
             return
         title = self._title_when()
 
         def do(author: str) -> str:
             cancel_shift(self.store, author, self.shift_id)
-            return f"Cancelled {title}."
+            return _("Cancelled {title}.").format(title=title)
 
         self._act(do)
 
@@ -648,7 +692,7 @@ class ShiftEditDialog(FormDialog):
         day: dt.date | None = None,
         site_id: str | None = None,
     ) -> None:
-        super().__init__("Edit shift" if shift else "Add a shift", None, parent or window)
+        super().__init__(_("Edit shift") if shift else _("Add a shift"), None, parent or window)
         self.window_ = window
         self.store = window.store
         self.shift = shift
@@ -658,7 +702,7 @@ class ShiftEditDialog(FormDialog):
         end = to_datetime(shift.ends_at) if shift else None
         day = start.date() if start else (day or dt.date.today())
         self.title_edit = QLineEdit(shift.title if shift else "")
-        self.title_edit.setPlaceholderText("e.g. Opening the shop")
+        self.title_edit.setPlaceholderText(_("e.g. Opening the shop"))
         self.title_edit.setMaxLength(120)
         self.type_combo = QComboBox()
         fill_type_combo(self.type_combo, self.types, shift.shift_type_id if shift else None)
@@ -666,7 +710,7 @@ class ShiftEditDialog(FormDialog):
         self.date_edit = date_edit(day)
         self.start_edit = time_edit(start.time() if start else dt.time(18, 0))
         self.end_edit = time_edit(end.time() if end else dt.time(21, 0))
-        self.next_day_label = muted(QLabel("ends the next day"))
+        self.next_day_label = muted(QLabel(_("ends the next day")))
         self.start_edit.timeChanged.connect(lambda _t: self._show_next_day())
         self.end_edit.timeChanged.connect(lambda _t: self._show_next_day())
         times = QHBoxLayout()
@@ -683,20 +727,20 @@ class ShiftEditDialog(FormDialog):
             self.site_combo,
             self.store,
             shift.site_id if shift else (site_id or self.store.site_id),
-            "No particular site",
+            _("No particular site"),
         )
         self.description_edit = QPlainTextEdit(shift.description if shift else "")
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
 
         form = QFormLayout()
-        form.addRow("&Title", self.title_edit)
-        form.addRow("T&ype", self.type_combo)
-        form.addRow("&Date", self.date_edit)
-        form.addRow("Ti&me", times)
-        form.addRow("&People needed", self.capacity_spin)
-        form.addRow("&Site", self.site_combo)
-        form.addRow("D&escription", self.description_edit)
+        form.addRow(_("&Title"), self.title_edit)
+        form.addRow(_("T&ype"), self.type_combo)
+        form.addRow(_("&Date"), self.date_edit)
+        form.addRow(_("Ti&me"), times)
+        form.addRow(_("&People needed"), self.capacity_spin)
+        form.addRow(_("&Site"), self.site_combo)
+        form.addRow(_("D&escription"), self.description_edit)
         self.save_button = self.ok_button
         self.field_for_error = {"Title": self.title_edit, "People needed": self.capacity_spin}
         self.lay_out(form)
@@ -744,7 +788,7 @@ class ShiftEditDialog(FormDialog):
     def save(self) -> None:
         values = self.values()
         if not values["title"]:
-            self.show_error("Give the shift a title, e.g. “Opening the shop”.")
+            self.show_error(_("Give the shift a title, e.g. “Opening the shop”."))
             self.title_edit.setFocus()
             return
 
@@ -760,12 +804,16 @@ class ShiftEditDialog(FormDialog):
                 return
             start = values["starts_at"]
             self.window_.show_notice(
-                f"{'Added' if self.shift is None else 'Saved'} {values['title']} on "
-                f"{start:%a} {start.day} {start:%b} at {start:%H:%M}."
+                _("{value} {title} on {start:%a} {day} {start:%b} at {start:%H:%M}.").format(
+                    value="Added" if self.shift is None else "Saved",
+                    title=values["title"],
+                    start=start,
+                    day=start.day,
+                )
             )
             self.finish(shift_id)
 
-        self.window_.with_author(run, "Choose who you are to add or change shifts.")
+        self.window_.with_author(run, _("Choose who you are to add or change shifts."))
 
 
 # -- templates --------------------------------------------------------------------------------
@@ -777,7 +825,9 @@ class TemplateDialog(FormDialog):
     def __init__(
         self, window: MainWindow, template: dict[str, Any] | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__("Edit template" if template else "Add a template", None, parent or window)
+        super().__init__(
+            _("Edit template") if template else _("Add a template"), None, parent or window
+        )
         self.window_ = window
         self.store = window.store
         self.template = template
@@ -785,19 +835,19 @@ class TemplateDialog(FormDialog):
         get = (template or {}).get
 
         self.title_edit = QLineEdit(get("title", ""))
-        self.title_edit.setPlaceholderText("e.g. Tuesday meal")
+        self.title_edit.setPlaceholderText(_("e.g. Tuesday meal"))
         self.title_edit.setMaxLength(120)
         self.type_combo = QComboBox()
         fill_type_combo(self.type_combo, self.types, get("shift_type_id"))
         self.weekday_combo = QComboBox()
-        self.weekday_combo.addItems(list(WEEKDAYS))
+        self.weekday_combo.addItems(weekday_names())
         self.weekday_combo.setCurrentIndex(int(get("weekday", dt.date.today().weekday()) or 0))
         start_text = str(get("start_time", "18:00") or "18:00")
         self.start_edit = time_edit(dt.time.fromisoformat(start_text))
         self.duration_spin = QSpinBox()
         self.duration_spin.setRange(5, 1440)
         self.duration_spin.setSingleStep(15)
-        self.duration_spin.setSuffix(" minutes")
+        self.duration_spin.setSuffix(_(" minutes"))
         self.duration_spin.setValue(int(get("duration_minutes", 180) or 180))
         self.capacity_spin = QSpinBox()
         self.capacity_spin.setRange(1, 1000)
@@ -805,8 +855,8 @@ class TemplateDialog(FormDialog):
         self.cycle_spin = QSpinBox()
         self.cycle_spin.setRange(1, 12)
         self.cycle_spin.setValue(int(get("cycle_weeks", 1) or 1))
-        self.cycle_spin.setSuffix(" week(s)")
-        self.cycle_spin.setToolTip("1: every week. 4: the ABCD cycle (every fourth week).")
+        self.cycle_spin.setSuffix(_(" week(s)"))
+        self.cycle_spin.setToolTip(_("1: every week. 4: the ABCD cycle (every fourth week)."))
         self.cycle_week_combo = QComboBox()
         self.cycle_spin.valueChanged.connect(lambda _v: self._fill_cycle_weeks())
         self._fill_cycle_weeks(int(get("cycle_week", 0) or 0))
@@ -814,9 +864,9 @@ class TemplateDialog(FormDialog):
         self.cycle_start_edit = date_edit(
             dt.date.fromisoformat(str(cycle_start)) if cycle_start else dt.date.today()
         )
-        self.cycle_start_edit.setToolTip("Week A is the week of this date")
+        self.cycle_start_edit.setToolTip(_("Week A is the week of this date"))
         until = get("until")
-        self.until_check = QCheckBox("Runs until")
+        self.until_check = QCheckBox(_("Runs until"))
         self.until_check.setChecked(bool(until))
         self.until_edit = date_edit(
             dt.date.fromisoformat(str(until)) if until else dt.date.today() + dt.timedelta(days=365)
@@ -831,7 +881,7 @@ class TemplateDialog(FormDialog):
             self.site_combo,
             self.store,
             get("site_id") if template else self.store.site_id,
-            "No particular site",
+            _("No particular site"),
         )
         self.description_edit = QPlainTextEdit(get("description", "") or "")
         self.description_edit.setTabChangesFocus(True)
@@ -839,7 +889,7 @@ class TemplateDialog(FormDialog):
 
         # Standing members: changed here, written on Save.
         self.standing_list = QListWidget()
-        self.standing_list.setAccessibleName("Standing members")
+        self.standing_list.setAccessibleName(_("Standing members"))
         self.standing_list.setMinimumHeight(80)
         self.standing_before: dict[str, str] = {}
         if template:
@@ -851,36 +901,36 @@ class TemplateDialog(FormDialog):
         self.member_combo = QComboBox()
         self.member_combo.setEditable(True)
         self.member_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.member_combo.lineEdit().setPlaceholderText("Type a name…")
+        self.member_combo.lineEdit().setPlaceholderText(_("Type a name…"))
         for member in active_members(self.store):
             self.member_combo.addItem(member["name"], member["id"])
         self.member_combo.setCurrentIndex(-1)
-        self.add_member_button = QPushButton("Add")
+        self.add_member_button = QPushButton(_("Add"))
         self.add_member_button.clicked.connect(self.add_standing)
-        self.remove_member_button = QPushButton("Remove")
+        self.remove_member_button = QPushButton(_("Remove"))
         self.remove_member_button.clicked.connect(self.remove_standing)
         standing_tools = QHBoxLayout()
         standing_tools.addWidget(self.member_combo, 1)
         standing_tools.addWidget(self.add_member_button)
         standing_tools.addWidget(self.remove_member_button)
-        standing_box = QGroupBox("Standing members (signed up to every shift of this slot)")
+        standing_box = QGroupBox(_("Standing members (signed up to every shift of this slot)"))
         standing_layout = QVBoxLayout(standing_box)
         standing_layout.addWidget(self.standing_list)
         standing_layout.addLayout(standing_tools)
 
         form = QFormLayout()
-        form.addRow("&Title", self.title_edit)
-        form.addRow("T&ype", self.type_combo)
-        form.addRow("&Day", self.weekday_combo)
-        form.addRow("&Starts at", self.start_edit)
-        form.addRow("&Length", self.duration_spin)
-        form.addRow("&People needed", self.capacity_spin)
-        form.addRow("&Cycle", self.cycle_spin)
-        form.addRow("&Week of the cycle", self.cycle_week_combo)
-        form.addRow("Cycle &starts", self.cycle_start_edit)
+        form.addRow(_("&Title"), self.title_edit)
+        form.addRow(_("T&ype"), self.type_combo)
+        form.addRow(_("&Day"), self.weekday_combo)
+        form.addRow(_("&Starts at"), self.start_edit)
+        form.addRow(_("&Length"), self.duration_spin)
+        form.addRow(_("&People needed"), self.capacity_spin)
+        form.addRow(_("&Cycle"), self.cycle_spin)
+        form.addRow(_("&Week of the cycle"), self.cycle_week_combo)
+        form.addRow(_("Cycle &starts"), self.cycle_start_edit)
         form.addRow("", until_row)
-        form.addRow("S&ite", self.site_combo)
-        form.addRow("D&escription", self.description_edit)
+        form.addRow(_("S&ite"), self.site_combo)
+        form.addRow(_("D&escription"), self.description_edit)
         self.field_for_error = {"Title": self.title_edit}
         self.lay_out(form, standing_box)
 
@@ -889,10 +939,12 @@ class TemplateDialog(FormDialog):
         weeks = self.cycle_spin.value()
         self.cycle_week_combo.clear()
         if weeks == 1:
-            self.cycle_week_combo.addItem("Every week", 0)
+            self.cycle_week_combo.addItem(_("Every week"), 0)
         else:
             for week in range(weeks):
-                self.cycle_week_combo.addItem(f"Week {CYCLE_LETTERS[week]}", week)
+                self.cycle_week_combo.addItem(
+                    _("Week {value}").format(value=CYCLE_LETTERS[week]), week
+                )
         self.cycle_week_combo.setCurrentIndex(min(max(keep, 0), weeks - 1))
         self.cycle_week_combo.setEnabled(weeks > 1)
 
@@ -912,7 +964,7 @@ class TemplateDialog(FormDialog):
             self.member_combo.currentText().strip(), Qt.MatchFlag.MatchFixedString
         )
         if position < 0:
-            self.error_label.show_message("Choose a member from the list to add.")
+            self.error_label.show_message(_("Choose a member from the list to add."))
             return
         member_id = self.member_combo.itemData(position)
         if member_id not in self.standing_ids():
@@ -951,7 +1003,7 @@ class TemplateDialog(FormDialog):
     def save(self) -> None:
         values = self.values()
         if not values["title"]:
-            self.show_error("Give the template a title, e.g. “Tuesday meal”.")
+            self.show_error(_("Give the template a title, e.g. “Tuesday meal”."))
             self.title_edit.setFocus()
             return
         wanted = self.standing_ids()
@@ -974,12 +1026,13 @@ class TemplateDialog(FormDialog):
             ok, template_id = self.attempt(lambda: write(author))
             if ok:
                 self.window_.show_notice(
-                    f"{'Added' if self.template is None else 'Saved'} the template "
-                    f"{values['title']}."
+                    _("{value} the template {title}.").format(
+                        value="Added" if self.template is None else "Saved", title=values["title"]
+                    )
                 )
                 self.finish(template_id)
 
-        self.window_.with_author(run, "Choose who you are to change templates.")
+        self.window_.with_author(run, _("Choose who you are to change templates."))
 
 
 class GenerateDialog(QDialog):
@@ -987,21 +1040,23 @@ class GenerateDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, default_until: dt.date) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Generate shifts")
+        self.setWindowTitle(_("Generate shifts"))
         text = QLabel(
-            "Put every template's shifts on the calendar up to this date. Shifts already there "
-            "are kept as they are; every site that generates the same weeks gets the same "
-            "shifts, so nothing is doubled after a sync."
+            _(
+                "Put every template's shifts on the calendar up to this date. Shifts already there "
+                "are kept as they are; every site that generates the same weeks gets the same "
+                "shifts, so nothing is doubled after a sync."
+            )
         )
         text.setWordWrap(True)
         self.until_edit = date_edit(default_until)
         self.until_edit.setMinimumDate(to_qdate(dt.date.today()))
         form = QFormLayout()
-        form.addRow("Generate &until", self.until_edit)
+        form.addRow(_("Generate &until"), self.until_edit)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Generate")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Generate"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import NotFoundError
 from coopdesk.base.files import Written, shorten_name
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import run_store_task
@@ -116,7 +117,7 @@ class MyShiftsModel(ListModel[tuple[ShiftView, bool]]):
     Rows are ``(shift, is past)``.
     """
 
-    columns = ("When", "Shift", "Site", "Places", "You")
+    columns = (N_("When"), N_("Shift"), N_("Site"), N_("Places"), N_("You"))
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,9 +136,9 @@ class MyShiftsModel(ListModel[tuple[ShiftView, bool]]):
     def part(self, shift: ShiftView) -> str:
         for signup in shift.confirmed:
             if signup.member_id == self.member_id:
-                words = ["on it"]
+                words = [_("on it")]
                 if signup.swap_wanted:
-                    words.append("looking for a swap")
+                    words.append(_("looking for a swap"))
                 if signup.makeup:
                     words.append("make-up")
                 if signup.attendance != "pending":
@@ -170,7 +171,14 @@ class MyShiftsModel(ListModel[tuple[ShiftView, bool]]):
 class TemplatesModel(ListModel[dict[str, Any]]):
     """The active templates with their slot in the cycle and their standing members."""
 
-    columns = ("Title", "Slot", "Length", "People", "Site", "Standing members")
+    columns = (
+        N_("Title"),
+        N_("Slot"),
+        N_("Length"),
+        N_("People"),
+        N_("Site"),
+        N_("Standing members"),
+    )
 
     def display(self, template: dict[str, Any], column: int) -> str:
         standing = [member["name"] for member in template["standing_members"]]
@@ -187,7 +195,9 @@ class TemplatesModel(ListModel[dict[str, Any]]):
         weeks = int(template.get("cycle_weeks") or 1)
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and weeks > 1:
             week = int(template.get("cycle_week") or 0)
-            return f"Week {CYCLE_LETTERS[week]} of a {weeks}-week cycle"
+            return _("Week {value} of a {weeks}-week cycle").format(
+                value=CYCLE_LETTERS[week], weeks=weeks
+            )
         return None
 
 
@@ -197,13 +207,13 @@ class TemplatesModel(ListModel[dict[str, Any]]):
 class ShiftsPage(Page):
     tables = SHIFT_PAGE_TABLES
     keys = (
-        ("Arrow keys", "Move between the week's shifts"),
-        ("Enter or Space", "Open the shift"),
-        ("PageUp / PageDown", "The previous / next week"),
+        ("Arrow keys", N_("Move between the week's shifts")),
+        ("Enter or Space", N_("Open the shift")),
+        ("PageUp / PageDown", N_("The previous / next week")),
     )
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Shifts")
+        super().__init__(window, _("Shifts"))
         self.week_start = monday_of(dt.date.today())
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -211,10 +221,10 @@ class ShiftsPage(Page):
         self._build_my_tab()
         self._build_templates_tab()
         self.types_tab = ShiftTypesTab(window)
-        self.tabs.addTab(self.week_tab, "&Week")
-        self.tabs.addTab(self.my_tab, "&My shifts")
-        self.tabs.addTab(self.templates_tab, "T&emplates")
-        self.tabs.addTab(self.types_tab, "T&ypes")
+        self.tabs.addTab(self.week_tab, _("&Week"))
+        self.tabs.addTab(self.my_tab, _("&My shifts"))
+        self.tabs.addTab(self.templates_tab, _("T&emplates"))
+        self.tabs.addTab(self.types_tab, _("T&ypes"))
         self.tabs.currentChanged.connect(lambda _i: self._load_current_tab())
         self.layout_.addWidget(self.tabs, 1)
         self._templates_stale = True
@@ -225,22 +235,22 @@ class ShiftsPage(Page):
 
     def _build_week_tab(self) -> None:
         self.week_tab = QWidget()
-        self.previous_button = QPushButton("‹ &Previous")
-        self.previous_button.setToolTip("The week before (PageUp or Alt+Left)")
+        self.previous_button = QPushButton(_("‹ &Previous"))
+        self.previous_button.setToolTip(_("The week before (PageUp or Alt+Left)"))
         self.previous_button.clicked.connect(lambda: self.step_week(-1))
-        self.this_week_button = QPushButton("&This week")
+        self.this_week_button = QPushButton(_("&This week"))
         self.this_week_button.clicked.connect(self.go_to_this_week)
-        self.next_button = QPushButton("&Next ›")
-        self.next_button.setToolTip("The week after (PageDown or Alt+Right)")
+        self.next_button = QPushButton(_("&Next ›"))
+        self.next_button.setToolTip(_("The week after (PageDown or Alt+Right)"))
         self.next_button.clicked.connect(lambda: self.step_week(1))
         self.week_label = QLabel()
         self.week_label.setFont(scaled_font(self, 1.15, bold=True))
         self.site_combo = QComboBox()
-        self.site_combo.setToolTip("Show the shifts of one site")
-        self.site_combo.setAccessibleName("Site")
+        self.site_combo.setToolTip(_("Show the shifts of one site"))
+        self.site_combo.setAccessibleName(_("Site"))
         self.type_combo = QComboBox()
-        self.type_combo.setToolTip("Show the shifts of one type")
-        self.type_combo.setAccessibleName("Shift type")
+        self.type_combo.setToolTip(_("Show the shifts of one type"))
+        self.type_combo.setAccessibleName(_("Shift type"))
         self.site_combo.currentIndexChanged.connect(lambda _i: self.show_week())
         self.type_combo.currentIndexChanged.connect(lambda _i: self.show_week())
         navigation = QHBoxLayout()
@@ -253,14 +263,14 @@ class ShiftsPage(Page):
         navigation.addWidget(self.site_combo)
         navigation.addWidget(self.type_combo)
 
-        self.add_button = QPushButton("&Add shift…")
-        self.add_button.setToolTip("Add a one-off shift (Ctrl+N)")
+        self.add_button = QPushButton(_("&Add shift…"))
+        self.add_button.setToolTip(_("Add a one-off shift (Ctrl+N)"))
         self.add_button.clicked.connect(self.add_new)
-        self.print_button = QPushButton("P&rint…")
-        self.print_button.setToolTip("Print this week's rota to pin on the wall")
+        self.print_button = QPushButton(_("P&rint…"))
+        self.print_button.setToolTip(_("Print this week's rota to pin on the wall"))
         self.print_button.clicked.connect(self.print_week)
-        self.pdf_button = QPushButton("Save as P&DF…")
-        self.pdf_button.setToolTip("Save this week's rota as a PDF file")
+        self.pdf_button = QPushButton(_("Save as P&DF…"))
+        self.pdf_button.setToolTip(_("Save this week's rota as a PDF file"))
         self.pdf_button.clicked.connect(self.save_week_pdf)
         self.legend = QHBoxLayout()
         self.legend_labels: list[QLabel] = []
@@ -273,20 +283,22 @@ class ShiftsPage(Page):
 
         self.week_model = WeekModel(self)
         self.week_view = WeekView(self.week_model)
-        self.week_view.setAccessibleName("Shifts of the week")
+        self.week_view.setAccessibleName(_("Shifts of the week"))
         self.week_view.shift_activated.connect(self.open_details)
         self.week_view.week_step.connect(self.step_week)
 
         self.empty_week = QWidget()
         empty = EmptyState(
-            "No shifts this week",
-            "Add a one-off shift, or set up templates for the shifts that come back every "
-            "week and generate them.",
+            _("No shifts this week"),
+            _(
+                "Add a one-off shift, or set up templates for the shifts that come back every "
+                "week and generate them."
+            ),
         )
         self.empty_title = empty.title_label
-        self.empty_add_button = QPushButton("Add a shift…")
+        self.empty_add_button = QPushButton(_("Add a shift…"))
         self.empty_add_button.clicked.connect(self.add_new)
-        self.empty_templates_button = QPushButton("Open templates")
+        self.empty_templates_button = QPushButton(_("Open templates"))
         self.empty_templates_button.clicked.connect(
             lambda: self.tabs.setCurrentWidget(self.templates_tab)
         )
@@ -321,9 +333,9 @@ class ShiftsPage(Page):
                 item.widget().deleteLater()
         size = self.fontMetrics().height() - 2
         for status, words in (
-            ("open", "needs people"),
-            ("full", "full"),
-            ("overbooked", "overbooked"),
+            ("open", _("needs people")),
+            ("full", _("full")),
+            ("overbooked", _("overbooked")),
         ):
             _fill, accent = status_colours(self.palette(), status)
             icon = QLabel()
@@ -348,16 +360,20 @@ class ShiftsPage(Page):
         self.my_stack.addWidget(self.my_empty)
         self.my_title = QLabel()
         self.my_title.setFont(scaled_font(self, 1.1, bold=True))
-        self.export_mine_button = QPushButton("Export my shifts (.ics)…")
+        self.export_mine_button = QPushButton(_("Export my shifts (.ics)…"))
         self.export_mine_button.setToolTip(
-            "A calendar file for your phone or calendar app: your shifts from four weeks ago "
-            "to a year ahead"
+            _(
+                "A calendar file for your phone or calendar app: your shifts from four weeks ago "
+                "to a year ahead"
+            )
         )
         self.export_mine_button.clicked.connect(lambda: self.export_calendar(mine=True))
-        self.export_all_button = QPushButton("Export a calendar (.ics)…")
+        self.export_all_button = QPushButton(_("Export a calendar (.ics)…"))
         self.export_all_button.setToolTip(
-            "Every shift, or a site's or a shift type's, from four weeks ago to a year "
-            "ahead, as a calendar file"
+            _(
+                "Every shift, or a site's or a shift type's, from four weeks ago to a year "
+                "ahead, as a calendar file"
+            )
         )
         self.export_all_button.clicked.connect(lambda: self.export_calendar(mine=False))
         tools = QHBoxLayout()
@@ -379,15 +395,15 @@ class ShiftsPage(Page):
         self.templates_table.activated.connect(lambda _index: self.edit_template())
         follow_selection(self.templates_table, self._update_template_actions)
 
-        self.add_template_button = QPushButton("Add template…")
+        self.add_template_button = QPushButton(_("Add template…"))
         self.add_template_button.clicked.connect(self.add_template)
-        self.edit_template_button = QPushButton("Edit…")
+        self.edit_template_button = QPushButton(_("Edit…"))
         self.edit_template_button.clicked.connect(self.edit_template)
-        self.archive_template_button = QPushButton("Archive…")
+        self.archive_template_button = QPushButton(_("Archive…"))
         self.archive_template_button.clicked.connect(self.archive_template)
-        self.generate_button = QPushButton("Generate shifts until…")
+        self.generate_button = QPushButton(_("Generate shifts until…"))
         self.generate_button.setToolTip(
-            "Put the templates' shifts on the calendar (every site gets the same shifts)"
+            _("Put the templates' shifts on the calendar (every site gets the same shifts)")
         )
         self.generate_button.clicked.connect(self.generate)
         tools = QHBoxLayout()
@@ -398,18 +414,20 @@ class ShiftsPage(Page):
         ):
             tools.addWidget(button)
         tools.addStretch(1)
-        self.duty_button = QPushButton("Duty rule…")
+        self.duty_button = QPushButton(_("Duty rule…"))
         self.duty_button.setToolTip(
-            "How many shift hours each member owes (the coop settings, File › Coop settings…)"
+            _("How many shift hours each member owes (the coop settings, File › Coop settings…)")
         )
         self.duty_button.clicked.connect(lambda: self.window_.open_settings("duty"))
         tools.addWidget(self.duty_button)
         tools.addWidget(self.generate_button)
         self.templates_empty = EmptyState(
-            "No templates yet",
-            "A template is a shift that comes back: every Tuesday at 18:00, or in week B of a "
-            "four-week cycle. Members can stand in its slot and are signed up to every one.",
-            "Add a template…",
+            _("No templates yet"),
+            _(
+                "A template is a shift that comes back: every Tuesday at 18:00, or in week B of a "
+                "four-week cycle. Members can stand in its slot and are signed up to every one."
+            ),
+            _("Add a template…"),
             self.add_template,
         )
         self.templates_stack = QStackedWidget()
@@ -470,7 +488,7 @@ class ShiftsPage(Page):
             day = today if self.week_start <= today < self.week_start + dt.timedelta(7) else None
         self.window_.with_author(
             lambda _author: self._open_add_dialog(day or self.week_start),
-            "Choose who you are to add a shift.",
+            _("Choose who you are to add a shift."),
         )
         return True
 
@@ -487,9 +505,9 @@ class ShiftsPage(Page):
         site, kind = self.site_combo.currentData(), self.type_combo.currentData()
         for combo in (self.site_combo, self.type_combo):
             combo.blockSignals(True)
-        fill_site_combo(self.site_combo, self.store, site, "All sites")
+        fill_site_combo(self.site_combo, self.store, site, _("All sites"))
         fill_type_combo(self.type_combo, shift_types(self.store), kind)
-        self.type_combo.setItemText(0, "All types")
+        self.type_combo.setItemText(0, _("All types"))
         self.type_combo.setVisible(self.type_combo.count() > 1)
         self.site_combo.setVisible(self.site_combo.count() > 2)
         for combo in (self.site_combo, self.type_combo):
@@ -522,15 +540,19 @@ class ShiftsPage(Page):
         else:
             filtered = site_id is not None or self.type_combo.currentData() is not None
             self.empty_title.setText(
-                "No shifts this week" + (" for this filter" if filtered else "")
+                _("No shifts this week") + (_(" for this filter") if filtered else "")
             )
             self.week_stack.setCurrentWidget(self.empty_week)
         count = len(shifts)
         need = sum(1 for s in shifts if s.status == "open")
         over = sum(1 for s in shifts if s.status == "overbooked")
-        summary = f"{count} shift{'s' if count != 1 else ''} this week"
+        summary = ngettext("{count} shift this week", "{count} shifts this week", count).format(
+            count=count
+        )
         if need:
-            summary += f" · {need} still need{'s' if need == 1 else ''} people"
+            summary += " · " + ngettext(
+                "{need} still needs people", "{need} still need people", need
+            ).format(need=need)
         if over:
             summary += f" · {over} overbooked"
         self.subtitle_label.setText(summary)
@@ -550,7 +572,7 @@ class ShiftsPage(Page):
         try:
             shift = get_shift(self.store, shift_id)
         except NotFoundError:
-            self.window_.show_notice("That shift was cancelled; it is no longer on the rota.")
+            self.window_.show_notice(_("That shift was cancelled; it is no longer on the rota."))
             return False
         self.tabs.setCurrentWidget(self.week_tab)
         if self.site_combo.currentData() not in (None, shift.site_id):
@@ -625,12 +647,16 @@ class ShiftsPage(Page):
     def print_week(self) -> None:
 
         if print_rota(self, self._rota_html()):
-            self.window_.show_notice(f"Sent the rota of {week_title(self.week_start)} to print.")
+            self.window_.show_notice(
+                _("Sent the rota of {week_title} to print.").format(
+                    week_title=week_title(self.week_start)
+                )
+            )
 
     def save_week_pdf(self) -> None:
 
         suggested = Path.home() / f"rota-{self.week_start.isoformat()}.pdf"
-        path = dialogs.save_file_name(self, "Save the rota as PDF", suggested, "PDF (*.pdf)")
+        path = dialogs.save_file_name(self, _("Save the rota as PDF"), suggested, _("PDF (*.pdf)"))
         if path is None:
             return
         if path.suffix.lower() != ".pdf":
@@ -638,7 +664,7 @@ class ShiftsPage(Page):
         with dialogs.reported_errors(self) as outcome:
             saved = save_rota_pdf(path, self._rota_html(), default_name=suggested.name)
         if outcome.ok:
-            self.window_.show_notice(f"Saved the rota as {saved}.")
+            self.window_.show_notice(_("Saved the rota as {saved}.").format(saved=saved))
 
     # -- my shifts --------------------------------------------------------------------------
 
@@ -650,9 +676,9 @@ class ShiftsPage(Page):
             self.my_model.set_shifts(None, [], [])
             self.my_title.setText("")
             self.my_empty.set_text(
-                "Who are you?",
-                "Choose who you are to see your shifts.",
-                "Choose who I am (Ctrl+K)",
+                _("Who are you?"),
+                _("Choose who you are to see your shifts."),
+                _("Choose who I am (Ctrl+K)"),
             )
             self.my_stack.setCurrentWidget(self.my_empty)
             self.export_mine_button.setEnabled(False)
@@ -670,16 +696,18 @@ class ShiftsPage(Page):
         self.my_model.set_shifts(member_id, upcoming, past)
         name = self.session.member_name or ""
         self.my_title.setText(
-            f"{name}: {len(upcoming)} shift{'s' if len(upcoming) != 1 else ''} coming up"
+            ngettext(
+                "{name}: {count} shift coming up", "{name}: {count} shifts coming up", len(upcoming)
+            ).format(name=name, count=len(upcoming))
         )
         self.export_mine_button.setEnabled(True)
         if upcoming or past:
             self.my_stack.setCurrentWidget(self.my_table)
         else:
             self.my_empty.set_text(
-                "No shifts for you yet",
-                "Find a shift that needs people in the week view and sign up.",
-                "Open the week",
+                _("No shifts for you yet"),
+                _("Find a shift that needs people in the week view and sign up."),
+                _("Open the week"),
             )
             self.my_stack.setCurrentWidget(self.my_empty)
 
@@ -697,12 +725,12 @@ class ShiftsPage(Page):
 
     def calendar_choices(self) -> list[tuple[str, str, dict[str, str]]]:
         """The calendars offered besides one's own: (label, file name, export_ics filters)."""
-        choices = [("All shifts", "coop-shifts.ics", {})]
+        choices = [(_("All shifts"), "coop-shifts.ics", {})]
         active_sites = [site for site in sites(self.store) if not site["archived"]]
         if len(active_sites) > 1:
             choices += [
                 (
-                    f"Shifts at {site['name']}",
+                    _("Shifts at {site}").format(site=site["name"]),
                     f"shifts-at-{site['name']}.ics",
                     {"site_id": site["id"]},
                 )
@@ -736,8 +764,8 @@ class ShiftsPage(Page):
             if len(choices) > 1:
                 picked = dialogs.choose_item(
                     self,
-                    "Export a calendar",
-                    "Which shifts should the calendar hold?",
+                    _("Export a calendar"),
+                    _("Which shifts should the calendar hold?"),
                     [label for label, _name, _filters in choices],
                 )
                 if picked is None:
@@ -746,9 +774,9 @@ class ShiftsPage(Page):
             _label, name, filters = choices[chosen]
         path = dialogs.save_file_name(
             self,
-            "Export shifts to a calendar file",
+            _("Export shifts to a calendar file"),
             Path.home() / safe_file_name(name),
-            "Calendar (*.ics)",
+            _("Calendar (*.ics)"),
         )
         if path is None:
             return
@@ -766,12 +794,18 @@ class ShiftsPage(Page):
             self.last_export = written.path
             count = written.count
             self.window_.show_notice(
-                f"Saved {count} shift{'s' if count != 1 else ''} to {written.path.name}. Open "
-                "it with a phone's or computer's calendar to add them (importing it again "
-                "later updates them, and removes the cancelled ones)."
+                ngettext(
+                    "Saved {count} shift to {name}. Open it with a phone's or computer's "
+                    "calendar to add them (importing it again later updates them, and "
+                    "removes the cancelled ones).",
+                    "Saved {count} shifts to {name}. Open it with a phone's or computer's "
+                    "calendar to add them (importing it again later updates them, and "
+                    "removes the cancelled ones).",
+                    count,
+                ).format(count=count, name=written.path.name)
             )
 
-        self.export_task = run_store_task(self, self.store, "Exporting shifts…", work, done)
+        self.export_task = run_store_task(self, self.store, _("Exporting shifts…"), work, done)
 
     # -- templates --------------------------------------------------------------------------
 
@@ -807,7 +841,7 @@ class ShiftsPage(Page):
 
     def add_template(self) -> None:
         self.window_.with_author(
-            lambda _author: self._open_template_dialog(None), "Choose who you are to add one."
+            lambda _author: self._open_template_dialog(None), _("Choose who you are to add one.")
         )
 
     def edit_template(self) -> None:
@@ -823,19 +857,23 @@ class ShiftsPage(Page):
         title = template.get("title", "this template")
 
         def archive(author: str) -> None:
-            question = (
-                f"Archive the template {title}?\n\nNo new shifts are generated from it. Shifts "
-                "already on the calendar stay, with their sign-ups; cancel them one by one if "
-                "they should go too."
-            )
+            question = _(
+                "Archive the template {title}?\n\nNo new shifts are generated from it. "
+                "Shifts already on the calendar stay, with their sign-ups; cancel them "
+                "one by one if they should go too."
+            ).format(title=title)
             if not dialogs.confirm(
-                self, "Archive template", question, f"Archive {title}", "Keep the template"
+                self,
+                _("Archive template"),
+                question,
+                _("Archive {title}").format(title=title),
+                _("Keep the template"),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_template(self.store, author, template["id"])
             if outcome.ok:
-                self.window_.show_notice(f"Archived the template {title}.")
+                self.window_.show_notice(_("Archived the template {title}.").format(title=title))
 
         self.window_.with_author(archive)
 
@@ -861,13 +899,19 @@ class ShiftsPage(Page):
 
             def done(count: int) -> None:
                 self.window_.show_notice(
-                    f"Generated {count} shift{'s' if count != 1 else ''} up to "
-                    f"{until.day} {until:%B %Y}."
+                    ngettext(
+                        "Generated {count} shift up to {day} {until:%B %Y}.",
+                        "Generated {count} shifts up to {day} {until:%B %Y}.",
+                        count,
+                    ).format(count=count, day=until.day, until=until)
                     if count
-                    else f"Every template's shifts were already there up to {until.day} "
-                    f"{until:%B %Y}."
+                    else _(
+                        "Every template's shifts were already there up to {day} {until:%B %Y}."
+                    ).format(day=until.day, until=until)
                 )
 
-            self.generate_task = run_store_task(self, self.store, "Generating shifts…", work, done)
+            self.generate_task = run_store_task(
+                self, self.store, _("Generating shifts…"), work, done
+            )
 
-        self.window_.with_author(run, "Choose who you are to generate shifts.")
+        self.window_.with_author(run, _("Choose who you are to generate shifts."))

@@ -26,8 +26,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from coopdesk.base.files import write_file
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit.dates import to_datetime
-from coopdesk.gui.kit.pdf import pdf_bytes
+from coopdesk.gui.kit.pdf import follow_text_direction, html_direction, pdf_bytes
 from coopdesk.gui.shifts.texts import short_date, time_range, week_title
 
 if TYPE_CHECKING:
@@ -52,39 +53,49 @@ def rota_html(
     shifts: Sequence[ShiftView], week_start: dt.date, coop_name: str, subtitle: str = ""
 ) -> str:
     """The week as an HTML table that ``QTextDocument`` lays out (its subset of HTML)."""
-    days: list[list[ShiftView]] = [[] for _ in range(7)]
+    days: list[list[ShiftView]] = [[] for _index in range(7)]
     for shift in shifts:
         offset = (to_datetime(shift.starts_at).date() - week_start).days
         if 0 <= offset < 7:
             days[offset].append(shift)
-    heading = f"{html.escape(coop_name)}: shifts {html.escape(week_title(week_start))}"
+    heading = _("{coop_name}: shifts {week_title}").format(
+        coop_name=html.escape(coop_name), week_title=html.escape(week_title(week_start))
+    )
+    way = html_direction()  # Arabic: the week runs right to left on paper too
     parts = [
-        f"<html><body style='font-family: sans-serif; font-size: {BODY_PT}pt;'>",
+        f"<html dir='{way}'><body dir='{way}' style='font-family: sans-serif; "
+        f"font-size: {BODY_PT}pt;'>",
         f"<h2 style='font-size: 14pt;'>{heading}</h2>",
     ]
     if subtitle:
         parts.append(f"<p>{html.escape(subtitle)}</p>")
     parts.append(TABLE)
     parts.append(
-        "<table width='100%' border='1' cellspacing='0' cellpadding='4' "
-        f"style='{BREAK}border-collapse: collapse; border-color: #000;'><thead><tr>"
+        f"<table dir='{way}' width='100%' border='1' cellspacing='0' cellpadding='4' "
+        f"style='{BREAK}border-collapse: collapse; border-color: "
+        "#000;'><thead><tr>"
     )
-    for offset in range(7):
+    # QTextDocument does not mirror a table's columns: right to left, Monday goes last.
+    offsets = range(6, -1, -1) if way == "rtl" else range(7)
+    for offset in offsets:
         day = week_start + dt.timedelta(days=offset)
         parts.append(f"<th width='14%' bgcolor='#e8e8e8'>{html.escape(short_date(day))}</th>")
     parts.append("</tr></thead>")
     # Row n holds each day's n-th shift; ``paginate`` breaks pages between rows.
     for row in range(max(1, *(len(day) for day in days))):
         parts.append(ROW + "<tr>")
-        for day_shifts in days:
+        for day_shifts in (days[offset] for offset in offsets):
             cell = shift_html(day_shifts[row]) if row < len(day_shifts) else "&nbsp;"
             parts.append(f"<td valign='top'>{cell}</td>")
         parts.append("</tr>")
     parts.append(END + "</table>")
     printed = dt.datetime.now()
     parts.append(
-        f"<p style='font-size: 9pt;'>Printed {printed.day} {printed:%B %Y %H:%M} from CoopDesk. "
-        "Write your name on an open line, and sign up in CoopDesk too.</p>"
+        _(
+            "<p style='font-size: 9pt;'>Printed {day} {printed:%B %Y %H:%M} from "
+            "CoopDesk. Write your name on an open line, and sign up in CoopDesk "
+            "too.</p>"
+        ).format(day=printed.day, printed=printed)
     )
     parts.append("</body></html>")
     return "".join(parts)
@@ -99,12 +110,16 @@ def shift_html(shift: ShiftView) -> str:
         lines.append(f"<br/><i>{html.escape(shift.site_name)}</i>")
     lines.append(f"<br/>{shift.filled} / {shift.capacity}")
     if shift.status == "overbooked":
-        lines.append(" (overbooked)")
+        lines.append(_(" (overbooked)"))
     for signup in shift.confirmed:
         lines.append(f"<br/>• {html.escape(signup.member_name)}")
     for signup in shift.waiting:
-        lines.append(f"<br/>• <i>{html.escape(signup.member_name)} (waiting)</i>")
-    for _ in range(max(0, shift.capacity - shift.filled)):
+        lines.append(
+            _("<br/>• <i>{member_name} (waiting)</i>").format(
+                member_name=html.escape(signup.member_name)
+            )
+        )
+    for _index in range(max(0, shift.capacity - shift.filled)):
         lines.append(f"<br/>• {BLANK_LINE}")
     return f"<p>{''.join(lines)}</p>"
 
@@ -124,7 +139,7 @@ def _set_up(printer: QPrinter, paper: Paper) -> None:
 
 def _laid_out(device: QPagedPaintDevice, html_text: str) -> QTextDocument:
     """The rota laid out on the device's own page (its dots): a point is a point."""
-    document = QTextDocument()
+    document = follow_text_direction(QTextDocument())
     document.documentLayout().setPaintDevice(device)
     document.setHtml(html_text)
     page = device.pageLayout().paintRectPixels(device.logicalDpiX())
@@ -192,7 +207,7 @@ def print_rota(parent: QWidget | None, html_text: str) -> bool:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _set_up(printer, local_paper())
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print the week's rota")
+    dialog.setWindowTitle(_("Print the week's rota"))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     _render(printer, html_text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from coopdesk.base.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, ngettext
 from coopdesk.gui.kit.dates import to_datetime
 
 if TYPE_CHECKING:
@@ -14,22 +15,55 @@ if TYPE_CHECKING:
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+def _babel_locale() -> str | None:
+    """The language for Babel's day and month names; None: English, as written here."""
+    language = current_language()
+    return language if language in LANGUAGES and language != SOURCE_LANGUAGE else None
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday in the window's language."""
+    locale = _babel_locale()
+    if locale is None:
+        return list(WEEKDAYS)
+    from babel.dates import get_day_names
+
+    names = get_day_names("wide", locale=locale)
+    return [str(names[index]) for index in range(7)]  # Babel counts from Monday, as Python
+
+
 def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
 def short_date(day: dt.date) -> str:
-    """``Tue 2 Dec``: no leading zero, the same on every platform (strftime's %-d is not)."""
+    """``Tue 2 Dec``: no leading zero, the same on every platform (strftime's %-d is not);
+    in another language Babel's words and order ("mar 2 dic", "الثلاثاء 2 ديسمبر")."""
+    locale = _babel_locale()
+    if locale is not None:
+        from babel.dates import format_date
+
+        return format_date(day, "EEE d MMM", locale=locale)
     return f"{WEEKDAYS[day.weekday()][:3]} {day.day} {day.strftime('%b')}"
 
 
 def long_date(day: dt.date) -> str:
+    locale = _babel_locale()
+    if locale is not None:
+        from babel.dates import format_date
+
+        return format_date(day, "EEEE d MMMM y", locale=locale)
     return f"{WEEKDAYS[day.weekday()]} {day.day} {day.strftime('%B %Y')}"
 
 
 def week_title(week_start: dt.date) -> str:
     """``1 – 7 December 2026``, ``29 December 2026 – 4 January 2027``."""
     end = week_start + dt.timedelta(days=6)
+    locale = _babel_locale()
+    if locale is not None:
+        from babel.dates import format_interval
+
+        return format_interval(week_start, end, "yMMMd", locale=locale)
     if week_start.year != end.year:
         return (
             f"{week_start.day} {week_start.strftime('%B %Y')} – {end.day} {end.strftime('%B %Y')}"
@@ -51,11 +85,12 @@ def places_text(shift: ShiftView, compact: bool = False) -> str:
     """``2 / 3 · needs 1``, ``3 / 3 · full``, ``3 / 2 · overbooked`` (``3/2 overbooked``)."""
     signed_up = len(shift.confirmed) + len(shift.waiting)
     if shift.status == "overbooked":
-        filled, words = signed_up, "overbooked"
+        filled, words = signed_up, _("overbooked")
     elif shift.status == "full":
-        filled, words = shift.filled, "full"
+        filled, words = shift.filled, _("full")
     else:
-        filled, words = shift.filled, f"needs {shift.capacity - shift.filled}"
+        missing = shift.capacity - shift.filled
+        filled, words = shift.filled, _("needs {count}").format(count=missing)
     if compact:
         return f"{filled}/{shift.capacity} {words}"
     return f"{filled} / {shift.capacity} · {words}"
@@ -65,7 +100,15 @@ def overbooked_sentence(shift: ShiftView) -> str:
     """``3 signed up for 2 places: Ravi is waiting.`` (the words every site shows alike)."""
     signed_up = len(shift.confirmed) + len(shift.waiting)
     names = [signup.member_name for signup in shift.waiting]
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    verb = "is" if len(names) == 1 else "are"
-    place = "place" if shift.capacity == 1 else "places"
-    return f"{signed_up} signed up for {shift.capacity} {place}: {who} {verb} waiting."
+    who = (
+        names[0]
+        if len(names) == 1
+        else _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+    )
+    places = ngettext(
+        "{signed_up} signed up for {capacity} place:",
+        "{signed_up} signed up for {capacity} places:",
+        shift.capacity,
+    ).format(signed_up=signed_up, capacity=shift.capacity)
+    waiting = ngettext("{who} is waiting.", "{who} are waiting.", len(names)).format(who=who)
+    return f"{places} {waiting}"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
@@ -51,7 +52,7 @@ class ShiftListPanel(TodayPanel):
         self.list_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.list_label.setOpenExternalLinks(False)
         self.list_label.linkActivated.connect(self._open_link)
-        self.empty_label = muted(QLabel(self.empty_text))
+        self.empty_label = muted(QLabel(_(self.empty_text) if self.empty_text else ""))
         self.empty_label.setWordWrap(True)
         self.layout_.addWidget(self.list_label)
         self.layout_.addWidget(self.empty_label)
@@ -71,7 +72,7 @@ class ShiftListPanel(TodayPanel):
         ]
         more = len(self.shifts) - MAX_LINES
         if more > 0:
-            lines.append(f"… and {more} more on the Shifts page")
+            lines.append(_("… and {more} more on the Shifts page").format(more=more))
         self.list_label.setText("<br/>".join(f"•&nbsp;{line}" for line in lines))
         self.list_label.setVisible(bool(lines))
         self.empty_label.setVisible(not lines)
@@ -92,10 +93,10 @@ class ShiftListPanel(TodayPanel):
 class TodayShiftsPanel(ShiftListPanel):
     """Today's shifts and who is on them."""
 
-    empty_text = "No shifts today."
+    empty_text = N_("No shifts today.")
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Today's shifts")
+        super().__init__(window, _("Today's shifts"))
 
     def shifts_to_show(self) -> list[ShiftView]:
 
@@ -103,7 +104,7 @@ class TodayShiftsPanel(ShiftListPanel):
         return list_shifts(self.store, today, today + dt.timedelta(days=1))
 
     def line(self, shift: ShiftView) -> str:
-        names = ", ".join(s.member_name for s in shift.confirmed) or "nobody yet"
+        names = ", ".join(s.member_name for s in shift.confirmed) or _("nobody yet")
         places = f"{shift.filled}/{shift.capacity}"
         if shift.status == "overbooked":
             places += ", overbooked"
@@ -113,10 +114,10 @@ class TodayShiftsPanel(ShiftListPanel):
 class NeedPeoplePanel(ShiftListPanel):
     """Shifts in the next seven days that still need people; overbooked ones need a word."""
 
-    empty_text = "Every shift of the next 7 days has its people."
+    empty_text = N_("Every shift of the next 7 days has its people.")
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Need people in the next 7 days")
+        super().__init__(window, _("Need people in the next 7 days"))
         self.overbooked: list[ShiftView] = []
 
     def shifts_to_show(self) -> list[ShiftView]:
@@ -132,8 +133,13 @@ class NeedPeoplePanel(ShiftListPanel):
         start = to_datetime(shift.starts_at)
         missing = shift.capacity - shift.filled
         return html.escape(
-            f"{short_date(start.date())} {start:%H:%M}: needs {missing} more "
-            f"({shift.filled}/{shift.capacity})"
+            _("{day} {start:%H:%M}: needs {missing} more ({filled}/{capacity})").format(
+                day=short_date(start.date()),
+                start=start,
+                missing=missing,
+                filled=shift.filled,
+                capacity=shift.capacity,
+            )
         )
 
     def _opener(self, shift_id: str) -> Callable[[], None]:
@@ -147,9 +153,16 @@ class NeedPeoplePanel(ShiftListPanel):
             items.append(
                 Attention(
                     f"shift-overbooked:{shift.id}",
-                    f"{shift.title} on {short_date(start.date())} at {start:%H:%M} is "
-                    f"overbooked. {overbooked_sentence(shift)} Decide who stays.",
-                    "Open shift",
+                    _(
+                        "{title} on {short_date} at {start:%H:%M} is overbooked. "
+                        "{overbooked_sentence} Decide who stays."
+                    ).format(
+                        title=shift.title,
+                        short_date=short_date(start.date()),
+                        start=start,
+                        overbooked_sentence=overbooked_sentence(shift),
+                    ),
+                    _("Open shift"),
                     self._opener(shift.id),
                 )
             )
@@ -158,8 +171,10 @@ class NeedPeoplePanel(ShiftListPanel):
             items.append(
                 Attention(
                     "shift-overbooked:more",
-                    f"{more} more overbooked shift{'s' if more != 1 else ''}.",
-                    "Open Shifts",
+                    ngettext(
+                        "{more} more overbooked shift.", "{more} more overbooked shifts.", more
+                    ).format(more=more),
+                    _("Open Shifts"),
                     lambda: self.window_.go_to("shifts"),
                 )
             )

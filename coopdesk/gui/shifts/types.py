@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.list_model import ListModel
@@ -58,7 +59,7 @@ class ShiftTypeDialog(FormDialog):
         self, window: MainWindow, shift_type: dict[str, Any] | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            "Edit shift type" if shift_type else "Add a shift type", None, parent or window
+            _("Edit shift type") if shift_type else _("Add a shift type"), None, parent or window
         )
         self.window_ = window
         self.store = window.store
@@ -67,31 +68,31 @@ class ShiftTypeDialog(FormDialog):
         get = (shift_type or {}).get
 
         self.title_edit = QLineEdit(get("title", ""))
-        self.title_edit.setPlaceholderText("e.g. Shop opening")
+        self.title_edit.setPlaceholderText(_("e.g. Shop opening"))
         self.title_edit.setMaxLength(120)
         self.description_edit = QPlainTextEdit(get("description", "") or "")
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setFixedHeight(self.fontMetrics().height() * 4)
         self.site_combo = QComboBox()
-        fill_site_combo(self.site_combo, self.store, get("site_id"), "Any site")
+        fill_site_combo(self.site_combo, self.store, get("site_id"), _("Any site"))
         self.skills_edit = QLineEdit(", ".join(get("skills", []) or []))
-        self.skills_edit.setPlaceholderText("e.g. food safety, till (comma between skills)")
+        self.skills_edit.setPlaceholderText(_("e.g. food safety, till (comma between skills)"))
         self.capacity_spin = QSpinBox()
         self.capacity_spin.setRange(1, 1000)
         self.capacity_spin.setValue(int(get("capacity", 2) or 2))
         self.duration_spin = QSpinBox()
         self.duration_spin.setRange(5, 1440)
         self.duration_spin.setSingleStep(15)
-        self.duration_spin.setSuffix(" minutes")
+        self.duration_spin.setSuffix(_(" minutes"))
         self.duration_spin.setValue(int(get("duration_minutes", 180) or 180))
 
         form = QFormLayout()
-        form.addRow("&Title", self.title_edit)
-        form.addRow("&Description", self.description_edit)
-        form.addRow("&Site", self.site_combo)
-        form.addRow("S&kills needed", self.skills_edit)
-        form.addRow("&People needed", self.capacity_spin)
-        form.addRow("&Length", self.duration_spin)
+        form.addRow(_("&Title"), self.title_edit)
+        form.addRow(_("&Description"), self.description_edit)
+        form.addRow(_("&Site"), self.site_combo)
+        form.addRow(_("S&kills needed"), self.skills_edit)
+        form.addRow(_("&People needed"), self.capacity_spin)
+        form.addRow(_("&Length"), self.duration_spin)
         self.save_button = self.ok_button
         self.field_for_error = {"Title": self.title_edit, "People needed": self.capacity_spin}
         self.lay_out(form)
@@ -129,7 +130,7 @@ class ShiftTypeDialog(FormDialog):
     def save(self) -> None:
         values = self.values()
         if not values["title"]:
-            self.show_error("Give the type a title, e.g. “Shop opening”.")
+            self.show_error(_("Give the type a title, e.g. “Shop opening”."))
             self.title_edit.setFocus()
             return
         changed = self.changed_fields()
@@ -146,24 +147,26 @@ class ShiftTypeDialog(FormDialog):
         def run(author: str) -> None:
             ok, type_id = self.attempt(lambda: write(author))
             if ok:
-                verb = "Added" if self.shift_type is None else "Saved"
-                self.window_.show_notice(f"{verb} the shift type {values['title']}.")
+                verb = _("Added") if self.shift_type is None else _("Saved")
+                self.window_.show_notice(
+                    _("{verb} the shift type {title}.").format(verb=verb, title=values["title"])
+                )
                 self.finish(type_id)
 
-        self.window_.with_author(run, "Choose who you are to add or change shift types.")
+        self.window_.with_author(run, _("Choose who you are to add or change shift types."))
 
 
 class ShiftTypesModel(ListModel[dict[str, Any]]):
     """The active shift types (a coop has a handful)."""
 
-    columns = ("Title", "Length", "People", "Site", "Skills", "Description")
+    columns = (N_("Title"), N_("Length"), N_("People"), N_("Site"), N_("Skills"), N_("Description"))
 
     def display(self, shift_type: dict[str, Any], column: int) -> str:
         return (
             shift_type["title"],
             length_text(int(shift_type["duration_minutes"] or 0)),
             str(shift_type["capacity"]),
-            shift_type["site_name"] or "Any site",
+            shift_type["site_name"] or _("Any site"),
             ", ".join(shift_type["skills"]) or "—",
             (shift_type["description"] or "").replace("\n", " "),
         )[column]
@@ -179,20 +182,22 @@ class ShiftTypesTab(QWidget):
 
         self.model = ShiftTypesModel(self)
         self.table = table_view(self.model)
-        self.table.setAccessibleName("Shift types")
+        self.table.setAccessibleName(_("Shift types"))
         header = self.table.horizontalHeader()
         for column, width in enumerate((180, 70, 70, 120, 160)):
             header.resizeSection(column, width)
         self.table.activated.connect(lambda _index: self.edit_selected())
         follow_selection(self.table, self._update_actions)
 
-        self.add_button = QPushButton("Add type…")
-        self.add_button.setToolTip("A kind of shift the coop runs, reused by shifts and templates")
+        self.add_button = QPushButton(_("Add type…"))
+        self.add_button.setToolTip(
+            _("A kind of shift the coop runs, reused by shifts and templates")
+        )
         self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton("Edit…")
+        self.edit_button = QPushButton(_("Edit…"))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.archive_button = QPushButton("Archive…")
-        self.archive_button.setToolTip("Stop offering this type (its shifts stay)")
+        self.archive_button = QPushButton(_("Archive…"))
+        self.archive_button.setToolTip(_("Stop offering this type (its shifts stay)"))
         self.archive_button.clicked.connect(self.archive_selected)
         self.tools = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.archive_button):
@@ -200,10 +205,12 @@ class ShiftTypesTab(QWidget):
         self.tools.addStretch(1)
 
         self.empty = EmptyState(
-            "No shift types yet",
-            "A shift type is a kind of shift the coop runs, such as “Shop opening” for three "
-            "people, three hours. Adding a shift or a template then fills in its details.",
-            "Add a type…",
+            _("No shift types yet"),
+            _(
+                "A shift type is a kind of shift the coop runs, such as “Shop opening” for three "
+                "people, three hours. Adding a shift or a template then fills in its details."
+            ),
+            _("Add a type…"),
             self.add,
         )
         self.stack = QStackedWidget()
@@ -257,7 +264,7 @@ class ShiftTypesTab(QWidget):
 
     def add(self) -> None:
         self.window_.with_author(
-            lambda _author: self._open_dialog(None), "Choose who you are to add a shift type."
+            lambda _author: self._open_dialog(None), _("Choose who you are to add a shift type.")
         )
 
     def edit_selected(self) -> None:
@@ -273,18 +280,23 @@ class ShiftTypesTab(QWidget):
         title = shift_type["title"]
 
         def archive(author: str) -> None:
-            question = (
-                f"Archive the shift type {title}?\n\nIt is no longer offered for new shifts "
-                "and templates. Shifts and templates already made from it stay as they are."
-            )
+            question = _(
+                "Archive the shift type {title}?\n\nIt is no longer offered for new "
+                "shifts and templates. Shifts and templates already made from it stay as "
+                "they are."
+            ).format(title=title)
             if not dialogs.confirm(
-                self, "Archive shift type", question, f"Archive {title}", "Keep the type"
+                self,
+                _("Archive shift type"),
+                question,
+                _("Archive {title}").format(title=title),
+                _("Keep the type"),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 archive_shift_type(self.store, author, shift_type["id"])
             if outcome.ok:
-                self.window_.show_notice(f"Archived the shift type {title}.")
+                self.window_.show_notice(_("Archived the shift type {title}.").format(title=title))
                 self.load()
 
         self.window_.with_author(archive)

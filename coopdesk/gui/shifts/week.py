@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.dates import to_datetime
 from coopdesk.gui.shifts.texts import (
     long_date,
@@ -97,7 +98,7 @@ class WeekModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.week_start = monday_of(dt.date.today())
-        self.days: list[list[ShiftView]] = [[] for _ in range(7)]
+        self.days: list[list[ShiftView]] = [[] for _index in range(7)]
         self.member_id: str | None = None
         self.show_sites = True
         self.now = dt.datetime.now()
@@ -118,7 +119,7 @@ class WeekModel(QAbstractTableModel):
         self.show_sites = show_sites
         self.now = dt.datetime.now()
         self._looks_cache.clear()  # the theme may have changed since
-        self.days = [[] for _ in range(7)]
+        self.days = [[] for _index in range(7)]
         for shift in shifts:
             offset = (to_datetime(shift.starts_at).date() - week_start).days
             if 0 <= offset < 7:
@@ -148,9 +149,9 @@ class WeekModel(QAbstractTableModel):
         if self.member_id is None:
             return ""
         if any(s.member_id == self.member_id for s in shift.confirmed):
-            return "you"
+            return _("you")
         if any(s.member_id == self.member_id for s in shift.waiting):
-            return "you (waiting)"
+            return _("you (waiting)")
         return ""
 
     def is_past(self, shift: ShiftView) -> bool:
@@ -227,12 +228,19 @@ class WeekModel(QAbstractTableModel):
             return shift.id
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [f"{shift.title}, {long_date(to_datetime(shift.starts_at).date())}"]
-            lines.append(time_range(shift) + (f" at {shift.site_name}" if shift.site_name else ""))
-            confirmed = ", ".join(s.member_name for s in shift.confirmed) or "nobody yet"
-            lines.append(f"On it: {confirmed}")
+            lines.append(
+                time_range(shift)
+                + (
+                    _(" at {site_name}").format(site_name=shift.site_name)
+                    if shift.site_name
+                    else ""
+                )
+            )
+            confirmed = ", ".join(s.member_name for s in shift.confirmed) or _("nobody yet")
+            lines.append(_("On it: {confirmed}").format(confirmed=confirmed))
             if shift.waiting:
                 lines.append(overbooked_sentence(shift))
-            lines.append("Click or press Enter for details and to sign up.")
+            lines.append(_("Click or press Enter for details and to sign up."))
             return "\n".join(lines)
         return None
 
@@ -244,14 +252,16 @@ class WeekModel(QAbstractTableModel):
         day = self.day(section)
         if role == Qt.ItemDataRole.DisplayRole:
             label = short_date(day)
-            return f"{label} · today" if day == dt.date.today() else label
+            return _("{label} · today").format(label=label) if day == dt.date.today() else label
         if role == Qt.ItemDataRole.FontRole and day == dt.date.today():
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
             count = len(self.days[section])
-            return f"{long_date(day)}: {count} shift{'s' if count != 1 else ''}"
+            return ngettext(
+                "{long_date}: {count} shift", "{long_date}: {count} shifts", count
+            ).format(long_date=long_date(day), count=count)
         return None
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.coop import relative_time
 from coopdesk.gui.kit import dialogs
@@ -37,11 +38,13 @@ INVITATION_FILTER = f"CoopDesk invitations (*{INVITATION_SUFFIX})"
 def preview_sentences(preview: Preview, for_site_name: str | None = None) -> list[str]:
     """What the preview dialog says, one paragraph each (also used by tests and the log)."""
     made = relative_time(preview.made_at)
-    origin = f"From site {preview.site_name}, made {made} (bundle {preview.bundle_seq})"
+    origin = _("From site {site_name}, made {made} (bundle {bundle_seq})").format(
+        site_name=preview.site_name, made=made, bundle_seq=preview.bundle_seq
+    )
     if preview.already_imported:
         return [
             f"{origin}.",
-            "This bundle was already imported here; there is nothing to apply.",
+            _("This bundle was already imported here; there is nothing to apply."),
         ]
     already_here = preview.entries - preview.new_entries
     if preview.new_entries:
@@ -51,14 +54,17 @@ def preview_sentences(preview: Preview, for_site_name: str | None = None) -> lis
         ]
     else:
         lines = [
-            f"{origin}: nothing new.",
-            f"All {plural(preview.entries, 'change')} in it are already here. Importing it still "
-            f"tells this site what {preview.site_name} has, so the next bundle for it is smaller.",
+            _("{origin}: nothing new.").format(origin=origin),
+            _(
+                "All {changes} in it are already here. Importing it still tells this site what "
+                "{site} has, so the next bundle for it is smaller."
+            ).format(changes=plural(preview.entries, "change"), site=preview.site_name),
         ]
     if not preview.for_this_site:
         lines.append(
-            f"It was made for site {for_site_name or 'another site'}; importing it here is "
-            "safe too."
+            _("It was made for site {value}; importing it here is safe too.").format(
+                value=for_site_name or "another site"
+            )
         )
     return lines
 
@@ -71,12 +77,12 @@ class ImportPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.preview = preview
-        self.setWindowTitle("Import a sync bundle")
+        self.setWindowTitle(_("Import a sync bundle"))
         self.setMinimumWidth(460)
         heading = QLabel(
-            "Already imported"
+            _("Already imported")
             if preview.already_imported
-            else f"Import changes from {preview.site_name}?"
+            else _("Import changes from {site_name}?").format(site_name=preview.site_name)
         )
         heading.setFont(scaled_font(self, 1.3, bold=True))
         heading.setTextFormat(Qt.TextFormat.PlainText)
@@ -87,12 +93,12 @@ class ImportPreviewDialog(QDialog):
         self.text_label.setWordWrap(True)
         self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         made = datetime.fromtimestamp(preview.made_at)
-        self.text_label.setToolTip(f"Made {made:%A %d %B %Y, %H:%M}")
+        self.text_label.setToolTip(_("Made {made:%A %d %B %Y, %H:%M}").format(made=made))
         detail = muted(
             QLabel(
                 f"{preview.path.name}"
-                + (" · encrypted" if preview.encrypted else " · not encrypted")
-                + "\nA backup of this site is made first. An import is all or nothing."
+                + (_(" · encrypted") if preview.encrypted else _(" · not encrypted"))
+                + _("\nA backup of this site is made first. An import is all or nothing.")
             )
         )
         detail.setTextFormat(Qt.TextFormat.PlainText)
@@ -101,11 +107,11 @@ class ImportPreviewDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.import_button: QPushButton | None = None
         if preview.already_imported:
-            close = self.buttons.addButton("Close", QDialogButtonBox.ButtonRole.RejectRole)
+            close = self.buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
             close.setDefault(True)
         else:
             self.import_button = self.buttons.addButton(
-                "&Import", QDialogButtonBox.ButtonRole.AcceptRole
+                _("&Import"), QDialogButtonBox.ButtonRole.AcceptRole
             )
             self.import_button.setDefault(True)
             self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -144,35 +150,37 @@ class InviteDialog(QDialog):
         self.site_name = ""
         self.path: Path | None = None
         self._path_edited = False
-        self.setWindowTitle("Invite a new site")
+        self.setWindowTitle(_("Invite a new site"))
         self.setMinimumWidth(520)
-        heading = QLabel("Invite a new site")
+        heading = QLabel(_("Invite a new site"))
         heading.setFont(scaled_font(self, 1.3, bold=True))
         intro = QLabel(
-            "An invitation lets another computer join this coop as a new site. It holds the "
-            "coop's data and keys, sealed with a passphrase shown once you make it."
+            _(
+                "An invitation lets another computer join this coop as a new site. It holds the "
+                "coop's data and keys, sealed with a passphrase shown once you make it."
+            )
         )
         intro.setWordWrap(True)
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. Bakery, Market Hall")
+        self.name_edit.setPlaceholderText(_("e.g. Bakery, Market Hall"))
         self.name_edit.textChanged.connect(self._suggest_path)
         self.path_edit = QLineEdit()
         self.path_edit.textEdited.connect(self._on_path_edited)
-        self.choose_button = QPushButton("C&hoose…")
+        self.choose_button = QPushButton(_("C&hoose…"))
         self.choose_button.setAutoDefault(False)
         self.choose_button.clicked.connect(self.choose_path)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.choose_button)
         form = QFormLayout()
-        form.addRow("New site's &name", self.name_edit)
-        path_label = QLabel("&Save invitation as")
+        form.addRow(_("New site's &name"), self.name_edit)
+        path_label = QLabel(_("&Save invitation as"))
         path_label.setBuddy(self.path_edit)
         form.addRow(path_label, path_row)
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox()
         self.make_button = self.buttons.addButton(
-            "&Make invitation", QDialogButtonBox.ButtonRole.AcceptRole
+            _("&Make invitation"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.make_button.setDefault(True)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
@@ -194,12 +202,15 @@ class InviteDialog(QDialog):
         """Follow the site's name in the file name until the person picks a path themselves."""
         if not self._path_edited:
             self.path_edit.setText(
-                str(self.folder / invitation_file_name(self.coop_name, name.strip() or "New site"))
+                str(
+                    self.folder
+                    / invitation_file_name(self.coop_name, name.strip() or _("New site"))
+                )
             )
 
     def choose_path(self) -> None:
         chosen = dialogs.save_file_name(
-            self, "Save the invitation", Path(self.path_edit.text()), INVITATION_FILTER
+            self, _("Save the invitation"), Path(self.path_edit.text()), INVITATION_FILTER
         )
         if chosen is not None:
             if chosen.suffix != INVITATION_SUFFIX:
@@ -210,21 +221,23 @@ class InviteDialog(QDialog):
     def accept(self) -> None:
         name = self.name_edit.text().strip()
         if not name:
-            self.error.show_message("Give the new site a name.")
+            self.error.show_message(_("Give the new site a name."))
             self.name_edit.setFocus()
             return
         text = self.path_edit.text().strip()
         path = Path(text).expanduser() if text else None
         if path is None or not path.parent.is_dir():
-            self.error.show_message("Choose a folder that exists to save the invitation in.")
+            self.error.show_message(_("Choose a folder that exists to save the invitation in."))
             self.path_edit.setFocus()
             return
         if path.exists() and not dialogs.confirm(
             self,
-            "Replace invitation",
-            f"{path.name} already exists in {path.parent}. Replace it with the new invitation?",
-            "Replace",
-            "Keep the old file",
+            _("Replace invitation"),
+            _("{name} already exists in {parent}. Replace it with the new invitation?").format(
+                name=path.name, parent=path.parent
+            ),
+            _("Replace"),
+            _("Keep the old file"),
         ):
             return
         self.site_name, self.path = name, path
@@ -237,12 +250,14 @@ class PassphraseDialog(QDialog):
     def __init__(self, invitation: Invitation, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.invitation = invitation
-        self.setWindowTitle("Invitation ready")
+        self.setWindowTitle(_("Invitation ready"))
         self.setMinimumWidth(520)
-        heading = QLabel(f"Invitation for {invitation.site_name} is ready")
+        heading = QLabel(
+            _("Invitation for {site_name} is ready").format(site_name=invitation.site_name)
+        )
         heading.setFont(scaled_font(self, 1.3, bold=True))
         heading.setTextFormat(Qt.TextFormat.PlainText)
-        saved = QLabel(f"Saved as {invitation.path}")
+        saved = QLabel(_("Saved as {path}").format(path=invitation.path))
         saved.setWordWrap(True)
         saved.setTextFormat(Qt.TextFormat.PlainText)
         saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -254,8 +269,8 @@ class PassphraseDialog(QDialog):
         self.passphrase_label.setFont(mono)
         self.passphrase_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.passphrase_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.passphrase_label.setAccessibleName("Passphrase")
-        self.copy_button = QPushButton("&Copy passphrase")
+        self.passphrase_label.setAccessibleName(_("Passphrase"))
+        self.copy_button = QPushButton(_("&Copy passphrase"))
         self.copy_button.setAutoDefault(False)
         self.copy_button.clicked.connect(self.copy)
         copy_row = QHBoxLayout()
@@ -263,19 +278,26 @@ class PassphraseDialog(QDialog):
         copy_row.addWidget(self.copy_button)
         copy_row.addStretch(1)
         self.instruction = QLabel(
-            "Give this passphrase to the new site separately from the file. It is shown only now."
+            _(
+                "Give this passphrase to the new site separately from the file. It is "
+                "shown only now."
+            )
         )
         self.instruction.setFont(scaled_font(self, 1.0, bold=True))
         self.instruction.setWordWrap(True)
         steps = muted(
             QLabel(
-                "At the new site: install CoopDesk, choose “Join an existing coop”, open the "
-                "invitation file and type the passphrase."
+                _(
+                    "At the new site: install CoopDesk, choose “Join an existing coop”, open the "
+                    "invitation file and type the passphrase."
+                )
             )
         )
         steps.setWordWrap(True)
         buttons = QDialogButtonBox()
-        done = buttons.addButton("I have noted it, &done", QDialogButtonBox.ButtonRole.AcceptRole)
+        done = buttons.addButton(
+            _("I have noted it, &done"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         done.setDefault(True)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
@@ -291,4 +313,4 @@ class PassphraseDialog(QDialog):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.invitation.passphrase)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(_("Copied"))

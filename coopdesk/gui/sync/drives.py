@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from coopdesk.base import jsontext
+from coopdesk.base.i18n import _
 from coopdesk.store.schema import UUID_RE
 from coopdesk.sync import bundle
 
@@ -67,7 +68,11 @@ def drive_label(volume: Volume, windows: bool) -> str:
     """``KINGSTON``; on Windows ``KINGSTON (E:)``; without a label the folder or letter."""
     if windows:
         letter = volume.root.rstrip("\\/")
-        return f"{volume.label} ({letter})" if volume.label else f"USB drive ({letter})"
+        return (
+            f"{volume.label} ({letter})"
+            if volume.label
+            else _("USB drive ({letter})").format(letter=letter)
+        )
     return volume.label or PurePosixPath(volume.root).name or volume.root
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import shown
 from coopdesk.coop import relative_time
 from coopdesk.gui.kit import dialogs
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 def choose_folder(parent: QWidget, start: Path) -> Path | None:
     """Ask for a folder; None when the person cancelled (tests replace this)."""
-    chosen = QFileDialog.getExistingDirectory(parent, "Choose the sync folder", str(start))
+    chosen = QFileDialog.getExistingDirectory(parent, _("Choose the sync folder"), str(start))
     return Path(chosen) if chosen else None
 
 
@@ -42,9 +43,11 @@ def status_lines(status: FolderStatus) -> list[str]:
     """The tab's text, one line each (plain text: file names come from other computers)."""
     if status.folder is None:
         return [
-            "No sync folder. If your sites have a network now and then, share an empty "
-            "folder between them with Syncthing and choose it here: bundles then travel by "
-            "themselves, with the same checks as a USB stick."
+            _(
+                "No sync folder. If your sites have a network now and then, share an empty "
+                "folder between them with Syncthing and choose it here: bundles then travel by "
+                "themselves, with the same checks as a USB stick."
+            )
         ]
     lines = []
     if status.problem:
@@ -52,22 +55,30 @@ def status_lines(status: FolderStatus) -> list[str]:
     out = (
         f"{shown(status.last_out, limit=120)}, {relative_time(status.last_out_at)}"
         if status.last_out and status.last_out_at
-        else "none yet"
+        else _("none yet")
     )
-    lines.append(f"Last bundle from this site: {out}.")
+    lines.append(_("Last bundle from this site: {out}.").format(out=out))
     if not status.sites:
-        lines.append("No bundle from another site has come through the folder yet.")
+        lines.append(_("No bundle from another site has come through the folder yet."))
     for site in status.sites:
         heard = relative_time(site.last_in_at) if site.last_in_at else "never"
-        has = " It has everything this site wrote." if site.acknowledged_through else ""
-        lines.append(f"From {site.name}: last bundle {heard}.{has}")
+        has = _(" It has everything this site wrote.") if site.acknowledged_through else ""
+        lines.append(
+            _("From {name}: last bundle {heard}.{has}").format(name=site.name, heard=heard, has=has)
+        )
     for name, why in sorted(status.waiting.items()):
-        lines.append(f"Waiting: {shown(name, limit=120)} ({shown(why, limit=200)})")
+        lines.append(
+            _("Waiting: {name} ({why})").format(
+                name=shown(name, limit=120), why=shown(why, limit=200)
+            )
+        )
     for name, why in sorted(status.refused.items()):
         # A refusal's sentence usually names the file already.
         said = why if why.startswith(name) else f"{name}: {why}"
-        lines.append(f"Refused: {shown(said, limit=400)}")
-    lines.append(f"The folder holds {human_size(status.bytes_in_folder)}.")
+        lines.append(_("Refused: {said}").format(said=shown(said, limit=400)))
+    lines.append(
+        _("The folder holds {human_size}.").format(human_size=human_size(status.bytes_in_folder))
+    )
     return lines
 
 
@@ -89,19 +100,21 @@ class FolderTab(QWidget):
         self.state_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         explanation = muted(
             QLabel(
-                "A folder that Syncthing (or another file-sync tool) keeps the same on your "
-                "sites' computers. This site writes its bundles there a few seconds after a "
-                "change and imports the other sites' bundles as they arrive, while you work."
+                _(
+                    "A folder that Syncthing (or another file-sync tool) keeps the same on your "
+                    "sites' computers. This site writes its bundles there a few seconds after a "
+                    "change and imports the other sites' bundles as they arrive, while you work."
+                )
             )
         )
         explanation.setWordWrap(True)
-        self.choose_button = QPushButton("C&hoose folder…")
+        self.choose_button = QPushButton(_("C&hoose folder…"))
         self.choose_button.clicked.connect(self.choose)
-        self.look_button = QPushButton("Look &now")
-        self.look_button.setToolTip("Import what is new in the folder now")
+        self.look_button = QPushButton(_("Look &now"))
+        self.look_button.setToolTip(_("Import what is new in the folder now"))
         self.look_button.clicked.connect(self.look_now)
-        self.off_button = QPushButton("T&urn off")
-        self.off_button.setToolTip("Stop using the folder here (its files stay)")
+        self.off_button = QPushButton(_("T&urn off"))
+        self.off_button.setToolTip(_("Stop using the folder here (its files stay)"))
         self.off_button.clicked.connect(self.turn_off)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -127,12 +140,14 @@ class FolderTab(QWidget):
         if watcher is not None and watcher.problem and status.folder is not None:
             lines.insert(0, watcher.problem)
         self.folder_label.setText(
-            f"Sync folder: {status.folder}" if status.folder else "Sync folder: off"
+            _("Sync folder: {folder}").format(folder=status.folder)
+            if status.folder
+            else _("Sync folder: off")
         )
         self.state_label.setText("\n".join(lines))
         self.off_button.setEnabled(status.folder is not None)
         self.look_button.setEnabled(status.folder is not None)
-        self.choose_button.setText("C&hange folder…" if status.folder else "C&hoose folder…")
+        self.choose_button.setText(_("C&hange folder…") if status.folder else _("C&hoose folder…"))
 
     def choose(self) -> None:
         from coopdesk.sync.folder import set_sync_folder, sync_folder
@@ -144,7 +159,7 @@ class FolderTab(QWidget):
         with dialogs.reported_errors(self) as outcome:
             chosen = set_sync_folder(self.store, picked)
         if outcome.ok:
-            self.window_.show_notice(f"The sync folder is now {chosen}.")
+            self.window_.show_notice(_("The sync folder is now {chosen}.").format(chosen=chosen))
             self._reconfigure()
 
     def turn_off(self) -> None:
@@ -155,17 +170,20 @@ class FolderTab(QWidget):
             return
         if not dialogs.confirm(
             self,
-            "Turn off the sync folder",
-            f"Stop using {current} on this computer? Its files stay where they are; this site "
-            "then syncs only by USB stick or file until a folder is chosen again.",
-            "Turn off",
-            "Keep syncing",
+            _("Turn off the sync folder"),
+            _(
+                "Stop using {current} on this computer? Its files stay where they are; "
+                "this site then syncs only by USB stick or file until a folder is chosen "
+                "again."
+            ).format(current=current),
+            _("Turn off"),
+            _("Keep syncing"),
         ):
             return
         with dialogs.reported_errors(self) as outcome:
             turn_off(self.store)
         if outcome.ok:
-            self.window_.show_notice("This site no longer uses the sync folder.")
+            self.window_.show_notice(_("This site no longer uses the sync folder."))
             self._reconfigure()
 
     def look_now(self) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit.background import TaskHandle, run_store_task
 from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
@@ -115,7 +116,7 @@ class FolderWatch(QObject):
 
             return run_pass(worker, author, cancelled=cancelled)
 
-        self.task = self._run("Looking at the sync folder…", work, self._looked)
+        self.task = self._run(_("Looking at the sync folder…"), work, self._looked)
 
     def export(self) -> None:
         if not self.active:
@@ -130,7 +131,7 @@ class FolderWatch(QObject):
 
             return PassResult(exported=export_to_folder(worker))
 
-        self.task = self._run("Writing a bundle to the sync folder…", work, self._looked)
+        self.task = self._run(_("Writing a bundle to the sync folder…"), work, self._looked)
 
     def _run(self, title: str, work: Any, on_done: Any) -> TaskHandle:
         return run_store_task(
@@ -158,11 +159,13 @@ class FolderWatch(QObject):
         self.last = result
         if result.imported and any(r.report.new_entries for r in result.imported):
             self.window_.show_notice(
-                "From the sync folder: "
+                _("From the sync folder: ")
                 + "; ".join(r.summary() for r in result.imported if r.report.new_entries)
             )
         if result.exported is not None:
-            self.window_.show_notice(f"Wrote {result.exported.path.name} to the sync folder.")
+            self.window_.show_notice(
+                _("Wrote {name} to the sync folder.").format(name=result.exported.path.name)
+            )
         if "still arriving" in result.waiting.values():
             self.schedule_look(SETTLE_MS)
         self._next()

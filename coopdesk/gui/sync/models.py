@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QIcon
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.coop import describe, relative_time
 from coopdesk.gui.kit.list_model import ListModel, Row
 from coopdesk.gui.kit.widgets import human_size
@@ -69,17 +70,17 @@ def is_stale(status: SiteStatus, now: float | None = None) -> bool:
 def site_notes(status: SiteStatus) -> str:
     notes = []
     if status.this_site:
-        notes.append("this site")
+        notes.append(_("this site"))
     if status.earlier_identity:
-        notes.append("earlier identity of this computer")
+        notes.append(_("earlier identity of this computer"))
     if status.archived:
         notes.append("archived")
     if is_peer(status):
         days = days_silent(status)
         if days is None:
-            notes.append("no bundle received from it yet")
+            notes.append(_("no bundle received from it yet"))
         elif days > STALE_AFTER_DAYS:
-            notes.append(f"not heard from for {days} days")
+            notes.append(_("not heard from for {days} days").format(days=days))
     if status.clock_warning:
         notes.append(status.clock_warning)
     return "; ".join(notes)
@@ -88,7 +89,13 @@ def site_notes(status: SiteStatus) -> str:
 class SitesModel(RowsModel[SiteStatus]):
     """Every site of the coop: when we last heard from it, what it still lacks from us."""
 
-    columns = ("Site", "Last heard from", "Changes not yet sent there", "Clock", "Notes")
+    columns = (
+        N_("Site"),
+        N_("Last heard from"),
+        N_("Changes not yet sent there"),
+        N_("Clock"),
+        N_("Notes"),
+    )
 
     def __init__(self, store: Store, warning_icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(store, parent)
@@ -113,7 +120,7 @@ class SitesModel(RowsModel[SiteStatus]):
             if row.not_yet_received is None:
                 return "—"
             if row.not_yet_received == 0:
-                return "none: up to date"
+                return _("none: up to date")
             count = row.not_yet_received
             return f"{count:,} change{'s' if count != 1 else ''}"
         if column == 3:
@@ -139,24 +146,24 @@ class SitesModel(RowsModel[SiteStatus]):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1 and row.heard_at:
                 when = datetime.fromtimestamp(row.heard_at)
-                return f"Last bundle received {when:%A %d %B %Y, %H:%M}"
+                return _("Last bundle received {when:%A %d %B %Y, %H:%M}").format(when=when)
             if column == 2 and row.not_yet_received:
-                return (
+                return _(
                     "Changes this site has that the last bundle from there did not show yet. "
                     "Export a bundle and carry it there; the count drops once a bundle from "
                     "there comes back."
                 )
             if column == 3 and row.clock_ahead_s is not None:
-                return (
+                return _(
                     "How far this site's clock was ahead of this computer's when its last "
                     "bundle came. CoopDesk warns from an hour ahead and never lets a clock that "
                     "is wrong move this computer's."
                 )
             if row.clock_warning:
-                return (
-                    f"{row.name}: {row.clock_warning}. Its changes still sync; ask someone there "
-                    "to check the computer's date and time."
-                )
+                return _(
+                    "{name}: {clock_warning}. Its changes still sync; ask someone there to "
+                    "check the computer's date and time."
+                ).format(name=row.name, clock_warning=row.clock_warning)
         return None
 
 
@@ -173,7 +180,7 @@ def conflict_values(conflict: Conflict) -> tuple[str, str]:
 
 def conflict_source(conflict: Conflict, here: str, now: float | None = None) -> str:
     """``Warehouse (Ana, 2 days ago)``; the value set aside may also have been made here."""
-    this = "this site; " if conflict.other_origin == here else ""
+    this = _("this site; ") if conflict.other_origin == here else ""
     when = relative_time(conflict.other_when, now)
     return f"{conflict.other_site} ({this}{conflict.other_author}, {when})"
 
@@ -181,16 +188,19 @@ def conflict_source(conflict: Conflict, here: str, now: float | None = None) -> 
 def conflict_sentence(conflict: Conflict, here: str = "", now: float | None = None) -> str:
     """``Tomás Ruiz · Phone: now 555 0101; Warehouse (Ana, 2 days ago) said 555 0199``."""
     current, other = conflict_values(conflict)
-    return (
-        f"{conflict.row_label} · {conflict.column_label}: now {current}; "
-        f"{conflict_source(conflict, here, now)} said {other}"
+    return _("{row_label} · {column_label}: now {current}; {conflict_source} said {other}").format(
+        row_label=conflict.row_label,
+        column_label=conflict.column_label,
+        current=current,
+        conflict_source=conflict_source(conflict, here, now),
+        other=other,
     )
 
 
 class ConflictsModel(RowsModel[Conflict]):
     """Open conflicts, newest first, one sentence each."""
 
-    columns = ("Conflict",)
+    columns = (N_("Conflict"),)
     here = ""
 
     def read(self) -> Sequence[Conflict]:
@@ -202,9 +212,11 @@ class ConflictsModel(RowsModel[Conflict]):
 
     def cell_data(self, row: Conflict, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                f"{row.other_site} changed {row.column_label} of {row.row_label} at the same time "
-                "as another site. Everyone sees the current value until someone chooses."
+            return _(
+                "{other_site} changed {column_label} of {row_label} at the same time as "
+                "another site. Everyone sees the current value until someone chooses."
+            ).format(
+                other_site=row.other_site, column_label=row.column_label, row_label=row.row_label
             )
         return None
 
@@ -218,7 +230,7 @@ class ConflictsModel(RowsModel[Conflict]):
 class HeldModel(RowsModel[HeldTransaction]):
     """Changes from other sites kept in the log but not applied, newest first."""
 
-    columns = ("From", "By", "What", "Why it was not applied", "Arrived")
+    columns = (N_("From"), N_("By"), N_("What"), N_("Why it was not applied"), N_("Arrived"))
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(store, parent)
@@ -243,13 +255,13 @@ class HeldModel(RowsModel[HeldTransaction]):
                 what += f" ({', '.join(told.fields)})"
             parts.append(what)
         more = item.changes - len(parts)
-        return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+        return "; ".join(parts) + (_("; and {more} more").format(more=more) if more > 0 else "")
 
     def display(self, row: HeldTransaction, column: int) -> str:
         if column == 0:
             return row.site_name
         if column == 1:
-            return row.author_name or "an unknown author"
+            return row.author_name or _("an unknown author")
         if column == 2:
             return self.what.get(row.key, "")
         if column == 3:
@@ -271,7 +283,7 @@ def backup_when(backup: Backup) -> str:
 class BackupsModel(RowsModel[Backup]):
     """This site's backups, newest first."""
 
-    columns = ("Made", "Why", "Size")
+    columns = (N_("Made"), N_("Why"), N_("Size"))
 
     def __init__(
         self,

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import names_text, plural, shown
 from coopdesk.coop import relative_time, update_settings
 from coopdesk.gui.kit import dialogs
@@ -77,7 +78,7 @@ from coopdesk.sync.peers import SiteStatus, sites_overview
 from coopdesk.sync.trust import archive_site, restore_site
 
 # Said only of what this site has received: other sites may not have synced yet.
-NO_CONFLICTS = "No conflicts in what this site has received."
+NO_CONFLICTS = N_("No conflicts in what this site has received.")
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
@@ -100,11 +101,11 @@ def bundle_choice_label(item: BundleFile, this_site: set[str], site_names: dict[
     from a header that has not been checked is shown (importing checks it).
     """
     if item.site_id in this_site:
-        source = "made here"
+        source = _("made here")
     elif item.site_id in site_names:
         source = f"from {shown(site_names[item.site_id])}"
     else:
-        source = "sender unknown"
+        source = _("sender unknown")
     name = shown(item.path.name, limit=120)
     return f"{name} — {source}, {relative_time(item.modified)}, {human_size(item.size)}"
 
@@ -118,23 +119,27 @@ class DriveRow(QFrame):
         icon = QLabel()
         size = self.fontMetrics().height() * 2
         icon.setPixmap(standard_icon(self, "drive").pixmap(size, size))
-        self.name_label = QLabel(f"USB stick {drive.label}")
+        self.name_label = QLabel(_("USB stick {label}").format(label=drive.label))
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         self.name_label.setFont(scaled_font(self, 1.0, bold=True))
-        where = muted(QLabel(f"{human_size(drive.bytes_free)} free"))
+        where = muted(
+            QLabel(_("{human_size} free").format(human_size=human_size(drive.bytes_free)))
+        )
         self.setToolTip(str(drive.root))
         texts = QVBoxLayout()
         texts.setSpacing(0)
         texts.addWidget(self.name_label)
         texts.addWidget(where)
         # Mnemonics only on the first drive: two buttons with one Alt key would fight.
-        self.export_button = QPushButton("E&xport to USB" if first else "Export to USB")
+        self.export_button = QPushButton(_("E&xport to USB") if first else _("Export to USB"))
         self.export_button.setToolTip(
-            f"Write a sync bundle onto {drive.label}" + (" (Ctrl+E)" if first else "")
+            _("Write a sync bundle onto {label}").format(label=drive.label)
+            + (_(" (Ctrl+E)") if first else "")
         )
-        self.import_button = QPushButton("&Import from USB" if first else "Import from USB")
+        self.import_button = QPushButton(_("&Import from USB") if first else _("Import from USB"))
         self.import_button.setToolTip(
-            f"Import a sync bundle from {drive.label}" + (" (Ctrl+I)" if first else "")
+            _("Import a sync bundle from {label}").format(label=drive.label)
+            + (_(" (Ctrl+I)") if first else "")
         )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 8, 6)
@@ -152,9 +157,11 @@ class SyncPage(Page):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(
             window,
-            "Sync",
-            "Carry changes between your sites on a USB stick: export here, walk over, import "
-            "there. Every site ends up with the same data.",
+            _("Sync"),
+            _(
+                "Carry changes between your sites on a USB stick: export here, walk over, import "
+                "there. Every site ends up with the same data."
+            ),
         )
         self.task: TaskHandle | None = None
         self.drives: list[Drive] = []
@@ -170,15 +177,15 @@ class SyncPage(Page):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self._build_sites_tab(), "&Sites")
+        self.tabs.addTab(self._build_sites_tab(), _("&Sites"))
         self.conflicts_tab = self._build_conflicts_tab()
-        self.tabs.addTab(self.conflicts_tab, "&Conflicts")
+        self.tabs.addTab(self.conflicts_tab, _("&Conflicts"))
         self.held_tab = self._build_held_tab()
-        self.tabs.addTab(self.held_tab, "Hel&d aside")
+        self.tabs.addTab(self.held_tab, _("Hel&d aside"))
         self.backups_tab = self._build_backups_tab()
-        self.tabs.addTab(self.backups_tab, "&Backups")
+        self.tabs.addTab(self.backups_tab, _("&Backups"))
         self.folder_tab = FolderTab(window)  # the sync folder (coopdesk/gui/sync/folder_tab.py)
-        self.tabs.addTab(self.folder_tab, "Sync &folder")
+        self.tabs.addTab(self.folder_tab, _("Sync &folder"))
         self.tabs.currentChanged.connect(self._on_tab)
         self.layout_.addWidget(self.tabs, 1)
 
@@ -218,8 +225,8 @@ class SyncPage(Page):
         self.drives_layout.setContentsMargins(0, 0, 0, 0)
         self.drives_layout.setSpacing(6)
         self.empty_state = EmptyState(
-            "No USB stick found",
-            "Plug a USB stick in (it shows up here by itself), or use a file below.",
+            _("No USB stick found"),
+            _("Plug a USB stick in (it shows up here by itself), or use a file below."),
         )
         for label in (self.empty_state.title_label, self.empty_state.text_label):
             label.setAlignment(Qt.AlignmentFlag.AlignLeft)
@@ -234,22 +241,24 @@ class SyncPage(Page):
     def _build_file_row(self) -> QHBoxLayout:
         self.for_combo = QComboBox()
         self.for_combo.setToolTip(
-            "A bundle for any site carries what any other site may lack. One for a named site "
-            "carries only what that site lacks, so it is smaller."
+            _(
+                "A bundle for any site carries what any other site may lack. One for a named site "
+                "carries only what that site lacks, so it is smaller."
+            )
         )
-        for_label = QLabel("Export f&or")
+        for_label = QLabel(_("Export f&or"))
         for_label.setBuddy(self.for_combo)
-        self.export_file_button = QPushButton("Expor&t to file…")
-        self.export_file_button.setToolTip("Save a sync bundle anywhere, e.g. a shared folder")
+        self.export_file_button = QPushButton(_("Expor&t to file…"))
+        self.export_file_button.setToolTip(_("Save a sync bundle anywhere, e.g. a shared folder"))
         self.export_file_button.clicked.connect(self.export_to_file)
-        self.import_file_button = QPushButton("Import fi&le…")
-        self.import_file_button.setToolTip("Import a sync bundle from any folder")
+        self.import_file_button = QPushButton(_("Import fi&le…"))
+        self.import_file_button.setToolTip(_("Import a sync bundle from any folder"))
         self.import_file_button.clicked.connect(self.import_file)
         row = QHBoxLayout()
         row.addWidget(for_label)
         row.addWidget(self.for_combo)
         row.addStretch(1)
-        row.addWidget(muted(QLabel("Or use a file:")))
+        row.addWidget(muted(QLabel(_("Or use a file:"))))
         row.addWidget(self.export_file_button)
         row.addWidget(self.import_file_button)
         return row
@@ -261,18 +270,18 @@ class SyncPage(Page):
         header = self.sites_table.horizontalHeader()
         for column, width in enumerate((170, 150, 200, 170)):
             header.resizeSection(column, width)
-        self.invite_button = QPushButton("In&vite a new site…")
+        self.invite_button = QPushButton(_("In&vite a new site…"))
         self.invite_button.setToolTip(
-            "Make an invitation file so another computer can join this coop as a new site"
+            _("Make an invitation file so another computer can join this coop as a new site")
         )
         self.invite_button.clicked.connect(self.invite_site)
-        self.archive_site_button = QPushButton("&Archive site…")
+        self.archive_site_button = QPushButton(_("&Archive site…"))
         self.archive_site_button.clicked.connect(self.archive_or_restore_selected_site)
         self.sites_table.selectionModel().currentRowChanged.connect(
             lambda *_: self._update_site_actions()
         )
         self.encrypt_check = QCheckBox(
-            "Encrypt bundles (recommended: a lost USB stick reveals nothing)"
+            _("Encrypt bundles (recommended: a lost USB stick reveals nothing)")
         )
         self.encrypt_check.clicked.connect(self._on_encrypt_clicked)
         tools = QHBoxLayout()
@@ -293,8 +302,11 @@ class SyncPage(Page):
         follow_selection(self.conflicts_list, self._show_conflict)
         explanation = muted(
             QLabel(
-                "Two sites changed the same thing before they synced. Everyone sees the current "
-                "value until someone chooses; the choice syncs to every site."
+                _(
+                    "Two sites changed the same thing before they synced. Everyone sees the "
+                    "current "
+                    "value until someone chooses; the choice syncs to every site."
+                )
             )
         )
         explanation.setWordWrap(True)
@@ -305,9 +317,9 @@ class SyncPage(Page):
         self.conflict_detail.setTextFormat(Qt.TextFormat.PlainText)
         self.conflict_detail.setWordWrap(True)
         self.conflict_detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.use_other_button = QPushButton("&Use the other value")
+        self.use_other_button = QPushButton(_("&Use the other value"))
         self.use_other_button.clicked.connect(lambda: self.resolve_selected("other"))
-        self.keep_button = QPushButton("&Keep current")
+        self.keep_button = QPushButton(_("&Keep current"))
         self.keep_button.clicked.connect(lambda: self.resolve_selected("current"))
         texts = QVBoxLayout()
         texts.setSpacing(2)
@@ -324,7 +336,7 @@ class SyncPage(Page):
         listing_layout.setContentsMargins(0, 0, 0, 0)
         listing_layout.addWidget(self.conflicts_list, 1)
         listing_layout.addWidget(chooser)
-        self.conflicts_empty = EmptyState(NO_CONFLICTS)
+        self.conflicts_empty = EmptyState(_(NO_CONFLICTS))
         self.conflicts_stack = QStackedWidget()
         self.conflicts_stack.addWidget(listing)
         self.conflicts_stack.addWidget(self.conflicts_empty)
@@ -342,15 +354,17 @@ class SyncPage(Page):
             self.held_table.horizontalHeader().resizeSection(column, width)
         explanation = muted(
             QLabel(
-                "Changes that arrived signed by their site but broke one of the coop's rules "
-                "(a change that needs a mandate its author did not hold, a rewritten record). "
-                "They are kept and passed on, but not applied anywhere."
+                _(
+                    "Changes that arrived signed by their site but broke one of the coop's rules "
+                    "(a change that needs a mandate its author did not hold, a rewritten record). "
+                    "They are kept and passed on, but not applied anywhere."
+                )
             )
         )
         explanation.setWordWrap(True)
         self.held_empty = EmptyState(
-            "Nothing held aside",
-            "Every change from the other sites followed the coop's rules.",
+            _("Nothing held aside"),
+            _("Every change from the other sites followed the coop's rules."),
         )
         self.held_stack = QStackedWidget()
         self.held_stack.addWidget(self.held_table)
@@ -366,7 +380,8 @@ class SyncPage(Page):
         count = len(self.held_model.rows)
         self.held_stack.setCurrentWidget(self.held_table if count else self.held_empty)
         self.tabs.setTabText(
-            self.tabs.indexOf(self.held_tab), f"Hel&d aside ({count})" if count else "Hel&d aside"
+            self.tabs.indexOf(self.held_tab),
+            _("Hel&d aside ({count})").format(count=count) if count else _("Hel&d aside"),
         )
 
     def _build_backups_tab(self) -> QWidget:
@@ -379,23 +394,26 @@ class SyncPage(Page):
         self.backups_table.activated.connect(lambda _index: self.restore_selected())
         explanation = muted(
             QLabel(
-                "This site is backed up before an import, at most once a day. Restoring brings "
-                "this site's data back to how it was then; what other sites have comes back "
-                "at the next sync."
+                _(
+                    "This site is backed up before an import, at most once a day. Restoring brings "
+                    "this site's data back to how it was then; what other sites have comes back "
+                    "at the next sync."
+                )
             )
         )
         explanation.setWordWrap(True)
-        self.restore_button = QPushButton("&Restore…")
-        self.restore_button.setToolTip("Bring back the selected backup (asks first)")
+        self.restore_button = QPushButton(_("&Restore…"))
+        self.restore_button.setToolTip(_("Bring back the selected backup (asks first)"))
         self.restore_button.clicked.connect(self.restore_selected)
-        self.backup_now_button = QPushButton("&Make a backup now")
+        self.backup_now_button = QPushButton(_("&Make a backup now"))
         self.backup_now_button.clicked.connect(self.backup_now)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.backup_now_button)
         buttons.addWidget(self.restore_button)
         self.backups_empty = EmptyState(
-            "No backups yet", "A backup of this site is made before an import, at most once a day."
+            _("No backups yet"),
+            _("A backup of this site is made before an import, at most once a day."),
         )
         self.backups_stack = QStackedWidget()
         self.backups_stack.addWidget(self.backups_table)
@@ -459,7 +477,7 @@ class SyncPage(Page):
     def _fill_for_combo(self) -> None:
         chosen = self.for_combo.currentData()
         self.for_combo.clear()
-        self.for_combo.addItem("Any site", None)
+        self.for_combo.addItem(_("Any site"), None)
         for status in self.sites_model.rows:
             if is_peer(status):
                 self.for_combo.addItem(status.name, status.site_id)
@@ -515,23 +533,25 @@ class SyncPage(Page):
 
     def _busy(self) -> bool:
         if self.task is not None:
-            self.window_.show_notice("Please wait: CoopDesk is still busy with the last step.")
+            self.window_.show_notice(_("Please wait: CoopDesk is still busy with the last step."))
             return True
         return False
 
     def export_to_drive(self, drive: Drive) -> None:
-        self.export_to(drive.root, f"Exporting to {drive.label}…", drive.label)
+        self.export_to(
+            drive.root, _("Exporting to {label}…").format(label=drive.label), drive.label
+        )
 
     def export_to_file(self) -> None:
         for_site = self.for_combo.currentData()
         suggested = self._default_folder() / exporting.default_bundle_name(self.store, for_site)
-        path = dialogs.save_file_name(self, "Export a sync bundle", suggested, BUNDLE_FILTER)
+        path = dialogs.save_file_name(self, _("Export a sync bundle"), suggested, BUNDLE_FILTER)
         if path is None:
             return
         if path.suffix != BUNDLE_SUFFIX:
             path = path.with_name(path.name + BUNDLE_SUFFIX)
         self._remember_folder(path.parent)
-        self.export_to(path, f"Exporting to {path.name}…")
+        self.export_to(path, _("Exporting to {name}…").format(name=path.name))
 
     def export_to(self, target: Path, title: str, drive_label: str = "") -> None:
         """Write a bundle to a folder (a name is chosen) or a file, off the GUI thread."""
@@ -563,38 +583,55 @@ class SyncPage(Page):
     def _exported(self, result: ExportResult, drive_label: str = "") -> None:
         self.task = None
         if not result.verified:  # export_bundle raises instead; never say "safe" unchecked
-            self._export_failed(f"{result.path.name} could not be checked after writing.")
+            self._export_failed(
+                _("{name} could not be checked after writing.").format(name=result.path.name)
+            )
             return
         to = f" for {self._site_name(result.for_site)}" if result.for_site else ""
         secrecy = (
-            "It is encrypted: only your coop's sites can read it."
+            _("It is encrypted: only your coop's sites can read it.")
             if result.encrypted
-            else "It is not encrypted."
+            else _("It is not encrypted.")
         )
         self.message.show_message(
             "ok",
-            "Safe to remove the USB stick",
-            f"{result.path.name} ({plural(result.entries, 'change')}, {human_size(result.size)})"
-            f" was written and checked{to} at {datetime.now():%H:%M}. {secrecy} Carry it to "
-            "the other site and import "
-            "it there.\n"
-            + (f"It is on {drive_label}." if drive_label else f"Saved in {result.path.parent}"),
+            _("Safe to remove the USB stick"),
+            _(
+                "{name} ({plural}, {human_size}) was written and checked{to} at "
+                "{now:%H:%M}. {secrecy} Carry it to the other site and import it there.\n"
+            ).format(
+                name=result.path.name,
+                plural=plural(result.entries, "change"),
+                human_size=human_size(result.size),
+                to=to,
+                now=datetime.now(),
+                secrecy=secrecy,
+            )
+            + (
+                _("It is on {drive_label}.").format(drive_label=drive_label)
+                if drive_label
+                else _("Saved in {parent}").format(parent=result.path.parent)
+            ),
         )
-        self.window_.show_notice(f"Exported {result.path.name}. Safe to remove the USB stick.")
+        self.window_.show_notice(
+            _("Exported {name}. Safe to remove the USB stick.").format(name=result.path.name)
+        )
         self.sites_model.refresh()
 
     def _export_failed(self, message: str) -> None:
         self.task = None
         self.message.show_message(
             "error",
-            "The bundle was not exported",
-            f"{message}\nNothing was written under the bundle's name; try again, perhaps on "
-            "another USB stick.",
+            _("The bundle was not exported"),
+            _(
+                "{message}\nNothing was written under the bundle's name; try again, "
+                "perhaps on another USB stick."
+            ).format(message=message),
         )
 
     def _export_cancelled(self) -> None:
         self.task = None
-        self.message.show_message("info", "Export cancelled", "No bundle was written.")
+        self.message.show_message("info", _("Export cancelled"), _("No bundle was written."))
 
     # -- import -----------------------------------------------------------------------------
 
@@ -603,8 +640,8 @@ class SyncPage(Page):
         if not found:
             self.message.show_message(
                 "info",
-                f"No sync bundles on {drive.label}",
-                "Export one at the other site first, or use Import file… to look elsewhere.",
+                _("No sync bundles on {label}").format(label=drive.label),
+                _("Export one at the other site first, or use Import file… to look elsewhere."),
             )
             return
         chosen = found[0]
@@ -617,8 +654,10 @@ class SyncPage(Page):
             suggested = next((n for n, item in enumerate(found) if item.site_id not in own), 0)
             picked = dialogs.choose_item(
                 self,
-                "Import from USB",
-                f"There are {len(found)} bundles on {drive.label}, newest first. Which one?",
+                _("Import from USB"),
+                _("There are {count} bundles on {label}, newest first. Which one?").format(
+                    count=len(found), label=drive.label
+                ),
                 labels,
                 suggested,
             )
@@ -629,7 +668,7 @@ class SyncPage(Page):
 
     def import_file(self) -> None:
         path = dialogs.open_file_name(
-            self, "Import a sync bundle", self._default_folder(), BUNDLE_FILTER
+            self, _("Import a sync bundle"), self._default_folder(), BUNDLE_FILTER
         )
         if path is not None:
             self._remember_folder(path.parent)
@@ -642,7 +681,7 @@ class SyncPage(Page):
             return
         self.window_.with_author(
             lambda author: self._preview(path, author),
-            "Choose who you are before importing: the import is recorded under your name.",
+            _("Choose who you are before importing: the import is recorded under your name."),
         )
 
     def _preview(self, path: Path, author: str) -> None:
@@ -652,7 +691,7 @@ class SyncPage(Page):
         self.task = run_store_task(
             self.window_,
             self.store,
-            f"Checking {path.name}…",
+            _("Checking {name}…").format(name=path.name),
             lambda worker, _progress, _cancelled: importing.preview_bundle(worker, path),
             on_done=lambda preview: self._show_preview(preview, author),
             on_error=lambda message: self._refused(path, message),
@@ -699,7 +738,7 @@ class SyncPage(Page):
         self.task = run_store_task(
             self.window_,
             self.store,
-            f"Importing {path.name}…",
+            _("Importing {name}…").format(name=path.name),
             work,
             on_done=self._imported,
             on_error=lambda message: self._refused(path, message),
@@ -714,20 +753,22 @@ class SyncPage(Page):
         notes.extend(result.not_applied)
         for site_id, warning in result.report.clock_warnings.items():
             notes.append(
-                f"{self._site_name(site_id)}: {warning}. Its changes were imported all the same; "
-                "ask someone there to check the computer's date and time."
+                _(
+                    "{site}: {warning}. Its changes were imported all the same; ask someone "
+                    "there to check the computer's date and time."
+                ).format(site=self._site_name(site_id), warning=warning)
             )
         if result.already_imported:
-            title = "Already imported"
+            title = _("Already imported")
         elif not result.report.new_entries:
-            title = f"Nothing new from {result.site_name}"
+            title = _("Nothing new from {site_name}").format(site_name=result.site_name)
         else:
-            title = f"Imported from {result.site_name}"
+            title = _("Imported from {site_name}").format(site_name=result.site_name)
         action = None
         if result.report.conflicts_after > result.report.conflicts_before:
-            action = ("Review conflicts", self.show_conflicts)
+            action = (_("Review conflicts"), self.show_conflicts)
         summary = result.summary()
-        prefix = f"Imported from {result.site_name}: "
+        prefix = _("Imported from {site_name}: ").format(site_name=result.site_name)
         text = summary.removeprefix(prefix)
         text = text[:1].upper() + text[1:]
         self.message.show_message("warning" if notes else "ok", title, text, notes, action)
@@ -739,13 +780,15 @@ class SyncPage(Page):
         self.message.show_message(
             "error",
             f"{path.name} was not imported",
-            f"{message}\nThe file was kept, and nothing was changed here.",
+            _("{message}\nThe file was kept, and nothing was changed here.").format(
+                message=message
+            ),
         )
 
     def _import_cancelled(self) -> None:
         self.task = None
         self.message.show_message(
-            "info", "Import cancelled", "Nothing was changed here; the file was kept."
+            "info", _("Import cancelled"), _("Nothing was changed here; the file was kept.")
         )
 
     def _task_over(self) -> None:
@@ -753,7 +796,7 @@ class SyncPage(Page):
 
     def _site_name(self, site_id: str | None) -> str:
         if not site_id:
-            return "any site"
+            return _("any site")
         row = self.store.get("site", site_id)
         return shown(row["name"]) if row else f"site {site_id[:8]}"
 
@@ -767,11 +810,11 @@ class SyncPage(Page):
         count = self.conflicts_model.rowCount()
         self.tabs.setTabText(
             self.tabs.indexOf(self.conflicts_tab),
-            f"&Conflicts ({count})" if count else "&Conflicts",
+            _("&Conflicts ({count})").format(count=count) if count else _("&Conflicts"),
         )
         self.conflicts_stack.setCurrentIndex(0 if count else 1)
         if not count:
-            self.conflicts_empty.set_text(NO_CONFLICTS, self._what_is_known())
+            self.conflicts_empty.set_text(_(NO_CONFLICTS), self._what_is_known())
         if count:
             kept = self.conflicts_model.row_of_key(key) if key else -1
             target = kept if kept >= 0 else min(max(row, 0), count - 1)
@@ -789,14 +832,14 @@ class SyncPage(Page):
             if not (site.this_site or site.archived or site.replaced_by or site.earlier_identity)
         ]
         if not others:
-            return "This is the coop's only site, so there is nobody to disagree with."
+            return _("This is the coop's only site, so there is nobody to disagree with.")
         unheard = [site.name for site in others if site.heard_at is None]
         if unheard:
-            return (
-                f"Not heard from yet: {names_text(unheard)}. A conflict with their changes "
-                "shows here once their bundles are imported."
-            )
-        return (
+            return _(
+                "Not heard from yet: {names}. A conflict with their changes shows here "
+                "once their bundles are imported."
+            ).format(names=names_text(unheard))
+        return _(
             "Every other site has sent a bundle. What they changed since their last one is "
             "not known here yet; when two sites change the same thing, it is listed here."
         )
@@ -817,15 +860,15 @@ class SyncPage(Page):
     def _update_site_actions(self) -> None:
         site = self.selected_site()
         archived = bool(site and site.archived)
-        self.archive_site_button.setText("&Restore site…" if archived else "&Archive site…")
+        self.archive_site_button.setText(_("&Restore site…") if archived else _("&Archive site…"))
         other = site is not None and not site.this_site and not site.earlier_identity
         refused = refusal(self.store, self.session.member_id, "sites")
         gate(self.archive_site_button, other, refused)
         if not refused:
             self.archive_site_button.setToolTip(
-                "Let this site take part again"
+                _("Let this site take part again")
                 if archived
-                else "A lost or stolen computer: every site refuses its changes from now on"
+                else _("A lost or stolen computer: every site refuses its changes from now on")
             )
 
     def archive_or_restore_selected_site(self) -> None:
@@ -833,22 +876,30 @@ class SyncPage(Page):
         if site is None or site.this_site:
             return
         if site.archived:
-            text = (
-                f"Let {site.name} take part again? Its changes made while it was archived stay"
+            text = _(
+                "Let {name} take part again? Its changes made while it was archived stay"
                 " refused; what it does from now on is accepted."
-            )
+            ).format(name=site.name)
             if not dialogs.confirm(
-                self, "Restore site", text, f"Restore {site.name}", "Keep it archived"
+                self,
+                _("Restore site"),
+                text,
+                _("Restore {name}").format(name=site.name),
+                _("Keep it archived"),
             ):
                 return
         else:
-            text = (
-                f"Archive {site.name}? Use this when its computer is lost or stolen, or the site"
+            text = _(
+                "Archive {name}? Use this when its computer is lost or stolen, or the site"
                 " has closed. Every site will refuse its changes after the last one this"
                 " computer has, however they arrive; its members stay members."
-            )
+            ).format(name=site.name)
             if not dialogs.confirm(
-                self, "Archive site", text, f"Archive {site.name}", "Keep the site"
+                self,
+                _("Archive site"),
+                text,
+                _("Archive {name}").format(name=site.name),
+                _("Keep the site"),
             ):
                 return
 
@@ -859,10 +910,12 @@ class SyncPage(Page):
                 else:
                     archive_site(self.store, author, site.site_id)
             if outcome.ok:
-                verb = "Restored" if site.archived else "Archived"
-                self.window_.show_notice(f"{verb} the site {site.name}.")
+                verb = _("Restored") if site.archived else _("Archived")
+                self.window_.show_notice(
+                    _("{verb} the site {name}.").format(verb=verb, name=site.name)
+                )
 
-        self.window_.with_author(act, "Choose who you are before archiving a site.")
+        self.window_.with_author(act, _("Choose who you are before archiving a site."))
 
     def _show_conflict(self) -> None:
         conflict = self.selected_conflict()
@@ -877,9 +930,17 @@ class SyncPage(Page):
         current, other = conflict_values(conflict)
         self.conflict_title.setText(f"{conflict.row_label} · {conflict.column_label}")
         source = conflict_source(conflict, self.conflicts_model.here)
-        self.conflict_detail.setText(f"Now: {current}\n{source} said: {other}")
-        self.use_other_button.setToolTip(refused or f"Make it {other}, everywhere")
-        self.keep_button.setToolTip(refused or f"Keep {current}, everywhere")
+        self.conflict_detail.setText(
+            _("Now: {current}\n{source} said: {other}").format(
+                current=current, source=source, other=other
+            )
+        )
+        self.use_other_button.setToolTip(
+            refused or _("Make it {other}, everywhere").format(other=other)
+        )
+        self.keep_button.setToolTip(
+            refused or _("Keep {current}, everywhere").format(current=current)
+        )
 
     def resolve_selected(self, keep: str) -> None:
         conflict = self.selected_conflict()
@@ -893,11 +954,17 @@ class SyncPage(Page):
                 current, other = conflict_values(conflict)
                 value = other if keep == "other" else current
                 self.window_.show_notice(
-                    f"{conflict.row_label}: {conflict.column_label} is now {value}. "
-                    "Every site will see this after the next sync."
+                    _(
+                        "{row_label}: {column_label} is now {value}. Every site will see this "
+                        "after the next sync."
+                    ).format(
+                        row_label=conflict.row_label,
+                        column_label=conflict.column_label,
+                        value=value,
+                    )
                 )
 
-        self.window_.with_author(resolve, "Choose who you are before settling a conflict.")
+        self.window_.with_author(resolve, _("Choose who you are before settling a conflict."))
 
     # -- backups ----------------------------------------------------------------------------
 
@@ -928,50 +995,56 @@ class SyncPage(Page):
             return
 
         def restore(author: str) -> None:
-            question = (
-                f"Restore the backup made {backup_when(chosen)} "
-                f"({chosen.reason or 'backup'})?\n\n"
-                "• The current state is backed up first, so this can be undone.\n"
-                "• This site's data goes back to how it was when the backup was made.\n"
-                "• This computer then takes a new site identity, so old and new changes stay "
-                "apart.\n"
-                "• Changes made since the backup that already reached other sites come back "
-                "at the next sync. Changes that never left this computer are only in the "
-                "backup made now."
-            )
+            question = _(
+                "Restore the backup made {backup_when} ({value})?\n\n• The current state "
+                "is backed up first, so this can be undone.\n• This site's data goes "
+                "back to how it was when the backup was made.\n• This computer then "
+                "takes a new site identity, so old and new changes stay apart.\n• "
+                "Changes made since the backup that already reached other sites come "
+                "back at the next sync. Changes that never left this computer are only "
+                "in the backup made now."
+            ).format(backup_when=backup_when(chosen), value=chosen.reason or "backup")
             if not dialogs.confirm(
-                self, "Restore a backup", question, "Restore backup", "Keep the data as it is"
+                self,
+                _("Restore a backup"),
+                question,
+                _("Restore backup"),
+                _("Keep the data as it is"),
             ):
                 return
             self.task = run_store_task(
                 self.window_,
                 self.store,
-                "Restoring the backup…",
+                _("Restoring the backup…"),
                 lambda worker, _p, _c: backups.restore_backup(worker, chosen.name, author),
                 on_done=lambda _site_id: self._restored(chosen),
                 on_error=self._restore_failed,
                 on_cancelled=self._task_over,
             )
 
-        self.window_.with_author(restore, "Choose who you are before restoring a backup.")
+        self.window_.with_author(restore, _("Choose who you are before restoring a backup."))
 
     def _restored(self, chosen: Backup) -> None:
         self.task = None
         notice = site_identity.identity_notice(self.store)
         self.message.show_message(
             "warning",
-            "Backup restored",
-            f"This site's data is back to how it was {backup_when(chosen)}. Import the latest "
-            "bundles from your other sites to bring back what they have.",
+            _("Backup restored"),
+            _(
+                "This site's data is back to how it was {backup_when}. Import the latest "
+                "bundles from your other sites to bring back what they have."
+            ).format(backup_when=backup_when(chosen)),
             [notice] if notice else [],
         )
-        self.window_.show_notice("Backup restored. This computer now has a new site identity.")
+        self.window_.show_notice(_("Backup restored. This computer now has a new site identity."))
         self.load()
 
     def _restore_failed(self, message: str) -> None:
         self.task = None
         self.message.show_message(
-            "error", "The backup was not restored", f"{message}\nNothing was changed."
+            "error",
+            _("The backup was not restored"),
+            _("{message}\nNothing was changed.").format(message=message),
         )
 
     def backup_now(self) -> None:
@@ -980,16 +1053,18 @@ class SyncPage(Page):
         self.task = run_store_task(
             self.window_,
             self.store,
-            "Making a backup…",
-            lambda worker, _p, _c: backups.make_backup(worker, reason="made by hand"),
+            _("Making a backup…"),
+            lambda worker, _p, _c: backups.make_backup(worker, reason=_("made by hand")),
             on_done=self._backed_up,
-            on_error=lambda message: self._task_failed("The backup was not made", message),
+            on_error=lambda message: self._task_failed(_("The backup was not made"), message),
             on_cancelled=self._task_over,
         )
 
     def _backed_up(self, made: Backup) -> None:
         self.task = None
-        self.window_.show_notice(f"Backup made ({human_size(made.size)}).")
+        self.window_.show_notice(
+            _("Backup made ({human_size}).").format(human_size=human_size(made.size))
+        )
         self._load_backups()
 
     def _task_failed(self, title: str, message: str) -> None:
@@ -1014,7 +1089,7 @@ class SyncPage(Page):
 
             self.window_.dialogs.open(INVITE, make)
 
-        self.window_.with_author(ask, "Choose who you are before inviting a site.")
+        self.window_.with_author(ask, _("Choose who you are before inviting a site."))
 
     def _make_invitation(self, author: str, site_name: str, path: Path | None) -> None:
         if path is None or self._busy():
@@ -1024,10 +1099,10 @@ class SyncPage(Page):
         self.task = run_store_task(
             self.window_,
             self.store,
-            f"Making the invitation for {site_name}…",
+            _("Making the invitation for {site_name}…").format(site_name=site_name),
             lambda worker, _p, _c: make_invitation(worker, author, site_name, path),
             on_done=self._invited,
-            on_error=lambda message: self._task_failed("The invitation was not made", message),
+            on_error=lambda message: self._task_failed(_("The invitation was not made"), message),
             on_cancelled=self._task_over,
         )
 
@@ -1035,8 +1110,10 @@ class SyncPage(Page):
         self.task = None
         self.message.show_message(
             "ok",
-            f"Invitation for {invitation.site_name} saved",
-            f"{invitation.path}\nGive the passphrase to the new site separately from the file.",
+            _("Invitation for {site_name} saved").format(site_name=invitation.site_name),
+            _("{path}\nGive the passphrase to the new site separately from the file.").format(
+                path=invitation.path
+            ),
         )
         self.window_.dialogs.open(
             PASSPHRASE, lambda: PassphraseDialog(invitation, self.window_), key=invitation.path
@@ -1051,21 +1128,25 @@ class SyncPage(Page):
         def apply(author: str) -> None:
             if not wanted and not dialogs.confirm(
                 self,
-                "Stop encrypting bundles",
-                "Bundles will no longer be encrypted: whoever finds a lost USB stick can read "
-                "members' names, phone numbers and everything else in them.\n\nThey stay "
-                "signed, so nobody can slip in false changes.",
-                "Stop encrypting",
-                "Keep encrypting",
+                _("Stop encrypting bundles"),
+                _(
+                    "Bundles will no longer be encrypted: whoever finds a lost USB stick can read "
+                    "members' names, phone numbers and everything else in them.\n\nThey stay "
+                    "signed, so nobody can slip in false changes."
+                ),
+                _("Stop encrypting"),
+                _("Keep encrypting"),
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 update_settings(self.store, author, encrypt_bundles=wanted)
             if outcome.ok:
                 self.window_.show_notice(
-                    "Bundles will be encrypted from the next export."
+                    _("Bundles will be encrypted from the next export.")
                     if wanted
-                    else "Bundles will not be encrypted from the next export."
+                    else _("Bundles will not be encrypted from the next export.")
                 )
 
-        self.window_.with_author(apply, "Choose who you are before changing how bundles are made.")
+        self.window_.with_author(
+            apply, _("Choose who you are before changing how bundles are made.")
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.sync.models import days_silent, is_peer, is_stale, recent_identity_notice
 from coopdesk.store.store import Store
@@ -24,8 +25,13 @@ def sync_attention(store: Store) -> list[tuple[str, str]]:
         found.append(
             (
                 "conflicts",
-                f"{conflicts} sync conflict{'s' if conflicts != 1 else ''} to settle: two sites "
-                "changed the same thing before they synced.",
+                ngettext(
+                    "{conflicts} sync conflict to settle: two sites changed the same thing "
+                    "before they synced.",
+                    "{conflicts} sync conflicts to settle: two sites changed the same thing "
+                    "before they synced.",
+                    conflicts,
+                ).format(conflicts=conflicts),
             )
         )
     for status in sites_overview(store, with_pending=False):
@@ -35,14 +41,19 @@ def sync_attention(store: Store) -> list[tuple[str, str]]:
         if is_stale(status):
             days = days_silent(status)
             problems.append(
-                "no bundle received from it yet"
+                _("no bundle received from it yet")
                 if days is None
-                else f"not heard from for {days} days"
+                else _("not heard from for {days} days").format(days=days)
             )
         if status.clock_warning:
             problems.append(status.clock_warning)
         if problems:
-            found.append((f"site:{status.site_id}", f"{status.name}: {'; '.join(problems)}."))
+            found.append(
+                (
+                    _("site:{site_id}").format(site_id=status.site_id),
+                    f"{status.name}: {'; '.join(problems)}.",
+                )
+            )
     found += folder_attention(store, {key for key, _text in found})
     notice = recent_identity_notice(store)
     if notice:
@@ -75,17 +86,20 @@ def folder_attention(store: Store, already: set[str]) -> list[tuple[str, str]]:
         if days >= FOLDER_SILENT_DAYS:
             found.append(
                 (
-                    f"folder-site:{site.site_id}",
-                    f"{site.name}: no bundle in the sync folder for {days} days (is its "
-                    "computer, or Syncthing there, switched off?).",
+                    _("folder-site:{site_id}").format(site_id=site.site_id),
+                    _(
+                        "{name}: no bundle in the sync folder for {days} days (is its computer, "
+                        "or Syncthing there, switched off?)."
+                    ).format(name=site.name, days=days),
                 )
             )
     if status.refused:
         found.append(
             (
                 "folder-refused",
-                f"{len(status.refused)} file(s) in the sync folder were refused: see Sync, "
-                "Sync folder.",
+                _("{count} file(s) in the sync folder were refused: see Sync, Sync folder.").format(
+                    count=len(status.refused)
+                ),
             )
         )
     return found
@@ -97,7 +111,7 @@ class SyncAttentionPanel(TodayPanel):
     shows_itself = False
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Sync")
+        super().__init__(window, _("Sync"))
         self.found: list[tuple[str, str]] = []
 
     def load(self) -> None:
@@ -106,9 +120,9 @@ class SyncAttentionPanel(TodayPanel):
     def attention_items(self) -> list[Attention]:
         window = self.window_
         return [
-            Attention(key, text, "Settle conflicts", window.show_conflicts)
+            Attention(key, text, _("Settle conflicts"), window.show_conflicts)
             if key == "conflicts"
-            else Attention(key, text, "Open Sync", lambda: window.go_to("sync"))
+            else Attention(key, text, _("Open Sync"), lambda: window.go_to("sync"))
             for key, text in self.found
         ]
 

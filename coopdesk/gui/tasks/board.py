@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.gui.kit.dates import due_text
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.lazy_model import LazyColumn, LazyTableModel
@@ -65,6 +66,20 @@ TASK_MIME = "application/x-coopdesk-task"
 TASK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TASK_ROLE = Qt.ItemDataRole.UserRole + 2
 STATUSES = tuple(STATUS_LABELS)  # todo, doing, done: the columns, left to right
+# The core's words for statuses and priorities, shown through _() (extracted from here).
+CORE_WORDS = (
+    N_("To do"),
+    N_("Doing"),
+    N_("Done"),
+    N_("low"),
+    N_("normal"),
+    N_("high"),
+    N_("urgent"),
+    N_("Low"),
+    N_("Normal"),
+    N_("High"),
+    N_("Urgent"),
+)
 DONE_SHOWN = 40  # the Done column shows the most recently finished tasks
 OVERDUE_COLOUR = QColor(0xC6, 0x28, 0x28)
 PRIORITY_COLOURS = {2: QColor(0xE0, 0x8A, 0x00), 3: QColor(0xC6, 0x28, 0x28)}
@@ -73,12 +88,12 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 def card_details(task: dict[str, Any], today: dt.date | None = None) -> str:
     """The second line of a card: who, when, how urgent, and where it comes from."""
-    parts = [task.get("assignee_name") or "nobody yet"]
+    parts = [task.get("assignee_name") or _("nobody yet")]
     due = due_text(task, today)
     if due:
         parts.append(due)
     if int(task.get("priority") or 0) >= 2:
-        parts.append(PRIORITY_LABELS[int(task["priority"])])
+        parts.append(_(PRIORITY_LABELS[int(task["priority"])]))
     if task.get("role_name"):
         parts.append(str(task["role_name"]))
     return " · ".join(parts)
@@ -109,16 +124,22 @@ class CardDelegate(QStyledItemDelegate):
         painter.setPen(QPen(border, 2 if focused and selected else 1))
         painter.setBrush(QBrush(background))
         painter.drawRoundedRect(rect, 6, 6)
+        # Right to left (Arabic): the priority stripe and the text start at the right.
+        mirrored = option.direction == Qt.LayoutDirection.RightToLeft
         stripe = PRIORITY_COLOURS.get(int(task.get("priority") or 0))
         if stripe is not None:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(stripe))
-            painter.drawRoundedRect(QRect(rect.left(), rect.top(), 5, rect.height()), 2, 2)
+            left = rect.right() - 4 if mirrored else rect.left()
+            painter.drawRoundedRect(QRect(left, rect.top(), 5, rect.height()), 2, 2)
 
         text_colour = palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
-        area = rect.adjusted(self.padding + 4, self.padding, -self.padding, -self.padding)
+        start, end = (
+            (self.padding, self.padding + 4) if mirrored else (self.padding + 4, self.padding)
+        )
+        area = rect.adjusted(start, self.padding, -end, -self.padding)
         line = option.fontMetrics.height()
         title_font = QFont(option.font)
         title_font.setBold(True)
@@ -129,7 +150,10 @@ class CardDelegate(QStyledItemDelegate):
         title = painter.fontMetrics().elidedText(
             str(task.get("title", "")), Qt.TextElideMode.ElideRight, area.width()
         )
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        align = (
+            QStyle.visualAlignment(option.direction, Qt.AlignmentFlag.AlignLeft)
+            | Qt.AlignmentFlag.AlignVCenter
+        )
         painter.drawText(QRect(area.left(), area.top(), area.width(), line), align, title)
 
         painter.setFont(option.font)
@@ -194,8 +218,10 @@ class BoardColumn(QListWidget):
         if task.get("notes"):
             lines.append(task["notes"])
         if task.get("chore_title"):
-            lines.append(f"A turn of the chore “{task['chore_title']}”")
-        lines.append("Enter opens · Ctrl+Right / Ctrl+Left moves · or drag it")
+            lines.append(
+                _("A turn of the chore “{chore_title}”").format(chore_title=task["chore_title"])
+            )
+        lines.append(_("Enter opens · Ctrl+Right / Ctrl+Left moves · or drag it"))
         return "\n".join(lines)
 
     def task_ids(self) -> list[str]:
@@ -300,7 +326,7 @@ class TaskBoard(QWidget):
         for position, status in enumerate(STATUSES):
             panel = QFrame(objectName="boardPanel")
             panel.setFrameShape(QFrame.Shape.StyledPanel)
-            title = QLabel(STATUS_LABELS[status])
+            title = QLabel(_(STATUS_LABELS[status]))
             title.setFont(scaled_font(self, 1.1, bold=True))
             count = muted(QLabel())
             header = QHBoxLayout()
@@ -308,7 +334,7 @@ class TaskBoard(QWidget):
             header.addStretch(1)
             header.addWidget(count)
             column = BoardColumn(status)
-            column.setAccessibleName(f"{STATUS_LABELS[status]} column")
+            column.setAccessibleName(_("{value} column").format(value=_(STATUS_LABELS[status])))
             column.move_requested.connect(self.move_requested)
             column.open_requested.connect(self.open_requested)
             column.step_requested.connect(self._step)
@@ -336,7 +362,9 @@ class TaskBoard(QWidget):
             shown = len(by_status[status])
             total = done_total if status == "done" and done_total is not None else shown
             self.count_labels[status].setText(
-                f"{shown} of {total}" if total > shown else str(shown)
+                _("{shown} of {total}").format(shown=shown, total=total)
+                if total > shown
+                else str(shown)
             )
         if kept is not None:
             self.select_task(kept, focus=kept_column is not None)
@@ -401,13 +429,13 @@ class TaskListModel(LazyTableModel):
 
     tables = frozenset({"task", "member", "site", "role", "chore"})
     columns = (
-        LazyColumn("Task"),
-        LazyColumn("Status"),
-        LazyColumn("Assignee"),
-        LazyColumn("Due"),
-        LazyColumn("Priority"),
-        LazyColumn("Site"),
-        LazyColumn("Role"),
+        LazyColumn(N_("Task")),
+        LazyColumn(N_("Status")),
+        LazyColumn(N_("Assignee")),
+        LazyColumn(N_("Due")),
+        LazyColumn(N_("Priority")),
+        LazyColumn(N_("Site")),
+        LazyColumn(N_("Role")),
     )
 
     def __init__(
@@ -431,13 +459,13 @@ class TaskListModel(LazyTableModel):
         if column == 0:
             return row["title"]
         if column == 1:
-            return STATUS_LABELS.get(row["status"], row["status"])
+            return _(STATUS_LABELS.get(row["status"], row["status"]))
         if column == 2:
             return row["assignee_name"] or ""
         if column == 3:
             return due_text(row)
         if column == 4:
-            return PRIORITY_LABELS.get(int(row["priority"] or 0), "").capitalize()
+            return _(PRIORITY_LABELS.get(int(row["priority"] or 0), "").capitalize())
         if column == 5:
             return row["site_name"] or ""
         if column == 6:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
 from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
 from coopdesk.gui.kit.widgets import muted, scaled_font
@@ -60,19 +61,23 @@ class TaskDialog(FormDialog):
         defaults: dict[str, Any] | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(f"Edit task: {task['title']}" if task else "Add a task", save, parent)
+        super().__init__(
+            _("Edit task: {title}").format(title=task["title"]) if task else _("Add a task"),
+            save,
+            parent,
+        )
         self.task = task
         self.setMinimumWidth(480)
         values = task or defaults or {}
         self.title_edit = QLineEdit(values.get("title") or "")
-        self.title_edit.setPlaceholderText("What needs doing, in a few words")
+        self.title_edit.setPlaceholderText(_("What needs doing, in a few words"))
         self.notes_edit = QPlainTextEdit(values.get("notes") or "")
-        self.notes_edit.setPlaceholderText("Details (optional)")
+        self.notes_edit.setPlaceholderText(_("Details (optional)"))
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(self.fontMetrics().height() * 5)
-        self.assignee_combo = choice_combo(members, "Nobody yet", values.get("assignee_id"))
+        self.assignee_combo = choice_combo(members, _("Nobody yet"), values.get("assignee_id"))
         due = values.get("due_on")
-        self.due_check = QCheckBox("Due on")
+        self.due_check = QCheckBox(_("Due on"))
         self.due_check.setChecked(bool(due))
         self.due_edit = date_edit(
             dt.date.fromisoformat(str(due)) if due else dt.date.today() + dt.timedelta(days=7)
@@ -85,22 +90,22 @@ class TaskDialog(FormDialog):
         due_row.addStretch(1)
         self.priority_combo = QComboBox()
         for value, label in PRIORITY_LABELS.items():
-            self.priority_combo.addItem(label.capitalize(), value)
+            self.priority_combo.addItem(_(label.capitalize()), value)
         self.priority_combo.setCurrentIndex(
             max(0, self.priority_combo.findData(int(values.get("priority", 1) or 0)))
         )
-        self.site_combo = choice_combo(sites, "Any site", values.get("site_id"))
-        self.role_combo = choice_combo(role_choices, "No role", values.get("role_id"))
-        self.role_combo.setToolTip("The role whose holders see to it (optional)")
+        self.site_combo = choice_combo(sites, _("Any site"), values.get("site_id"))
+        self.role_combo = choice_combo(role_choices, _("No role"), values.get("role_id"))
+        self.role_combo.setToolTip(_("The role whose holders see to it (optional)"))
 
         form = QFormLayout()
-        form.addRow("&Title", self.title_edit)
-        form.addRow("&Notes", self.notes_edit)
-        form.addRow("&Assignee", self.assignee_combo)
-        form.addRow("D&ue", due_row)
-        form.addRow("&Priority", self.priority_combo)
-        form.addRow("&Site", self.site_combo)
-        form.addRow("&Role", self.role_combo)
+        form.addRow(_("&Title"), self.title_edit)
+        form.addRow(_("&Notes"), self.notes_edit)
+        form.addRow(_("&Assignee"), self.assignee_combo)
+        form.addRow(_("D&ue"), due_row)
+        form.addRow(_("&Priority"), self.priority_combo)
+        form.addRow(_("&Site"), self.site_combo)
+        form.addRow(_("&Role"), self.role_combo)
         self.lay_out(form)
         self.title_edit.setFocus()
 
@@ -127,12 +132,12 @@ class ChoreDialog(FormDialog):
         save: SaveFunction,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Add a chore", save, parent)
+        super().__init__(_("Add a chore"), save, parent)
         self.setMinimumWidth(500)
         self.title_edit = QLineEdit()
-        self.title_edit.setPlaceholderText("Clean the cold room, take out the compost…")
+        self.title_edit.setPlaceholderText(_("Clean the cold room, take out the compost…"))
         self.notes_edit = QPlainTextEdit()
-        self.notes_edit.setPlaceholderText("How it is done (optional)")
+        self.notes_edit.setPlaceholderText(_("How it is done (optional)"))
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(self.fontMetrics().height() * 4)
         self.every_spin = QSpinBox()
@@ -142,7 +147,7 @@ class ChoreDialog(FormDialog):
         self.every_unit.addItem("weeks", 7)
         self.every_unit.addItem("days", 1)
         every_row = QHBoxLayout()
-        every_row.addWidget(QLabel("Every"))
+        every_row.addWidget(QLabel(_("Every")))
         every_row.addWidget(self.every_spin)
         every_row.addWidget(self.every_unit)
         every_row.addStretch(1)
@@ -160,21 +165,21 @@ class ChoreDialog(FormDialog):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.member_list.addItem(item)
         self.starts_edit = date_edit(dt.date.today())
-        self.site_combo = choice_combo(sites, "Any site")
-        self.role_combo = choice_combo(role_choices, "No role")
+        self.site_combo = choice_combo(sites, _("Any site"))
+        self.role_combo = choice_combo(role_choices, _("No role"))
         form = QFormLayout()
-        form.addRow("&Title", self.title_edit)
-        form.addRow("&Notes", self.notes_edit)
+        form.addRow(_("&Title"), self.title_edit)
+        form.addRow(_("&Notes"), self.notes_edit)
         # A row that is a layout has no buddy for its label's "&": give it one, or the "&"
         # shows as itself.
-        how_often = QLabel("&How often")
+        how_often = QLabel(_("&How often"))
         how_often.setBuddy(self.every_spin)
         form.addRow(how_often, every_row)
-        form.addRow("&Who takes turns", self.member_list)
-        form.addRow("&Next one goes to", self.strategy_combo)
-        form.addRow("&First due", self.starts_edit)
-        form.addRow("&Site", self.site_combo)
-        form.addRow("&Role", self.role_combo)
+        form.addRow(_("&Who takes turns"), self.member_list)
+        form.addRow(_("&Next one goes to"), self.strategy_combo)
+        form.addRow(_("&First due"), self.starts_edit)
+        form.addRow(_("&Site"), self.site_combo)
+        form.addRow(_("&Role"), self.role_combo)
         self.lay_out(form)
         self.title_edit.setFocus()
 
@@ -200,21 +205,23 @@ class ChoreTasksDialog(FormDialog):
     """ "Create chore tasks until…": each chore's occurrences up to a day become tasks."""
 
     def __init__(self, save: SaveFunction, parent: QWidget | None = None) -> None:
-        super().__init__("Create chore tasks", save, parent)
-        heading = QLabel("Create chore tasks until…")
+        super().__init__(_("Create chore tasks"), save, parent)
+        heading = QLabel(_("Create chore tasks until…"))
         heading.setFont(scaled_font(self, 1.15, bold=True))
         explanation = muted(
             QLabel(
-                "Every chore's turns up to this day become tasks on the board, each with the "
-                "member whose turn it is. Turns that already have a task are left alone, so "
-                "doing this at two sites makes the same tasks."
+                _(
+                    "Every chore's turns up to this day become tasks on the board, each with the "
+                    "member whose turn it is. Turns that already have a task are left alone, so "
+                    "doing this at two sites makes the same tasks."
+                )
             )
         )
         explanation.setWordWrap(True)
         self.until_edit = date_edit(dt.date.today() + dt.timedelta(days=14))
         form = QFormLayout()
-        form.addRow("&Until", self.until_edit)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Create tasks")
+        form.addRow(_("&Until"), self.until_edit)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Create tasks"))
         self.lay_out(heading, explanation, form)
         self.setMinimumWidth(420)
 

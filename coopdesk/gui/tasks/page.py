@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.text import day_text, names_text, term_length_text
 from coopdesk.coop import active_members, sites
 from coopdesk.gui.kit import dialogs
@@ -74,7 +75,13 @@ def next_due(chore: dict[str, Any], today: dt.date) -> dt.date:
 class ChoresModel(ListModel[dict[str, Any]]):
     """The coop's chores with who takes turns and whose turn is next (a short list)."""
 
-    columns = ("Chore", "How often", "Next one goes to", "Next turn", "Who takes turns")
+    columns = (
+        N_("Chore"),
+        N_("How often"),
+        N_("Next one goes to"),
+        N_("Next turn"),
+        N_("Who takes turns"),
+    )
 
     def display(self, row: dict[str, Any], column: int) -> str:
         return (
@@ -94,14 +101,14 @@ class ChoresModel(ListModel[dict[str, Any]]):
 class TasksPage(Page):
     tables = frozenset({"task", "chore", "member", "site", "role", "role_member", "leave"})
     keys = (
-        ("Left / Right", "The board's next / previous column"),
-        ("Ctrl+Right / Ctrl+Left", "Move the card to the next / previous column"),
-        ("Enter", "Open the task"),
-        ("Delete", "Archive the selected task"),
+        ("Left / Right", N_("The board's next / previous column")),
+        ("Ctrl+Right / Ctrl+Left", N_("Move the card to the next / previous column")),
+        ("Enter", N_("Open the task")),
+        ("Delete", N_("Archive the selected task")),
     )
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "Tasks")
+        super().__init__(window, _("Tasks"))
         self.list_model = TaskListModel(self.store, parent=self)
         self.chores_model = ChoresModel(self)
         self.member_choices: list[tuple[str, str]] = []
@@ -112,8 +119,8 @@ class TasksPage(Page):
         # out when their tab is in front, not on every load of the board.
         self._chores_due = True
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_tasks_tab(), "&Tasks")
-        self.tabs.addTab(self._build_chores_tab(), "C&hores")
+        self.tabs.addTab(self._build_tasks_tab(), _("&Tasks"))
+        self.tabs.addTab(self._build_chores_tab(), _("C&hores"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._show_view()
         self.layout_.addWidget(self.tabs, 1)
@@ -121,34 +128,36 @@ class TasksPage(Page):
     # -- building ---------------------------------------------------------------------------
 
     def _build_tasks_tab(self) -> QWidget:
-        self.board_button = QPushButton("&Board")
-        self.list_button = QPushButton("&List")
+        self.board_button = QPushButton(_("&Board"))
+        self.list_button = QPushButton(_("&List"))
         self.view_group = QButtonGroup(self)
         for button in (self.board_button, self.list_button):
             button.setCheckable(True)
             self.view_group.addButton(button)
         self.board_button.setChecked(True)
-        self.board_button.setToolTip("Cards in three columns: drag them, or Ctrl+Right / Left")
-        self.list_button.setToolTip("A table of tasks, with a status filter")
+        self.board_button.setToolTip(_("Cards in three columns: drag them, or Ctrl+Right / Left"))
+        self.list_button.setToolTip(_("A table of tasks, with a status filter"))
         self.view_group.buttonClicked.connect(lambda _b: self._show_view())
 
-        self.add_button = QPushButton("Add a task…")
-        self.add_button.setToolTip("Add a task (Ctrl+N)")
+        self.add_button = QPushButton(_("Add a task…"))
+        self.add_button.setToolTip(_("Add a task (Ctrl+N)"))
         self.add_button.clicked.connect(self.add_new)
-        self.edit_button = QPushButton("Open…")
-        self.edit_button.setToolTip("Open the selected task (Enter)")
+        self.edit_button = QPushButton(_("Open…"))
+        self.edit_button.setToolTip(_("Open the selected task (Enter)"))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.move_button = QPushButton("Move to")
-        self.move_button.setToolTip("Move the selected task to another column (Ctrl+Right / Left)")
+        self.move_button = QPushButton(_("Move to"))
+        self.move_button.setToolTip(
+            _("Move the selected task to another column (Ctrl+Right / Left)")
+        )
         self.move_menu = QMenu(self.move_button)
         self.move_actions: dict[str, QAction] = {}
         for status in STATUSES:
-            action = self.move_menu.addAction(STATUS_LABELS[status])
+            action = self.move_menu.addAction(_(STATUS_LABELS[status]))
             action.triggered.connect(lambda _c=False, s=status: self.move_selected(s))
             self.move_actions[status] = action
         self.move_button.setMenu(self.move_menu)
-        self.archive_button = QPushButton("Archive…")
-        self.archive_button.setToolTip("Archive the selected task (Delete)")
+        self.archive_button = QPushButton(_("Archive…"))
+        self.archive_button.setToolTip(_("Archive the selected task (Delete)"))
         self.archive_button.clicked.connect(self.archive_selected)
         actions = QHBoxLayout()
         actions.addWidget(self.board_button)
@@ -161,21 +170,21 @@ class TasksPage(Page):
         actions.addStretch(1)
 
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search titles and notes  (Ctrl+F)")
+        self.search_edit.setPlaceholderText(_("Search titles and notes  (Ctrl+F)"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(lambda _t: self._filter_changed())
         self.status_combo = QComboBox()
-        self.status_combo.addItem("Any status", None)
+        self.status_combo.addItem(_("Any status"), None)
         for status, label in STATUS_LABELS.items():
-            self.status_combo.addItem(label, status)
-        self.status_combo.setToolTip("Which tasks the list shows (the board has a column each)")
+            self.status_combo.addItem(_(label), status)
+        self.status_combo.setToolTip(_("Which tasks the list shows (the board has a column each)"))
         self.assignee_combo = QComboBox()
         self.site_combo = QComboBox()
         self.role_combo = QComboBox()
         for combo in (self.status_combo, self.assignee_combo, self.site_combo, self.role_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(lambda _i: self._filter_changed())
-        self.overdue_check = QCheckBox("Overdue only")
+        self.overdue_check = QCheckBox(_("Overdue only"))
         self.overdue_check.toggled.connect(lambda _on: self._filter_changed())
         filters = QHBoxLayout()
         filters.addWidget(self.search_edit, 1)
@@ -230,17 +239,19 @@ class TasksPage(Page):
     def _build_chores_tab(self) -> QWidget:
         explanation = muted(
             QLabel(
-                "Chores come back every so often and pass between the members who take turns. "
-                "Create their tasks ahead; each goes to the member whose turn it is."
+                _(
+                    "Chores come back every so often and pass between the members who take turns. "
+                    "Create their tasks ahead; each goes to the member whose turn it is."
+                )
             )
         )
         explanation.setWordWrap(True)
-        self.add_chore_button = QPushButton("Add a chore…")
+        self.add_chore_button = QPushButton(_("Add a chore…"))
         self.add_chore_button.clicked.connect(self.add_chore)
-        self.make_tasks_button = QPushButton("Create chore tasks until…")
-        self.make_tasks_button.setToolTip("Each chore's turns up to a day become tasks")
+        self.make_tasks_button = QPushButton(_("Create chore tasks until…"))
+        self.make_tasks_button.setToolTip(_("Each chore's turns up to a day become tasks"))
         self.make_tasks_button.clicked.connect(self.create_chore_tasks)
-        self.archive_chore_button = QPushButton("Archive chore…")
+        self.archive_chore_button = QPushButton(_("Archive chore…"))
         self.archive_chore_button.clicked.connect(self.archive_chore)
         tools = QHBoxLayout()
         tools.addWidget(self.add_chore_button)
@@ -252,7 +263,7 @@ class TasksPage(Page):
         for column, width in enumerate((200, 110, 200, 210)):
             header.resizeSection(column, width)
         follow_selection(self.chores_table, self._show_chore_history)
-        history_title = QLabel("Turns so far")
+        history_title = QLabel(_("Turns so far"))
         history_title.setFont(scaled_font(self, 1.05, bold=True))
         self.history_label = QLabel()
         self.history_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -269,10 +280,12 @@ class TasksPage(Page):
         split.addWidget(history)
         split.setSizes([260, 200])
         self.chores_empty = EmptyState(
-            "No chores yet",
-            "A chore comes back every week or so: clean the cold room, take out the compost. "
-            "CoopDesk gives each turn to the member whose turn it is.",
-            "Add a chore",
+            _("No chores yet"),
+            _(
+                "A chore comes back every week or so: clean the cold room, take out the compost. "
+                "CoopDesk gives each turn to the member whose turn it is."
+            ),
+            _("Add a chore"),
             on_action=self.add_chore,
         )
         self.chores_stack = QStackedWidget()
@@ -330,9 +343,9 @@ class TasksPage(Page):
             (row["id"], row["name"]) for row in sites(self.store) if not row["archived"]
         ]
         self.role_choices = [(row["id"], row["name"]) for row in active_roles(self.store)]
-        self._refill(self.assignee_combo, "Anyone", [(ME, "Me"), *self.member_choices])
-        self._refill(self.site_combo, "Every site", self.site_choices)
-        self._refill(self.role_combo, "Any role", self.role_choices)
+        self._refill(self.assignee_combo, _("Anyone"), [(ME, "Me"), *self.member_choices])
+        self._refill(self.site_combo, _("Every site"), self.site_choices)
+        self._refill(self.role_combo, _("Any role"), self.role_choices)
         self.role_combo.setVisible(bool(self.role_choices) or self.role_combo.currentIndex() > 0)
         self.site_combo.setVisible(len(self.site_choices) > 1)
 
@@ -404,11 +417,15 @@ class TasksPage(Page):
         self._update_list_empty()
         overdue = sum(1 for t in open_tasks if t["overdue"])
         if query == TaskQuery():
-            text = f"{len(open_tasks)} open task{'s' if len(open_tasks) != 1 else ''}"
+            text = ngettext("{count} open task", "{count} open tasks", len(open_tasks)).format(
+                count=len(open_tasks)
+            )
         else:
-            text = f"{len(open_tasks)} open task{'s' if len(open_tasks) != 1 else ''} match"
+            text = ngettext(
+                "{count} open task matches", "{count} open tasks match", len(open_tasks)
+            ).format(count=len(open_tasks))
         if overdue:
-            text += f" · {overdue} overdue"
+            text += " · " + _("{count} overdue").format(count=overdue)
         self.subtitle_label.setText(text + f" · {day_text(today)}")
         self.subtitle_label.show()
 
@@ -419,11 +436,11 @@ class TasksPage(Page):
         filtered = replace(self.list_model.query, today=None) != TaskQuery()
         if filtered:
             self.list_empty.set_text(
-                "No tasks match", "Change the filters, or clear them.", "Clear filters"
+                _("No tasks match"), _("Change the filters, or clear them."), _("Clear filters")
             )
         else:
             self.list_empty.set_text(
-                "No tasks yet", "Add what needs doing, and who takes it on.", ""
+                _("No tasks yet"), _("Add what needs doing, and who takes it on."), ""
             )
         self.list_stack.setCurrentWidget(self.list_empty)
 
@@ -480,14 +497,14 @@ class TasksPage(Page):
             return
         column.setCurrentItem(item)
         menu = QMenu(self)
-        menu.addAction("Open…", self.edit_selected)
-        move = menu.addMenu("Move to")
+        menu.addAction(_("Open…"), self.edit_selected)
+        move = menu.addMenu(_("Move to"))
         for status in STATUSES:
-            action = move.addAction(STATUS_LABELS[status])
+            action = move.addAction(_(STATUS_LABELS[status]))
             action.setEnabled(status != column.status)
             action.triggered.connect(lambda _c=False, s=status: self.move_selected(s))
         menu.addSeparator()
-        menu.addAction("Archive…", self.archive_selected)
+        menu.addAction(_("Archive…"), self.archive_selected)
         menu.exec(column.viewport().mapToGlobal(point))
 
     # -- task changes -----------------------------------------------------------------------
@@ -507,11 +524,13 @@ class TasksPage(Page):
             self._update_actions()
             previous = task["status"]
             self.window_.show_notice(
-                f"“{task['title']}” moved to {STATUS_LABELS[status]}.",
+                _("“{title}” moved to {value}.").format(
+                    title=task["title"], value=_(STATUS_LABELS[status])
+                ),
                 undo=lambda: self.move_task(task_id, previous),
             )
 
-        self.window_.with_author(move, "Choose who you are before moving a task.")
+        self.window_.with_author(move, _("Choose who you are before moving a task."))
 
     def move_selected(self, status: str) -> None:
         task_id = self.selected_task_id()
@@ -540,7 +559,7 @@ class TasksPage(Page):
         def save(values: dict[str, Any]) -> str:
             author = self.session.member_id
             if author is None:
-                raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                raise CoopDeskError(_("Nobody is at the keyboard: choose who you are (Ctrl+K)."))
             if task_id is None:
                 title = values.pop("title")
                 return tasklist.add_task(self.store, author, title, **values)
@@ -572,7 +591,9 @@ class TasksPage(Page):
 
     def _after_task_saved(self, task_id: str, added: bool) -> None:
         task = tasklist.get_task(self.store, task_id)
-        self.window_.show_notice(f"Added “{task['title']}”." if added else "Saved the task.")
+        self.window_.show_notice(
+            _("Added “{title}”.").format(title=task["title"]) if added else _("Saved the task.")
+        )
         if self.board_shown():
             self.board.select_task(task_id, focus=True)
         else:
@@ -587,17 +608,20 @@ class TasksPage(Page):
 
         def archive(author: str) -> None:
             task = tasklist.get_task(self.store, task_id)
-            question = (
-                f"Archive the task “{task['title']}”?\n\nIt leaves the board and the list. "
+            question = _(
+                "Archive the task “{title}”?\n\nIt leaves the board and the list. "
                 "Nothing is deleted: Undo brings it back."
-            )
-            if not dialogs.confirm(self, "Archive task", question, "Archive task", "Keep the task"):
+            ).format(title=task["title"])
+            if not dialogs.confirm(
+                self, _("Archive task"), question, _("Archive task"), _("Keep the task")
+            ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 tasklist.archive_task(self.store, author, task_id)
             if outcome.ok:
                 self.window_.show_notice(
-                    f"Archived “{task['title']}”.", undo=lambda: self._restore_task(task_id)
+                    _("Archived “{title}”.").format(title=task["title"]),
+                    undo=lambda: self._restore_task(task_id),
                 )
 
         self.window_.with_author(archive)
@@ -607,7 +631,7 @@ class TasksPage(Page):
             with dialogs.reported_errors(self) as outcome:
                 tasklist.restore_task(self.store, author, task_id)
             if outcome.ok:
-                self.window_.show_notice("Restored the task.")
+                self.window_.show_notice(_("Restored the task."))
 
         self.window_.with_author(restore)
 
@@ -622,8 +646,9 @@ class TasksPage(Page):
         turns = [t for t in chores.chore_history(self.store, chore["id"]) if not t["archived"]]
         if not turns:
             self.history_label.setText(
-                f"No turns yet. The first is due {day_text(chore['next_due'])}, for "
-                f"{chore['next_name'] or 'nobody'}."
+                _("No turns yet. The first is due {day}, for {value}.").format(
+                    day=day_text(chore["next_due"]), value=chore["next_name"] or "nobody"
+                )
             )
             return
         lines = []
@@ -631,9 +656,9 @@ class TasksPage(Page):
             due = day_text(dt.date.fromisoformat(turn["due_on"]))
             if turn["status"] == "done":
                 who = turn["done_by_name"] or turn["assignee_name"] or "someone"
-                lines.append(f"{due}: done by {who}")
+                lines.append(_("{due}: done by {who}").format(due=due, who=who))
             else:
-                state = STATUS_LABELS[turn["status"]].lower()
+                state = _(STATUS_LABELS[turn["status"]]).lower()
                 lines.append(f"{due}: {turn['assignee_name'] or 'nobody'} ({state})")
         counts = chores.done_counts(self.store, chore["id"])
         names = dict(self.member_choices)
@@ -641,7 +666,7 @@ class TasksPage(Page):
             f"{names.get(m, '?')} {n}" for m, n in sorted(counts.items(), key=lambda kv: -kv[1])
         )
         self.history_label.setText(
-            "\n".join(lines) + (f"\n\nDone so far: {tally}." if tally else "")
+            "\n".join(lines) + (_("\n\nDone so far: {tally}.").format(tally=tally) if tally else "")
         )
 
     def add_chore(self) -> None:
@@ -649,7 +674,9 @@ class TasksPage(Page):
             def save(values: dict[str, Any]) -> str:
                 author = self.session.member_id
                 if author is None:
-                    raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                    raise CoopDeskError(
+                        _("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                    )
                 title = values.pop("title")
                 return chores.add_chore(self.store, author, title, **values)
 
@@ -657,20 +684,22 @@ class TasksPage(Page):
                 dialog = ChoreDialog(
                     self.member_choices, self.site_choices, self.role_choices, save, parent=self
                 )
-                dialog.saved.connect(lambda _id: self.window_.show_notice("Added the chore."))
+                dialog.saved.connect(lambda _id: self.window_.show_notice(_("Added the chore.")))
                 return dialog
 
             self.window_.dialogs.open(CHORE_FORM, make)
 
         self.tabs.setCurrentIndex(1)
-        self.window_.with_author(open_dialog, "Choose who you are before adding a chore.")
+        self.window_.with_author(open_dialog, _("Choose who you are before adding a chore."))
 
     def create_chore_tasks(self) -> None:
         def open_dialog(_author: str) -> None:
             def save(values: dict[str, Any]) -> int:
                 author = self.session.member_id
                 if author is None:
-                    raise CoopDeskError("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                    raise CoopDeskError(
+                        _("Nobody is at the keyboard: choose who you are (Ctrl+K).")
+                    )
                 return chores.generate_chore_tasks(self.store, author, values["until"])
 
             def make() -> ChoreTasksDialog:
@@ -680,13 +709,15 @@ class TasksPage(Page):
 
             self.window_.dialogs.open(CHORE_TASKS, make)
 
-        self.window_.with_author(open_dialog, "Choose who you are before creating tasks.")
+        self.window_.with_author(open_dialog, _("Choose who you are before creating tasks."))
 
     def _after_chore_tasks(self, made: int) -> None:
         self.window_.show_notice(
-            f"Created {made} chore task{'s' if made != 1 else ''}."
+            ngettext("Created {made} chore task.", "Created {made} chore tasks.", made).format(
+                made=made
+            )
             if made
-            else "Every turn up to that day already has its task."
+            else _("Every turn up to that day already has its task.")
         )
 
     def archive_chore(self) -> None:
@@ -695,17 +726,19 @@ class TasksPage(Page):
             return
 
         def archive(author: str) -> None:
-            question = (
-                f"Archive the chore “{chore['title']}”?\n\nNo more turns are planned. Its "
-                "tasks, done and open, stay on the board."
-            )
+            question = _(
+                "Archive the chore “{title}”?\n\nNo more turns are planned. Its tasks, "
+                "done and open, stay on the board."
+            ).format(title=chore["title"])
             if not dialogs.confirm(
-                self, "Archive chore", question, "Archive chore", "Keep the chore"
+                self, _("Archive chore"), question, _("Archive chore"), _("Keep the chore")
             ):
                 return
             with dialogs.reported_errors(self) as outcome:
                 chores.archive_chore(self.store, author, chore["id"])
             if outcome.ok:
-                self.window_.show_notice(f"Archived the chore “{chore['title']}”.")
+                self.window_.show_notice(
+                    _("Archived the chore “{title}”.").format(title=chore["title"])
+                )
 
         self.window_.with_author(archive)

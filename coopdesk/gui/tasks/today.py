@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.dates import due_text
 from coopdesk.gui.kit.panels import Attention, TodayPanel, panel_label
 from coopdesk.tasks import tasks as tasklist
@@ -18,7 +19,7 @@ class MyTasksPanel(TodayPanel):
     """The open tasks of the member at the keyboard; overdue tasks go to "Needs attention"."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, "My tasks")
+        super().__init__(window, _("My tasks"))
         self.text_label = panel_label()
         self.layout_.addWidget(self.text_label)
         self.overdue: list[dict] = []
@@ -29,18 +30,20 @@ class MyTasksPanel(TodayPanel):
         self.overdue = tasklist.overdue_tasks(self.store, today)
         me = self.window_.session.member_id
         if me is None:
-            self.text_label.setText("Choose who you are (Ctrl+K) to see your tasks.")
+            self.text_label.setText(_("Choose who you are (Ctrl+K) to see your tasks."))
             return
         mine = tasklist.my_tasks(self.store, me)
         if not mine:
-            self.text_label.setText("Nothing assigned to you. Well done, or look at the board.")
+            self.text_label.setText(_("Nothing assigned to you. Well done, or look at the board."))
             return
         lines = [
             "•  " + task["title"] + (f" · {due_text(task, today)}" if task["due_on"] else "")
             for task in mine[:MY_TASKS_SHOWN]
         ]
         if len(mine) > MY_TASKS_SHOWN:
-            lines.append(f"…and {len(mine) - MY_TASKS_SHOWN} more on the Tasks page.")
+            lines.append(
+                _("…and {value} more on the Tasks page.").format(value=len(mine) - MY_TASKS_SHOWN)
+            )
         self.text_label.setText("\n".join(lines))
 
     def _member_changed(self, _member_id: object) -> None:
@@ -58,9 +61,11 @@ class MyTasksPanel(TodayPanel):
         return [
             Attention(
                 "tasks:overdue",
-                f"{count} overdue task{'s' if count != 1 else ''}: {named}"
-                + (f" and {more} more." if more > 0 else "."),
-                "Show overdue",
+                ngettext(
+                    "{count} overdue task: {named}", "{count} overdue tasks: {named}", count
+                ).format(count=count, named=named)
+                + (_(" and {more} more.").format(more=more) if more > 0 else "."),
+                _("Show overdue"),
                 self._show_overdue,
             )
         ]
