@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.accessible import name_controls, tab_order_from_layout
 from coopdesk.gui.kit.dates import DateEdit
 from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses
 
@@ -141,6 +142,8 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._values_when_shown is None:
+            tab_order_from_layout(self)  # Tab goes down the form, not in creation order
+            name_controls(self)
             self._values_when_shown = self.values()
             for field in self.findChildren(DateEdit):  # said at once, not only on Save
                 field.refused.connect(self.error_label.show_message)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from coopdesk.gui.kit.accessible import name_controls
 from coopdesk.gui.kit.widgets import muted, scaled_font
 from coopdesk.store.changes import Changes
 
@@ -81,6 +82,7 @@ class Page(QWidget):
         if not self.loaded or self.stale:
             self.loaded, self.stale = True, False
             self.load()
+            self.name_controls()
 
     def on_store_changed(self, changes: Changes) -> None:
         """Reload when one of the page's tables changed, unless the page made the change
@@ -92,12 +94,18 @@ class Page(QWidget):
         if self.isVisible():
             self.stale = False
             self.reload(changes)
+            self.name_controls()
         else:
             self.stale = True
 
     def reload(self, changes: Changes) -> None:
         """Show ``changes`` on a page on screen; a page that can refresh less overrides it."""
         self.load()
+
+    def name_controls(self) -> None:
+        """Name what a screen reader cannot name by itself (a search field, the page's
+        lists: after the page's title or tab), after each load."""
+        name_controls(self, self.title_label.text())
 
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_loaded()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import day_text, names_text, span_text
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
 from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
@@ -315,6 +316,7 @@ class HandoverDialog(FormDialog):
         )
         explanation.setWordWrap(True)
         self.notes_edit = QPlainTextEdit(term.handover_notes)
+        self.notes_edit.setAccessibleName(_("Handover notes"))
         self.notes_edit.setPlaceholderText(
             "Open matters, passwords' whereabouts (not the passwords), contacts, deadlines…"
         )

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk import __version__
 from coopdesk.base.feature import Section, all_features, resolve
+from coopdesk.base.i18n import _
 from coopdesk.coop import identity, idle_minutes
 from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.hub import StoreHub
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self.coop_label.setFont(scaled_font(self, 1.1, bold=True))
         self.coop_label.setWordWrap(True)
         self.sidebar = QListWidget(objectName="sidebar")
+        self.sidebar.setAccessibleName(_("Sections"))
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
         self.sidebar.setFont(scaled_font(self, 1.05))
         for number, section in enumerate(SECTIONS, start=1):
