@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -40,6 +40,12 @@ from coopdesk.base.paths import store_path
 from coopdesk.coop import active_members, add_member, add_site, set_pin
 from coopdesk.demo import create_demo
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.accessible import (
+    FocusRing,
+    focus_ring,
+    show_focus,
+    stop_showing_focus,
+)
 from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.widgets import select_row
@@ -486,3 +492,52 @@ def test_a_form_made_bottom_up_still_tabs_top_down_and_names_its_row_fields(qtbo
     assert accessible_name(dialog.from_edit) == "Time"
     assert accessible_name(dialog.until_edit) == "Time to"
     assert unnamed_controls(dialog) == []
+
+
+@pytest.fixture
+def focus_shown() -> Iterator[None]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    show_focus(app)
+    yield
+    stop_showing_focus(app)
+
+
+def ring_colour_beside(widget: QWidget) -> QColor:
+    """The colour drawn just left of ``widget``'s middle, on its window."""
+    window = widget.window()
+    image = window.grab().toImage()
+    point = widget.mapTo(window, QPoint(0, widget.height() // 2)) - QPoint(2, 0)
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(int(point.x() * ratio), int(point.y() * ratio))
+
+
+def test_the_control_with_the_keyboard_is_ringed_in_the_highlight_colour(
+    qtbot: Any, demo_store: Store, focus_shown: None
+) -> None:
+    founder = str(demo_store.local_get("default_member_id"))
+    window = open_window(qtbot, demo_store, founder)
+    page = window.go_to("members")
+    highlight = window.palette().color(QPalette.ColorRole.Highlight)
+    window.focus_search()  # Ctrl+F
+    settle()
+    ring = focus_ring()
+    assert ring is not None and ring.isVisible() and ring.target is page.search_edit
+    assert ring_colour_beside(page.search_edit) == highlight
+    # Tab on: the ring goes with the keyboard, and a list filling its page is ringed inside.
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Tab)
+    settle()
+    focused = QApplication.focusWidget()
+    ring = focus_ring()
+    assert ring is not None and ring.target is focused is not page.search_edit
+    qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    settle()
+    ring = focus_ring()
+    assert ring is not None and ring.target is QApplication.focusWidget()
+    assert ring.geometry().contains(ring.target.geometry()) or ring.inside
+    # A click takes the ring along with the keyboard; none is left behind.
+    qtbot.mouseClick(page.search_edit, Qt.MouseButton.LeftButton)
+    settle()
+    ring = focus_ring()
+    assert ring is not None and ring.target is page.search_edit
+    assert len([w for w in window.findChildren(FocusRing) if w.isVisible()]) == 1

@@ -8,6 +8,8 @@ button with only a tooltip. ``name_controls(root)`` gives those a name from what
 person sees next to them, and is run by the kit itself (each dialog the window opens, each
 page when shown), so a page or dialog names by hand only what nothing around it says.
 
+``show_focus(app)`` rings the control that has the keyboard, in the highlight colour.
+
 ``tab_order_from_layout(root)`` makes Tab visit a form's fields in the order they are laid
 out (top to bottom, each row left to right), not the order the code happened to create
 them in.
@@ -19,12 +21,14 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QAccessible, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -225,3 +229,105 @@ def tab_order_from_layout(root: QWidget) -> None:
     ]
     for first, second in pairwise(ordered):
         QWidget.setTabOrder(first, second)
+
+
+class FocusRing(QWidget):
+    """A 2-pixel ring in the highlight colour around the control that has the keyboard.
+
+    The platform styles mark focus faintly or not at all (Fusion: a 1-pixel line on a
+    field, a pale cell in a table), so someone moving with Tab loses where they are. The
+    ring is a see-through widget over its control's edges: just outside it where there is
+    room, else (a list filling its page) just inside. No control's own look changes."""
+
+    def __init__(self, target: QWidget) -> None:
+        self.target = target
+        self.inside = not self._room_outside(target)
+        super().__init__(target if self.inside else target.parentWidget())
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        target.installEventFilter(self)
+        self.follow()
+        self.show()
+        self.raise_()
+
+    @staticmethod
+    def _room_outside(target: QWidget) -> bool:
+        parent = target.parentWidget()
+        if parent is None or isinstance(target, QAbstractScrollArea):
+            return False
+        margin = RING_WIDTH + 1
+        return parent.rect().contains(target.geometry().adjusted(-margin, -margin, margin, margin))
+
+    def follow(self) -> None:
+        margin = RING_WIDTH + 1
+        if self.inside:
+            self.setGeometry(self.target.rect())
+        else:
+            self.setGeometry(self.target.geometry().adjusted(-margin, -margin, margin, margin))
+        self.setVisible(self.target.isVisible())
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.target and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.Hide,
+        ):
+            self.follow()
+        return False
+
+    def remove(self) -> None:
+        if shiboken6.isValid(self.target):
+            self.target.removeEventFilter(self)
+        self.hide()
+        self.deleteLater()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), RING_WIDTH))
+        half = RING_WIDTH / 2
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(half, half, -half, -half), 3, 3)
+        painter.end()
+
+
+RING_WIDTH = 2
+_ring: FocusRing | None = None
+
+
+def focus_ring() -> FocusRing | None:
+    """The ring on screen now, if any (for tests)."""
+    return _ring if _ring is not None and shiboken6.isValid(_ring) else None
+
+
+def _ring_around(_old: QWidget | None, new: QWidget | None) -> None:
+    """Move the ring to ``new``, the widget that just took the keyboard (by Tab, a
+    shortcut or a click: wherever the keys go next is ringed)."""
+    global _ring
+    ring = focus_ring()
+    if ring is not None:
+        ring.remove()
+        _ring = None
+    if new is None or new.isWindow() or new.focusPolicy() == Qt.FocusPolicy.NoFocus:
+        return
+    _ring = FocusRing(new)
+
+
+def show_focus(app: QApplication) -> None:
+    """Ring the control with the keyboard, in every window of ``app`` (once per app)."""
+    if not app.property("coopdeskFocusRing"):
+        app.setProperty("coopdeskFocusRing", True)
+        app.focusChanged.connect(_ring_around)
+
+
+def stop_showing_focus(app: QApplication) -> None:
+    """No more ring (tests that turned it on turn it off again)."""
+    global _ring
+    if app.property("coopdeskFocusRing"):
+        app.setProperty("coopdeskFocusRing", False)
+        app.focusChanged.disconnect(_ring_around)
+    ring = focus_ring()
+    if ring is not None:
+        ring.remove()
+    _ring = None

@@ -385,6 +385,8 @@ def table_view(model: QAbstractItemModel, stretch_last: bool = True) -> QTableVi
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
     view.setWordWrap(False)
+    # Tab leaves the list (arrows move in it): else Tab walks every cell of every row.
+    view.setTabKeyNavigation(False)
     view.verticalHeader().hide()
     rows = view.verticalHeader()
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
