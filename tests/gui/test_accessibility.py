@@ -18,11 +18,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAccessible, QColor, QPalette
+from PySide6.QtGui import QAccessible, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QRadioButton,
     QTabWidget,
     QWidget,
 )
@@ -282,6 +284,8 @@ def test_every_control_of_every_page_and_dialog_has_a_name(
             settle()
             if button.isVisible() and button.isEnabled():
                 button.click()
+                # Work off the GUI thread (an import's preview) ends before the next step.
+                qtbot.waitUntil(lambda page=page: getattr(page, "task", None) is None)
                 settle()
                 for dialog in window.dialogs.open_dialogs():
                     then_inside(dialog)
@@ -541,3 +545,91 @@ def test_the_control_with_the_keyboard_is_ringed_in_the_highlight_colour(
     ring = focus_ring()
     assert ring is not None and ring.target is page.search_edit
     assert len([w for w in window.findChildren(FocusRing) if w.isVisible()]) == 1
+
+
+def cut_words(dialog: QDialog) -> list[str]:
+    """Labels, check boxes and radio buttons in ``dialog`` given less room than their
+    words need: a line narrower than its text, or a wrapped label shorter than its lines."""
+    found = []
+    for widget in dialog.findChildren(QWidget):
+        if not widget.isVisible() or widget.window() is not dialog:
+            continue
+        if isinstance(widget, QLabel) and widget.text() and widget.pixmap().isNull():
+            if widget.wordWrap():
+                needed = widget.heightForWidth(widget.width())
+                if widget.height() + 1 < needed:
+                    found.append(f"{widget.text()[:50]!r}: {widget.height()} px of {needed}")
+            elif widget.width() + 1 < widget.sizeHint().width():
+                found.append(
+                    f"{widget.text()!r}: {widget.width()} px of {widget.sizeHint().width()}"
+                )
+        elif (
+            isinstance(widget, (QCheckBox, QRadioButton))
+            and widget.text()
+            and widget.width() + 1 < widget.sizeHint().width()
+        ):
+            found.append(f"{widget.text()!r}: {widget.width()} px of {widget.sizeHint().width()}")
+    return found
+
+
+@pytest.fixture
+def doubled_font() -> Iterator[float]:
+    """The whole application's text at twice its size, as someone who needs 200% sets it."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    usual = app.font()
+    doubled = QFont(usual)
+    doubled.setPointSizeF(usual.pointSizeF() * 2)
+    app.setFont(doubled)
+    yield doubled.pointSizeF()
+    app.setFont(usual)
+
+
+def test_at_200_percent_text_no_form_cuts_its_words(
+    qtbot: Any, demo_store: Store, monkeypatch: pytest.MonkeyPatch, doubled_font: float
+) -> None:
+    monkeypatch.setattr(dialogs, "confirm", lambda *_a, **_k: True)
+    founder = str(demo_store.local_get("default_member_id"))
+    window = open_window(qtbot, demo_store, founder)
+    assert window.font().pointSizeF() == doubled_font
+    openers = [(key, "") for key in SECTION_KEYS] + [
+        ("shifts", "add_template_button"),
+        ("shifts", "types_tab.add_button"),
+        ("shifts", "generate_button"),
+        ("tasks", "add_chore_button"),
+        ("roles", "swap_button"),
+        ("inventory", "receive_button"),
+        ("inventory", "send_button"),
+        ("members", "pin_button"),
+        ("decisions", "new_meeting_button"),
+    ]
+    problems: dict[str, list[str]] = {}
+    checked = []
+    for key, path in openers:
+        page = window.go_to(key)
+        if path:
+            button = _resolve(page, path)
+            _bring_to_front(window, button)
+            settle()
+            button.click()
+        else:
+            window.add_new()
+        settle()
+        for dialog in window.dialogs.open_dialogs():
+            if isinstance(dialog, FormDialog):
+                checked.append(type(dialog).__name__)
+                assert dialog.font().pointSizeF() == doubled_font
+                cut = cut_words(dialog)
+                if cut:
+                    problems[type(dialog).__name__] = cut
+        _close_dialogs(window)
+    window.open_settings()
+    settle()
+    for dialog in window.dialogs.open_dialogs():
+        checked.append(type(dialog).__name__)
+        if cut_words(dialog):
+            problems[type(dialog).__name__] = cut_words(dialog)
+    _close_dialogs(window)
+    assert len(checked) >= 12, f"only {checked} were opened"
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(cut) for name, cut in problems.items())
+    assert not problems, f"words cut at 200% text:\n{report}"

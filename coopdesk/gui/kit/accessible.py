@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QTabWidget,
     QTextEdit,
     QWidget,
@@ -105,8 +106,11 @@ def keyboard_widgets_in(layout: QLayout) -> list[QWidget]:
     plain containers (a row widget holding a field and its unit)."""
     found: list[QWidget] = []
     for widget in layout_widgets(layout):
+        inner = widget.widget() if isinstance(widget, QScrollArea) else None
         if takes_keyboard(widget):
             found.append(widget)
+        elif inner is not None and inner.layout() is not None:  # a form that may scroll
+            found.extend(keyboard_widgets_in(inner.layout()))
         elif widget.layout() is not None and not isinstance(widget, QTabWidget):
             found.extend(keyboard_widgets_in(widget.layout()))
     return found

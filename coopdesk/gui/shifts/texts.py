@@ -48,7 +48,7 @@ def time_range(shift: ShiftView) -> str:
 
 
 def places_text(shift: ShiftView, compact: bool = False) -> str:
-    """``2 / 3 · needs 1``, ``3 / 3 · full``, ``3 / 2 · overbooked`` (``3/2 overbooked``)."""
+    """``2 / 3 · needs 1``, ``3 / 3 · full``, ``3 / 2 · overbooked`` (``overbooked · 3/2``)."""
     signed_up = len(shift.confirmed) + len(shift.waiting)
     if shift.status == "overbooked":
         filled, words = signed_up, "overbooked"
@@ -56,8 +56,8 @@ def places_text(shift: ShiftView, compact: bool = False) -> str:
         filled, words = shift.filled, "full"
     else:
         filled, words = shift.filled, f"needs {shift.capacity - shift.filled}"
-    if compact:
-        return f"{filled}/{shift.capacity} {words}"
+    if compact:  # the words first: a narrow day (large text) cuts the end, not them
+        return f"{words} · {filled}/{shift.capacity}"
     return f"{filled} / {shift.capacity} · {words}"
 
 
