@@ -45,12 +45,13 @@ from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.accessible import (
     FocusRing,
     focus_ring,
+    name_controls,
     show_focus,
     stop_showing_focus,
 )
 from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.form_dialog import FormDialog
-from coopdesk.gui.kit.widgets import select_row
+from coopdesk.gui.kit.widgets import MessagePanel, select_row
 from coopdesk.gui.shell.main_window import SECTION_KEYS
 from coopdesk.roles import may
 from coopdesk.store.store import Store
@@ -97,8 +98,9 @@ def unnamed_controls(root: QWidget) -> list[str]:
             continue  # the keyboard goes to the proxy, which is checked itself
         if isinstance(widget, QDialog) or widget.isWindow():
             continue  # a window is named by its title
-        if not accessible_name(widget):
-            found.append(where(widget))
+        name = accessible_name(widget)
+        if not any(character.isalnum() for character in name):  # "×" is read "times"
+            found.append(where(widget) + (f" named {name!r}" if name else ""))
     return found
 
 
@@ -633,3 +635,13 @@ def test_at_200_percent_text_no_form_cuts_its_words(
     assert len(checked) >= 12, f"only {checked} were opened"
     report = "\n".join(f"{name}:\n  " + "\n  ".join(cut) for name, cut in problems.items())
     assert not problems, f"words cut at 200% text:\n{report}"
+
+
+def test_a_button_that_shows_only_a_symbol_is_named_by_its_tooltip(qtbot: Any) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    panel = MessagePanel(holder)
+    panel.show_message("info", "Imported")
+    assert accessible_name(panel.close_button) == "×"  # read as "times", or nothing
+    name_controls(holder)
+    assert accessible_name(panel.close_button) == "Dismiss this message"

@@ -64,6 +64,11 @@ def spoken_name(widget: QWidget) -> str:
     return interface.text(QAccessible.Text.Name).strip()
 
 
+def has_words(name: str) -> bool:
+    """Whether ``name`` says something: a letter or a digit, not only "×" or "+"."""
+    return any(character.isalnum() for character in name)
+
+
 def takes_keyboard(widget: QWidget) -> bool:
     return (
         widget.focusPolicy() != Qt.FocusPolicy.NoFocus
@@ -213,8 +218,8 @@ def name_controls(root: QWidget, context: str = "") -> None:
     for form in root.findChildren(QFormLayout):
         _name_form_rows(form)
     for widget in controls:
-        if spoken_name(widget):
-            continue
+        if has_words(spoken_name(widget)):
+            continue  # a "×" or "…" button is read "times", "ellipsis": named below
         name = _derived_name(widget, context)
         if name:
             widget.setAccessibleName(name)
