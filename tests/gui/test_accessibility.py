@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -50,6 +52,7 @@ from coopdesk.gui.kit.accessible import (
     stop_showing_focus,
 )
 from coopdesk.gui.kit.dialog_manager import DialogManager
+from coopdesk.gui.kit.flow import FlowLayout
 from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.widgets import MessagePanel, select_row
 from coopdesk.gui.shell.main_window import SECTION_KEYS
@@ -645,3 +648,33 @@ def test_a_button_that_shows_only_a_symbol_is_named_by_its_tooltip(qtbot: Any) -
     assert accessible_name(panel.close_button) == "×"  # read as "times", or nothing
     name_controls(holder)
     assert accessible_name(panel.close_button) == "Dismiss this message"
+
+
+def test_a_flowing_toolbar_wraps_instead_of_squeezing_its_controls(qtbot: Any) -> None:
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    row = FlowLayout()
+    combo = QComboBox()
+    combo.addItem("The last twelve months")
+    buttons = [QPushButton(text) for text in ("Print…", "Save PDF…", "Save CSV…")]
+    row.addWidget(combo)
+    row.addStretch(1)
+    for button in buttons:
+        row.addWidget(button)
+    outer = QVBoxLayout(holder)
+    outer.addLayout(row)
+    outer.addStretch(1)
+    holder.resize(row.sizeHint().width() + 200, 300)
+    holder.show()
+    settle()
+    # Wide: one line, the buttons at its far end, as a box layout with a stretch.
+    assert len({w.y() for w in [combo, *buttons]}) == 1
+    assert buttons[-1].geometry().right() >= holder.width() - outer.contentsMargins().right() - 2
+    # Narrow: more lines, and every control keeps the width its words need.
+    holder.resize(combo.sizeHint().width() + buttons[0].sizeHint().width() // 2, 300)
+    settle()
+    assert len({w.y() for w in [combo, *buttons]}) > 1
+    for widget in [combo, *buttons]:
+        assert widget.width() >= widget.sizeHint().width()
+    rects = [w.geometry() for w in [combo, *buttons]]
+    assert not any(a.intersects(b) for a, b in itertools.combinations(rects, 2))
