@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import names_text
 from coopdesk.coop import members_by_id
 from coopdesk.decisions import ballots, decisions, meetings, outcomes, results
@@ -150,6 +151,7 @@ class DecisionsPage(Page):
         self.sites_title = _label(bold=True)
         self.sites_title.setText("Sites")
         self.sites_table = table_view(self.sites_model, stretch_last=False)
+        self.sites_table.setAccessibleName(_("Counts by site"))
         sites_header = self.sites_table.horizontalHeader()
         for column in range(len(SitesModel.columns)):
             sites_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

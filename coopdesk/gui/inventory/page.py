@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.csvfile import FORMATS as CSV_FORMATS
 from coopdesk.base.csvfile import locale_format
+from coopdesk.base.i18n import _
 from coopdesk.gui.inventory.dialogs import (
     ItemDialog,
     MoveDialog,
@@ -187,6 +188,7 @@ class InventoryPage(Page):
         self.history_title.setFont(scaled_font(self, 1.05, bold=True))
         self.history_hint = muted(QLabel("Select an item to see its ledger: who moved what, when."))
         self.history_table = table_view(self.history_model, stretch_last=False)
+        self.history_table.setAccessibleName(_("History"))
         header = self.history_table.horizontalHeader()
         for column, width in enumerate((130, 110, 100, 170, 0, 140)):
             if width:

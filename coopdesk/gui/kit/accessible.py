@@ -210,7 +210,11 @@ def name_controls(root: QWidget, context: str = "") -> None:
     the dialog's title."""
     if not context and isinstance(root, QDialog):
         context = root.windowTitle()
-    controls = [widget for widget in root.findChildren(QWidget) if takes_keyboard(widget)]
+    controls = [
+        widget
+        for widget in root.findChildren(QWidget)
+        if takes_keyboard(widget) and widget.window() is root.window()  # not a popup's list
+    ]
     for widget in controls:
         if widget.property(_DERIVED):  # derived again: its row, tooltip or tab may differ
             widget.setAccessibleName("")

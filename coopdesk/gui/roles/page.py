@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import span_text, term_length_text
 from coopdesk.coop import active_members
 from coopdesk.gui.kit import dialogs
@@ -207,6 +208,7 @@ class RolesPage(Page):
         schedule_title = QLabel("Schedule")
         schedule_title.setFont(scaled_font(self, 1.05, bold=True))
         self.terms_table = table_view(self.terms_model)
+        self.terms_table.setAccessibleName(_("Schedule"))
         terms_header = self.terms_table.horizontalHeader()
         terms_header.resizeSection(0, 290)
         terms_header.resizeSection(1, 190)
