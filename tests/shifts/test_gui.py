@@ -103,7 +103,7 @@ def test_the_week_view_shows_the_weeks_shifts_with_filled_and_needed(qtbot, stor
     assert "18:00–21:00, Tuesday meal, 1 / 2 · needs 1" in texts[0]
     assert "1 / 1 · full" in texts[1] and "✓ you" in texts[1]
     shown = model.data(model.index(0, 1)).split("\n")  # the block's lines on screen
-    assert shown[:2] == ["18:00–21:00", "Tuesday meal"] and shown[3] == "1/2 needs 1"
+    assert shown[:2] == ["18:00–21:00", "Tuesday meal"] and shown[3] == "needs 1 · 1/2"
     assert "2 shifts this week · 1 still needs people" in page.subtitle_label.text()
 
     qtbot.mouseClick(page.previous_button, Qt.MouseButton.LeftButton)

@@ -36,6 +36,7 @@ from coopdesk.gui.coop.member_dialog import MemberDialog
 from coopdesk.gui.coop.member_model import BALANCE_TABLES, MemberTableModel
 from coopdesk.gui.coop.pin_dialog import SetPinDialog
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.flow import FlowLayout
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
@@ -115,8 +116,8 @@ class MembersPage(Page):
         self.restore_button = QPushButton(_("Restore"))
         self.restore_button.setToolTip(_("Make the selected archived member active again"))
         self.restore_button.clicked.connect(self.restore_selected)
-        tools = QHBoxLayout()
-        tools.addWidget(self.search_edit, 1)
+        tools = FlowLayout()  # at large text it wraps instead of squeezing the search
+        tools.addWidget(self.search_edit)
         tools.addWidget(self.status_combo)
         tools.addSpacing(12)
         for button in (self.add_button, self.edit_button, self.archive_button, self.restore_button):

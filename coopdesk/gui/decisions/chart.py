@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from coopdesk.base.i18n import _
@@ -70,6 +70,9 @@ class TallyChart(QWidget):
             )
             return
         width = self.width()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)  # room for the widest, bold, words
         label_width = min(
             int(width * LABEL_SHARE),
             max(metrics.horizontalAdvance(bar.label) for bar in self.bars) + 2 * GAP,
@@ -84,6 +87,9 @@ class TallyChart(QWidget):
         row = self._row_height()
         for number, bar in enumerate(self.bars):
             y = GAP // 2 + number * row
+            # A winner, an objection that stands, a block: in bold too, not only in colour.
+            painter.setFont(bold if bar.marked else self.font())
+            metrics = QFontMetrics(painter.font())
             painter.setPen(palette.color(QPalette.ColorRole.WindowText))
             label = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width - GAP)
             painter.drawText(

@@ -156,6 +156,7 @@ class DecisionsPage(Page):
         self.sites_title = _label(bold=True)
         self.sites_title.setText(_("Sites"))
         self.sites_table = table_view(self.sites_model, stretch_last=False)
+        self.sites_table.setAccessibleName(_("Counts by site"))
         sites_header = self.sites_table.horizontalHeader()
         for column in range(len(SitesModel.columns)):
             sites_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

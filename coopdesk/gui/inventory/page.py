@@ -192,6 +192,7 @@ class InventoryPage(Page):
             QLabel(_("Select an item to see its ledger: who moved what, when."))
         )
         self.history_table = table_view(self.history_model, stretch_last=False)
+        self.history_table.setAccessibleName(_("History"))
         header = self.history_table.horizontalHeader()
         for column, width in enumerate((130, 110, 100, 170, 0, 140)):
             if width:

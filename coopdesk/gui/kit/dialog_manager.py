@@ -26,6 +26,8 @@ import shiboken6
 from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtWidgets import QDialog, QWidget
 
+from coopdesk.gui.kit.accessible import name_controls, tab_order_from_layout
+
 D = TypeVar("D", bound=QDialog)
 _LISTENING = "_coopdesk_listening"
 
@@ -101,7 +103,9 @@ class DialogManager(QObject):
         dialog.destroyed.connect(
             lambda _object=None, entry=entry, dialog=dialog: self._forget(entry, dialog)
         )
+        tab_order_from_layout(dialog)
         dialog.open()  # modal to its window, without blocking: the window's events go on
+        name_controls(dialog)  # once shown: what a screen reader says for each control
         return dialog
 
     def find(self, kind: str, key: Hashable = None) -> QDialog | None:

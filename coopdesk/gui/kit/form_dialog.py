@@ -14,13 +14,16 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLayout,
     QLineEdit,
+    QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +31,56 @@ from PySide6.QtWidgets import (
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.i18n import _
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.accessible import name_controls, tab_order_from_layout
 from coopdesk.gui.kit.dates import DateEdit
 from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses
 
 SaveFunction = Callable[[dict[str, Any]], Any]
+
+
+class FormArea(QScrollArea):
+    """A form's fields: as large as they want, up to what the screen has room for, and
+    scrolled beyond that (a long form at 200% text on a 768-pixel screen), so the Save
+    button is never off the screen. At the usual text size it never scrolls."""
+
+    def __init__(self, content: QWidget) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, not here
+        self.setWidget(content)
+        content.installEventFilter(self)
+
+    def _room(self) -> QSize:
+        """What the screen leaves for the fields beside the title bar and the buttons."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return QSize(10**5, 10**5)
+        available = screen.availableGeometry()
+        return QSize(int(available.width() * 0.9), int(available.height() * 0.8))
+
+    def _wanted(self, size: QSize) -> QSize:
+        room = self._room()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width, height = size.width(), size.height()
+        if height > room.height():
+            width += bar  # the vertical scroll bar takes its width from the fields
+        return QSize(min(width, room.width()), min(height, room.height()))
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        return self._wanted(content.sizeHint()) if content is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().minimumSizeHint()
+        return self._wanted(content.minimumSizeHint())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # a row shown or hidden: the dialog grows or shrinks
+        return False
 
 
 class FormDialog(QDialog):
@@ -72,15 +121,21 @@ class FormDialog(QDialog):
 
     def lay_out(self, *parts: QWidget | QLayout | tuple[QWidget, int]) -> QVBoxLayout:
         """The dialog's layout: ``parts`` from the top (a widget with its stretch as a pair),
-        then the error line and the buttons."""
+        then the error line and the buttons. The parts scroll when they are taller than
+        the screen (large text on a small screen); the error line and the buttons stay."""
         layout = QVBoxLayout(self)
+        content = QWidget()
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
         for part in parts:
             if isinstance(part, QLayout):
-                layout.addLayout(part)
+                inner.addLayout(part)
             elif isinstance(part, tuple):
-                layout.addWidget(*part)
+                inner.addWidget(*part)
             else:
-                layout.addWidget(part)
+                inner.addWidget(part)
+        self.form_area = FormArea(content)
+        layout.addWidget(self.form_area, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         enter_presses(self.ok_button)
@@ -142,9 +197,29 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._values_when_shown is None:
+            self.fit_to_screen()
+            tab_order_from_layout(self)  # Tab goes down the form, not in creation order
+            name_controls(self)
             self._values_when_shown = self.values()
             for field in self.findChildren(DateEdit):  # said at once, not only on Save
                 field.refused.connect(self.error_label.show_message)
+
+    def fit_to_screen(self) -> None:
+        """As large as the form wants, up to the screen (Qt opens a window at two thirds of
+        the screen at most, which cut check boxes' words at 200% text), and on it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        wanted = self.sizeHint().boundedTo(available.size() * 0.95)
+        size = self.size().expandedTo(wanted)
+        if size == self.size():
+            return
+        self.resize(size)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), available.left()), available.right() - frame.width())
+        y = min(max(frame.y(), available.top()), available.bottom() - frame.height())
+        self.move(max(x, available.left()), max(y, available.top()))
 
     def is_edited(self) -> bool:
         """Whether the form holds something else than when it opened."""

@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
-from coopdesk.gui.kit.widgets import muted, scaled_font
+from coopdesk.gui.kit.accessible import name_controls
+from coopdesk.gui.kit.widgets import muted, scale_columns, scaled_font
 from coopdesk.store.changes import Changes
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class Page(QWidget):
         if not self.loaded or self.stale:
             self.loaded, self.stale = True, False
             self.load()
+            self.name_controls()
 
     def finish_loading(self) -> None:
         """Load at once what the page left for after its first paint, if anything (the
@@ -96,12 +98,21 @@ class Page(QWidget):
         if self.isVisible():
             self.stale = False
             self.reload(changes)
+            self.name_controls()
         else:
             self.stale = True
 
     def reload(self, changes: Changes) -> None:
         """Show ``changes`` on a page on screen; a page that can refresh less overrides it."""
         self.load()
+
+    def name_controls(self) -> None:
+        """Name what a screen reader cannot name by itself (a search field, the page's
+        lists: after the page's title or tab), after each load; and widen columns sized in
+        pixels when the text is larger than usual."""
+        name_controls(self, self.title_label.text())
+        for view in self.findChildren(QTableView):
+            scale_columns(view)  # a doubled font: columns sized in pixels grow with it
 
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_loaded()

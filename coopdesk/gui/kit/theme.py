@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from coopdesk.base.paths import resources_dir
+from coopdesk.gui.kit.accessible import show_focus
 
 THEME_ENV = "COOPDESK_THEME"
 _STYLES_DRAWING_DARK_MODE = {"macos", "windows11"}
@@ -94,6 +95,7 @@ def apply_theme(app: QApplication, dark: bool | None = None) -> bool:
         app.setPalette(app.style().standardPalette())
     _applied_dark = dark
     app.setStyleSheet(load_stylesheet())
+    show_focus(app)
     return dark
 
 

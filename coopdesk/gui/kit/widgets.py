@@ -35,6 +35,34 @@ def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     return font
 
 
+# A line of the 9-point font the window's pixel sizes (column widths) were chosen at.
+REFERENCE_LINE_HEIGHT = 14
+
+
+def text_scale(widget: QWidget) -> float:
+    """How many times larger than that font ``widget``'s text is: 1.0 at the usual size,
+    about 2.0 for someone who doubled it. Pixel widths chosen for the usual size are
+    multiplied by this, so a doubled font does not cut every column's words in half."""
+    return max(1.0, widget.fontMetrics().height() / REFERENCE_LINE_HEIGHT)
+
+
+def scale_columns(view: QTableView) -> None:
+    """Widen the columns a page sized in pixels (``resizeSection``) in proportion to the
+    text, once; ``fit_columns`` tables scale their own widths."""
+    scale = text_scale(view)
+    if scale <= 1.05 or view.property("coopdeskColumnsScaled"):
+        return
+    view.setProperty("coopdeskColumnsScaled", True)
+    if view.findChild(ColumnFit) is not None:
+        return
+    header = view.horizontalHeader()
+    last = header.count() - 1
+    for column in range(header.count()):
+        if column == last and header.stretchLastSection():
+            continue
+        header.resizeSection(column, round(header.sectionSize(column) * scale))
+
+
 def muted(label: QLabel) -> QLabel:
     """Secondary text: the palette's placeholder colour, readable on light and dark."""
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -333,7 +361,8 @@ class ColumnFit(QObject):
     ) -> None:
         super().__init__(view)
         self.view = view
-        self.columns = list(columns)
+        scale = text_scale(view)  # the widths are for the usual text size
+        self.columns = [(round(want * scale), round(least * scale)) for want, least in columns]
         self.stretch = stretch
         header = view.horizontalHeader()  # type: ignore[attr-defined]
         header.setStretchLastSection(False)
@@ -387,6 +416,8 @@ def table_view(model: QAbstractItemModel, stretch_last: bool = True) -> QTableVi
     view.setAlternatingRowColors(True)
     view.setShowGrid(False)
     view.setWordWrap(False)
+    # Tab leaves the list (arrows move in it): else Tab walks every cell of every row.
+    view.setTabKeyNavigation(False)
     view.verticalHeader().hide()
     rows = view.verticalHeader()
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -30,6 +30,8 @@ from PySide6.QtCore import QEvent, QMargins, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QSizePolicy, QWidget
 
+from coopdesk.gui.kit.widgets import text_scale
+
 # Colours that stay apart for the common colour blindnesses (Okabe and Ito's palette).
 SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 MAX_BARS = 20  # a chart of people shows at most this many; the table lists everyone
@@ -105,7 +107,9 @@ class ChartView(QChartView):
         self.words = words
         self.setToolTip(words)
         self.setAccessibleDescription(words)
-        self._height = height
+        # Heights are for the usual text size: at 200% text each bar's name needs twice
+        # the room, or the axis shows every other name.
+        self._height = height = round(height * text_scale(self))
         self.setMinimumHeight(height)
         self.setMaximumHeight(height)
         self.updateGeometry()

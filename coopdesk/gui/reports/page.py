@@ -32,6 +32,7 @@ from coopdesk.base.text import plural
 from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
+from coopdesk.gui.kit.flow import FlowLayout
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import muted, table_view
 from coopdesk.gui.reports import printing
@@ -219,7 +220,7 @@ class ReportsPage(Page):
         self.print_button.clicked.connect(self.print_report)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.csv_button.clicked.connect(self.save_csv)
-        row = QHBoxLayout()
+        row = FlowLayout()  # at large text it wraps instead of cutting the dates
         row.addWidget(self.preset_combo)
         row.addWidget(QLabel(_("From")))
         row.addWidget(self.from_edit)

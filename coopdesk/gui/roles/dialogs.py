@@ -329,6 +329,7 @@ class HandoverDialog(FormDialog):
         )
         explanation.setWordWrap(True)
         self.notes_edit = QPlainTextEdit(term.handover_notes)
+        self.notes_edit.setAccessibleName(_("Handover notes"))
         self.notes_edit.setPlaceholderText(
             _("Open matters, passwords' whereabouts (not the passwords), contacts, deadlines…")
         )

@@ -210,6 +210,7 @@ class RolesPage(Page):
         schedule_title = QLabel(_("Schedule"))
         schedule_title.setFont(scaled_font(self, 1.05, bold=True))
         self.terms_table = table_view(self.terms_model)
+        self.terms_table.setAccessibleName(_("Schedule"))
         terms_header = self.terms_table.horizontalHeader()
         terms_header.resizeSection(0, 290)
         terms_header.resizeSection(1, 190)

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.coop_label.setFont(scaled_font(self, 1.1, bold=True))
         self.coop_label.setWordWrap(True)
         self.sidebar = QListWidget(objectName="sidebar")
+        self.sidebar.setAccessibleName(_("Sections"))
         self.sidebar.setFrameShape(QFrame.Shape.NoFrame)
         self.sidebar.setFont(scaled_font(self, 1.05))
         for section in SECTIONS:

@@ -82,7 +82,7 @@ def time_range(shift: ShiftView) -> str:
 
 
 def places_text(shift: ShiftView, compact: bool = False) -> str:
-    """``2 / 3 · needs 1``, ``3 / 3 · full``, ``3 / 2 · overbooked`` (``3/2 overbooked``)."""
+    """``2 / 3 · needs 1``, ``3 / 3 · full``, ``3 / 2 · overbooked`` (``overbooked · 3/2``)."""
     signed_up = len(shift.confirmed) + len(shift.waiting)
     if shift.status == "overbooked":
         filled, words = signed_up, _("overbooked")
@@ -91,8 +91,8 @@ def places_text(shift: ShiftView, compact: bool = False) -> str:
     else:
         missing = shift.capacity - shift.filled
         filled, words = shift.filled, _("needs {count}").format(count=missing)
-    if compact:
-        return f"{filled}/{shift.capacity} {words}"
+    if compact:  # the words first: a narrow day (large text) cuts the end, not them
+        return f"{words} · {filled}/{shift.capacity}"
     return f"{filled} / {shift.capacity} · {words}"
 
 

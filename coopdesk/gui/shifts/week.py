@@ -251,8 +251,9 @@ class WeekModel(QAbstractTableModel):
             return None
         day = self.day(section)
         if role == Qt.ItemDataRole.DisplayRole:
-            label = short_date(day)
-            return _("{label} · today").format(label=label) if day == dt.date.today() else label
+            # "today" on a line of its own (every day has two lines, so the grid does not
+            # move between weeks): a narrow day at large text cut "Wed 2 Dec · today".
+            return f"{short_date(day)}\n{_('today') if day == dt.date.today() else ''}"
         if role == Qt.ItemDataRole.FontRole and day == dt.date.today():
             font = QFont()
             font.setBold(True)
