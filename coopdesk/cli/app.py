@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coopdesk.base.i18n import _
 from coopdesk.cli.framework import (
     CommandLine,
     data_dir,
@@ -30,7 +31,9 @@ def cmd_init(args: argparse.Namespace) -> int:
                 "member_id": member_id,
                 "path": str(store.path),
             },
-            f"Started {ident.coop_name} at site {ident.site_name} in {store.path}",
+            _("Started {coop_name} at site {site_name} in {path}").format(
+                coop_name=ident.coop_name, site_name=ident.site_name, path=store.path
+            ),
         )
     return 0
 
@@ -48,7 +51,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "members": members,
                 "path": str(store.path),
             },
-            f"Made the demo coop {ident.coop_name} ({members} members) in {store.path}",
+            _("Made the demo coop {coop_name} ({members} members) in {path}").format(
+                coop_name=ident.coop_name, members=members, path=store.path
+            ),
         )
     return 0
 
@@ -67,7 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     emit(
         args,
         {"ok": not problems, "problems": problems},
-        ["ok"] if not problems else [f"problem: {p}" for p in problems],
+        [_("ok")] if not problems else [f"problem: {p}" for p in problems],
     )
     return 0 if not problems else 1
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import names_text, plural
 from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
 from coopdesk.coop import find_member
@@ -45,7 +46,11 @@ def _member_id(store: Any, id_or_name: str | None) -> str | None:
         return None
     member = find_member(store, id_or_name)
     if member is None:
-        raise NotFoundError(f"No member {id_or_name!r} (give a member id from 'member list').")
+        raise NotFoundError(
+            _("No member {id_or_name!r} (give a member id from 'member list').").format(
+                id_or_name=id_or_name
+            )
+        )
     return str(member["id"])
 
 
@@ -60,7 +65,11 @@ def _row_id(store: Any, table: str, id_or_name: str | None, what: str) -> str | 
         f"SELECT id FROM {table} WHERE {label} = ? COLLATE NOCASE AND _cl % 2 = 1", (id_or_name,)
     )
     if len(rows) != 1:
-        raise NotFoundError(f"No {what} {id_or_name!r} (give its id or exact name).")
+        raise NotFoundError(
+            _("No {what} {id_or_name!r} (give its id or exact name).").format(
+                what=what, id_or_name=id_or_name
+            )
+        )
     return str(rows[0]["id"])
 
 
@@ -160,7 +169,7 @@ def cmd_decision_add(args: argparse.Namespace) -> int:
 
 def cmd_decision_vote(args: argparse.Namespace) -> int:
     if bool(args.stance) == bool(args.choice):
-        raise ValidationError("Give either --stance (proposals, counts) or --choice (polls).")
+        raise ValidationError(_("Give either --stance (proposals, counts) or --choice (polls)."))
     with open_store(args) as store:
         decision = find_decision(store, args.decision)
         author = author_of(args, store)
@@ -177,7 +186,9 @@ def cmd_decision_vote(args: argparse.Namespace) -> int:
         emit(
             args,
             {"id": voted, "decision_id": decision.id, "secret": decision.secret},
-            f"Voted on “{decision.title}”{secret}. {result.headline()}",
+            _("Voted on “{title}”{secret}. {headline}").format(
+                title=decision.title, secret=secret, headline=result.headline()
+            ),
         )
     return 0
 
@@ -224,7 +235,7 @@ def cmd_decision_close(args: argparse.Namespace) -> int:
         decision = find_decision(store, args.decision)
         was_open = decision.phase() != "closed"
         if args.task and args.outcome is None:
-            raise ValidationError("Tasks follow from an outcome: give --outcome too.")
+            raise ValidationError(_("Tasks follow from an outcome: give --outcome too."))
         close_decision(
             store,
             author_of(args, store),
@@ -262,7 +273,7 @@ def cmd_decision_fill_role(args: argparse.Namespace) -> int:
         emit(
             args,
             {"decision_id": decision.id, "holders": holders},
-            f"The next term's holders: {names_text(names)}.",
+            _("The next term's holders: {names}.").format(names=names_text(names)),
         )
     return 0
 
@@ -273,13 +284,17 @@ def _counts(pairs: list[str]) -> dict[str, int]:
         key, sep, number = pair.rpartition("=")
         if not sep or not key.strip():
             raise ValidationError(
-                f"Give each count as ANSWER=N (for example consent=12), not {pair!r}."
+                _("Give each count as ANSWER=N (for example consent=12), not {pair!r}.").format(
+                    pair=pair
+                )
             )
         try:
             counts[key.strip()] = int(number)
         except ValueError:
             raise ValidationError(
-                f"Hands for {key.strip()}: {number!r} is not a whole number."
+                _("Hands for {key}: {number!r} is not a whole number.").format(
+                    key=key.strip(), number=number
+                )
             ) from None
     return counts
 
@@ -299,7 +314,7 @@ def cmd_decision_ics(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         decision = find_decision(store, args.decision)
         path = export_meeting_ics(store, decision.id, Path(args.to))
-        emit(args, {"path": str(path)}, f"Wrote {path}")
+        emit(args, {"path": str(path)}, _("Wrote {path}").format(path=path))
     return 0
 
 
@@ -355,7 +370,7 @@ def cmd_meeting_show(args: argparse.Namespace) -> int:
             args,
             [meeting.as_json() for meeting in meetings],
             [line for meeting in meetings for line in _meeting_lines(meeting)[:1]]
-            or ["No meetings yet."],
+            or [_("No meetings yet.")],
         )
     return 0
 

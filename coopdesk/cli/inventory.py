@@ -12,6 +12,7 @@ from typing import Any
 
 from coopdesk.base.csvfile import chosen_format
 from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, open_store
 from coopdesk.inventory.items import (
@@ -68,7 +69,9 @@ def _forced(action: Any, force: bool) -> Any:
     except WouldGoNegative as warning:
         if force:
             raise
-        raise CoopDeskError(f"{warning} (add --force to record it)") from None
+        raise CoopDeskError(
+            _("{warning} (add --force to record it)").format(warning=warning)
+        ) from None
 
 
 # -- items -----------------------------------------------------------------------------------
@@ -121,7 +124,7 @@ def cmd_item_list(args: argparse.Namespace) -> int:
         emit(
             args,
             [_item_json(item) for item in items],
-            [_item_line(item) for item in items] or ["No items match."],
+            [_item_line(item) for item in items] or [_("No items match.")],
         )
     return 0
 
@@ -148,7 +151,9 @@ def cmd_item_edit(args: argparse.Namespace) -> int:
         emit(
             args,
             {"changed": sorted(changed), "item": _item_json(item)},
-            f"Changed {', '.join(sorted(changed))}" if changed else "Nothing to change.",
+            _("Changed {changed}").format(changed=", ".join(sorted(changed)))
+            if changed
+            else _("Nothing to change."),
         )
     return 0
 
@@ -158,7 +163,11 @@ def cmd_item_archive(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         item = _item(store, args.item)
         archive_item(store, author_of(args, store), item["id"])
-        emit(args, _item_json(get_item(store, item["id"])), f"Archived {item['name']}")
+        emit(
+            args,
+            _item_json(get_item(store, item["id"])),
+            _("Archived {name}").format(name=item["name"]),
+        )
     return 0
 
 
@@ -167,7 +176,11 @@ def cmd_item_restore(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         item = _item(store, args.item)
         restore_item(store, author_of(args, store), item["id"])
-        emit(args, _item_json(get_item(store, item["id"])), f"Restored {item['name']}")
+        emit(
+            args,
+            _item_json(get_item(store, item["id"])),
+            _("Restored {name}").format(name=item["name"]),
+        )
     return 0
 
 
@@ -183,7 +196,9 @@ def cmd_item_minimum(args: argparse.Namespace) -> int:
         emit(
             args,
             {"item_id": item["id"], "site_id": site_id, "minimum": minimum},
-            f"Minimum of {item['name']} at {site}: {format_quantity(item, minimum)}",
+            _("Minimum of {name} at {site}: {format_quantity}").format(
+                name=item["name"], site=site, format_quantity=format_quantity(item, minimum)
+            ),
         )
     return 0
 
@@ -224,9 +239,13 @@ def cmd_stock_move(args: argparse.Namespace) -> int:
                 "balance": held,
                 "balance_display": display_value(item, held),
             },
-            f"{REASON_LABELS.get(args.reason, args.reason).capitalize()} "
-            f"{format_quantity(item, abs(delta))} of {item['name']} at {site}; "
-            f"now {format_quantity(item, held)}.",
+            _("{get} {format_quantity} of {name} at {site}; now {format_quantity2}.").format(
+                get=REASON_LABELS.get(args.reason, args.reason).capitalize(),
+                format_quantity=format_quantity(item, abs(delta)),
+                name=item["name"],
+                site=site,
+                format_quantity2=format_quantity(item, held),
+            ),
         )
     return 0
 
@@ -254,9 +273,16 @@ def cmd_stock_transfer(args: argparse.Namespace) -> int:
         emit(
             args,
             view.as_json(),
-            f"{transfer_id}\nSent {view.quantity_text} of {view.item_name} from "
-            f"{view.from_site_name} to {view.to_site_name}: in transit until "
-            f"{view.to_site_name} confirms it.",
+            _(
+                "{transfer_id}\nSent {quantity_text} of {item_name} from {from_site_name} "
+                "to {to_site_name}: in transit until {to_site_name} confirms it."
+            ).format(
+                transfer_id=transfer_id,
+                quantity_text=view.quantity_text,
+                item_name=view.item_name,
+                from_site_name=view.from_site_name,
+                to_site_name=view.to_site_name,
+            ),
         )
     return 0
 
@@ -275,7 +301,12 @@ def cmd_stock_receive(args: argparse.Namespace) -> int:
         emit(
             args,
             view.as_json(),
-            f"Received {view.received_text} of {view.item_name} at {view.to_site_name}{loss}.",
+            _("Received {received_text} of {item_name} at {to_site_name}{loss}.").format(
+                received_text=view.received_text,
+                item_name=view.item_name,
+                to_site_name=view.to_site_name,
+                loss=loss,
+            ),
         )
     return 0
 
@@ -302,7 +333,7 @@ def cmd_stock_list(args: argparse.Namespace) -> int:
         emit(
             args,
             [row.as_json() for row in rows],
-            [_balance_line(row) for row in rows] or ["No stock matches."],
+            [_balance_line(row) for row in rows] or [_("No stock matches.")],
         )
     return 0
 
@@ -326,7 +357,7 @@ def cmd_stock_history(args: argparse.Namespace) -> int:
             row = movement.as_json()
             row["delta_display"] = display_value(item, movement.delta)
             data.append(row)
-        emit(args, data, lines or [f"No movements of {item['name']} yet."])
+        emit(args, data, lines or [_("No movements of {name} yet.").format(name=item["name"])])
     return 0
 
 
@@ -363,7 +394,7 @@ def cmd_stock_negative(args: argparse.Namespace) -> int:
         emit(
             args,
             [row.as_json() for row in rows],
-            [_balance_line(row) for row in rows] or ["No balance is below zero."],
+            [_balance_line(row) for row in rows] or [_("No balance is below zero.")],
         )
     return 0
 
@@ -386,7 +417,7 @@ def cmd_stock_transfers(args: argparse.Namespace) -> int:
             elif view.needs_a_look:
                 line += "  CHECK: less arrived than was sent"
             lines.append(line)
-        emit(args, [view.as_json() for view in views], lines or ["No transfers."])
+        emit(args, [view.as_json() for view in views], lines or [_("No transfers.")])
     return 0
 
 
@@ -398,7 +429,9 @@ def cmd_stock_count(args: argparse.Namespace) -> int:
         for pair in args.counts:
             name, sep, amount = pair.rpartition("=")
             if not sep or not name:
-                raise ValidationError(f"Write each count as ITEM=QUANTITY, not {pair!r}.")
+                raise ValidationError(
+                    _("Write each count as ITEM=QUANTITY, not {pair!r}.").format(pair=pair)
+                )
             item = _item(store, name)
             counts[item["id"]] = parse_quantity(item, amount, allow_negative=False)
         if args.dry_run:

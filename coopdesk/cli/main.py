@@ -17,6 +17,7 @@ from typing import NoReturn
 from coopdesk import __version__
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
+from coopdesk.base.i18n import _
 from coopdesk.base.text import shown
 from coopdesk.cli.framework import (
     FREE_TEXT,
@@ -100,7 +101,11 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if Parser.json_errors:
-            report(f"{message} (see '{self.prog} --help')", "usage", as_json=True)
+            report(
+                _("{message} (see '{prog} --help')").format(message=message, prog=self.prog),
+                "usage",
+                as_json=True,
+            )
             self.exit(2)
         super().error(message)
 
@@ -113,7 +118,7 @@ def report(message: str, code: str, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"error": message, "code": code}, ensure_ascii=False), file=sys.stderr)
     else:
-        print(f"coopdesk: {shown(message, limit=2000)}", file=sys.stderr)
+        print(_("coopdesk: {message}").format(message=shown(message, limit=2000)), file=sys.stderr)
 
 
 def json_asked(argv: Sequence[str]) -> bool:
@@ -153,12 +158,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             report(
-                "the store is busy (another program is using it); try again in a moment.",
+                _("the store is busy (another program is using it); try again in a moment."),
                 "store_busy",
                 as_json=as_json,
             )
         else:
-            report(f"the store could not be used: {exc}", "store_error", as_json=as_json)
+            report(
+                _("the store could not be used: {exc}").format(exc=exc),
+                "store_error",
+                as_json=as_json,
+            )
         return 1
     except KeyboardInterrupt:
         return 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from coopdesk.base.i18n import _
 from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, id_list, open_store
 from coopdesk.roles.roles import (
     add_role,
@@ -65,7 +66,7 @@ def cmd_role_list(args: argparse.Namespace) -> int:
                 f"{role['id']}  {role['name']}  every {role['term_days']} days, "
                 f"{role['policy']}; {now}{mandates}"
             )
-        emit(args, roles, lines or ["No roles yet."])
+        emit(args, roles, lines or [_("No roles yet.")])
     return 0
 
 
@@ -73,7 +74,7 @@ def cmd_role_schedule(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         terms = schedule(store, role_id=args.role, terms=args.terms)
-        emit(args, [t.as_json() for t in terms], [_term_line(t) for t in terms] or ["No roles."])
+        emit(args, [t.as_json() for t in terms], [_term_line(t) for t in terms] or [_("No roles.")])
     return 0
 
 
@@ -81,7 +82,9 @@ def cmd_role_history(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         terms = history(store, args.role_id)
-        emit(args, [t.as_json() for t in terms], [_term_line(t) for t in terms] or ["No history."])
+        emit(
+            args, [t.as_json() for t in terms], [_term_line(t) for t in terms] or [_("No history.")]
+        )
     return 0
 
 
@@ -101,7 +104,11 @@ def cmd_role_handover(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         write_handover(store, author_of(args, store), args.role_id, args.term, args.notes)
         term = term_on(store, args.role_id, parse_date(args.term, "Term"))
-        emit(args, term.as_json(), f"Handover notes saved for {_term_line(term)}")
+        emit(
+            args,
+            term.as_json(),
+            _("Handover notes saved for {term_line}").format(term_line=_term_line(term)),
+        )
     return 0
 
 
@@ -112,7 +119,7 @@ def cmd_role_join(args: argparse.Namespace) -> int:
         member = args.member or author
         (opt_out if args.leave else opt_in)(store, author, args.role_id, member)
         members = eligible_members(store, args.role_id)
-        emit(args, {"member_ids": members}, "Now taking turns: " + ", ".join(members))
+        emit(args, {"member_ids": members}, _("Now taking turns: ") + ", ".join(members))
     return 0
 
 
@@ -120,7 +127,11 @@ def cmd_role_archive(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         archive_role(store, author_of(args, store), args.role_id)
-        emit(args, {"archived": args.role_id}, f"Archived role {args.role_id}")
+        emit(
+            args,
+            {"archived": args.role_id},
+            _("Archived role {role_id}").format(role_id=args.role_id),
+        )
     return 0
 
 

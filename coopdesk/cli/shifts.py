@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
 from coopdesk.coop import add_leave, end_leave, find_member, list_leave
@@ -51,7 +52,11 @@ def _member_id(store: Any, id_or_name: str) -> str:
 
     member = find_member(store, id_or_name)
     if member is None:
-        raise NotFoundError(f"No member {id_or_name!r} (give a member id from 'member list').")
+        raise NotFoundError(
+            _("No member {id_or_name!r} (give a member id from 'member list').").format(
+                id_or_name=id_or_name
+            )
+        )
     return str(member["id"])
 
 
@@ -64,7 +69,7 @@ def _span(args: argparse.Namespace, days: int = 7) -> tuple[dt.date, dt.date]:
     start = _day(getattr(args, "from_date", None), dt.date.today())
     end = _day(getattr(args, "to_date", None), start + dt.timedelta(days=days))
     if end <= start:
-        raise ValidationError("--to must be after --from.")
+        raise ValidationError(_("--to must be after --from."))
     return start, end
 
 
@@ -169,7 +174,7 @@ def cmd_shift_list(args: argparse.Namespace) -> int:
             if args.needing:
                 views = [v for v in views if v.status == "open"]
         lines = [line for view in views for line in _shift_lines(view)]
-        emit(args, [view.as_json() for view in views], lines or ["No shifts."])
+        emit(args, [view.as_json() for view in views], lines or [_("No shifts.")])
     return 0
 
 
@@ -239,7 +244,9 @@ def cmd_shift_generate(args: argparse.Namespace) -> int:
         emit(
             args,
             {"created": made, "from": start.isoformat(), "to": end.isoformat()},
-            f"Made {plural(made, 'shift')} from {start} to {end}.",
+            _("Made {shifts} from {start} to {end}.").format(
+                shifts=plural(made, "shift"), start=start, end=end
+            ),
         )
     return 0
 
@@ -261,7 +268,7 @@ def cmd_shift_ics(args: argparse.Namespace) -> int:
         emit(
             args,
             {"events": count, "path": str(path)},
-            f"Wrote {plural(count, 'shift')} to {path}.",
+            _("Wrote {shifts} to {path}.").format(shifts=plural(count, "shift"), path=path),
         )
     return 0
 
@@ -299,8 +306,12 @@ def cmd_shift_rota(args: argparse.Namespace) -> int:
                 "shifts": len(views),
                 "paper": paper,
             },
-            f"Saved the rota of {week_title(week_start)} ({plural(len(views), 'shift')}, "
-            f"{paper.upper() if paper == 'a4' else 'US Letter'}) as {saved}.",
+            _("Saved the rota of {week_title} ({shifts}, {paper}) as {saved}.").format(
+                week_title=week_title(week_start),
+                shifts=plural(len(views), "shift"),
+                paper=paper.upper() if paper == "a4" else "US Letter",
+                saved=saved,
+            ),
         )
     return 0
 
@@ -334,7 +345,7 @@ def cmd_type_list(args: argparse.Namespace) -> int:
             + (f" @ {t['site_name']}" if t["site_name"] else "")
             for t in types
         ]
-        emit(args, types, lines or ["No shift types."])
+        emit(args, types, lines or [_("No shift types.")])
     return 0
 
 
@@ -345,7 +356,9 @@ def _weekday(text: str) -> int:
     for number, name in enumerate(DAY_NAMES):
         if value.startswith(name):
             return number
-    raise ValidationError(f"--weekday {text!r}: give a day name (Tuesday) or 0 (Monday) to 6.")
+    raise ValidationError(
+        _("--weekday {text!r}: give a day name (Tuesday) or 0 (Monday) to 6.").format(text=text)
+    )
 
 
 def _cycle_week(text: str) -> int:
@@ -354,7 +367,9 @@ def _cycle_week(text: str) -> int:
         return int(value)
     if len(value) == 1 and "A" <= value <= "L":
         return ord(value) - ord("A")
-    raise ValidationError(f"--week {text!r}: give a letter (A, B, ...) or a number from 0.")
+    raise ValidationError(
+        _("--week {text!r}: give a letter (A, B, ...) or a number from 0.").format(text=text)
+    )
 
 
 def cmd_template_add(args: argparse.Namespace) -> int:
@@ -394,7 +409,7 @@ def cmd_template_list(args: argparse.Namespace) -> int:
             if t["standing_members"]:
                 names = ", ".join(m["name"] for m in t["standing_members"])
                 lines.append(f"    standing: {names}")
-        emit(args, templates, lines or ["No templates."])
+        emit(args, templates, lines or [_("No templates.")])
     return 0
 
 
@@ -402,7 +417,7 @@ def cmd_template_archive(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         archive_template(store, author_of(args, store), args.template_id)
-        emit(args, {"id": args.template_id, "archived": True}, "Archived the template.")
+        emit(args, {"id": args.template_id, "archived": True}, _("Archived the template."))
     return 0
 
 
@@ -413,7 +428,7 @@ def cmd_template_standing(args: argparse.Namespace) -> int:
         author = author_of(args, store)
         if args.remove:
             remove_standing_member(store, author, args.template_id, member)
-            emit(args, {"member_id": member, "removed": True}, "Removed the standing slot.")
+            emit(args, {"member_id": member, "removed": True}, _("Removed the standing slot."))
         else:
             slot = add_standing_member(
                 store, author, args.template_id, member, since=args.since, until=args.until
@@ -446,7 +461,7 @@ def cmd_leave_list(args: argparse.Namespace) -> int:
             + (f"  ({r['reason']})" if r["reason"] else "")
             for r in rows
         ]
-        emit(args, rows, lines or ["Nobody is on leave."])
+        emit(args, rows, lines or [_("Nobody is on leave.")])
     return 0
 
 
@@ -454,7 +469,7 @@ def cmd_leave_end(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         end_leave(store, author_of(args, store), args.leave_id, args.on)
-        emit(args, {"id": args.leave_id}, "Ended the leave.")
+        emit(args, {"id": args.leave_id}, _("Ended the leave."))
     return 0
 
 

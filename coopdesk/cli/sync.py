@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural, shown, terminal_text
 from coopdesk.cli.framework import CommandLine, author_of, data_dir, emit, open_store
 from coopdesk.coop import identity, relative_time
@@ -36,10 +37,14 @@ def cmd_invite(args: argparse.Namespace) -> int:
                 "passphrase": invitation.passphrase,
             },
             [
-                f"Invitation for site {invitation.site_name} written to {invitation.path}",
-                f"Passphrase: {invitation.passphrase}",
-                "Give the passphrase to the new site separately from the file; it is shown "
-                "only now.",
+                _("Invitation for site {site_name} written to {path}").format(
+                    site_name=invitation.site_name, path=invitation.path
+                ),
+                _("Passphrase: {passphrase}").format(passphrase=invitation.passphrase),
+                _(
+                    "Give the passphrase to the new site separately from the file; it is "
+                    "shown only now."
+                ),
             ],
         )
     return 0
@@ -59,7 +64,11 @@ def cmd_join(args: argparse.Namespace) -> int:
                 "path": str(store.path),
                 "import": result.as_json(),
             },
-            f"Joined {shown(ident.coop_name)} as site {shown(ident.site_name)}. {result.summary()}",
+            _("Joined {coop_name} as site {site_name}. {summary}").format(
+                coop_name=shown(ident.coop_name),
+                site_name=shown(ident.site_name),
+                summary=result.summary(),
+            ),
         )
     return 0
 
@@ -71,8 +80,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         emit(
             args,
             result.as_json(),
-            f"Wrote {result.path} ({plural(result.entries, 'change')}, {result.size:,} bytes); "
-            "read back and verified: safe to remove the drive.",
+            _(
+                "Wrote {path} ({changes}, {size:,} bytes); read back and verified: safe "
+                "to remove the drive."
+            ).format(path=result.path, changes=plural(result.entries, "change"), size=result.size),
         )
     return 0
 
@@ -85,9 +96,17 @@ def cmd_preview(args: argparse.Namespace) -> int:
         emit(
             args,
             preview.as_json(),
-            f"From site {preview.site_name}, bundle {preview.bundle_seq}: "
-            f"{plural(preview.entries, 'change')}, {preview.new_entries} new: "
-            f"{preview.summary()}{note}",
+            _(
+                "From site {site_name}, bundle {bundle_seq}: {changes}, {new_entries} "
+                "new: {summary}{note}"
+            ).format(
+                site_name=preview.site_name,
+                bundle_seq=preview.bundle_seq,
+                changes=plural(preview.entries, "change"),
+                new_entries=preview.new_entries,
+                summary=preview.summary(),
+                note=note,
+            ),
         )
     return 0
 
@@ -156,12 +175,14 @@ def _archive_or_restore_site(args: argparse.Namespace, store: Store) -> int:
         emit(
             args,
             {"archived": args.archive, "accepted_up_to": after},
-            f"Archived the site {name}: every site now refuses its changes after its change"
-            f" {after} (the last one this site has), however they arrive.",
+            _(
+                "Archived the site {name}: every site now refuses its changes after its "
+                "change {after} (the last one this site has), however they arrive."
+            ).format(name=name, after=after),
         )
     else:
         restore_site(store, author, args.restore)
-        emit(args, {"restored": args.restore}, "Restored the site: it can take part again.")
+        emit(args, {"restored": args.restore}, _("Restored the site: it can take part again."))
     return 0
 
 
@@ -174,8 +195,11 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             emit(
                 args,
                 {"resolved": conflict.key, "value": kept},
-                f"{conflict.row_label}: {conflict.column_label} is now "
-                f"{display_value(conflict.table, conflict.column, kept)}",
+                _("{row_label}: {column_label} is now {display_value}").format(
+                    row_label=conflict.row_label,
+                    column_label=conflict.column_label,
+                    display_value=display_value(conflict.table, conflict.column, kept),
+                ),
             )
             return 0
         conflicts = list_conflicts(store)
@@ -185,7 +209,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             f"({c.other_author}) said {display_value(c.table, c.column, c.other_value)}"
             for c in conflicts
         ]
-        emit(args, [c.as_json() for c in conflicts], lines or ["No conflicts."])
+        emit(args, [c.as_json() for c in conflicts], lines or [_("No conflicts.")])
     return 0
 
 
@@ -197,7 +221,9 @@ def cmd_backups(args: argparse.Namespace) -> int:
             emit(
                 args,
                 {"restored": args.restore, "site_id": site_id},
-                f"Restored {args.restore}. This computer is now site identity {site_id}.",
+                _("Restored {restore}. This computer is now site identity {site_id}.").format(
+                    restore=args.restore, site_id=site_id
+                ),
             )
             return 0
         found = list_backups(store)
@@ -207,7 +233,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
                 {"name": b.name, "made_at": b.made_at, "reason": b.reason, "bytes": b.size}
                 for b in found
             ],
-            [f"{b.name}  ({b.size:,} bytes)" for b in found] or ["No backups yet."],
+            [f"{b.name}  ({b.size:,} bytes)" for b in found] or [_("No backups yet.")],
         )
     return 0
 
@@ -218,9 +244,11 @@ def cmd_folder_set(args: argparse.Namespace) -> int:
         emit(
             args,
             {"folder": str(chosen)},
-            f"The sync folder is now {chosen}. Share it with your other sites' computers with "
-            "Syncthing (or another file-sync tool); the window, or coopdesk sync-folder "
-            "watch, then imports and exports by itself.",
+            _(
+                "The sync folder is now {chosen}. Share it with your other sites' "
+                "computers with Syncthing (or another file-sync tool); the window, or "
+                "coopdesk sync-folder watch, then imports and exports by itself."
+            ).format(chosen=chosen),
         )
     return 0
 
@@ -263,9 +291,11 @@ def cmd_folder_off(args: argparse.Namespace) -> int:
         emit(
             args,
             {"folder": None, "was": str(was) if was else None},
-            f"This site no longer uses the sync folder {was} (its files are left as they are)."
+            _(
+                "This site no longer uses the sync folder {was} (its files are left as they are)."
+            ).format(was=was)
             if was
-            else "This site had no sync folder.",
+            else _("This site had no sync folder."),
         )
     return 0
 
@@ -297,7 +327,7 @@ def cmd_folder_watch(args: argparse.Namespace) -> int:
                 problem=lambda text: print(terminal_text(text), file=sys.stderr, flush=True),
             )
         if not as_json:
-            print("Stopped watching the sync folder.")
+            print(_("Stopped watching the sync folder."))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, id_list, open_store
 from coopdesk.tasks.chores import (
@@ -87,7 +88,7 @@ def cmd_task_list(args: argparse.Namespace) -> int:
                 overdue_only=args.overdue,
             ),
         )
-        emit(args, tasks, [_task_line(t) for t in tasks] or ["No tasks match."])
+        emit(args, tasks, [_task_line(t) for t in tasks] or [_("No tasks match.")])
     return 0
 
 
@@ -95,7 +96,11 @@ def cmd_task_archive(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         archive_task(store, author_of(args, store), args.task_id)
-        emit(args, {"archived": args.task_id}, f"Archived task {args.task_id}")
+        emit(
+            args,
+            {"archived": args.task_id},
+            _("Archived task {task_id}").format(task_id=args.task_id),
+        )
     return 0
 
 
@@ -131,7 +136,7 @@ def cmd_chore_list(args: argparse.Namespace) -> int:
                 f"next: {c['next_assignee_id'] or '(nobody)'}"
                 for c in chores
             ]
-            or ["No chores yet."],
+            or [_("No chores yet.")],
         )
     return 0
 
@@ -140,7 +145,7 @@ def cmd_chore_generate(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         made = generate_chore_tasks(store, author_of(args, store), args.until, since=args.since)
-        emit(args, {"tasks": made}, f"Made {plural(made, 'task')}.")
+        emit(args, {"tasks": made}, _("Made {tasks}.").format(tasks=plural(made, "task")))
     return 0
 
 
@@ -156,7 +161,7 @@ def cmd_chore_history(args: argparse.Namespace) -> int:
                 + (f"  done by {r['done_by_name']}" if r["done_by_name"] else "")
                 for r in rows
             ]
-            or ["No history yet."],
+            or [_("No history yet.")],
         )
     return 0
 

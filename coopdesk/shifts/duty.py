@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError
+from coopdesk.base.i18n import _
 from coopdesk.base.periods import By, bucket_sql
 from coopdesk.base.text import day_text
 from coopdesk.coop import leave_periods
@@ -83,7 +84,7 @@ def _coop_row(store: Store) -> dict[str, Any]:
     coop_id = store.coop_id
     row = store.get("coop", coop_id) if coop_id else None
     if row is None:
-        raise NotFoundError("This store holds no coop yet.")
+        raise NotFoundError(_("This store holds no coop yet."))
     return row
 
 
