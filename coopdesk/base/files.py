@@ -141,7 +141,7 @@ def _checked(text: str, target: Path, default_name: str) -> Path:
         )
     folder = target.parent
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        what = _("is a file, not a folder") if folder.exists() else _("does not exist")
         raise OutputError(
             _(
                 "The folder {folder} {what}: nothing was written. Choose an existing "
@@ -179,7 +179,7 @@ def _human_size(size: int) -> str:
 def explain(exc: OSError, target: Path, size: int | None = None) -> OutputError:
     """The one sentence for a failed write of ``target``: what happened, and what to do."""
     folder = target.parent
-    nothing = f"{target.name} was not written"
+    nothing = _("{name} was not written").format(name=target.name)
     code = exc.errno
     if code == errno.EROFS:
         return OutputError(
@@ -197,7 +197,7 @@ def explain(exc: OSError, target: Path, size: int | None = None) -> OutputError:
             "not_allowed",
         )
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        needed = f" (it needs {_human_size(size)})" if size else ""
+        needed = _(" (it needs {size})").format(size=_human_size(size)) if size else ""
         return OutputError(
             _(
                 "The drive holding {folder} is full: {nothing}{needed}. Free some space "

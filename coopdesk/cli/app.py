@@ -72,7 +72,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     emit(
         args,
         {"ok": not problems, "problems": problems},
-        [_("ok")] if not problems else [f"problem: {p}" for p in problems],
+        [_("ok")] if not problems else [_("problem: {p}").format(p=p) for p in problems],
     )
     return 0 if not problems else 1
 

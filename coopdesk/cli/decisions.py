@@ -78,12 +78,15 @@ def _row_id(store: Any, table: str, id_or_name: str | None, what: str) -> str | 
 
 def _times(decision: DecisionView) -> str:
     phase = decision.phase()
-    opened = "opens" if phase == "upcoming" else "opened"
+    opens = when_text(decision.opens_at)
+    opened = (_("opens {when}") if phase == "upcoming" else _("opened {when}")).format(when=opens)
     if decision.closed_at and decision.closed_at < decision.closes_at:
-        closes = f"closed early {when_text(decision.closed_at)}"
+        closes = _("closed early {when}").format(when=when_text(decision.closed_at))
     else:
-        closes = f"{'closed' if phase == 'closed' else 'closes'} {when_text(decision.closes_at)}"
-    return f"{opened} {when_text(decision.opens_at)}, {closes}"
+        closes = (_("closed {when}") if phase == "closed" else _("closes {when}")).format(
+            when=when_text(decision.closes_at)
+        )
+    return f"{opened}, {closes}"
 
 
 def _facts(decision: DecisionView) -> str:
@@ -91,15 +94,15 @@ def _facts(decision: DecisionView) -> str:
     if decision.kind == "ranked":
         facts.append(plural(decision.seats, "seat"))
     if decision.kind == "count":
-        facts.append(f"{decision.seats} needed")
+        facts.append(_("{seats} needed").format(seats=decision.seats))
     if decision.secret:
-        facts.append("secret ballot")
+        facts.append(_("secret ballot"))
     if decision.quorum_pct:
-        facts.append(f"quorum {decision.quorum_pct}%")
+        facts.append(_("quorum {quorum_pct}%").format(quorum_pct=decision.quorum_pct))
     if decision.by_sites != "none":
-        facts.append(f"decided by sites ({decision.by_sites})")
+        facts.append(_("decided by sites ({by_sites})").format(by_sites=decision.by_sites))
     if decision.round:
-        facts.append(f"amended {plural(decision.round, 'time')}")
+        facts.append(_("amended {times}").format(times=plural(decision.round, "time")))
     return ", ".join(facts)
 
 
@@ -114,22 +117,28 @@ def result_lines(result: Result) -> list[str]:
         lines.append(f"  {decision.details}")
     if result.bars:
         width = max(len(bar.label) for bar in result.bars)
-        lines.append("  Tally:")
+        lines.append(_("  Tally:"))
         lines += [f"    {bar.label.ljust(width)}  {bar.text}" for bar in result.bars]
     for stance, reason, name in result.reasons:
         who = f"{name}: " if name else ""
         lines.append(f"  {stance_label(stance)} — {who}{reason}")
     for site in result.sites:
         counts = ", ".join(f"{stance_label(w).lower()} {n}" for w, n in site.counts.items())
-        counted = f"{site.voters} of {site.electorate} voted" + (f"; {counts}" if counts else "")
-        lines.append(f"  Site {site.name}: {site.position} ({counted})")
+        counted = _("{voters} of {electorate} voted").format(
+            voters=site.voters, electorate=site.electorate
+        ) + (f"; {counts}" if counts else "")
+        lines.append(
+            _("  Site {name}: {position} ({counted})").format(
+                name=site.name, position=site.position, counted=counted
+            )
+        )
     if result.participants:
-        lines.append(f"  Took part: {names_text(result.participants)}")
-    lines += [f"  Note: {note}" for note in result.notes]
+        lines.append(_("  Took part: {names}").format(names=names_text(result.participants)))
+    lines += [_("  Note: {note}").format(note=note) for note in result.notes]
     if decision.outcome:
-        lines.append(f"  Outcome: {decision.outcome}")
+        lines.append(_("  Outcome: {outcome}").format(outcome=decision.outcome))
     if decision.review_on:
-        lines.append(f"  Review on {decision.review_on}")
+        lines.append(_("  Review on {review_on}").format(review_on=decision.review_on))
     return lines
 
 
@@ -182,7 +191,7 @@ def cmd_decision_vote(args: argparse.Namespace) -> int:
             reason=args.reason or "",
         )
         result = tally(store, decision.id)
-        secret = " (secret: your ballot is in this site's ballot box)" if decision.secret else ""
+        secret = _(" (secret: your ballot is in this site's ballot box)") if decision.secret else ""
         emit(
             args,
             {"id": voted, "decision_id": decision.id, "secret": decision.secret},
@@ -207,10 +216,18 @@ def cmd_decision_list(args: argparse.Namespace) -> int:
         release_closed(store)
         results = [tally(store, d.id) for d in list_decisions(store, which)]
         lines = [
-            f"{r.status:<10} {r.decision.title}  ({KIND_LABELS[r.decision.kind]})"
-            f"  ends {when_text(r.decision.ends_at)}  {r.voters} took part  {r.decision.id}"
+            _(
+                "{status:<10} {title}  ({kind_labels})  ends {when}  {voters} took part  {id}"
+            ).format(
+                status=r.status,
+                title=r.decision.title,
+                kind_labels=KIND_LABELS[r.decision.kind],
+                when=when_text(r.decision.ends_at),
+                voters=r.voters,
+                id=r.decision.id,
+            )
             for r in results
-        ] or [f"No {which + ' ' if which != 'all' else ''}decisions."]
+        ] or [_("No {value}decisions.").format(value=which + " " if which != "all" else "")]
         emit(
             args,
             [
@@ -244,9 +261,13 @@ def cmd_decision_close(args: argparse.Namespace) -> int:
             review_on=args.review,
             tasks=args.task or [],
         )
-        message = f"Closed “{decision.title}”." if was_open else "Outcome written."
+        message = (
+            _("Closed “{title}”.").format(title=decision.title)
+            if was_open
+            else _("Outcome written.")
+        )
         if args.task:
-            message += f" Made {plural(len(args.task), 'task')}."
+            message += _(" Made {tasks}.").format(tasks=plural(len(args.task), "task"))
         _emit_result(args, tally(store, decision.id), message)
     return 0
 
@@ -260,7 +281,9 @@ def cmd_decision_amend(args: argparse.Namespace) -> int:
         _emit_result(
             args,
             tally(store, decision.id),
-            f"Amended: round {round_ + 1} starts; stances on the earlier text no longer count.",
+            _("Amended: round {value} starts; stances on the earlier text no longer count.").format(
+                value=round_ + 1
+            ),
         )
     return 0
 
@@ -306,7 +329,7 @@ def cmd_decision_hands(args: argparse.Namespace) -> int:
         record_hands(
             store, author_of(args, store), decision.id, _counts(args.counts), meeting_id=meeting
         )
-        _emit_result(args, tally(store, decision.id), "Counts recorded.")
+        _emit_result(args, tally(store, decision.id), _("Counts recorded."))
     return 0
 
 
@@ -323,19 +346,27 @@ def cmd_decision_ics(args: argparse.Namespace) -> int:
 
 def _meeting_lines(meeting: Any) -> list[str]:
     start = dt.datetime.fromisoformat(meeting.starts_at)
-    where = f" at {meeting.site_name}" if meeting.site_name else ""
+    where = _(" at {site_name}").format(site_name=meeting.site_name) if meeting.site_name else ""
     lines = [f"{meeting.title}  {start:%a %d %b %Y %H:%M}{where}  {meeting.id}"]
     if meeting.facilitator_name:
-        lines.append(f"  Facilitator: {meeting.facilitator_name}")
+        lines.append(
+            _("  Facilitator: {facilitator_name}").format(facilitator_name=meeting.facilitator_name)
+        )
     for number, item in enumerate(meeting.agenda, start=1):
-        linked = f"  [decision {item.decision_id}]" if item.decision_id else ""
+        linked = (
+            _("  [decision {decision_id}]").format(decision_id=item.decision_id)
+            if item.decision_id
+            else ""
+        )
         lines.append(f"  {number}. {item.title}{linked}")
     if meeting.attendee_names:
         lines.append(
-            f"  Attended ({len(meeting.attendee_names)}): {names_text(meeting.attendee_names)}"
+            _("  Attended ({count}): {names}").format(
+                count=len(meeting.attendee_names), names=names_text(meeting.attendee_names)
+            )
         )
     if meeting.minutes:
-        lines.append("  Minutes:")
+        lines.append(_("  Minutes:"))
         lines += [f"    {line}" for line in meeting.minutes.splitlines()]
     return lines
 

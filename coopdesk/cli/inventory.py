@@ -90,9 +90,13 @@ def _item_line(item: dict[str, Any]) -> str:
     if item.get("category"):
         parts.append(item["category"])
     if item["minimum"]:
-        parts.append(f"min {format_quantity(item, item['minimum'])}")
+        parts.append(
+            _("min {format_quantity}").format(
+                format_quantity=format_quantity(item, item["minimum"])
+            )
+        )
     if item.get("barcode"):
-        parts.append(f"barcode {item['barcode']}")
+        parts.append(_("barcode {barcode}").format(barcode=item["barcode"]))
     if item.get("archived"):
         parts.append("(archived)")
     return "  ".join(parts)
@@ -297,7 +301,9 @@ def cmd_stock_receive(args: argparse.Namespace) -> int:
             shape["decimals"] = transfer.decimals
             quantity = parse_quantity(shape, args.quantity, allow_negative=False)
         view = receive_transfer(store, author_of(args, store), args.transfer, quantity)
-        loss = f"; {view.loss_text} lost in transit" if view.loss else ""
+        loss = (
+            _("; {loss_text} lost in transit").format(loss_text=view.loss_text) if view.loss else ""
+        )
         emit(
             args,
             view.as_json(),
@@ -314,9 +320,9 @@ def cmd_stock_receive(args: argparse.Namespace) -> int:
 def _balance_line(row: Any) -> str:
     flags = []
     if row.negative:
-        flags.append("NEGATIVE: count it and record a correction")
+        flags.append(_("NEGATIVE: count it and record a correction"))
     elif row.low:
-        flags.append(f"low (minimum {row.minimum_text})")
+        flags.append(_("low (minimum {minimum_text})").format(minimum_text=row.minimum_text))
     return "  ".join([row.name, row.site_name, row.quantity_text, *flags])
 
 
@@ -348,9 +354,18 @@ def cmd_stock_history(args: argparse.Namespace) -> int:
             sign = "+" if movement.delta > 0 else ""
             note = f"  ({movement.note})" if movement.note else ""
             lines.append(
-                f"{movement.moved_at.replace('T', ' ')}  {movement.site_name}  "
-                f"{sign}{format_quantity(item, movement.delta)}  {movement.reason_label}  "
-                f"by {movement.author_name or '?'}{note}"
+                _(
+                    "{replace}  {site_name}  {sign}{format_quantity}  {reason_label}  by "
+                    "{author_name}{note}"
+                ).format(
+                    replace=movement.moved_at.replace("T", " "),
+                    site_name=movement.site_name,
+                    sign=sign,
+                    format_quantity=format_quantity(item, movement.delta),
+                    reason_label=movement.reason_label,
+                    author_name=movement.author_name or "?",
+                    note=note,
+                )
             )
         data = []
         for movement in moves:
@@ -366,15 +381,22 @@ def cmd_stock_low(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         rows = low_stock(store, args.site)
         lines = [
-            f"{row.name}  {row.site_name}  have {row.quantity_text}, minimum {row.minimum_text}"
+            _("{name}  {site_name}  have {quantity_text}, minimum {minimum_text}").format(
+                name=row.name,
+                site_name=row.site_name,
+                quantity_text=row.quantity_text,
+                minimum_text=row.minimum_text,
+            )
             for row in rows
-        ] or ["Nothing is under its minimum."]
+        ] or [_("Nothing is under its minimum.")]
         data: Any = [row.as_json() for row in rows]
         if args.csv:
             csv_format = chosen_format(args.separator, args.decimal)
             path, count = shopping_list_csv(store, args.csv, args.site, csv_format)
             lines.append(
-                f"Wrote the shopping list ({plural(count, 'row')}, {csv_format.label}) to {path}"
+                _("Wrote the shopping list ({rows}, {label}) to {path}").format(
+                    rows=plural(count, "row"), label=csv_format.label, path=path
+                )
             )
             data = {
                 "low": data,
@@ -411,11 +433,13 @@ def cmd_stock_transfers(args: argparse.Namespace) -> int:
             )
             if view.state != "in transit":
                 line += f" ({view.received_text}"
-                line += f", {view.loss_text} lost)" if view.loss else ")"
+                line += (
+                    _(", {loss_text} lost)").format(loss_text=view.loss_text) if view.loss else ")"
+                )
             if view.problem:
-                line += "  PROBLEM: confirmed twice; count the stock and correct it"
+                line += _("  PROBLEM: confirmed twice; count the stock and correct it")
             elif view.needs_a_look:
-                line += "  CHECK: less arrived than was sent"
+                line += _("  CHECK: less arrived than was sent")
             lines.append(line)
         emit(args, [view.as_json() for view in views], lines or [_("No transfers.")])
     return 0
@@ -446,11 +470,17 @@ def cmd_stock_count(args: argparse.Namespace) -> int:
                 if current is None:
                     cancel_stocktake(store, author, stocktake_id)
                 raise
-        verb = "would correct" if args.dry_run else "corrected"
+        verb = _("would correct") if args.dry_run else _("corrected")
         lines = [
-            f"{d.name}: book {d.book_text}, counted {d.counted_text} ({verb} {d.delta_text})"
+            _("{name}: book {book_text}, counted {counted_text} ({verb} {delta_text})").format(
+                name=d.name,
+                book_text=d.book_text,
+                counted_text=d.counted_text,
+                verb=verb,
+                delta_text=d.delta_text,
+            )
             for d in found
-        ] or ["Every count matches the book."]
+        ] or [_("Every count matches the book.")]
         emit(args, [d.as_json() for d in found], lines)
     return 0
 

@@ -17,7 +17,7 @@ from typing import NoReturn
 from coopdesk import __version__
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import SOURCE_LANGUAGE, _, set_language
 from coopdesk.base.text import shown
 from coopdesk.cli.framework import (
     FREE_TEXT,
@@ -147,6 +147,9 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Name
 def main(argv: Sequence[str] | None = None) -> int:
     tokens = list(sys.argv[1:] if argv is None else argv)
     as_json = json_asked(tokens)
+    if as_json:
+        # What --json prints is read by scripts: its messages and summaries stay English.
+        set_language(SOURCE_LANGUAGE)
     Parser.json_errors = as_json
     parser = build_parser(tokens)
     args = parse(parser, tokens)

@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 from coopdesk.base.csvfile import chosen_format, write_csv
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, emit, open_store
 from coopdesk.coop import identity
@@ -38,7 +39,11 @@ def _files(
         csv_format = chosen_format(args.separator, args.decimal)
         header, body = rows(report)
         path = write_csv(args.csv, header, body, csv_format, default_name=f"{stem}.csv")
-        lines.append(f"Wrote {plural(len(body), 'row')} ({csv_format.label}) to {path}")
+        lines.append(
+            _("Wrote {rows} ({label}) to {path}").format(
+                rows=plural(len(body), "row"), label=csv_format.label, path=path
+            )
+        )
         data["csv"] = str(path)
     if args.pdf:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -48,7 +53,7 @@ def _files(
         path = save_report_pdf(
             args.pdf, kind, report, coop_name=coop_name, default_name=f"{stem}.pdf"
         )
-        lines.append(f"Wrote the report as a PDF to {path}")
+        lines.append(_("Wrote the report as a PDF to {path}").format(path=path))
         data["pdf"] = str(path)
     return lines, data
 
@@ -56,21 +61,32 @@ def _files(
 def cmd_report_work(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = work_report(store, _period(args), args.site)
-        where = f" at {report.site_name}" if report.site_name else ""
-        lines = [f"Work{where}, {report.period.label()}", *report.summary_lines(), ""]
+        where = _(" at {site_name}").format(site_name=report.site_name) if report.site_name else ""
+        lines = [
+            _("Work{where}, {label}").format(where=where, label=report.period.label()),
+            *report.summary_lines(),
+            "",
+        ]
         for member in report.members:
             asked = (
                 ""
                 if member.asked_minutes is None
-                else f", asked {hours_text(member.asked_minutes)}"
+                else _(", asked {hours}").format(hours=hours_text(member.asked_minutes))
             )
             lines.append(
-                f"{member.name}: {hours_text(member.total_minutes)} (shifts"
-                f" {hours_text(member.shift_minutes)}, chores {hours_text(member.chore_minutes)},"
-                f" tasks {hours_text(member.task_minutes)}{asked})"
+                _(
+                    "{name}: {hours} (shifts {hours2}, chores {hours3}, tasks {hours4}{asked})"
+                ).format(
+                    name=member.name,
+                    hours=hours_text(member.total_minutes),
+                    hours2=hours_text(member.shift_minutes),
+                    hours3=hours_text(member.chore_minutes),
+                    hours4=hours_text(member.task_minutes),
+                    asked=asked,
+                )
             )
         if report.behind:
-            lines += ["", "Drifting behind (worth a friendly word):"]
+            lines += ["", _("Drifting behind (worth a friendly word):")]
             lines += [f"  {behind.sentence()}" for behind in report.behind]
         files, extra = _files(args, store, "work", report, work_rows)
         emit(args, {**report.as_json(), **extra}, [*lines, *files])
@@ -80,11 +96,19 @@ def cmd_report_work(args: argparse.Namespace) -> int:
 def cmd_report_roles(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = authority_report(store, _period(args))
-        lines = [f"Roles and authority, {report.period.label()}", *report.summary_lines(), ""]
+        lines = [
+            _("Roles and authority, {label}").format(label=report.period.label()),
+            *report.summary_lines(),
+            "",
+        ]
         for member in report.members:
             lines.append(
-                f"{member.name}: {plural(member.terms, 'term')}, {plural(member.days, 'day')},"
-                f" {plural(member.mandate_uses, 'use')} of a mandate"
+                _("{name}: {terms}, {days}, {uses} of a mandate").format(
+                    name=member.name,
+                    terms=plural(member.terms, "term"),
+                    days=plural(member.days, "day"),
+                    uses=plural(member.mandate_uses, "use"),
+                )
                 + (f" ({', '.join(member.roles)})" if member.roles else "")
             )
         files, extra = _files(args, store, "roles", report, authority_rows)
@@ -95,24 +119,39 @@ def cmd_report_roles(args: argparse.Namespace) -> int:
 def cmd_report_stock(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = supplies_report(store, _period(args), args.site)
-        where = f" at {report.site_name}" if report.site_name else ""
-        lines = [f"Supplies{where}, {report.period.label()}", *report.summary_lines(), ""]
+        where = _(" at {site_name}").format(site_name=report.site_name) if report.site_name else ""
+        lines = [
+            _("Supplies{where}, {label}").format(where=where, label=report.period.label()),
+            *report.summary_lines(),
+            "",
+        ]
         for item in report.items:
             parts = [
                 f"{label.lower()} {item.text(key)}"
                 for key, label in (
-                    ("received", "Received"),
-                    ("used", "Used"),
-                    ("given", "Given out"),
-                    ("spoiled", "Spoiled"),
-                    ("lost", "Lost in transit"),
+                    ("received", _("Received")),
+                    ("used", _("Used")),
+                    ("given", _("Given out")),
+                    ("spoiled", _("Spoiled")),
+                    ("lost", _("Lost in transit")),
                 )
                 if item.amount(key)
             ]
-            low = f"; ran low {plural(item.times_low, 'time')}" if item.times_low else ""
-            lines.append(f"{item.name} at {item.site_name}: {', '.join(parts) or 'no use'}{low}")
+            low = (
+                _("; ran low {times}").format(times=plural(item.times_low, "time"))
+                if item.times_low
+                else ""
+            )
+            lines.append(
+                _("{name} at {site_name}: {parts}{low}").format(
+                    name=item.name,
+                    site_name=item.site_name,
+                    parts=", ".join(parts) or _("no use"),
+                    low=low,
+                )
+            )
         if report.flows:
-            lines += ["", "Between sites:"]
+            lines += ["", _("Between sites:")]
             lines += [f"  {flow.sentence()}" for flow in report.flows]
         files, extra = _files(args, store, "stock", report, supplies_rows)
         emit(args, {**report.as_json(), **extra}, [*lines, *files])

@@ -57,14 +57,27 @@ def cmd_role_list(args: argparse.Namespace) -> int:
         for role in roles:
             term = role["current_term"]
             now = (
-                f"now {', '.join(term['holder_names']) or '(nobody)'} until {term['ends_on']}"
+                _("now {holder_names} until {ends_on}").format(
+                    holder_names=", ".join(term["holder_names"]) or "(nobody)",
+                    ends_on=term["ends_on"],
+                )
                 if term
-                else f"starts {role['starts_on']}"
+                else _("starts {starts_on}").format(starts_on=role["starts_on"])
             )
-            mandates = f"  mandates: {', '.join(role['mandates'])}" if role["mandates"] else ""
+            mandates = (
+                _("  mandates: {mandates}").format(mandates=", ".join(role["mandates"]))
+                if role["mandates"]
+                else ""
+            )
             lines.append(
-                f"{role['id']}  {role['name']}  every {role['term_days']} days, "
-                f"{role['policy']}; {now}{mandates}"
+                _("{id}  {name}  every {term_days} days, {policy}; {now}{mandates}").format(
+                    id=role["id"],
+                    name=role["name"],
+                    term_days=role["term_days"],
+                    policy=role["policy"],
+                    now=now,
+                    mandates=mandates,
+                )
             )
         emit(args, roles, lines or [_("No roles yet.")])
     return 0

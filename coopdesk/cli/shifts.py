@@ -76,7 +76,7 @@ def _span(args: argparse.Namespace, days: int = 7) -> tuple[dt.date, dt.date]:
 def _names(signups: list[Any]) -> str:
     return ", ".join(
         s.member_name
-        + (" (swap wanted)" if s.swap_wanted else "")
+        + (_(" (swap wanted)") if s.swap_wanted else "")
         + ("" if s.attendance == "pending" else f" [{s.attendance}]")
         for s in signups
     )
@@ -86,15 +86,16 @@ def _shift_lines(view: Any) -> list[str]:
     start = dt.datetime.fromisoformat(view.starts_at)
     end = dt.datetime.fromisoformat(view.ends_at)
     where = f" @ {view.site_name}" if view.site_name else ""
+    cancelled = _(" (cancelled)") if view.cancelled else ""
     lines = [
         f"{start:%a %d %b %H:%M}-{end:%H:%M}  {view.title}{where}  "
-        f"{view.filled}/{view.capacity} {view.status}{' (cancelled)' if view.cancelled else ''}"
+        f"{view.filled}/{view.capacity} {view.status}{cancelled}"
         f"  {view.id}"
     ]
     if view.confirmed:
-        lines.append(f"    confirmed: {_names(view.confirmed)}")
+        lines.append(_("    confirmed: {names}").format(names=_names(view.confirmed)))
     if view.waiting:
-        lines.append(f"    waiting:   {_names(view.waiting)}")
+        lines.append(_("    waiting:   {names}").format(names=_names(view.waiting)))
     return lines
 
 
@@ -156,7 +157,7 @@ def cmd_shift_remove(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         cancel_shift(store, author_of(args, store), args.shift_id)
-        _show(args, get_shift(store, args.shift_id), "Cancelled the shift; sign-ups are kept.")
+        _show(args, get_shift(store, args.shift_id), _("Cancelled the shift; sign-ups are kept."))
     return 0
 
 
@@ -309,7 +310,7 @@ def cmd_shift_rota(args: argparse.Namespace) -> int:
             _("Saved the rota of {week_title} ({shifts}, {paper}) as {saved}.").format(
                 week_title=week_title(week_start),
                 shifts=plural(len(views), "shift"),
-                paper=paper.upper() if paper == "a4" else "US Letter",
+                paper=paper.upper() if paper == "a4" else _("US Letter"),
                 saved=saved,
             ),
         )
@@ -341,7 +342,12 @@ def cmd_type_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         types = list_shift_types(store)
         lines = [
-            f"{t['id']}  {t['title']}  {t['capacity']} people, {t['duration_minutes']} min"
+            _("{id}  {title}  {capacity} people, {duration_minutes} min").format(
+                id=t["id"],
+                title=t["title"],
+                capacity=t["capacity"],
+                duration_minutes=t["duration_minutes"],
+            )
             + (f" @ {t['site_name']}" if t["site_name"] else "")
             for t in types
         ]
@@ -403,12 +409,20 @@ def cmd_template_list(args: argparse.Namespace) -> int:
         for t in templates:
             where = f" @ {t['site_name']}" if t["site_name"] else ""
             lines.append(
-                f"{t['id']}  {t['label']}  {t['title']}{where}  {t['capacity']} people,"
-                f" {t['duration_minutes']} min"
+                _(
+                    "{id}  {label}  {title}{where}  {capacity} people, {duration_minutes} min"
+                ).format(
+                    id=t["id"],
+                    label=t["label"],
+                    title=t["title"],
+                    where=where,
+                    capacity=t["capacity"],
+                    duration_minutes=t["duration_minutes"],
+                )
             )
             if t["standing_members"]:
                 names = ", ".join(m["name"] for m in t["standing_members"])
-                lines.append(f"    standing: {names}")
+                lines.append(_("    standing: {names}").format(names=names))
         emit(args, templates, lines or [_("No templates.")])
     return 0
 
@@ -457,7 +471,12 @@ def cmd_leave_list(args: argparse.Namespace) -> int:
         member = _member_id(store, args.member) if args.member else None
         rows = list_leave(store, member)
         lines = [
-            f"{r['id']}  {r['member_name']}  {r['starts_on']} to {r['ends_on']}"
+            _("{id}  {member_name}  {starts_on} to {ends_on}").format(
+                id=r["id"],
+                member_name=r["member_name"],
+                starts_on=r["starts_on"],
+                ends_on=r["ends_on"],
+            )
             + (f"  ({r['reason']})" if r["reason"] else "")
             for r in rows
         ]
@@ -501,12 +520,25 @@ def cmd_member_balance(args: argparse.Namespace) -> int:
             balances = [member_balance(store, _member_id(store, args.member), args.on)]
         else:
             balances = list(member_balances(store, args.on).values())
-        lines = [f"Duty: {duty_rule(store).describe()}"]
+        lines = [_("Duty: {describe}").format(describe=duty_rule(store).describe())]
         for b in balances:
-            leave = f" until {b.on_leave_until}" if b.on_leave_until else ""
+            leave = (
+                _(" until {on_leave_until}").format(on_leave_until=b.on_leave_until)
+                if b.on_leave_until
+                else ""
+            )
             lines.append(
-                f"{b.name}: {b.balance_hours:+.1f} h (done {b.done_minutes / 60:.1f} of"
-                f" {b.owed_minutes / 60:.1f} h)  {b.status}{leave}"
+                _(
+                    "{name}: {balance_hours:+.1f} h (done {value:.1f} of {value2:.1f} h)  "
+                    "{status}{leave}"
+                ).format(
+                    name=b.name,
+                    balance_hours=b.balance_hours,
+                    value=b.done_minutes / 60,
+                    value2=b.owed_minutes / 60,
+                    status=b.status,
+                    leave=leave,
+                )
             )
         emit(args, [b.as_json() for b in balances], lines)
     return 0

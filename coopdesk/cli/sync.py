@@ -92,7 +92,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         preview = preview_bundle(store, Path(args.file))
-        note = " (already imported)" if preview.already_imported else ""
+        note = _(" (already imported)") if preview.already_imported else ""
         emit(
             args,
             preview.as_json(),
@@ -119,7 +119,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = import_bundle(store, Path(args.file), author=author)
         lines = [result.summary()]
         lines += [
-            f"Warning: site {site[:8]}: {text}"
+            _("Warning: site {site}: {text}").format(site=site[:8], text=text)
             for site, text in result.report.clock_warnings.items()
         ]
         if result.report.identity_notice:
@@ -133,7 +133,7 @@ def cmd_held(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         held = held_transactions(store)
         lines = [item.describe() for item in held] or [
-            "Nothing held aside: every change from the other sites followed the coop's rules."
+            _("Nothing held aside: every change from the other sites followed the coop's rules.")
         ]
         emit(args, {"held": [item.as_json() for item in held]}, lines)
     return 0
@@ -148,19 +148,21 @@ def cmd_sites(args: argparse.Namespace) -> int:
         lines = []
         for status in statuses:
             if status.this_site:
-                state = "this site"
+                state = _("this site")
             elif status.earlier_identity:
-                state = "an earlier identity of this computer"
+                state = _("an earlier identity of this computer")
             else:
                 heard = relative_time(status.heard_at) if status.heard_at else "never"
                 pending = plural(status.not_yet_received or 0, "change")
-                state = f"last heard {heard}; {pending} not yet sent there"
+                state = _("last heard {heard}; {pending} not yet sent there").format(
+                    heard=heard, pending=pending
+                )
             if status.archived:
-                state += "; archived"
+                state += _("; archived")
             if status.clock_warning:
                 state += f"; {status.clock_warning}"
             elif status.clock_ahead_s is not None:
-                state += f"; clock {status.clock_text}"
+                state += _("; clock {clock_text}").format(clock_text=status.clock_text)
             lines.append(f"{status.site_id}  {status.name}  ({state})")
         emit(args, [s.as_json() for s in statuses], lines)
     return 0
@@ -204,9 +206,18 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             return 0
         conflicts = list_conflicts(store)
         lines = [
-            f"{c.key}\n  {c.row_label} · {c.column_label}: now "
-            f"{display_value(c.table, c.column, c.current_value)!s}; {c.other_site} "
-            f"({c.other_author}) said {display_value(c.table, c.column, c.other_value)}"
+            _(
+                "{key}\n  {row_label} · {column_label}: now {display_value!s}; "
+                "{other_site} ({other_author}) said {display_value2}"
+            ).format(
+                key=c.key,
+                row_label=c.row_label,
+                column_label=c.column_label,
+                display_value=display_value(c.table, c.column, c.current_value),
+                other_site=c.other_site,
+                other_author=c.other_author,
+                display_value2=display_value(c.table, c.column, c.other_value),
+            )
             for c in conflicts
         ]
         emit(args, [c.as_json() for c in conflicts], lines or [_("No conflicts.")])
@@ -233,7 +244,8 @@ def cmd_backups(args: argparse.Namespace) -> int:
                 {"name": b.name, "made_at": b.made_at, "reason": b.reason, "bytes": b.size}
                 for b in found
             ],
-            [f"{b.name}  ({b.size:,} bytes)" for b in found] or [_("No backups yet.")],
+            [_("{name}  ({size:,} bytes)").format(name=b.name, size=b.size) for b in found]
+            or [_("No backups yet.")],
         )
     return 0
 
@@ -262,26 +274,39 @@ def cmd_folder_show(args: argparse.Namespace) -> int:
 
 def _folder_lines(status: sync_folder.FolderStatus) -> list[str]:
     if status.folder is None:
-        return ["No sync folder: this site syncs by USB stick or file (coopdesk sync-folder set)."]
-    lines = [f"Sync folder: {status.folder}"]
+        return [
+            _("No sync folder: this site syncs by USB stick or file (coopdesk sync-folder set).")
+        ]
+    lines = [_("Sync folder: {folder}").format(folder=status.folder)]
     if status.problem:
         lines.append(status.problem)
     out = (
         f"{status.last_out}, {relative_time(status.last_out_at)}"
         if status.last_out and status.last_out_at
-        else "none yet"
+        else _("none yet")
     )
-    lines.append(f"Last bundle from this site: {out}")
+    lines.append(_("Last bundle from this site: {out}").format(out=out))
     for site in status.sites:
         heard = relative_time(site.last_in_at) if site.last_in_at else "never"
-        has = "; has everything this site wrote" if site.acknowledged_through else ""
-        lines.append(f"  {site.name}: last bundle {site.last_in or '—'} ({heard}){has}")
-    lines += [f"Waiting: {shown(name)}: {why}" for name, why in sorted(status.waiting.items())]
+        has = _("; has everything this site wrote") if site.acknowledged_through else ""
+        lines.append(
+            _("  {name}: last bundle {last_in} ({heard}){has}").format(
+                name=site.name, last_in=site.last_in or "—", heard=heard, has=has
+            )
+        )
+    lines += [
+        _("Waiting: {name}: {why}").format(name=shown(name), why=why)
+        for name, why in sorted(status.waiting.items())
+    ]
     lines += [  # a refusal's sentence usually names the file already
-        f"Refused: {why}" if why.startswith(name) else f"Refused: {shown(name)}: {why}"
+        _("Refused: {why}").format(why=why)
+        if why.startswith(name)
+        else _("Refused: {name}: {why}").format(name=shown(name), why=why)
         for name, why in sorted(status.refused.items())
     ]
-    lines.append(f"{status.bytes_in_folder:,} bytes in the folder.")
+    lines.append(
+        _("{bytes_in_folder:,} bytes in the folder.").format(bytes_in_folder=status.bytes_in_folder)
+    )
     return lines
 
 
@@ -314,7 +339,13 @@ def cmd_folder_watch(args: argparse.Namespace) -> int:
                 sys.stdout.flush()  # a log read as it is written (systemd, a pipe)
 
         if not as_json:
-            print(terminal_text(f"Watching {sync_folder.require_folder(store)}; Ctrl+C stops."))
+            print(
+                terminal_text(
+                    _("Watching {require_folder}; Ctrl+C stops.").format(
+                        require_folder=sync_folder.require_folder(store)
+                    )
+                )
+            )
         passes = iter(range(args.passes)) if args.passes else None
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C ends it between two steps
             sync_folder.watch(
@@ -383,12 +414,12 @@ def add_commands(cli: CommandLine) -> None:
 
 
 def _add_folder_commands(cli: CommandLine) -> None:
-    group = cli.group("sync-folder", "a folder Syncthing shares between sites: sync by itself")
-    chosen = cli.command("set", cmd_folder_set, "use this folder as the sync folder", group)
+    group = cli.group("sync-folder", _("a folder Syncthing shares between sites: sync by itself"))
+    chosen = cli.command("set", cmd_folder_set, _("use this folder as the sync folder"), group)
     chosen.add_argument("path", metavar="PATH", help="an existing folder, outside the data folder")
-    cli.command("show", cmd_folder_show, "the sync folder's state: in, out, waiting", group)
-    cli.command("off", cmd_folder_off, "stop using the sync folder (its files stay)", group)
-    watch = cli.command("watch", cmd_folder_watch, "import and export by itself (Ctrl+C)", group)
+    cli.command("show", cmd_folder_show, _("the sync folder's state: in, out, waiting"), group)
+    cli.command("off", cmd_folder_off, _("stop using the sync folder (its files stay)"), group)
+    watch = cli.command("watch", cmd_folder_watch, _("import and export by itself (Ctrl+C)"), group)
     watch.add_argument("--poll", type=float, default=sync_folder.POLL_SECONDS, metavar="S")
     watch.add_argument(
         "--quiet",

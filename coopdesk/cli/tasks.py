@@ -32,7 +32,10 @@ def _task_line(task: dict[str, Any]) -> str:
     if task["assignee_name"]:
         parts.append(f"→ {task['assignee_name']}")
     if task["due_on"]:
-        parts.append(f"due {task['due_on']}" + (" (overdue)" if task["overdue"] else ""))
+        parts.append(
+            _("due {due_on}").format(due_on=task["due_on"])
+            + (" (overdue)" if task["overdue"] else "")
+        )
     return "  ".join(parts)
 
 
@@ -132,8 +135,15 @@ def cmd_chore_list(args: argparse.Namespace) -> int:
             args,
             chores,
             [
-                f"{c['id']}  {c['title']}  every {c['every_days']} days, {c['strategy']}; "
-                f"next: {c['next_assignee_id'] or '(nobody)'}"
+                _(
+                    "{id}  {title}  every {every_days} days, {strategy}; next: {next_assignee_id}"
+                ).format(
+                    id=c["id"],
+                    title=c["title"],
+                    every_days=c["every_days"],
+                    strategy=c["strategy"],
+                    next_assignee_id=c["next_assignee_id"] or "(nobody)",
+                )
                 for c in chores
             ]
             or [_("No chores yet.")],
@@ -158,7 +168,11 @@ def cmd_chore_history(args: argparse.Namespace) -> int:
             rows,
             [
                 f"{r['due_on']}  {r['status']}  {r['assignee_name'] or '(nobody)'}"
-                + (f"  done by {r['done_by_name']}" if r["done_by_name"] else "")
+                + (
+                    _("  done by {done_by_name}").format(done_by_name=r["done_by_name"])
+                    if r["done_by_name"]
+                    else ""
+                )
                 for r in rows
             ]
             or [_("No history yet.")],

@@ -237,22 +237,23 @@ def refusal_to_vote(
     """Why ``member_id`` cannot vote on ``decision`` here and now; "" when they can."""
     phase = decision.phase(now)
     if decision.withdrawn:
-        return f"“{decision.title}” was withdrawn."
+        return _("“{title}” was withdrawn.").format(title=decision.title)
     if phase == "upcoming":
-        return f"Voting on “{decision.title}” opens on {when_text(decision.opens_at, now)}."
+        return _("Voting on “{title}” opens on {when}.").format(
+            title=decision.title, when=when_text(decision.opens_at, now)
+        )
     if phase == "closed":
-        return (
-            f"“{decision.title}” closed on {when_text(decision.ends_at, now)}: votes are no"
-            " longer taken."
+        return _("“{title}” closed on {when}: votes are no longer taken.").format(
+            title=decision.title, when=when_text(decision.ends_at, now)
         )
     refused = refusal_to_take_part(store, decision, member_id, store.site_id)
     if refused:
         return refused
     if decision.secret and has_voted(store, decision, member_id):
-        return (
-            f"You have voted in “{decision.title}” already. A secret ballot cannot be changed:"
-            " nothing in the store may say which ballot is yours."
-        )
+        return _(
+            "You have voted in “{title}” already. A secret ballot cannot be changed: "
+            "nothing in the store may say which ballot is yours."
+        ).format(title=decision.title)
     return ""
 
 
@@ -409,7 +410,7 @@ def open_ballots(store: Store, decision: DecisionView) -> tuple[list[Ballot], di
             site_id=row["site_id"],
             member_id=row["member_id"],
             cast_at=row["cast_at"],
-            member_name=row["member_name"] or "(unknown member)",
+            member_name=row["member_name"] or _("(unknown member)"),
         )
         for row in counted.values()
     ]

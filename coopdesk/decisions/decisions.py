@@ -18,8 +18,8 @@ from typing import Any
 
 from coopdesk.base import jsontext
 from coopdesk.base.errors import NotFoundError, ValidationError
-from coopdesk.base.i18n import _
-from coopdesk.base.text import day_text
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words, day_text
 from coopdesk.coop import find_member
 from coopdesk.decisions.tables import (
     BY_SITES_RULES,
@@ -31,22 +31,26 @@ from coopdesk.roles import eligible_members, get_role
 from coopdesk.store.schema import DateTimeLike, datetime_text
 from coopdesk.store.store import Store
 
-KIND_LABELS = {
-    "consent": "Consent proposal",
-    "consensus": "Consensus proposal",
-    "single": "Poll: one choice",
-    "multiple": "Poll: several choices",
-    "score": "Poll: score each option (0-5)",
-    "ranked": "Ranked choice (election)",
-    "count": "Count: who is in?",
-    "meeting": "Meeting time",
-}
-BY_SITES_LABELS = {
-    "none": "No: one count for the whole coop",
-    "every-site": "By sites: every site must consent",
-    "site-majority": "By sites: a majority of sites, no site blocking",
-    "member-majority": "By sites: a majority of all members",
-}
+KIND_LABELS = Words(
+    {
+        "consent": N_("Consent proposal"),
+        "consensus": N_("Consensus proposal"),
+        "single": N_("Poll: one choice"),
+        "multiple": N_("Poll: several choices"),
+        "score": N_("Poll: score each option (0-5)"),
+        "ranked": N_("Ranked choice (election)"),
+        "count": N_("Count: who is in?"),
+        "meeting": N_("Meeting time"),
+    }
+)
+BY_SITES_LABELS = Words(
+    {
+        "none": N_("No: one count for the whole coop"),
+        "every-site": N_("By sites: every site must consent"),
+        "site-majority": N_("By sites: a majority of sites, no site blocking"),
+        "member-majority": N_("By sites: a majority of all members"),
+    }
+)
 POLL_KINDS = ("single", "multiple", "score", "ranked", "meeting")
 DEFAULT_DAYS_OPEN = 7
 
@@ -283,35 +287,38 @@ def refusal_to_take_part(
     """Why ``member_id`` may not vote on ``decision`` at this site; "" when they may."""
     member = store.get("member", member_id)
     if member is None:
-        return "There is no such member in this coop."
+        return _("There is no such member in this coop.")
     if member["archived"]:
-        return f"{member['name']} is archived and cannot take part in decisions."
+        return _("{name} is archived and cannot take part in decisions.").format(
+            name=member["name"]
+        )
     if decision.electorate == "site" and member["home_site_id"] != decision.site_id:
         site = store.get("site", decision.site_id or "")
-        return (
-            f"Only the members of {site['name'] if site else 'one site'} take part in"
-            f" “{decision.title}”."
+        return _("Only the members of {name} take part in “{title}”.").format(
+            name=site["name"] if site else _("one site"), title=decision.title
         )
     if decision.electorate == "role" and member_id not in eligible_members(
         store, str(decision.role_id)
     ):
         role = store.get("role", decision.role_id or "")
-        return (
-            f"Only the members eligible for {role['name'] if role else 'a role'} take part in"
-            f" “{decision.title}”."
+        return _("Only the members eligible for {name} take part in “{title}”.").format(
+            name=role["name"] if role else _("a role"), title=decision.title
         )
     if decision.by_sites != "none":
         home = member["home_site_id"]
         if not home:
-            return (
-                f"“{decision.title}” is decided by sites: {member['name']} has no home site."
-                " Set one on the Members page first."
-            )
+            return _(
+                "“{title}” is decided by sites: {name} has no home site. Set one on the "
+                "Members page first."
+            ).format(title=decision.title, name=member["name"])
         if here is not None and home != here:
             site = store.get("site", home)
-            return (
-                f"“{decision.title}” is decided by sites: {member['name']} votes at their own"
-                f" site, {site['name'] if site else 'their home site'}."
+            return _(
+                "“{title}” is decided by sites: {name} votes at their own site, {name2}."
+            ).format(
+                title=decision.title,
+                name=member["name"],
+                name2=site["name"] if site else _("their home site"),
             )
     return ""
 

@@ -203,7 +203,7 @@ def get_meeting(store: Store, meeting_id: str) -> MeetingView:
         facilitator_name=row["facilitator_name"] or "",
         attendees=attendees,
         attendee_names=sorted(
-            (names.get(m, "(unknown member)") for m in attendees), key=str.casefold
+            (names.get(m, _("(unknown member)")) for m in attendees), key=str.casefold
         ),
         minutes=row["minutes"] or "",
         agenda=agenda,

@@ -9,6 +9,7 @@ anonymous ``ballot`` (what was chosen, written later by the site's ballot box, s
 
 from __future__ import annotations
 
+from coopdesk.base.i18n import N_
 from coopdesk.store.schema import Column, TableSpec
 
 KINDS = ("consent", "consensus", "single", "multiple", "score", "ranked", "count", "meeting")
@@ -31,7 +32,7 @@ BY_SITES_RULES = ("none", "every-site", "site-majority", "member-majority")
 
 DECISION = TableSpec(
     name="decision",
-    noun="decision",
+    noun=N_("decision"),
     label_column="title",
     columns=(
         Column("title", "text", "Title", required=True, max_len=200),
@@ -67,7 +68,7 @@ DECISION = TableSpec(
 
 DECISION_OPTION = TableSpec(
     name="decision_option",
-    noun="option",
+    noun=N_("option"),
     label_column="label",
     columns=(
         Column("decision_id", "ref", "Decision", required=True, ref_table="decision"),
@@ -84,7 +85,7 @@ DECISION_OPTION = TableSpec(
 
 MEETING = TableSpec(
     name="meeting",
-    noun="meeting",
+    noun=N_("meeting"),
     label_column="title",
     columns=(
         Column("title", "text", "Title", required=True, max_len=200),
@@ -99,7 +100,7 @@ MEETING = TableSpec(
 
 AGENDA_ITEM = TableSpec(
     name="agenda_item",
-    noun="agenda item",
+    noun=N_("agenda item"),
     label_column="title",
     columns=(
         Column("meeting_id", "ref", "Meeting", required=True, ref_table="meeting"),
@@ -113,7 +114,7 @@ AGENDA_ITEM = TableSpec(
 
 STANCE = TableSpec(
     name="stance",
-    noun="stance",
+    noun=N_("stance"),
     label_column="stance",
     kind="ledger",
     columns=(
@@ -135,7 +136,7 @@ STANCE = TableSpec(
 
 PARTICIPATION = TableSpec(
     name="participation",
-    noun="participation",
+    noun=N_("participation"),
     label_column="voted_at",
     kind="ledger",
     columns=(
@@ -151,7 +152,7 @@ PARTICIPATION = TableSpec(
 
 BALLOT = TableSpec(
     name="ballot",
-    noun="secret ballot",
+    noun=N_("secret ballot"),
     label_column="round",
     kind="ledger",
     anonymous=True,
@@ -169,7 +170,7 @@ BALLOT = TableSpec(
 
 HAND_COUNT = TableSpec(
     name="hand_count",
-    noun="show of hands",
+    noun=N_("show of hands"),
     label_column="key",
     columns=(
         # Counted by a facilitator at an assembly instead of ballots. The id derives from

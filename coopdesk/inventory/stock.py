@@ -23,8 +23,9 @@ from typing import Any
 from coopdesk.base.csvfile import CsvFormat, write_csv
 from coopdesk.base.errors import CoopDeskError, NotFoundError, ValidationError
 from coopdesk.base.files import Written
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.periods import By, bucket_sql
+from coopdesk.base.text import Words
 from coopdesk.inventory.items import (
     _item_filter,
     display_value,
@@ -42,16 +43,18 @@ from coopdesk.inventory.tables import (
 from coopdesk.store.store import Store
 
 # Each reason in the words people use, for the window and the command line alike.
-REASON_LABELS = {
-    "received": "received",
-    "used": "used",
-    "given": "given out",
-    "spoiled": "spoiled",
-    "correction": "count correction",
-    "transfer-out": "sent to another site",
-    "transfer-in": "arrived from another site",
-    "transit-loss": "lost in transit",
-}
+REASON_LABELS = Words(
+    {
+        "received": N_("received"),
+        "used": N_("used"),
+        "given": N_("given out"),
+        "spoiled": N_("spoiled"),
+        "correction": N_("count correction"),
+        "transfer-out": N_("sent to another site"),
+        "transfer-in": N_("arrived from another site"),
+        "transit-loss": N_("lost in transit"),
+    }
+)
 
 
 class WouldGoNegative(CoopDeskError):

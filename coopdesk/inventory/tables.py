@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coopdesk.base.i18n import N_
 from coopdesk.store.schema import Column, TableSpec
 
 # Why stock moved. A person records the first five with ``stock.move``; transfers write
@@ -17,7 +18,7 @@ MOVE_REASONS = (*RECORDED_REASONS, *TRANSFER_REASONS)
 
 ITEM = TableSpec(
     name="item",
-    noun="item",
+    noun=N_("item"),
     label_column="name",
     columns=(
         Column("name", "text", "Name", required=True, max_len=120),
@@ -35,7 +36,7 @@ ITEM = TableSpec(
 
 ITEM_MINIMUM = TableSpec(
     name="item_minimum",
-    noun="minimum level",
+    noun=N_("minimum level"),
     label_column="minimum",
     columns=(
         # The id derives from item and site.
@@ -48,7 +49,7 @@ ITEM_MINIMUM = TableSpec(
 
 TRANSFER = TableSpec(
     name="transfer",
-    noun="transfer",
+    noun=N_("transfer"),
     label_column="sent_at",
     columns=(
         Column("item_id", "ref", "Item", required=True, ref_table="item"),
@@ -67,7 +68,7 @@ TRANSFER = TableSpec(
 
 STOCKTAKE = TableSpec(
     name="stocktake",
-    noun="stocktake",
+    noun=N_("stocktake"),
     label_column="started_at",
     columns=(
         Column("site_id", "ref", "Site", required=True, ref_table="site"),
@@ -80,7 +81,7 @@ STOCKTAKE = TableSpec(
 
 STOCK_MOVE = TableSpec(
     name="stock_move",
-    noun="stock movement",
+    noun=N_("stock movement"),
     label_column="reason",
     kind="ledger",
     columns=(

@@ -24,6 +24,7 @@ from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError, ValidationError
 from coopdesk.base.i18n import _
+from coopdesk.base.text import short_day_text
 from coopdesk.inventory.items import display_value, format_quantity
 from coopdesk.inventory.stock import (
     _active_item,
@@ -251,7 +252,9 @@ def _refuse_if_received(transfer: TransferView) -> None:
     if transfer.state == "in transit":
         return
     when = _day_text(transfer.received_at)
-    who = f" by {transfer.received_by_name}" if transfer.received_by_name else ""
+    who = (
+        _(" by {name}").format(name=transfer.received_by_name) if transfer.received_by_name else ""
+    )
     raise AlreadyReceivedError(
         _("This transfer was already received{when}{who}.").format(when=when, who=who)
     )
@@ -267,7 +270,7 @@ def _day_text(moment: str | None) -> str:
         day = dt.datetime.fromisoformat(moment)
     except ValueError:
         return ""
-    return f" on {day.day} {day.strftime('%b')}"
+    return _(" on {day}").format(day=short_day_text(day))
 
 
 # -- reading ---------------------------------------------------------------------------------

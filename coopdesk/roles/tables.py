@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from coopdesk.base.i18n import N_, _
 from coopdesk.store.schema import Column, TableSpec
 
 ROTATION_POLICIES = ("round-robin", "least-recent", "fewest-terms")
@@ -25,7 +26,7 @@ MANDATE_ACTIONS = (
 
 ROLE = TableSpec(
     name="role",
-    noun="role",
+    noun=N_("role"),
     label_column="name",
     columns=(
         Column("name", "text", "Name", required=True, max_len=120),
@@ -52,21 +53,37 @@ def role_member_phrase(
     member_id = fields.get("member_id") or row.get("member_id")
     role = store.get("role", str(fields.get("role_id") or row.get("role_id") or ""))
     member = store.get("member", str(member_id or ""))
-    rotation = f"the {role['name']} rotation" if role else "a role's rotation"
+    role_name = role["name"] if role else ""
+    name = member["name"] if member else _("someone")
     if member_id == author_id:
-        words = {"insert": "joined", "restore": "joined", "archive": "left"}
-        return f"{words[op]} {rotation}" if op in words else f"moved in {rotation}"
-    name = member["name"] if member else "someone"
-    if op in ("insert", "restore"):
-        return f"put {name} in {rotation}"
-    if op == "archive":
-        return f"took {name} out of {rotation}"
-    return f"moved {name} in {rotation}"
+        if op in ("insert", "restore"):
+            said = _("joined the {role} rotation") if role else _("joined a role's rotation")
+        elif op == "archive":
+            said = _("left the {role} rotation") if role else _("left a role's rotation")
+        else:
+            said = _("moved in the {role} rotation") if role else _("moved in a role's rotation")
+    elif op in ("insert", "restore"):
+        said = (
+            _("put {name} in the {role} rotation") if role else _("put {name} in a role's rotation")
+        )
+    elif op == "archive":
+        said = (
+            _("took {name} out of the {role} rotation")
+            if role
+            else _("took {name} out of a role's rotation")
+        )
+    else:
+        said = (
+            _("moved {name} in the {role} rotation")
+            if role
+            else _("moved {name} in a role's rotation")
+        )
+    return said.format(name=name, role=role_name)
 
 
 ROLE_MEMBER = TableSpec(
     name="role_member",
-    noun="role member",
+    noun=N_("role member"),
     label_column="member_id",
     phrase=role_member_phrase,
     columns=(
@@ -81,7 +98,7 @@ ROLE_MEMBER = TableSpec(
 
 ROLE_TERM = TableSpec(
     name="role_term",
-    noun="term",
+    noun=N_("term"),
     label_column="starts_on",
     columns=(
         # Written only when a term has something of its own: the id derives from role
@@ -97,8 +114,8 @@ ROLE_TERM = TableSpec(
 
 MANDATE_USE = TableSpec(
     name="mandate_use",
-    noun="use of a mandate",
-    plural_noun="uses of a mandate",
+    noun=N_("use of a mandate"),
+    plural_noun=N_("uses of a mandate"),
     label_column="action",
     kind="ledger",
     columns=(

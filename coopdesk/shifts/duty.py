@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.base.periods import By, bucket_sql
 from coopdesk.base.text import day_text
 from coopdesk.coop import leave_periods
@@ -45,10 +45,15 @@ class DutyRule:
 
     def describe(self) -> str:
         if not self.active:
-            return "No shift duty is set."
-        hours = f"{self.minutes / 60:g} hour{'' if self.minutes == 60 else 's'}"
+            return _("No shift duty is set.")
+        count = self.minutes / 60
+        # A whole number picks its own form; a fraction ("1.5 hours") the general one.
+        form = int(count) if count.is_integer() else 100
+        hours = ngettext("{hours:g} hour", "{hours:g} hours", form).format(hours=count)
         since = day_text(dt.date.fromisoformat(str(self.duty_from)[:10]))
-        return f"{hours} every {self.period_days} days, counted from {since}"
+        return _("{hours} every {period_days} days, counted from {since}").format(
+            hours=hours, period_days=self.period_days, since=since
+        )
 
     def periods_ended(self, on: dt.date) -> int:
         """Whole periods from ``duty_from`` that ended before the day ``on``."""

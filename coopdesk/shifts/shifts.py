@@ -20,6 +20,7 @@ from typing import Any
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.base.i18n import _
+from coopdesk.base.text import moment_text
 from coopdesk.shifts.tables import ATTENDANCE
 from coopdesk.shifts.words import shift_words
 from coopdesk.store.ids import derived_id
@@ -114,8 +115,7 @@ def _now(now: dt.datetime | None) -> str:
 
 
 def _pretty(when: str) -> str:
-    moment = dt.datetime.fromisoformat(when)
-    return moment.strftime("%a %d %b %Y, %H:%M")
+    return moment_text(dt.datetime.fromisoformat(when))
 
 
 def signup_id_for(shift_id: str, member_id: str) -> str:
@@ -143,7 +143,7 @@ def _build_view(row: dict[str, Any], signups: list[dict[str, Any]]) -> ShiftView
         SignupView(
             signup_id=s["id"],
             member_id=s["member_id"],
-            member_name=s["member_name"] or "(unknown member)",
+            member_name=s["member_name"] or _("(unknown member)"),
             signed_up_at=s["signed_up_at"],
             site_id=s["site_id"],
             attendance=s["attendance"],
@@ -384,7 +384,7 @@ def cancel_shift(store: Store, author: str, shift_id: str) -> None:
     Managing shifts: when a role carries the "shifts" mandate, only its holders may."""
     with store.transaction(author) as tx:
         shift = store.require("shift", shift_id)
-        tx.use_mandate("shifts", f"cancelled the shift {shift_words(shift)}")
+        tx.use_mandate("shifts", f"cancelled the shift {shift_words(shift, stored=True)}")
         if shift["archived"]:
             raise ValidationError(
                 _("The shift {title!r} is already cancelled.").format(title=shift["title"])
@@ -395,7 +395,7 @@ def cancel_shift(store: Store, author: str, shift_id: str) -> None:
 def restore_shift(store: Store, author: str, shift_id: str) -> None:
     with store.transaction(author) as tx:
         shift = store.require("shift", shift_id)
-        tx.use_mandate("shifts", f"restored the shift {shift_words(shift)}")
+        tx.use_mandate("shifts", f"restored the shift {shift_words(shift, stored=True)}")
         if not shift["archived"]:
             raise ValidationError(
                 _("The shift {title!r} is not cancelled.").format(title=shift["title"])
@@ -412,7 +412,7 @@ def _for_someone_else(tx: Any, author: str, member_id: str, doing: str, shift_id
     member = store.get("member", member_id)
     shift = store.require("shift", shift_id)
     name = member["name"] if member else "someone"
-    tx.use_mandate("shifts", doing.format(name=name, shift=shift_words(shift)))
+    tx.use_mandate("shifts", doing.format(name=name, shift=shift_words(shift, stored=True)))
 
 
 # -- writing: sign-ups ----------------------------------------------------------------------
@@ -486,7 +486,7 @@ def sign_up(
     with store.transaction(author) as tx:
         _for_someone_else(tx, author, member_id, "put {name} on {shift}", shift_id)
         moment = _now(now)
-        shift = _open_shift(store, shift_id, moment, "signing up")
+        shift = _open_shift(store, shift_id, moment, _("signing up"))
         member = _active_member(store, member_id)
         signup_id = signup_id_for(shift_id, member_id)
         existing = store.get("shift_signup", signup_id)
@@ -553,7 +553,7 @@ def request_swap(
 ) -> None:
     """Mark a sign-up as "looking for someone to take over" (``wanted=False`` clears it)."""
     with store.transaction(author) as tx:
-        _open_shift(store, shift_id, _now(now), "asking for a swap")
+        _open_shift(store, shift_id, _now(now), _("asking for a swap"))
         signup = _active_signup(store, shift_id, member_id)
         tx.update("shift_signup", signup["id"], {"swap_wanted": wanted})
 
@@ -577,7 +577,7 @@ def take_over(
         _for_someone_else(
             tx, author, to_member_id, "gave {name} a place on {shift} (a swap)", shift_id
         )
-        _open_shift(store, shift_id, _now(now), "taking over")
+        _open_shift(store, shift_id, _now(now), _("taking over"))
         old = _active_signup(store, shift_id, from_member_id)
         member = _active_member(store, to_member_id)
         if from_member_id == to_member_id:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coopdesk.base.i18n import N_
 from coopdesk.shifts.words import signup_phrase
 from coopdesk.store.schema import Column, TableSpec
 
@@ -10,7 +11,7 @@ ATTENDANCE = ("pending", "attended", "no-show", "excused")
 
 SHIFT_TYPE = TableSpec(
     name="shift_type",
-    noun="shift type",
+    noun=N_("shift type"),
     label_column="title",
     columns=(
         Column("title", "text", "Title", required=True, max_len=120),
@@ -32,7 +33,7 @@ SHIFT_TYPE = TableSpec(
 
 SHIFT_TEMPLATE = TableSpec(
     name="shift_template",
-    noun="shift template",
+    noun=N_("shift template"),
     label_column="title",
     columns=(
         Column("title", "text", "Title", required=True, max_len=120),
@@ -64,7 +65,7 @@ SHIFT_TEMPLATE = TableSpec(
 
 SHIFT = TableSpec(
     name="shift",
-    noun="shift",
+    noun=N_("shift"),
     label_column="title",
     columns=(
         Column("title", "text", "Title", required=True, max_len=120),
@@ -85,7 +86,7 @@ SHIFT = TableSpec(
 
 STANDING_SLOT = TableSpec(
     name="standing_slot",
-    noun="standing slot",
+    noun=N_("standing slot"),
     label_column="since",
     columns=(
         # The id derives from template and member: one standing slot per pair.
@@ -99,7 +100,7 @@ STANDING_SLOT = TableSpec(
 
 SHIFT_SIGNUP = TableSpec(
     name="shift_signup",
-    noun="sign-up",
+    noun=N_("sign-up"),
     label_column="signed_up_at",
     phrase=signup_phrase,
     columns=(

@@ -16,6 +16,7 @@ from typing import Any
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.base.i18n import _
+from coopdesk.base.text import weekday_name
 from coopdesk.shifts.shifts import check_capacity, signup_id_for
 from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import Column, DateLike, normalize_when, parse_date
@@ -490,12 +491,14 @@ def remove_standing_member(
 
 def slot_label(template: dict[str, Any]) -> str:
     """How people say it: "Week B, Tuesday 18:00", or "Every Tuesday 18:00"."""
-    day = WEEKDAYS[int(template["weekday"])]
+    day = weekday_name(int(template["weekday"]))
     weeks = int(template.get("cycle_weeks") or 1)
     if weeks == 1:
-        return f"Every {day} {template['start_time']}"
+        return _("Every {day} {time}").format(day=day, time=template["start_time"])
     letter = WEEK_LETTERS[int(template.get("cycle_week") or 0)]
-    return f"Week {letter}, {day} {template['start_time']}"
+    return _("Week {letter}, {day} {time}").format(
+        letter=letter, day=day, time=template["start_time"]
+    )
 
 
 def list_templates(store: Store) -> list[dict[str, Any]]:

@@ -562,7 +562,7 @@ def validate_fields(store: Store, start_lsn: int, tables: Iterable[TableSpec]) -
         if bad:
             raise InvalidChangesError(
                 _("values of the wrong type or out of range (a {noun}, row {bad})").format(
-                    noun=spec.noun, bad=bad[1][:8]
+                    noun=_(spec.noun), bad=bad[1][:8]
                 )
             )
 
@@ -766,7 +766,7 @@ def _apply_change(states: dict[tuple[str, str], RowState], row: tuple[Any, ...])
         if op != "insert":
             raise InvalidChangesError(
                 _("a change of a {noun} that was never created here (row {row_id})").format(
-                    noun=state.spec.noun, row_id=row_id[:8]
+                    noun=_(state.spec.noun), row_id=row_id[:8]
                 )
             )
         for column in state.spec.columns:

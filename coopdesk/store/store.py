@@ -276,7 +276,7 @@ class Store:
         if row is None:
             raise NotFoundError(
                 _("There is no {noun} with id {row_id}.").format(
-                    noun=spec_for(table).noun, row_id=row_id
+                    noun=_(spec_for(table).noun), row_id=row_id
                 )
             )
         return row

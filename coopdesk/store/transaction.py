@@ -51,7 +51,7 @@ def _changeable(table: str) -> TableSpec:
         raise ValidationError(
             _(
                 "A {noun} is never changed or removed once recorded: record a correction instead."
-            ).format(noun=spec.noun)
+            ).format(noun=_(spec.noun))
         )
     return spec
 
@@ -96,7 +96,7 @@ class Transaction:
         ).fetchone()
         if row is None:
             raise NotFoundError(
-                _("There is no {noun} with id {row_id}.").format(noun=spec.noun, row_id=row_id)
+                _("There is no {noun} with id {row_id}.").format(noun=_(spec.noun), row_id=row_id)
             )
         values = dict(zip(spec.column_names, row[:-2], strict=True))
         return values, row[-2], json.loads(row[-1])
@@ -107,10 +107,10 @@ class Transaction:
             raise ValidationError(
                 _(
                     "A {noun} is written by the site's ballot box, never under a member's name."
-                ).format(noun=spec.noun)
+                ).format(noun=_(spec.noun))
                 if spec.anonymous
                 else _("The ballot box writes only secret ballots, not a {noun}.").format(
-                    noun=spec.noun
+                    noun=_(spec.noun)
                 )
             )
 
@@ -123,7 +123,9 @@ class Transaction:
         row_id = row_id or new_id()
         if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
             raise ValidationError(
-                _("A {noun} with id {row_id} already exists.").format(noun=spec.noun, row_id=row_id)
+                _("A {noun} with id {row_id} already exists.").format(
+                    noun=_(spec.noun), row_id=row_id
+                )
             )
         clock = {"": self._clock_entry(1)}
         names = ", ".join(("id", *values, "_cl", "_clock"))
@@ -187,7 +189,7 @@ class Transaction:
             ).fetchone():
                 raise ValidationError(
                     _("{label}: there is no {noun} with id {value}.").format(
-                        label=column.label, noun=target.noun, value=value
+                        label=column.label, noun=_(target.noun), value=value
                     )
                 )
 
@@ -234,13 +236,13 @@ class Transaction:
         row = self.conn.execute(f"SELECT _cl FROM {table} WHERE id = ?", (row_id,)).fetchone()
         if row is None:
             raise NotFoundError(
-                _("There is no {noun} with id {row_id}.").format(noun=spec.noun, row_id=row_id)
+                _("There is no {noun} with id {row_id}.").format(noun=_(spec.noun), row_id=row_id)
             )
         cl = row[0]
         if (cl % 2 == 0) == archived:
             state = "archived" if archived else "active"
             raise ValidationError(
-                _("This {noun} is already {state}.").format(noun=spec.noun, state=state)
+                _("This {noun} is already {state}.").format(noun=_(spec.noun), state=state)
             )
         self._stamp()
         self.conn.execute(f"UPDATE {table} SET _cl = ? WHERE id = ?", (cl + 1, row_id))

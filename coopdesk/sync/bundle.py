@@ -481,7 +481,7 @@ def read_frames(envelope: Envelope, bundle_key: str | None) -> Iterator[list[tup
         del columns
         origins.update(row[0] for row in rows)
         if len(origins) > MAX_ORIGINS:
-            raise _invalid(name, "more sites than a coop has")
+            raise _invalid(name, _("more sites than a coop has"))
         count += len(rows)
         yield rows
     if count != envelope.header["entries"]:
@@ -631,15 +631,15 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
     if length <= 0 or any(not isinstance(c, list) or len(c) != length for c in columns):
         raise _damaged(name)
     if length > FRAME_ENTRIES:
-        raise _invalid(name, "more changes in one part than a bundle holds")
+        raise _invalid(name, _("more changes in one part than a bundle holds"))
     origins, seqs, idxs, hlcs, authors, tbls, row_ids, ops, cls, fields, versions, seals = columns
     ids = _distinct(name, origins, authors)
     if not all(isinstance(v, str) and UUID_RE.match(v) for v in ids):
-        raise _invalid(name, "a site or member id")
+        raise _invalid(name, _("a site or member id"))
     if set(map(type, row_ids)) != {str} or not all(map(UUID_RE.match, row_ids)):
-        raise _invalid(name, "a row id")
+        raise _invalid(name, _("a row id"))
     if not _distinct(name, tbls) <= set(TABLES) or not _distinct(name, ops) <= OPS:
-        raise _invalid(name, "an unknown table or kind of change")
+        raise _invalid(name, _("an unknown table or kind of change"))
     for column, low, high in (
         (seqs, 1, INT64_MAX),
         (idxs, 0, 1 << 31),
@@ -647,23 +647,23 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
         (cls, 1, MAX_CL),
     ):
         if set(map(type, column)) != {int} or min(column) < low or max(column) > high:
-            raise _invalid(name, "a sequence number, clock or causal length")
+            raise _invalid(name, _("a sequence number, clock or causal length"))
     if not all(
         seal is None or (not idx and isinstance(seal, str) and SEAL_RE.match(seal))
         for seal, idx in zip(seals, idxs, strict=True)
     ):
-        raise _invalid(name, "the seal of a transaction")
+        raise _invalid(name, _("the seal of a transaction"))
     for column in (fields, versions):
         texts = [value for value in column if value is not None]
         if not set(map(type, texts)) <= {str} or max(map(len, texts), default=0) > (
             MAX_FIELDS_TEXT
         ):
-            raise _invalid(name, "the fields of a change")
+            raise _invalid(name, _("the fields of a change"))
         if not _shallow(texts):
-            raise _invalid(name, "the fields of a change nested too deeply")
+            raise _invalid(name, _("the fields of a change nested too deeply"))
         joined = "\n".join(texts)
         if "\x00" in joined or not _encodable(joined):
-            raise _invalid(name, "a character that cannot be stored")
+            raise _invalid(name, _("a character that cannot be stored"))
         if column is fields and SUSPICIOUS_ESCAPE_RE.search(joined):
             for table, value in zip(tbls, fields, strict=True):
                 if value is not None and SUSPICIOUS_ESCAPE_RE.search(value):
@@ -693,14 +693,16 @@ def _check_escapes(name: str, table: str, fields: str) -> None:
     try:
         values = jsontext.loads(fields)
     except ValueError:
-        raise _invalid(name, "the fields of a change") from None
+        raise _invalid(name, _("the fields of a change")) from None
     if not isinstance(values, dict):
-        raise _invalid(name, "the fields of a change")
+        raise _invalid(name, _("the fields of a change"))
     spec = TABLES[table]
     for key, value in values.items():
         column = spec.column_by_name.get(key)
         if column is None or not stored_value_ok(column, value):
-            raise _invalid(name, f"a {spec.noun}'s {shown(key, limit=40)}")
+            raise _invalid(
+                name, _("a {noun}'s {key}").format(noun=_(spec.noun), key=shown(key, limit=40))
+            )
 
 
 def _encodable(text: str) -> bool:
@@ -717,7 +719,7 @@ def _distinct(name: str, *columns: list[Any]) -> set[Any]:
     try:
         return set().union(*columns)
     except TypeError:
-        raise _invalid(name, "a value of the wrong kind") from None
+        raise _invalid(name, _("a value of the wrong kind")) from None
 
 
 # -- writing -----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words
 from coopdesk.roles import ROTATION_POLICIES
 from coopdesk.store.schema import Column, TableSpec
 
@@ -11,7 +13,7 @@ CHORE_STRATEGIES = (*ROTATION_POLICIES, "least-done")
 
 
 TASK_STATUSES = ("todo", "doing", "done")
-STATUS_WORDS = {"todo": "To do", "doing": "Doing", "done": "Done"}
+STATUS_WORDS = Words({"todo": N_("To do"), "doing": N_("Doing"), "done": N_("Done")})
 
 
 def task_phrase(
@@ -22,16 +24,20 @@ def task_phrase(
     if op != "update" or "status" not in fields:
         return None
     task = store.get("task", row_id)
-    title = f"the task “{task['title']}”" if task else "a task"
     status = str(fields["status"])
     if status == "done":
-        return f"finished {title}"
-    return f"moved {title} to {STATUS_WORDS.get(status, status)}"
+        if task is None:
+            return _("finished a task")
+        return _("finished the task “{title}”").format(title=task["title"])
+    word = STATUS_WORDS.get(status, status)
+    if task is None:
+        return _("moved a task to {status}").format(status=word)
+    return _("moved the task “{title}” to {status}").format(title=task["title"], status=word)
 
 
 CHORE = TableSpec(
     name="chore",
-    noun="chore",
+    noun=N_("chore"),
     label_column="title",
     columns=(
         Column("title", "text", "Title", required=True, max_len=120),
@@ -51,7 +57,7 @@ CHORE = TableSpec(
 
 TASK = TableSpec(
     name="task",
-    noun="task",
+    noun=N_("task"),
     label_column="title",
     phrase=task_phrase,
     columns=(

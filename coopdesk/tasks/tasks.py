@@ -14,14 +14,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.periods import By, bucket_sql
+from coopdesk.base.text import Words
 from coopdesk.store.ids import fold
 from coopdesk.store.store import Store
 from coopdesk.tasks.tables import STATUS_WORDS, TASK_STATUSES
 
 STATUS_LABELS = STATUS_WORDS
-PRIORITY_LABELS = {0: "low", 1: "normal", 2: "high", 3: "urgent"}
+PRIORITY_LABELS = Words({0: N_("low"), 1: N_("normal"), 2: N_("high"), 3: N_("urgent")})
 TASK_FIELDS = (
     "title",
     "notes",
@@ -191,7 +192,7 @@ def move_task(store: Store, author: str, task_id: str, status: str) -> None:
         wanted = _status(status)
         task = store.require("task", task_id)
         if task["status"] != wanted:
-            doing = "finished" if wanted == "done" else f"moved to {STATUS_LABELS[wanted]}"
+            doing = "finished" if wanted == "done" else f"moved to {STATUS_LABELS.source[wanted]}"
             _someone_elses(tx, task, doing + " {name}'s task “{title}”")
         if task["archived"]:
             raise ValidationError(
