@@ -420,8 +420,8 @@ def add_decision(
         raise ValidationError(_("Quorum must be a whole number of percent (0 to 100).")) from None
     if not 0 <= quorum <= 100:
         raise ValidationError(
-            _("Quorum {quorum}% is not a share of the members: give 0 to 100.").format(
-                quorum=quorum
+            _("Quorum {percent} is not a share of the members: give 0 to 100.").format(
+                percent=f"{quorum}%"
             )
         )
     try:

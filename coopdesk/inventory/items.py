@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.store.ids import derived_id, fold
 from coopdesk.store.store import Store
 
@@ -61,13 +61,14 @@ def parse_quantity(
                 )
             )
         raise ValidationError(
-            _(
-                "{name} is counted to {decimals} decimal{value} of a {unit}: {text} has more."
+            ngettext(
+                "{name} is counted to {decimals} decimal of a {unit}: {text} has more.",
+                "{name} is counted to {decimals} decimals of a {unit}: {text} has more.",
+                decimals,
             ).format(
                 name=name,
                 decimals=decimals,
-                value="s" if decimals > 1 else "",
-                unit=unit or "unit",
+                unit=unit or _("unit"),
                 text=text,
             )
         )
