@@ -129,7 +129,7 @@ def set_sync_folder(store: Store, path: Path | str) -> Path:
         raise SyncFolderError(_("Say which folder to use: no folder was given."))
     folder = Path(text).expanduser().resolve()
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        what = _("is a file, not a folder") if folder.exists() else _("does not exist")
         raise SyncFolderError(
             _(
                 "{folder} {what}. Create the folder your file-sync tool (Syncthing) "
@@ -342,14 +342,17 @@ class PassResult:
             lines += result.not_applied
         lines += [f"{shown(name)}: {reason}" for name, reason in sorted(self.refused.items())]
         lines += [
-            f"{shown(name)} is a duplicate copy the file-sync tool made (the same bytes as "
-            "the bundle); it was removed."
+            _(
+                "{name} is a duplicate copy the file-sync tool made (the same bytes as the "
+                "bundle); it was removed."
+            ).format(name=shown(name))
             for name in self.duplicates_removed
         ]
         if self.tidied:
             lines.append(
-                f"Removed {plural(len(self.tidied), 'bundle')} of this site that every site "
-                "on the folder has received."
+                _(
+                    "Removed {bundles} of this site that every site on the folder has received."
+                ).format(bundles=plural(len(self.tidied), "bundle"))
             )
         if self.exported:
             lines.append(
@@ -442,7 +445,7 @@ def _candidates(
                 result.waiting[name] = refused["reason"]
                 continue
         if now - file.mtime_ns / 1e9 < SETTLE_SECONDS:
-            result.waiting[name] = "still arriving"
+            result.waiting[name] = "still arriving"  # the window looks for these words
             continue
         found.append((parsed, file))
     return sorted(found, key=lambda item: item[0])
@@ -499,7 +502,7 @@ def _import_one(
         result.refused[name] = str(exc)
         return False
     except OSError as exc:  # gone meanwhile (tidied by its site), or unreadable for now
-        result.waiting[name] = f"could not be read ({exc.strerror or exc})"
+        result.waiting[name] = _("could not be read ({reason})").format(reason=exc.strerror or exc)
         return False
     state["refused"].pop(name, None)
     result.waiting.pop(name, None)
@@ -538,7 +541,7 @@ def _conflict_copy(
             result.duplicates_removed.append(name)
             _note(state, f"Removed {name}: a copy of a bundle every site had received.", now)
         else:
-            result.waiting[name] = "a conflict copy whose bundle is not in the folder (yet)"
+            result.waiting[name] = _("a conflict copy whose bundle is not in the folder (yet)")
         return
     try:
         same = _same_bytes(copy.path, original.path)
@@ -915,7 +918,7 @@ def folder_status(store: Store, now: float | None = None) -> FolderStatus:
                 and not is_never_read(file.name)
                 and state["imported"].get(file.name) != file.key
             ):
-                waiting[file.name] = "not imported yet"
+                waiting[file.name] = _("not imported yet")
     return FolderStatus(
         folder,
         problem,
