@@ -79,10 +79,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def add_commands(cli: CommandLine) -> None:
     """``init``, ``demo``, ``dump`` and ``check``."""
-    init = cli.command("init", cmd_init, "start a new coop in an empty data dir")
-    init.add_argument("--coop", required=True, metavar="NAME", help="the coop's name")
-    init.add_argument("--site", required=True, metavar="NAME", help="this site's name")
-    init.add_argument("--member", required=True, metavar="NAME", help="your name")
-    cli.command("demo", cmd_demo, "fill a new store with the demo coop")
-    cli.command("dump", cmd_dump, "canonical JSON of all replicated data")
-    cli.command("check", cmd_check, "check the store's integrity")
+    init = cli.command("init", cmd_init, _("start a new coop in an empty data dir"))
+    init.add_argument("--coop", required=True, metavar="NAME", help=_("the coop's name"))
+    init.add_argument("--site", required=True, metavar="NAME", help=_("this site's name"))
+    init.add_argument("--member", required=True, metavar="NAME", help=_("your name"))
+    cli.command("demo", cmd_demo, _("fill a new store with the demo coop"))
+    cli.command("dump", cmd_dump, _("canonical JSON of all replicated data"))
+    cli.command("check", cmd_check, _("check the store's integrity"))

@@ -219,7 +219,7 @@ def cmd_decision_list(args: argparse.Namespace) -> int:
             _(
                 "{status:<10} {title}  ({kind_labels})  ends {when}  {voters} took part  {id}"
             ).format(
-                status=r.status,
+                status=_(r.status),
                 title=r.decision.title,
                 kind_labels=KIND_LABELS[r.decision.kind],
                 when=when_text(r.decision.ends_at),
@@ -430,10 +430,10 @@ def cmd_meeting_minutes(args: argparse.Namespace) -> int:
 
 def add_commands(cli: CommandLine) -> None:
     """``decision ...`` and ``meeting ...``."""
-    decision = cli.group("decision", "proposals, polls and elections; votes, results, outcomes")
+    decision = cli.group("decision", _("proposals, polls and elections; votes, results, outcomes"))
 
     add = cli.command(
-        "add", cmd_decision_add, "put a decision to the coop; prints its id", decision
+        "add", cmd_decision_add, _("put a decision to the coop; prints its id"), decision
     )
     add.add_argument("title", metavar="TITLE")
     add.add_argument("--kind", required=True, choices=KINDS)
@@ -441,109 +441,115 @@ def add_commands(cli: CommandLine) -> None:
         "--option",
         action="append",
         metavar="TEXT",
-        help="an option (repeat; a time slot for meeting)",
+        help=_("an option (repeat; a time slot for meeting)"),
     )
     add.add_argument(
-        "--seats", type=int, default=1, metavar="N", help="ranked: seats; count: needed"
+        "--seats", type=int, default=1, metavar="N", help=_("ranked: seats; count: needed")
     )
-    add.add_argument("--closes", required=True, metavar="ISO", help="e.g. 2026-12-01T18:00")
-    add.add_argument("--opens", metavar="ISO", help="default now")
+    add.add_argument("--closes", required=True, metavar="ISO", help=_("e.g. 2026-12-01T18:00"))
+    add.add_argument("--opens", metavar="ISO", help=_("default now"))
     add.add_argument("--details", metavar="TEXT")
-    add.add_argument("--secret", action="store_true", help="a secret ballot")
+    add.add_argument("--secret", action="store_true", help=_("a secret ballot"))
     add.add_argument(
-        "--quorum", type=int, default=0, metavar="PCT", help="percent who must take part"
+        "--quorum", type=int, default=0, metavar="PCT", help=_("percent who must take part")
     )
     add.add_argument(
-        "--results-after-close", action="store_true", help="hide the tally until it closes"
+        "--results-after-close", action="store_true", help=_("hide the tally until it closes")
     )
     add.add_argument(
         "--by-sites", choices=BY_SITES_RULES[1:], metavar="RULE", help=", ".join(BY_SITES_RULES[1:])
     )
-    add.add_argument("--site", metavar="SITE", help="only this site's members take part")
-    add.add_argument("--role", metavar="ROLE", help="only this role's eligible members take part")
+    add.add_argument("--site", metavar="SITE", help=_("only this site's members take part"))
     add.add_argument(
-        "--fills-role", metavar="ROLE", help="an election that fills this role's next term"
+        "--role", metavar="ROLE", help=_("only this role's eligible members take part")
+    )
+    add.add_argument(
+        "--fills-role", metavar="ROLE", help=_("an election that fills this role's next term")
     )
 
-    cast = cli.command("vote", cmd_decision_vote, "vote as the --as member", decision)
+    cast = cli.command("vote", cmd_decision_vote, _("vote as the --as member"), decision)
     cast.add_argument("decision", metavar="ID")
     cast.add_argument(
-        "--stance", metavar="S", help="consent, object; agree, abstain, disagree, block; yes, no"
+        "--stance", metavar="S", help=_("consent, object; agree, abstain, disagree, block; yes, no")
     )
-    cast.add_argument("--reason", metavar="TEXT", help="required to object, disagree or block")
+    cast.add_argument("--reason", metavar="TEXT", help=_("required to object, disagree or block"))
     cast.add_argument(
         "--choice",
         action="extend",
         nargs="+",
         metavar="OPTION",
-        help="option(s); ranked: in order of preference; score: OPTION=0-5;"
-        " meeting: SLOT=yes|maybe|no",
+        help=_(
+            "option(s); ranked: in order of preference; score: OPTION=0-5; meeting: "
+            "SLOT=yes|maybe|no"
+        ),
     )
 
     show = cli.command(
-        "show", cmd_decision_show, "status, tally, per-site positions, outcome", decision
+        "show", cmd_decision_show, _("status, tally, per-site positions, outcome"), decision
     )
     show.add_argument("decision", metavar="ID")
 
-    listing = cli.command("list", cmd_decision_list, "decisions, open ones first", decision)
+    listing = cli.command("list", cmd_decision_list, _("decisions, open ones first"), decision)
     which = listing.add_mutually_exclusive_group()
-    which.add_argument("--open", action="store_true", help="only open (and upcoming) decisions")
-    which.add_argument("--closed", action="store_true", help="only closed decisions")
+    which.add_argument("--open", action="store_true", help=_("only open (and upcoming) decisions"))
+    which.add_argument("--closed", action="store_true", help=_("only closed decisions"))
 
     close = cli.command(
-        "close", cmd_decision_close, "close early, or write the outcome once closed", decision
+        "close", cmd_decision_close, _("close early, or write the outcome once closed"), decision
     )
     close.add_argument("decision", metavar="ID")
-    close.add_argument("--outcome", metavar="TEXT", help="what was decided")
-    close.add_argument("--review", metavar="DATE", help="when to look at it again")
+    close.add_argument("--outcome", metavar="TEXT", help=_("what was decided"))
+    close.add_argument("--review", metavar="DATE", help=_("when to look at it again"))
     close.add_argument(
-        "--task", action="append", metavar="TEXT", help="a task that follows (repeat)"
+        "--task", action="append", metavar="TEXT", help=_("a task that follows (repeat)")
     )
 
     amend = cli.command(
-        "amend", cmd_decision_amend, "amend an open proposal (a new round)", decision
+        "amend", cmd_decision_amend, _("amend an open proposal (a new round)"), decision
     )
     amend.add_argument("decision", metavar="ID")
     amend.add_argument("--details", metavar="TEXT")
     amend.add_argument("--title", metavar="TEXT")
 
     fill = cli.command(
-        "fill-role", cmd_decision_fill_role, "the winners take the role's next term", decision
+        "fill-role", cmd_decision_fill_role, _("the winners take the role's next term"), decision
     )
     fill.add_argument("decision", metavar="ID")
 
     hands = cli.command(
-        "hands", cmd_decision_hands, "counts from a show of hands at an assembly", decision
+        "hands", cmd_decision_hands, _("counts from a show of hands at an assembly"), decision
     )
     hands.add_argument("decision", metavar="ID")
-    hands.add_argument("counts", nargs="+", metavar="ANSWER=N", help="e.g. consent=12 object=1")
+    hands.add_argument("counts", nargs="+", metavar="ANSWER=N", help=_("e.g. consent=12 object=1"))
     hands.add_argument("--meeting", metavar="MEETING")
 
     ics = cli.command(
-        "ics", cmd_decision_ics, "a meeting-time poll's winning slot as .ics", decision
+        "ics", cmd_decision_ics, _("a meeting-time poll's winning slot as .ics"), decision
     )
     ics.add_argument("decision", metavar="ID")
     ics.add_argument("--to", required=True, metavar="FILE")
 
-    meeting = cli.group("meeting", "assemblies: agenda, attendance, minutes")
-    madd = cli.command("add", cmd_meeting_add, "record an assembly; prints its id", meeting)
+    meeting = cli.group("meeting", _("assemblies: agenda, attendance, minutes"))
+    madd = cli.command("add", cmd_meeting_add, _("record an assembly; prints its id"), meeting)
     madd.add_argument("title", metavar="TITLE")
-    madd.add_argument("--date", required=True, metavar="ISO", help="e.g. 2026-12-01T19:00")
+    madd.add_argument("--date", required=True, metavar="ISO", help=_("e.g. 2026-12-01T19:00"))
     madd.add_argument("--site", metavar="SITE")
     madd.add_argument("--facilitator", metavar="MEMBER")
-    madd.add_argument("--item", action="append", metavar="TEXT", help="an agenda item (repeat)")
+    madd.add_argument("--item", action="append", metavar="TEXT", help=_("an agenda item (repeat)"))
     madd.add_argument(
-        "--decision", action="append", metavar="ID", help="a decision on the agenda (repeat)"
+        "--decision", action="append", metavar="ID", help=_("a decision on the agenda (repeat)")
     )
 
-    mshow = cli.command("show", cmd_meeting_show, "one assembly (or, without an id, all)", meeting)
+    mshow = cli.command(
+        "show", cmd_meeting_show, _("one assembly (or, without an id, all)"), meeting
+    )
     mshow.add_argument("meeting", nargs="?", metavar="ID")
 
     minutes = cli.command(
-        "minutes", cmd_meeting_minutes, "write the minutes and who attended", meeting
+        "minutes", cmd_meeting_minutes, _("write the minutes and who attended"), meeting
     )
     minutes.add_argument("meeting", metavar="ID")
     minutes.add_argument("text", nargs="?", metavar="TEXT")
-    minutes.add_argument("--file", metavar="FILE", help="read the minutes from a text file")
-    minutes.add_argument("--attended", metavar="A,B", help="members who attended (ids or names)")
+    minutes.add_argument("--file", metavar="FILE", help=_("read the minutes from a text file"))
+    minutes.add_argument("--attended", metavar="A,B", help=_("members who attended (ids or names)"))
     minutes.add_argument("--facilitator", metavar="MEMBER")

@@ -490,32 +490,32 @@ def cmd_stock_count(args: argparse.Namespace) -> int:
 
 def add_commands(cli: CommandLine) -> None:
     """Add this feature's commands to the top-level parser (see ``coopdesk.cli``)."""
-    item = cli.group("item", "add, list, edit, archive stock items")
+    item = cli.group("item", _("add, list, edit, archive stock items"))
 
-    add = cli.command("add", cmd_item_add, "add an item; prints the new id", item)
-    free_text(add, "name", "NAME", "the item's name")
-    add.add_argument("--unit", required=True, metavar="U", help="kg, l, piece, tin...")
-    add.add_argument("--min", default="0", metavar="N", help="minimum at every site")
+    add = cli.command("add", cmd_item_add, _("add an item; prints the new id"), item)
+    free_text(add, "name", "NAME", _("the item's name"))
+    add.add_argument("--unit", required=True, metavar="U", help=_("kg, l, piece, tin..."))
+    add.add_argument("--min", default="0", metavar="N", help=_("minimum at every site"))
     add.add_argument("--category", default="", metavar="C")
     add.add_argument(
-        "--decimals", type=int, default=0, metavar="D", help="decimals of the unit (0-3)"
+        "--decimals", type=int, default=0, metavar="D", help=_("decimals of the unit (0-3)")
     )
     add.add_argument("--barcode", default="", metavar="B")
     add.add_argument("--notes", default="", metavar="TEXT")
 
-    listing = cli.command("list", cmd_item_list, "list items", item)
+    listing = cli.command("list", cmd_item_list, _("list items"), item)
     listing.add_argument("--search", metavar="TEXT")
     listing.add_argument("--category", metavar="C")
     which = listing.add_mutually_exclusive_group()
-    which.add_argument("--archived", action="store_true", help="archived items only")
-    which.add_argument("--all", action="store_true", help="active and archived items")
+    which.add_argument("--archived", action="store_true", help=_("archived items only"))
+    which.add_argument("--all", action="store_true", help=_("active and archived items"))
 
-    edit = cli.command("edit", cmd_item_edit, "change an item's details", item)
-    edit.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    edit = cli.command("edit", cmd_item_edit, _("change an item's details"), item)
+    edit.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
     edit.add_argument("--name", metavar="NAME")
     edit.add_argument("--unit", metavar="U")
     edit.add_argument("--decimals", type=int, metavar="D")
-    edit.add_argument("--min", metavar="N", help="minimum at every site")
+    edit.add_argument("--min", metavar="N", help=_("minimum at every site"))
     edit.add_argument("--category", metavar="C")
     edit.add_argument("--barcode", metavar="B")
     edit.add_argument("--notes", metavar="TEXT")
@@ -525,82 +525,90 @@ def add_commands(cli: CommandLine) -> None:
         ("restore", cmd_item_restore, "restore an archived item"),
     ):
         sub = cli.command(name, handler, text, item)
-        sub.add_argument("item", metavar="ITEM", help="id, barcode or name")
+        sub.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
 
-    minimum = cli.command("minimum", cmd_item_minimum, "set an item's minimum at one site", item)
-    minimum.add_argument("item", metavar="ITEM", help="id, barcode or name")
-    minimum.add_argument("minimum", metavar="N", help="the minimum, or 'default'")
-    minimum.add_argument("--site", metavar="SITE_ID", help="default: this site")
+    minimum = cli.command("minimum", cmd_item_minimum, _("set an item's minimum at one site"), item)
+    minimum.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
+    minimum.add_argument("minimum", metavar="N", help=_("the minimum, or 'default'"))
+    minimum.add_argument("--site", metavar="SITE_ID", help=_("default: this site"))
 
-    stock = cli.group("stock", "stock movements, balances, transfers")
+    stock = cli.group("stock", _("stock movements, balances, transfers"))
 
-    move = cli.command("move", cmd_stock_move, "record stock received, used, given out...", stock)
-    move.add_argument("item", metavar="ITEM", help="id, barcode or name")
-    move.add_argument("--delta", required=True, metavar="N", help="signed quantity, e.g. -2.5")
+    move = cli.command(
+        "move", cmd_stock_move, _("record stock received, used, given out..."), stock
+    )
+    move.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
+    move.add_argument("--delta", required=True, metavar="N", help=_("signed quantity, e.g. -2.5"))
     move.add_argument(
         "--reason",
         required=True,
         choices=("received", "used", "given", "spoiled", "correction"),
     )
-    move.add_argument("--site", metavar="SITE_ID", help="default: this site")
+    move.add_argument("--site", metavar="SITE_ID", help=_("default: this site"))
     move.add_argument("--note", default="", metavar="TEXT")
     move.add_argument(
-        "--force", action="store_true", help="record it even if the book says there is less"
+        "--force", action="store_true", help=_("record it even if the book says there is less")
     )
 
-    transfer = cli.command("transfer", cmd_stock_transfer, "send stock to another site", stock)
-    transfer.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    transfer = cli.command("transfer", cmd_stock_transfer, _("send stock to another site"), stock)
+    transfer.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
     transfer.add_argument("--to", required=True, metavar="SITE_ID")
     transfer.add_argument("--quantity", required=True, metavar="N")
-    transfer.add_argument("--from", dest="from_site", metavar="SITE_ID", help="default: here")
+    transfer.add_argument("--from", dest="from_site", metavar="SITE_ID", help=_("default: here"))
     transfer.add_argument("--note", default="", metavar="TEXT")
     transfer.add_argument(
-        "--force", action="store_true", help="send it even if the book says there is less"
+        "--force", action="store_true", help=_("send it even if the book says there is less")
     )
 
-    receive = cli.command("receive", cmd_stock_receive, "confirm a transfer that arrived", stock)
+    receive = cli.command("receive", cmd_stock_receive, _("confirm a transfer that arrived"), stock)
     receive.add_argument("transfer", metavar="TRANSFER_ID")
-    receive.add_argument("--quantity", metavar="N", help="what arrived (default: all sent)")
+    receive.add_argument("--quantity", metavar="N", help=_("what arrived (default: all sent)"))
 
-    listing = cli.command("list", cmd_stock_list, "balances: item, site, quantity", stock)
+    listing = cli.command("list", cmd_stock_list, _("balances: item, site, quantity"), stock)
     listing.add_argument("--search", metavar="TEXT")
     listing.add_argument("--category", metavar="C")
     listing.add_argument("--site", metavar="SITE_ID")
-    listing.add_argument("--nonzero", action="store_true", help="leave out empty shelves")
+    listing.add_argument("--nonzero", action="store_true", help=_("leave out empty shelves"))
 
-    hist = cli.command("history", cmd_stock_history, "an item's movements, newest first", stock)
-    hist.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    hist = cli.command("history", cmd_stock_history, _("an item's movements, newest first"), stock)
+    hist.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
     hist.add_argument("--site", metavar="SITE_ID")
     hist.add_argument("--limit", type=int, metavar="N")
 
-    low = cli.command("low", cmd_stock_low, "items under their minimum; a shopping list", stock)
+    low = cli.command("low", cmd_stock_low, _("items under their minimum; a shopping list"), stock)
     low.add_argument("--site", metavar="SITE_ID")
     low.add_argument(
-        "--csv", metavar="FILE", help="write the shopping list as CSV (a folder: a name is chosen)"
+        "--csv",
+        metavar="FILE",
+        help=_("write the shopping list as CSV (a folder: a name is chosen)"),
     )
     low.add_argument(
         "--separator",
         choices=(",", ";"),
-        help="with --csv: cells separated by commas or semicolons (default: as this "
-        "computer's locale expects; semicolons where it writes 0,25)",
+        help=_(
+            "with --csv: cells separated by commas or semicolons (default: as this "
+            "computer's locale expects; semicolons where it writes 0,25)"
+        ),
     )
     low.add_argument(
         "--decimal",
         choices=(".", ","),
-        help="with --csv: decimal point or comma (default: this computer's locale)",
+        help=_("with --csv: decimal point or comma (default: this computer's locale)"),
     )
 
-    cli.command("negative", cmd_stock_negative, "balances below zero (to count and correct)", stock)
+    cli.command(
+        "negative", cmd_stock_negative, _("balances below zero (to count and correct)"), stock
+    )
 
-    transfers = cli.command("transfers", cmd_stock_transfers, "transfers and their state", stock)
+    transfers = cli.command("transfers", cmd_stock_transfers, _("transfers and their state"), stock)
     transfers.add_argument("--state", choices=("in transit", "received", "received twice"))
-    transfers.add_argument("--site", metavar="SITE_ID", help="sent from or to this site")
+    transfers.add_argument("--site", metavar="SITE_ID", help=_("sent from or to this site"))
 
     count = cli.command(
-        "count", cmd_stock_count, "a quick stocktake: record counted quantities", stock
+        "count", cmd_stock_count, _("a quick stocktake: record counted quantities"), stock
     )
     count.add_argument("counts", nargs="+", metavar="ITEM=N")
-    count.add_argument("--site", metavar="SITE_ID", help="default: this site")
+    count.add_argument("--site", metavar="SITE_ID", help=_("default: this site"))
     count.add_argument(
-        "--dry-run", action="store_true", help="show the differences, record nothing"
+        "--dry-run", action="store_true", help=_("show the differences, record nothing")
     )

@@ -79,13 +79,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = Parser(
         prog="coopdesk",
         parents=[_common()],
-        description="CoopDesk: members, shifts, rotating roles and shared supplies for a "
-        "cooperative. Without a command, opens the app.",
+        description=_(
+            "CoopDesk: members, shifts, rotating roles and shared supplies for a "
+            "cooperative. Without a command, opens the app."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"CoopDesk {__version__}")
     parser.set_defaults(handler=cmd_gui)
     cli = CommandLine(parser.add_subparsers(title="commands", metavar="COMMAND"))
-    cli.command("self-test", cmd_self_test, "open the main window offscreen and quit (for CI)")
+    cli.command("self-test", cmd_self_test, _("open the main window offscreen and quit (for CI)"))
     if everything or name in APP_COMMANDS:
         resolve(APP_COMMANDS_MODULE).add_commands(cli)
     for feature in features:

@@ -160,37 +160,41 @@ def cmd_report_stock(args: argparse.Namespace) -> int:
 
 def _options(sub: argparse.ArgumentParser, *, site: bool = True) -> None:
     sub.add_argument(
-        "--from", dest="from_day", metavar="DATE", help="first day (default: twelve months back)"
+        "--from", dest="from_day", metavar="DATE", help=_("first day (default: twelve months back)")
     )
-    sub.add_argument("--to", dest="to_day", metavar="DATE", help="last day (default: today)")
+    sub.add_argument("--to", dest="to_day", metavar="DATE", help=_("last day (default: today)"))
     sub.add_argument(
         "--by",
         choices=("week", "month"),
-        help="count the trend by week or month (default: weeks up to three months)",
+        help=_("count the trend by week or month (default: weeks up to three months)"),
     )
     if site:
-        sub.add_argument("--site", metavar="SITE_ID", help="only this site (default: all)")
+        sub.add_argument("--site", metavar="SITE_ID", help=_("only this site (default: all)"))
     sub.add_argument(
-        "--csv", metavar="FILE", help="also write it as CSV (a folder: a name is chosen)"
+        "--csv", metavar="FILE", help=_("also write it as CSV (a folder: a name is chosen)")
     )
     sub.add_argument(
         "--separator",
         choices=(",", ";"),
-        help="with --csv: cells separated by commas or semicolons (default: as this "
-        "computer's locale expects)",
+        help=_(
+            "with --csv: cells separated by commas or semicolons (default: as this "
+            "computer's locale expects)"
+        ),
     )
     sub.add_argument(
         "--decimal",
         choices=(".", ","),
-        help="with --csv: decimal point or comma (default: this computer's locale)",
+        help=_("with --csv: decimal point or comma (default: this computer's locale)"),
     )
     sub.add_argument(
-        "--pdf", metavar="FILE", help="also write it as a PDF to print (a folder: a name is chosen)"
+        "--pdf",
+        metavar="FILE",
+        help=_("also write it as a PDF to print (a folder: a name is chosen)"),
     )
 
 
 def add_commands(cli: CommandLine) -> None:
-    report = cli.group("report", "fair share, visible: work, roles and supplies over a period")
+    report = cli.group("report", _("fair share, visible: work, roles and supplies over a period"))
     for name, help_text in (
         ("work", "who did how many hours of shifts, chores and tasks, and the spread"),
     ):
@@ -198,7 +202,10 @@ def add_commands(cli: CommandLine) -> None:
     for name in ("roles", "authority"):
         _options(
             cli.command(
-                name, cmd_report_roles, "who held which role, for how long, mandates used", report
+                name,
+                cmd_report_roles,
+                _("who held which role, for how long, mandates used"),
+                report,
             ),
             site=False,
         )
@@ -207,7 +214,7 @@ def add_commands(cli: CommandLine) -> None:
             cli.command(
                 name,
                 cmd_report_stock,
-                "received, used, given, spoiled, lost; runs low; flows",
+                _("received, used, given, spoiled, lost; runs low; flows"),
                 report,
             )
         )

@@ -12,8 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
-from coopdesk.base.i18n import _
-from coopdesk.base.text import plural
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import (
+    Words,
+    formatting_locale,
+    plural,
+    short_day_text,
+    weekday_abbreviation,
+)
 from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
 from coopdesk.coop import add_leave, end_leave, find_member, list_leave
 from coopdesk.shifts import shifts
@@ -43,6 +49,11 @@ from coopdesk.shifts.templates import (
 from coopdesk.store.schema import parse_date
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# A shift's and a member's state in the words of the lines below.
+SHIFT_STATES = Words({"open": N_("open"), "full": N_("full"), "overbooked": N_("overbooked")})
+BALANCE_STATES = Words(
+    {"up to date": N_("up to date"), "alert": N_("alert"), "on leave": N_("on leave")}
+)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -87,9 +98,14 @@ def _shift_lines(view: Any) -> list[str]:
     end = dt.datetime.fromisoformat(view.ends_at)
     where = f" @ {view.site_name}" if view.site_name else ""
     cancelled = _(" (cancelled)") if view.cancelled else ""
+    status = SHIFT_STATES.get(view.status, view.status)
+    if formatting_locale() is None:
+        day = f"{start:%a %d %b}"
+    else:
+        day = f"{weekday_abbreviation(start.weekday())} {short_day_text(start)}"
     lines = [
-        f"{start:%a %d %b %H:%M}-{end:%H:%M}  {view.title}{where}  "
-        f"{view.filled}/{view.capacity} {view.status}{cancelled}"
+        f"{day} {start:%H:%M}-{end:%H:%M}  {view.title}{where}  "
+        f"{view.filled}/{view.capacity} {status}{cancelled}"
         f"  {view.id}"
     ]
     if view.confirmed:
@@ -536,7 +552,7 @@ def cmd_member_balance(args: argparse.Namespace) -> int:
                     balance_hours=b.balance_hours,
                     value=b.done_minutes / 60,
                     value2=b.owed_minutes / 60,
-                    status=b.status,
+                    status=BALANCE_STATES.get(b.status, b.status),
                     leave=leave,
                 )
             )
@@ -548,31 +564,35 @@ def cmd_member_balance(args: argparse.Namespace) -> int:
 
 
 def _span_options(sub: argparse.ArgumentParser, default: str) -> None:
-    sub.add_argument("--from", dest="from_date", metavar="DATE", help="first day (default today)")
+    sub.add_argument(
+        "--from", dest="from_date", metavar="DATE", help=_("first day (default today)")
+    )
     sub.add_argument("--to", dest="to_date", metavar="DATE", help=f"day after the last ({default})")
 
 
 def add_commands(cli: CommandLine) -> None:
     """``shift ...`` and ``member balance``."""
-    member = cli.group("member", "add, list, edit, archive members")
-    balance = cli.command("balance", cmd_member_balance, "shift hours balance and status", member)
-    balance.add_argument("--member", metavar="MEMBER_ID", help="only this member")
-    balance.add_argument("--on", metavar="DATE", help="as on this day (default today)")
+    member = cli.group("member", _("add, list, edit, archive members"))
+    balance = cli.command(
+        "balance", cmd_member_balance, _("shift hours balance and status"), member
+    )
+    balance.add_argument("--member", metavar="MEMBER_ID", help=_("only this member"))
+    balance.add_argument("--on", metavar="DATE", help=_("as on this day (default today)"))
 
-    shift = cli.group("shift", "shifts, sign-ups, templates, leave")
+    shift = cli.group("shift", _("shifts, sign-ups, templates, leave"))
 
-    add = cli.command("add", cmd_shift_add, "add a one-off shift; prints its id", shift)
+    add = cli.command("add", cmd_shift_add, _("add a one-off shift; prints its id"), shift)
     add.add_argument("--title", required=True)
-    add.add_argument("--start", required=True, metavar="ISO", help="e.g. 2026-12-01T18:00")
+    add.add_argument("--start", required=True, metavar="ISO", help=_("e.g. 2026-12-01T18:00"))
     add.add_argument("--end", required=True, metavar="ISO")
-    add.add_argument("--capacity", required=True, type=int, metavar="N", help="people needed")
+    add.add_argument("--capacity", required=True, type=int, metavar="N", help=_("people needed"))
     add.add_argument("--site", metavar="SITE_ID")
-    add.add_argument("--type", metavar="TYPE_ID", help="shift type")
+    add.add_argument("--type", metavar="TYPE_ID", help=_("shift type"))
     add.add_argument("--description")
     add.add_argument("--skills", metavar="a,b")
     add.add_argument("--notes")
 
-    edit = cli.command("edit", cmd_shift_edit, "change a shift (raise capacity, move it)", shift)
+    edit = cli.command("edit", cmd_shift_edit, _("change a shift (raise capacity, move it)"), shift)
     edit.add_argument("shift_id", metavar="SHIFT_ID")
     edit.add_argument("--title")
     edit.add_argument("--start", metavar="ISO")
@@ -581,21 +601,21 @@ def add_commands(cli: CommandLine) -> None:
     edit.add_argument("--site", metavar="SITE_ID")
     edit.add_argument("--notes")
 
-    show = cli.command("show", cmd_shift_show, "one shift with who is on it", shift)
+    show = cli.command("show", cmd_shift_show, _("one shift with who is on it"), shift)
     show.add_argument("shift_id", metavar="SHIFT_ID")
-    remove = cli.command("remove", cmd_shift_remove, "cancel a shift (sign-ups are kept)", shift)
+    remove = cli.command("remove", cmd_shift_remove, _("cancel a shift (sign-ups are kept)"), shift)
     remove.add_argument("shift_id", metavar="SHIFT_ID")
 
     listing = cli.command(
-        "list", cmd_shift_list, "shifts with confirmed and waiting members", shift
+        "list", cmd_shift_list, _("shifts with confirmed and waiting members"), shift
     )
     _span_options(listing, "default 7 days after --from")
     listing.add_argument("--site", metavar="SITE_ID")
     listing.add_argument("--type", metavar="TYPE_ID")
-    listing.add_argument("--member", metavar="MEMBER_ID", help="only shifts this member is on")
-    listing.add_argument("--needing", action="store_true", help="only shifts with places left")
+    listing.add_argument("--member", metavar="MEMBER_ID", help=_("only shifts this member is on"))
+    listing.add_argument("--needing", action="store_true", help=_("only shifts with places left"))
     listing.add_argument(
-        "--overbooked", action="store_true", help="every overbooked shift, past or future"
+        "--overbooked", action="store_true", help=_("every overbooked shift, past or future")
     )
 
     for name, handler, help_text in (
@@ -608,12 +628,12 @@ def add_commands(cli: CommandLine) -> None:
         sub.add_argument("shift_id", metavar="SHIFT_ID")
         sub.add_argument("member_id", metavar="MEMBER_ID")
         if name == "signup":
-            sub.add_argument("--makeup", action="store_true", help="a make-up shift")
+            sub.add_argument("--makeup", action="store_true", help=_("a make-up shift"))
             sub.add_argument(
-                "--waitlist", action="store_true", help="if full, put on the waiting list"
+                "--waitlist", action="store_true", help=_("if full, put on the waiting list")
             )
         if name == "swap":
-            sub.add_argument("--off", action="store_true", help="no longer looking for a swap")
+            sub.add_argument("--off", action="store_true", help=_("no longer looking for a swap"))
         if name == "attend":
             sub.add_argument(
                 "--status",
@@ -621,91 +641,105 @@ def add_commands(cli: CommandLine) -> None:
                 choices=("attended", "no-show", "excused", "pending"),
             )
 
-    take = cli.command("take-over", cmd_shift_take_over, "another member takes a place over", shift)
+    take = cli.command(
+        "take-over", cmd_shift_take_over, _("another member takes a place over"), shift
+    )
     take.add_argument("shift_id", metavar="SHIFT_ID")
     take.add_argument("from_member", metavar="FROM_MEMBER_ID")
     take.add_argument("to_member", metavar="TO_MEMBER_ID")
 
-    rota = cli.command("rota", cmd_shift_rota, "save a week's rota as a PDF to print", shift)
-    rota.add_argument("--week", metavar="DATE", help="any day of the week (default this week)")
-    rota.add_argument("--pdf", required=True, metavar="FILE", help="the PDF file to write")
-    rota.add_argument("--paper", choices=("a4", "letter"), help="default: as the locale measures")
-    rota.add_argument("--site", metavar="SITE_ID", help="only this site's shifts")
+    rota = cli.command("rota", cmd_shift_rota, _("save a week's rota as a PDF to print"), shift)
+    rota.add_argument("--week", metavar="DATE", help=_("any day of the week (default this week)"))
+    rota.add_argument("--pdf", required=True, metavar="FILE", help=_("the PDF file to write"))
+    rota.add_argument(
+        "--paper", choices=("a4", "letter"), help=_("default: as the locale measures")
+    )
+    rota.add_argument("--site", metavar="SITE_ID", help=_("only this site's shifts"))
 
-    generate = cli.command("generate", cmd_shift_generate, "make the templates' shifts", shift)
+    generate = cli.command("generate", cmd_shift_generate, _("make the templates' shifts"), shift)
     _span_options(generate, "default 28 days after --from")
 
-    ics = cli.command("ics", cmd_shift_ics, "export shifts as an iCalendar (.ics) file", shift)
+    ics = cli.command("ics", cmd_shift_ics, _("export shifts as an iCalendar (.ics) file"), shift)
     ics.add_argument(
         "--to",
         required=True,
         dest="to",
         metavar="FILE",
-        help="the file (a folder: a name is chosen)",
+        help=_("the file (a folder: a name is chosen)"),
     )
     ics.add_argument(
         "--member",
         metavar="MEMBER_ID",
-        help="this member's calendar: every shift they signed up for (cancelled ones marked)",
+        help=_("this member's calendar: every shift they signed up for (cancelled ones marked)"),
     )
-    ics.add_argument("--site", metavar="SITE_ID", help="only the shifts at this site")
+    ics.add_argument("--site", metavar="SITE_ID", help=_("only the shifts at this site"))
     ics.add_argument(
-        "--type", dest="shift_type", metavar="TYPE_ID", help="only shifts of this shift type"
+        "--type", dest="shift_type", metavar="TYPE_ID", help=_("only shifts of this shift type")
     )
-    ics.add_argument("--from", dest="from_date", metavar="DATE", help="first day (default today)")
-    ics.add_argument("--until", dest="to_date", metavar="DATE", help="day after the last (90 days)")
+    ics.add_argument(
+        "--from", dest="from_date", metavar="DATE", help=_("first day (default today)")
+    )
+    ics.add_argument(
+        "--until", dest="to_date", metavar="DATE", help=_("day after the last (90 days)")
+    )
 
-    types = cli.group("type", "shift types", shift)
-    type_add = cli.command("add", cmd_type_add, "add a shift type; prints its id", types)
+    types = cli.group("type", _("shift types"), shift)
+    type_add = cli.command("add", cmd_type_add, _("add a shift type; prints its id"), types)
     type_add.add_argument("--title", required=True)
     type_add.add_argument("--capacity", type=int, default=2, metavar="N")
     type_add.add_argument("--duration", type=int, default=180, metavar="MINUTES")
     type_add.add_argument("--site", metavar="SITE_ID")
     type_add.add_argument("--description")
     type_add.add_argument("--skills", metavar="a,b")
-    cli.command("list", cmd_type_list, "list shift types", types)
+    cli.command("list", cmd_type_list, _("list shift types"), types)
 
-    templates = cli.group("template", "recurring shifts and standing members", shift)
-    t_add = cli.command("add", cmd_template_add, "add a recurring shift; prints its id", templates)
+    templates = cli.group("template", _("recurring shifts and standing members"), shift)
+    t_add = cli.command(
+        "add", cmd_template_add, _("add a recurring shift; prints its id"), templates
+    )
     t_add.add_argument("--title", required=True)
-    t_add.add_argument("--weekday", required=True, help="Tuesday, tue, or 1 (Monday is 0)")
+    t_add.add_argument("--weekday", required=True, help=_("Tuesday, tue, or 1 (Monday is 0)"))
     t_add.add_argument("--start-time", required=True, metavar="HH:MM")
     t_add.add_argument("--duration", type=int, default=180, metavar="MINUTES")
     t_add.add_argument("--capacity", type=int, default=2, metavar="N")
-    t_add.add_argument("--cycle-start", metavar="DATE", help="first day (default today)")
-    t_add.add_argument("--cycle-weeks", type=int, default=1, metavar="N", help="4 for ABCD")
-    t_add.add_argument("--week", default="A", help="week of the cycle: A, B, ... (default A)")
+    t_add.add_argument("--cycle-start", metavar="DATE", help=_("first day (default today)"))
+    t_add.add_argument("--cycle-weeks", type=int, default=1, metavar="N", help=_("4 for ABCD"))
+    t_add.add_argument("--week", default="A", help=_("week of the cycle: A, B, ... (default A)"))
     t_add.add_argument("--site", metavar="SITE_ID")
     t_add.add_argument("--type", metavar="TYPE_ID")
     t_add.add_argument("--until", metavar="DATE")
     t_add.add_argument("--description")
-    cli.command("list", cmd_template_list, "list templates with their standing members", templates)
-    t_archive = cli.command("archive", cmd_template_archive, "stop a template", templates)
+    cli.command(
+        "list", cmd_template_list, _("list templates with their standing members"), templates
+    )
+    t_archive = cli.command("archive", cmd_template_archive, _("stop a template"), templates)
     t_archive.add_argument("template_id", metavar="TEMPLATE_ID")
     standing = cli.command(
-        "standing", cmd_template_standing, "give (or --remove) a standing slot", templates
+        "standing", cmd_template_standing, _("give (or --remove) a standing slot"), templates
     )
     standing.add_argument("template_id", metavar="TEMPLATE_ID")
     standing.add_argument("member_id", metavar="MEMBER_ID")
-    standing.add_argument("--since", metavar="DATE", help="default today")
+    standing.add_argument("--since", metavar="DATE", help=_("default today"))
     standing.add_argument("--until", metavar="DATE")
     standing.add_argument("--remove", action="store_true")
 
-    leave = cli.group("leave", "periods with no shift duty", shift)
-    leave_add = cli.command("add", cmd_leave_add, "put a member on leave; prints its id", leave)
+    leave = cli.group("leave", _("periods with no shift duty"), shift)
+    leave_add = cli.command("add", cmd_leave_add, _("put a member on leave; prints its id"), leave)
     leave_add.add_argument("member_id", metavar="MEMBER_ID")
     leave_add.add_argument("--from", dest="from_date", required=True, metavar="DATE")
     leave_add.add_argument(
-        "--to", dest="to_date", required=True, metavar="DATE", help="last day (inclusive)"
+        "--to", dest="to_date", required=True, metavar="DATE", help=_("last day (inclusive)")
     )
     leave_add.add_argument("--reason")
-    leave_list = cli.command("list", cmd_leave_list, "list leave", leave)
+    leave_list = cli.command("list", cmd_leave_list, _("list leave"), leave)
     leave_list.add_argument("--member", metavar="MEMBER_ID")
-    leave_end = cli.command("end", cmd_leave_end, "end a leave (today, or --on)", leave)
+    leave_end = cli.command("end", cmd_leave_end, _("end a leave (today, or --on)"), leave)
     leave_end.add_argument("leave_id", metavar="LEAVE_ID")
-    leave_end.add_argument("--on", metavar="DATE", help="last day of leave")
+    leave_end.add_argument("--on", metavar="DATE", help=_("last day of leave"))
 
-    duty = cli.command("duty", cmd_duty, "show or set the coop's shift duty rule", shift)
-    duty.add_argument("--minutes", type=int, metavar="N", help="minutes owed per period")
+    duty = cli.command("duty", cmd_duty, _("show or set the coop's shift duty rule"), shift)
+    duty.add_argument("--minutes", type=int, metavar="N", help=_("minutes owed per period"))
     duty.add_argument("--period-days", type=int, metavar="N")
-    duty.add_argument("--from", dest="from_date", metavar="DATE", help="counted from ('none': off)")
+    duty.add_argument(
+        "--from", dest="from_date", metavar="DATE", help=_("counted from ('none': off)")
+    )

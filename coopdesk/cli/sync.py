@@ -364,59 +364,72 @@ def cmd_folder_watch(args: argparse.Namespace) -> int:
 
 def add_commands(cli: CommandLine) -> None:
     """Invitations, export and import of bundles, sites, conflicts and backups."""
-    invite = cli.command("invite", cmd_invite, "invite a new site: writes an invitation file")
-    invite.add_argument("--site", required=True, metavar="NAME", help="the new site's name")
+    invite = cli.command("invite", cmd_invite, _("invite a new site: writes an invitation file"))
+    invite.add_argument("--site", required=True, metavar="NAME", help=_("the new site's name"))
     invite.add_argument(
-        "--to", required=True, metavar="FILE", help="where to write it (a folder: a name is chosen)"
+        "--to",
+        required=True,
+        metavar="FILE",
+        help=_("where to write it (a folder: a name is chosen)"),
     )
-    join = cli.command("join", cmd_join, "join a coop from an invitation, into an empty data dir")
+    join = cli.command(
+        "join", cmd_join, _("join a coop from an invitation, into an empty data dir")
+    )
     join.add_argument("file", metavar="FILE")
     join.add_argument("--passphrase", required=True, metavar="P")
-    export = cli.command("export", cmd_export, "write a sync bundle for other sites")
+    export = cli.command("export", cmd_export, _("write a sync bundle for other sites"))
     export.add_argument(
         "--to",
         required=True,
         metavar="FILE",
-        help="the bundle file (or a folder: a name is chosen)",
+        help=_("the bundle file (or a folder: a name is chosen)"),
     )
     export.add_argument(
         "--for",
         dest="for_site",
         metavar="SITE_ID",
-        help="only what that site lacks (default: what any site may lack)",
+        help=_("only what that site lacks (default: what any site may lack)"),
     )
-    export.add_argument("--full", action="store_true", help="every change this site has")
-    preview = cli.command("preview", cmd_preview, "show what a bundle would bring, change nothing")
+    export.add_argument("--full", action="store_true", help=_("every change this site has"))
+    preview = cli.command(
+        "preview", cmd_preview, _("show what a bundle would bring, change nothing")
+    )
     preview.add_argument("file", metavar="FILE")
     import_ = cli.command(
-        "import", cmd_import, "import a sync bundle (a backup is made first, at most once a day)"
+        "import", cmd_import, _("import a sync bundle (a backup is made first, at most once a day)")
     )
     import_.add_argument("file", metavar="FILE")
-    sites = cli.command("sites", cmd_sites, "the coop's sites and what each still lacks from here")
+    sites = cli.command(
+        "sites", cmd_sites, _("the coop's sites and what each still lacks from here")
+    )
     sites.add_argument(
         "--archive",
         metavar="SITE_ID",
-        help="archive a site (a lost or stolen computer): its later changes are refused",
+        help=_("archive a site (a lost or stolen computer): its later changes are refused"),
     )
-    sites.add_argument("--restore", metavar="SITE_ID", help="let an archived site take part again")
-    cli.command("held", cmd_held, "changes from other sites held aside (they broke a rule)")
-    conflicts = cli.command("conflicts", cmd_conflicts, "fields two sites changed at once")
-    conflicts.add_argument("--resolve", metavar="KEY", help="settle the conflict KEY")
+    sites.add_argument(
+        "--restore", metavar="SITE_ID", help=_("let an archived site take part again")
+    )
+    cli.command("held", cmd_held, _("changes from other sites held aside (they broke a rule)"))
+    conflicts = cli.command("conflicts", cmd_conflicts, _("fields two sites changed at once"))
+    conflicts.add_argument("--resolve", metavar="KEY", help=_("settle the conflict KEY"))
     conflicts.add_argument(
         "--keep",
         choices=("other", "current"),
         default="other",
-        help="with --resolve: take the other value (default) or keep the current one",
+        help=_("with --resolve: take the other value (default) or keep the current one"),
     )
-    backups = cli.command("backups", cmd_backups, "list the automatic backups, or restore one")
-    backups.add_argument("--restore", metavar="NAME", help="restore this backup")
+    backups = cli.command("backups", cmd_backups, _("list the automatic backups, or restore one"))
+    backups.add_argument("--restore", metavar="NAME", help=_("restore this backup"))
     _add_folder_commands(cli)
 
 
 def _add_folder_commands(cli: CommandLine) -> None:
     group = cli.group("sync-folder", _("a folder Syncthing shares between sites: sync by itself"))
     chosen = cli.command("set", cmd_folder_set, _("use this folder as the sync folder"), group)
-    chosen.add_argument("path", metavar="PATH", help="an existing folder, outside the data folder")
+    chosen.add_argument(
+        "path", metavar="PATH", help=_("an existing folder, outside the data folder")
+    )
     cli.command("show", cmd_folder_show, _("the sync folder's state: in, out, waiting"), group)
     cli.command("off", cmd_folder_off, _("stop using the sync folder (its files stay)"), group)
     watch = cli.command("watch", cmd_folder_watch, _("import and export by itself (Ctrl+C)"), group)
@@ -426,6 +439,6 @@ def _add_folder_commands(cli: CommandLine) -> None:
         type=float,
         default=sync_folder.QUIET_SECONDS,
         metavar="S",
-        help="export once nothing has changed for S seconds",
+        help=_("export once nothing has changed for S seconds"),
     )
     watch.add_argument("--passes", type=int, default=0, help=argparse.SUPPRESS)

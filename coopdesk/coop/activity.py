@@ -25,6 +25,32 @@ VERBS = {
 }
 # The nouns of the coop's own tables (coopdesk/coop/tables.py), marked for translation here.
 COOP_NOUNS = (N_("coop"), N_("site"), N_("member"), N_("leave"), N_("periods of leave"))
+# And their column labels (a field's name in "changed member Ana (phone)").
+COOP_LABELS = (
+    N_("Accepted up to"),
+    N_("Certificate"),
+    N_("Coop name"),
+    N_("Duty counted from"),
+    N_("Duty period (days)"),
+    N_("Email"),
+    N_("Encrypt sync bundles"),
+    N_("From"),
+    N_("Home site"),
+    N_("Idle minutes before locking"),
+    N_("Member"),
+    N_("Name"),
+    N_("Notes"),
+    N_("PIN"),
+    N_("Phone"),
+    N_("Public key"),
+    N_("Reason"),
+    N_("Replaced by"),
+    N_("Shift minutes owed"),
+    N_("Site name"),
+    N_("Skills"),
+    N_("Time zone"),
+    N_("Until"),
+)
 
 
 @dataclass(frozen=True)
@@ -131,7 +157,7 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
         lsn, hlc, author, op, table, row_id, origin, fields, _versions = row[:9]
         spec = TABLES.get(table)
         changed = tuple(_fields(fields)) if op == "update" else ()
-        labels = {c.name: c.label.lower() for c in spec.columns} if spec else {}
+        labels = {c.name: _(c.label).lower() for c in spec.columns} if spec else {}
         verb, noun, label = _(VERBS[op]) if op in VERBS else op, _(spec.noun) if spec else table, ""
         if table == "mandate_use" and op == "insert" and fields:
             # "Ana used the Coordinator's mandate: archived member Tomás"

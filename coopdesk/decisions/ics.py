@@ -50,7 +50,10 @@ def meeting_ics(store: Store, decision_id: str, now: dt.datetime | None = None) 
     event.add("summary", decision.title)
     bar = next(bar for bar in result.bars if bar.key == slot.id)
     event.add(
-        "description", "\n".join(filter(None, (decision.details, f"Chosen by poll: {bar.text}.")))
+        "description",
+        "\n".join(
+            filter(None, (decision.details, _("Chosen by poll: {text}.").format(text=bar.text)))
+        ),
     )
     calendar.add_component(event)
     return calendar.to_ical()

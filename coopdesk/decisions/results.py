@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from coopdesk.base.i18n import _
-from coopdesk.base.text import names_text, plural
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words, names_text, plural
 from coopdesk.decisions import counting
 from coopdesk.decisions.ballots import (
     Ballot,
@@ -31,7 +31,27 @@ from coopdesk.decisions.decisions import DecisionView, get_decision, site_names
 from coopdesk.decisions.tables import MAX_SCORE, STANCES_BY_KIND
 from coopdesk.store.store import Store
 
-STATUSES = ("upcoming", "open", "passed", "not passed", "blocked", "no quorum", "closed")
+STATUSES = (
+    N_("upcoming"),
+    N_("open"),
+    N_("passed"),
+    N_("not passed"),
+    N_("blocked"),
+    N_("no quorum"),
+    N_("closed"),
+)
+# Each status as a headline starts with it.
+STATUS_LABELS = Words(
+    {
+        "upcoming": N_("Upcoming"),
+        "open": N_("Open"),
+        "passed": N_("Passed"),
+        "not passed": N_("Not passed"),
+        "blocked": N_("Blocked"),
+        "no quorum": N_("No quorum"),
+        "closed": N_("Closed"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -101,14 +121,22 @@ class Result:
 
     def headline(self) -> str:
         """One line: "Passed · 12 took part", "Open · results when it closes"."""
-        status = self.status[0].upper() + self.status[1:]
-        took_part = plural(self.voters, "member") + " took part"
+        status = STATUS_LABELS.get(self.status) or self.status[0].upper() + self.status[1:]
+        took_part = _("{members} took part").format(members=plural(self.voters, "member"))
         if self.hidden:
-            return f"{status} · {took_part} · results when it closes"
+            return _("{status} · {took_part} · results when it closes").format(
+                status=status, took_part=took_part
+            )
         if self.winners and self.phase == "closed":
-            what = "elected" if self.decision.kind == "ranked" else "chosen"
-            return f"{status} · {names_text(self.winner_labels)} {what} · {took_part}"
-        return f"{status} · {took_part}"
+            said = (
+                _("{status} · {names} elected · {took_part}")
+                if self.decision.kind == "ranked"
+                else _("{status} · {names} chosen · {took_part}")
+            )
+            return said.format(
+                status=status, names=names_text(self.winner_labels), took_part=took_part
+            )
+        return _("{status} · {took_part}").format(status=status, took_part=took_part)
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -29,17 +29,19 @@ ROLE = TableSpec(
     noun=N_("role"),
     label_column="name",
     columns=(
-        Column("name", "text", "Name", required=True, max_len=120),
-        Column("description", "text", "Description", max_len=2000, default=""),
-        Column("term_days", "int", "Term (days)", minimum=1, maximum=366, default=28),
-        Column("holders", "int", "Holders at once", minimum=1, maximum=20, default=1),
-        Column("policy", "choice", "Rotation", choices=ROTATION_POLICIES, default="round-robin"),
+        Column("name", "text", N_("Name"), required=True, max_len=120),
+        Column("description", "text", N_("Description"), max_len=2000, default=""),
+        Column("term_days", "int", N_("Term (days)"), minimum=1, maximum=366, default=28),
+        Column("holders", "int", N_("Holders at once"), minimum=1, maximum=20, default=1),
+        Column(
+            "policy", "choice", N_("Rotation"), choices=ROTATION_POLICIES, default="round-robin"
+        ),
         # Empty: the members who opted in (role_member rows). A skill: every active
         # member with that skill.
-        Column("skill", "text", "Eligible skill", max_len=100, default=""),
-        Column("starts_on", "date", "First term starts", required=True),
-        Column("plan_terms", "int", "Terms planned ahead", minimum=1, maximum=104, default=12),
-        Column("mandates", "tags", "Mandates", max_len=500, default="[]"),
+        Column("skill", "text", N_("Eligible skill"), max_len=100, default=""),
+        Column("starts_on", "date", N_("First term starts"), required=True),
+        Column("plan_terms", "int", N_("Terms planned ahead"), minimum=1, maximum=104, default=12),
+        Column("mandates", "tags", N_("Mandates"), max_len=500, default="[]"),
     ),
 )
 
@@ -88,10 +90,10 @@ ROLE_MEMBER = TableSpec(
     phrase=role_member_phrase,
     columns=(
         # The id derives from role and member; opting out archives the row.
-        Column("role_id", "ref", "Role", required=True, ref_table="role"),
-        Column("member_id", "ref", "Member", required=True, ref_table="member"),
+        Column("role_id", "ref", N_("Role"), required=True, ref_table="role"),
+        Column("member_id", "ref", N_("Member"), required=True, ref_table="member"),
         # Round-robin order; ties by member id.
-        Column("position", "int", "Order", minimum=0, maximum=1_000_000, default=0),
+        Column("position", "int", N_("Order"), minimum=0, maximum=1_000_000, default=0),
     ),
 )
 
@@ -103,11 +105,11 @@ ROLE_TERM = TableSpec(
     columns=(
         # Written only when a term has something of its own: the id derives from role
         # and start date, so two sites never create two different futures.
-        Column("role_id", "ref", "Role", required=True, ref_table="role"),
-        Column("starts_on", "date", "Starts", required=True),
+        Column("role_id", "ref", N_("Role"), required=True, ref_table="role"),
+        Column("starts_on", "date", N_("Starts"), required=True),
         # Member ids; empty means "as the rotation computes". A swap is an override.
-        Column("holders_override", "tags", "Holders (override)", max_len=1000, default="[]"),
-        Column("handover_notes", "text", "Handover notes", max_len=5000, default=""),
+        Column("holders_override", "tags", N_("Holders (override)"), max_len=1000, default="[]"),
+        Column("handover_notes", "text", N_("Handover notes"), max_len=5000, default=""),
     ),
 )
 
@@ -119,11 +121,11 @@ MANDATE_USE = TableSpec(
     label_column="action",
     kind="ledger",
     columns=(
-        Column("member_id", "ref", "Member", required=True, ref_table="member"),
-        Column("role_id", "ref", "Role", ref_table="role"),
-        Column("action", "choice", "Action", choices=MANDATE_ACTIONS, default="members"),
-        Column("detail", "text", "What", max_len=500, default=""),
-        Column("used_at", "datetime", "When", required=True),
+        Column("member_id", "ref", N_("Member"), required=True, ref_table="member"),
+        Column("role_id", "ref", N_("Role"), ref_table="role"),
+        Column("action", "choice", N_("Action"), choices=MANDATE_ACTIONS, default="members"),
+        Column("detail", "text", N_("What"), max_len=500, default=""),
+        Column("used_at", "datetime", N_("When"), required=True),
     ),
 )
 

@@ -189,7 +189,7 @@ class Transaction:
             ).fetchone():
                 raise ValidationError(
                     _("{label}: there is no {noun} with id {value}.").format(
-                        label=column.label, noun=_(target.noun), value=value
+                        label=_(column.label), noun=_(target.noun), value=value
                     )
                 )
 

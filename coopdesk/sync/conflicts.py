@@ -87,7 +87,7 @@ def list_conflicts(store: Store) -> list[Conflict]:
                     row_id=row_id,
                     column=col,
                     row_label=str(label),
-                    column_label=spec.column_by_name[col].label,
+                    column_label=_(spec.column_by_name[col].label),
                     current_value=current,
                     other_value=other,
                     other_origin=origin,

@@ -40,17 +40,19 @@ CHORE = TableSpec(
     noun=N_("chore"),
     label_column="title",
     columns=(
-        Column("title", "text", "Title", required=True, max_len=120),
-        Column("notes", "text", "Notes", max_len=2000, default=""),
-        Column("every_days", "int", "Every (days)", minimum=1, maximum=366, default=7),
-        Column("strategy", "choice", "Assigned by", choices=CHORE_STRATEGIES, default="least-done"),
-        Column("member_ids", "tags", "Who takes turns", max_len=5000, default="[]"),
-        Column("site_id", "ref", "Site", ref_table="site"),
-        Column("role_id", "ref", "Role responsible", ref_table="role"),
-        Column("starts_on", "date", "First due", required=True),
+        Column("title", "text", N_("Title"), required=True, max_len=120),
+        Column("notes", "text", N_("Notes"), max_len=2000, default=""),
+        Column("every_days", "int", N_("Every (days)"), minimum=1, maximum=366, default=7),
+        Column(
+            "strategy", "choice", N_("Assigned by"), choices=CHORE_STRATEGIES, default="least-done"
+        ),
+        Column("member_ids", "tags", N_("Who takes turns"), max_len=5000, default="[]"),
+        Column("site_id", "ref", N_("Site"), ref_table="site"),
+        Column("role_id", "ref", N_("Role responsible"), ref_table="role"),
+        Column("starts_on", "date", N_("First due"), required=True),
         # How long one occurrence takes, for the fair-share reports (none: see
         # tasks.DEFAULT_ESTIMATE_MINUTES). Migration 11.
-        Column("estimate_minutes", "int", "Takes about (minutes)", minimum=1, maximum=1440),
+        Column("estimate_minutes", "int", N_("Takes about (minutes)"), minimum=1, maximum=1440),
     ),
 )
 
@@ -61,22 +63,22 @@ TASK = TableSpec(
     label_column="title",
     phrase=task_phrase,
     columns=(
-        Column("title", "text", "Title", required=True, max_len=200),
-        Column("notes", "text", "Notes", max_len=5000, default=""),
-        Column("status", "choice", "Status", choices=TASK_STATUSES, default="todo"),
-        Column("assignee_id", "ref", "Assignee", ref_table="member"),
-        Column("due_on", "date", "Due"),
+        Column("title", "text", N_("Title"), required=True, max_len=200),
+        Column("notes", "text", N_("Notes"), max_len=5000, default=""),
+        Column("status", "choice", N_("Status"), choices=TASK_STATUSES, default="todo"),
+        Column("assignee_id", "ref", N_("Assignee"), ref_table="member"),
+        Column("due_on", "date", N_("Due")),
         # 0 low, 1 normal, 2 high, 3 urgent.
-        Column("priority", "int", "Priority", minimum=0, maximum=3, default=1),
-        Column("site_id", "ref", "Site", ref_table="site"),
-        Column("role_id", "ref", "Role responsible", ref_table="role"),
+        Column("priority", "int", N_("Priority"), minimum=0, maximum=3, default=1),
+        Column("site_id", "ref", N_("Site"), ref_table="site"),
+        Column("role_id", "ref", N_("Role responsible"), ref_table="role"),
         # A chore's occurrence: its id derives from chore and due date.
-        Column("chore_id", "ref", "Chore", ref_table="chore"),
-        Column("done_at", "datetime", "Done"),
-        Column("done_by", "ref", "Done by", ref_table="member"),
+        Column("chore_id", "ref", N_("Chore"), ref_table="chore"),
+        Column("done_at", "datetime", N_("Done")),
+        Column("done_by", "ref", N_("Done by"), ref_table="member"),
         # How long the task takes, for the fair-share reports; none: its chore's estimate,
         # else tasks.DEFAULT_ESTIMATE_MINUTES. Migration 11.
-        Column("estimate_minutes", "int", "Takes about (minutes)", minimum=1, maximum=1440),
+        Column("estimate_minutes", "int", N_("Takes about (minutes)"), minimum=1, maximum=1440),
     ),
 )
 
