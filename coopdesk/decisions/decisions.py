@@ -354,7 +354,7 @@ def _option_rows(
     for position, label in enumerate(labels):
         row: dict[str, Any] = {"label": label, "position": position}
         if kind == "meeting":
-            start = dt.datetime.fromisoformat(datetime_text(label, "Time slot"))
+            start = dt.datetime.fromisoformat(datetime_text(label, N_("Time slot")))
             row["starts_at"] = start
             row["label"] = f"{start:%a} {day_text(start.date())}, {start:%H:%M}"
         if fills_role_id:
@@ -401,8 +401,8 @@ def add_decision(
     kind = str(kind).strip().lower()
     if kind not in KINDS:
         raise ValidationError(_("Kind must be one of: {kinds}.").format(kinds=", ".join(KINDS)))
-    opens = datetime_text(opens_at or moment, "Opening time")
-    closes = datetime_text(closes_at, "Closing time")
+    opens = datetime_text(opens_at or moment, N_("Opening time"))
+    closes = datetime_text(closes_at, N_("Closing time"))
     if closes <= datetime_text(moment):
         raise ValidationError(
             _("Closing time {closes} has passed already: give a later one.").format(closes=closes)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import day_text, names_text
 from coopdesk.decisions.ballots import release_ballots
 from coopdesk.decisions.decisions import DecisionView, get_decision, local_now, when_text
@@ -31,7 +31,7 @@ def _outcome_fields(outcome: str, review_on: DateLike | None) -> dict[str, Any]:
         raise ValidationError(_("Outcome is empty: say what was decided."))
     fields: dict[str, Any] = {"outcome": text}
     if review_on:
-        fields["review_on"] = parse_date(review_on, "Review date")
+        fields["review_on"] = parse_date(review_on, N_("Review date"))
     return fields
 
 

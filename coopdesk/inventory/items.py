@@ -39,7 +39,7 @@ def parse_quantity(
     Decimals. Refuses what is not a number, more decimals than the item has, a unit the
     item does not use, and (if the caller says so) zero or a negative amount.
     """
-    name = item.get("name") or "This item"
+    name = item.get("name") or _("This item")
     unit = str(item.get("unit") or "")
     decimals = int(item.get("decimals") or 0)
     if isinstance(text, bool):

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError
-from coopdesk.base.i18n import _, ngettext
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.periods import By, bucket_sql
 from coopdesk.base.text import day_text
 from coopdesk.coop import leave_periods
@@ -111,7 +111,7 @@ def set_duty_rule(
         fields = {
             "duty_minutes": minutes,
             "duty_period_days": period_days,
-            "duty_from": parse_date(duty_from, "Duty counted from") if duty_from else None,
+            "duty_from": parse_date(duty_from, N_("Duty counted from")) if duty_from else None,
         }
         detail = f"Shift duty: {minutes} minutes every {period_days} days from {duty_from or '-'}"
         tx.use_mandate("settings", detail)

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import moment_text
 from coopdesk.shifts.tables import ATTENDANCE
 from coopdesk.shifts.words import shift_words
@@ -278,7 +278,7 @@ def overbooked_shifts(store: Store, ends_after: DateTimeLike | None = None) -> l
     )
     params: list[Any] = []
     if ends_after is not None:
-        after = datetime_text(ends_after, "Ends after")
+        after = datetime_text(ends_after, N_("Ends after"))
         earliest = dt.datetime.fromisoformat(after) - dt.timedelta(days=1)
         where += " AND s.starts_at >= ? AND s.ends_at >= ?"
         params += [datetime_text(earliest), after]
