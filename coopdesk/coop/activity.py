@@ -163,7 +163,7 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
             # "Ana used the Coordinator's mandate: archived member Tomás"
             use = _fields(fields)
             role = names.get(("role", str(use.get("role_id") or "")), _("a role"))
-            verb, noun = _("used"), _("the {role}'s mandate:").format(role=role)
+            verb, noun = _("used the {role}'s mandate:").format(role=role), ""
             label = str(use.get("detail", ""))
         elif spec is not None and spec.phrase is not None:
             # The feature says it as a person would: "asked for a swap: Shop opening, Sat 5 Dec"

@@ -229,3 +229,38 @@ def test_the_command_line_speaks_the_language_but_json_stays_english(tmp_path, c
     error = json.loads(capsys.readouterr().err)
     assert error["code"] == "no_store"
     assert error["error"].startswith("There is no CoopDesk store in ")
+
+
+def test_what_the_store_keeps_stays_english_whoever_is_at_the_keyboard(store, ana, language):
+    """A mandate's use is synced to every site: it is written in English, read in any."""
+    from coopdesk.coop import activity
+    from coopdesk.shifts.shifts import add_shift, cancel_shift
+
+    start = dt.datetime.combine(dt.date.today() + dt.timedelta(days=3), dt.time(9))
+    add_role(
+        store,
+        ana,
+        "Coordinator",
+        term_days=14,
+        member_ids=[ana],
+        starts_on=dt.date.today(),
+        mandates=("shifts",),
+    )
+    shift = add_shift(
+        store,
+        ana,
+        title="Shop opening",
+        starts_at=start,
+        ends_at=start.replace(hour=12),
+        capacity=2,
+    )
+    language("es")
+    cancel_shift(store, ana, shift)
+    detail = store.query("SELECT detail FROM mandate_use")[0]["detail"]
+    assert detail == f"cancelled the shift Shop opening, {start:%a} {start.day} {start:%b}"
+    said = activity.recent_changes(store, limit=5)
+    assert any(
+        "Ana usó" in item.sentence() or "el mandato de Coordinator" in item.sentence()
+        for item in said
+    )
+    assert all(" · sitio Kitchen · " in item.sentence() for item in said)
