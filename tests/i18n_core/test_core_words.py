@@ -264,3 +264,26 @@ def test_what_the_store_keeps_stays_english_whoever_is_at_the_keyboard(store, an
         for item in said
     )
     assert all(" · sitio Kitchen · " in item.sentence() for item in said)
+
+
+def test_hours_shares_and_field_errors_follow_the_language(language):
+    from coopdesk.reports.words import hours_text, percent_text
+    from coopdesk.store.schema import parse_date
+
+    assert (hours_text(45), hours_text(150), hours_text(74400), percent_text(0.52)) == (
+        "45 min",
+        "2.5 h",
+        "1,240 h",
+        "52%",
+    )
+    language("fr")
+    assert hours_text(150) == "2,5 h"
+    assert percent_text(0.52).replace("\u202f", " ").replace("\xa0", " ") == "52 %"
+    language("ar")
+    assert hours_text(150) == "2.5 س"
+    language("es")
+    with pytest.raises(CoopDeskError) as refused:
+        parse_date("soon", "Review date")
+    assert str(refused.value) == (
+        "Fecha de revisión 'soon' no es una fecha válida (escríbala como 2026-12-01)."
+    )
