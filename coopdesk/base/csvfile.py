@@ -29,6 +29,7 @@ from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.base.files import write_file
+from coopdesk.base.i18n import _
 
 # OWASP's list (and ASVS 1.2.10's NUL), plus the line feed, which also starts a formula
 # in some spreadsheets.
@@ -49,14 +50,22 @@ class CsvFormat:
     def __post_init__(self) -> None:
         if self.separator not in SEPARATORS:
             raise ValidationError(
-                f"The separator {self.separator!r} is not offered: use ',' or ';'."
+                _("The separator {separator!r} is not offered: use ',' or ';'.").format(
+                    separator=self.separator
+                )
             )
         if self.decimal not in DECIMAL_SIGNS:
-            raise ValidationError(f"The decimal sign {self.decimal!r} is not offered: '.' or ','.")
+            raise ValidationError(
+                _("The decimal sign {decimal!r} is not offered: '.' or ','.").format(
+                    decimal=self.decimal
+                )
+            )
         if self.separator == self.decimal:
             raise ValidationError(
-                "Cells separated by commas cannot have a decimal comma too: use ';' as the "
-                "separator with a decimal comma."
+                _(
+                    "Cells separated by commas cannot have a decimal comma too: use ';' as "
+                    "the separator with a decimal comma."
+                )
             )
 
     @property

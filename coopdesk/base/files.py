@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 
 # The longest file name (in bytes of UTF-8) that every drive a stick may carry accepts:
 # ext4 and most Unix file systems allow 255 bytes, FAT32, exFAT and NTFS 255 UTF-16 units,
@@ -120,7 +121,7 @@ def output_path(path: str | os.PathLike[str], default_name: str) -> Path:
     text = os.fspath(path)
     target = Path(text).expanduser()
     if not text.strip():
-        raise OutputError("Say where to write the file: no file or folder was given.", "invalid")
+        raise OutputError(_("Say where to write the file: no file or folder was given."), "invalid")
     try:
         return _checked(text, target, default_name)
     except OSError as exc:  # asking the drive failed (a name too long, a drive gone)
@@ -132,23 +133,33 @@ def _checked(text: str, target: Path, default_name: str) -> Path:
         return target / shorten_name(default_name)
     if _ends_with_separator(text):
         raise OutputError(
-            f"There is no folder {target}: nothing was written. Check the name, or plug the "
-            "USB stick in (and wait until it appears) and try again.",
+            _(
+                "There is no folder {target}: nothing was written. Check the name, or "
+                "plug the USB stick in (and wait until it appears) and try again."
+            ).format(target=target),
             "folder_missing",
         )
     folder = target.parent
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        what = _("is a file, not a folder") if folder.exists() else _("does not exist")
         raise OutputError(
-            f"The folder {folder} {what}: nothing was written. Choose an existing folder "
-            "(CoopDesk does not create folders), or plug the USB stick in and try again.",
+            _(
+                "The folder {folder} {what}: nothing was written. Choose an existing "
+                "folder (CoopDesk does not create folders), or plug the USB stick in and "
+                "try again."
+            ).format(folder=folder, what=what),
             "folder_missing",
         )
     if name_bytes(target.name) > MAX_NAME_BYTES:
         raise OutputError(
-            f"The file name {target.name[:40]}… is too long ({name_bytes(target.name)} bytes; "
-            f"drives allow at most {MAX_NAME_BYTES}): nothing was written. Choose a shorter "
-            "name.",
+            _(
+                "The file name {name}… is too long ({name_bytes} bytes; drives allow at "
+                "most {max_name_bytes}): nothing was written. Choose a shorter name."
+            ).format(
+                name=target.name[:40],
+                name_bytes=name_bytes(target.name),
+                max_name_bytes=MAX_NAME_BYTES,
+            ),
             "name_too_long",
         )
     return target
@@ -168,62 +179,86 @@ def _human_size(size: int) -> str:
 def explain(exc: OSError, target: Path, size: int | None = None) -> OutputError:
     """The one sentence for a failed write of ``target``: what happened, and what to do."""
     folder = target.parent
-    nothing = f"{target.name} was not written"
+    nothing = _("{name} was not written").format(name=target.name)
     code = exc.errno
     if code == errno.EROFS:
         return OutputError(
-            f"The drive holding {folder} is read-only: {nothing}. Unlock the USB stick (some "
-            "have a small switch on the side) or choose another place.",
+            _(
+                "The drive holding {folder} is read-only: {nothing}. Unlock the USB "
+                "stick (some have a small switch on the side) or choose another place."
+            ).format(folder=folder, nothing=nothing),
             "read_only",
         )
     if code in (errno.EACCES, errno.EPERM):
         return OutputError(
-            f"You may not write in the folder {folder}: {nothing}. Choose another folder.",
+            _("You may not write in the folder {folder}: {nothing}. Choose another folder.").format(
+                folder=folder, nothing=nothing
+            ),
             "not_allowed",
         )
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        needed = f" (it needs {_human_size(size)})" if size else ""
+        needed = _(" (it needs {size})").format(size=_human_size(size)) if size else ""
         return OutputError(
-            f"The drive holding {folder} is full: {nothing}{needed}. Free some space on it "
-            "or use another drive.",
+            _(
+                "The drive holding {folder} is full: {nothing}{needed}. Free some space "
+                "on it or use another drive."
+            ).format(folder=folder, nothing=nothing, needed=needed),
             "disk_full",
         )
     if code == errno.EFBIG:
         return OutputError(
-            f"{target.name} is too large for the drive holding {folder}: {nothing}. A "
-            "FAT32 stick holds files up to 4 GB; use an exFAT stick or another drive.",
+            _(
+                "{name} is too large for the drive holding {folder}: {nothing}. A FAT32 "
+                "stick holds files up to 4 GB; use an exFAT stick or another drive."
+            ).format(name=target.name, folder=folder, nothing=nothing),
             "too_large",
         )
     if code == errno.ENAMETOOLONG:
         return OutputError(
-            f"The name {target.name[:40]}… is too long for the drive holding {folder}: "
-            f"{nothing}. Choose a shorter name or a folder nearer the top of the drive.",
+            _(
+                "The name {name}… is too long for the drive holding {folder}: {nothing}. "
+                "Choose a shorter name or a folder nearer the top of the drive."
+            ).format(name=target.name[:40], folder=folder, nothing=nothing),
             "name_too_long",
         )
     if code == errno.EISDIR:
         return OutputError(
-            f"{target} is a folder: {nothing}. Choose a file name inside it.", "is_a_folder"
+            _("{target} is a folder: {nothing}. Choose a file name inside it.").format(
+                target=target, nothing=nothing
+            ),
+            "is_a_folder",
         )
     if code == errno.EINVAL:
         return OutputError(
-            f"The drive holding {folder} does not accept the name {target.name}: {nothing}. "
-            'USB sticks refuse some characters (: * ? " < > |); choose another name.',
+            _(
+                "The drive holding {folder} does not accept the name {name}: {nothing}. "
+                'USB sticks refuse some characters (: * ? " < > |); choose another name.'
+            ).format(folder=folder, name=target.name, nothing=nothing),
             "name_not_allowed",
         )
     if code == errno.ENOENT:
         return OutputError(
-            f"The folder {folder} is no longer there (was the USB stick removed?): "
-            f"{nothing}. Plug it back in and try again.",
+            _(
+                "The folder {folder} is no longer there (was the USB stick removed?): "
+                "{nothing}. Plug it back in and try again."
+            ).format(folder=folder, nothing=nothing),
             "folder_missing",
         )
     if code == errno.EIO:
         return OutputError(
-            f"The drive holding {folder} could not be written (an input/output error: it "
-            f"may be failing, or was removed): {nothing}. Try another drive.",
+            _(
+                "The drive holding {folder} could not be written (an input/output error: "
+                "it may be failing, or was removed): {nothing}. Try another drive."
+            ).format(folder=folder, nothing=nothing),
             "drive_failed",
         )
     reason = exc.strerror or str(exc)
-    return OutputError(f"Could not write {target}: {reason}. {nothing}.", "write_failed")
+    return OutputError(
+        _("Could not write {target}: {reason}. {nothing}.").format(
+            target=target, reason=reason, nothing=nothing
+        ),
+        "write_failed",
+    )
 
 
 def _temporary_name(folder: Path) -> Path:

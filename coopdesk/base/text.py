@@ -4,30 +4,178 @@ elsewhere made safe to show (``shown``)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from coopdesk.base.i18n import SOURCE_LANGUAGE, _, current_language, ngettext
+
+# -- by language ----------------------------------------------------------------------------
+# English keeps the code paths it always had (the tests compare its strings); any other
+# language formats dates and numbers through Babel (CLDR) for that language.
+
+
+@functools.lru_cache(maxsize=32)
+def _babel_locale(language: str) -> object | None:
+    """Babel's locale for ``language`` ("es", "pt_BR"); None for English or one Babel lacks."""
+    if language == SOURCE_LANGUAGE:
+        return None
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def formatting_locale() -> object | None:
+    """The Babel locale dates and numbers are formatted for now; None: the English paths."""
+    return _babel_locale(current_language())
+
+
+def number_text(number: int) -> str:
+    """ "1,234" in English, "1.234" in Spanish, "1 234" in French."""
+    locale = formatting_locale()
+    if locale is None:
+        return f"{number:,}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=locale)
+
+
+def weekday_name(index: int) -> str:
+    """The weekday's name, Monday being 0: "Tuesday", "martes", "mardi", "الثلاثاء"."""
+    locale = formatting_locale()
+    if locale is None:
+        return WEEKDAYS[index % 7]
+    from babel.dates import get_day_names
+
+    return str(get_day_names("wide", locale=locale)[index % 7])
+
+
+def weekday_abbreviation(index: int) -> str:
+    """ "Tue", "mar", "mar.", "الثلاثاء" (Monday being 0)."""
+    locale = formatting_locale()
+    if locale is None:
+        return WEEKDAYS[index % 7][:3]
+    from babel.dates import get_day_names
+
+    return str(get_day_names("abbreviated", locale=locale)[index % 7])
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _skeleton(skeleton: str, day: dt.date | dt.datetime, locale: object) -> str:
+    from babel.dates import format_skeleton
+
+    return format_skeleton(skeleton, day, locale=locale)
+
+
+def short_day_text(day: dt.date) -> str:
+    """ "3 Dec", "3 dic", "3 déc."."""
+    locale = formatting_locale()
+    if locale is None:
+        return f"{day.day} {day.strftime('%b')}"
+    return _skeleton("MMMd", day, locale)
+
+
+def moment_text(moment: dt.datetime) -> str:
+    """ "Thu 03 Dec 2026, 18:00" (a weekday, a date and a time of day)."""
+    locale = formatting_locale()
+    if locale is None:
+        return moment.strftime("%a %d %b %Y, %H:%M")
+    from babel.dates import format_datetime
+
+    return format_datetime(moment, "EEE d MMM y, HH:mm", locale=locale)
+
+
+# -- words ----------------------------------------------------------------------------------
+
+
+class Words(Mapping[str, str]):
+    """Labels by key ("consent": "Consent proposal"), read in the current language.
+
+    Define the English with ``N_`` (for extraction): every lookup (``[key]``, ``get``,
+    ``items``, ``values``) translates it then, so a module constant follows the member at
+    the keyboard. ``source`` keeps the English, for what is stored or printed for scripts.
+    """
+
+    def __init__(self, source: dict[Any, str]) -> None:
+        self.source = source
+
+    def __getitem__(self, key: Any) -> str:
+        return _(self.source[key])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.source)
+
+    def __len__(self) -> int:
+        return len(self.source)
 
 
 def day_text(day: dt.date, today: dt.date | None = None) -> str:
     """ "3 December" (with the year when it is not this year's)."""
+    this_year = day.year == (today or dt.date.today()).year
+    locale = formatting_locale()
+    if locale is not None:
+        return _skeleton("MMMMd" if this_year else "yMMMMd", day, locale)
     text = f"{day.day} {day.strftime('%B')}"
-    return text if day.year == (today or dt.date.today()).year else f"{text} {day.year}"
+    return text if this_year else f"{text} {day.year}"
 
 
-def names_text(names: Sequence[str], nobody: str = "nobody") -> str:
+def names_text(names: Sequence[str], nobody: str | None = None) -> str:
     """ "Ana", "Ana and Tomás", "Ana, Bongani and Tomás"."""
     names = [name for name in names if name]
     if len(names) <= 1:
-        return "".join(names) or nobody
-    return ", ".join(names[:-1]) + " and " + names[-1]
+        return "".join(names) or (_("nobody") if nobody is None else nobody)
+    return _("{names} and {last}").format(names=_(", ").join(names[:-1]), last=names[-1])
+
+
+# The nouns ``plural`` is given, each with its forms in every language (an unknown noun
+# falls back to the English "s").
+_COUNTED: dict[str, Callable[[int], str]] = {
+    "ballot": lambda n: ngettext("{count} ballot", "{count} ballots", n),
+    "bundle": lambda n: ngettext("{count} bundle", "{count} bundles", n),
+    "change": lambda n: ngettext("{count} change", "{count} changes", n),
+    "day": lambda n: ngettext("{count} day", "{count} days", n),
+    "holder": lambda n: ngettext("{count} holder", "{count} holders", n),
+    "item": lambda n: ngettext("{count} item", "{count} items", n),
+    "member": lambda n: ngettext("{count} member", "{count} members", n),
+    "other member": lambda n: ngettext("{count} other member", "{count} other members", n),
+    "row": lambda n: ngettext("{count} row", "{count} rows", n),
+    "seat": lambda n: ngettext("{count} seat", "{count} seats", n),
+    "shift": lambda n: ngettext("{count} shift", "{count} shifts", n),
+    "task": lambda n: ngettext("{count} task", "{count} tasks", n),
+    "term": lambda n: ngettext("{count} term", "{count} terms", n),
+    "time": lambda n: ngettext("{count} time", "{count} times", n),
+    "transaction": lambda n: ngettext("{count} transaction", "{count} transactions", n),
+    "transfer": lambda n: ngettext("{count} transfer", "{count} transfers", n),
+    "use": lambda n: ngettext("{count} use", "{count} uses", n),
+    "vote": lambda n: ngettext("{count} vote", "{count} votes", n),
+    "week": lambda n: ngettext("{count} week", "{count} weeks", n),
+}
 
 
 def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+    """ "1 change", "1,204 changes": the count and the noun in the current language."""
+    counted = _COUNTED.get(noun)
+    if counted is None:
+        return f"{number_text(count)} {noun}{'' if count == 1 else 's'}"
+    return counted(count).format(count=number_text(count))
 
 
 def span_text(start: dt.date, end: dt.date, today: dt.date | None = None) -> str:
     """ "3 – 30 November", "28 November – 25 December" (years only when not this year)."""
+    locale = formatting_locale()
+    if locale is not None:
+        this_year = (today or dt.date.today()).year
+        if start.year == end.year == this_year:
+            from babel.dates import format_interval
+
+            return format_interval(start, end, "MMMMd", locale=locale)
+        return f"{day_text(start, today)} – {day_text(end, today)}"
     end_text = day_text(end, today)
     if start.year == end.year and start.month == end.month:
         return f"{start.day} – {end_text}"
@@ -39,8 +187,8 @@ def span_text(start: dt.date, end: dt.date, today: dt.date | None = None) -> str
 def term_length_text(days: int) -> str:
     if days % 7 == 0:
         weeks = days // 7
-        return f"{weeks} week{'s' if weeks != 1 else ''}"
-    return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("{count} week", "{count} weeks", weeks).format(count=weeks)
+    return ngettext("{count} day", "{count} days", days).format(count=days)
 
 
 # Control characters (C0, DEL, C1), bidirectional marks, overrides and isolates, line and

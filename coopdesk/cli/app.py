@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from coopdesk.base.i18n import _
 from coopdesk.cli.framework import (
     CommandLine,
     data_dir,
@@ -30,7 +31,9 @@ def cmd_init(args: argparse.Namespace) -> int:
                 "member_id": member_id,
                 "path": str(store.path),
             },
-            f"Started {ident.coop_name} at site {ident.site_name} in {store.path}",
+            _("Started {coop_name} at site {site_name} in {path}").format(
+                coop_name=ident.coop_name, site_name=ident.site_name, path=store.path
+            ),
         )
     return 0
 
@@ -48,7 +51,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "members": members,
                 "path": str(store.path),
             },
-            f"Made the demo coop {ident.coop_name} ({members} members) in {store.path}",
+            _("Made the demo coop {coop_name} ({members} members) in {path}").format(
+                coop_name=ident.coop_name, members=members, path=store.path
+            ),
         )
     return 0
 
@@ -67,17 +72,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     emit(
         args,
         {"ok": not problems, "problems": problems},
-        ["ok"] if not problems else [f"problem: {p}" for p in problems],
+        [_("ok")] if not problems else [_("problem: {p}").format(p=p) for p in problems],
     )
     return 0 if not problems else 1
 
 
 def add_commands(cli: CommandLine) -> None:
     """``init``, ``demo``, ``dump`` and ``check``."""
-    init = cli.command("init", cmd_init, "start a new coop in an empty data dir")
-    init.add_argument("--coop", required=True, metavar="NAME", help="the coop's name")
-    init.add_argument("--site", required=True, metavar="NAME", help="this site's name")
-    init.add_argument("--member", required=True, metavar="NAME", help="your name")
-    cli.command("demo", cmd_demo, "fill a new store with the demo coop")
-    cli.command("dump", cmd_dump, "canonical JSON of all replicated data")
-    cli.command("check", cmd_check, "check the store's integrity")
+    init = cli.command("init", cmd_init, _("start a new coop in an empty data dir"))
+    init.add_argument("--coop", required=True, metavar="NAME", help=_("the coop's name"))
+    init.add_argument("--site", required=True, metavar="NAME", help=_("this site's name"))
+    init.add_argument("--member", required=True, metavar="NAME", help=_("your name"))
+    cli.command("demo", cmd_demo, _("fill a new store with the demo coop"))
+    cli.command("dump", cmd_dump, _("canonical JSON of all replicated data"))
+    cli.command("check", cmd_check, _("check the store's integrity"))

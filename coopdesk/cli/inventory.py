@@ -12,6 +12,7 @@ from typing import Any
 
 from coopdesk.base.csvfile import chosen_format
 from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, open_store
 from coopdesk.inventory.items import (
@@ -68,7 +69,9 @@ def _forced(action: Any, force: bool) -> Any:
     except WouldGoNegative as warning:
         if force:
             raise
-        raise CoopDeskError(f"{warning} (add --force to record it)") from None
+        raise CoopDeskError(
+            _("{warning} (add --force to record it)").format(warning=warning)
+        ) from None
 
 
 # -- items -----------------------------------------------------------------------------------
@@ -87,9 +90,13 @@ def _item_line(item: dict[str, Any]) -> str:
     if item.get("category"):
         parts.append(item["category"])
     if item["minimum"]:
-        parts.append(f"min {format_quantity(item, item['minimum'])}")
+        parts.append(
+            _("min {format_quantity}").format(
+                format_quantity=format_quantity(item, item["minimum"])
+            )
+        )
     if item.get("barcode"):
-        parts.append(f"barcode {item['barcode']}")
+        parts.append(_("barcode {barcode}").format(barcode=item["barcode"]))
     if item.get("archived"):
         parts.append("(archived)")
     return "  ".join(parts)
@@ -121,7 +128,7 @@ def cmd_item_list(args: argparse.Namespace) -> int:
         emit(
             args,
             [_item_json(item) for item in items],
-            [_item_line(item) for item in items] or ["No items match."],
+            [_item_line(item) for item in items] or [_("No items match.")],
         )
     return 0
 
@@ -148,7 +155,9 @@ def cmd_item_edit(args: argparse.Namespace) -> int:
         emit(
             args,
             {"changed": sorted(changed), "item": _item_json(item)},
-            f"Changed {', '.join(sorted(changed))}" if changed else "Nothing to change.",
+            _("Changed {changed}").format(changed=", ".join(sorted(changed)))
+            if changed
+            else _("Nothing to change."),
         )
     return 0
 
@@ -158,7 +167,11 @@ def cmd_item_archive(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         item = _item(store, args.item)
         archive_item(store, author_of(args, store), item["id"])
-        emit(args, _item_json(get_item(store, item["id"])), f"Archived {item['name']}")
+        emit(
+            args,
+            _item_json(get_item(store, item["id"])),
+            _("Archived {name}").format(name=item["name"]),
+        )
     return 0
 
 
@@ -167,7 +180,11 @@ def cmd_item_restore(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         item = _item(store, args.item)
         restore_item(store, author_of(args, store), item["id"])
-        emit(args, _item_json(get_item(store, item["id"])), f"Restored {item['name']}")
+        emit(
+            args,
+            _item_json(get_item(store, item["id"])),
+            _("Restored {name}").format(name=item["name"]),
+        )
     return 0
 
 
@@ -183,7 +200,9 @@ def cmd_item_minimum(args: argparse.Namespace) -> int:
         emit(
             args,
             {"item_id": item["id"], "site_id": site_id, "minimum": minimum},
-            f"Minimum of {item['name']} at {site}: {format_quantity(item, minimum)}",
+            _("Minimum of {name} at {site}: {format_quantity}").format(
+                name=item["name"], site=site, format_quantity=format_quantity(item, minimum)
+            ),
         )
     return 0
 
@@ -224,9 +243,13 @@ def cmd_stock_move(args: argparse.Namespace) -> int:
                 "balance": held,
                 "balance_display": display_value(item, held),
             },
-            f"{REASON_LABELS.get(args.reason, args.reason).capitalize()} "
-            f"{format_quantity(item, abs(delta))} of {item['name']} at {site}; "
-            f"now {format_quantity(item, held)}.",
+            _("{get} {format_quantity} of {name} at {site}; now {format_quantity2}.").format(
+                get=REASON_LABELS.get(args.reason, args.reason).capitalize(),
+                format_quantity=format_quantity(item, abs(delta)),
+                name=item["name"],
+                site=site,
+                format_quantity2=format_quantity(item, held),
+            ),
         )
     return 0
 
@@ -254,9 +277,16 @@ def cmd_stock_transfer(args: argparse.Namespace) -> int:
         emit(
             args,
             view.as_json(),
-            f"{transfer_id}\nSent {view.quantity_text} of {view.item_name} from "
-            f"{view.from_site_name} to {view.to_site_name}: in transit until "
-            f"{view.to_site_name} confirms it.",
+            _(
+                "{transfer_id}\nSent {quantity_text} of {item_name} from {from_site_name} "
+                "to {to_site_name}: in transit until {to_site_name} confirms it."
+            ).format(
+                transfer_id=transfer_id,
+                quantity_text=view.quantity_text,
+                item_name=view.item_name,
+                from_site_name=view.from_site_name,
+                to_site_name=view.to_site_name,
+            ),
         )
     return 0
 
@@ -271,11 +301,18 @@ def cmd_stock_receive(args: argparse.Namespace) -> int:
             shape["decimals"] = transfer.decimals
             quantity = parse_quantity(shape, args.quantity, allow_negative=False)
         view = receive_transfer(store, author_of(args, store), args.transfer, quantity)
-        loss = f"; {view.loss_text} lost in transit" if view.loss else ""
+        loss = (
+            _("; {loss_text} lost in transit").format(loss_text=view.loss_text) if view.loss else ""
+        )
         emit(
             args,
             view.as_json(),
-            f"Received {view.received_text} of {view.item_name} at {view.to_site_name}{loss}.",
+            _("Received {received_text} of {item_name} at {to_site_name}{loss}.").format(
+                received_text=view.received_text,
+                item_name=view.item_name,
+                to_site_name=view.to_site_name,
+                loss=loss,
+            ),
         )
     return 0
 
@@ -283,9 +320,9 @@ def cmd_stock_receive(args: argparse.Namespace) -> int:
 def _balance_line(row: Any) -> str:
     flags = []
     if row.negative:
-        flags.append("NEGATIVE: count it and record a correction")
+        flags.append(_("NEGATIVE: count it and record a correction"))
     elif row.low:
-        flags.append(f"low (minimum {row.minimum_text})")
+        flags.append(_("low (minimum {minimum_text})").format(minimum_text=row.minimum_text))
     return "  ".join([row.name, row.site_name, row.quantity_text, *flags])
 
 
@@ -302,7 +339,7 @@ def cmd_stock_list(args: argparse.Namespace) -> int:
         emit(
             args,
             [row.as_json() for row in rows],
-            [_balance_line(row) for row in rows] or ["No stock matches."],
+            [_balance_line(row) for row in rows] or [_("No stock matches.")],
         )
     return 0
 
@@ -317,16 +354,25 @@ def cmd_stock_history(args: argparse.Namespace) -> int:
             sign = "+" if movement.delta > 0 else ""
             note = f"  ({movement.note})" if movement.note else ""
             lines.append(
-                f"{movement.moved_at.replace('T', ' ')}  {movement.site_name}  "
-                f"{sign}{format_quantity(item, movement.delta)}  {movement.reason_label}  "
-                f"by {movement.author_name or '?'}{note}"
+                _(
+                    "{replace}  {site_name}  {sign}{format_quantity}  {reason_label}  by "
+                    "{author_name}{note}"
+                ).format(
+                    replace=movement.moved_at.replace("T", " "),
+                    site_name=movement.site_name,
+                    sign=sign,
+                    format_quantity=format_quantity(item, movement.delta),
+                    reason_label=movement.reason_label,
+                    author_name=movement.author_name or "?",
+                    note=note,
+                )
             )
         data = []
         for movement in moves:
             row = movement.as_json()
             row["delta_display"] = display_value(item, movement.delta)
             data.append(row)
-        emit(args, data, lines or [f"No movements of {item['name']} yet."])
+        emit(args, data, lines or [_("No movements of {name} yet.").format(name=item["name"])])
     return 0
 
 
@@ -335,15 +381,22 @@ def cmd_stock_low(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         rows = low_stock(store, args.site)
         lines = [
-            f"{row.name}  {row.site_name}  have {row.quantity_text}, minimum {row.minimum_text}"
+            _("{name}  {site_name}  have {quantity_text}, minimum {minimum_text}").format(
+                name=row.name,
+                site_name=row.site_name,
+                quantity_text=row.quantity_text,
+                minimum_text=row.minimum_text,
+            )
             for row in rows
-        ] or ["Nothing is under its minimum."]
+        ] or [_("Nothing is under its minimum.")]
         data: Any = [row.as_json() for row in rows]
         if args.csv:
             csv_format = chosen_format(args.separator, args.decimal)
             path, count = shopping_list_csv(store, args.csv, args.site, csv_format)
             lines.append(
-                f"Wrote the shopping list ({plural(count, 'row')}, {csv_format.label}) to {path}"
+                _("Wrote the shopping list ({rows}, {label}) to {path}").format(
+                    rows=plural(count, "row"), label=csv_format.label, path=path
+                )
             )
             data = {
                 "low": data,
@@ -363,7 +416,7 @@ def cmd_stock_negative(args: argparse.Namespace) -> int:
         emit(
             args,
             [row.as_json() for row in rows],
-            [_balance_line(row) for row in rows] or ["No balance is below zero."],
+            [_balance_line(row) for row in rows] or [_("No balance is below zero.")],
         )
     return 0
 
@@ -380,13 +433,15 @@ def cmd_stock_transfers(args: argparse.Namespace) -> int:
             )
             if view.state != "in transit":
                 line += f" ({view.received_text}"
-                line += f", {view.loss_text} lost)" if view.loss else ")"
+                line += (
+                    _(", {loss_text} lost)").format(loss_text=view.loss_text) if view.loss else ")"
+                )
             if view.problem:
-                line += "  PROBLEM: confirmed twice; count the stock and correct it"
+                line += _("  PROBLEM: confirmed twice; count the stock and correct it")
             elif view.needs_a_look:
-                line += "  CHECK: less arrived than was sent"
+                line += _("  CHECK: less arrived than was sent")
             lines.append(line)
-        emit(args, [view.as_json() for view in views], lines or ["No transfers."])
+        emit(args, [view.as_json() for view in views], lines or [_("No transfers.")])
     return 0
 
 
@@ -398,7 +453,9 @@ def cmd_stock_count(args: argparse.Namespace) -> int:
         for pair in args.counts:
             name, sep, amount = pair.rpartition("=")
             if not sep or not name:
-                raise ValidationError(f"Write each count as ITEM=QUANTITY, not {pair!r}.")
+                raise ValidationError(
+                    _("Write each count as ITEM=QUANTITY, not {pair!r}.").format(pair=pair)
+                )
             item = _item(store, name)
             counts[item["id"]] = parse_quantity(item, amount, allow_negative=False)
         if args.dry_run:
@@ -413,11 +470,17 @@ def cmd_stock_count(args: argparse.Namespace) -> int:
                 if current is None:
                     cancel_stocktake(store, author, stocktake_id)
                 raise
-        verb = "would correct" if args.dry_run else "corrected"
+        verb = _("would correct") if args.dry_run else _("corrected")
         lines = [
-            f"{d.name}: book {d.book_text}, counted {d.counted_text} ({verb} {d.delta_text})"
+            _("{name}: book {book_text}, counted {counted_text} ({verb} {delta_text})").format(
+                name=d.name,
+                book_text=d.book_text,
+                counted_text=d.counted_text,
+                verb=verb,
+                delta_text=d.delta_text,
+            )
             for d in found
-        ] or ["Every count matches the book."]
+        ] or [_("Every count matches the book.")]
         emit(args, [d.as_json() for d in found], lines)
     return 0
 
@@ -427,32 +490,32 @@ def cmd_stock_count(args: argparse.Namespace) -> int:
 
 def add_commands(cli: CommandLine) -> None:
     """Add this feature's commands to the top-level parser (see ``coopdesk.cli``)."""
-    item = cli.group("item", "add, list, edit, archive stock items")
+    item = cli.group("item", _("add, list, edit, archive stock items"))
 
-    add = cli.command("add", cmd_item_add, "add an item; prints the new id", item)
-    free_text(add, "name", "NAME", "the item's name")
-    add.add_argument("--unit", required=True, metavar="U", help="kg, l, piece, tin...")
-    add.add_argument("--min", default="0", metavar="N", help="minimum at every site")
+    add = cli.command("add", cmd_item_add, _("add an item; prints the new id"), item)
+    free_text(add, "name", "NAME", _("the item's name"))
+    add.add_argument("--unit", required=True, metavar="U", help=_("kg, l, piece, tin..."))
+    add.add_argument("--min", default="0", metavar="N", help=_("minimum at every site"))
     add.add_argument("--category", default="", metavar="C")
     add.add_argument(
-        "--decimals", type=int, default=0, metavar="D", help="decimals of the unit (0-3)"
+        "--decimals", type=int, default=0, metavar="D", help=_("decimals of the unit (0-3)")
     )
     add.add_argument("--barcode", default="", metavar="B")
     add.add_argument("--notes", default="", metavar="TEXT")
 
-    listing = cli.command("list", cmd_item_list, "list items", item)
+    listing = cli.command("list", cmd_item_list, _("list items"), item)
     listing.add_argument("--search", metavar="TEXT")
     listing.add_argument("--category", metavar="C")
     which = listing.add_mutually_exclusive_group()
-    which.add_argument("--archived", action="store_true", help="archived items only")
-    which.add_argument("--all", action="store_true", help="active and archived items")
+    which.add_argument("--archived", action="store_true", help=_("archived items only"))
+    which.add_argument("--all", action="store_true", help=_("active and archived items"))
 
-    edit = cli.command("edit", cmd_item_edit, "change an item's details", item)
-    edit.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    edit = cli.command("edit", cmd_item_edit, _("change an item's details"), item)
+    edit.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
     edit.add_argument("--name", metavar="NAME")
     edit.add_argument("--unit", metavar="U")
     edit.add_argument("--decimals", type=int, metavar="D")
-    edit.add_argument("--min", metavar="N", help="minimum at every site")
+    edit.add_argument("--min", metavar="N", help=_("minimum at every site"))
     edit.add_argument("--category", metavar="C")
     edit.add_argument("--barcode", metavar="B")
     edit.add_argument("--notes", metavar="TEXT")
@@ -462,82 +525,90 @@ def add_commands(cli: CommandLine) -> None:
         ("restore", cmd_item_restore, "restore an archived item"),
     ):
         sub = cli.command(name, handler, text, item)
-        sub.add_argument("item", metavar="ITEM", help="id, barcode or name")
+        sub.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
 
-    minimum = cli.command("minimum", cmd_item_minimum, "set an item's minimum at one site", item)
-    minimum.add_argument("item", metavar="ITEM", help="id, barcode or name")
-    minimum.add_argument("minimum", metavar="N", help="the minimum, or 'default'")
-    minimum.add_argument("--site", metavar="SITE_ID", help="default: this site")
+    minimum = cli.command("minimum", cmd_item_minimum, _("set an item's minimum at one site"), item)
+    minimum.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
+    minimum.add_argument("minimum", metavar="N", help=_("the minimum, or 'default'"))
+    minimum.add_argument("--site", metavar="SITE_ID", help=_("default: this site"))
 
-    stock = cli.group("stock", "stock movements, balances, transfers")
+    stock = cli.group("stock", _("stock movements, balances, transfers"))
 
-    move = cli.command("move", cmd_stock_move, "record stock received, used, given out...", stock)
-    move.add_argument("item", metavar="ITEM", help="id, barcode or name")
-    move.add_argument("--delta", required=True, metavar="N", help="signed quantity, e.g. -2.5")
+    move = cli.command(
+        "move", cmd_stock_move, _("record stock received, used, given out..."), stock
+    )
+    move.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
+    move.add_argument("--delta", required=True, metavar="N", help=_("signed quantity, e.g. -2.5"))
     move.add_argument(
         "--reason",
         required=True,
         choices=("received", "used", "given", "spoiled", "correction"),
     )
-    move.add_argument("--site", metavar="SITE_ID", help="default: this site")
+    move.add_argument("--site", metavar="SITE_ID", help=_("default: this site"))
     move.add_argument("--note", default="", metavar="TEXT")
     move.add_argument(
-        "--force", action="store_true", help="record it even if the book says there is less"
+        "--force", action="store_true", help=_("record it even if the book says there is less")
     )
 
-    transfer = cli.command("transfer", cmd_stock_transfer, "send stock to another site", stock)
-    transfer.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    transfer = cli.command("transfer", cmd_stock_transfer, _("send stock to another site"), stock)
+    transfer.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
     transfer.add_argument("--to", required=True, metavar="SITE_ID")
     transfer.add_argument("--quantity", required=True, metavar="N")
-    transfer.add_argument("--from", dest="from_site", metavar="SITE_ID", help="default: here")
+    transfer.add_argument("--from", dest="from_site", metavar="SITE_ID", help=_("default: here"))
     transfer.add_argument("--note", default="", metavar="TEXT")
     transfer.add_argument(
-        "--force", action="store_true", help="send it even if the book says there is less"
+        "--force", action="store_true", help=_("send it even if the book says there is less")
     )
 
-    receive = cli.command("receive", cmd_stock_receive, "confirm a transfer that arrived", stock)
+    receive = cli.command("receive", cmd_stock_receive, _("confirm a transfer that arrived"), stock)
     receive.add_argument("transfer", metavar="TRANSFER_ID")
-    receive.add_argument("--quantity", metavar="N", help="what arrived (default: all sent)")
+    receive.add_argument("--quantity", metavar="N", help=_("what arrived (default: all sent)"))
 
-    listing = cli.command("list", cmd_stock_list, "balances: item, site, quantity", stock)
+    listing = cli.command("list", cmd_stock_list, _("balances: item, site, quantity"), stock)
     listing.add_argument("--search", metavar="TEXT")
     listing.add_argument("--category", metavar="C")
     listing.add_argument("--site", metavar="SITE_ID")
-    listing.add_argument("--nonzero", action="store_true", help="leave out empty shelves")
+    listing.add_argument("--nonzero", action="store_true", help=_("leave out empty shelves"))
 
-    hist = cli.command("history", cmd_stock_history, "an item's movements, newest first", stock)
-    hist.add_argument("item", metavar="ITEM", help="id, barcode or name")
+    hist = cli.command("history", cmd_stock_history, _("an item's movements, newest first"), stock)
+    hist.add_argument("item", metavar="ITEM", help=_("id, barcode or name"))
     hist.add_argument("--site", metavar="SITE_ID")
     hist.add_argument("--limit", type=int, metavar="N")
 
-    low = cli.command("low", cmd_stock_low, "items under their minimum; a shopping list", stock)
+    low = cli.command("low", cmd_stock_low, _("items under their minimum; a shopping list"), stock)
     low.add_argument("--site", metavar="SITE_ID")
     low.add_argument(
-        "--csv", metavar="FILE", help="write the shopping list as CSV (a folder: a name is chosen)"
+        "--csv",
+        metavar="FILE",
+        help=_("write the shopping list as CSV (a folder: a name is chosen)"),
     )
     low.add_argument(
         "--separator",
         choices=(",", ";"),
-        help="with --csv: cells separated by commas or semicolons (default: as this "
-        "computer's locale expects; semicolons where it writes 0,25)",
+        help=_(
+            "with --csv: cells separated by commas or semicolons (default: as this "
+            "computer's locale expects; semicolons where it writes 0,25)"
+        ),
     )
     low.add_argument(
         "--decimal",
         choices=(".", ","),
-        help="with --csv: decimal point or comma (default: this computer's locale)",
+        help=_("with --csv: decimal point or comma (default: this computer's locale)"),
     )
 
-    cli.command("negative", cmd_stock_negative, "balances below zero (to count and correct)", stock)
+    cli.command(
+        "negative", cmd_stock_negative, _("balances below zero (to count and correct)"), stock
+    )
 
-    transfers = cli.command("transfers", cmd_stock_transfers, "transfers and their state", stock)
+    transfers = cli.command("transfers", cmd_stock_transfers, _("transfers and their state"), stock)
     transfers.add_argument("--state", choices=("in transit", "received", "received twice"))
-    transfers.add_argument("--site", metavar="SITE_ID", help="sent from or to this site")
+    transfers.add_argument("--site", metavar="SITE_ID", help=_("sent from or to this site"))
 
     count = cli.command(
-        "count", cmd_stock_count, "a quick stocktake: record counted quantities", stock
+        "count", cmd_stock_count, _("a quick stocktake: record counted quantities"), stock
     )
     count.add_argument("counts", nargs="+", metavar="ITEM=N")
-    count.add_argument("--site", metavar="SITE_ID", help="default: this site")
+    count.add_argument("--site", metavar="SITE_ID", help=_("default: this site"))
     count.add_argument(
-        "--dry-run", action="store_true", help="show the differences, record nothing"
+        "--dry-run", action="store_true", help=_("show the differences, record nothing")
     )

@@ -17,6 +17,7 @@ from typing import NoReturn
 from coopdesk import __version__
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
+from coopdesk.base.i18n import SOURCE_LANGUAGE, _, set_language
 from coopdesk.base.text import shown
 from coopdesk.cli.framework import (
     FREE_TEXT,
@@ -79,13 +80,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = Parser(
         prog="coopdesk",
         parents=[_common()],
-        description="CoopDesk: members, shifts, rotating roles and shared supplies for a "
-        "cooperative. Without a command, opens the app.",
+        description=_(
+            "CoopDesk: members, shifts, rotating roles and shared supplies for a "
+            "cooperative. Without a command, opens the app."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"CoopDesk {__version__}")
     parser.set_defaults(handler=cmd_gui)
     cli = CommandLine(parser.add_subparsers(title="commands", metavar="COMMAND"))
-    cli.command("self-test", cmd_self_test, "open the main window offscreen and quit (for CI)")
+    cli.command("self-test", cmd_self_test, _("open the main window offscreen and quit (for CI)"))
     if everything or name in APP_COMMANDS:
         resolve(APP_COMMANDS_MODULE).add_commands(cli)
     for feature in features:
@@ -101,7 +104,11 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if Parser.json_errors:
-            report(f"{message} (see '{self.prog} --help')", "usage", as_json=True)
+            report(
+                _("{message} (see '{prog} --help')").format(message=message, prog=self.prog),
+                "usage",
+                as_json=True,
+            )
             self.exit(2)
         super().error(message)
 
@@ -114,7 +121,7 @@ def report(message: str, code: str, *, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"error": message, "code": code}, ensure_ascii=False), file=sys.stderr)
     else:
-        print(f"coopdesk: {shown(message, limit=2000)}", file=sys.stderr)
+        print(_("coopdesk: {message}").format(message=shown(message, limit=2000)), file=sys.stderr)
 
 
 def json_asked(argv: Sequence[str]) -> bool:
@@ -143,6 +150,9 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Name
 def main(argv: Sequence[str] | None = None) -> int:
     tokens = list(sys.argv[1:] if argv is None else argv)
     as_json = json_asked(tokens)
+    if as_json:
+        # What --json prints is read by scripts: its messages and summaries stay English.
+        set_language(SOURCE_LANGUAGE)
     Parser.json_errors = as_json
     parser = build_parser(tokens)
     args = parse(parser, tokens)
@@ -155,12 +165,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             report(
-                "the store is busy (another program is using it); try again in a moment.",
+                _("the store is busy (another program is using it); try again in a moment."),
                 "store_busy",
                 as_json=as_json,
             )
         else:
-            report(f"the store could not be used: {exc}", "store_error", as_json=as_json)
+            report(
+                _("the store could not be used: {exc}").format(exc=exc),
+                "store_error",
+                as_json=as_json,
+            )
         return 1
     except KeyboardInterrupt:
         return 130

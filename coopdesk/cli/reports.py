@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 from coopdesk.base.csvfile import chosen_format, write_csv
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.cli.framework import CommandLine, emit, open_store
 from coopdesk.coop import identity
@@ -38,7 +39,11 @@ def _files(
         csv_format = chosen_format(args.separator, args.decimal)
         header, body = rows(report)
         path = write_csv(args.csv, header, body, csv_format, default_name=f"{stem}.csv")
-        lines.append(f"Wrote {plural(len(body), 'row')} ({csv_format.label}) to {path}")
+        lines.append(
+            _("Wrote {rows} ({label}) to {path}").format(
+                rows=plural(len(body), "row"), label=csv_format.label, path=path
+            )
+        )
         data["csv"] = str(path)
     if args.pdf:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -48,7 +53,7 @@ def _files(
         path = save_report_pdf(
             args.pdf, kind, report, coop_name=coop_name, default_name=f"{stem}.pdf"
         )
-        lines.append(f"Wrote the report as a PDF to {path}")
+        lines.append(_("Wrote the report as a PDF to {path}").format(path=path))
         data["pdf"] = str(path)
     return lines, data
 
@@ -56,21 +61,32 @@ def _files(
 def cmd_report_work(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = work_report(store, _period(args), args.site)
-        where = f" at {report.site_name}" if report.site_name else ""
-        lines = [f"Work{where}, {report.period.label()}", *report.summary_lines(), ""]
+        where = _(" at {site_name}").format(site_name=report.site_name) if report.site_name else ""
+        lines = [
+            _("Work{where}, {label}").format(where=where, label=report.period.label()),
+            *report.summary_lines(),
+            "",
+        ]
         for member in report.members:
             asked = (
                 ""
                 if member.asked_minutes is None
-                else f", asked {hours_text(member.asked_minutes)}"
+                else _(", asked {hours}").format(hours=hours_text(member.asked_minutes))
             )
             lines.append(
-                f"{member.name}: {hours_text(member.total_minutes)} (shifts"
-                f" {hours_text(member.shift_minutes)}, chores {hours_text(member.chore_minutes)},"
-                f" tasks {hours_text(member.task_minutes)}{asked})"
+                _(
+                    "{name}: {hours} (shifts {hours2}, chores {hours3}, tasks {hours4}{asked})"
+                ).format(
+                    name=member.name,
+                    hours=hours_text(member.total_minutes),
+                    hours2=hours_text(member.shift_minutes),
+                    hours3=hours_text(member.chore_minutes),
+                    hours4=hours_text(member.task_minutes),
+                    asked=asked,
+                )
             )
         if report.behind:
-            lines += ["", "Drifting behind (worth a friendly word):"]
+            lines += ["", _("Drifting behind (worth a friendly word):")]
             lines += [f"  {behind.sentence()}" for behind in report.behind]
         files, extra = _files(args, store, "work", report, work_rows)
         emit(args, {**report.as_json(), **extra}, [*lines, *files])
@@ -80,11 +96,19 @@ def cmd_report_work(args: argparse.Namespace) -> int:
 def cmd_report_roles(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = authority_report(store, _period(args))
-        lines = [f"Roles and authority, {report.period.label()}", *report.summary_lines(), ""]
+        lines = [
+            _("Roles and authority, {label}").format(label=report.period.label()),
+            *report.summary_lines(),
+            "",
+        ]
         for member in report.members:
             lines.append(
-                f"{member.name}: {plural(member.terms, 'term')}, {plural(member.days, 'day')},"
-                f" {plural(member.mandate_uses, 'use')} of a mandate"
+                _("{name}: {terms}, {days}, {uses} of a mandate").format(
+                    name=member.name,
+                    terms=plural(member.terms, "term"),
+                    days=plural(member.days, "day"),
+                    uses=plural(member.mandate_uses, "use"),
+                )
                 + (f" ({', '.join(member.roles)})" if member.roles else "")
             )
         files, extra = _files(args, store, "roles", report, authority_rows)
@@ -95,24 +119,39 @@ def cmd_report_roles(args: argparse.Namespace) -> int:
 def cmd_report_stock(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         report = supplies_report(store, _period(args), args.site)
-        where = f" at {report.site_name}" if report.site_name else ""
-        lines = [f"Supplies{where}, {report.period.label()}", *report.summary_lines(), ""]
+        where = _(" at {site_name}").format(site_name=report.site_name) if report.site_name else ""
+        lines = [
+            _("Supplies{where}, {label}").format(where=where, label=report.period.label()),
+            *report.summary_lines(),
+            "",
+        ]
         for item in report.items:
             parts = [
                 f"{label.lower()} {item.text(key)}"
                 for key, label in (
-                    ("received", "Received"),
-                    ("used", "Used"),
-                    ("given", "Given out"),
-                    ("spoiled", "Spoiled"),
-                    ("lost", "Lost in transit"),
+                    ("received", _("Received")),
+                    ("used", _("Used")),
+                    ("given", _("Given out")),
+                    ("spoiled", _("Spoiled")),
+                    ("lost", _("Lost in transit")),
                 )
                 if item.amount(key)
             ]
-            low = f"; ran low {plural(item.times_low, 'time')}" if item.times_low else ""
-            lines.append(f"{item.name} at {item.site_name}: {', '.join(parts) or 'no use'}{low}")
+            low = (
+                _("; ran low {times}").format(times=plural(item.times_low, "time"))
+                if item.times_low
+                else ""
+            )
+            lines.append(
+                _("{name} at {site_name}: {parts}{low}").format(
+                    name=item.name,
+                    site_name=item.site_name,
+                    parts=", ".join(parts) or _("no use"),
+                    low=low,
+                )
+            )
         if report.flows:
-            lines += ["", "Between sites:"]
+            lines += ["", _("Between sites:")]
             lines += [f"  {flow.sentence()}" for flow in report.flows]
         files, extra = _files(args, store, "stock", report, supplies_rows)
         emit(args, {**report.as_json(), **extra}, [*lines, *files])
@@ -121,37 +160,41 @@ def cmd_report_stock(args: argparse.Namespace) -> int:
 
 def _options(sub: argparse.ArgumentParser, *, site: bool = True) -> None:
     sub.add_argument(
-        "--from", dest="from_day", metavar="DATE", help="first day (default: twelve months back)"
+        "--from", dest="from_day", metavar="DATE", help=_("first day (default: twelve months back)")
     )
-    sub.add_argument("--to", dest="to_day", metavar="DATE", help="last day (default: today)")
+    sub.add_argument("--to", dest="to_day", metavar="DATE", help=_("last day (default: today)"))
     sub.add_argument(
         "--by",
         choices=("week", "month"),
-        help="count the trend by week or month (default: weeks up to three months)",
+        help=_("count the trend by week or month (default: weeks up to three months)"),
     )
     if site:
-        sub.add_argument("--site", metavar="SITE_ID", help="only this site (default: all)")
+        sub.add_argument("--site", metavar="SITE_ID", help=_("only this site (default: all)"))
     sub.add_argument(
-        "--csv", metavar="FILE", help="also write it as CSV (a folder: a name is chosen)"
+        "--csv", metavar="FILE", help=_("also write it as CSV (a folder: a name is chosen)")
     )
     sub.add_argument(
         "--separator",
         choices=(",", ";"),
-        help="with --csv: cells separated by commas or semicolons (default: as this "
-        "computer's locale expects)",
+        help=_(
+            "with --csv: cells separated by commas or semicolons (default: as this "
+            "computer's locale expects)"
+        ),
     )
     sub.add_argument(
         "--decimal",
         choices=(".", ","),
-        help="with --csv: decimal point or comma (default: this computer's locale)",
+        help=_("with --csv: decimal point or comma (default: this computer's locale)"),
     )
     sub.add_argument(
-        "--pdf", metavar="FILE", help="also write it as a PDF to print (a folder: a name is chosen)"
+        "--pdf",
+        metavar="FILE",
+        help=_("also write it as a PDF to print (a folder: a name is chosen)"),
     )
 
 
 def add_commands(cli: CommandLine) -> None:
-    report = cli.group("report", "fair share, visible: work, roles and supplies over a period")
+    report = cli.group("report", _("fair share, visible: work, roles and supplies over a period"))
     for name, help_text in (
         ("work", "who did how many hours of shifts, chores and tasks, and the spread"),
     ):
@@ -159,7 +202,10 @@ def add_commands(cli: CommandLine) -> None:
     for name in ("roles", "authority"):
         _options(
             cli.command(
-                name, cmd_report_roles, "who held which role, for how long, mandates used", report
+                name,
+                cmd_report_roles,
+                _("who held which role, for how long, mandates used"),
+                report,
             ),
             site=False,
         )
@@ -168,7 +214,7 @@ def add_commands(cli: CommandLine) -> None:
             cli.command(
                 name,
                 cmd_report_stock,
-                "received, used, given, spoiled, lost; runs low; flows",
+                _("received, used, given, spoiled, lost; runs low; flows"),
                 report,
             )
         )

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
-from coopdesk.base.text import plural
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import (
+    Words,
+    formatting_locale,
+    plural,
+    short_day_text,
+    weekday_abbreviation,
+)
 from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
 from coopdesk.coop import add_leave, end_leave, find_member, list_leave
 from coopdesk.shifts import shifts
@@ -42,6 +49,11 @@ from coopdesk.shifts.templates import (
 from coopdesk.store.schema import parse_date
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# A shift's and a member's state in the words of the lines below.
+SHIFT_STATES = Words({"open": N_("open"), "full": N_("full"), "overbooked": N_("overbooked")})
+BALANCE_STATES = Words(
+    {"up to date": N_("up to date"), "alert": N_("alert"), "on leave": N_("on leave")}
+)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -51,7 +63,11 @@ def _member_id(store: Any, id_or_name: str) -> str:
 
     member = find_member(store, id_or_name)
     if member is None:
-        raise NotFoundError(f"No member {id_or_name!r} (give a member id from 'member list').")
+        raise NotFoundError(
+            _("No member {id_or_name!r} (give a member id from 'member list').").format(
+                id_or_name=id_or_name
+            )
+        )
     return str(member["id"])
 
 
@@ -64,14 +80,14 @@ def _span(args: argparse.Namespace, days: int = 7) -> tuple[dt.date, dt.date]:
     start = _day(getattr(args, "from_date", None), dt.date.today())
     end = _day(getattr(args, "to_date", None), start + dt.timedelta(days=days))
     if end <= start:
-        raise ValidationError("--to must be after --from.")
+        raise ValidationError(_("--to must be after --from."))
     return start, end
 
 
 def _names(signups: list[Any]) -> str:
     return ", ".join(
         s.member_name
-        + (" (swap wanted)" if s.swap_wanted else "")
+        + (_(" (swap wanted)") if s.swap_wanted else "")
         + ("" if s.attendance == "pending" else f" [{s.attendance}]")
         for s in signups
     )
@@ -81,15 +97,21 @@ def _shift_lines(view: Any) -> list[str]:
     start = dt.datetime.fromisoformat(view.starts_at)
     end = dt.datetime.fromisoformat(view.ends_at)
     where = f" @ {view.site_name}" if view.site_name else ""
+    cancelled = _(" (cancelled)") if view.cancelled else ""
+    status = SHIFT_STATES.get(view.status, view.status)
+    if formatting_locale() is None:
+        day = f"{start:%a %d %b}"
+    else:
+        day = f"{weekday_abbreviation(start.weekday())} {short_day_text(start)}"
     lines = [
-        f"{start:%a %d %b %H:%M}-{end:%H:%M}  {view.title}{where}  "
-        f"{view.filled}/{view.capacity} {view.status}{' (cancelled)' if view.cancelled else ''}"
+        f"{day} {start:%H:%M}-{end:%H:%M}  {view.title}{where}  "
+        f"{view.filled}/{view.capacity} {status}{cancelled}"
         f"  {view.id}"
     ]
     if view.confirmed:
-        lines.append(f"    confirmed: {_names(view.confirmed)}")
+        lines.append(_("    confirmed: {names}").format(names=_names(view.confirmed)))
     if view.waiting:
-        lines.append(f"    waiting:   {_names(view.waiting)}")
+        lines.append(_("    waiting:   {names}").format(names=_names(view.waiting)))
     return lines
 
 
@@ -151,7 +173,7 @@ def cmd_shift_remove(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         cancel_shift(store, author_of(args, store), args.shift_id)
-        _show(args, get_shift(store, args.shift_id), "Cancelled the shift; sign-ups are kept.")
+        _show(args, get_shift(store, args.shift_id), _("Cancelled the shift; sign-ups are kept."))
     return 0
 
 
@@ -169,7 +191,7 @@ def cmd_shift_list(args: argparse.Namespace) -> int:
             if args.needing:
                 views = [v for v in views if v.status == "open"]
         lines = [line for view in views for line in _shift_lines(view)]
-        emit(args, [view.as_json() for view in views], lines or ["No shifts."])
+        emit(args, [view.as_json() for view in views], lines or [_("No shifts.")])
     return 0
 
 
@@ -239,7 +261,9 @@ def cmd_shift_generate(args: argparse.Namespace) -> int:
         emit(
             args,
             {"created": made, "from": start.isoformat(), "to": end.isoformat()},
-            f"Made {plural(made, 'shift')} from {start} to {end}.",
+            _("Made {shifts} from {start} to {end}.").format(
+                shifts=plural(made, "shift"), start=start, end=end
+            ),
         )
     return 0
 
@@ -261,7 +285,7 @@ def cmd_shift_ics(args: argparse.Namespace) -> int:
         emit(
             args,
             {"events": count, "path": str(path)},
-            f"Wrote {plural(count, 'shift')} to {path}.",
+            _("Wrote {shifts} to {path}.").format(shifts=plural(count, "shift"), path=path),
         )
     return 0
 
@@ -299,8 +323,12 @@ def cmd_shift_rota(args: argparse.Namespace) -> int:
                 "shifts": len(views),
                 "paper": paper,
             },
-            f"Saved the rota of {week_title(week_start)} ({plural(len(views), 'shift')}, "
-            f"{paper.upper() if paper == 'a4' else 'US Letter'}) as {saved}.",
+            _("Saved the rota of {week_title} ({shifts}, {paper}) as {saved}.").format(
+                week_title=week_title(week_start),
+                shifts=plural(len(views), "shift"),
+                paper=paper.upper() if paper == "a4" else _("US Letter"),
+                saved=saved,
+            ),
         )
     return 0
 
@@ -330,11 +358,16 @@ def cmd_type_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         types = list_shift_types(store)
         lines = [
-            f"{t['id']}  {t['title']}  {t['capacity']} people, {t['duration_minutes']} min"
+            _("{id}  {title}  {capacity} people, {duration_minutes} min").format(
+                id=t["id"],
+                title=t["title"],
+                capacity=t["capacity"],
+                duration_minutes=t["duration_minutes"],
+            )
             + (f" @ {t['site_name']}" if t["site_name"] else "")
             for t in types
         ]
-        emit(args, types, lines or ["No shift types."])
+        emit(args, types, lines or [_("No shift types.")])
     return 0
 
 
@@ -345,7 +378,9 @@ def _weekday(text: str) -> int:
     for number, name in enumerate(DAY_NAMES):
         if value.startswith(name):
             return number
-    raise ValidationError(f"--weekday {text!r}: give a day name (Tuesday) or 0 (Monday) to 6.")
+    raise ValidationError(
+        _("--weekday {text!r}: give a day name (Tuesday) or 0 (Monday) to 6.").format(text=text)
+    )
 
 
 def _cycle_week(text: str) -> int:
@@ -354,7 +389,9 @@ def _cycle_week(text: str) -> int:
         return int(value)
     if len(value) == 1 and "A" <= value <= "L":
         return ord(value) - ord("A")
-    raise ValidationError(f"--week {text!r}: give a letter (A, B, ...) or a number from 0.")
+    raise ValidationError(
+        _("--week {text!r}: give a letter (A, B, ...) or a number from 0.").format(text=text)
+    )
 
 
 def cmd_template_add(args: argparse.Namespace) -> int:
@@ -388,13 +425,21 @@ def cmd_template_list(args: argparse.Namespace) -> int:
         for t in templates:
             where = f" @ {t['site_name']}" if t["site_name"] else ""
             lines.append(
-                f"{t['id']}  {t['label']}  {t['title']}{where}  {t['capacity']} people,"
-                f" {t['duration_minutes']} min"
+                _(
+                    "{id}  {label}  {title}{where}  {capacity} people, {duration_minutes} min"
+                ).format(
+                    id=t["id"],
+                    label=t["label"],
+                    title=t["title"],
+                    where=where,
+                    capacity=t["capacity"],
+                    duration_minutes=t["duration_minutes"],
+                )
             )
             if t["standing_members"]:
                 names = ", ".join(m["name"] for m in t["standing_members"])
-                lines.append(f"    standing: {names}")
-        emit(args, templates, lines or ["No templates."])
+                lines.append(_("    standing: {names}").format(names=names))
+        emit(args, templates, lines or [_("No templates.")])
     return 0
 
 
@@ -402,7 +447,7 @@ def cmd_template_archive(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         archive_template(store, author_of(args, store), args.template_id)
-        emit(args, {"id": args.template_id, "archived": True}, "Archived the template.")
+        emit(args, {"id": args.template_id, "archived": True}, _("Archived the template."))
     return 0
 
 
@@ -413,7 +458,7 @@ def cmd_template_standing(args: argparse.Namespace) -> int:
         author = author_of(args, store)
         if args.remove:
             remove_standing_member(store, author, args.template_id, member)
-            emit(args, {"member_id": member, "removed": True}, "Removed the standing slot.")
+            emit(args, {"member_id": member, "removed": True}, _("Removed the standing slot."))
         else:
             slot = add_standing_member(
                 store, author, args.template_id, member, since=args.since, until=args.until
@@ -442,11 +487,16 @@ def cmd_leave_list(args: argparse.Namespace) -> int:
         member = _member_id(store, args.member) if args.member else None
         rows = list_leave(store, member)
         lines = [
-            f"{r['id']}  {r['member_name']}  {r['starts_on']} to {r['ends_on']}"
+            _("{id}  {member_name}  {starts_on} to {ends_on}").format(
+                id=r["id"],
+                member_name=r["member_name"],
+                starts_on=r["starts_on"],
+                ends_on=r["ends_on"],
+            )
             + (f"  ({r['reason']})" if r["reason"] else "")
             for r in rows
         ]
-        emit(args, rows, lines or ["Nobody is on leave."])
+        emit(args, rows, lines or [_("Nobody is on leave.")])
     return 0
 
 
@@ -454,7 +504,7 @@ def cmd_leave_end(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         end_leave(store, author_of(args, store), args.leave_id, args.on)
-        emit(args, {"id": args.leave_id}, "Ended the leave.")
+        emit(args, {"id": args.leave_id}, _("Ended the leave."))
     return 0
 
 
@@ -486,12 +536,25 @@ def cmd_member_balance(args: argparse.Namespace) -> int:
             balances = [member_balance(store, _member_id(store, args.member), args.on)]
         else:
             balances = list(member_balances(store, args.on).values())
-        lines = [f"Duty: {duty_rule(store).describe()}"]
+        lines = [_("Duty: {describe}").format(describe=duty_rule(store).describe())]
         for b in balances:
-            leave = f" until {b.on_leave_until}" if b.on_leave_until else ""
+            leave = (
+                _(" until {on_leave_until}").format(on_leave_until=b.on_leave_until)
+                if b.on_leave_until
+                else ""
+            )
             lines.append(
-                f"{b.name}: {b.balance_hours:+.1f} h (done {b.done_minutes / 60:.1f} of"
-                f" {b.owed_minutes / 60:.1f} h)  {b.status}{leave}"
+                _(
+                    "{name}: {balance_hours:+.1f} h (done {value:.1f} of {value2:.1f} h)  "
+                    "{status}{leave}"
+                ).format(
+                    name=b.name,
+                    balance_hours=b.balance_hours,
+                    value=b.done_minutes / 60,
+                    value2=b.owed_minutes / 60,
+                    status=BALANCE_STATES.get(b.status, b.status),
+                    leave=leave,
+                )
             )
         emit(args, [b.as_json() for b in balances], lines)
     return 0
@@ -501,31 +564,35 @@ def cmd_member_balance(args: argparse.Namespace) -> int:
 
 
 def _span_options(sub: argparse.ArgumentParser, default: str) -> None:
-    sub.add_argument("--from", dest="from_date", metavar="DATE", help="first day (default today)")
+    sub.add_argument(
+        "--from", dest="from_date", metavar="DATE", help=_("first day (default today)")
+    )
     sub.add_argument("--to", dest="to_date", metavar="DATE", help=f"day after the last ({default})")
 
 
 def add_commands(cli: CommandLine) -> None:
     """``shift ...`` and ``member balance``."""
-    member = cli.group("member", "add, list, edit, archive members")
-    balance = cli.command("balance", cmd_member_balance, "shift hours balance and status", member)
-    balance.add_argument("--member", metavar="MEMBER_ID", help="only this member")
-    balance.add_argument("--on", metavar="DATE", help="as on this day (default today)")
+    member = cli.group("member", _("add, list, edit, archive members"))
+    balance = cli.command(
+        "balance", cmd_member_balance, _("shift hours balance and status"), member
+    )
+    balance.add_argument("--member", metavar="MEMBER_ID", help=_("only this member"))
+    balance.add_argument("--on", metavar="DATE", help=_("as on this day (default today)"))
 
-    shift = cli.group("shift", "shifts, sign-ups, templates, leave")
+    shift = cli.group("shift", _("shifts, sign-ups, templates, leave"))
 
-    add = cli.command("add", cmd_shift_add, "add a one-off shift; prints its id", shift)
+    add = cli.command("add", cmd_shift_add, _("add a one-off shift; prints its id"), shift)
     add.add_argument("--title", required=True)
-    add.add_argument("--start", required=True, metavar="ISO", help="e.g. 2026-12-01T18:00")
+    add.add_argument("--start", required=True, metavar="ISO", help=_("e.g. 2026-12-01T18:00"))
     add.add_argument("--end", required=True, metavar="ISO")
-    add.add_argument("--capacity", required=True, type=int, metavar="N", help="people needed")
+    add.add_argument("--capacity", required=True, type=int, metavar="N", help=_("people needed"))
     add.add_argument("--site", metavar="SITE_ID")
-    add.add_argument("--type", metavar="TYPE_ID", help="shift type")
+    add.add_argument("--type", metavar="TYPE_ID", help=_("shift type"))
     add.add_argument("--description")
     add.add_argument("--skills", metavar="a,b")
     add.add_argument("--notes")
 
-    edit = cli.command("edit", cmd_shift_edit, "change a shift (raise capacity, move it)", shift)
+    edit = cli.command("edit", cmd_shift_edit, _("change a shift (raise capacity, move it)"), shift)
     edit.add_argument("shift_id", metavar="SHIFT_ID")
     edit.add_argument("--title")
     edit.add_argument("--start", metavar="ISO")
@@ -534,21 +601,21 @@ def add_commands(cli: CommandLine) -> None:
     edit.add_argument("--site", metavar="SITE_ID")
     edit.add_argument("--notes")
 
-    show = cli.command("show", cmd_shift_show, "one shift with who is on it", shift)
+    show = cli.command("show", cmd_shift_show, _("one shift with who is on it"), shift)
     show.add_argument("shift_id", metavar="SHIFT_ID")
-    remove = cli.command("remove", cmd_shift_remove, "cancel a shift (sign-ups are kept)", shift)
+    remove = cli.command("remove", cmd_shift_remove, _("cancel a shift (sign-ups are kept)"), shift)
     remove.add_argument("shift_id", metavar="SHIFT_ID")
 
     listing = cli.command(
-        "list", cmd_shift_list, "shifts with confirmed and waiting members", shift
+        "list", cmd_shift_list, _("shifts with confirmed and waiting members"), shift
     )
     _span_options(listing, "default 7 days after --from")
     listing.add_argument("--site", metavar="SITE_ID")
     listing.add_argument("--type", metavar="TYPE_ID")
-    listing.add_argument("--member", metavar="MEMBER_ID", help="only shifts this member is on")
-    listing.add_argument("--needing", action="store_true", help="only shifts with places left")
+    listing.add_argument("--member", metavar="MEMBER_ID", help=_("only shifts this member is on"))
+    listing.add_argument("--needing", action="store_true", help=_("only shifts with places left"))
     listing.add_argument(
-        "--overbooked", action="store_true", help="every overbooked shift, past or future"
+        "--overbooked", action="store_true", help=_("every overbooked shift, past or future")
     )
 
     for name, handler, help_text in (
@@ -561,12 +628,12 @@ def add_commands(cli: CommandLine) -> None:
         sub.add_argument("shift_id", metavar="SHIFT_ID")
         sub.add_argument("member_id", metavar="MEMBER_ID")
         if name == "signup":
-            sub.add_argument("--makeup", action="store_true", help="a make-up shift")
+            sub.add_argument("--makeup", action="store_true", help=_("a make-up shift"))
             sub.add_argument(
-                "--waitlist", action="store_true", help="if full, put on the waiting list"
+                "--waitlist", action="store_true", help=_("if full, put on the waiting list")
             )
         if name == "swap":
-            sub.add_argument("--off", action="store_true", help="no longer looking for a swap")
+            sub.add_argument("--off", action="store_true", help=_("no longer looking for a swap"))
         if name == "attend":
             sub.add_argument(
                 "--status",
@@ -574,91 +641,105 @@ def add_commands(cli: CommandLine) -> None:
                 choices=("attended", "no-show", "excused", "pending"),
             )
 
-    take = cli.command("take-over", cmd_shift_take_over, "another member takes a place over", shift)
+    take = cli.command(
+        "take-over", cmd_shift_take_over, _("another member takes a place over"), shift
+    )
     take.add_argument("shift_id", metavar="SHIFT_ID")
     take.add_argument("from_member", metavar="FROM_MEMBER_ID")
     take.add_argument("to_member", metavar="TO_MEMBER_ID")
 
-    rota = cli.command("rota", cmd_shift_rota, "save a week's rota as a PDF to print", shift)
-    rota.add_argument("--week", metavar="DATE", help="any day of the week (default this week)")
-    rota.add_argument("--pdf", required=True, metavar="FILE", help="the PDF file to write")
-    rota.add_argument("--paper", choices=("a4", "letter"), help="default: as the locale measures")
-    rota.add_argument("--site", metavar="SITE_ID", help="only this site's shifts")
+    rota = cli.command("rota", cmd_shift_rota, _("save a week's rota as a PDF to print"), shift)
+    rota.add_argument("--week", metavar="DATE", help=_("any day of the week (default this week)"))
+    rota.add_argument("--pdf", required=True, metavar="FILE", help=_("the PDF file to write"))
+    rota.add_argument(
+        "--paper", choices=("a4", "letter"), help=_("default: as the locale measures")
+    )
+    rota.add_argument("--site", metavar="SITE_ID", help=_("only this site's shifts"))
 
-    generate = cli.command("generate", cmd_shift_generate, "make the templates' shifts", shift)
+    generate = cli.command("generate", cmd_shift_generate, _("make the templates' shifts"), shift)
     _span_options(generate, "default 28 days after --from")
 
-    ics = cli.command("ics", cmd_shift_ics, "export shifts as an iCalendar (.ics) file", shift)
+    ics = cli.command("ics", cmd_shift_ics, _("export shifts as an iCalendar (.ics) file"), shift)
     ics.add_argument(
         "--to",
         required=True,
         dest="to",
         metavar="FILE",
-        help="the file (a folder: a name is chosen)",
+        help=_("the file (a folder: a name is chosen)"),
     )
     ics.add_argument(
         "--member",
         metavar="MEMBER_ID",
-        help="this member's calendar: every shift they signed up for (cancelled ones marked)",
+        help=_("this member's calendar: every shift they signed up for (cancelled ones marked)"),
     )
-    ics.add_argument("--site", metavar="SITE_ID", help="only the shifts at this site")
+    ics.add_argument("--site", metavar="SITE_ID", help=_("only the shifts at this site"))
     ics.add_argument(
-        "--type", dest="shift_type", metavar="TYPE_ID", help="only shifts of this shift type"
+        "--type", dest="shift_type", metavar="TYPE_ID", help=_("only shifts of this shift type")
     )
-    ics.add_argument("--from", dest="from_date", metavar="DATE", help="first day (default today)")
-    ics.add_argument("--until", dest="to_date", metavar="DATE", help="day after the last (90 days)")
+    ics.add_argument(
+        "--from", dest="from_date", metavar="DATE", help=_("first day (default today)")
+    )
+    ics.add_argument(
+        "--until", dest="to_date", metavar="DATE", help=_("day after the last (90 days)")
+    )
 
-    types = cli.group("type", "shift types", shift)
-    type_add = cli.command("add", cmd_type_add, "add a shift type; prints its id", types)
+    types = cli.group("type", _("shift types"), shift)
+    type_add = cli.command("add", cmd_type_add, _("add a shift type; prints its id"), types)
     type_add.add_argument("--title", required=True)
     type_add.add_argument("--capacity", type=int, default=2, metavar="N")
     type_add.add_argument("--duration", type=int, default=180, metavar="MINUTES")
     type_add.add_argument("--site", metavar="SITE_ID")
     type_add.add_argument("--description")
     type_add.add_argument("--skills", metavar="a,b")
-    cli.command("list", cmd_type_list, "list shift types", types)
+    cli.command("list", cmd_type_list, _("list shift types"), types)
 
-    templates = cli.group("template", "recurring shifts and standing members", shift)
-    t_add = cli.command("add", cmd_template_add, "add a recurring shift; prints its id", templates)
+    templates = cli.group("template", _("recurring shifts and standing members"), shift)
+    t_add = cli.command(
+        "add", cmd_template_add, _("add a recurring shift; prints its id"), templates
+    )
     t_add.add_argument("--title", required=True)
-    t_add.add_argument("--weekday", required=True, help="Tuesday, tue, or 1 (Monday is 0)")
+    t_add.add_argument("--weekday", required=True, help=_("Tuesday, tue, or 1 (Monday is 0)"))
     t_add.add_argument("--start-time", required=True, metavar="HH:MM")
     t_add.add_argument("--duration", type=int, default=180, metavar="MINUTES")
     t_add.add_argument("--capacity", type=int, default=2, metavar="N")
-    t_add.add_argument("--cycle-start", metavar="DATE", help="first day (default today)")
-    t_add.add_argument("--cycle-weeks", type=int, default=1, metavar="N", help="4 for ABCD")
-    t_add.add_argument("--week", default="A", help="week of the cycle: A, B, ... (default A)")
+    t_add.add_argument("--cycle-start", metavar="DATE", help=_("first day (default today)"))
+    t_add.add_argument("--cycle-weeks", type=int, default=1, metavar="N", help=_("4 for ABCD"))
+    t_add.add_argument("--week", default="A", help=_("week of the cycle: A, B, ... (default A)"))
     t_add.add_argument("--site", metavar="SITE_ID")
     t_add.add_argument("--type", metavar="TYPE_ID")
     t_add.add_argument("--until", metavar="DATE")
     t_add.add_argument("--description")
-    cli.command("list", cmd_template_list, "list templates with their standing members", templates)
-    t_archive = cli.command("archive", cmd_template_archive, "stop a template", templates)
+    cli.command(
+        "list", cmd_template_list, _("list templates with their standing members"), templates
+    )
+    t_archive = cli.command("archive", cmd_template_archive, _("stop a template"), templates)
     t_archive.add_argument("template_id", metavar="TEMPLATE_ID")
     standing = cli.command(
-        "standing", cmd_template_standing, "give (or --remove) a standing slot", templates
+        "standing", cmd_template_standing, _("give (or --remove) a standing slot"), templates
     )
     standing.add_argument("template_id", metavar="TEMPLATE_ID")
     standing.add_argument("member_id", metavar="MEMBER_ID")
-    standing.add_argument("--since", metavar="DATE", help="default today")
+    standing.add_argument("--since", metavar="DATE", help=_("default today"))
     standing.add_argument("--until", metavar="DATE")
     standing.add_argument("--remove", action="store_true")
 
-    leave = cli.group("leave", "periods with no shift duty", shift)
-    leave_add = cli.command("add", cmd_leave_add, "put a member on leave; prints its id", leave)
+    leave = cli.group("leave", _("periods with no shift duty"), shift)
+    leave_add = cli.command("add", cmd_leave_add, _("put a member on leave; prints its id"), leave)
     leave_add.add_argument("member_id", metavar="MEMBER_ID")
     leave_add.add_argument("--from", dest="from_date", required=True, metavar="DATE")
     leave_add.add_argument(
-        "--to", dest="to_date", required=True, metavar="DATE", help="last day (inclusive)"
+        "--to", dest="to_date", required=True, metavar="DATE", help=_("last day (inclusive)")
     )
     leave_add.add_argument("--reason")
-    leave_list = cli.command("list", cmd_leave_list, "list leave", leave)
+    leave_list = cli.command("list", cmd_leave_list, _("list leave"), leave)
     leave_list.add_argument("--member", metavar="MEMBER_ID")
-    leave_end = cli.command("end", cmd_leave_end, "end a leave (today, or --on)", leave)
+    leave_end = cli.command("end", cmd_leave_end, _("end a leave (today, or --on)"), leave)
     leave_end.add_argument("leave_id", metavar="LEAVE_ID")
-    leave_end.add_argument("--on", metavar="DATE", help="last day of leave")
+    leave_end.add_argument("--on", metavar="DATE", help=_("last day of leave"))
 
-    duty = cli.command("duty", cmd_duty, "show or set the coop's shift duty rule", shift)
-    duty.add_argument("--minutes", type=int, metavar="N", help="minutes owed per period")
+    duty = cli.command("duty", cmd_duty, _("show or set the coop's shift duty rule"), shift)
+    duty.add_argument("--minutes", type=int, metavar="N", help=_("minutes owed per period"))
     duty.add_argument("--period-days", type=int, metavar="N")
-    duty.add_argument("--from", dest="from_date", metavar="DATE", help="counted from ('none': off)")
+    duty.add_argument(
+        "--from", dest="from_date", metavar="DATE", help=_("counted from ('none': off)")
+    )

@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural, shown, terminal_text
 from coopdesk.cli.framework import CommandLine, author_of, data_dir, emit, open_store
 from coopdesk.coop import identity, relative_time
@@ -37,10 +38,14 @@ def cmd_invite(args: argparse.Namespace) -> int:
                 "passphrase": invitation.passphrase,
             },
             [
-                f"Invitation for site {invitation.site_name} written to {invitation.path}",
-                f"Passphrase: {invitation.passphrase}",
-                "Give the passphrase to the new site separately from the file; it is shown "
-                "only now.",
+                _("Invitation for site {site_name} written to {path}").format(
+                    site_name=invitation.site_name, path=invitation.path
+                ),
+                _("Passphrase: {passphrase}").format(passphrase=invitation.passphrase),
+                _(
+                    "Give the passphrase to the new site separately from the file; it is "
+                    "shown only now."
+                ),
             ],
         )
     return 0
@@ -60,7 +65,11 @@ def cmd_join(args: argparse.Namespace) -> int:
                 "path": str(store.path),
                 "import": result.as_json(),
             },
-            f"Joined {shown(ident.coop_name)} as site {shown(ident.site_name)}. {result.summary()}",
+            _("Joined {coop_name} as site {site_name}. {summary}").format(
+                coop_name=shown(ident.coop_name),
+                site_name=shown(ident.site_name),
+                summary=result.summary(),
+            ),
         )
     return 0
 
@@ -72,8 +81,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         emit(
             args,
             result.as_json(),
-            f"Wrote {result.path} ({plural(result.entries, 'change')}, {result.size:,} bytes); "
-            "read back and verified: safe to remove the drive.",
+            _(
+                "Wrote {path} ({changes}, {size:,} bytes); read back and verified: safe "
+                "to remove the drive."
+            ).format(path=result.path, changes=plural(result.entries, "change"), size=result.size),
         )
     return 0
 
@@ -82,13 +93,21 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         preview = preview_bundle(store, Path(args.file))
-        note = " (already imported)" if preview.already_imported else ""
+        note = _(" (already imported)") if preview.already_imported else ""
         emit(
             args,
             preview.as_json(),
-            f"From site {preview.site_name}, bundle {preview.bundle_seq}: "
-            f"{plural(preview.entries, 'change')}, {preview.new_entries} new: "
-            f"{preview.summary()}{note}",
+            _(
+                "From site {site_name}, bundle {bundle_seq}: {changes}, {new_entries} "
+                "new: {summary}{note}"
+            ).format(
+                site_name=preview.site_name,
+                bundle_seq=preview.bundle_seq,
+                changes=plural(preview.entries, "change"),
+                new_entries=preview.new_entries,
+                summary=preview.summary(),
+                note=note,
+            ),
         )
     return 0
 
@@ -101,7 +120,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = import_bundle(store, Path(args.file), author=author)
         lines = [result.summary()]
         lines += [
-            f"Warning: site {site[:8]}: {text}"
+            _("Warning: site {site}: {text}").format(site=site[:8], text=text)
             for site, text in result.report.clock_warnings.items()
         ]
         if result.report.identity_notice:
@@ -115,7 +134,7 @@ def cmd_held(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         held = held_transactions(store)
         lines = [item.describe() for item in held] or [
-            "Nothing held aside: every change from the other sites followed the coop's rules."
+            _("Nothing held aside: every change from the other sites followed the coop's rules.")
         ]
         emit(args, {"held": [item.as_json() for item in held]}, lines)
     return 0
@@ -139,19 +158,21 @@ def cmd_sites(args: argparse.Namespace) -> int:
         lines = []
         for status in statuses:
             if status.this_site:
-                state = "this site"
+                state = _("this site")
             elif status.earlier_identity:
-                state = "an earlier identity of this computer"
+                state = _("an earlier identity of this computer")
             else:
                 heard = relative_time(status.heard_at) if status.heard_at else "never"
                 pending = plural(status.not_yet_received or 0, "change")
-                state = f"last heard {heard}; {pending} not yet sent there"
+                state = _("last heard {heard}; {pending} not yet sent there").format(
+                    heard=heard, pending=pending
+                )
             if status.archived:
-                state += "; archived"
+                state += _("; archived")
             if status.clock_warning:
                 state += f"; {status.clock_warning}"
             elif status.clock_ahead_s is not None:
-                state += f"; clock {status.clock_text}"
+                state += _("; clock {clock_text}").format(clock_text=status.clock_text)
             lines.append(f"{status.site_id}  {status.name}  ({state})")
         emit(args, [s.as_json() for s in statuses], lines)
     return 0
@@ -166,12 +187,14 @@ def _archive_or_restore_site(args: argparse.Namespace, store: Store) -> int:
         emit(
             args,
             {"archived": args.archive, "accepted_up_to": after},
-            f"Archived the site {name}: every site now refuses its changes after its change"
-            f" {after} (the last one this site has), however they arrive.",
+            _(
+                "Archived the site {name}: every site now refuses its changes after its "
+                "change {after} (the last one this site has), however they arrive."
+            ).format(name=name, after=after),
         )
     else:
         restore_site(store, author, args.restore)
-        emit(args, {"restored": args.restore}, "Restored the site: it can take part again.")
+        emit(args, {"restored": args.restore}, _("Restored the site: it can take part again."))
     return 0
 
 
@@ -184,18 +207,30 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
             emit(
                 args,
                 {"resolved": conflict.key, "value": kept},
-                f"{conflict.row_label}: {conflict.column_label} is now "
-                f"{display_value(conflict.table, conflict.column, kept)}",
+                _("{row_label}: {column_label} is now {display_value}").format(
+                    row_label=conflict.row_label,
+                    column_label=conflict.column_label,
+                    display_value=display_value(conflict.table, conflict.column, kept),
+                ),
             )
             return 0
         conflicts = list_conflicts(store)
         lines = [
-            f"{c.key}\n  {c.row_label} · {c.column_label}: now "
-            f"{display_value(c.table, c.column, c.current_value)!s}; {c.other_site} "
-            f"({c.other_author}) said {display_value(c.table, c.column, c.other_value)}"
+            _(
+                "{key}\n  {row_label} · {column_label}: now {display_value!s}; "
+                "{other_site} ({other_author}) said {display_value2}"
+            ).format(
+                key=c.key,
+                row_label=c.row_label,
+                column_label=c.column_label,
+                display_value=display_value(c.table, c.column, c.current_value),
+                other_site=c.other_site,
+                other_author=c.other_author,
+                display_value2=display_value(c.table, c.column, c.other_value),
+            )
             for c in conflicts
         ]
-        emit(args, [c.as_json() for c in conflicts], lines or ["No conflicts."])
+        emit(args, [c.as_json() for c in conflicts], lines or [_("No conflicts.")])
     return 0
 
 
@@ -207,7 +242,9 @@ def cmd_backups(args: argparse.Namespace) -> int:
             emit(
                 args,
                 {"restored": args.restore, "site_id": site_id},
-                f"Restored {args.restore}. This computer is now site identity {site_id}.",
+                _("Restored {restore}. This computer is now site identity {site_id}.").format(
+                    restore=args.restore, site_id=site_id
+                ),
             )
             return 0
         found = list_backups(store)
@@ -217,7 +254,8 @@ def cmd_backups(args: argparse.Namespace) -> int:
                 {"name": b.name, "made_at": b.made_at, "reason": b.reason, "bytes": b.size}
                 for b in found
             ],
-            [f"{b.name}  ({b.size:,} bytes)" for b in found] or ["No backups yet."],
+            [_("{name}  ({size:,} bytes)").format(name=b.name, size=b.size) for b in found]
+            or [_("No backups yet.")],
         )
     return 0
 
@@ -228,9 +266,11 @@ def cmd_folder_set(args: argparse.Namespace) -> int:
         emit(
             args,
             {"folder": str(chosen)},
-            f"The sync folder is now {chosen}. Share it with your other sites' computers with "
-            "Syncthing (or another file-sync tool); the window, or coopdesk sync-folder "
-            "watch, then imports and exports by itself.",
+            _(
+                "The sync folder is now {chosen}. Share it with your other sites' "
+                "computers with Syncthing (or another file-sync tool); the window, or "
+                "coopdesk sync-folder watch, then imports and exports by itself."
+            ).format(chosen=chosen),
         )
     return 0
 
@@ -244,26 +284,39 @@ def cmd_folder_show(args: argparse.Namespace) -> int:
 
 def _folder_lines(status: sync_folder.FolderStatus) -> list[str]:
     if status.folder is None:
-        return ["No sync folder: this site syncs by USB stick or file (coopdesk sync-folder set)."]
-    lines = [f"Sync folder: {status.folder}"]
+        return [
+            _("No sync folder: this site syncs by USB stick or file (coopdesk sync-folder set).")
+        ]
+    lines = [_("Sync folder: {folder}").format(folder=status.folder)]
     if status.problem:
         lines.append(status.problem)
     out = (
         f"{status.last_out}, {relative_time(status.last_out_at)}"
         if status.last_out and status.last_out_at
-        else "none yet"
+        else _("none yet")
     )
-    lines.append(f"Last bundle from this site: {out}")
+    lines.append(_("Last bundle from this site: {out}").format(out=out))
     for site in status.sites:
         heard = relative_time(site.last_in_at) if site.last_in_at else "never"
-        has = "; has everything this site wrote" if site.acknowledged_through else ""
-        lines.append(f"  {site.name}: last bundle {site.last_in or '—'} ({heard}){has}")
-    lines += [f"Waiting: {shown(name)}: {why}" for name, why in sorted(status.waiting.items())]
+        has = _("; has everything this site wrote") if site.acknowledged_through else ""
+        lines.append(
+            _("  {name}: last bundle {last_in} ({heard}){has}").format(
+                name=site.name, last_in=site.last_in or "—", heard=heard, has=has
+            )
+        )
+    lines += [
+        _("Waiting: {name}: {why}").format(name=shown(name), why=why)
+        for name, why in sorted(status.waiting.items())
+    ]
     lines += [  # a refusal's sentence usually names the file already
-        f"Refused: {why}" if why.startswith(name) else f"Refused: {shown(name)}: {why}"
+        _("Refused: {why}").format(why=why)
+        if why.startswith(name)
+        else _("Refused: {name}: {why}").format(name=shown(name), why=why)
         for name, why in sorted(status.refused.items())
     ]
-    lines.append(f"{status.bytes_in_folder:,} bytes in the folder.")
+    lines.append(
+        _("{bytes_in_folder:,} bytes in the folder.").format(bytes_in_folder=status.bytes_in_folder)
+    )
     return lines
 
 
@@ -273,9 +326,11 @@ def cmd_folder_off(args: argparse.Namespace) -> int:
         emit(
             args,
             {"folder": None, "was": str(was) if was else None},
-            f"This site no longer uses the sync folder {was} (its files are left as they are)."
+            _(
+                "This site no longer uses the sync folder {was} (its files are left as they are)."
+            ).format(was=was)
             if was
-            else "This site had no sync folder.",
+            else _("This site had no sync folder."),
         )
     return 0
 
@@ -294,7 +349,13 @@ def cmd_folder_watch(args: argparse.Namespace) -> int:
                 sys.stdout.flush()  # a log read as it is written (systemd, a pipe)
 
         if not as_json:
-            print(terminal_text(f"Watching {sync_folder.require_folder(store)}; Ctrl+C stops."))
+            print(
+                terminal_text(
+                    _("Watching {require_folder}; Ctrl+C stops.").format(
+                        require_folder=sync_folder.require_folder(store)
+                    )
+                )
+            )
         passes = iter(range(args.passes)) if args.passes else None
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C ends it between two steps
             sync_folder.watch(
@@ -307,83 +368,98 @@ def cmd_folder_watch(args: argparse.Namespace) -> int:
                 problem=lambda text: print(terminal_text(text), file=sys.stderr, flush=True),
             )
         if not as_json:
-            print("Stopped watching the sync folder.")
+            print(_("Stopped watching the sync folder."))
     return 0
 
 
 def add_commands(cli: CommandLine) -> None:
     """Invitations, export and import of bundles, sites, conflicts and backups."""
-    invite = cli.command("invite", cmd_invite, "invite a new site: writes an invitation file")
-    invite.add_argument("--site", required=True, metavar="NAME", help="the new site's name")
+    invite = cli.command("invite", cmd_invite, _("invite a new site: writes an invitation file"))
+    invite.add_argument("--site", required=True, metavar="NAME", help=_("the new site's name"))
     invite.add_argument(
-        "--to", required=True, metavar="FILE", help="where to write it (a folder: a name is chosen)"
+        "--to",
+        required=True,
+        metavar="FILE",
+        help=_("where to write it (a folder: a name is chosen)"),
     )
-    join = cli.command("join", cmd_join, "join a coop from an invitation, into an empty data dir")
+    join = cli.command(
+        "join", cmd_join, _("join a coop from an invitation, into an empty data dir")
+    )
     join.add_argument("file", metavar="FILE")
     join.add_argument("--passphrase", required=True, metavar="P")
-    export = cli.command("export", cmd_export, "write a sync bundle for other sites")
+    export = cli.command("export", cmd_export, _("write a sync bundle for other sites"))
     export.add_argument(
         "--to",
         required=True,
         metavar="FILE",
-        help="the bundle file (or a folder: a name is chosen)",
+        help=_("the bundle file (or a folder: a name is chosen)"),
     )
     export.add_argument(
         "--for",
         dest="for_site",
         metavar="SITE_ID",
-        help="only what that site lacks (default: what any site may lack)",
+        help=_("only what that site lacks (default: what any site may lack)"),
     )
-    export.add_argument("--full", action="store_true", help="every change this site has")
-    preview = cli.command("preview", cmd_preview, "show what a bundle would bring, change nothing")
+    export.add_argument("--full", action="store_true", help=_("every change this site has"))
+    preview = cli.command(
+        "preview", cmd_preview, _("show what a bundle would bring, change nothing")
+    )
     preview.add_argument("file", metavar="FILE")
     import_ = cli.command(
-        "import", cmd_import, "import a sync bundle (a backup is made first, at most once a day)"
+        "import", cmd_import, _("import a sync bundle (a backup is made first, at most once a day)")
     )
     import_.add_argument("file", metavar="FILE")
-    sites = cli.command("sites", cmd_sites, "the coop's sites and what each still lacks from here")
+    sites = cli.command(
+        "sites", cmd_sites, _("the coop's sites and what each still lacks from here")
+    )
     sites.add_argument(
         "--archive",
         metavar="SITE_ID",
-        help="archive a site (a lost or stolen computer): its later changes are refused",
+        help=_("archive a site (a lost or stolen computer): its later changes are refused"),
     )
-    sites.add_argument("--restore", metavar="SITE_ID", help="let an archived site take part again")
-    cli.command("held", cmd_held, "changes from other sites held aside (they broke a rule)")
+    sites.add_argument(
+        "--restore", metavar="SITE_ID", help=_("let an archived site take part again")
+    )
+    cli.command("held", cmd_held, _("changes from other sites held aside (they broke a rule)"))
     repair_ = cli.command(
         "repair",
         cmd_repair,
-        "a site used on two computers: what was set aside here, and make this computer's "
-        "set-aside changes again under its own identity",
+        _(
+            "a site used on two computers: what was set aside here, and make this computer's "
+            "set-aside changes again under its own identity"
+        ),
     )
     repair_.add_argument(
-        "--dry-run", action="store_true", help="only say what would be done; change nothing"
+        "--dry-run", action="store_true", help=_("only say what would be done; change nothing")
     )
-    conflicts = cli.command("conflicts", cmd_conflicts, "fields two sites changed at once")
-    conflicts.add_argument("--resolve", metavar="KEY", help="settle the conflict KEY")
+    conflicts = cli.command("conflicts", cmd_conflicts, _("fields two sites changed at once"))
+    conflicts.add_argument("--resolve", metavar="KEY", help=_("settle the conflict KEY"))
     conflicts.add_argument(
         "--keep",
         choices=("other", "current"),
         default="other",
-        help="with --resolve: take the other value (default) or keep the current one",
+        help=_("with --resolve: take the other value (default) or keep the current one"),
     )
-    backups = cli.command("backups", cmd_backups, "list the automatic backups, or restore one")
-    backups.add_argument("--restore", metavar="NAME", help="restore this backup")
+    backups = cli.command("backups", cmd_backups, _("list the automatic backups, or restore one"))
+    backups.add_argument("--restore", metavar="NAME", help=_("restore this backup"))
     _add_folder_commands(cli)
 
 
 def _add_folder_commands(cli: CommandLine) -> None:
-    group = cli.group("sync-folder", "a folder Syncthing shares between sites: sync by itself")
-    chosen = cli.command("set", cmd_folder_set, "use this folder as the sync folder", group)
-    chosen.add_argument("path", metavar="PATH", help="an existing folder, outside the data folder")
-    cli.command("show", cmd_folder_show, "the sync folder's state: in, out, waiting", group)
-    cli.command("off", cmd_folder_off, "stop using the sync folder (its files stay)", group)
-    watch = cli.command("watch", cmd_folder_watch, "import and export by itself (Ctrl+C)", group)
+    group = cli.group("sync-folder", _("a folder Syncthing shares between sites: sync by itself"))
+    chosen = cli.command("set", cmd_folder_set, _("use this folder as the sync folder"), group)
+    chosen.add_argument(
+        "path", metavar="PATH", help=_("an existing folder, outside the data folder")
+    )
+    cli.command("show", cmd_folder_show, _("the sync folder's state: in, out, waiting"), group)
+    cli.command("off", cmd_folder_off, _("stop using the sync folder (its files stay)"), group)
+    watch = cli.command("watch", cmd_folder_watch, _("import and export by itself (Ctrl+C)"), group)
     watch.add_argument("--poll", type=float, default=sync_folder.POLL_SECONDS, metavar="S")
     watch.add_argument(
         "--quiet",
         type=float,
         default=sync_folder.QUIET_SECONDS,
         metavar="S",
-        help="export once nothing has changed for S seconds",
+        help=_("export once nothing has changed for S seconds"),
     )
     watch.add_argument("--passes", type=int, default=0, help=argparse.SUPPRESS)

@@ -11,12 +11,46 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopdesk.base import jsontext
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.text import shown
 from coopdesk.store.hlc import wall_seconds
 from coopdesk.store.schema import TABLES
 from coopdesk.store.store import Store
 
-VERBS = {"insert": "added", "update": "changed", "archive": "archived", "restore": "restored"}
+VERBS = {
+    "insert": N_("added"),
+    "update": N_("changed"),
+    "archive": N_("archived"),
+    "restore": N_("restored"),
+}
+# The nouns of the coop's own tables (coopdesk/coop/tables.py), marked for translation here.
+COOP_NOUNS = (N_("coop"), N_("site"), N_("member"), N_("leave"), N_("periods of leave"))
+# And their column labels (a field's name in "changed member Ana (phone)").
+COOP_LABELS = (
+    N_("Accepted up to"),
+    N_("Certificate"),
+    N_("Coop name"),
+    N_("Duty counted from"),
+    N_("Duty period (days)"),
+    N_("Email"),
+    N_("Encrypt sync bundles"),
+    N_("From"),
+    N_("Home site"),
+    N_("Idle minutes before locking"),
+    N_("Member"),
+    N_("Name"),
+    N_("Notes"),
+    N_("PIN"),
+    N_("Phone"),
+    N_("Public key"),
+    N_("Reason"),
+    N_("Replaced by"),
+    N_("Shift minutes owed"),
+    N_("Site name"),
+    N_("Skills"),
+    N_("Time zone"),
+    N_("Until"),
+)
 
 
 @dataclass(frozen=True)
@@ -34,17 +68,21 @@ class ActivityItem:
     row_id: str
     # Arrived, broke one of the coop's rules, and was kept without being applied.
     held: bool = False
+    # A change of some fields (their names in ``fields``), in the generic words.
+    changed: bool = False
 
     def what(self) -> str:
         """The middle of the sentence: "added member Tomás", "asked for a swap: …"."""
         what = " ".join(part for part in (self.verb, self.noun, self.label) if part)
-        if self.verb == "changed" and self.fields:
-            what += f" ({', '.join(self.fields)})"
+        if self.changed and self.fields:
+            what += f" ({_(', ').join(self.fields)})"
         return what
 
     def sentence(self, now: float | None = None) -> str:
-        text = f"{self.author} {self.what()} · site {self.site} · {relative_time(self.when, now)}"
-        return text + (" · held aside, not applied" if self.held else "")
+        text = _("{author} {what} · site {site} · {when}").format(
+            author=self.author, what=self.what(), site=self.site, when=relative_time(self.when, now)
+        )
+        return text + (_(" · held aside, not applied") if self.held else "")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -65,14 +103,19 @@ class ActivityItem:
 def relative_time(when: float, now: float | None = None) -> str:
     seconds = max(0, int((time.time() if now is None else now) - when))
     if seconds < 45:
-        return "just now"
-    for size, unit in ((86400 * 365, "year"), (86400 * 30, "month"), (86400, "day"), (3600, "h")):
-        if seconds >= size:
-            count = seconds // size
-            if unit == "h":
-                return f"{count} h ago"
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return f"{max(1, round(seconds / 60))} min ago"
+        return _("just now")
+    if seconds >= 86400 * 365:
+        count = seconds // (86400 * 365)
+        return ngettext("{count} year ago", "{count} years ago", count).format(count=count)
+    if seconds >= 86400 * 30:
+        count = seconds // (86400 * 30)
+        return ngettext("{count} month ago", "{count} months ago", count).format(count=count)
+    if seconds >= 86400:
+        count = seconds // 86400
+        return ngettext("{count} day ago", "{count} days ago", count).format(count=count)
+    if seconds >= 3600:
+        return _("{count} h ago").format(count=seconds // 3600)
+    return _("{count} min ago").format(count=max(1, round(seconds / 60)))
 
 
 def count_changes(store: Store) -> int:
@@ -114,13 +157,16 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
         lsn, hlc, author, op, table, row_id, origin, fields, _versions = row[:9]
         spec = TABLES.get(table)
         changed = tuple(_fields(fields)) if op == "update" else ()
-        labels = {c.name: c.label.lower() for c in (*spec.columns, *spec.retired)} if spec else {}
-        verb, noun, label = VERBS.get(op, op), spec.noun if spec else table, ""
+        labels = (
+            {c.name: _(c.label).lower() for c in (*spec.columns, *spec.retired)} if spec else {}
+        )
+        verb, noun, label = _(VERBS[op]) if op in VERBS else op, _(spec.noun) if spec else table, ""
         if table == "mandate_use" and op == "insert" and fields:
             # "Ana used the Coordinator's mandate: archived member Tomás"
             use = _fields(fields)
-            role = names.get(("role", str(use.get("role_id") or "")), "a role")
-            verb, noun, label = "used", f"the {role}'s mandate:", str(use.get("detail", ""))
+            role = names.get(("role", str(use.get("role_id") or "")), _("a role"))
+            verb, noun = _("used the {role}'s mandate:").format(role=role), ""
+            label = str(use.get("detail", ""))
         elif spec is not None and spec.phrase is not None:
             # The feature says it as a person would: "asked for a swap: Shop opening, Sat 5 Dec"
             said = spec.phrase(store, op, row_id, _fields(fields), author)
@@ -135,15 +181,16 @@ def describe(store: Store, rows: list[tuple]) -> list[ActivityItem]:
                 author_id=author,
                 # A secret ballot's author is its site's ballot box (author = origin).
                 author=names.get(("member", author))
-                or ("the ballot box" if author == origin else "someone"),
+                or (_("the ballot box") if author == origin else _("someone")),
                 verb=verb,
                 noun=noun,
                 label=shown(label, LABEL_LIMIT),
                 fields=tuple(shown(labels.get(name, name), 40) for name in changed),
-                site=names.get(("site", origin), "unknown"),
+                site=names.get(("site", origin), _("unknown")),
                 table=table,
                 row_id=row_id,
                 held=bool(row[9]) if len(row) > 9 else False,
+                changed=op == "update" and bool(changed),
             )
         )
     return items

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import check_language
+from coopdesk.base.i18n import _, check_language
 from coopdesk.coop.tables import COOP
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
@@ -41,7 +41,7 @@ def start_coop(
         ("Your name", member_name),
     ):
         if not value or not value.strip():
-            raise ValidationError(f"{label} is required.")
+            raise ValidationError(_("{label} is required.").format(label=label))
     store = Store.create(data_dir)
     if now_ms is not None:
         store.clock.now_ms = now_ms
@@ -139,8 +139,11 @@ def check_time_zone(name: object) -> str:
         return ""
     if not _known_zone(text):
         raise ValidationError(
-            f"{text} is not a time zone this computer knows: give a name such as "
-            "Europe/Berlin or America/Mexico_City (or 'local' for this computer's zone)."
+            _(
+                "{text} is not a time zone this computer knows: give a name such as "
+                "Europe/Berlin or America/Mexico_City (or 'local' for this computer's "
+                "zone)."
+            ).format(text=text)
         )
     return text
 

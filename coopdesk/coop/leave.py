@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.store.schema import DateLike, parse_date
 from coopdesk.store.store import Store
 
@@ -37,12 +38,16 @@ def add_leave(
         start, end = parse_date(starts_on, "From"), parse_date(ends_on, "Until")
         if end < start:
             raise ValidationError(
-                f"The leave ends ({end}) before it starts ({start}): give an end on or after "
-                "the start."
+                _(
+                    "The leave ends ({end}) before it starts ({start}): give an end on or "
+                    "after the start."
+                ).format(end=end, start=start)
             )
         member = store.require("member", member_id)
         if member["archived"]:
-            raise ValidationError(f"{member['name']} is archived: restore the member first.")
+            raise ValidationError(
+                _("{name} is archived: restore the member first.").format(name=member["name"])
+            )
         fields = {"member_id": member_id, "starts_on": start, "ends_on": end, "reason": reason}
         return tx.insert("leave", fields)
 
@@ -53,7 +58,7 @@ def end_leave(store: Store, author: str, leave_id: str, ends_on: DateLike | None
     with store.transaction(author) as tx:
         leave = store.require("leave", leave_id)
         if leave["archived"]:
-            raise ValidationError("This leave was already withdrawn.")
+            raise ValidationError(_("This leave was already withdrawn."))
         end = parse_date(ends_on or dt.date.today(), "Until")
         if end < dt.date.fromisoformat(leave["starts_on"]):
             tx.archive("leave", leave_id)
@@ -66,7 +71,7 @@ def withdraw_leave(store: Store, author: str, leave_id: str) -> None:
     with store.transaction(author) as tx:
         leave = store.require("leave", leave_id)
         if leave["archived"]:
-            raise ValidationError("This leave was already withdrawn.")
+            raise ValidationError(_("This leave was already withdrawn."))
         tx.archive("leave", leave_id)
 
 

@@ -39,6 +39,7 @@ from typing import Any
 
 from coopdesk.base import jsontext
 from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.decisions.decisions import (
     DecisionView,
     get_decision,
@@ -108,15 +109,21 @@ def normalize_ballot(
         word = (stance or "").strip().lower()
         if word not in allowed:
             raise ValidationError(
-                f"Stance {stance!r} does not fit “{decision.title}”: choose {', '.join(allowed)}."
+                _("Stance {stance!r} does not fit “{title}”: choose {allowed}.").format(
+                    stance=stance, title=decision.title, allowed=", ".join(allowed)
+                )
             )
         if word in REASON_REQUIRED and not reason:
             raise ValidationError(
-                f"Reason is required to {word}: say what would have to change (--reason)."
+                _("Reason is required to {word}: say what would have to change (--reason).").format(
+                    word=word
+                )
             )
         return word, "", reason
     if stance:
-        raise ValidationError(f"“{decision.title}” is a poll: choose options, not a stance.")
+        raise ValidationError(
+            _("“{title}” is a poll: choose options, not a stance.").format(title=decision.title)
+        )
     if kind == "score":
         return "none", _scores(decision, choice), reason
     if kind == "meeting":
@@ -124,13 +131,19 @@ def normalize_ballot(
     picks = [choice] if isinstance(choice, str) else list(choice or [])
     options = [option_by_text(decision, str(pick)).id for pick in picks]
     if not options:
-        raise ValidationError(f"Choose an option of “{decision.title}”.")
+        raise ValidationError(_("Choose an option of “{title}”.").format(title=decision.title))
     if kind == "single" and len(options) != 1:
-        raise ValidationError(f"“{decision.title}” takes one choice: choose one option.")
+        raise ValidationError(
+            _("“{title}” takes one choice: choose one option.").format(title=decision.title)
+        )
     if len(set(options)) != len(options):
         twice = next(o for o in options if options.count(o) > 1)
         what = "ranked" if kind == "ranked" else "chose"
-        raise ValidationError(f"You {what} {decision.option_label(twice)} twice: each option once.")
+        raise ValidationError(
+            _("You {what} {option_label} twice: each option once.").format(
+                what=what, option_label=decision.option_label(twice)
+            )
+        )
     if kind == "multiple":
         options = sorted(options)
     return "none", json.dumps(options), reason
@@ -145,8 +158,9 @@ def _pairs(decision: DecisionView, choice: Any) -> list[tuple[str, str]]:
         text = str(item)
         if "=" not in text:
             raise ValidationError(
-                f"Give each option of “{decision.title}” as OPTION=VALUE (for example"
-                f" {decision.options[0].label!r}=4)."
+                _(
+                    "Give each option of “{title}” as OPTION=VALUE (for example {label!r}=4)."
+                ).format(title=decision.title, label=decision.options[0].label)
             )
         key, _sep, value = text.rpartition("=")
         pairs.append((key.strip(), value.strip()))
@@ -158,18 +172,24 @@ def _scores(decision: DecisionView, choice: Any) -> str:
     for key, value in _pairs(decision, choice):
         option = option_by_text(decision, key)
         if option.id in scores:
-            raise ValidationError(f"You scored {option.label} twice: score each option once.")
+            raise ValidationError(
+                _("You scored {label} twice: score each option once.").format(label=option.label)
+            )
         try:
             score = int(value)
         except ValueError:
             score = -1
         if not 0 <= score <= MAX_SCORE:
             raise ValidationError(
-                f"Score for {option.label} must be a whole number from 0 to {MAX_SCORE}."
+                _("Score for {label} must be a whole number from 0 to {max_score}.").format(
+                    label=option.label, max_score=MAX_SCORE
+                )
             )
         scores[option.id] = score
     if not scores:
-        raise ValidationError(f"Score at least one option of “{decision.title}”.")
+        raise ValidationError(
+            _("Score at least one option of “{title}”.").format(title=decision.title)
+        )
     for option in decision.options:
         scores.setdefault(option.id, 0)
     return json.dumps(dict(sorted(scores.items())))
@@ -181,12 +201,18 @@ def _slot_answers(decision: DecisionView, choice: Any) -> str:
         option = option_by_text(decision, key)
         reply = value.lower()
         if reply not in SLOT_ANSWERS:
-            raise ValidationError(f"Answer for {option.label} must be yes, maybe or no.")
+            raise ValidationError(
+                _("Answer for {label} must be yes, maybe or no.").format(label=option.label)
+            )
         if option.id in answers:
-            raise ValidationError(f"You answered {option.label} twice: once per time slot.")
+            raise ValidationError(
+                _("You answered {label} twice: once per time slot.").format(label=option.label)
+            )
         answers[option.id] = reply
     if not answers:
-        raise ValidationError(f"Say which times suit you for “{decision.title}”.")
+        raise ValidationError(
+            _("Say which times suit you for “{title}”.").format(title=decision.title)
+        )
     for option in decision.options:
         answers.setdefault(option.id, "no")
     return json.dumps(dict(sorted(answers.items())))
@@ -211,22 +237,23 @@ def refusal_to_vote(
     """Why ``member_id`` cannot vote on ``decision`` here and now; "" when they can."""
     phase = decision.phase(now)
     if decision.withdrawn:
-        return f"“{decision.title}” was withdrawn."
+        return _("“{title}” was withdrawn.").format(title=decision.title)
     if phase == "upcoming":
-        return f"Voting on “{decision.title}” opens on {when_text(decision.opens_at, now)}."
+        return _("Voting on “{title}” opens on {when}.").format(
+            title=decision.title, when=when_text(decision.opens_at, now)
+        )
     if phase == "closed":
-        return (
-            f"“{decision.title}” closed on {when_text(decision.ends_at, now)}: votes are no"
-            " longer taken."
+        return _("“{title}” closed on {when}: votes are no longer taken.").format(
+            title=decision.title, when=when_text(decision.ends_at, now)
         )
     refused = refusal_to_take_part(store, decision, member_id, store.site_id)
     if refused:
         return refused
     if decision.secret and has_voted(store, decision, member_id):
-        return (
-            f"You have voted in “{decision.title}” already. A secret ballot cannot be changed:"
-            " nothing in the store may say which ballot is yours."
-        )
+        return _(
+            "You have voted in “{title}” already. A secret ballot cannot be changed: "
+            "nothing in the store may say which ballot is yours."
+        ).format(title=decision.title)
     return ""
 
 
@@ -383,7 +410,7 @@ def open_ballots(store: Store, decision: DecisionView) -> tuple[list[Ballot], di
             site_id=row["site_id"],
             member_id=row["member_id"],
             cast_at=row["cast_at"],
-            member_name=row["member_name"] or "(unknown member)",
+            member_name=row["member_name"] or _("(unknown member)"),
         )
         for row in counted.values()
     ]

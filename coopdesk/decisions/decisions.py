@@ -18,7 +18,8 @@ from typing import Any
 
 from coopdesk.base import jsontext
 from coopdesk.base.errors import NotFoundError, ValidationError
-from coopdesk.base.text import day_text
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words, day_text
 from coopdesk.coop import find_member
 from coopdesk.decisions.tables import (
     BY_SITES_RULES,
@@ -30,22 +31,26 @@ from coopdesk.roles import eligible_members, get_role
 from coopdesk.store.schema import DateTimeLike, datetime_text
 from coopdesk.store.store import Store
 
-KIND_LABELS = {
-    "consent": "Consent proposal",
-    "consensus": "Consensus proposal",
-    "single": "Poll: one choice",
-    "multiple": "Poll: several choices",
-    "score": "Poll: score each option (0-5)",
-    "ranked": "Ranked choice (election)",
-    "count": "Count: who is in?",
-    "meeting": "Meeting time",
-}
-BY_SITES_LABELS = {
-    "none": "No: one count for the whole coop",
-    "every-site": "By sites: every site must consent",
-    "site-majority": "By sites: a majority of sites, no site blocking",
-    "member-majority": "By sites: a majority of all members",
-}
+KIND_LABELS = Words(
+    {
+        "consent": N_("Consent proposal"),
+        "consensus": N_("Consensus proposal"),
+        "single": N_("Poll: one choice"),
+        "multiple": N_("Poll: several choices"),
+        "score": N_("Poll: score each option (0-5)"),
+        "ranked": N_("Ranked choice (election)"),
+        "count": N_("Count: who is in?"),
+        "meeting": N_("Meeting time"),
+    }
+)
+BY_SITES_LABELS = Words(
+    {
+        "none": N_("No: one count for the whole coop"),
+        "every-site": N_("By sites: every site must consent"),
+        "site-majority": N_("By sites: a majority of sites, no site blocking"),
+        "member-majority": N_("By sites: a majority of all members"),
+    }
+)
 POLL_KINDS = ("single", "multiple", "score", "ranked", "meeting")
 DEFAULT_DAYS_OPEN = 7
 
@@ -202,7 +207,9 @@ def get_decision(store: Store, decision_id: str) -> DecisionView:
     views = _views(store, "d.id = ?", (decision_id,))
     if not views:
         raise NotFoundError(
-            f"There is no decision with id {decision_id} (see 'coopdesk decision list')."
+            _("There is no decision with id {decision_id} (see 'coopdesk decision list').").format(
+                decision_id=decision_id
+            )
         )
     return views[0]
 
@@ -232,7 +239,7 @@ def list_decisions(
     store: Store, which: str = "all", now: dt.datetime | None = None
 ) -> list[DecisionView]:
     if which not in ("all", "open", "closed"):
-        raise ValidationError("List all, open or closed decisions.")
+        raise ValidationError(_("List all, open or closed decisions."))
     ids = decision_ids(store, which, now)
     found = decisions_by_id(store, ids)
     return [found[i] for i in ids if i in found]
@@ -249,8 +256,12 @@ def find_decision(store: Store, id_or_title: str) -> DecisionView:
     if len(rows) == 1:
         return get_decision(store, rows[0]["id"])
     if rows:
-        raise ValidationError(f"Several decisions are called {text!r}: give its id.")
-    raise NotFoundError(f"There is no decision {text!r} (see 'coopdesk decision list').")
+        raise ValidationError(
+            _("Several decisions are called {text!r}: give its id.").format(text=text)
+        )
+    raise NotFoundError(
+        _("There is no decision {text!r} (see 'coopdesk decision list').").format(text=text)
+    )
 
 
 # -- who may take part ----------------------------------------------------------------------
@@ -276,35 +287,38 @@ def refusal_to_take_part(
     """Why ``member_id`` may not vote on ``decision`` at this site; "" when they may."""
     member = store.get("member", member_id)
     if member is None:
-        return "There is no such member in this coop."
+        return _("There is no such member in this coop.")
     if member["archived"]:
-        return f"{member['name']} is archived and cannot take part in decisions."
+        return _("{name} is archived and cannot take part in decisions.").format(
+            name=member["name"]
+        )
     if decision.electorate == "site" and member["home_site_id"] != decision.site_id:
         site = store.get("site", decision.site_id or "")
-        return (
-            f"Only the members of {site['name'] if site else 'one site'} take part in"
-            f" “{decision.title}”."
+        return _("Only the members of {name} take part in “{title}”.").format(
+            name=site["name"] if site else _("one site"), title=decision.title
         )
     if decision.electorate == "role" and member_id not in eligible_members(
         store, str(decision.role_id)
     ):
         role = store.get("role", decision.role_id or "")
-        return (
-            f"Only the members eligible for {role['name'] if role else 'a role'} take part in"
-            f" “{decision.title}”."
+        return _("Only the members eligible for {name} take part in “{title}”.").format(
+            name=role["name"] if role else _("a role"), title=decision.title
         )
     if decision.by_sites != "none":
         home = member["home_site_id"]
         if not home:
-            return (
-                f"“{decision.title}” is decided by sites: {member['name']} has no home site."
-                " Set one on the Members page first."
-            )
+            return _(
+                "“{title}” is decided by sites: {name} has no home site. Set one on the "
+                "Members page first."
+            ).format(title=decision.title, name=member["name"])
         if here is not None and home != here:
             site = store.get("site", home)
-            return (
-                f"“{decision.title}” is decided by sites: {member['name']} votes at their own"
-                f" site, {site['name'] if site else 'their home site'}."
+            return _(
+                "“{title}” is decided by sites: {name} votes at their own site, {name2}."
+            ).format(
+                title=decision.title,
+                name=member["name"],
+                name2=site["name"] if site else _("their home site"),
             )
     return ""
 
@@ -321,35 +335,41 @@ def _option_rows(
     if kind in PROPOSAL_KINDS or kind == "count":
         if labels:
             raise ValidationError(
-                f"A {KIND_LABELS[kind].lower()} has no options: members take a stance."
+                _("A {kind_labels} has no options: members take a stance.").format(
+                    kind_labels=KIND_LABELS[kind].lower()
+                )
             )
         return []
     minimum = 1 if kind == "meeting" else 2
     if len(labels) < minimum:
         raise ValidationError(
-            "A meeting-time poll needs at least one time slot (--option 2026-12-01T18:00)."
+            _("A meeting-time poll needs at least one time slot (--option 2026-12-01T18:00).")
             if kind == "meeting"
-            else f"A {KIND_LABELS[kind].lower()} needs at least two options."
+            else _("A {kind_labels} needs at least two options.").format(
+                kind_labels=KIND_LABELS[kind].lower()
+            )
         )
     seen: set[str] = set()
     rows = []
     for position, label in enumerate(labels):
         row: dict[str, Any] = {"label": label, "position": position}
         if kind == "meeting":
-            start = dt.datetime.fromisoformat(datetime_text(label, "Time slot"))
+            start = dt.datetime.fromisoformat(datetime_text(label, N_("Time slot")))
             row["starts_at"] = start
             row["label"] = f"{start:%a} {day_text(start.date())}, {start:%H:%M}"
         if fills_role_id:
             member = find_member(store, label)
             if member is None or member["archived"]:
                 raise ValidationError(
-                    f"Candidate {label!r}: no such active member (an election that fills a"
-                    " role has members as its options)."
+                    _(
+                        "Candidate {label!r}: no such active member (an election that fills a "
+                        "role has members as its options)."
+                    ).format(label=label)
                 )
             row["member_id"], row["label"] = member["id"], member["name"]
         key = row["label"].casefold()
         if key in seen:
-            raise ValidationError(f"Option {row['label']!r} is listed twice.")
+            raise ValidationError(_("Option {label!r} is listed twice.").format(label=row["label"]))
         seen.add(key)
         rows.append(row)
     return rows
@@ -380,59 +400,78 @@ def add_decision(
     moment = local_now(now)
     kind = str(kind).strip().lower()
     if kind not in KINDS:
-        raise ValidationError(f"Kind must be one of: {', '.join(KINDS)}.")
-    opens = datetime_text(opens_at or moment, "Opening time")
-    closes = datetime_text(closes_at, "Closing time")
+        raise ValidationError(_("Kind must be one of: {kinds}.").format(kinds=", ".join(KINDS)))
+    opens = datetime_text(opens_at or moment, N_("Opening time"))
+    closes = datetime_text(closes_at, N_("Closing time"))
     if closes <= datetime_text(moment):
-        raise ValidationError(f"Closing time {closes} has passed already: give a later one.")
+        raise ValidationError(
+            _("Closing time {closes} has passed already: give a later one.").format(closes=closes)
+        )
     if closes <= opens:
         raise ValidationError(
-            f"Closing time {closes} is not after the opening time {opens}: give a later"
-            " closing time."
+            _(
+                "Closing time {closes} is not after the opening time {opens}: give a "
+                "later closing time."
+            ).format(closes=closes, opens=opens)
         )
     try:
         quorum = int(quorum_pct or 0)
     except (TypeError, ValueError):
-        raise ValidationError("Quorum must be a whole number of percent (0 to 100).") from None
+        raise ValidationError(_("Quorum must be a whole number of percent (0 to 100).")) from None
     if not 0 <= quorum <= 100:
-        raise ValidationError(f"Quorum {quorum}% is not a share of the members: give 0 to 100.")
+        raise ValidationError(
+            _("Quorum {percent} is not a share of the members: give 0 to 100.").format(
+                percent=f"{quorum}%"
+            )
+        )
     try:
         seats = int(seats or 1)
     except (TypeError, ValueError):
-        raise ValidationError("Seats must be a whole number.") from None
+        raise ValidationError(_("Seats must be a whole number.")) from None
     electorate = str(electorate or "members").strip().lower()
     if electorate not in ELECTORATES:
-        raise ValidationError(f"Who may take part must be one of: {', '.join(ELECTORATES)}.")
+        raise ValidationError(
+            _("Who may take part must be one of: {electorates}.").format(
+                electorates=", ".join(ELECTORATES)
+            )
+        )
     if electorate == "site" and (not site_id or store.get("site", site_id) is None):
-        raise ValidationError("Say which site's members take part (a site id).")
+        raise ValidationError(_("Say which site's members take part (a site id)."))
     if electorate == "role" and (not role_id or store.get("role", role_id) is None):
-        raise ValidationError("Say which role's eligible members take part (a role id).")
+        raise ValidationError(_("Say which role's eligible members take part (a role id)."))
     by_sites = str(by_sites or "none").strip().lower()
     if by_sites not in BY_SITES_RULES:
         raise ValidationError(
-            f"Deciding by sites takes one of the rules: {', '.join(BY_SITES_RULES[1:])}."
+            _("Deciding by sites takes one of the rules: {by_sites_rules}.").format(
+                by_sites_rules=", ".join(BY_SITES_RULES[1:])
+            )
         )
     if by_sites != "none" and kind not in PROPOSAL_KINDS:
         raise ValidationError(
-            "Deciding by sites works for proposals (consent or consensus): each site's "
-            "result becomes its position."
+            _(
+                "Deciding by sites works for proposals (consent or consensus): each "
+                "site's result becomes its position."
+            )
         )
     if fills_role_id:
         if kind != "ranked":
-            raise ValidationError("Only a ranked-choice election can fill a role.")
+            raise ValidationError(_("Only a ranked-choice election can fill a role."))
         role = get_role(store, fills_role_id)
         if seats != int(role["holders"]):
             raise ValidationError(
-                f"{role['name']} has {role['holders']} holder(s) at a time: elect that many"
-                f" (--seats {role['holders']})."
+                _(
+                    "{name} has {holders} holder(s) at a time: elect that many (--seats {holders})."
+                ).format(name=role["name"], holders=role["holders"])
             )
     rows = _option_rows(store, kind, options, fills_role_id)
     if kind == "ranked" and not 1 <= seats < len(rows):
         raise ValidationError(
-            f"{seats} seats need more than {seats} candidates: add options or elect fewer."
+            _(
+                "{seats} seats need more than {seats} candidates: add options or elect fewer."
+            ).format(seats=seats)
         )
     if kind == "count" and seats < 1:
-        raise ValidationError("Say how many people are needed (at least 1).")
+        raise ValidationError(_("Say how many people are needed (at least 1)."))
     if kind not in ("ranked", "count"):
         seats = 1
     if fills_role_id:
@@ -441,8 +480,10 @@ def add_decision(
         for row in rows:
             if row["member_id"] not in eligible:
                 raise ValidationError(
-                    f"{row['label']} is not eligible for {role['name']}: they must opt in to"
-                    " the role before they can be elected to it."
+                    _(
+                        "{label} is not eligible for {name}: they must opt in to the role before "
+                        "they can be elected to it."
+                    ).format(label=row["label"], name=role["name"])
                 )
     members = electorate_members(store, electorate, site_id, role_id)
     homes = {
@@ -500,16 +541,18 @@ def amend_decision(
     """
     decision = get_decision(store, decision_id)
     if not decision.is_proposal:
-        raise ValidationError("Only a proposal is amended; a poll keeps its options.")
+        raise ValidationError(_("Only a proposal is amended; a poll keeps its options."))
     if decision.phase(now) == "closed":
-        raise ValidationError(f"“{decision.title}” has closed: propose it again instead.")
+        raise ValidationError(
+            _("“{title}” has closed: propose it again instead.").format(title=decision.title)
+        )
     fields: dict[str, Any] = {"round": decision.round + 1}
     if details is not None:
         fields["details"] = details
     if title is not None:
         fields["title"] = title
     if len(fields) == 1:
-        raise ValidationError("Say what the amendment changes (the details or the title).")
+        raise ValidationError(_("Say what the amendment changes (the details or the title)."))
     with store.transaction(author) as tx:
         if not _may_facilitate(store, author, decision):
             tx.use_mandate("decisions", f"amended “{decision.title}”")
@@ -547,7 +590,11 @@ def option_by_text(decision: DecisionView, text: str) -> OptionView:
     if wanted.isdigit() and 1 <= int(wanted) <= len(decision.options):
         return decision.options[int(wanted) - 1]
     labels = ", ".join(option.label for option in decision.options)
-    raise ValidationError(f"“{decision.title}” has no option {wanted!r}: choose one of {labels}.")
+    raise ValidationError(
+        _("“{title}” has no option {wanted!r}: choose one of {labels}.").format(
+            title=decision.title, wanted=wanted, labels=labels
+        )
+    )
 
 
 def datetime_text_or_none(text: str) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.base.files import write_file
+from coopdesk.base.i18n import _
 from coopdesk.decisions.results import tally
 from coopdesk.store.store import Store
 
@@ -24,15 +25,19 @@ def meeting_ics(store: Store, decision_id: str, now: dt.datetime | None = None) 
     result = tally(store, decision_id, now)
     decision = result.decision
     if decision.kind != "meeting":
-        raise ValidationError(f"“{decision.title}” is not a meeting-time poll.")
+        raise ValidationError(
+            _("“{title}” is not a meeting-time poll.").format(title=decision.title)
+        )
     if result.hidden or not result.winners:
         raise ValidationError(
-            f"“{decision.title}” has no winning time yet"
-            + (" (its results show when it closes)." if result.hidden else ".")
+            _("“{title}” has no winning time yet").format(title=decision.title)
+            + (_(" (its results show when it closes).") if result.hidden else ".")
         )
     slot = decision.option(result.winners[0])
     if slot is None or not slot.starts_at:
-        raise ValidationError(f"“{decision.title}”'s winning option has no time.")
+        raise ValidationError(
+            _("“{title}”'s winning option has no time.").format(title=decision.title)
+        )
     start = dt.datetime.fromisoformat(slot.starts_at)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -45,7 +50,10 @@ def meeting_ics(store: Store, decision_id: str, now: dt.datetime | None = None) 
     event.add("summary", decision.title)
     bar = next(bar for bar in result.bars if bar.key == slot.id)
     event.add(
-        "description", "\n".join(filter(None, (decision.details, f"Chosen by poll: {bar.text}.")))
+        "description",
+        "\n".join(
+            filter(None, (decision.details, _("Chosen by poll: {text}.").format(text=bar.text)))
+        ),
     )
     calendar.add_component(event)
     return calendar.to_ical()

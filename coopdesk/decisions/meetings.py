@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.coop import find_member
 from coopdesk.decisions.decisions import get_decision, local_now, option_by_text
 from coopdesk.decisions.tables import PROPOSAL_KINDS, STANCES_BY_KIND
@@ -62,7 +63,9 @@ def _member_ids(store: Store, members: Iterable[str]) -> list[str]:
     for text in members:
         member = find_member(store, text)
         if member is None:
-            raise NotFoundError(f"No member {text!r} (give a member id or exact name).")
+            raise NotFoundError(
+                _("No member {text!r} (give a member id or exact name).").format(text=text)
+            )
         ids.append(member["id"])
     return list(dict.fromkeys(ids))
 
@@ -80,7 +83,7 @@ def add_meeting(
 ) -> str:
     """Record an assembly with its agenda (titles, or (title, decision id) pairs)."""
     if site_id and store.get("site", site_id) is None:
-        raise NotFoundError(f"There is no site with id {site_id}.")
+        raise NotFoundError(_("There is no site with id {site_id}.").format(site_id=site_id))
     with store.transaction(author) as tx:
         meeting_id = tx.insert(
             "meeting",
@@ -146,7 +149,7 @@ def write_minutes(
     if facilitator_id is not None:
         fields["facilitator_id"] = facilitator_id or None
     if not fields:
-        raise ValidationError("Give the minutes, who attended or who facilitated.")
+        raise ValidationError(_("Give the minutes, who attended or who facilitated."))
     with store.transaction(author) as tx:
         return tx.update("meeting", meeting_id, fields)
 
@@ -161,7 +164,9 @@ def get_meeting(store: Store, meeting_id: str) -> MeetingView:
     )
     if not rows:
         raise NotFoundError(
-            f"There is no meeting with id {meeting_id} (see 'coopdesk meeting show')."
+            _("There is no meeting with id {meeting_id} (see 'coopdesk meeting show').").format(
+                meeting_id=meeting_id
+            )
         )
     row = rows[0]
     attendees = tags_list(row["attendees"])
@@ -198,7 +203,7 @@ def get_meeting(store: Store, meeting_id: str) -> MeetingView:
         facilitator_name=row["facilitator_name"] or "",
         attendees=attendees,
         attendee_names=sorted(
-            (names.get(m, "(unknown member)") for m in attendees), key=str.casefold
+            (names.get(m, _("(unknown member)")) for m in attendees), key=str.casefold
         ),
         minutes=row["minutes"] or "",
         agenda=agenda,
@@ -226,7 +231,9 @@ def find_meeting(store: Store, id_or_title: str) -> MeetingView:
         (text,),
     )
     if not rows:
-        raise NotFoundError(f"There is no meeting {text!r} (see 'coopdesk meeting show').")
+        raise NotFoundError(
+            _("There is no meeting {text!r} (see 'coopdesk meeting show').").format(text=text)
+        )
     return get_meeting(store, rows[0]["id"])
 
 
@@ -248,11 +255,15 @@ def record_hands(
     decision = get_decision(store, decision_id)
     if decision.kind not in HAND_KINDS:
         raise ValidationError(
-            "A show of hands cannot rank or score: use ballots (print paper ballots and type"
-            " them in) for this kind of decision."
+            _(
+                "A show of hands cannot rank or score: use ballots (print paper ballots "
+                "and type them in) for this kind of decision."
+            )
         )
     if decision.phase(local_now(now)) != "open":
-        raise ValidationError(f"“{decision.title}” is not open: hands are counted while it is.")
+        raise ValidationError(
+            _("“{title}” is not open: hands are counted while it is.").format(title=decision.title)
+        )
     if meeting_id:
         store.require("meeting", meeting_id)
     rows: dict[str, int] = {}
@@ -261,8 +272,11 @@ def record_hands(
             word = str(key).strip().lower()
             if word not in STANCES_BY_KIND[decision.kind]:
                 raise ValidationError(
-                    f"{key!r} is not a stance of “{decision.title}”: count"
-                    f" {', '.join(STANCES_BY_KIND[decision.kind])}."
+                    _("{key!r} is not a stance of “{title}”: count {stances_by_kind}.").format(
+                        key=key,
+                        title=decision.title,
+                        stances_by_kind=", ".join(STANCES_BY_KIND[decision.kind]),
+                    )
                 )
         else:
             word = option_by_text(decision, str(key)).id
@@ -271,10 +285,12 @@ def record_hands(
         except (TypeError, ValueError):
             number = -1
         if number < 0:
-            raise ValidationError(f"Hands for {key}: give a whole number, 0 or more.")
+            raise ValidationError(
+                _("Hands for {key}: give a whole number, 0 or more.").format(key=key)
+            )
         rows[word] = number
     if not rows:
-        raise ValidationError("Give at least one count (STANCE=N or OPTION=N).")
+        raise ValidationError(_("Give at least one count (STANCE=N or OPTION=N)."))
     with store.transaction(author) as tx:
         tx.use_mandate("decisions", f"counted hands for “{decision.title}”")
         for key, number in rows.items():

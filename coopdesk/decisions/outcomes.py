@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import day_text, names_text
 from coopdesk.decisions.ballots import release_ballots
 from coopdesk.decisions.decisions import DecisionView, get_decision, local_now, when_text
@@ -27,10 +28,10 @@ from coopdesk.tasks import add_task
 def _outcome_fields(outcome: str, review_on: DateLike | None) -> dict[str, Any]:
     text = (outcome or "").strip()
     if not text:
-        raise ValidationError("Outcome is empty: say what was decided.")
+        raise ValidationError(_("Outcome is empty: say what was decided."))
     fields: dict[str, Any] = {"outcome": text}
     if review_on:
-        fields["review_on"] = parse_date(review_on, "Review date")
+        fields["review_on"] = parse_date(review_on, N_("Review date"))
     return fields
 
 
@@ -56,7 +57,9 @@ def close_decision(
     already = decision.phase(moment) == "closed"
     if already and outcome is None:
         raise ValidationError(
-            f"“{decision.title}” closed on {when_text(decision.ends_at, moment)} already."
+            _("“{title}” closed on {when} already.").format(
+                title=decision.title, when=when_text(decision.ends_at, moment)
+            )
         )
     fields: dict[str, Any] = {}
     if not already:
@@ -65,7 +68,7 @@ def close_decision(
         fields.update(_outcome_fields(outcome, review_on))
     titles = _task_titles(tasks)
     if titles and outcome is None:
-        raise ValidationError("Tasks follow from an outcome: write the outcome too.")
+        raise ValidationError(_("Tasks follow from an outcome: write the outcome too."))
     what = "wrote the outcome of" if already else "closed"
     with store.transaction(author) as tx:
         tx.use_mandate("decisions", f"{what} “{decision.title}”")
@@ -104,8 +107,9 @@ def write_outcome(
     decision = get_decision(store, decision_id)
     if decision.phase(now) != "closed":
         raise ValidationError(
-            f"“{decision.title}” is open until {when_text(decision.ends_at, now)}: close it"
-            " first, then write its outcome."
+            _("“{title}” is open until {when}: close it first, then write its outcome.").format(
+                title=decision.title, when=when_text(decision.ends_at, now)
+            )
         )
     fields = _outcome_fields(outcome, review_on)
     titles = _task_titles(tasks)
@@ -146,20 +150,25 @@ def fill_role(
     """
     decision = get_decision(store, decision_id)
     if not decision.fills_role_id:
-        raise ValidationError(f"“{decision.title}” does not fill a role.")
+        raise ValidationError(_("“{title}” does not fill a role.").format(title=decision.title))
     result = tally(store, decision_id, now)
     if result.phase != "closed":
         raise ValidationError(
-            f"“{decision.title}” is open until {when_text(decision.ends_at, now)}: the role is"
-            " filled once it has closed."
+            _("“{title}” is open until {when}: the role is filled once it has closed.").format(
+                title=decision.title, when=when_text(decision.ends_at, now)
+            )
         )
     role = get_role(store, decision.fills_role_id)
     winners = [decision.option(o).member_id for o in result.winners if decision.option(o)]
     elected = [member for member in winners if member]
     if result.status == "no quorum" or len(elected) != int(role["holders"]):
         raise ValidationError(
-            f"“{decision.title}” elected {len(elected)} of the {role['holders']} holders"
-            f" {role['name']} needs: the role cannot be filled from it."
+            _(
+                "“{title}” elected {count} of the {holders} holders {name} needs: the "
+                "role cannot be filled from it."
+            ).format(
+                title=decision.title, count=len(elected), holders=role["holders"], name=role["name"]
+            )
         )
     start = next_term_start(store, role["id"], local_now(now).date())
     term = term_on(store, role["id"], start)
@@ -167,8 +176,9 @@ def fill_role(
     arriving = [member for member in elected if member not in term.holders]
     if not arriving:
         raise ValidationError(
-            f"{names_text(result.winner_labels)} already hold {role['name']} from"
-            f" {day_text(start)}."
+            _("{names} already hold {name} from {day}.").format(
+                names=names_text(result.winner_labels), name=role["name"], day=day_text(start)
+            )
         )
     for out_member, in_member in zip(leaving, arriving, strict=True):
         swap(store, author, role["id"], start, out_member, in_member)

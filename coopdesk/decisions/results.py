@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from coopdesk.base.text import names_text, plural
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words, names_text, plural
 from coopdesk.decisions import counting
 from coopdesk.decisions.ballots import (
     Ballot,
@@ -30,7 +31,27 @@ from coopdesk.decisions.decisions import DecisionView, get_decision, site_names
 from coopdesk.decisions.tables import MAX_SCORE, STANCES_BY_KIND
 from coopdesk.store.store import Store
 
-STATUSES = ("upcoming", "open", "passed", "not passed", "blocked", "no quorum", "closed")
+STATUSES = (
+    N_("upcoming"),
+    N_("open"),
+    N_("passed"),
+    N_("not passed"),
+    N_("blocked"),
+    N_("no quorum"),
+    N_("closed"),
+)
+# Each status as a headline starts with it.
+STATUS_LABELS = Words(
+    {
+        "upcoming": N_("Upcoming"),
+        "open": N_("Open"),
+        "passed": N_("Passed"),
+        "not passed": N_("Not passed"),
+        "blocked": N_("Blocked"),
+        "no quorum": N_("No quorum"),
+        "closed": N_("Closed"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -100,14 +121,22 @@ class Result:
 
     def headline(self) -> str:
         """One line: "Passed · 12 took part", "Open · results when it closes"."""
-        status = self.status[0].upper() + self.status[1:]
-        took_part = plural(self.voters, "member") + " took part"
+        status = STATUS_LABELS.get(self.status) or self.status[0].upper() + self.status[1:]
+        took_part = _("{members} took part").format(members=plural(self.voters, "member"))
         if self.hidden:
-            return f"{status} · {took_part} · results when it closes"
+            return _("{status} · {took_part} · results when it closes").format(
+                status=status, took_part=took_part
+            )
         if self.winners and self.phase == "closed":
-            what = "elected" if self.decision.kind == "ranked" else "chosen"
-            return f"{status} · {names_text(self.winner_labels)} {what} · {took_part}"
-        return f"{status} · {took_part}"
+            said = (
+                _("{status} · {names} elected · {took_part}")
+                if self.decision.kind == "ranked"
+                else _("{status} · {names} chosen · {took_part}")
+            )
+            return said.format(
+                status=status, names=names_text(self.winner_labels), took_part=took_part
+            )
+        return _("{status} · {took_part}").format(status=status, took_part=took_part)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -228,7 +257,7 @@ def tally(store: Store, decision_id: str, now: dt.datetime | None = None) -> Res
         taken = participations(store, decision)
         per_member = Counter(member for member, _site, _name in taken)
         for member, site, name in taken:
-            names[member] = name or "(unknown member)"
+            names[member] = name or _("(unknown member)")
             if per_member[member] > 1:
                 apart_sites.setdefault(member, []).append(site or "")
         voter_ids = set(per_member)
@@ -255,7 +284,7 @@ def tally(store: Store, decision_id: str, now: dt.datetime | None = None) -> Res
         hands=sum(row["count"] for row in hands),
         quorum_needed=_needed(decision.quorum_pct, decision.electorate_size),
         participants=sorted(
-            (names.get(m, "(unknown member)") for m in voter_ids), key=str.casefold
+            (names.get(m, _("(unknown member)")) for m in voter_ids), key=str.casefold
         ),
         waiting=waiting,
     )
@@ -472,40 +501,58 @@ def _add_notes(result: Result) -> None:
     decision = result.decision
     if result.quorum_needed:
         result.notes.append(
-            f"Quorum: {result.quorum_needed} of {decision.electorate_size}"
-            f" ({decision.quorum_pct}%); {result.voters} took part."
+            _(
+                "Quorum: {quorum_needed} of {electorate_size} ({quorum_pct}%); {voters} took part."
+            ).format(
+                quorum_needed=result.quorum_needed,
+                electorate_size=decision.electorate_size,
+                quorum_pct=decision.quorum_pct,
+                voters=result.voters,
+            )
         )
     if result.hands:
         result.notes.append(
-            f"Includes {plural(result.hands, 'vote')} counted by hand at an assembly (a show of"
-            " hands or paper ballots), not cast in CoopDesk."
+            _(
+                "Includes {votes} counted by hand at an assembly (a show of hands or "
+                "paper ballots), not cast in CoopDesk."
+            ).format(votes=plural(result.hands, "vote"))
         )
     if result.apart:
         if decision.secret:
             result.notes.append(
-                f"Voted at two sites while they were apart: {'; '.join(result.apart)}. Every"
-                " ballot is counted (a secret ballot cannot be told from the others), so the"
-                f" tally holds {plural(len(result.apart), 'ballot')} too many: if that could"
-                " change the result, say so in the outcome."
+                _(
+                    "Voted at two sites while they were apart: {apart}. Every ballot is "
+                    "counted (a secret ballot cannot be told from the others), so the tally "
+                    "holds {ballots} too many: if that could change the result, say so in "
+                    "the outcome."
+                ).format(apart="; ".join(result.apart), ballots=plural(len(result.apart), "ballot"))
             )
         else:
             result.notes.append(
-                f"Voted at two sites while they were apart: {'; '.join(result.apart)}. The"
-                " stance cast last counts."
+                _(
+                    "Voted at two sites while they were apart: {apart}. The stance cast last "
+                    "counts."
+                ).format(apart="; ".join(result.apart))
             )
     if result.waiting:
         result.notes.append(
-            f"{plural(result.waiting, 'ballot')} of members who took part have not reached this"
-            " site yet (they wait in another site's ballot box, or on the way)."
+            _(
+                "{ballots} of members who took part have not reached this site yet (they "
+                "wait in another site's ballot box, or on the way)."
+            ).format(ballots=plural(result.waiting, "ballot"))
         )
     if result.not_heard:
         result.notes.append(
-            f"Not heard from since the decision opened: {names_text(result.not_heard)}."
+            _("Not heard from since the decision opened: {names}.").format(
+                names=names_text(result.not_heard)
+            )
         )
     if decision.kind == "ranked" and result.ranked and result.ranked.quota:
         result.notes.append(
-            f"Single transferable vote for {decision.seats} seats; Droop quota"
-            f" {result.ranked.quota} of {result.ranked.valid} valid ballots."
+            _(
+                "Single transferable vote for {seats} seats; Droop quota {quota} of "
+                "{valid} valid ballots."
+            ).format(seats=decision.seats, quota=result.ranked.quota, valid=result.ranked.valid)
         )
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.store.ids import derived_id, fold
 from coopdesk.store.store import Store
 
@@ -38,11 +39,11 @@ def parse_quantity(
     Decimals. Refuses what is not a number, more decimals than the item has, a unit the
     item does not use, and (if the caller says so) zero or a negative amount.
     """
-    name = item.get("name") or "This item"
+    name = item.get("name") or _("This item")
     unit = str(item.get("unit") or "")
     decimals = int(item.get("decimals") or 0)
     if isinstance(text, bool):
-        raise ValidationError(f"Give a quantity of {name} as a number.")
+        raise ValidationError(_("Give a quantity of {name} as a number.").format(name=name))
     if isinstance(text, int):
         value = Decimal(text)
     elif isinstance(text, Decimal):
@@ -50,22 +51,40 @@ def parse_quantity(
     else:
         value = _parse_text(name, unit, str(text))
     if not value.is_finite():
-        raise ValidationError(f"Give a quantity of {name} as a number.")
+        raise ValidationError(_("Give a quantity of {name} as a number.").format(name=name))
     scaled = value.scaleb(decimals)
     if scaled != scaled.to_integral_value():
         if decimals == 0:
-            raise ValidationError(f"{name} is counted in whole {unit or 'units'}: no decimals.")
+            raise ValidationError(
+                _("{name} is counted in whole {unit}: no decimals.").format(
+                    name=name, unit=unit or "units"
+                )
+            )
         raise ValidationError(
-            f"{name} is counted to {decimals} decimal{'s' if decimals > 1 else ''} of a "
-            f"{unit or 'unit'}: {text} has more."
+            ngettext(
+                "{name} is counted to {decimals} decimal of a {unit}: {text} has more.",
+                "{name} is counted to {decimals} decimals of a {unit}: {text} has more.",
+                decimals,
+            ).format(
+                name=name,
+                decimals=decimals,
+                unit=unit or _("unit"),
+                text=text,
+            )
         )
     amount = int(scaled)
     if amount == 0 and not allow_zero:
-        raise ValidationError(f"A quantity of zero changes nothing: give how much {name}.")
+        raise ValidationError(
+            _("A quantity of zero changes nothing: give how much {name}.").format(name=name)
+        )
     if amount < 0 and not allow_negative:
-        raise ValidationError(f"Give the quantity of {name} without a minus sign.")
+        raise ValidationError(
+            _("Give the quantity of {name} without a minus sign.").format(name=name)
+        )
     if abs(amount) > 10**15:
-        raise ValidationError(f"{text} is more {name} than CoopDesk can count.")
+        raise ValidationError(
+            _("{text} is more {name} than CoopDesk can count.").format(text=text, name=name)
+        )
     return amount
 
 
@@ -75,20 +94,30 @@ def _parse_text(name: str, unit: str, text: str) -> Decimal:
     if not stripped or match is None or not any(ch.isdigit() for ch in match.group(2)):
         shown = f"{text!r}" if stripped else "Nothing"
         raise ValidationError(
-            f"{shown} is not a quantity: write a number like 2 or 2.5 for {name}."
+            _("{shown} is not a quantity: write a number like 2 or 2.5 for {name}.").format(
+                shown=shown, name=name
+            )
             if stripped
-            else f"Nothing was given: write a quantity like 2 or 2.5 for {name}."
+            else _("Nothing was given: write a quantity like 2 or 2.5 for {name}.").format(
+                name=name
+            )
         )
     sign, number, given_unit = match.groups()
     if given_unit and fold(given_unit) != fold(unit):
         if not re.fullmatch(r"[^\d\s.,]+\.?", given_unit):
-            raise ValidationError(f"{text!r} is not a quantity: write a number like 2 or 2.5.")
-        raise ValidationError(f"{name} is counted in {unit}, not {given_unit}.")
+            raise ValidationError(
+                _("{text!r} is not a quantity: write a number like 2 or 2.5.").format(text=text)
+            )
+        raise ValidationError(
+            _("{name} is counted in {unit}, not {given_unit}.").format(
+                name=name, unit=unit, given_unit=given_unit
+            )
+        )
     try:
         value = Decimal(number.replace(",", "."))
     except InvalidOperation:
         raise ValidationError(
-            f"{text!r} is not a quantity: write a number like 2 or 2.5."
+            _("{text!r} is not a quantity: write a number like 2 or 2.5.").format(text=text)
         ) from None
     return -value if sign in ("-", MINUS) else value
 
@@ -121,7 +150,7 @@ def get_item(store: Store, item_id: str) -> dict[str, Any]:
     """One item with all its fields and ``archived``; NotFoundError if there is none."""
     item = store.get("item", item_id)
     if item is None:
-        raise NotFoundError(f"There is no item with id {item_id}.")
+        raise NotFoundError(_("There is no item with id {item_id}.").format(item_id=item_id))
     return item
 
 
@@ -159,7 +188,11 @@ def require_item(store: Store, text: str) -> dict[str, Any]:
     """Like ``find_item``, but a clear error when nothing matches."""
     item = find_item(store, text)
     if item is None:
-        raise NotFoundError(f"No item is called or numbered {text!r} (see 'coopdesk item list').")
+        raise NotFoundError(
+            _("No item is called or numbered {text!r} (see 'coopdesk item list').").format(
+                text=text
+            )
+        )
     return item
 
 
@@ -171,28 +204,36 @@ def _check_unique(store: Store, name: str | None, barcode: str | None, item_id: 
             (item_id, name.strip()),
         ).fetchone()
         if clash:
-            raise ValidationError(f"There is already an item called {clash[0]}.")
+            raise ValidationError(
+                _("There is already an item called {clash}.").format(clash=clash[0])
+            )
     if barcode and barcode.strip():
         clash = store.conn.execute(
             "SELECT name FROM item WHERE _cl % 2 = 1 AND id != ? AND barcode = ?",
             (item_id, barcode.strip()),
         ).fetchone()
         if clash:
-            raise ValidationError(f"Barcode {barcode.strip()} is already used by {clash[0]}.")
+            raise ValidationError(
+                _("Barcode {barcode} is already used by {clash}.").format(
+                    barcode=barcode.strip(), clash=clash[0]
+                )
+            )
 
 
 def _unit_and_decimals(unit: Any, decimals: Any) -> tuple[str, int]:
     text = str(unit or "").strip()
     if not text:
-        raise ValidationError("Say which unit the item is counted in (kg, l, piece...).")
+        raise ValidationError(_("Say which unit the item is counted in (kg, l, piece...)."))
     if any(ch.isdigit() for ch in text):
-        raise ValidationError(f"A unit is a word like kg, l or piece, not {text!r}.")
+        raise ValidationError(
+            _("A unit is a word like kg, l or piece, not {text!r}.").format(text=text)
+        )
     try:
         places = int(decimals)
     except (TypeError, ValueError):
-        raise ValidationError("Decimals must be a whole number from 0 to 3.") from None
+        raise ValidationError(_("Decimals must be a whole number from 0 to 3.")) from None
     if not 0 <= places <= 3:
-        raise ValidationError("Decimals must be from 0 to 3 (3 counts kg to the gram).")
+        raise ValidationError(_("Decimals must be from 0 to 3 (3 counts kg to the gram)."))
     return text, places
 
 
@@ -238,7 +279,11 @@ def edit_item(store: Store, author: str, item_id: str, **fields: Any) -> set[str
         item = get_item(store, item_id)
         unknown = set(fields) - set(ITEM_FIELDS)
         if unknown:
-            raise ValidationError(f"An item has no field called {', '.join(sorted(unknown))}.")
+            raise ValidationError(
+                _("An item has no field called {unknown}.").format(
+                    unknown=", ".join(sorted(unknown))
+                )
+            )
         values = dict(fields)
         unit, decimals = _unit_and_decimals(
             values.get("unit", item["unit"]), values.get("decimals", item["decimals"])
@@ -249,8 +294,10 @@ def edit_item(store: Store, author: str, item_id: str, **fields: Any) -> set[str
             values["decimals"] = decimals
             if decimals != item["decimals"] and _has_movements(store, item_id):
                 raise ValidationError(
-                    f"{item['name']} already has movements counted to {item['decimals']} "
-                    "decimals; its decimals cannot change now (add a new item instead)."
+                    _(
+                        "{name} already has movements counted to {decimals} decimals; its "
+                        "decimals cannot change now (add a new item instead)."
+                    ).format(name=item["name"], decimals=item["decimals"])
                 )
         if "minimum" in values:
             shape = {**item, "unit": unit, "decimals": decimals}
@@ -346,7 +393,7 @@ def set_minimum(
     with store.transaction(author) as tx:
         item = get_item(store, item_id)
         if store.get("site", site_id) is None:
-            raise NotFoundError(f"There is no site with id {site_id}.")
+            raise NotFoundError(_("There is no site with id {site_id}.").format(site_id=site_id))
         row_id = minimum_id(item_id, site_id)
         existing = store.get("item_minimum", row_id)
         if minimum is None:

@@ -26,7 +26,9 @@ from typing import Any
 from coopdesk.base.csvfile import CsvFormat, write_csv
 from coopdesk.base.errors import CoopDeskError, NotFoundError, ValidationError
 from coopdesk.base.files import Written
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.periods import By, bucket_sql
+from coopdesk.base.text import Words
 from coopdesk.inventory.items import (
     _item_filter,
     display_value,
@@ -44,16 +46,18 @@ from coopdesk.inventory.tables import (
 from coopdesk.store.store import Store
 
 # Each reason in the words people use, for the window and the command line alike.
-REASON_LABELS = {
-    "received": "received",
-    "used": "used",
-    "given": "given out",
-    "spoiled": "spoiled",
-    "correction": "count correction",
-    "transfer-out": "sent to another site",
-    "transfer-in": "arrived from another site",
-    "transit-loss": "lost in transit",
-}
+REASON_LABELS = Words(
+    {
+        "received": N_("received"),
+        "used": N_("used"),
+        "given": N_("given out"),
+        "spoiled": N_("spoiled"),
+        "correction": N_("count correction"),
+        "transfer-out": N_("sent to another site"),
+        "transfer-in": N_("arrived from another site"),
+        "transit-loss": N_("lost in transit"),
+    }
+)
 
 
 class WouldGoNegative(CoopDeskError):
@@ -121,9 +125,13 @@ def site_and_aliases(store: Store, site_id: str) -> list[str]:
 def require_site(store: Store, site_id: str) -> dict[str, Any]:
     site = store.get("site", site_id)
     if site is None:
-        raise NotFoundError(f"There is no site with id {site_id} (see 'coopdesk sites').")
+        raise NotFoundError(
+            _("There is no site with id {site_id} (see 'coopdesk sites').").format(site_id=site_id)
+        )
     if site["archived"]:
-        raise ValidationError(f"Site {site['name']} is archived: it holds no stock any more.")
+        raise ValidationError(
+            _("Site {name} is archived: it holds no stock any more.").format(name=site["name"])
+        )
     return site
 
 
@@ -327,16 +335,22 @@ def signed_delta(item: dict[str, Any], quantity: int, reason: str) -> int:
     that contradicts the reason (received -2) is refused, as is zero.
     """
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise ValidationError(f"Give a quantity of {item['name']} as a whole number.")
+        raise ValidationError(
+            _("Give a quantity of {name} as a whole number.").format(name=item["name"])
+        )
     if quantity == 0:
         raise ValidationError(
-            f"A quantity of zero changes nothing: give how much {item['name']} was {reason}."
+            _("A quantity of zero changes nothing: give how much {name} was {reason}.").format(
+                name=item["name"], reason=reason
+            )
         )
     if reason in REASONS_IN:
         if quantity < 0:
             raise ValidationError(
-                f"Received stock adds to the shelf: give a positive quantity of {item['name']}"
-                " (to take some out, record it as used, given or spoiled)."
+                _(
+                    "Received stock adds to the shelf: give a positive quantity of {name} "
+                    "(to take some out, record it as used, given or spoiled)."
+                ).format(name=item["name"])
             )
         return quantity
     if reason in REASONS_OUT:
@@ -345,9 +359,13 @@ def signed_delta(item: dict[str, Any], quantity: int, reason: str) -> int:
         return quantity
     if reason in TRANSFER_REASONS:
         raise ValidationError(
-            "Transfers between sites are recorded with 'stock transfer' and 'stock receive'."
+            _("Transfers between sites are recorded with 'stock transfer' and 'stock receive'.")
         )
-    raise ValidationError(f"Reason must be one of: {', '.join(RECORDED_REASONS)}.")
+    raise ValidationError(
+        _("Reason must be one of: {recorded_reasons}.").format(
+            recorded_reasons=", ".join(RECORDED_REASONS)
+        )
+    )
 
 
 def _moved_at(store: Store, when: Any) -> Any:
@@ -365,9 +383,18 @@ def check_enough(
         return
     site = site_names(store).get(site_id, "this site")
     raise WouldGoNegative(
-        f"Only {format_quantity(item, held)} of {item['name']} at {site}; {verb} "
-        f"{format_quantity(item, -delta)} would leave {format_quantity(item, held + delta)}."
-        " Record it anyway if that is what happened.",
+        _(
+            "Only {format_quantity} of {name} at {site}; {verb} {format_quantity2} "
+            "would leave {format_quantity3}. Record it anyway if that is what "
+            "happened."
+        ).format(
+            format_quantity=format_quantity(item, held),
+            name=item["name"],
+            site=site,
+            verb=verb,
+            format_quantity2=format_quantity(item, -delta),
+            format_quantity3=format_quantity(item, held + delta),
+        ),
         item_id=item["id"],
         site_id=site_id,
         balance=held,
@@ -378,7 +405,9 @@ def check_enough(
 def _active_item(store: Store, item_id: str) -> dict[str, Any]:
     item = get_item(store, item_id)
     if item["archived"]:
-        raise ValidationError(f"{item['name']} is archived: restore it before recording stock.")
+        raise ValidationError(
+            _("{name} is archived: restore it before recording stock.").format(name=item["name"])
+        )
     return item
 
 

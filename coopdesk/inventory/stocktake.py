@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.inventory.items import display_value, format_quantity, get_item
 from coopdesk.inventory.stock import balance, now_text, require_site, site_names
 from coopdesk.store.store import Store
@@ -79,8 +80,10 @@ def start_stocktake(
         current = open_stocktake(store, site_id)
         if current is not None:
             raise ValidationError(
-                f"A stocktake is already open at {site['name']} (started {current['started_at']}):"
-                " finish or cancel it first."
+                _(
+                    "A stocktake is already open at {name} (started {started_at}): finish or "
+                    "cancel it first."
+                ).format(name=site["name"], started_at=current["started_at"])
             )
         return tx.insert(
             "stocktake", {"site_id": site_id, "started_at": now_text(store), "note": note}
@@ -90,7 +93,9 @@ def start_stocktake(
 def get_stocktake(store: Store, stocktake_id: str) -> dict[str, Any]:
     row = store.get("stocktake", stocktake_id)
     if row is None:
-        raise NotFoundError(f"There is no stocktake with id {stocktake_id}.")
+        raise NotFoundError(
+            _("There is no stocktake with id {stocktake_id}.").format(stocktake_id=stocktake_id)
+        )
     return row
 
 
@@ -104,10 +109,14 @@ def differences(store: Store, site_id: str, counts: dict[str, int]) -> list[Diff
     for item_id, counted in counts.items():
         item = get_item(store, item_id)
         if isinstance(counted, bool) or not isinstance(counted, int):
-            raise ValidationError(f"The count of {item['name']} must be a number.")
+            raise ValidationError(
+                _("The count of {name} must be a number.").format(name=item["name"])
+            )
         if counted < 0:
             raise ValidationError(
-                f"A count cannot be below zero: count the {item['name']} on the shelf again."
+                _("A count cannot be below zero: count the {name} on the shelf again.").format(
+                    name=item["name"]
+                )
             )
         book = balance(store, item_id, site_id)
         if counted != book:
@@ -168,10 +177,12 @@ def cancel_stocktake(store: Store, author: str, stocktake_id: str) -> None:
 def _open(store: Store, stocktake_id: str) -> dict[str, Any]:
     stocktake = get_stocktake(store, stocktake_id)
     if stocktake["archived"]:
-        raise ValidationError("This stocktake was cancelled: start a new one.")
+        raise ValidationError(_("This stocktake was cancelled: start a new one."))
     if stocktake["finished_at"]:
         raise ValidationError(
-            f"This stocktake was already finished ({stocktake['finished_at']}): start a new one."
+            _("This stocktake was already finished ({finished_at}): start a new one.").format(
+                finished_at=stocktake["finished_at"]
+            )
         )
     return stocktake
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coopdesk.base.i18n import N_
 from coopdesk.store.schema import Column, TableSpec
 
 # Why stock moved. A person records the first five with ``stock.move``; transfers write
@@ -17,82 +18,82 @@ MOVE_REASONS = (*RECORDED_REASONS, *TRANSFER_REASONS)
 
 ITEM = TableSpec(
     name="item",
-    noun="item",
+    noun=N_("item"),
     label_column="name",
     columns=(
-        Column("name", "text", "Name", required=True, max_len=120),
-        Column("category", "text", "Category", max_len=60, default=""),
-        Column("unit", "text", "Unit", required=True, max_len=20),
+        Column("name", "text", N_("Name"), required=True, max_len=120),
+        Column("category", "text", N_("Category"), max_len=60, default=""),
+        Column("unit", "text", N_("Unit"), required=True, max_len=20),
         # Quantities are integers of 10**-decimals units: 2.5 kg is 2500 at 3 decimals.
-        Column("decimals", "int", "Decimals", minimum=0, maximum=3, default=0),
-        Column("barcode", "text", "Barcode", max_len=64, default=""),
+        Column("decimals", "int", N_("Decimals"), minimum=0, maximum=3, default=0),
+        Column("barcode", "text", N_("Barcode"), max_len=64, default=""),
         # The minimum at every site, unless item_minimum says otherwise for a site.
-        Column("minimum", "int", "Minimum", minimum=0, default=0),
-        Column("notes", "text", "Notes", max_len=2000, default=""),
+        Column("minimum", "int", N_("Minimum"), minimum=0, default=0),
+        Column("notes", "text", N_("Notes"), max_len=2000, default=""),
     ),
 )
 
 
 ITEM_MINIMUM = TableSpec(
     name="item_minimum",
-    noun="minimum level",
+    noun=N_("minimum level"),
     label_column="minimum",
     columns=(
         # The id derives from item and site.
-        Column("item_id", "ref", "Item", required=True, ref_table="item"),
-        Column("site_id", "ref", "Site", required=True, ref_table="site"),
-        Column("minimum", "int", "Minimum", minimum=0, default=0),
+        Column("item_id", "ref", N_("Item"), required=True, ref_table="item"),
+        Column("site_id", "ref", N_("Site"), required=True, ref_table="site"),
+        Column("minimum", "int", N_("Minimum"), minimum=0, default=0),
     ),
 )
 
 
 TRANSFER = TableSpec(
     name="transfer",
-    noun="transfer",
+    noun=N_("transfer"),
     label_column="sent_at",
     columns=(
-        Column("item_id", "ref", "Item", required=True, ref_table="item"),
-        Column("from_site_id", "ref", "From", required=True, ref_table="site"),
-        Column("to_site_id", "ref", "To", required=True, ref_table="site"),
-        Column("quantity", "int", "Quantity sent", required=True, minimum=1),
-        Column("sent_at", "datetime", "Sent", required=True),
-        Column("note", "text", "Note", max_len=500, default=""),
+        Column("item_id", "ref", N_("Item"), required=True, ref_table="item"),
+        Column("from_site_id", "ref", N_("From"), required=True, ref_table="site"),
+        Column("to_site_id", "ref", N_("To"), required=True, ref_table="site"),
+        Column("quantity", "int", N_("Quantity sent"), required=True, minimum=1),
+        Column("sent_at", "datetime", N_("Sent"), required=True),
+        Column("note", "text", N_("Note"), max_len=500, default=""),
         # Set by the receiving site; a difference is recorded as a loss in transit.
-        Column("received_quantity", "int", "Quantity received", minimum=0),
-        Column("received_at", "datetime", "Received"),
-        Column("received_by", "ref", "Received by", ref_table="member"),
+        Column("received_quantity", "int", N_("Quantity received"), minimum=0),
+        Column("received_at", "datetime", N_("Received")),
+        Column("received_by", "ref", N_("Received by"), ref_table="member"),
     ),
 )
 
 
 STOCKTAKE = TableSpec(
     name="stocktake",
-    noun="stocktake",
+    noun=N_("stocktake"),
     label_column="started_at",
     columns=(
-        Column("site_id", "ref", "Site", required=True, ref_table="site"),
-        Column("started_at", "datetime", "Started", required=True),
-        Column("finished_at", "datetime", "Finished"),
-        Column("note", "text", "Note", max_len=500, default=""),
+        Column("site_id", "ref", N_("Site"), required=True, ref_table="site"),
+        Column("started_at", "datetime", N_("Started"), required=True),
+        Column("finished_at", "datetime", N_("Finished")),
+        Column("note", "text", N_("Note"), max_len=500, default=""),
     ),
 )
 
 
 STOCK_MOVE = TableSpec(
     name="stock_move",
-    noun="stock movement",
+    noun=N_("stock movement"),
     label_column="reason",
     kind="ledger",
     columns=(
-        Column("item_id", "ref", "Item", required=True, ref_table="item"),
-        Column("site_id", "ref", "Site", required=True, ref_table="site"),
+        Column("item_id", "ref", N_("Item"), required=True, ref_table="item"),
+        Column("site_id", "ref", N_("Site"), required=True, ref_table="site"),
         # Signed, in the item's smallest unit: what arrived is positive.
-        Column("delta", "int", "Quantity", required=True),
-        Column("reason", "choice", "Reason", choices=MOVE_REASONS, default="received"),
-        Column("note", "text", "Note", max_len=500, default=""),
-        Column("transfer_id", "ref", "Transfer", ref_table="transfer"),
-        Column("stocktake_id", "ref", "Stocktake", ref_table="stocktake"),
-        Column("moved_at", "datetime", "When", required=True),
+        Column("delta", "int", N_("Quantity"), required=True),
+        Column("reason", "choice", N_("Reason"), choices=MOVE_REASONS, default="received"),
+        Column("note", "text", N_("Note"), max_len=500, default=""),
+        Column("transfer_id", "ref", N_("Transfer"), ref_table="transfer"),
+        Column("stocktake_id", "ref", N_("Stocktake"), ref_table="stocktake"),
+        Column("moved_at", "datetime", N_("When"), required=True),
     ),
 )
 

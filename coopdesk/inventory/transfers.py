@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError, ValidationError
+from coopdesk.base.i18n import _
+from coopdesk.base.text import short_day_text
 from coopdesk.inventory.items import display_value, format_quantity
 from coopdesk.inventory.stock import (
     _active_item,
@@ -129,14 +131,19 @@ def send_transfer(
         to_site = require_site(store, to_site_id)
         if from_site_id == to_site_id:
             raise ValidationError(
-                f"A transfer goes to another site: this stock is already at {to_site['name']}."
+                _("A transfer goes to another site: this stock is already at {name}.").format(
+                    name=to_site["name"]
+                )
             )
         if isinstance(quantity, bool) or not isinstance(quantity, int):
-            raise ValidationError(f"Give the quantity of {item['name']} to send as a number.")
+            raise ValidationError(
+                _("Give the quantity of {name} to send as a number.").format(name=item["name"])
+            )
         if quantity <= 0:
             raise ValidationError(
-                f"Give how much {item['name']} to send: a quantity above zero"
-                f"{'' if quantity == 0 else ' (without a minus sign)'}."
+                _("Give how much {name} to send: a quantity above zero{value}.").format(
+                    name=item["name"], value="" if quantity == 0 else " (without a minus sign)"
+                )
             )
         if not allow_negative:
             check_enough(store, item, from_site_id, -quantity, verb="sending")
@@ -181,25 +188,37 @@ def receive_transfer(
         names = site_names(store)
         if _replaced_sites(store).get(transfer.to_site_id, transfer.to_site_id) != store.site_id:
             raise ValidationError(
-                f"This transfer goes to {transfer.to_site_name}: only {transfer.to_site_name} can "
-                "confirm what arrived (this computer is "
-                f"{names.get(store.site_id, 'another site')})."
+                _(
+                    "This transfer goes to {to_site_name}: only {to_site_name} can confirm "
+                    "what arrived (this computer is {get})."
+                ).format(
+                    to_site_name=transfer.to_site_name, get=names.get(store.site_id, "another site")
+                )
             )
         _refuse_if_received(transfer)
         received = transfer.quantity if quantity is None else quantity
         if isinstance(received, bool) or not isinstance(received, int):
             raise ValidationError(
-                f"Give the quantity of {transfer.item_name} received as a number."
+                _("Give the quantity of {item_name} received as a number.").format(
+                    item_name=transfer.item_name
+                )
             )
         if received < 0:
             raise ValidationError(
-                f"Give how much {transfer.item_name} arrived without a minus sign (0 if none did)."
+                _("Give how much {item_name} arrived without a minus sign (0 if none did).").format(
+                    item_name=transfer.item_name
+                )
             )
         if received > transfer.quantity:
             raise ValidationError(
-                f"Only {transfer.quantity_text} of {transfer.item_name} was sent, not "
-                f"{format_quantity(transfer._shape, received)}: count again, or record the extra "
-                "as received."
+                _(
+                    "Only {quantity_text} of {item_name} was sent, not {format_quantity}: "
+                    "count again, or record the extra as received."
+                ).format(
+                    quantity_text=transfer.quantity_text,
+                    item_name=transfer.item_name,
+                    format_quantity=format_quantity(transfer._shape, received),
+                )
             )
         _refuse_if_received(get_transfer(store, transfer_id))  # re-read inside the lock
         received_at = now_text(store)
@@ -233,8 +252,12 @@ def _refuse_if_received(transfer: TransferView) -> None:
     if transfer.state == "in transit":
         return
     when = _day_text(transfer.received_at)
-    who = f" by {transfer.received_by_name}" if transfer.received_by_name else ""
-    raise AlreadyReceivedError(f"This transfer was already received{when}{who}.")
+    who = (
+        _(" by {name}").format(name=transfer.received_by_name) if transfer.received_by_name else ""
+    )
+    raise AlreadyReceivedError(
+        _("This transfer was already received{when}{who}.").format(when=when, who=who)
+    )
 
 
 def _day_text(moment: str | None) -> str:
@@ -247,7 +270,7 @@ def _day_text(moment: str | None) -> str:
         day = dt.datetime.fromisoformat(moment)
     except ValueError:
         return ""
-    return f" on {day.day} {day.strftime('%b')}"
+    return _(" on {day}").format(day=short_day_text(day))
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -344,7 +367,9 @@ def get_transfer(store: Store, transfer_id: str) -> TransferView:
     found = _views(store, " AND t.id = ?", (transfer_id,))
     if not found:
         raise NotFoundError(
-            f"There is no transfer with id {transfer_id} (see 'coopdesk stock transfers')."
+            _(
+                "There is no transfer with id {transfer_id} (see 'coopdesk stock transfers')."
+            ).format(transfer_id=transfer_id)
         )
     return found[0]
 
@@ -354,7 +379,7 @@ def list_transfers(
 ) -> list[TransferView]:
     """Transfers, newest first; ``state`` one of STATES; ``site_id`` sending or receiving."""
     if state is not None and state not in STATES:
-        raise ValidationError(f"State must be one of: {', '.join(STATES)}.")
+        raise ValidationError(_("State must be one of: {states}.").format(states=", ".join(STATES)))
     where, params = "", ()
     if site_id is not None:
         where, params = " AND (t.from_site_id = ? OR t.to_site_id = ?)", (site_id, site_id)

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import names_text, plural
 from coopdesk.coop import member_names
 from coopdesk.reports.period import Period
@@ -73,15 +74,19 @@ class RoleAuthority:
     def sentence(self, span: str) -> str:
         """ "Coordinator: 9 members held it over 2 years; nobody more than 3 terms." """
         if not self.holders:
-            return f"{self.name}: nobody held it {span}."
+            return _("{name}: nobody held it {span}.").format(name=self.name, span=span)
         if self.distinct_holders == 1:
             holder = self.holders[0]
-            return (
-                f"{self.name}: only {holder.name} held it {span} ({plural(holder.terms, 'term')})."
+            return _("{name}: only {name2} held it {span} ({terms}).").format(
+                name=self.name, name2=holder.name, span=span, terms=plural(holder.terms, "term")
             )
-        return (
-            f"{self.name}: {self.distinct_holders} members held it {span}; nobody more than"
-            f" {plural(self.most_terms, 'term')}."
+        return _(
+            "{name}: {distinct_holders} members held it {span}; nobody more than {terms}."
+        ).format(
+            name=self.name,
+            distinct_holders=self.distinct_holders,
+            span=span,
+            terms=plural(self.most_terms, "term"),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -112,10 +117,10 @@ class AuthorityReport:
         """ "over 2 years", "over 3 months", "in 12 days"."""
         days = self.period.days
         if days >= 700:
-            return f"over {round(days / 365.25)} years"
+            return _("over {value} years").format(value=round(days / 365.25))
         if days >= 60:
-            return f"over {round(days / 30.44)} months"
-        return f"in {plural(days, 'day')}"
+            return _("over {value} months").format(value=round(days / 30.44))
+        return _("in {days}").format(days=plural(days, "day"))
 
     def summary_lines(self) -> list[str]:
         span = self.span_text()
@@ -124,9 +129,13 @@ class AuthorityReport:
             top = self.members[0]
             holders = [m for m in self.members if m.terms]
             lines.append(
-                f"{plural(len(holders), 'member')} held a role {span}. Most terms:"
-                f" {top.name}, {plural(top.terms, 'term')}"
-                f" ({names_text(top.roles)})."
+                _("{members} held a role {span}. Most terms: {name}, {terms} ({names}).").format(
+                    members=plural(len(holders), "member"),
+                    span=span,
+                    name=top.name,
+                    terms=plural(top.terms, "term"),
+                    names=names_text(top.roles),
+                )
             )
             used = sorted(
                 (m for m in self.members if m.mandate_uses),
@@ -135,11 +144,14 @@ class AuthorityReport:
             if used:
                 total = sum(m.mandate_uses for m in used)
                 lines.append(
-                    f"Mandates were used {plural(total, 'time')}; {used[0].name} used"
-                    f" {percent_text(used[0].mandate_uses / total)} of them."
+                    _("Mandates were used {times}; {name} used {percent} of them.").format(
+                        times=plural(total, "time"),
+                        name=used[0].name,
+                        percent=percent_text(used[0].mandate_uses / total),
+                    )
                 )
         if not self.roles:
-            lines.append("The coop has no rotating roles.")
+            lines.append(_("The coop has no rotating roles."))
         return lines
 
     def as_json(self) -> dict[str, Any]:
@@ -191,7 +203,7 @@ def authority_report(store: Store, period: Period) -> AuthorityReport:
             unroled += count
     names = member_names(store, people)
     for holding in (*people.values(), *(h for hs in per_role.values() for h in hs.values())):
-        holding.name = names.get(holding.member_id, "(unknown member)")
+        holding.name = names.get(holding.member_id, _("(unknown member)"))
 
     def order(h: Holding) -> tuple[int, int, str, str]:
         return (-h.terms, -h.days, h.name.casefold(), h.member_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.base.periods import BY_CHOICES, By, buckets
 from coopdesk.base.text import span_text
 from coopdesk.coop import sites
@@ -69,17 +70,23 @@ def make_period(
     first = parse_date(start, "From") if start else last_year(last).start
     if first > last:
         raise ValidationError(
-            f"The period starts ({first.isoformat()}) after it ends ({last.isoformat()}):"
-            " give a From date on or before the To date."
+            _(
+                "The period starts ({first}) after it ends ({last}): give a From date on "
+                "or before the To date."
+            ).format(first=first.isoformat(), last=last.isoformat())
         )
     if (last - first).days + 1 > MAX_DAYS:
-        raise ValidationError("A report covers at most sixty years: give a later From date.")
+        raise ValidationError(_("A report covers at most sixty years: give a later From date."))
     if by is None:
         chosen: By = "week" if (last - first).days + 1 <= WEEKS_UP_TO_DAYS else "month"
     else:
         word = str(by).strip().lower()
         if word not in BY_CHOICES:
-            raise ValidationError(f"Count trends by {', '.join(BY_CHOICES)}, not {by!r}.")
+            raise ValidationError(
+                _("Count trends by {by_choices}, not {by!r}.").format(
+                    by_choices=", ".join(BY_CHOICES), by=by
+                )
+            )
         chosen = word  # type: ignore[assignment]
     return Period(first, last, chosen)
 
@@ -91,4 +98,6 @@ def site_name(store: Store, site_id: str | None) -> str:
     for row in sites(store):
         if row["id"] == site_id:
             return str(row["name"])
-    raise NotFoundError(f"There is no site with id {site_id} (see 'coopdesk sites').")
+    raise NotFoundError(
+        _("There is no site with id {site_id} (see 'coopdesk sites').").format(site_id=site_id)
+    )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.reports.words import percent_text
 
 
@@ -77,28 +78,41 @@ class Spread:
     def fifth_sentence(self) -> str:
         """ "The busiest fifth of members (5 of 24) did 52% of the hours." """
         if not self.total_minutes:
-            return "Nobody has recorded any work in this period."
+            return _("Nobody has recorded any work in this period.")
         if self.members < 5:
-            return (
-                f"The busiest member did {percent_text(self.top_fifth_share)} of the hours"
-                f" ({self.members} members counted)."
-            )
-        return (
-            f"The busiest fifth of members ({self.top_fifth_count} of {self.members}) did"
-            f" {percent_text(self.top_fifth_share)} of the hours."
+            return _(
+                "The busiest member did {percent} of the hours ({members} members counted)."
+            ).format(percent=percent_text(self.top_fifth_share), members=self.members)
+        return _(
+            "The busiest fifth of members ({top_fifth_count} of {members}) did "
+            "{percent} of the hours."
+        ).format(
+            top_fifth_count=self.top_fifth_count,
+            members=self.members,
+            percent=percent_text(self.top_fifth_share),
         )
 
     def half_sentence(self, when: str = "") -> str:
         """ "3 members did half the work this month (of 24)." """
         if not self.total_minutes:
-            return "Nobody has recorded any work" + (f" {when}" if when else "") + "."
-        who = "1 member" if self.half_count == 1 else f"{self.half_count} members"
-        verb = "did"
-        when_text = f" {when}" if when else ""
-        return f"{who} {verb} half the work{when_text} (of {self.members} counted)."
+            if when:
+                return _("Nobody has recorded any work {when}.").format(when=when)
+            return _("Nobody has recorded any work.")
+        who = ngettext("{count} member", "{count} members", self.half_count).format(
+            count=self.half_count
+        )
+        if when:
+            return _("{who} did half the work {when} (of {members} counted).").format(
+                who=who, when=when, members=self.members
+            )
+        return _("{who} did half the work (of {members} counted).").format(
+            who=who, members=self.members
+        )
 
     def gini_sentence(self) -> str:
-        return f"Gini coefficient {self.gini:.2f} (0 is perfectly even, 1 is one person)."
+        return _("Gini coefficient {gini:.2f} (0 is perfectly even, 1 is one person).").format(
+            gini=self.gini
+        )
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

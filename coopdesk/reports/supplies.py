@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural
 from coopdesk.inventory import (
     display_value,
@@ -113,10 +114,16 @@ class Flow:
         return format_quantity({"unit": self.unit, "decimals": self.decimals}, amount)
 
     def sentence(self) -> str:
-        lost = f", {self.text(self.lost)} lost on the way" if self.lost else ""
-        return (
-            f"{self.item_name}: {self.text(self.sent)} from {self.from_site_name} to"
-            f" {self.to_site_name} in {plural(self.transfers, 'transfer')}{lost}."
+        lost = _(", {text} lost on the way").format(text=self.text(self.lost)) if self.lost else ""
+        return _(
+            "{item_name}: {text} from {from_site_name} to {to_site_name} in {transfers}{lost}."
+        ).format(
+            item_name=self.item_name,
+            text=self.text(self.sent),
+            from_site_name=self.from_site_name,
+            to_site_name=self.to_site_name,
+            transfers=plural(self.transfers, "transfer"),
+            lost=lost,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -154,21 +161,26 @@ class SuppliesReport:
         lines = []
         moved = [item for item in self.items if item.amounts]
         lines.append(
-            f"{plural(len({i.item_id for i in moved}), 'item')} moved"
-            + (f" at {self.site_name}" if self.site_name else "")
+            _("{items} moved").format(items=plural(len({i.item_id for i in moved}), "item"))
+            + (_(" at {site_name}").format(site_name=self.site_name) if self.site_name else "")
             + "."
         )
         low = self.most_often_low(3)
         if low:
             words = ", ".join(
-                f"{i.name} at {i.site_name} ({plural(i.times_low, 'time')})" for i in low
+                _("{name} at {site_name} ({times})").format(
+                    name=i.name, site_name=i.site_name, times=plural(i.times_low, "time")
+                )
+                for i in low
             )
-            lines.append(f"Ran low most often: {words}.")
+            lines.append(_("Ran low most often: {words}.").format(words=words))
         else:
-            lines.append("Nothing ran under its minimum.")
+            lines.append(_("Nothing ran under its minimum."))
         if self.flows:
             lines.append(
-                f"{plural(sum(f.transfers for f in self.flows), 'transfer')} between sites."
+                _("{transfers} between sites.").format(
+                    transfers=plural(sum(f.transfers for f in self.flows), "transfer")
+                )
             )
         return lines
 
@@ -213,7 +225,7 @@ def supplies_report(
                 unit=str(item.get("unit", "")),
                 decimals=int(item.get("decimals") or 0),
                 site_id=sid,
-                site_name=names.get(sid, "(unknown site)"),
+                site_name=names.get(sid, _("(unknown site)")),
             )
         return rows[key]
 
@@ -244,9 +256,9 @@ def supplies_report(
             unit=str(item.get("unit", "")),
             decimals=int(item.get("decimals") or 0),
             from_site_id=source,
-            from_site_name=names.get(source, "(unknown site)"),
+            from_site_name=names.get(source, _("(unknown site)")),
             to_site_id=target,
-            to_site_name=names.get(target, "(unknown site)"),
+            to_site_name=names.get(target, _("(unknown site)")),
             transfers=transfers,
             sent=sent,
             received=received,

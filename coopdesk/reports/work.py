@@ -23,7 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from coopdesk.base.text import names_text
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words, names_text
 from coopdesk.coop import active_members, leave_periods, member_names
 from coopdesk.reports.period import Period, site_name
 from coopdesk.reports.spread import Spread, top_fifth
@@ -33,7 +34,7 @@ from coopdesk.store.store import Store
 from coopdesk.tasks import DEFAULT_ESTIMATE_MINUTES, done_minutes
 
 KINDS = ("shift", "chore", "task")
-KIND_LABELS = {"shift": "Shifts", "chore": "Chores", "task": "Tasks"}
+KIND_LABELS = Words({"shift": N_("Shifts"), "chore": N_("Chores"), "task": N_("Tasks")})
 # Listed as behind when their shift hours are under this share of what the rule asked, once
 # the period asks at least half a duty period's minutes (two days into a month, nobody is).
 BEHIND_SHARE = 0.75
@@ -121,14 +122,17 @@ class Behind:
 
     def sentence(self) -> str:
         if self.done_minutes == 0:
-            return (
-                f"{self.name} has no shifts yet in this period (the duty asks"
-                f" {hours_text(self.asked_minutes)}). Maybe ask if a shift soon would suit?"
-            )
-        return (
-            f"{self.name} has done {hours_text(self.done_minutes)} of the"
-            f" {hours_text(self.asked_minutes)} of shifts the duty asks. A shift soon would"
-            " even it out."
+            return _(
+                "{name} has no shifts yet in this period (the duty asks {hours}). Maybe "
+                "ask if a shift soon would suit?"
+            ).format(name=self.name, hours=hours_text(self.asked_minutes))
+        return _(
+            "{name} has done {hours} of the {hours2} of shifts the duty asks. A "
+            "shift soon would even it out."
+        ).format(
+            name=self.name,
+            hours=hours_text(self.done_minutes),
+            hours2=hours_text(self.asked_minutes),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -170,13 +174,16 @@ class WorkReport:
                 for kind in KINDS
             ]
             lines.append(
-                f"In all {hours_text(self.spread.total_minutes)}: " + ", ".join(parts) + "."
+                _("In all {hours}: ").format(hours=hours_text(self.spread.total_minutes))
+                + ", ".join(parts)
+                + "."
             )
         lines.append(
-            f"Chores and tasks without an estimate count as {self.default_estimate_minutes}"
-            " minutes."
+            _(
+                "Chores and tasks without an estimate count as {default_estimate_minutes} minutes."
+            ).format(default_estimate_minutes=self.default_estimate_minutes)
         )
-        lines.append(f"Shift duty: {self.rule_text}")
+        lines.append(_("Shift duty: {rule_text}").format(rule_text=self.rule_text))
         return lines
 
     def as_json(self) -> dict[str, Any]:
@@ -324,20 +331,22 @@ def member_share_text(report: WorkReport, member_id: str) -> str:
     """One member's share, in words, for their own page."""
     work = report.member(member_id)
     if work is None or not work.total_minutes:
-        text = f"No work recorded for {report.period.label()}."
+        text = _("No work recorded for {label}.").format(label=report.period.label())
     else:
         parts = [
             f"{KIND_LABELS[kind].lower()} {hours_text(work.minutes_of(kind))}"
             for kind in KINDS
             if work.minutes_of(kind)
         ]
-        text = (
-            f"{report.period.label()}: {hours_text(work.total_minutes)} of work"
-            f" ({', '.join(parts)}), {percent_text(work.share)} of the coop's"
-            f" {hours_text(report.spread.total_minutes)}."
+        text = _("{label}: {hours} of work ({parts}), {percent} of the coop's {hours2}.").format(
+            label=report.period.label(),
+            hours=hours_text(work.total_minutes),
+            parts=", ".join(parts),
+            percent=percent_text(work.share),
+            hours2=hours_text(report.spread.total_minutes),
         )
     if work is not None and work.asked_minutes:
-        text += f" The shift duty asked {hours_text(work.asked_minutes)}."
+        text += _(" The shift duty asked {hours}.").format(hours=hours_text(work.asked_minutes))
     return text
 
 

@@ -26,7 +26,8 @@ from typing import Any
 from coopdesk.base import jsontext
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
-from coopdesk.base.text import day_text, names_text
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words, day_text, names_text
 from coopdesk.roles.rotation import (
     Term,
     active_roles,
@@ -38,17 +39,19 @@ from coopdesk.roles.tables import MANDATE_ACTIONS
 from coopdesk.store.store import Store
 from coopdesk.store.transaction import Transaction
 
-ACTION_LABELS = {
-    "members": "manage members",
-    "roles": "edit roles and rotations",
-    "conflicts": "resolve sync conflicts",
-    "stock": "correct stock counts",
-    "settings": "change coop settings",
-    "sites": "invite and archive sites",
-    "decisions": "close decisions early and write outcomes",
-    "shifts": "manage shifts (cancel them, take others off)",
-    "tasks": "manage others' tasks (finish or move them)",
-}
+ACTION_LABELS = Words(
+    {
+        "members": N_("manage members"),
+        "roles": N_("edit roles and rotations"),
+        "conflicts": N_("resolve sync conflicts"),
+        "stock": N_("correct stock counts"),
+        "settings": N_("change coop settings"),
+        "sites": N_("invite and archive sites"),
+        "decisions": N_("close decisions early and write outcomes"),
+        "shifts": N_("manage shifts (cancel them, take others off)"),
+        "tasks": N_("manage others' tasks (finish or move them)"),
+    }
+)
 assert set(ACTION_LABELS) == set(MANDATE_ACTIONS)
 
 
@@ -144,13 +147,16 @@ def refusal_message(store: Store, action: str, on: dt.date | None = None) -> str
     if not terms:
         return ""
     day = on or dt.date.today()
-    roles = " or ".join(dict.fromkeys(term.role_name for term in terms))
+    roles = _(" or ").join(dict.fromkeys(term.role_name for term in terms))
     who = "; ".join(
-        f"{names_text(_active_names(store, term), nobody='')}, until {day_text(term.ends_on, day)}"
+        _("{names}, until {day}").format(
+            names=names_text(_active_names(store, term), nobody=""),
+            day=day_text(term.ends_on, day),
+        )
         + (f" ({term.role_name})" if len(terms) > 1 else "")
         for term in terms
     )
-    return f"Only this term's {roles} can do this: {who}."
+    return _("Only this term's {roles} can do this: {who}.").format(roles=roles, who=who)
 
 
 def _active_names(store: Store, term: Term) -> list[str]:
@@ -286,7 +292,7 @@ def _judge_mandates(merge: Any) -> dict[tuple[str, int], str]:
                 author in found.holders and found.role_id == fields.get("role_id")
                 for found in restricting(action, day, stamp)
             ):
-                label = ACTION_LABELS.get(action, action)
+                label = ACTION_LABELS.source.get(action, action)
                 held[key] = f"its author did not hold the mandate to {label}"
         if key in held:
             continue
@@ -303,7 +309,7 @@ def _judge_mandates(merge: Any) -> dict[tuple[str, int], str]:
                 if started(action, moment := day + dt.timedelta(days=d), stamp)
             ]
             if days and all(restricting(action, moment, stamp) for moment in days):
-                held[key] = f"it needed the mandate to {ACTION_LABELS[action]}"
+                held[key] = f"it needed the mandate to {ACTION_LABELS.source[action]}"
     return held
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.roles.mandates import ACTION_LABELS
 from coopdesk.roles.rotation import DEFAULT_PLAN_TERMS, active_roles, current_terms, eligible_order
 from coopdesk.roles.tables import ROTATION_POLICIES
@@ -44,16 +45,17 @@ def _check_role_fields(fields: dict[str, Any]) -> dict[str, Any]:
         try:
             days = int(checked["term_days"])
         except (TypeError, ValueError):
-            raise ValidationError("Term length must be a whole number of days.") from None
+            raise ValidationError(_("Term length must be a whole number of days.")) from None
         if days < 1:
-            raise ValidationError("A term must last at least one day.")
+            raise ValidationError(_("A term must last at least one day."))
         checked["term_days"] = days
     if "policy" in checked:
         policy = str(checked["policy"]).strip().lower()
         if policy not in ROTATION_POLICIES:
             raise ValidationError(
-                f"Unknown rotation {checked['policy']!r}: choose one of "
-                f"{', '.join(ROTATION_POLICIES)}."
+                _("Unknown rotation {policy!r}: choose one of {rotation_policies}.").format(
+                    policy=checked["policy"], rotation_policies=", ".join(ROTATION_POLICIES)
+                )
             )
         checked["policy"] = policy
     if "mandates" in checked:
@@ -61,20 +63,25 @@ def _check_role_fields(fields: dict[str, Any]) -> dict[str, Any]:
         unknown = [m for m in mandates if m not in ACTION_LABELS]
         if unknown:
             raise ValidationError(
-                f"Unknown mandate {', '.join(unknown)}: a role may carry "
-                f"{', '.join(ACTION_LABELS)}."
+                _("Unknown mandate {unknown}: a role may carry {action_labels}.").format(
+                    unknown=", ".join(unknown), action_labels=", ".join(ACTION_LABELS)
+                )
             )
         checked["mandates"] = mandates
     if "holders" in checked:
         try:
             checked["holders"] = int(checked["holders"])
         except (TypeError, ValueError):
-            raise ValidationError("Holders at once must be a whole number.") from None
+            raise ValidationError(_("Holders at once must be a whole number.")) from None
         if checked["holders"] < 1:
-            raise ValidationError("A role needs at least one holder at a time.")
+            raise ValidationError(_("A role needs at least one holder at a time."))
     unknown_fields = set(checked) - set(ROLE_FIELDS)
     if unknown_fields:
-        raise ValidationError(f"A role has no field called {', '.join(sorted(unknown_fields))}.")
+        raise ValidationError(
+            _("A role has no field called {unknown_fields}.").format(
+                unknown_fields=", ".join(sorted(unknown_fields))
+            )
+        )
     return checked
 
 
@@ -123,13 +130,18 @@ def add_role(
             row = store.get("member", member_id)
             if row is None or row["archived"]:
                 raise ValidationError(
-                    f"There is no active member with id {member_id}: choose members from the list."
+                    _(
+                        "There is no active member with id {member_id}: choose members from the "
+                        "list."
+                    ).format(member_id=member_id)
                 )
         if not members and not (fields["skill"] and _skilled_members(store, fields["skill"])):
             raise ValidationError(
-                f"Nobody could hold {name.strip() or 'this role'}: choose at least one member"
+                _("Nobody could hold {name}: choose at least one member").format(
+                    name=name.strip() or "this role"
+                )
                 + (
-                    f" (no active member has the skill {fields['skill']!r})."
+                    _(" (no active member has the skill {skill!r}).").format(skill=fields["skill"])
                     if fields["skill"]
                     else "."
                 )
@@ -164,7 +176,9 @@ def edit_role(store: Store, author: str, role_id: str, **fields: Any) -> set[str
         touched = member_ids is not None or "skill" in checked
         if touched and not eligible_order(tx.store, after):
             raise ValidationError(
-                f"Nobody could hold {after['name']}: keep at least one eligible member."
+                _("Nobody could hold {name}: keep at least one eligible member.").format(
+                    name=after["name"]
+                )
             )
     return changed
 
@@ -228,11 +242,17 @@ def opt_in(store: Store, author: str, role_id: str, member_id: str) -> None:
         role = store.require("role", role_id)
         member = store.require("member", member_id)
         if member["archived"]:
-            raise ValidationError(f"{member['name']} is archived: restore them first.")
+            raise ValidationError(
+                _("{name} is archived: restore them first.").format(name=member["name"])
+            )
         row_id = role_member_id(role_id, member_id)
         existing = store.get("role_member", row_id)
         if existing is not None and not existing["archived"]:
-            raise ValidationError(f"{member['name']} already takes turns as {role['name']}.")
+            raise ValidationError(
+                _("{name} already takes turns as {name2}.").format(
+                    name=member["name"], name2=role["name"]
+                )
+            )
         position = store.conn.execute(
             "SELECT coalesce(max(position) + 1, 0) FROM role_member"
             " WHERE role_id = ? AND _cl % 2 = 1",
@@ -258,13 +278,19 @@ def opt_out(store: Store, author: str, role_id: str, member_id: str) -> None:
         row_id = role_member_id(role_id, member_id)
         existing = store.get("role_member", row_id)
         if existing is None or existing["archived"]:
-            raise ValidationError(f"{member['name']} does not take turns as {role['name']}.")
+            raise ValidationError(
+                _("{name} does not take turns as {name2}.").format(
+                    name=member["name"], name2=role["name"]
+                )
+            )
         _may_change_membership(tx, author, member_id, role, "opted out")
         tx.archive("role_member", row_id)
         if not role["skill"] and not eligible_order(tx.store, role):
             raise ValidationError(
-                f"{member['name']} is the last member who takes turns as {role['name']}: "
-                "add someone else first, or archive the role."
+                _(
+                    "{name} is the last member who takes turns as {name2}: add someone else "
+                    "first, or archive the role."
+                ).format(name=member["name"], name2=role["name"])
             )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.roles.tables import ROTATION_POLICIES
 from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import parse_date, tags_list
@@ -138,7 +139,9 @@ def plan_terms(data: RotationInput, count: int) -> list[tuple[dt.date, tuple[str
     """
     if data.policy not in ROTATION_POLICIES:
         raise ValidationError(
-            f"Unknown rotation {data.policy!r}: choose one of {', '.join(ROTATION_POLICIES)}."
+            _("Unknown rotation {policy!r}: choose one of {rotation_policies}.").format(
+                policy=data.policy, rotation_policies=", ".join(ROTATION_POLICIES)
+            )
         )
     rank = {member: index for index, member in enumerate(data.order)}
     # Only the leave of members who can hold the role matters: the rest of the coop's
@@ -388,7 +391,9 @@ def term_on(store: Store, role_id: str, day: dt.date) -> Term:
     index = _index_of(role, day)
     if index < 0:
         raise ValidationError(
-            f"{role['name']} starts on {role['starts_on']}: there is no term on {day.isoformat()}."
+            _("{name} starts on {starts_on}: there is no term on {day}.").format(
+                name=role["name"], starts_on=role["starts_on"], day=day.isoformat()
+            )
         )
     return _terms(store, role, index, index)[0]
 
@@ -411,8 +416,14 @@ def _term_starting(store: Store, role_id: str, term_start: dt.date | str) -> Ter
     term = term_on(store, role_id, start)
     if term.starts_on != start:
         raise ValidationError(
-            f"No term of {term.role_name} starts on {start.isoformat()}: the term covering that"
-            f" day starts on {term.starts_on.isoformat()}."
+            _(
+                "No term of {role_name} starts on {start}: the term covering that day "
+                "starts on {starts_on}."
+            ).format(
+                role_name=term.role_name,
+                start=start.isoformat(),
+                starts_on=term.starts_on.isoformat(),
+            )
         )
     return term
 
@@ -455,20 +466,34 @@ def swap(
         role = _role(store, role_id)
         if out_member_id not in term.holders:
             raise ValidationError(
-                f"{_name(store, out_member_id)} does not hold {role['name']} in the term from "
-                f"{term.starts_on.isoformat()}: only a holder can hand the term over."
+                _(
+                    "{name} does not hold {name2} in the term from {starts_on}: only a "
+                    "holder can hand the term over."
+                ).format(
+                    name=_name(store, out_member_id),
+                    name2=role["name"],
+                    starts_on=term.starts_on.isoformat(),
+                )
             )
         if in_member_id == out_member_id:
-            raise ValidationError("Swap with someone else: that member already holds this term.")
+            raise ValidationError(_("Swap with someone else: that member already holds this term."))
         if in_member_id in term.holders:
             raise ValidationError(
-                f"{_name(store, in_member_id)} already holds {role['name']} in this term."
+                _("{name} already holds {name2} in this term.").format(
+                    name=_name(store, in_member_id), name2=role["name"]
+                )
             )
         if in_member_id not in eligible_order(store, role):
             raise ValidationError(
-                f"{_name(store, in_member_id)} is not eligible for {role['name']}: they must opt in"
-                + (f" or have the skill {role['skill']!r}" if role["skill"] else "")
-                + " first."
+                _("{name} is not eligible for {name2}: they must opt in").format(
+                    name=_name(store, in_member_id), name2=role["name"]
+                )
+                + (
+                    _(" or have the skill {skill!r}").format(skill=role["skill"])
+                    if role["skill"]
+                    else ""
+                )
+                + _(" first.")
             )
         holders = [in_member_id if m == out_member_id else m for m in term.holders]
         if author != out_member_id:

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.periods import By, bucket_sql
 from coopdesk.base.text import day_text
 from coopdesk.coop import leave_periods
@@ -44,10 +45,15 @@ class DutyRule:
 
     def describe(self) -> str:
         if not self.active:
-            return "No shift duty is set."
-        hours = f"{self.minutes / 60:g} hour{'' if self.minutes == 60 else 's'}"
+            return _("No shift duty is set.")
+        count = self.minutes / 60
+        # A whole number picks its own form; a fraction ("1.5 hours") the general one.
+        form = int(count) if count.is_integer() else 100
+        hours = ngettext("{hours:g} hour", "{hours:g} hours", form).format(hours=count)
         since = day_text(dt.date.fromisoformat(str(self.duty_from)[:10]))
-        return f"{hours} every {self.period_days} days, counted from {since}"
+        return _("{hours} every {period_days} days, counted from {since}").format(
+            hours=hours, period_days=self.period_days, since=since
+        )
 
     def periods_ended(self, on: dt.date) -> int:
         """Whole periods from ``duty_from`` that ended before the day ``on``."""
@@ -83,7 +89,7 @@ def _coop_row(store: Store) -> dict[str, Any]:
     coop_id = store.coop_id
     row = store.get("coop", coop_id) if coop_id else None
     if row is None:
-        raise NotFoundError("This store holds no coop yet.")
+        raise NotFoundError(_("This store holds no coop yet."))
     return row
 
 
@@ -105,7 +111,7 @@ def set_duty_rule(
         fields = {
             "duty_minutes": minutes,
             "duty_period_days": period_days,
-            "duty_from": parse_date(duty_from, "Duty counted from") if duty_from else None,
+            "duty_from": parse_date(duty_from, N_("Duty counted from")) if duty_from else None,
         }
         detail = f"Shift duty: {minutes} minutes every {period_days} days from {duty_from or '-'}"
         tx.use_mandate("settings", detail)

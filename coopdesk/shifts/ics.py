@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopdesk.base.files import Written, write_file
+from coopdesk.base.i18n import _
 from coopdesk.coop import coop_time_zone, identity
 from coopdesk.shifts.shifts import ShiftView, list_shifts
 from coopdesk.store.hlc import wall_seconds
@@ -51,15 +52,19 @@ class CalendarEntry:
 def _description(shift: ShiftView) -> str:
     lines = []
     if shift.cancelled:
-        lines.append("This shift was cancelled.")
+        lines.append(_("This shift was cancelled."))
     if shift.description:
         lines.append(shift.description)
-    names = ", ".join(s.member_name for s in shift.confirmed) or "nobody yet"
-    lines.append(f"On this shift ({shift.filled} of {shift.capacity}): {names}")
+    names = ", ".join(s.member_name for s in shift.confirmed) or _("nobody yet")
+    lines.append(
+        _("On this shift ({filled} of {capacity}): {names}").format(
+            filled=shift.filled, capacity=shift.capacity, names=names
+        )
+    )
     if shift.waiting:
-        lines.append("Waiting: " + ", ".join(s.member_name for s in shift.waiting))
+        lines.append(_("Waiting: ") + ", ".join(s.member_name for s in shift.waiting))
     if shift.skills:
-        lines.append("Skills needed: " + ", ".join(shift.skills))
+        lines.append(_("Skills needed: ") + ", ".join(shift.skills))
     if shift.notes:
         lines.append(shift.notes)
     return "\n".join(lines)

@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import moment_text
 from coopdesk.shifts.tables import ATTENDANCE
 from coopdesk.shifts.words import shift_words
 from coopdesk.store.ids import derived_id
@@ -113,8 +115,7 @@ def _now(now: dt.datetime | None) -> str:
 
 
 def _pretty(when: str) -> str:
-    moment = dt.datetime.fromisoformat(when)
-    return moment.strftime("%a %d %b %Y, %H:%M")
+    return moment_text(dt.datetime.fromisoformat(when))
 
 
 def signup_id_for(shift_id: str, member_id: str) -> str:
@@ -142,7 +143,7 @@ def _build_view(row: dict[str, Any], signups: list[dict[str, Any]]) -> ShiftView
         SignupView(
             signup_id=s["id"],
             member_id=s["member_id"],
-            member_name=s["member_name"] or "(unknown member)",
+            member_name=s["member_name"] or _("(unknown member)"),
             signed_up_at=s["signed_up_at"],
             site_id=s["site_id"],
             attendance=s["attendance"],
@@ -277,7 +278,7 @@ def overbooked_shifts(store: Store, ends_after: DateTimeLike | None = None) -> l
     )
     params: list[Any] = []
     if ends_after is not None:
-        after = datetime_text(ends_after, "Ends after")
+        after = datetime_text(ends_after, N_("Ends after"))
         earliest = dt.datetime.fromisoformat(after) - dt.timedelta(days=1)
         where += " AND s.starts_at >= ? AND s.ends_at >= ?"
         params += [datetime_text(earliest), after]
@@ -290,21 +291,28 @@ def overbooked_shifts(store: Store, ends_after: DateTimeLike | None = None) -> l
 def check_times(starts_at: str, ends_at: str) -> None:
     if ends_at <= starts_at:
         raise ValidationError(
-            f"The shift ends ({_pretty(ends_at)}) before it starts ({_pretty(starts_at)}):"
-            " give an end after the start."
+            _(
+                "The shift ends ({pretty}) before it starts ({pretty2}): give an end "
+                "after the start."
+            ).format(pretty=_pretty(ends_at), pretty2=_pretty(starts_at))
         )
     if minutes_between(starts_at, ends_at) > 24 * 60:
-        raise ValidationError("A shift lasts at most 24 hours: split longer work into shifts.")
+        raise ValidationError(_("A shift lasts at most 24 hours: split longer work into shifts."))
 
 
 def check_capacity(capacity: Any) -> int:
     try:
         number = int(capacity)
     except (TypeError, ValueError):
-        raise ValidationError(f"Capacity {capacity!r} must be a whole number of people.") from None
+        raise ValidationError(
+            _("Capacity {capacity!r} must be a whole number of people.").format(capacity=capacity)
+        ) from None
     if number < 1:
         raise ValidationError(
-            f"A shift needs at least one person (capacity {number}): give a capacity of 1 or more."
+            _(
+                "A shift needs at least one person (capacity {number}): give a capacity "
+                "of 1 or more."
+            ).format(number=number)
         )
     return number
 
@@ -348,7 +356,9 @@ def edit_shift(store: Store, author: str, shift_id: str, **fields: Any) -> None:
         unknown = set(fields) - set(EDITABLE)
         if unknown:
             raise ValidationError(
-                f"A shift has no editable field called {', '.join(sorted(unknown))}."
+                _("A shift has no editable field called {unknown}.").format(
+                    unknown=", ".join(sorted(unknown))
+                )
             )
         current = store.require("shift", shift_id)
         if "starts_at" in fields:
@@ -374,18 +384,22 @@ def cancel_shift(store: Store, author: str, shift_id: str) -> None:
     Managing shifts: when a role carries the "shifts" mandate, only its holders may."""
     with store.transaction(author) as tx:
         shift = store.require("shift", shift_id)
-        tx.use_mandate("shifts", f"cancelled the shift {shift_words(shift)}")
+        tx.use_mandate("shifts", f"cancelled the shift {shift_words(shift, stored=True)}")
         if shift["archived"]:
-            raise ValidationError(f"The shift {shift['title']!r} is already cancelled.")
+            raise ValidationError(
+                _("The shift {title!r} is already cancelled.").format(title=shift["title"])
+            )
         tx.archive("shift", shift_id)
 
 
 def restore_shift(store: Store, author: str, shift_id: str) -> None:
     with store.transaction(author) as tx:
         shift = store.require("shift", shift_id)
-        tx.use_mandate("shifts", f"restored the shift {shift_words(shift)}")
+        tx.use_mandate("shifts", f"restored the shift {shift_words(shift, stored=True)}")
         if not shift["archived"]:
-            raise ValidationError(f"The shift {shift['title']!r} is not cancelled.")
+            raise ValidationError(
+                _("The shift {title!r} is not cancelled.").format(title=shift["title"])
+            )
         tx.restore("shift", shift_id)
 
 
@@ -398,7 +412,7 @@ def _for_someone_else(tx: Any, author: str, member_id: str, doing: str, shift_id
     member = store.get("member", member_id)
     shift = store.require("shift", shift_id)
     name = member["name"] if member else "someone"
-    tx.use_mandate("shifts", doing.format(name=name, shift=shift_words(shift)))
+    tx.use_mandate("shifts", doing.format(name=name, shift=shift_words(shift, stored=True)))
 
 
 # -- writing: sign-ups ----------------------------------------------------------------------
@@ -409,12 +423,16 @@ def _open_shift(store: Store, shift_id: str, now: str, doing: str) -> dict[str, 
     shift = store.require("shift", shift_id)
     if shift["archived"]:
         raise ValidationError(
-            f"The shift {shift['title']!r} was cancelled: {doing} is not possible."
+            _("The shift {title!r} was cancelled: {doing} is not possible.").format(
+                title=shift["title"], doing=doing
+            )
         )
     if shift["starts_at"] <= now:
         raise ValidationError(
-            f"{shift['title']!r} is a shift in the past (it started {_pretty(shift['starts_at'])}):"
-            f" {doing} is only possible for shifts still ahead."
+            _(
+                "{title!r} is a shift in the past (it started {pretty}): {doing} is only "
+                "possible for shifts still ahead."
+            ).format(title=shift["title"], pretty=_pretty(shift["starts_at"]), doing=doing)
         )
     return shift
 
@@ -423,7 +441,9 @@ def _active_member(store: Store, member_id: str) -> dict[str, Any]:
     member = store.require("member", member_id)
     if member["archived"]:
         raise ValidationError(
-            f"{member['name']} is archived: restore the member before signing them up."
+            _("{name} is archived: restore the member before signing them up.").format(
+                name=member["name"]
+            )
         )
     return member
 
@@ -433,7 +453,7 @@ def _active_signup(store: Store, shift_id: str, member_id: str) -> dict[str, Any
     if signup is None or signup["archived"]:
         member = store.get("member", member_id)
         name = member["name"] if member else member_id
-        raise ValidationError(f"{name} is not signed up for this shift.")
+        raise ValidationError(_("{name} is not signed up for this shift.").format(name=name))
     return signup
 
 
@@ -466,12 +486,16 @@ def sign_up(
     with store.transaction(author) as tx:
         _for_someone_else(tx, author, member_id, "put {name} on {shift}", shift_id)
         moment = _now(now)
-        shift = _open_shift(store, shift_id, moment, "signing up")
+        shift = _open_shift(store, shift_id, moment, _("signing up"))
         member = _active_member(store, member_id)
         signup_id = signup_id_for(shift_id, member_id)
         existing = store.get("shift_signup", signup_id)
         if existing is not None and not existing["archived"]:
-            raise ValidationError(f"{member['name']} is already signed up for {shift['title']!r}.")
+            raise ValidationError(
+                _("{name} is already signed up for {title!r}.").format(
+                    name=member["name"], title=shift["title"]
+                )
+            )
         taken, latest = store.conn.execute(
             "SELECT count(*), max(signed_up_at) FROM shift_signup"
             " WHERE shift_id = ? AND _cl % 2 = 1",
@@ -479,8 +503,15 @@ def sign_up(
         ).fetchone()
         if taken >= shift["capacity"] and not allow_waitlist:
             raise ValidationError(
-                f"{shift['title']!r} is full ({taken} of {shift['capacity']} places taken):"
-                f" choose another shift, or put {member['name']} on the waiting list."
+                _(
+                    "{title!r} is full ({taken} of {capacity} places taken): choose another "
+                    "shift, or put {name} on the waiting list."
+                ).format(
+                    title=shift["title"],
+                    taken=taken,
+                    capacity=shift["capacity"],
+                    name=member["name"],
+                )
             )
         if latest and latest >= moment:
             # Times are kept to the second: whoever signs up later here must never come first.
@@ -522,7 +553,7 @@ def request_swap(
 ) -> None:
     """Mark a sign-up as "looking for someone to take over" (``wanted=False`` clears it)."""
     with store.transaction(author) as tx:
-        _open_shift(store, shift_id, _now(now), "asking for a swap")
+        _open_shift(store, shift_id, _now(now), _("asking for a swap"))
         signup = _active_signup(store, shift_id, member_id)
         tx.update("shift_signup", signup["id"], {"swap_wanted": wanted})
 
@@ -546,15 +577,17 @@ def take_over(
         _for_someone_else(
             tx, author, to_member_id, "gave {name} a place on {shift} (a swap)", shift_id
         )
-        _open_shift(store, shift_id, _now(now), "taking over")
+        _open_shift(store, shift_id, _now(now), _("taking over"))
         old = _active_signup(store, shift_id, from_member_id)
         member = _active_member(store, to_member_id)
         if from_member_id == to_member_id:
-            raise ValidationError(f"{member['name']} cannot take over their own place.")
+            raise ValidationError(
+                _("{name} cannot take over their own place.").format(name=member["name"])
+            )
         new_id = signup_id_for(shift_id, to_member_id)
         existing = store.get("shift_signup", new_id)
         if existing is not None and not existing["archived"]:
-            raise ValidationError(f"{member['name']} is already on this shift.")
+            raise ValidationError(_("{name} is already on this shift.").format(name=member["name"]))
         fields = {
             "shift_id": shift_id,
             "member_id": to_member_id,
@@ -582,12 +615,17 @@ def record_attendance(
     with store.transaction(author) as tx:
         status = str(status).strip().lower()
         if status not in ATTENDANCE:
-            raise ValidationError(f"Attendance must be one of: {', '.join(ATTENDANCE)}.")
+            raise ValidationError(
+                _("Attendance must be one of: {attendance}.").format(
+                    attendance=", ".join(ATTENDANCE)
+                )
+            )
         shift = store.require("shift", shift_id)
         if shift["starts_at"] > _now(now):
             raise ValidationError(
-                f"{shift['title']!r} has not started yet ({_pretty(shift['starts_at'])}):"
-                " record attendance once it has."
+                _(
+                    "{title!r} has not started yet ({pretty}): record attendance once it has."
+                ).format(title=shift["title"], pretty=_pretty(shift["starts_at"]))
             )
         signup = _active_signup(store, shift_id, member_id)
         tx.update("shift_signup", signup["id"], {"attendance": status})

@@ -15,6 +15,8 @@ import json
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import _
+from coopdesk.base.text import weekday_name
 from coopdesk.shifts.shifts import check_capacity, signup_id_for
 from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import Column, DateLike, normalize_when, parse_date
@@ -73,10 +75,16 @@ def edit_shift_type(store: Store, author: str, type_id: str, **fields: Any) -> N
     with store.transaction(author) as tx:
         unknown = set(fields) - set(SHIFT_TYPE_FIELDS)
         if unknown:
-            raise ValidationError(f"A shift type has no field called {', '.join(sorted(unknown))}.")
+            raise ValidationError(
+                _("A shift type has no field called {unknown}.").format(
+                    unknown=", ".join(sorted(unknown))
+                )
+            )
         current = store.require("shift_type", type_id)
         if current["archived"]:
-            raise ValidationError(f"The shift type {current['title']!r} is archived.")
+            raise ValidationError(
+                _("The shift type {title!r} is archived.").format(title=current["title"])
+            )
         if "site_id" in fields:
             fields["site_id"] = fields["site_id"] or None
         if "skills" in fields:
@@ -93,7 +101,9 @@ def archive_shift_type(store: Store, author: str, type_id: str) -> None:
     with store.transaction(author) as tx:
         shift_type = store.require("shift_type", type_id)
         if shift_type["archived"]:
-            raise ValidationError(f"The shift type {shift_type['title']!r} is already archived.")
+            raise ValidationError(
+                _("The shift type {title!r} is already archived.").format(title=shift_type["title"])
+            )
         tx.archive("shift_type", type_id)
 
 
@@ -120,18 +130,24 @@ def _check_template(fields: dict[str, Any]) -> None:
     """Rules across fields that the schema's per-column limits cannot say."""
     weeks, week = int(fields["cycle_weeks"]), int(fields["cycle_week"])
     if not 1 <= weeks <= len(WEEK_LETTERS):
-        raise ValidationError(f"A cycle lasts 1 to {len(WEEK_LETTERS)} weeks (not {weeks}).")
+        raise ValidationError(
+            _("A cycle lasts 1 to {count} weeks (not {weeks}).").format(
+                count=len(WEEK_LETTERS), weeks=weeks
+            )
+        )
     if not 0 <= week < weeks:
         raise ValidationError(
-            f"Week {week} is not in a {weeks}-week cycle: give a week from 0 (A)"
-            f" to {weeks - 1} ({WEEK_LETTERS[weeks - 1]})."
+            _(
+                "Week {week} is not in a {weeks}-week cycle: give a week from 0 (A) to "
+                "{value} ({week_letters})."
+            ).format(week=week, weeks=weeks, value=weeks - 1, week_letters=WEEK_LETTERS[weeks - 1])
         )
     weekday = int(fields["weekday"])
     if not 0 <= weekday <= 6:
-        raise ValidationError("The day of the week is 0 (Monday) to 6 (Sunday).")
+        raise ValidationError(_("The day of the week is 0 (Monday) to 6 (Sunday)."))
     until = fields.get("until")
     if until and parse_date(until) < parse_date(fields["cycle_start"]):
-        raise ValidationError("The template ends before it starts: give a later 'until' date.")
+        raise ValidationError(_("The template ends before it starts: give a later 'until' date."))
     check_capacity(fields["capacity"])
 
 
@@ -179,7 +195,11 @@ def edit_template(store: Store, author: str, template_id: str, **fields: Any) ->
     with store.transaction(author) as tx:
         unknown = set(fields) - set(TEMPLATE_FIELDS)
         if unknown:
-            raise ValidationError(f"A template has no field called {', '.join(sorted(unknown))}.")
+            raise ValidationError(
+                _("A template has no field called {unknown}.").format(
+                    unknown=", ".join(sorted(unknown))
+                )
+            )
         current = store.require("shift_template", template_id)
         for ref in ("site_id", "shift_type_id", "until"):
             if ref in fields:
@@ -195,7 +215,9 @@ def archive_template(store: Store, author: str, template_id: str) -> None:
     with store.transaction(author) as tx:
         template = store.require("shift_template", template_id)
         if template["archived"]:
-            raise ValidationError(f"The template {template['title']!r} is already archived.")
+            raise ValidationError(
+                _("The template {title!r} is already archived.").format(title=template["title"])
+            )
         tx.archive("shift_template", template_id)
 
 
@@ -300,9 +322,9 @@ def generate_shifts(store: Store, author: str, start: DateLike, end: DateLike) -
     with store.transaction(author) as tx:
         first, stop = parse_date(start, "From"), parse_date(end, "To")
         if stop <= first:
-            raise ValidationError("Generate up to a date after the first day.")
+            raise ValidationError(_("Generate up to a date after the first day."))
         if (stop - first).days > 3 * 366:
-            raise ValidationError("Generate at most three years at a time.")
+            raise ValidationError(_("Generate at most three years at a time."))
         templates = store.query(
             "SELECT id, title, description, site_id, shift_type_id, capacity, skills, weekday,"
             " start_time, duration_minutes, cycle_weeks, cycle_week, cycle_start, until"
@@ -374,18 +396,26 @@ def add_standing_member(
     with store.transaction(author) as tx:
         template = store.require("shift_template", template_id)
         if template["archived"]:
-            raise ValidationError(f"The template {template['title']!r} is archived.")
+            raise ValidationError(
+                _("The template {title!r} is archived.").format(title=template["title"])
+            )
         member = store.require("member", member_id)
         if member["archived"]:
-            raise ValidationError(f"{member['name']} is archived: restore the member first.")
+            raise ValidationError(
+                _("{name} is archived: restore the member first.").format(name=member["name"])
+            )
         since_day = parse_date(since or dt.date.today(), "Since")
         until_day = parse_date(until, "Until") if until else None
         if until_day and until_day < since_day:
-            raise ValidationError("The standing slot ends before it starts: give a later end date.")
+            raise ValidationError(
+                _("The standing slot ends before it starts: give a later end date.")
+            )
         slot_id = standing_slot_id_for(template_id, member_id)
         existing = store.get("standing_slot", slot_id)
         if existing is not None and not existing["archived"]:
-            raise ValidationError(f"{member['name']} already has a standing slot here.")
+            raise ValidationError(
+                _("{name} already has a standing slot here.").format(name=member["name"])
+            )
         fields = {
             "template_id": template_id,
             "member_id": member_id,
@@ -447,7 +477,7 @@ def remove_standing_member(
         slot_id = standing_slot_id_for(template_id, member_id)
         slot = store.get("standing_slot", slot_id)
         if slot is None or slot["archived"]:
-            raise ValidationError("This member has no standing slot in this template.")
+            raise ValidationError(_("This member has no standing slot in this template."))
         moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
         ahead = store.query(
             "SELECT su.id FROM shift_signup su JOIN shift s ON s.id = su.shift_id"
@@ -461,12 +491,14 @@ def remove_standing_member(
 
 def slot_label(template: dict[str, Any]) -> str:
     """How people say it: "Week B, Tuesday 18:00", or "Every Tuesday 18:00"."""
-    day = WEEKDAYS[int(template["weekday"])]
+    day = weekday_name(int(template["weekday"]))
     weeks = int(template.get("cycle_weeks") or 1)
     if weeks == 1:
-        return f"Every {day} {template['start_time']}"
+        return _("Every {day} {time}").format(day=day, time=template["start_time"])
     letter = WEEK_LETTERS[int(template.get("cycle_week") or 0)]
-    return f"Week {letter}, {day} {template['start_time']}"
+    return _("Week {letter}, {day} {time}").format(
+        letter=letter, day=day, time=template["start_time"]
+    )
 
 
 def list_templates(store: Store) -> list[dict[str, Any]]:

@@ -6,20 +6,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words, formatting_locale, short_day_text, weekday_abbreviation
+
 if TYPE_CHECKING:
     from coopdesk.store.store import Store
 
-ATTENDANCE_WORDS = {
-    "attended": "as there",
-    "no-show": "as not there",
-    "excused": "as excused",
-    "pending": "as not yet recorded",
-}
+ATTENDANCE_WORDS = Words(
+    {
+        "attended": N_("as there"),
+        "no-show": N_("as not there"),
+        "excused": N_("as excused"),
+        "pending": N_("as not yet recorded"),
+    }
+)
 
 
-def shift_words(shift: dict[str, Any]) -> str:
-    """ "Shop opening, Sat 5 Dec": a shift as people name it."""
+def shift_words(shift: dict[str, Any], stored: bool = False) -> str:
+    """ "Shop opening, Sat 5 Dec": a shift as people name it (``stored``: in English, for
+    text the store keeps, such as a mandate's use)."""
     start = dt.datetime.fromisoformat(str(shift["starts_at"]))
+    if not stored and formatting_locale() is not None:
+        day = f"{weekday_abbreviation(start.weekday())} {short_day_text(start)}"
+        return _("{title}, {day}").format(title=shift["title"], day=day)
     return f"{shift['title']}, {start:%a} {start.day} {start:%b}"
 
 
@@ -33,20 +42,33 @@ def signup_phrase(
         return None
     shift = store.get("shift", signup["shift_id"])
     member = store.get("member", signup["member_id"])
-    what = shift_words(shift) if shift else "a shift"
+    what = shift_words(shift) if shift else _("a shift")
     own = signup["member_id"] == author_id
-    name = member["name"] if member else "someone"
+    name = member["name"] if member else _("someone")
     if op == "insert":
-        return f"signed up for {what}" if own else f"put {name} on {what}"
-    if op == "archive":
-        return f"cancelled their place on {what}" if own else f"took {name} off {what}"
-    if op == "restore":
-        return f"signed up again for {what}" if own else f"put {name} back on {what}"
-    if "swap_wanted" in fields:
+        said = _("signed up for {what}") if own else _("put {name} on {what}")
+    elif op == "archive":
+        said = _("cancelled their place on {what}") if own else _("took {name} off {what}")
+    elif op == "restore":
+        said = _("signed up again for {what}") if own else _("put {name} back on {what}")
+    elif "swap_wanted" in fields:
         if fields["swap_wanted"]:
-            return f"asked for a swap: {what}" if own else f"asked for a swap for {name}: {what}"
-        return f"no longer wants a swap: {what}" if own else f"took back {name}'s swap: {what}"
-    if "attendance" in fields:
-        words = ATTENDANCE_WORDS.get(str(fields["attendance"]), str(fields["attendance"]))
-        return f"marked {'themselves' if own else name} {words} on {what}"
-    return None
+            said = (
+                _("asked for a swap: {what}") if own else _("asked for a swap for {name}: {what}")
+            )
+        else:
+            said = (
+                _("no longer wants a swap: {what}") if own else _("took back {name}'s swap: {what}")
+            )
+    elif "attendance" in fields:
+        attendance = str(fields["attendance"])
+        words = ATTENDANCE_WORDS.get(attendance, attendance)
+        said = (
+            _("marked themselves {words} on {what}")
+            if own
+            else _("marked {name} {words} on {what}")
+        )
+        return said.format(name=name, words=words, what=what)
+    else:
+        return None
+    return said.format(name=name, what=what)

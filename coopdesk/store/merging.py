@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
+from coopdesk.base.i18n import _
 from coopdesk.store.changes import CONFLICTS, HELD, Changes
 from coopdesk.store.schema import TABLES, Column, TableSpec
 from coopdesk.store.transaction import field_clock
@@ -667,7 +668,9 @@ def validate_fields(store: Store, start_lsn: int, tables: Iterable[TableSpec]) -
             bad = ("", "unreadable")
         if bad:
             raise InvalidChangesError(
-                f"values of the wrong type or out of range (a {spec.noun}, row {bad[1][:8]})"
+                _("values of the wrong type or out of range (a {noun}, row {bad})").format(
+                    noun=_(spec.noun), bad=bad[1][:8]
+                )
             )
 
 
@@ -865,11 +868,13 @@ def _apply_change(states: dict[tuple[str, str], RowState], row: tuple[Any, ...])
     fields = json.loads(fields_text) if fields_text else {}
     versions = json.loads(versions_text) if versions_text else {}
     if not isinstance(fields, dict) or not isinstance(versions, dict):
-        raise InvalidChangesError("a change it cannot read")
+        raise InvalidChangesError(_("a change it cannot read"))
     if not state.exists:
         if op != "insert":
             raise InvalidChangesError(
-                f"a change of a {state.spec.noun} that was never created here (row {row_id[:8]})"
+                _("a change of a {noun} that was never created here (row {row_id})").format(
+                    noun=_(state.spec.noun), row_id=row_id[:8]
+                )
             )
         for column in state.spec.columns:
             state.values[column.name] = fields.get(column.name, column.default)

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.base.feature import all_features
+from coopdesk.base.i18n import N_, _
 
 ColumnKind = Literal[
     "text", "int", "bool", "tags", "ref", "email", "date", "time", "datetime", "choice"
@@ -164,7 +165,9 @@ def spec_for(table: str) -> TableSpec:
     try:
         return TABLES[table]
     except KeyError:
-        raise ValidationError(f"There is no table called {table!r}.") from None
+        raise ValidationError(
+            _("There is no table called {table!r}.").format(table=table)
+        ) from None
 
 
 def normalize_tags(value: Any) -> str:
@@ -177,7 +180,7 @@ def normalize_tags(value: Any) -> str:
     seen: dict[str, str] = {}
     for item in items:
         if not isinstance(item, str):
-            raise ValidationError("Tags must be words or short phrases.")
+            raise ValidationError(_("Tags must be words or short phrases."))
         tag = " ".join(item.split())
         if tag and tag.casefold() not in seen:
             seen[tag.casefold()] = tag
@@ -190,56 +193,88 @@ def tags_list(stored: str | None) -> list[str]:
 
 def normalize_value(column: Column, value: Any) -> Any:
     """Check one value typed in locally and return it in its stored form."""
-    label = column.label
+    label = _(column.label)
     if value is None or (isinstance(value, str) and not value.strip() and column.kind != "tags"):
         if column.required:
-            raise ValidationError(f"{label} is required.")
+            raise ValidationError(_("{label} is required.").format(label=label))
         if column.kind == "ref":
             return None
         return column.default if column.default is not None else None
     if column.kind in ("text", "email"):
         if not isinstance(value, str):
-            raise ValidationError(f"{label} must be text.")
+            raise ValidationError(_("{label} must be text.").format(label=label))
         text = value.strip()
         if UNSTORABLE_RE.search(text):
-            raise ValidationError(f"{label} contains a character that cannot be stored.")
+            raise ValidationError(
+                _("{label} contains a character that cannot be stored.").format(label=label)
+            )
         if len(text) > column.max_len:
-            raise ValidationError(f"{label} is too long (at most {column.max_len} characters).")
+            raise ValidationError(
+                _("{label} is too long (at most {max_len} characters).").format(
+                    label=label, max_len=column.max_len
+                )
+            )
         if column.kind == "email" and not EMAIL_RE.match(text):
-            raise ValidationError(f"{label} {text!r} does not look like an email address.")
+            raise ValidationError(
+                _("{label} {text!r} does not look like an email address.").format(
+                    label=label, text=text
+                )
+            )
         return text
     if column.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             try:
                 value = int(str(value).strip())
             except ValueError:
-                raise ValidationError(f"{label} must be a whole number.") from None
+                raise ValidationError(
+                    _("{label} must be a whole number.").format(label=label)
+                ) from None
         if not column.minimum <= value <= column.maximum:
-            raise ValidationError(f"{label} must be between {column.minimum} and {column.maximum}.")
+            raise ValidationError(
+                _("{label} must be between {minimum} and {maximum}.").format(
+                    label=label, minimum=column.minimum, maximum=column.maximum
+                )
+            )
         return value
     if column.kind == "bool":
         return 1 if value else 0
     if column.kind == "tags":
         tags = normalize_tags(value)
         if len(tags) > column.max_len:
-            raise ValidationError(f"{label}: too many tags (at most {column.max_len} characters).")
+            raise ValidationError(
+                _("{label}: too many tags (at most {max_len} characters).").format(
+                    label=label, max_len=column.max_len
+                )
+            )
         return tags
     if column.kind == "ref":
         if not isinstance(value, str) or not UUID_RE.match(value):
-            raise ValidationError(f"{label} must name an existing {column.ref_table}.")
+            raise ValidationError(
+                _("{label} must name an existing {noun}.").format(
+                    label=label,
+                    noun=_(TABLES[column.ref_table].noun)
+                    if column.ref_table in TABLES
+                    else column.ref_table,
+                )
+            )
         return value
     if column.kind == "choice":
         text = str(value).strip().lower()
         if text not in column.choices:
-            raise ValidationError(f"{label} must be one of: {', '.join(column.choices)}.")
+            raise ValidationError(
+                _("{label} must be one of: {choices}.").format(
+                    label=label, choices=", ".join(column.choices)
+                )
+            )
         return text
     if column.kind in ("date", "time", "datetime"):
         return normalize_when(column, value)
     raise AssertionError(f"unknown column kind {column.kind}")
 
 
-def parse_date(value: Any, label: str = "Date") -> dt.date:
+def parse_date(value: Any, label: str = N_("Date")) -> dt.date:
     """A date given as a date, a datetime or ISO text ("2026-12-01", or with a time after it)."""
+    label = _(label)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -248,18 +283,20 @@ def parse_date(value: Any, label: str = "Date") -> dt.date:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         raise ValidationError(
-            f"{label} {value!r} is not a valid date (write it like 2026-12-01)."
+            _("{label} {value!r} is not a valid date (write it like 2026-12-01).").format(
+                label=label, value=value
+            )
         ) from None
 
 
-def datetime_text(value: Any, label: str = "Date and time") -> str:
+def datetime_text(value: Any, label: str = N_("Date and time")) -> str:
     """A date and time in its stored form ("2026-12-01T18:00:00"); a date alone means 00:00."""
     return normalize_when(Column("when", "datetime", label), value)
 
 
 def normalize_when(column: Column, value: Any) -> str:
     """A date ("2026-12-01"), time ("18:00") or date and time, in its one stored form."""
-    label = column.label
+    label = _(column.label)
     try:
         if column.kind == "date":
             if isinstance(value, dt.datetime):
@@ -283,8 +320,14 @@ def normalize_when(column: Column, value: Any) -> str:
     except (ValueError, TypeError):
         example = {"date": "2026-12-01", "time": "18:00", "datetime": "2026-12-01T18:00"}
         raise ValidationError(
-            f"{label} {value!r} is not a valid {column.kind.replace('datetime', 'date and time')}"
-            f" (write it like {example[column.kind]})."
+            _("{label} {value!r} is not a valid {kind} (write it like {example}).").format(
+                label=label,
+                value=value,
+                kind={"date": _("date"), "time": _("time"), "datetime": _("date and time")}.get(
+                    column.kind, column.kind
+                ),
+                example=example[column.kind],
+            )
         ) from None
 
 
@@ -293,7 +336,9 @@ def normalize_fields(spec: TableSpec, fields: dict[str, Any], *, partial: bool) 
     unknown = set(fields) - set(spec.column_by_name)
     if unknown:
         names = ", ".join(sorted(unknown))
-        raise ValidationError(f"A {spec.noun} has no field called {names}.")
+        raise ValidationError(
+            _("A {noun} has no field called {names}.").format(noun=_(spec.noun), names=names)
+        )
     result: dict[str, Any] = {}
     for column in spec.columns:
         if column.name in fields:

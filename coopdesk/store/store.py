@@ -39,6 +39,7 @@ from coopdesk.base.errors import (
     NotFoundError,
     StoreExistsError,
 )
+from coopdesk.base.i18n import _
 from coopdesk.base.paths import store_path
 from coopdesk.store import keys, migrations
 from coopdesk.store.changes import ChangeListener, Changes
@@ -83,7 +84,9 @@ def read_schema_version(path: Path) -> tuple[int, int]:
         with path.open("rb") as handle:
             header = handle.read(100)
         if len(header) < 100:
-            raise NotAStoreError(f"{path} is damaged or not a CoopDesk store (too short).")
+            raise NotAStoreError(
+                _("{path} is damaged or not a CoopDesk store (too short).").format(path=path)
+            )
         return int.from_bytes(header[68:72], "big"), int.from_bytes(header[60:64], "big")
     uri = f"{path.resolve().as_uri()}?mode=ro"
     conn = sqlite3.connect(uri, uri=True)
@@ -91,7 +94,9 @@ def read_schema_version(path: Path) -> tuple[int, int]:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise NotAStoreError(f"{path} is damaged or not a CoopDesk store ({exc}).") from None
+        raise NotAStoreError(
+            _("{path} is damaged or not a CoopDesk store ({exc}).").format(path=path, exc=exc)
+        ) from None
     finally:
         conn.close()
     return app_id, version
@@ -116,23 +121,29 @@ class Store:
         path = store_path(data_dir)
         if not path.exists():
             raise NoStoreError(
-                f"There is no CoopDesk store in {data_dir}. Start one with 'coopdesk init' "
-                "or open the app."
+                _(
+                    "There is no CoopDesk store in {data_dir}. Start one with 'coopdesk "
+                    "init' or open the app."
+                ).format(data_dir=data_dir)
             )
         return cls.open_file(path)
 
     @classmethod
     def open_file(cls, path: Path) -> Store:
         if not _looks_like_sqlite(path):
-            raise NotAStoreError(f"{path} is not a CoopDesk store.")
+            raise NotAStoreError(_("{path} is not a CoopDesk store.").format(path=path))
         app_id, version = read_schema_version(path)
         if app_id != APPLICATION_ID:
-            raise NotAStoreError(f"{path} is an SQLite database, but not a CoopDesk store.")
+            raise NotAStoreError(
+                _("{path} is an SQLite database, but not a CoopDesk store.").format(path=path)
+            )
         if version > migrations.SCHEMA_VERSION:
             raise NewerStoreError(
-                f"This store was made by a newer CoopDesk (store schema {version}, this "
-                f"CoopDesk knows up to {migrations.SCHEMA_VERSION}). Install the newer "
-                "CoopDesk to open it; the store was not changed."
+                _(
+                    "This store was made by a newer CoopDesk (store schema {version}, this "
+                    "CoopDesk knows up to {schema_version}). Install the newer CoopDesk to "
+                    "open it; the store was not changed."
+                ).format(version=version, schema_version=migrations.SCHEMA_VERSION)
             )
         # Before SQLite makes its -wal and -shm files, which take the store file's mode.
         for private in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
@@ -144,7 +155,9 @@ class Store:
             migrations.migrate(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise NotAStoreError(f"{path} could not be opened: {exc}.") from None
+            raise NotAStoreError(
+                _("{path} could not be opened: {exc}.").format(path=path, exc=exc)
+            ) from None
         return cls(path, conn)
 
     @classmethod
@@ -156,7 +169,9 @@ class Store:
         """
         path = store_path(data_dir)
         if path.exists():
-            raise StoreExistsError(f"There is already a CoopDesk store in {data_dir}.")
+            raise StoreExistsError(
+                _("There is already a CoopDesk store in {data_dir}.").format(data_dir=data_dir)
+            )
         make_private_folder(data_dir)
         partial = path.with_name(path.name + ".partial")
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
@@ -259,7 +274,11 @@ class Store:
     def require(self, table: str, row_id: str) -> dict[str, Any]:
         row = self.get(table, row_id)
         if row is None:
-            raise NotFoundError(f"There is no {spec_for(table).noun} with id {row_id}.")
+            raise NotFoundError(
+                _("There is no {noun} with id {row_id}.").format(
+                    noun=_(spec_for(table).noun), row_id=row_id
+                )
+            )
         return row
 
     def version_vector(self) -> dict[str, int]:
@@ -298,7 +317,7 @@ class Store:
         Checks that guard the write belong inside: the transaction holds the write lock.
         """
         if not author:
-            raise NoAuthorError("Choose who is at the keyboard before making changes.")
+            raise NoAuthorError(_("Choose who is at the keyboard before making changes."))
         if self._in_transaction:
             raise RuntimeError("transactions do not nest")
         self._in_transaction = True

@@ -12,6 +12,7 @@ from coopdesk.base.errors import (
     ValidationError,
 )
 from coopdesk.base.feature import authority_path, gate_path, resolve
+from coopdesk.base.i18n import _
 from coopdesk.store.changes import CONFLICTS, Changes
 from coopdesk.store.ids import new_id
 from coopdesk.store.schema import TableSpec, normalize_fields, spec_for
@@ -48,7 +49,9 @@ def _changeable(table: str) -> TableSpec:
     spec = spec_for(table)
     if spec.kind == "ledger":
         raise ValidationError(
-            f"A {spec.noun} is never changed or removed once recorded: record a correction instead."
+            _(
+                "A {noun} is never changed or removed once recorded: record a correction instead."
+            ).format(noun=_(spec.noun))
         )
     return spec
 
@@ -92,7 +95,9 @@ class Transaction:
             f"SELECT {columns}, _cl, _clock FROM {spec.name} WHERE id = ?", (row_id,)
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"There is no {spec.noun} with id {row_id}.")
+            raise NotFoundError(
+                _("There is no {noun} with id {row_id}.").format(noun=_(spec.noun), row_id=row_id)
+            )
         values = dict(zip(spec.column_names, row[:-2], strict=True))
         return values, row[-2], json.loads(row[-1])
 
@@ -100,9 +105,13 @@ class Transaction:
         """A secret ballot is written only by the ballot box, and the box writes only ballots."""
         if spec.anonymous != (self.author == URN):
             raise ValidationError(
-                f"A {spec.noun} is written by the site's ballot box, never under a member's name."
+                _(
+                    "A {noun} is written by the site's ballot box, never under a member's name."
+                ).format(noun=_(spec.noun))
                 if spec.anonymous
-                else f"The ballot box writes only secret ballots, not a {spec.noun}."
+                else _("The ballot box writes only secret ballots, not a {noun}.").format(
+                    noun=_(spec.noun)
+                )
             )
 
     def insert(self, table: str, fields: dict[str, Any], row_id: str | None = None) -> str:
@@ -113,7 +122,11 @@ class Transaction:
         self._check_references(spec, values)
         row_id = row_id or new_id()
         if self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
-            raise ValidationError(f"A {spec.noun} with id {row_id} already exists.")
+            raise ValidationError(
+                _("A {noun} with id {row_id} already exists.").format(
+                    noun=_(spec.noun), row_id=row_id
+                )
+            )
         clock = {"": self._clock_entry(1)}
         names = ", ".join(("id", *values, "_cl", "_clock"))
         marks = ", ".join("?" * (len(values) + 3))
@@ -135,7 +148,7 @@ class Transaction:
         changed = {name: value for name, value in values.items() if current[name] != value}
         if not changed:
             return set()
-        seq, _ = self._stamp()
+        seq, _hlc = self._stamp()
         pending = self.pending.get((table, row_id))
         if pending is None:
             pending = self.pending[(table, row_id)] = PendingChange(table, row_id, "update", cl)
@@ -174,7 +187,11 @@ class Transaction:
             if not self.conn.execute(
                 f"SELECT 1 FROM {target.name} WHERE id = ?", (value,)
             ).fetchone():
-                raise ValidationError(f"{column.label}: there is no {target.noun} with id {value}.")
+                raise ValidationError(
+                    _("{label}: there is no {noun} with id {value}.").format(
+                        label=_(column.label), noun=_(target.noun), value=value
+                    )
+                )
 
     def _rival_heads(self, table: str, row_id: str, column: str) -> list[list[Any]]:
         return [
@@ -218,11 +235,15 @@ class Transaction:
         self._check_writer(spec)
         row = self.conn.execute(f"SELECT _cl FROM {table} WHERE id = ?", (row_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"There is no {spec.noun} with id {row_id}.")
+            raise NotFoundError(
+                _("There is no {noun} with id {row_id}.").format(noun=_(spec.noun), row_id=row_id)
+            )
         cl = row[0]
         if (cl % 2 == 0) == archived:
             state = "archived" if archived else "active"
-            raise ValidationError(f"This {spec.noun} is already {state}.")
+            raise ValidationError(
+                _("This {noun} is already {state}.").format(noun=_(spec.noun), state=state)
+            )
         self._stamp()
         self.conn.execute(f"UPDATE {table} SET _cl = ? WHERE id = ?", (cl + 1, row_id))
         pending = self.pending.get((table, row_id))
@@ -263,17 +284,17 @@ class Transaction:
                 not spec_for(change.table).anonymous or change.op != "insert"
                 for change in self.pending.values()
             ):
-                raise ValidationError("The ballot box may only add secret ballots.")
+                raise ValidationError(_("The ballot box may only add secret ballots."))
         else:
             author = self.author
             author_row = self.conn.execute(
                 "SELECT _cl FROM member WHERE id = ?", (author,)
             ).fetchone()
             if author_row is None:
-                raise NoAuthorError("The member at the keyboard is not a member of this coop.")
+                raise NoAuthorError(_("The member at the keyboard is not a member of this coop."))
             if author_row[0] % 2 == 0:
                 raise NoAuthorError(
-                    "The member at the keyboard is archived and cannot make changes."
+                    _("The member at the keyboard is archived and cannot make changes.")
                 )
         rows = [
             (

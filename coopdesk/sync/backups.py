@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from coopdesk.base.errors import CoopDeskError, NotFoundError
+from coopdesk.base.i18n import _
 from coopdesk.store import migrations
 from coopdesk.store.changes import CONFLICTS, Changes
 from coopdesk.store.connection import create_private_file, make_private_folder
@@ -161,12 +162,20 @@ def restore_backup(store: Store, backup_name: str, author: str) -> str:
     """
     chosen = next((b for b in list_backups(store) if b.name == backup_name), None)
     if chosen is None:
-        raise NotFoundError(f"There is no backup called {backup_name}.")
+        raise NotFoundError(
+            _("There is no backup called {backup_name}.").format(backup_name=backup_name)
+        )
     app_id, version = read_schema_version(chosen.path)
     if app_id != APPLICATION_ID:
-        raise CoopDeskError(f"{backup_name} is not a CoopDesk backup.")
+        raise CoopDeskError(
+            _("{backup_name} is not a CoopDesk backup.").format(backup_name=backup_name)
+        )
     if version > migrations.SCHEMA_VERSION:
-        raise CoopDeskError(f"{backup_name} was made by a newer CoopDesk; it cannot be restored.")
+        raise CoopDeskError(
+            _("{backup_name} was made by a newer CoopDesk; it cannot be restored.").format(
+                backup_name=backup_name
+            )
+        )
     make_backup(store, reason="before restoring a backup")
     store.replace_with(chosen.path)
     with store.local_transaction():

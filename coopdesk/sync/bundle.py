@@ -42,6 +42,7 @@ from typing import Any, BinaryIO
 
 from coopdesk.base import jsontext
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.base.text import shown
 from coopdesk.store import keys
 from coopdesk.store.migrations import SCHEMA_VERSION
@@ -254,7 +255,9 @@ def _name(path: Path) -> str:
 def _check_header(path: Path, header: Any) -> dict[str, Any]:
     """The header's keys, types and ranges, before anything in it is believed."""
     damaged = BundleDamagedError(
-        f"{_name(path)} is damaged: its header is unreadable. Export the bundle again."
+        _("{name} is damaged: its header is unreadable. Export the bundle again.").format(
+            name=_name(path)
+        )
     )
     if not isinstance(header, dict):
         raise damaged
@@ -298,49 +301,65 @@ def read_envelope(path: Path, trust: Trust) -> Envelope:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise BundleError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+        raise BundleError(
+            _("Cannot read {name}: {strerror}.").format(name=name, strerror=exc.strerror or exc)
+        ) from None
     with handle:
         try:
             size = path.stat().st_size
             prelude = handle.read(PRELUDE.size)
             if len(prelude) < PRELUDE.size or prelude[:8] != MAGIC:
-                raise NotABundleError(f"{name} is not a CoopDesk sync bundle.")
+                raise NotABundleError(_("{name} is not a CoopDesk sync bundle.").format(name=name))
             _magic, version, header_len = PRELUDE.unpack(prelude)
             if version > FORMAT_VERSION:
                 raise BundleNewerError(
-                    f"{name} was made by a newer CoopDesk (bundle format {version}). "
-                    "Update CoopDesk on this computer, then import it again."
+                    _(
+                        "{name} was made by a newer CoopDesk (bundle format {version}). Update "
+                        "CoopDesk on this computer, then import it again."
+                    ).format(name=name, version=version)
                 )
             if version < 1 or header_len > MAX_HEADER_BYTES:
-                raise BundleDamagedError(f"{name} is damaged: its header is unreadable.")
+                raise BundleDamagedError(
+                    _("{name} is damaged: its header is unreadable.").format(name=name)
+                )
             header_bytes = handle.read(header_len)
             if len(header_bytes) < header_len:
                 raise BundleTruncatedError(
-                    f"{name} is incomplete: the file was cut short (was the USB stick removed "
-                    "too early?). Copy or export it again."
+                    _(
+                        "{name} is incomplete: the file was cut short (was the USB stick removed "
+                        "too early?). Copy or export it again."
+                    ).format(name=name)
                 )
             try:
                 # Refused unparsed if nested deeper than any header CoopDesk writes.
                 header = jsontext.loads(header_bytes)
             except (UnicodeDecodeError, ValueError):
                 raise BundleDamagedError(
-                    f"{name} is damaged: its header is unreadable. Export the bundle again."
+                    _(
+                        "{name} is damaged: its header is unreadable. Export the bundle again."
+                    ).format(name=name)
                 ) from None
             if UNSTORABLE_ESCAPE_RE.search(header_bytes):
                 raise BundleDamagedError(
-                    f"{name} is damaged: its header is unreadable. Export the bundle again."
+                    _(
+                        "{name} is damaged: its header is unreadable. Export the bundle again."
+                    ).format(name=name)
                 )
             header = _check_header(path, header)
             _check_sizes(name, header)
             expected = PRELUDE.size + header_len + header["payload_len"] + SIGNATURE_SIZE
             if size < expected:
                 raise BundleTruncatedError(
-                    f"{name} is incomplete: the file was cut short (was the USB stick removed "
-                    "too early?). Copy or export it again."
+                    _(
+                        "{name} is incomplete: the file was cut short (was the USB stick removed "
+                        "too early?). Copy or export it again."
+                    ).format(name=name)
                 )
             if size > expected:
                 raise BundleDamagedError(
-                    f"{name} is damaged: it has {size - expected} unexpected bytes at the end."
+                    _("{name} is damaged: it has {value} unexpected bytes at the end.").format(
+                        name=name, value=size - expected
+                    )
                 )
             chain_keys = _check_origin(name, header, trust)
             handle.seek(expected - SIGNATURE_SIZE)
@@ -348,8 +367,10 @@ def read_envelope(path: Path, trust: Trust) -> Envelope:
             public_key = chain_keys[header["site_id"]]
             if not keys.verify(public_key, signature, signed_part(header_bytes)):
                 raise BundleSignatureError(
-                    f"{name} does not carry a valid signature of the site it names: it was "
-                    "altered after it was made, or forged. It was not imported."
+                    _(
+                        "{name} does not carry a valid signature of the site it names: it was "
+                        "altered after it was made, or forged. It was not imported."
+                    ).format(name=name)
                 )
             _check_schema(name, header)
             handle.seek(PRELUDE.size + header_len)
@@ -363,11 +384,15 @@ def read_envelope(path: Path, trust: Trust) -> Envelope:
                 remaining -= len(block)
             if digest.hexdigest() != header["payload_sha256"]:
                 raise BundleDamagedError(
-                    f"{name} is damaged: its contents do not match its checksum (a bad USB "
-                    "stick or an interrupted copy). Copy or export it again."
+                    _(
+                        "{name} is damaged: its contents do not match its checksum (a bad USB "
+                        "stick or an interrupted copy). Copy or export it again."
+                    ).format(name=name)
                 )
         except OSError as exc:
-            raise BundleError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+            raise BundleError(
+                _("Cannot read {name}: {strerror}.").format(name=name, strerror=exc.strerror or exc)
+            ) from None
     return Envelope(path, header, header_bytes, PRELUDE.size + header_len, chain_keys)
 
 
@@ -380,8 +405,10 @@ def _check_sizes(name: str, header: dict[str, Any]) -> None:
     )
     if too_large:
         raise BundleTooLargeError(
-            f"{name} declares more data than CoopDesk accepts ({payload:,} bytes, "
-            f"{uncompressed:,} unpacked). It was not imported."
+            _(
+                "{name} declares more data than CoopDesk accepts ({payload:,} bytes, "
+                "{uncompressed:,} unpacked). It was not imported."
+            ).format(name=name, payload=payload, uncompressed=uncompressed)
         )
 
 
@@ -389,7 +416,9 @@ def _check_origin(name: str, header: dict[str, Any], trust: Trust) -> dict[str, 
     """The sender's certificate chain leads to the root key: the chain's keys by site."""
     if header["coop_id"] != trust.coop_id:
         raise BundleOtherCoopError(
-            f"{name} belongs to another coop, not this one. It was not imported."
+            _("{name} belongs to another coop, not this one. It was not imported.").format(
+                name=name
+            )
         )
     chain_keys = verify_chain(
         header["certificates"], trust.coop_id, trust.root_public, trust.revoked, trust.listed_sites
@@ -397,19 +426,25 @@ def _check_origin(name: str, header: dict[str, Any], trust: Trust) -> dict[str, 
     sender = header["site_id"]
     if not chain_keys or header["certificates"][0].get("site_id") != sender:
         raise BundleUncertifiedError(
-            f"{name} comes from a site this coop has not certified. Only sites that joined "
-            "with an invitation can send bundles. It was not imported."
+            _(
+                "{name} comes from a site this coop has not certified. Only sites that "
+                "joined with an invitation can send bundles. It was not imported."
+            ).format(name=name)
         )
     for site, key in chain_keys.items():
         if trust.site_keys.get(site, key) != key:
             raise BundleUncertifiedError(
-                f"{name} names a key for a site that this coop knows with another key: it "
-                "was forged. It was not imported."
+                _(
+                    "{name} names a key for a site that this coop knows with another key: it "
+                    "was forged. It was not imported."
+                ).format(name=name)
             )
     if sender in trust.archived_sites:
         raise BundleUncertifiedError(
-            f"{name} comes from a site this coop has archived. Restore the site first if it "
-            "should take part again."
+            _(
+                "{name} comes from a site this coop has archived. Restore the site first "
+                "if it should take part again."
+            ).format(name=name)
         )
     return chain_keys
 
@@ -418,9 +453,13 @@ def _check_schema(name: str, header: dict[str, Any]) -> None:
 
     if header["min_reader_schema"] > SCHEMA_VERSION:
         raise BundleNewerError(
-            f"{name} was made by a newer CoopDesk (schema {header['schema_version']}; this "
-            f"CoopDesk knows up to {SCHEMA_VERSION}). Update CoopDesk here, then import it "
-            "again; the file was kept."
+            _(
+                "{name} was made by a newer CoopDesk (schema {schema_version}; this "
+                "CoopDesk knows up to {schema_version2}). Update CoopDesk here, then "
+                "import it again; the file was kept."
+            ).format(
+                name=name, schema_version=header["schema_version"], schema_version2=SCHEMA_VERSION
+            )
         )
 
 
@@ -442,7 +481,7 @@ def read_frames(envelope: Envelope, bundle_key: str | None) -> Iterator[list[tup
         del columns
         origins.update(row[0] for row in rows)
         if len(origins) > MAX_ORIGINS:
-            raise _invalid(name, "more sites than a coop has")
+            raise _invalid(name, _("more sites than a coop has"))
         count += len(rows)
         yield rows
     if count != envelope.header["entries"]:
@@ -463,7 +502,9 @@ def parse_frame(name: str, raw: bytes) -> Any:
     """A frame's JSON, parsed only if it holds no more values than a frame may."""
     if len(raw) > MAX_FRAME_JSON or frame_values(raw) > MAX_FRAME_VALUES:
         raise BundleTooLargeError(
-            f"{name} holds a part larger than CoopDesk accepts. It was not imported."
+            _("{name} holds a part larger than CoopDesk accepts. It was not imported.").format(
+                name=name
+            )
         )
     try:
         return json.loads(raw)
@@ -483,8 +524,10 @@ def read_frame_bytes(envelope: Envelope, bundle_key: str | None) -> Iterator[byt
         yield from _frames(envelope, bundle_key, name)
     except OSError as exc:
         raise BundleError(
-            f"Cannot read {name} any more ({exc.strerror or exc}): was the USB stick removed? "
-            "Nothing was changed; try again."
+            _(
+                "Cannot read {name} any more ({strerror}): was the USB stick removed? "
+                "Nothing was changed; try again."
+            ).format(name=name, strerror=exc.strerror or exc)
         ) from None
 
 
@@ -492,7 +535,9 @@ def _frames(envelope: Envelope, bundle_key: str | None, name: str) -> Iterator[b
     header = envelope.header
     encryption = header["encryption"]
     if encryption is not None and not bundle_key:
-        raise BundleDamagedError(f"{name} is encrypted, but this site has no coop bundle key.")
+        raise BundleDamagedError(
+            _("{name} is encrypted, but this site has no coop bundle key.").format(name=name)
+        )
     remaining_payload = header["payload_len"]
     budget = header["uncompressed_len"]
     digest = hashlib.sha256()
@@ -508,7 +553,9 @@ def _frames(envelope: Envelope, bundle_key: str | None, name: str) -> Iterator[b
                 raise _damaged(name)
             if length > MAX_FRAME_BYTES:
                 raise BundleTooLargeError(
-                    f"{name} holds a part larger than CoopDesk accepts. It was not imported."
+                    _(
+                        "{name} holds a part larger than CoopDesk accepts. It was not imported."
+                    ).format(name=name)
                 )
             data = handle.read(length)
             if len(data) < length:
@@ -525,7 +572,9 @@ def _frames(envelope: Envelope, bundle_key: str | None, name: str) -> Iterator[b
                     )
                 except (keys.DecryptionError, ValueError):
                     raise BundleDamagedError(
-                        f"{name} cannot be decrypted with this coop's key. It was not imported."
+                        _(
+                            "{name} cannot be decrypted with this coop's key. It was not imported."
+                        ).format(name=name)
                     ) from None
             raw = _inflate(name, data, min(budget, MAX_FRAME_JSON))
             del data
@@ -537,7 +586,9 @@ def _frames(envelope: Envelope, bundle_key: str | None, name: str) -> Iterator[b
 
 
 def _damaged(name: str) -> BundleDamagedError:
-    return BundleDamagedError(f"{name} is damaged: its contents cannot be read. Export it again.")
+    return BundleDamagedError(
+        _("{name} is damaged: its contents cannot be read. Export it again.").format(name=name)
+    )
 
 
 def _inflate(name: str, data: bytes, cap: int) -> bytes:
@@ -549,8 +600,10 @@ def _inflate(name: str, data: bytes, cap: int) -> bytes:
         raise _damaged(name) from None
     if len(raw) > cap or inflater.unconsumed_tail:
         raise BundleTooLargeError(
-            f"{name} unpacks to more data than it declared or than CoopDesk accepts. It was "
-            "not imported."
+            _(
+                "{name} unpacks to more data than it declared or than CoopDesk accepts. "
+                "It was not imported."
+            ).format(name=name)
         )
     if not inflater.eof or inflater.unused_data:
         raise _damaged(name)
@@ -559,7 +612,9 @@ def _inflate(name: str, data: bytes, cap: int) -> bytes:
 
 def _invalid(name: str, what: str) -> BundleInvalidContentError:
     return BundleInvalidContentError(
-        f"{name} holds values of the wrong type or out of range ({what}). It was not imported."
+        _(
+            "{name} holds values of the wrong type or out of range ({what}). It was not imported."
+        ).format(name=name, what=what)
     )
 
 
@@ -576,15 +631,15 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
     if length <= 0 or any(not isinstance(c, list) or len(c) != length for c in columns):
         raise _damaged(name)
     if length > FRAME_ENTRIES:
-        raise _invalid(name, "more changes in one part than a bundle holds")
+        raise _invalid(name, _("more changes in one part than a bundle holds"))
     origins, seqs, idxs, hlcs, authors, tbls, row_ids, ops, cls, fields, versions, seals = columns
     ids = _distinct(name, origins, authors)
     if not all(isinstance(v, str) and UUID_RE.match(v) for v in ids):
-        raise _invalid(name, "a site or member id")
+        raise _invalid(name, _("a site or member id"))
     if set(map(type, row_ids)) != {str} or not all(map(UUID_RE.match, row_ids)):
-        raise _invalid(name, "a row id")
+        raise _invalid(name, _("a row id"))
     if not _distinct(name, tbls) <= set(TABLES) or not _distinct(name, ops) <= OPS:
-        raise _invalid(name, "an unknown table or kind of change")
+        raise _invalid(name, _("an unknown table or kind of change"))
     for column, low, high in (
         (seqs, 1, INT64_MAX),
         (idxs, 0, 1 << 31),
@@ -592,23 +647,23 @@ def check_frame(name: str, columns: Any) -> list[tuple[Any, ...]]:
         (cls, 1, MAX_CL),
     ):
         if set(map(type, column)) != {int} or min(column) < low or max(column) > high:
-            raise _invalid(name, "a sequence number, clock or causal length")
+            raise _invalid(name, _("a sequence number, clock or causal length"))
     if not all(
         seal is None or (not idx and isinstance(seal, str) and SEAL_RE.match(seal))
         for seal, idx in zip(seals, idxs, strict=True)
     ):
-        raise _invalid(name, "the seal of a transaction")
+        raise _invalid(name, _("the seal of a transaction"))
     for column in (fields, versions):
         texts = [value for value in column if value is not None]
         if not set(map(type, texts)) <= {str} or max(map(len, texts), default=0) > (
             MAX_FIELDS_TEXT
         ):
-            raise _invalid(name, "the fields of a change")
+            raise _invalid(name, _("the fields of a change"))
         if not _shallow(texts):
-            raise _invalid(name, "the fields of a change nested too deeply")
+            raise _invalid(name, _("the fields of a change nested too deeply"))
         joined = "\n".join(texts)
         if "\x00" in joined or not _encodable(joined):
-            raise _invalid(name, "a character that cannot be stored")
+            raise _invalid(name, _("a character that cannot be stored"))
         if column is fields and SUSPICIOUS_ESCAPE_RE.search(joined):
             for table, value in zip(tbls, fields, strict=True):
                 if value is not None and SUSPICIOUS_ESCAPE_RE.search(value):
@@ -638,16 +693,18 @@ def _check_escapes(name: str, table: str, fields: str) -> None:
     try:
         values = jsontext.loads(fields)
     except ValueError:
-        raise _invalid(name, "the fields of a change") from None
+        raise _invalid(name, _("the fields of a change")) from None
     if not isinstance(values, dict):
-        raise _invalid(name, "the fields of a change")
+        raise _invalid(name, _("the fields of a change"))
     spec = TABLES[table]
     for key, value in values.items():
         column = spec.column_by_name.get(key) or next(
             (old for old in spec.retired if old.name == key), None
         )
         if column is None or not stored_value_ok(column, value):
-            raise _invalid(name, f"a {spec.noun}'s {shown(key, limit=40)}")
+            raise _invalid(
+                name, _("a {noun}'s {key}").format(noun=_(spec.noun), key=shown(key, limit=40))
+            )
 
 
 def _encodable(text: str) -> bool:
@@ -664,7 +721,7 @@ def _distinct(name: str, *columns: list[Any]) -> set[Any]:
     try:
         return set().union(*columns)
     except TypeError:
-        raise _invalid(name, "a value of the wrong kind") from None
+        raise _invalid(name, _("a value of the wrong kind")) from None
 
 
 # -- writing -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopdesk.base.errors import NotFoundError
+from coopdesk.base.i18n import _
 from coopdesk.store import hlc
 from coopdesk.store.schema import TABLES, TableSpec, spec_for, tags_list
 from coopdesk.store.store import Store
@@ -86,7 +87,7 @@ def list_conflicts(store: Store) -> list[Conflict]:
                     row_id=row_id,
                     column=col,
                     row_label=str(label),
-                    column_label=spec.column_by_name[col].label,
+                    column_label=_(spec.column_by_name[col].label),
                     current_value=current,
                     other_value=other,
                     other_origin=origin,
@@ -108,7 +109,9 @@ def resolve_conflict(store: Store, author: str, key: str, keep: str = "other") -
     with store.transaction(author) as tx:
         conflict = next((c for c in list_conflicts(store) if c.key == key), None)
         if conflict is None:
-            raise NotFoundError(f"There is no open conflict {key}; it may have been settled.")
+            raise NotFoundError(
+                _("There is no open conflict {key}; it may have been settled.").format(key=key)
+            )
         value = conflict.other_value if keep == "other" else conflict.current_value
 
         tx.use_mandate("conflicts", f"settled {conflict.row_label} · {conflict.column_label}")

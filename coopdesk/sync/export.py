@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.base.feature import all_features, resolve
 from coopdesk.base.files import explain, output_path, shorten_name, write_to
+from coopdesk.base.i18n import _
 from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.store import keys, migrations
 from coopdesk.store.store import Store
@@ -112,7 +113,7 @@ def export_bundle(
         if feature.before_export:
             resolve(feature.before_export)(store)
     if for_site and store.get("site", for_site) is None:
-        raise NotFoundError(f"There is no site with id {for_site}.")
+        raise NotFoundError(_("There is no site with id {for_site}.").format(for_site=for_site))
     # The one set of rules and messages for every file CoopDesk writes (coopdesk.base.files).
     path = output_path(path, default_bundle_name(store, for_site))
     coop = store.require("coop", str(store.coop_id))
@@ -252,7 +253,7 @@ def _write_changes(
         if progress:
             progress(done, total)
         if cancelled and cancelled():
-            raise ExportCancelled("Export cancelled; no bundle was written.")
+            raise ExportCancelled(_("Export cancelled; no bundle was written."))
 
 
 def verify_bundle_file(store: Store, path: Path) -> bool:
@@ -269,8 +270,10 @@ def verify_bundle_file(store: Store, path: Path) -> bool:
             pass
     except bundle.BundleError as exc:
         raise CoopDeskError(
-            f"{path.name} did not read back correctly ({exc}). Do not use it; export again, "
-            "to another USB stick if this happens twice."
+            _(
+                "{name} did not read back correctly ({exc}). Do not use it; export "
+                "again, to another USB stick if this happens twice."
+            ).format(name=path.name, exc=exc)
         ) from None
     return True
 

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from coopdesk.base.errors import CoopDeskError, ValidationError
 from coopdesk.base.files import shorten_name
+from coopdesk.base.i18n import _
 from coopdesk.base.text import plural, shown
 from coopdesk.store.changes import Changes
 from coopdesk.store.store import Store
@@ -112,10 +113,12 @@ def check_data_folder(store: Store) -> None:
     synced = syncthing_folder_around(data)
     if synced is not None:
         raise SyncFolderError(
-            f"This site's data folder {data} is inside the Syncthing folder {synced}. A live "
-            "store must never be synced as a file (two computers would overwrite each "
-            "other's data). Move the data folder out of it (coopdesk --data-dir), and share "
-            "only an empty folder for bundles."
+            _(
+                "This site's data folder {data} is inside the Syncthing folder {synced}. "
+                "A live store must never be synced as a file (two computers would "
+                "overwrite each other's data). Move the data folder out of it (coopdesk "
+                "--data-dir), and share only an empty folder for bundles."
+            ).format(data=data, synced=synced)
         )
 
 
@@ -123,29 +126,38 @@ def set_sync_folder(store: Store, path: Path | str) -> Path:
     """Make ``path`` this site's sync folder (it must exist); returns it, resolved."""
     text = os.fspath(path)
     if not text.strip():
-        raise SyncFolderError("Say which folder to use: no folder was given.")
+        raise SyncFolderError(_("Say which folder to use: no folder was given."))
     folder = Path(text).expanduser().resolve()
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        what = _("is a file, not a folder") if folder.exists() else _("does not exist")
         raise SyncFolderError(
-            f"{folder} {what}. Create the folder your file-sync tool (Syncthing) shares, "
-            "then choose it."
+            _(
+                "{folder} {what}. Create the folder your file-sync tool (Syncthing) "
+                "shares, then choose it."
+            ).format(folder=folder, what=what)
         )
     data = data_folder(store)
     if folder == data or data in folder.parents:
         raise SyncFolderError(
-            f"{folder} is inside this site's data folder {data}. Choose a folder outside "
-            "it: the file-sync tool must never see the live store or its backups."
+            _(
+                "{folder} is inside this site's data folder {data}. Choose a folder "
+                "outside it: the file-sync tool must never see the live store or its "
+                "backups."
+            ).format(folder=folder, data=data)
         )
     if folder in data.parents:
         raise SyncFolderError(
-            f"This site's data folder {data} is inside {folder}. The file-sync tool would "
-            "copy the live store to the other sites and break it. Choose a folder that holds "
-            "only bundles."
+            _(
+                "This site's data folder {data} is inside {folder}. The file-sync tool "
+                "would copy the live store to the other sites and break it. Choose a "
+                "folder that holds only bundles."
+            ).format(data=data, folder=folder)
         )
     check_data_folder(store)
     if not os.access(folder, os.W_OK):
-        raise SyncFolderError(f"{folder} cannot be written to. Choose a folder you can write.")
+        raise SyncFolderError(
+            _("{folder} cannot be written to. Choose a folder you can write.").format(folder=folder)
+        )
     with store.local_transaction():
         if sync_folder(store) != folder:
             store.local_set(STATE_KEY, json.dumps(_empty_state()))
@@ -166,13 +178,18 @@ def require_folder(store: Store) -> Path:
     folder = sync_folder(store)
     if folder is None:
         raise SyncFolderError(
-            "This site has no sync folder. Choose one with coopdesk sync-folder set PATH "
-            "(or on the Sync page)."
+            _(
+                "This site has no sync folder. Choose one with coopdesk sync-folder set "
+                "PATH (or on the Sync page)."
+            )
         )
     if not folder.is_dir():
         raise SyncFolderError(
-            f"The sync folder {folder} is not there (a drive not mounted, or the folder "
-            "moved). Nothing was read or written; check it, or choose it again."
+            _(
+                "The sync folder {folder} is not there (a drive not mounted, or the "
+                "folder moved). Nothing was read or written; check it, or choose it "
+                "again."
+            ).format(folder=folder)
         )
     check_data_folder(store)
     return folder
@@ -325,14 +342,17 @@ class PassResult:
             lines += result.not_applied
         lines += [f"{shown(name)}: {reason}" for name, reason in sorted(self.refused.items())]
         lines += [
-            f"{shown(name)} is a duplicate copy the file-sync tool made (the same bytes as "
-            "the bundle); it was removed."
+            _(
+                "{name} is a duplicate copy the file-sync tool made (the same bytes as the "
+                "bundle); it was removed."
+            ).format(name=shown(name))
             for name in self.duplicates_removed
         ]
         if self.tidied:
             lines.append(
-                f"Removed {plural(len(self.tidied), 'bundle')} of this site that every site "
-                "on the folder has received."
+                _(
+                    "Removed {bundles} of this site that every site on the folder has received."
+                ).format(bundles=plural(len(self.tidied), "bundle"))
             )
         if self.exported:
             lines.append(
@@ -425,7 +445,7 @@ def _candidates(
                 result.waiting[name] = refused["reason"]
                 continue
         if now - file.mtime_ns / 1e9 < SETTLE_SECONDS:
-            result.waiting[name] = "still arriving"
+            result.waiting[name] = "still arriving"  # the window looks for these words
             continue
         found.append((parsed, file))
     return sorted(found, key=lambda item: item[0])
@@ -454,8 +474,10 @@ def _import_one(
         envelope_site, envelope_seq = _header_identity(store, file.path)
         if (envelope_site, envelope_seq) != parsed:
             raise BundleError(
-                f"{name} says it is bundle {envelope_seq} of another site than its name: it "
-                "was renamed or copied by hand. It was not imported."
+                _(
+                    "{name} says it is bundle {envelope_seq} of another site than its name: "
+                    "it was renamed or copied by hand. It was not imported."
+                ).format(name=name, envelope_seq=envelope_seq)
             )
         imported = import_bundle(store, file.path, author=author, backup=backup)
     except waiting_errors as exc:
@@ -480,7 +502,7 @@ def _import_one(
         result.refused[name] = str(exc)
         return False
     except OSError as exc:  # gone meanwhile (tidied by its site), or unreadable for now
-        result.waiting[name] = f"could not be read ({exc.strerror or exc})"
+        result.waiting[name] = _("could not be read ({reason})").format(reason=exc.strerror or exc)
         return False
     state["refused"].pop(name, None)
     result.waiting.pop(name, None)
@@ -519,7 +541,7 @@ def _conflict_copy(
             result.duplicates_removed.append(name)
             _note(state, f"Removed {name}: a copy of a bundle every site had received.", now)
         else:
-            result.waiting[name] = "a conflict copy whose bundle is not in the folder (yet)"
+            result.waiting[name] = _("a conflict copy whose bundle is not in the folder (yet)")
         return
     try:
         same = _same_bytes(copy.path, original.path)
@@ -896,7 +918,7 @@ def folder_status(store: Store, now: float | None = None) -> FolderStatus:
                 and not is_never_read(file.name)
                 and state["imported"].get(file.name) != file.key
             ):
-                waiting[file.name] = "not imported yet"
+                waiting[file.name] = _("not imported yet")
     return FolderStatus(
         folder,
         problem,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from coopdesk.base.i18n import _
 from coopdesk.store.store import Store
 
 
@@ -28,9 +29,11 @@ class HeldTransaction:
 
     def describe(self) -> str:
         """One line: which site, who, what, and why it was not applied."""
-        who = self.author_name or f"an unknown author ({self.author[:8]})"
+        who = self.author_name or _("an unknown author ({author})").format(author=self.author[:8])
         what = ", ".join(table.replace("_", " ") for table in self.tables)
-        return f"From {self.site_name}, by {who} ({what}): not applied because {self.reason}."
+        return _("From {site_name}, by {who} ({what}): not applied because {reason}.").format(
+            site_name=self.site_name, who=who, what=what, reason=self.reason
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.base.text import plural
 from coopdesk.store import hlc
@@ -35,7 +36,7 @@ class Preview:
     encrypted: bool
 
     def summary(self) -> str:
-        return describe_counts(self.counts) or "nothing new"
+        return describe_counts(self.counts) or _("nothing new")
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -71,17 +72,27 @@ class ImportResult:
 
     def summary(self) -> str:
         if self.already_imported:
-            return f"This bundle from {self.site_name} was already imported; nothing changed."
+            return _("This bundle from {site_name} was already imported; nothing changed.").format(
+                site_name=self.site_name
+            )
         if not self.report.new_entries and self.not_applied:
-            return f"Nothing new applied from {self.site_name}: see below."
+            return _("Nothing new applied from {site_name}: see below.").format(
+                site_name=self.site_name
+            )
         if not self.report.new_entries:
-            return f"Nothing new from {self.site_name}: every change was already here."
-        text = f"Imported from {self.site_name}: {describe_counts(self.report.counts)}."
+            return _("Nothing new from {site_name}: every change was already here.").format(
+                site_name=self.site_name
+            )
+        text = _("Imported from {site_name}: {describe_counts}.").format(
+            site_name=self.site_name, describe_counts=describe_counts(self.report.counts)
+        )
         new_conflicts = self.report.conflicts_after - self.report.conflicts_before
         if new_conflicts > 0:
-            text += f" {new_conflicts} new conflict{'s' if new_conflicts != 1 else ''} to review."
+            text += " " + ngettext(
+                "{count} new conflict to review.", "{count} new conflicts to review.", new_conflicts
+            ).format(count=new_conflicts)
         if self.not_applied:
-            text += " Some changes were not applied: see below."
+            text += _(" Some changes were not applied: see below.")
         return text
 
     def as_json(self) -> dict[str, Any]:
@@ -110,7 +121,12 @@ class ImportResult:
         }
 
 
-OP_WORDS = {"insert": "new", "update": "changed", "archive": "archived", "restore": "restored"}
+OP_WORDS = {
+    "insert": N_("{number} new {noun}"),
+    "update": N_("{number} {noun} changed"),
+    "archive": N_("{number} {noun} archived"),
+    "restore": N_("{number} {noun} restored"),
+}
 
 
 def describe_counts(counts: dict[tuple[str, str], int] | Counter[tuple[str, str]]) -> str:
@@ -121,12 +137,9 @@ def describe_counts(counts: dict[tuple[str, str], int] | Counter[tuple[str, str]
             number = counts.get((table, op), 0)
             if not number:
                 continue
-            noun = TABLES[table].nouns(number)
-            if op == "insert":
-                parts.append(f"{number} new {noun}")
-            else:
-                parts.append(f"{number} {noun} {OP_WORDS[op]}")
-    return ", ".join(parts)
+            noun = _(TABLES[table].nouns(number))
+            parts.append(_(OP_WORDS[op]).format(number=number, noun=noun))
+    return _(", ").join(parts)
 
 
 def _already_imported(store: Store, envelope: Envelope) -> bool:

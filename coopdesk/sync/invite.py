@@ -29,6 +29,7 @@ from typing import Any
 from coopdesk.base import jsontext
 from coopdesk.base.errors import CoopDeskError, ValidationError
 from coopdesk.base.files import output_path, shorten_name, write_to
+from coopdesk.base.i18n import _
 from coopdesk.base.text import shown
 from coopdesk.store import keys
 from coopdesk.store.ids import new_id
@@ -77,7 +78,7 @@ def new_site_secrets(store: Store, author: str, site_name: str, snapshot: Path) 
 
 def _check_site_name(site_name: str) -> None:
     if not site_name or not site_name.strip():
-        raise ValidationError("Give the new site a name.")
+        raise ValidationError(_("Give the new site a name."))
 
 
 def site_secrets(store: Store, author: str, site_id: str, snapshot: Path) -> dict[str, Any]:
@@ -103,8 +104,10 @@ def _certify_site(
         existing = store.require("site", site_id)
         if existing["archived"] or existing["public_key"]:
             raise ValidationError(
-                f"The site {existing['name']} already has a computer (or is archived): "
-                "invite a new site instead."
+                _(
+                    "The site {name} already has a computer (or is archived): invite a new "
+                    "site instead."
+                ).format(name=existing["name"])
             )
         name = existing["name"]
         tx.use_mandate("sites", f"invited a computer for the site {name}")
@@ -208,25 +211,33 @@ def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]
     try:
         size = path.stat().st_size
         if size > MAX_INVITATION_BYTES:
-            raise InvitationError(f"{name} is too large to be an invitation.")
+            raise InvitationError(_("{name} is too large to be an invitation.").format(name=name))
         data = path.read_bytes()
     except OSError as exc:
-        raise InvitationError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+        raise InvitationError(
+            _("Cannot read {name}: {strerror}.").format(name=name, strerror=exc.strerror or exc)
+        ) from None
     if len(data) < PRELUDE.size or data[:8] != MAGIC:
-        raise InvitationError(f"{name} is not a CoopDesk invitation.")
+        raise InvitationError(_("{name} is not a CoopDesk invitation.").format(name=name))
     _magic, version = PRELUDE.unpack(data[: PRELUDE.size])
     if version > FORMAT_VERSION:
-        raise InvitationError(f"{name} was made by a newer CoopDesk; update CoopDesk here.")
+        raise InvitationError(
+            _("{name} was made by a newer CoopDesk; update CoopDesk here.").format(name=name)
+        )
     if len(data) > MAX_INVITATION_BYTES:
-        raise InvitationError(f"{name} is too large to be an invitation.")
+        raise InvitationError(_("{name} is too large to be an invitation.").format(name=name))
     try:
         plaintext = keys.open_with_passphrase(passphrase, data[PRELUDE.size :], MAGIC)
     except keys.DecryptionError:
         raise InvitationError(
-            "The passphrase does not match this invitation (or the file is damaged). "
-            "Check the passphrase shown when the invitation was made."
+            _(
+                "The passphrase does not match this invitation (or the file is damaged). "
+                "Check the passphrase shown when the invitation was made."
+            )
         ) from None
-    damaged = InvitationError(f"{name} is damaged. Ask the site that invited you for a new one.")
+    damaged = InvitationError(
+        _("{name} is damaged. Ask the site that invited you for a new one.").format(name=name)
+    )
     if len(plaintext) < LENGTH.size:
         raise damaged
     (length,) = LENGTH.unpack(plaintext[: LENGTH.size])
@@ -238,8 +249,10 @@ def read_invitation(path: Path, passphrase: str) -> tuple[dict[str, Any], bytes]
         raise damaged from None
     if time.time() > secrets["expires_at"]:
         raise InvitationError(
-            f"{name} has expired: invitations are valid for {INVITATION_DAYS} days. "
-            "Ask the site that invited you for a new one."
+            _(
+                "{name} has expired: invitations are valid for {invitation_days} days. "
+                "Ask the site that invited you for a new one."
+            ).format(name=name, invitation_days=INVITATION_DAYS)
         )
     return secrets, plaintext[LENGTH.size + length :]
 

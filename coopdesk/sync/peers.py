@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from coopdesk.base.i18n import _
 from coopdesk.store.hlc import wall_seconds
 from coopdesk.store.store import Store
 from coopdesk.sync.identity import previous_site_ids
@@ -101,8 +102,8 @@ class SiteStatus:
         if self.clock_ahead_s is None:
             return "—"
         if self.clock_ahead_s < CLOCK_TOLERANCE_S:
-            return "looks right"
-        return f"about {clock_amount(self.clock_ahead_s)} ahead"
+            return _("looks right")
+        return _("about {clock_amount} ahead").format(clock_amount=clock_amount(self.clock_ahead_s))
 
     def as_json(self) -> dict[str, Any]:
         return {

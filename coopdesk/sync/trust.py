@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from coopdesk.base.errors import CoopDeskError, ValidationError
+from coopdesk.base.i18n import _
 from coopdesk.store import keys
 from coopdesk.store.store import Store
 
@@ -77,8 +78,10 @@ def require_keys(store: Store) -> None:
     missing = [key for key in keys.LOCAL_KEYS if not store.local_get(key)]
     if missing:
         raise CoopDeskError(
-            "This store has no sync keys (it was made before sync existed, or is damaged); "
-            "it cannot make or read bundles."
+            _(
+                "This store has no sync keys (it was made before sync existed, or is "
+                "damaged); it cannot make or read bundles."
+            )
         )
 
 
@@ -322,11 +325,13 @@ def archive_site(store: Store, author: str, site_id: str) -> int:
     """Archive a site: from now on, every site refuses its changes after the last one this
     site has (from any route). Needs the "sites" mandate. Returns that last sequence."""
     if site_id == store.site_id:
-        raise ValidationError("This computer cannot archive its own site.")
+        raise ValidationError(_("This computer cannot archive its own site."))
     with store.transaction(author) as tx:
         site = store.require("site", site_id)
         if site["archived"]:
-            raise ValidationError(f"The site {site['name']} is already archived.")
+            raise ValidationError(
+                _("The site {name} is already archived.").format(name=site["name"])
+            )
         tx.use_mandate("sites", f"archived the site {site['name']}")
         after = store.version_vector().get(site_id, 0)
         tx.update("site", site_id, {"revoked_after": after})
@@ -339,7 +344,7 @@ def restore_site(store: Store, author: str, site_id: str) -> None:
     with store.transaction(author) as tx:
         site = store.require("site", site_id)
         if not site["archived"]:
-            raise ValidationError(f"The site {site['name']} is not archived.")
+            raise ValidationError(_("The site {name} is not archived.").format(name=site["name"]))
         tx.use_mandate("sites", f"restored the site {site['name']}")
         tx.restore("site", site_id)
         tx.update("site", site_id, {"revoked_after": None})

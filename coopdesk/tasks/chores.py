@@ -19,18 +19,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words
 from coopdesk.roles import Leave, on_leave
 from coopdesk.store.ids import derived_id
 from coopdesk.store.schema import parse_date, tags_list
 from coopdesk.store.store import Store
 from coopdesk.tasks.tables import CHORE_STRATEGIES
 
-STRATEGY_LABELS = {
-    "round-robin": "take turns in order",
-    "least-recent": "whoever did it longest ago",
-    "fewest-terms": "whoever was given it least",
-    "least-done": "whoever did it least",
-}
+STRATEGY_LABELS = Words(
+    {
+        "round-robin": N_("take turns in order"),
+        "least-recent": N_("whoever did it longest ago"),
+        "fewest-terms": N_("whoever was given it least"),
+        "least-done": N_("whoever did it least"),
+    }
+)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -70,25 +74,31 @@ def add_chore(
         strategy = str(strategy).strip().lower()
         if strategy not in CHORE_STRATEGIES:
             raise ValidationError(
-                f"Unknown strategy {strategy!r}: choose one of {', '.join(CHORE_STRATEGIES)}."
+                _("Unknown strategy {strategy!r}: choose one of {chore_strategies}.").format(
+                    strategy=strategy, chore_strategies=", ".join(CHORE_STRATEGIES)
+                )
             )
         try:
             days = int(every_days)
         except (TypeError, ValueError):
-            raise ValidationError("Every (days) must be a whole number of days.") from None
+            raise ValidationError(_("Every (days) must be a whole number of days.")) from None
         if days < 1:
-            raise ValidationError("A chore must come back after at least one day.")
+            raise ValidationError(_("A chore must come back after at least one day."))
         members = list(dict.fromkeys(member_ids))
         if not members:
             raise ValidationError(
-                f"Nobody takes turns at {title.strip() or 'this chore'}: choose at least one "
-                "member."
+                _("Nobody takes turns at {title}: choose at least one member.").format(
+                    title=title.strip() or _("this chore")
+                )
             )
         for member_id in members:
             row = store.get("member", member_id)
             if row is None or row["archived"]:
                 raise ValidationError(
-                    f"There is no active member with id {member_id}: choose members from the list."
+                    _(
+                        "There is no active member with id {member_id}: choose members from the "
+                        "list."
+                    ).format(member_id=member_id)
                 )
         return tx.insert(
             "chore",

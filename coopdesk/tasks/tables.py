@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import Words
 from coopdesk.roles import ROTATION_POLICIES
 from coopdesk.store.schema import Column, TableSpec
 
@@ -11,7 +13,7 @@ CHORE_STRATEGIES = (*ROTATION_POLICIES, "least-done")
 
 
 TASK_STATUSES = ("todo", "doing", "done")
-STATUS_WORDS = {"todo": "To do", "doing": "Doing", "done": "Done"}
+STATUS_WORDS = Words({"todo": N_("To do"), "doing": N_("Doing"), "done": N_("Done")})
 
 
 def task_phrase(
@@ -22,55 +24,61 @@ def task_phrase(
     if op != "update" or "status" not in fields:
         return None
     task = store.get("task", row_id)
-    title = f"the task “{task['title']}”" if task else "a task"
     status = str(fields["status"])
     if status == "done":
-        return f"finished {title}"
-    return f"moved {title} to {STATUS_WORDS.get(status, status)}"
+        if task is None:
+            return _("finished a task")
+        return _("finished the task “{title}”").format(title=task["title"])
+    word = STATUS_WORDS.get(status, status)
+    if task is None:
+        return _("moved a task to {status}").format(status=word)
+    return _("moved the task “{title}” to {status}").format(title=task["title"], status=word)
 
 
 CHORE = TableSpec(
     name="chore",
-    noun="chore",
+    noun=N_("chore"),
     label_column="title",
     columns=(
-        Column("title", "text", "Title", required=True, max_len=120),
-        Column("notes", "text", "Notes", max_len=2000, default=""),
-        Column("every_days", "int", "Every (days)", minimum=1, maximum=366, default=7),
-        Column("strategy", "choice", "Assigned by", choices=CHORE_STRATEGIES, default="least-done"),
-        Column("member_ids", "tags", "Who takes turns", max_len=5000, default="[]"),
-        Column("site_id", "ref", "Site", ref_table="site"),
-        Column("role_id", "ref", "Role responsible", ref_table="role"),
-        Column("starts_on", "date", "First due", required=True),
+        Column("title", "text", N_("Title"), required=True, max_len=120),
+        Column("notes", "text", N_("Notes"), max_len=2000, default=""),
+        Column("every_days", "int", N_("Every (days)"), minimum=1, maximum=366, default=7),
+        Column(
+            "strategy", "choice", N_("Assigned by"), choices=CHORE_STRATEGIES, default="least-done"
+        ),
+        Column("member_ids", "tags", N_("Who takes turns"), max_len=5000, default="[]"),
+        Column("site_id", "ref", N_("Site"), ref_table="site"),
+        Column("role_id", "ref", N_("Role responsible"), ref_table="role"),
+        Column("starts_on", "date", N_("First due"), required=True),
         # How long one occurrence takes, for the fair-share reports (none: see
         # tasks.DEFAULT_ESTIMATE_MINUTES). Migration 11.
-        Column("estimate_minutes", "int", "Takes about (minutes)", minimum=1, maximum=1440),
+        Column("estimate_minutes", "int", N_("Takes about (minutes)"), minimum=1, maximum=1440),
     ),
 )
 
 
 TASK = TableSpec(
     name="task",
-    noun="task",
+    noun=N_("task"),
     label_column="title",
     phrase=task_phrase,
     columns=(
-        Column("title", "text", "Title", required=True, max_len=200),
-        Column("notes", "text", "Notes", max_len=5000, default=""),
-        Column("status", "choice", "Status", choices=TASK_STATUSES, default="todo"),
-        Column("assignee_id", "ref", "Assignee", ref_table="member"),
-        Column("due_on", "date", "Due"),
+        Column("title", "text", N_("Title"), required=True, max_len=200),
+        Column("notes", "text", N_("Notes"), max_len=5000, default=""),
+        Column("status", "choice", N_("Status"), choices=TASK_STATUSES, default="todo"),
+        Column("assignee_id", "ref", N_("Assignee"), ref_table="member"),
+        Column("due_on", "date", N_("Due")),
         # 0 low, 1 normal, 2 high, 3 urgent.
-        Column("priority", "int", "Priority", minimum=0, maximum=3, default=1),
-        Column("site_id", "ref", "Site", ref_table="site"),
-        Column("role_id", "ref", "Role responsible", ref_table="role"),
+        Column("priority", "int", N_("Priority"), minimum=0, maximum=3, default=1),
+        Column("site_id", "ref", N_("Site"), ref_table="site"),
+        Column("role_id", "ref", N_("Role responsible"), ref_table="role"),
         # A chore's occurrence: its id derives from chore and due date.
-        Column("chore_id", "ref", "Chore", ref_table="chore"),
-        Column("done_at", "datetime", "Done"),
-        Column("done_by", "ref", "Done by", ref_table="member"),
+        Column("chore_id", "ref", N_("Chore"), ref_table="chore"),
+        Column("done_at", "datetime", N_("Done")),
+        Column("done_by", "ref", N_("Done by"), ref_table="member"),
         # How long the task takes, for the fair-share reports; none: its chore's estimate,
         # else tasks.DEFAULT_ESTIMATE_MINUTES. Migration 11.
-        Column("estimate_minutes", "int", "Takes about (minutes)", minimum=1, maximum=1440),
+        Column("estimate_minutes", "int", N_("Takes about (minutes)"), minimum=1, maximum=1440),
     ),
 )
 

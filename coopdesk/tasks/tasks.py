@@ -14,13 +14,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.periods import By, bucket_sql
+from coopdesk.base.text import Words
 from coopdesk.store.ids import fold
 from coopdesk.store.store import Store
 from coopdesk.tasks.tables import STATUS_WORDS, TASK_STATUSES
 
 STATUS_LABELS = STATUS_WORDS
-PRIORITY_LABELS = {0: "low", 1: "normal", 2: "high", 3: "urgent"}
+PRIORITY_LABELS = Words({0: N_("low"), 1: N_("normal"), 2: N_("high"), 3: N_("urgent")})
 TASK_FIELDS = (
     "title",
     "notes",
@@ -101,7 +103,9 @@ def _status(value: str) -> str:
     status = {"to-do": "todo", "todo": "todo"}.get(status, status)
     if status not in TASK_STATUSES:
         raise ValidationError(
-            f"Unknown status {value!r}: choose one of {', '.join(TASK_STATUSES)}."
+            _("Unknown status {value!r}: choose one of {task_statuses}.").format(
+                value=value, task_statuses=", ".join(TASK_STATUSES)
+            )
         )
     return status
 
@@ -117,13 +121,17 @@ def _decode(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
 def _check_fields(store: Store, fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(TASK_FIELDS)
     if unknown:
-        raise ValidationError(f"A task has no field called {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("A task has no field called {unknown}.").format(unknown=", ".join(sorted(unknown)))
+        )
     assignee = fields.get("assignee_id")
     if assignee:
         member = store.get("member", assignee)
         if member is None or member["archived"]:
             raise ValidationError(
-                f"There is no active member with id {assignee}: choose someone from the list."
+                _(
+                    "There is no active member with id {assignee}: choose someone from the list."
+                ).format(assignee=assignee)
             )
     return fields
 
@@ -184,10 +192,12 @@ def move_task(store: Store, author: str, task_id: str, status: str) -> None:
         wanted = _status(status)
         task = store.require("task", task_id)
         if task["status"] != wanted:
-            doing = "finished" if wanted == "done" else f"moved to {STATUS_LABELS[wanted]}"
+            doing = "finished" if wanted == "done" else f"moved to {STATUS_LABELS.source[wanted]}"
             _someone_elses(tx, task, doing + " {name}'s task “{title}”")
         if task["archived"]:
-            raise ValidationError(f"The task {task['title']!r} is archived: restore it first.")
+            raise ValidationError(
+                _("The task {title!r} is archived: restore it first.").format(title=task["title"])
+            )
         if task["status"] == wanted:
             return
         fields: dict[str, Any] = {"status": wanted}
