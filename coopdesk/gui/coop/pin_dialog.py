@@ -180,8 +180,10 @@ class SetPinDialog(QDialog):
         heading.setFont(scaled_font(self, 1.2, bold=True))
         heading.setTextFormat(Qt.TextFormat.PlainText)
         self.only_here = QLabel(
-            "This PIN is for this computer only. It never travels to other sites: "
-            "set one at each computer you use."
+            _(
+                "This PIN is for this computer only. It never travels to other sites: "
+                "set one at each computer you use."
+            )
         )
         self.only_here.setWordWrap(True)
         self.only_here.setTextFormat(Qt.TextFormat.PlainText)
