@@ -190,5 +190,5 @@ class MemberPickerModel(MemberTableModel):
         if not self.matched_by_name:
             where = matched_elsewhere(row, self.query.search)
             if where:
-                text += f"  (not the name: {where})"
+                text += "  " + _("(not the name: {where})").format(where=where)
         return text

@@ -56,7 +56,11 @@ def agenda_html(meeting: MeetingView, coop_name: str, decisions: dict[str, Decis
         f"<h1>{_e(coop_name)}: {_e(meeting.title)}</h1>",
         f"<p><b>{start:%A} {start.day} {start:%B %Y, %H:%M}</b>"
         + (f" · {_e(meeting.site_name)}" if meeting.site_name else "")
-        + (f" · facilitated by {_e(meeting.facilitator_name)}" if meeting.facilitator_name else "")
+        + (
+            " · " + _("facilitated by {name}").format(name=_e(meeting.facilitator_name))
+            if meeting.facilitator_name
+            else ""
+        )
         + "</p>",
         "<h2>Agenda</h2>",
         "<ol>",

@@ -82,15 +82,20 @@ class DecisionsPanel(TodayPanel):
         name = self.window_.session.member_name
         first = min(self.waiting, key=lambda decision: decision.ends_at)
         if len(self.waiting) == 1:
-            text = (
-                f"{name}, you have not voted yet on “{first.title}” (closes"
-                f" {when_text(first.ends_at)})."
+            text = _("{name}, you have not voted yet on “{title}” (closes {when}).").format(
+                name=name, title=first.title, when=when_text(first.ends_at)
             )
         else:
             others = [f"“{d.title}”" for d in self.waiting if d is not first]
-            text = (
-                f"{name}, you have not voted yet on {len(self.waiting)} decisions:"
-                f" “{first.title}” (closes {when_text(first.ends_at)}), {names_text(others)}."
+            text = _(
+                "{name}, you have not voted yet on {count} decisions: “{title}” (closes {when}),"
+                " {others}."
+            ).format(
+                name=name,
+                count=len(self.waiting),
+                title=first.title,
+                when=when_text(first.ends_at),
+                others=names_text(others),
             )
         return [Attention(f"vote:{first.id}", text, _("Vote"), lambda: self._vote(first.id))]
 

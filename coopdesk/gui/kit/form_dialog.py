@@ -186,7 +186,8 @@ class FormDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error_label.show_message(message)
         for label, widget in self.field_for_error.items():
-            if message.startswith(label):
+            # The core's message starts with the field's label, in English or translated.
+            if message.startswith(label) or message.startswith(_(label)):
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
                 if isinstance(widget, QLineEdit):
                     widget.selectAll()

@@ -192,7 +192,7 @@ def supplies_figures(report: SuppliesReport, item_id: str | None = None) -> list
                 words,
                 partial(
                     charts.line_chart,
-                    f"{item.name}: in and out ({item.unit})",
+                    _("{item}: in and out ({unit})").format(item=item.name, unit=item.unit),
                     labels,
                     lines,
                     item.unit,

@@ -42,8 +42,11 @@ class RolesNowPanel(TodayPanel):
         self.text_label.setForegroundRole(QPalette.ColorRole.WindowText)
         self.text_label.setText(
             "\n".join(
-                f"{term.role_name}: {names_text(term.holder_names)}, until "
-                f"{day_text(term.ends_on, today)}"
+                _("{role}: {names}, until {day}").format(
+                    role=term.role_name,
+                    names=names_text(term.holder_names),
+                    day=day_text(term.ends_on, today),
+                )
                 for term in terms
             )
         )

@@ -40,7 +40,7 @@ from coopdesk.gui.kit.background import (
 from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses, muted, scaled_font
 from coopdesk.gui.shell.welcome import WelcomeDialog
 from coopdesk.gui.sync import drives
-from coopdesk.gui.sync.dialogs import INVITATION_FILTER
+from coopdesk.gui.sync.dialogs import invitation_filter
 from coopdesk.store.store import Store
 from coopdesk.sync import join_coop
 
@@ -150,7 +150,7 @@ class JoinDialog(QDialog):
     def choose_file(self) -> None:
         found = drives.scan_drives()
         folder = found[0].root if found else Path.home()
-        chosen = dialogs.open_file_name(self, _("Open the invitation"), folder, INVITATION_FILTER)
+        chosen = dialogs.open_file_name(self, _("Open the invitation"), folder, invitation_filter())
         if chosen is not None:
             self.file_edit.setText(str(chosen))
             self.passphrase_edit.setFocus()

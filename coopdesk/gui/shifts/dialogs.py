@@ -657,10 +657,11 @@ class ShiftDetailsDialog(QDialog):
         people = len(self.shift.confirmed) + len(self.shift.waiting)
         question = _("Cancel {title_when}?").format(title_when=self._title_when())
         if people:
-            question += (
-                f"\n\n{people} {'person is' if people == 1 else 'people are'} signed up; "
-                "they will see it is cancelled."
-            )
+            question += "\n\n" + ngettext(
+                "{count} person is signed up; they will see it is cancelled.",
+                "{count} people are signed up; they will see it is cancelled.",
+                people,
+            ).format(count=people)
         question += "\n\n" + _(
             "Nothing is deleted: the shift is archived and stays in the history."
         )

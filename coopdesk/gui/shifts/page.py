@@ -554,7 +554,9 @@ class ShiftsPage(Page):
                 "{need} still needs people", "{need} still need people", need
             ).format(need=need)
         if over:
-            summary += f" · {over} overbooked"
+            summary += " · " + ngettext("{count} overbooked", "{count} overbooked", over).format(
+                count=over
+            )
         self.subtitle_label.setText(summary)
         self.subtitle_label.show()
 

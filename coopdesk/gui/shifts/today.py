@@ -107,7 +107,7 @@ class TodayShiftsPanel(ShiftListPanel):
         names = ", ".join(s.member_name for s in shift.confirmed) or _("nobody yet")
         places = f"{shift.filled}/{shift.capacity}"
         if shift.status == "overbooked":
-            places += ", overbooked"
+            places += ", " + _("overbooked")
         return html.escape(f"{time_range(shift)} ({places}): {names}")
 
 

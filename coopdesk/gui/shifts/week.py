@@ -253,7 +253,8 @@ class WeekModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             # "today" on a line of its own (every day has two lines, so the grid does not
             # move between weeks): a narrow day at large text cut "Wed 2 Dec · today".
-            return f"{short_date(day)}\n{_('today') if day == dt.date.today() else ''}"
+            today = _("today") if day == dt.date.today() else ""
+            return short_date(day) + "\n" + today
         if role == Qt.ItemDataRole.FontRole and day == dt.date.today():
             font = QFont()
             font.setBold(True)

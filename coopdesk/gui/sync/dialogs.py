@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.i18n import _
-from coopdesk.base.text import plural
+from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import number_text, plural
 from coopdesk.coop import relative_time
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
@@ -32,7 +32,12 @@ from coopdesk.sync.importing import Preview
 from coopdesk.sync.invite import SUFFIX as INVITATION_SUFFIX
 from coopdesk.sync.invite import Invitation
 
-INVITATION_FILTER = f"CoopDesk invitations (*{INVITATION_SUFFIX})"
+INVITATION_FILTER = N_("CoopDesk invitations (*{suffix})")
+
+
+def invitation_filter() -> str:
+    """The file dialog's filter for invitations, in the current language."""
+    return _(INVITATION_FILTER).format(suffix=INVITATION_SUFFIX)
 
 
 def preview_sentences(preview: Preview, for_site_name: str | None = None) -> list[str]:
@@ -50,7 +55,9 @@ def preview_sentences(preview: Preview, for_site_name: str | None = None) -> lis
     if preview.new_entries:
         lines = [
             f"{origin}: {preview.summary()}.",
-            f"{plural(preview.entries, 'change')}; {already_here:,} already here.",
+            _("{changes}; {count} already here.").format(
+                changes=plural(preview.entries, "change"), count=number_text(already_here)
+            ),
         ]
     else:
         lines = [
@@ -210,7 +217,7 @@ class InviteDialog(QDialog):
 
     def choose_path(self) -> None:
         chosen = dialogs.save_file_name(
-            self, _("Save the invitation"), Path(self.path_edit.text()), INVITATION_FILTER
+            self, _("Save the invitation"), Path(self.path_edit.text()), invitation_filter()
         )
         if chosen is not None:
             if chosen.suffix != INVITATION_SUFFIX:

@@ -250,10 +250,7 @@ class HeldModel(RowsModel[HeldTransaction]):
         ).fetchall()
         parts = []
         for told in describe(self.store, rows)[:3]:
-            what = f"{told.verb} {told.noun} {told.label}".strip()
-            if told.verb == "changed" and told.fields:
-                what += f" ({', '.join(told.fields)})"
-            parts.append(what)
+            parts.append(told.what())
         more = item.changes - len(parts)
         return "; ".join(parts) + (_("; and {more} more").format(more=more) if more > 0 else "")
 

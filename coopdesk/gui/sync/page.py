@@ -87,7 +87,7 @@ if TYPE_CHECKING:
     from coopdesk.sync.importing import ImportResult, Preview
     from coopdesk.sync.invite import Invitation
 
-BUNDLE_FILTER = f"CoopDesk bundles (*{BUNDLE_SUFFIX})"
+BUNDLE_FILTER = N_("CoopDesk bundles (*{suffix})")
 DRIVE_SCAN_MS = 3000
 CLOCK_MS = 60_000
 LAST_FOLDER_KEY = "gui.sync_folder"
@@ -545,7 +545,12 @@ class SyncPage(Page):
     def export_to_file(self) -> None:
         for_site = self.for_combo.currentData()
         suggested = self._default_folder() / exporting.default_bundle_name(self.store, for_site)
-        path = dialogs.save_file_name(self, _("Export a sync bundle"), suggested, BUNDLE_FILTER)
+        path = dialogs.save_file_name(
+            self,
+            _("Export a sync bundle"),
+            suggested,
+            _(BUNDLE_FILTER).format(suffix=BUNDLE_SUFFIX),
+        )
         if path is None:
             return
         if path.suffix != BUNDLE_SUFFIX:
@@ -668,7 +673,10 @@ class SyncPage(Page):
 
     def import_file(self) -> None:
         path = dialogs.open_file_name(
-            self, _("Import a sync bundle"), self._default_folder(), BUNDLE_FILTER
+            self,
+            _("Import a sync bundle"),
+            self._default_folder(),
+            _(BUNDLE_FILTER).format(suffix=BUNDLE_SUFFIX),
         )
         if path is not None:
             self._remember_folder(path.parent)
@@ -779,7 +787,7 @@ class SyncPage(Page):
         self.task = None
         self.message.show_message(
             "error",
-            f"{path.name} was not imported",
+            _("{name} was not imported").format(name=path.name),
             _("{message}\nThe file was kept, and nothing was changed here.").format(
                 message=message
             ),
