@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from coopdesk.base.i18n import SOURCE_LANGUAGE, _, current_language, ngettext
+from coopdesk.base.i18n import SOURCE_LANGUAGE, _, current_language, is_right_to_left, ngettext
 
 # -- by language ----------------------------------------------------------------------------
 # English keeps the code paths it always had (the tests compare its strings); any other
@@ -232,3 +232,13 @@ def terminal_text(text: str) -> str:
         "\t".join(_UNSHOWABLE_RE.sub("", part) for part in line.split("\t"))
         for line in text.split("\n")
     )
+
+
+def left_to_right(text: str) -> str:
+    """``text`` (times, a range of numbers) kept left to right inside right-to-left words.
+
+    In Arabic "08:00–11:00" would otherwise read "11:00–08:00": the Unicode bidi algorithm
+    lays the two numbers out right to left. A left-to-right isolate keeps them in order; in
+    a left-to-right language the text is returned as it is.
+    """
+    return f"\u2066{text}\u2069" if is_right_to_left() else text

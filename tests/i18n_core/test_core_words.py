@@ -285,3 +285,15 @@ def test_hours_shares_and_field_errors_follow_the_language(language):
     assert str(refused.value) == (
         "Fecha de revisión 'soon' no es una fecha válida (escríbala como 2026-12-01)."
     )
+
+
+def test_times_keep_their_order_inside_right_to_left_words(language):
+    """In Arabic, "08:00–11:00" read "11:00–08:00" on the week view until isolated."""
+    from coopdesk.base.text import left_to_right
+
+    assert left_to_right("08:00–11:00") == "08:00–11:00"  # English: untouched
+    language("ar")
+    kept = left_to_right("08:00–11:00")
+    assert kept == "\u206608:00–11:00\u2069"  # a left-to-right isolate around the range
+    language("es")
+    assert left_to_right("08:00–11:00") == "08:00–11:00"

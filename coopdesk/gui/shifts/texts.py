@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from coopdesk.base.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, ngettext
+from coopdesk.base.text import left_to_right
 from coopdesk.gui.kit.dates import to_datetime
 
 if TYPE_CHECKING:
@@ -75,9 +76,9 @@ def week_title(week_start: dt.date) -> str:
 
 def time_range(shift: ShiftView) -> str:
     start, end = to_datetime(shift.starts_at), to_datetime(shift.ends_at)
-    text = f"{start:%H:%M}–{end:%H:%M}"
+    text = left_to_right(f"{start:%H:%M}–{end:%H:%M}")
     if end.date() > start.date():
-        text += " (+1 day)" if (end.date() - start.date()).days == 1 else f" ({end:%d %b})"
+        text += " " + (_("(+1 day)") if (end.date() - start.date()).days == 1 else f"({end:%d %b})")
     return text
 
 
