@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
 from coopdesk.base import i18n
@@ -149,6 +149,19 @@ def test_arabic_lays_the_window_out_right_to_left(qtbot, store, ana):
     window._on_store_changed(_member_change())
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
     assert "dir='ltr'" in sheet_html(["<p>x</p>"], 10)
+
+
+def test_dates_in_the_window_follow_the_language_of_the_coop_at_start_up(qtbot, store, ana):
+    """The window is made before it knows the coop's language: its date fields still follow
+    it (they read "2026 Jan 1 Thu" in an Arabic window until the locale followed too)."""
+    update_settings(store, ana, language="es")
+    window = open_window(qtbot, store, None)
+    page = window.go_to("reports")
+    assert page.from_edit.locale().language() == QLocale.Language.Spanish
+    shown = page.from_edit.date()
+    assert page.from_edit.text() == QLocale(QLocale.Language.Spanish).toString(
+        shown, page.from_edit.displayFormat()
+    )
 
 
 @pytest.mark.parametrize("language", ["ar", "es"])

@@ -44,7 +44,14 @@ def apply_language(language: str) -> bool:
         if app.layoutDirection() != direction:
             app.setLayoutDirection(direction)
     if language in i18n.LANGUAGES:
-        QLocale.setDefault(QLocale(language))
+        locale = QLocale(language)
+        QLocale.setDefault(locale)
+        # A widget takes the default locale when it is made, and its children take its own:
+        # windows made before this (the main window, at start-up) would show English dates.
+        if isinstance(app, QApplication):
+            for widget in app.topLevelWidgets():
+                if widget.locale() != locale:
+                    widget.setLocale(locale)
     return changed
 
 
