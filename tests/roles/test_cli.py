@@ -133,7 +133,8 @@ def test_tasks_and_chores_from_the_command_line(site):
 
 def test_member_pin(site):
     data, ana = site["data"], site["ana"]
-    assert coopdesk_json(data, "member", "pin", ana, "--new-pin", "2468") == {"pin": True}
+    set_here = coopdesk_json(data, "member", "pin", ana, "--new-pin", "2468")
+    assert set_here == {"pin": True, "this_computer_only": True}  # a PIN never travels
     # Changing it again is acting as Ana, who now has a PIN: it is asked for.
     bad = coopdesk(data, "member", "pin", ana, "--new-pin", "12", "--pin", "2468", check=False)
     assert bad.returncode == 1 and "4 to 12 digits" in bad.stderr
