@@ -26,7 +26,6 @@ import random
 import resource
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ for entry in (str(ROOT), str(HERE)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from harness import Report, Result, cache_dir  # noqa: E402
+from harness import Report, Result, cache_dir, run_worker  # noqa: E402
 
 from coopdesk import __version__  # noqa: E402
 from coopdesk.store.migrations import SCHEMA_VERSION  # noqa: E402
@@ -217,17 +216,7 @@ def in_process(action: str, *args: str, without: str = "") -> dict[str, float]:
         "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}",
         "COOPDESK_BENCH_WITHOUT": without,
     }
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__)), action, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{action} failed:\n{done.stdout}{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(str(Path(__file__)), action, args, env, timeout=600)
 
 
 # -- the benchmark --------------------------------------------------------------------------------

@@ -34,7 +34,6 @@ import resource
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +45,15 @@ for entry in (str(ROOT), str(HERE)):
     if entry not in sys.path:
         sys.path.insert(0, entry)
 
-from harness import Report, Result, cache_dir, offscreen_env, time_processes  # noqa: E402
+from harness import (  # noqa: E402
+    BARE_WINDOW,
+    Report,
+    Result,
+    cache_dir,
+    offscreen_env,
+    run_worker,
+    time_processes,
+)
 
 YEARS = tuple(
     int(years)
@@ -65,19 +72,6 @@ STARTUP_RATIO = {10: 1.6, 30: 2.0}
 PAGE_LIMIT_MS = 50.0  # on the 10-year coop
 DUMP_LIMIT_MB = 100.0  # on the 30-year coop
 SEED = 14
-
-BARE_WINDOW = """
-import sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv)
-window = QMainWindow()
-window.setWindowTitle("bare")
-window.resize(1100, 720)
-window.show()
-QTimer.singleShot(0, app.quit)
-sys.exit(app.exec())
-"""
 
 
 # -- measuring a process from inside ------------------------------------------------------------
@@ -171,17 +165,7 @@ def worker(action: str, *args: str) -> dict[str, object]:
 
 def in_process(action: str, *args: str) -> dict:
     env = offscreen_env(PYTHONPATH=f"{ROOT}{os.pathsep}{HERE}")
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__)), action, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=3600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{action} failed:\n{done.stdout}{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(str(Path(__file__)), action, args, env, timeout=3600)
 
 
 # -- a week at the Warehouse ----------------------------------------------------------------

@@ -8,9 +8,11 @@ Verdicts are printed (PASS/OVER); timing never fails the build.
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -149,3 +151,36 @@ def format_report(report: Report) -> str:
     lines += ["", line(headers), line(["-" * w for w in widths])]
     lines += [line(row) for row in rows]
     return "\n".join(lines)
+
+
+# The baseline of every start-up figure: PySide6 showing an empty window, then quitting.
+BARE_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.resize(1100, 720)
+window.show()
+QTimer.singleShot(0, app.quit)
+sys.exit(app.exec())
+"""
+
+
+def run_worker(
+    script: str, action: str, args: Sequence[str], env: dict[str, str], timeout: float
+) -> dict:
+    """Run ``script action args…`` in a fresh process (its own memory and start-up) and
+    return the JSON object its last line of output holds."""
+    done = subprocess.run(
+        [sys.executable, script, action, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{action} failed:\n{done.stdout}{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -284,6 +285,37 @@ def copy_site(federation: Federation, names: list[str], index: int, state: Path)
     names.append(copy_name)
 
 
+def play(
+    federation: Federation,
+    names: list[str],
+    ops: list[tuple],
+    copy: Callable[[int], None],
+    at_most: int,
+) -> None:
+    """Run the edits and exchanges; at each ``copy`` step copy a site's folder (at most
+    ``at_most`` copies beyond the sites the coop started with)."""
+    limit = len(names) + at_most
+    chunk: list[tuple] = []
+    for op in [*ops, ("end",)]:
+        if op[0] in ("copy", "end"):
+            run(federation, names, chunk)
+            chunk = []
+            if op[0] == "copy" and len(names) < limit:
+                copy(op[1])
+        else:
+            chunk.append(op)
+
+
+def assert_every_site_alike(federation: Federation, names: list[str]) -> None:
+    """The same canonical dump everywhere, every store consistent, the same computed views."""
+    dumps = federation.dumps()
+    assert len(set(dumps.values())) == 1, "sites diverged"
+    for name in names:
+        assert check_store(federation[name]) == [], name
+    views = {name: computed_views(federation[name]) for name in names}
+    assert len({repr(view) for view in views.values()}) == 1, views
+
+
 @settings(
     max_examples=max(10, EXAMPLES // 10),
     deadline=None,
@@ -320,26 +352,13 @@ def test_every_site_ends_with_the_same_data_when_a_folder_is_copied(size: int, o
     try:
         for name in names:  # the first open after the upgrade registers every store
             assert open_for_use(federation[name], state, "this-computer") is None
-        chunk: list[tuple] = []
-        for op in [*ops, ("end",)]:
-            if op[0] in ("copy", "end"):
-                run(federation, names, chunk)
-                chunk = []
-                if op[0] == "copy" and len(names) < size + 2:
-                    copy_site(federation, names, op[1], state)
-            else:
-                chunk.append(op)
+        play(federation, names, ops, lambda index: copy_site(federation, names, index, state), 2)
         assert len({federation[name].site_id for name in names}) == len(names)
         # Two last rounds: a bundle "for any site" leaves out what all the sites its sender
         # knows have; a copy nobody has heard from yet is known to all after the first.
         federation.sync_all()
         federation.sync_all()
-        dumps = federation.dumps()
-        assert len(set(dumps.values())) == 1, "sites diverged"
-        for name in names:
-            assert check_store(federation[name]) == [], name
-        views = {name: computed_views(federation[name]) for name in names}
-        assert len({repr(view) for view in views.values()}) == 1, views
+        assert_every_site_alike(federation, names)
     finally:
         federation.close()
         shutil.rmtree(root, ignore_errors=True)
@@ -375,23 +394,10 @@ def test_every_site_ends_with_the_same_data_when_a_copy_goes_unnoticed(size: int
     federation = template(size).copy_to(root / "coop")
     names = SITE_NAMES[:size]
     try:
-        chunk: list[tuple] = []
-        for op in [*ops, ("end",)]:
-            if op[0] in ("copy", "end"):
-                run(federation, names, chunk)
-                chunk = []
-                if op[0] == "copy" and len(names) < size + 1:
-                    copy_unnoticed(federation, names, op[1])
-            else:
-                chunk.append(op)
+        play(federation, names, ops, lambda index: copy_unnoticed(federation, names, index), 1)
         for _round in range(4):
             federation.sync_all()
-        dumps = federation.dumps()
-        assert len(set(dumps.values())) == 1, "sites diverged"
-        for name in names:
-            assert check_store(federation[name]) == [], name
-        views = {name: computed_views(federation[name]) for name in names}
-        assert len({repr(view) for view in views.values()}) == 1, views
+        assert_every_site_alike(federation, names)
     finally:
         federation.close()
         shutil.rmtree(root, ignore_errors=True)
