@@ -165,6 +165,25 @@ class DialogWatch:
             self.problems.setdefault(f"dialog {kind!r} ({type(dialog).__name__})", missing)
 
 
+def open_forms(window, openers: list[tuple[str, str]]) -> Iterator[FormDialog]:
+    """Each form the window opens from ``openers`` (page, button path; "" for the page's
+    Add), yielded while open; closed again before the next."""
+    for key, path in openers:
+        page = window.go_to(key)
+        if path:
+            button = _resolve(page, path)
+            _bring_to_front(window, button)
+            settle()
+            button.click()
+        else:
+            window.add_new()
+        settle()
+        for dialog in window.dialogs.open_dialogs():
+            if isinstance(dialog, FormDialog):
+                yield dialog
+        _close_dialogs(window)
+
+
 def _close_dialogs(window: Any) -> None:
     for _ in range(10):
         top = QApplication.activeModalWidget()
@@ -445,23 +464,11 @@ def test_tab_goes_down_every_form_in_the_order_it_is_laid_out(
     ]
     problems: dict[str, list[str]] = {}
     checked = []
-    for key, path in openers:
-        page = window.go_to(key)
-        if path:
-            button = _resolve(page, path)
-            _bring_to_front(window, button)
-            settle()
-            button.click()
-        else:
-            window.add_new()
-        settle()
-        for dialog in window.dialogs.open_dialogs():
-            if isinstance(dialog, FormDialog):
-                checked.append(type(dialog).__name__)
-                wrong = out_of_order(dialog, tab_through(dialog, qtbot))
-                if wrong:
-                    problems[type(dialog).__name__] = wrong
-        _close_dialogs(window)
+    for dialog in open_forms(window, openers):
+        checked.append(type(dialog).__name__)
+        wrong = out_of_order(dialog, tab_through(dialog, qtbot))
+        if wrong:
+            problems[type(dialog).__name__] = wrong
     assert len(checked) >= 8, f"only {checked} were opened"
     report = "\n".join(f"{name}:\n  " + "\n  ".join(steps) for name, steps in problems.items())
     assert not problems, f"Tab goes against the layout:\n{report}"
@@ -610,24 +617,12 @@ def test_at_200_percent_text_no_form_cuts_its_words(
     ]
     problems: dict[str, list[str]] = {}
     checked = []
-    for key, path in openers:
-        page = window.go_to(key)
-        if path:
-            button = _resolve(page, path)
-            _bring_to_front(window, button)
-            settle()
-            button.click()
-        else:
-            window.add_new()
-        settle()
-        for dialog in window.dialogs.open_dialogs():
-            if isinstance(dialog, FormDialog):
-                checked.append(type(dialog).__name__)
-                assert dialog.font().pointSizeF() == doubled_font
-                cut = cut_words(dialog)
-                if cut:
-                    problems[type(dialog).__name__] = cut
-        _close_dialogs(window)
+    for dialog in open_forms(window, openers):
+        checked.append(type(dialog).__name__)
+        assert dialog.font().pointSizeF() == doubled_font
+        cut = cut_words(dialog)
+        if cut:
+            problems[type(dialog).__name__] = cut
     window.open_settings()
     settle()
     for dialog in window.dialogs.open_dialogs():
