@@ -63,7 +63,9 @@ class SimulatedClock:
     """The wall clock the store's hybrid clock reads while history is being made."""
 
     def __init__(self) -> None:
-        self.moment = dt.datetime(2000, 1, 1)
+        # Before any coop's first day: the 30-year coop starts in the 1990s, and a clock
+        # that began in 2000 called every shift of its first years "in the past".
+        self.moment = dt.datetime(1971, 1, 1)
 
     def set(self, moment: dt.datetime) -> None:
         self.moment = max(self.moment, moment)
