@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -74,6 +73,8 @@ def author_of(args: argparse.Namespace, store: Store) -> str:
     pin = getattr(args, "pin", None) or os.environ.get(PIN_ENV)
     if not pin and has_pin(store, member_id) and sys.stdin.isatty():
         name = store.require("member", member_id)["name"]
+        import getpass  # only when a PIN is asked for in a terminal
+
         pin = getpass.getpass(f"PIN for {name}: ")
     confirm_member_pin(store, member_id, pin)
     return member_id
