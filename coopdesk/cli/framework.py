@@ -23,7 +23,6 @@ from coopdesk.base.paths import resolve_data_dir
 from coopdesk.base.text import terminal_text
 from coopdesk.coop import PIN_ENV, confirm_member_pin, coop_language, find_member, has_pin
 from coopdesk.store.store import Store
-from coopdesk.sync import open_for_use
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -50,6 +49,8 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 def open_store(args: argparse.Namespace) -> Store:
     """The store, once it is sure not to be a copy of another (see ``open_for_use``)."""
+    from coopdesk.sync import open_for_use  # its keys: not for `coopdesk` opening the window
+
     store = Store.open(data_dir(args))
     try:
         notice = open_for_use(store)

@@ -29,7 +29,6 @@ from coopdesk.gui.shell import garbage
 from coopdesk.gui.shell.language import apply_language
 from coopdesk.gui.shell.main_window import MainWindow
 from coopdesk.store.store import Store
-from coopdesk.sync import open_for_use
 
 if TYPE_CHECKING:
     from tempfile import TemporaryDirectory
@@ -82,6 +81,8 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.store is None:
             return None
         store, member_id, notice = welcome.store, welcome.member_id, welcome.notice
+    from coopdesk.sync import open_for_use  # with the site's keys: not for the self-test
+
     try:
         copied = open_for_use(store)  # before anything writes: is this folder a copy?
     except BaseException:
