@@ -15,8 +15,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from coopdesk.base.errors import CoopDeskError, NoStoreError
 from coopdesk.base.i18n import _, current_language
@@ -59,7 +60,7 @@ def application() -> QApplication:
 
 def show_startup_error(message: str) -> None:
     """Tell the person why the app cannot open (tests replace this)."""
-    QMessageBox.critical(None, "CoopDesk", message)
+    QtWidgets.QMessageBox.critical(None, "CoopDesk", message)
 
 
 def open_main_window(data_dir: Path) -> MainWindow | None:
@@ -114,7 +115,7 @@ def _show_unexpected(
             ).format(name=kind.__name__, value=value)
         )
     )
-    QMessageBox.warning(QApplication.activeWindow(), "CoopDesk", message)
+    QtWidgets.QMessageBox.warning(QApplication.activeWindow(), "CoopDesk", message)
 
 
 def run(data_dir: str | os.PathLike[str] | None = None) -> int:
