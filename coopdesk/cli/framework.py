@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -24,7 +23,6 @@ from coopdesk.base.paths import resolve_data_dir
 from coopdesk.base.text import terminal_text
 from coopdesk.coop import PIN_ENV, confirm_member_pin, coop_language, find_member, has_pin
 from coopdesk.store.store import Store
-from coopdesk.sync import open_for_use
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -51,6 +49,8 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 def open_store(args: argparse.Namespace) -> Store:
     """The store, once it is sure not to be a copy of another (see ``open_for_use``)."""
+    from coopdesk.sync import open_for_use  # its keys: not for `coopdesk` opening the window
+
     store = Store.open(data_dir(args))
     try:
         notice = open_for_use(store)
@@ -74,6 +74,8 @@ def author_of(args: argparse.Namespace, store: Store) -> str:
     pin = getattr(args, "pin", None) or os.environ.get(PIN_ENV)
     if not pin and has_pin(store, member_id) and sys.stdin.isatty():
         name = store.require("member", member_id)["name"]
+        import getpass  # only when a PIN is asked for in a terminal
+
         pin = getpass.getpass(f"PIN for {name}: ")
     confirm_member_pin(store, member_id, pin)
     return member_id

@@ -11,7 +11,6 @@ from coopdesk.base.i18n import _, check_language
 from coopdesk.coop.tables import COOP
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
-from coopdesk.sync import setup_new_coop_keys
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,9 @@ def start_coop(
         member_id = new_id()
         store.local_set("coop_id", coop_id)
         store.local_set("default_member_id", member_id)
+        # The keys (and their modules) only for a new coop, not to open one.
+        from coopdesk.sync import setup_new_coop_keys
+
         certificate = setup_new_coop_keys(store, coop_id)
         site = {
             "name": site_name,

@@ -16,8 +16,6 @@ PIN of a member who has one before acting as them (``confirm_member_pin``).
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import time
@@ -63,6 +61,8 @@ def _check_pin_text(pin: str) -> str:
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    import hashlib  # here, with hmac below: opening the window checks no PIN
+
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(
         pin.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 1024 * 1024
@@ -72,6 +72,9 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
 
 def pin_matches(stored: str, pin: str) -> bool:
     """Whether ``pin`` matches the stored hash (constant-time; False for anything odd)."""
+    import hashlib
+    import hmac
+
     try:
         scheme, n, r, p, salt_hex, hash_hex = stored.split("$")
         if scheme != "scrypt":

@@ -19,7 +19,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from coopdesk import __version__
-from coopdesk.store import keys
 from coopdesk.store.connection import atomic
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -489,6 +488,8 @@ def _recertify_first_version_site(conn: sqlite3.Connection) -> None:
     old = json.loads(text)
     if "kind" in old:
         return
+    from coopdesk.store import keys  # only for a store this old: not on every open
+
     certificate = keys.certify(
         str(root),
         str(old["coop_id"]),
@@ -506,6 +507,8 @@ def _recertify_first_version_site(conn: sqlite3.Connection) -> None:
 def seal_history(conn: sqlite3.Connection, origin: str, private_hex: str | None) -> None:
     """Seal every transaction of ``origin`` in the log (a store from before sealing);
     without a key (another site's history), the chain of digests only."""
+    from coopdesk.store import keys  # only for a store this old: not on every open
+
     signer = keys.Signer(private_hex) if private_hex else None
     digest = keys.GENESIS_DIGEST
     rows: list[tuple] = []

@@ -41,7 +41,7 @@ from coopdesk.base.errors import (
 )
 from coopdesk.base.i18n import _
 from coopdesk.base.paths import store_path
-from coopdesk.store import keys, migrations
+from coopdesk.store import migrations
 from coopdesk.store.changes import ChangeListener, Changes
 from coopdesk.store.connection import (
     PRIVATE_FOLDER,
@@ -54,13 +54,15 @@ from coopdesk.store.connection import (
 )
 from coopdesk.store.hlc import HybridClock
 from coopdesk.store.ids import new_id
-from coopdesk.store.merging import Merge
 from coopdesk.store.migrations import seal_history
 from coopdesk.store.schema import spec_for
 from coopdesk.store.transaction import Transaction
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+    from coopdesk.store import keys
+    from coopdesk.store.merging import Merge
 
 # "CoopDesk" in PRAGMA application_id: tells our stores apart from other SQLite files.
 APPLICATION_ID = 0x436F6F70
@@ -338,6 +340,9 @@ class Store:
             raise RuntimeError("transactions do not nest")
         self._in_transaction = True
         try:
+            # Imported here: opening a store (the window, most commands) merges nothing.
+            from coopdesk.store.merging import Merge
+
             with self._atomic():
                 merge = Merge(self)
                 yield merge
@@ -400,6 +405,8 @@ class Store:
         signer = self._signer(origin)
         if signer is None:
             return
+        from coopdesk.store import keys  # hashlib and secrets: not needed to open a store
+
         previous = keys.GENESIS_DIGEST
         if seq > 1:
             row = self.conn.execute(
@@ -423,6 +430,8 @@ class Store:
             private = self.local_get("site_private")
             if not private or origin != self.site_id:
                 return None
+            from coopdesk.store import keys
+
             cached = self._signers[origin] = keys.Signer(str(private))
         return cached
 

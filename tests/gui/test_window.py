@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 
 from coopdesk.base.paths import store_path
 from coopdesk.coop.coop import start_coop
@@ -61,6 +62,24 @@ def test_pages_are_built_only_when_first_shown(window):
     assert set(window.pages) == {"today"}
     window.go_to("members")
     assert set(window.pages) == {"today", "members"}
+
+
+def test_the_first_page_names_its_controls_once_it_is_on_screen(qtbot, store, ana):
+    """Opening the window, the first page's controls are named for a screen reader just
+    after its first paint (the window is up sooner); a page asked for is named at once."""
+    window = MainWindow(store, ask_for_member=False, remember_layout=False)
+    qtbot.addWidget(window)
+    today = window.current_page()
+    scroll = today.findChild(QScrollArea, "todayScroll")
+    assert today.loaded and scroll.accessibleName() == ""
+    window.show()
+    qtbot.waitUntil(lambda: scroll.accessibleName() == "Today at Test Coop")
+
+    window = MainWindow(store, ask_for_member=False, remember_layout=False)
+    qtbot.addWidget(window)
+    scroll = window.current_page().findChild(QScrollArea, "todayScroll")
+    assert window.go_to("today").findChild(QScrollArea, "todayScroll") is scroll
+    assert scroll.accessibleName() == "Today at Test Coop"  # asked for: no paint needed
 
 
 def test_today_summarises_the_coop(window):

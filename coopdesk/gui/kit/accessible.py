@@ -22,26 +22,22 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 import shiboken6
+from PySide6 import QtGui, QtWidgets
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QAccessible, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
-    QAbstractSpinBox,
     QApplication,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLayout,
-    QLineEdit,
-    QPlainTextEdit,
     QScrollArea,
-    QTabWidget,
-    QTextEdit,
     QWidget,
 )
+
+# The classes only naming needs are looked up as ``QtWidgets.X`` when it runs: PySide makes
+# a class (with its enums) the first time it is imported, and the window opening on a page
+# names its controls only after its first paint (``Page``), so they cost nothing until then.
 
 # Set on a widget whose name this module derived (not one a page chose): derived names are
 # derived again each time, so they follow a changed tooltip or tab title.
@@ -58,10 +54,10 @@ def strip_mnemonic(text: str) -> str:
 def spoken_name(widget: QWidget) -> str:
     """What a screen reader says for ``widget``: Qt's accessible name for it (its own
     accessibleName, else what Qt derives: a button's text, its buddy label, a box's title)."""
-    interface = QAccessible.queryAccessibleInterface(widget)
+    interface = QtGui.QAccessible.queryAccessibleInterface(widget)
     if interface is None or not interface.isValid():
         return ""
-    return interface.text(QAccessible.Text.Name).strip()
+    return interface.text(QtGui.QAccessible.Text.Name).strip()
 
 
 def has_words(name: str) -> bool:
@@ -79,9 +75,12 @@ def takes_keyboard(widget: QWidget) -> bool:
 
 def layout_widgets(layout: QLayout) -> Iterator[QWidget]:
     """The widgets of ``layout`` and its nested layouts, in the order they are laid out."""
-    if isinstance(layout, QFormLayout):
+    if isinstance(layout, QtWidgets.QFormLayout):
         for row in range(layout.rowCount()):
-            for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
+            for role in (
+                QtWidgets.QFormLayout.ItemRole.LabelRole,
+                QtWidgets.QFormLayout.ItemRole.FieldRole,
+            ):
                 item = layout.itemAt(row, role)
                 if item is None:
                     continue
@@ -89,7 +88,7 @@ def layout_widgets(layout: QLayout) -> Iterator[QWidget]:
                     yield item.widget()
                 elif item.layout() is not None:
                     yield from layout_widgets(item.layout())
-            span = layout.itemAt(row, QFormLayout.ItemRole.SpanningRole)
+            span = layout.itemAt(row, QtWidgets.QFormLayout.ItemRole.SpanningRole)
             if span is not None:
                 if span.widget() is not None:
                     yield span.widget()
@@ -116,19 +115,19 @@ def keyboard_widgets_in(layout: QLayout) -> list[QWidget]:
             found.append(widget)
         elif inner is not None and inner.layout() is not None:  # a form that may scroll
             found.extend(keyboard_widgets_in(inner.layout()))
-        elif widget.layout() is not None and not isinstance(widget, QTabWidget):
+        elif widget.layout() is not None and not isinstance(widget, QtWidgets.QTabWidget):
             found.extend(keyboard_widgets_in(widget.layout()))
     return found
 
 
-def _name_form_rows(form: QFormLayout) -> None:
+def _name_form_rows(form: QtWidgets.QFormLayout) -> None:
     """A row's label names the fields of its row, also when the field is a layout or a
     container (which Qt cannot make a label's buddy): the first field becomes the label's
     buddy (so its Alt+letter works), and each other field is named after the label plus
     the words just before it ("Time to")."""
     for row in range(form.rowCount()):
-        label_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-        field_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        label_item = form.itemAt(row, QtWidgets.QFormLayout.ItemRole.LabelRole)
+        field_item = form.itemAt(row, QtWidgets.QFormLayout.ItemRole.FieldRole)
         if field_item is None:
             continue
         label = label_item.widget() if label_item is not None else None
@@ -180,7 +179,7 @@ def _enclosing_tab(widget: QWidget) -> str:
     stock"), or ""."""
     child, parent = widget, widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, QTabWidget):
+        if isinstance(parent, QtWidgets.QTabWidget):
             for index in range(parent.count()):
                 page = parent.widget(index)
                 if page is child or page.isAncestorOf(widget):
@@ -193,13 +192,24 @@ def _enclosing_tab(widget: QWidget) -> str:
 def _derived_name(widget: QWidget, context: str) -> str:
     """A name from what is seen with ``widget``: a placeholder, a tooltip, the tab or the
     page (``context``) a list is on."""
-    if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)) and widget.placeholderText():
+    if (
+        isinstance(widget, (QtWidgets.QLineEdit, QtWidgets.QPlainTextEdit, QtWidgets.QTextEdit))
+        and widget.placeholderText()
+    ):
         # "Search by name or skill  (Ctrl+F)": the words, not the key (said by Qt apart)
         words = _SHORTCUT_NOTE.sub("", widget.placeholderText())
         return strip_mnemonic(words).rstrip("…. ")
     if widget.toolTip():
         return widget.toolTip().split("\n")[0].strip()
-    if isinstance(widget, (QAbstractScrollArea, QAbstractSpinBox, QComboBox, QTabWidget)):
+    if isinstance(
+        widget,
+        (
+            QAbstractScrollArea,
+            QtWidgets.QAbstractSpinBox,
+            QtWidgets.QComboBox,
+            QtWidgets.QTabWidget,
+        ),
+    ):
         return _enclosing_tab(widget) or context
     return ""
 
@@ -208,7 +218,7 @@ def name_controls(root: QWidget, context: str = "") -> None:
     """Name each control under ``root`` that a screen reader could not name (see the module
     note). ``context`` names what is only known as "the list on this page": the page's or
     the dialog's title."""
-    if not context and isinstance(root, QDialog):
+    if not context and isinstance(root, QtWidgets.QDialog):
         context = root.windowTitle()
     controls = [
         widget
@@ -219,7 +229,7 @@ def name_controls(root: QWidget, context: str = "") -> None:
         if widget.property(_DERIVED):  # derived again: its row, tooltip or tab may differ
             widget.setAccessibleName("")
             widget.setProperty(_DERIVED, False)
-    for form in root.findChildren(QFormLayout):
+    for form in root.findChildren(QtWidgets.QFormLayout):
         _name_form_rows(form)
     for widget in controls:
         if has_words(spoken_name(widget)):
@@ -238,7 +248,9 @@ def tab_order_from_layout(root: QWidget) -> None:
     if layout is None:
         return
     ordered = [
-        widget for widget in keyboard_widgets_in(layout) if not isinstance(widget, QDialogButtonBox)
+        widget
+        for widget in keyboard_widgets_in(layout)
+        if not isinstance(widget, QtWidgets.QDialogButtonBox)
     ]
     for first, second in pairwise(ordered):
         QWidget.setTabOrder(first, second)

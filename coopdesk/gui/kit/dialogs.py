@@ -13,11 +13,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6 import QtWidgets
+from PySide6.QtWidgets import QWidget
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.i18n import _
 
+# The dialog classes are looked up when a dialog opens (``QtWidgets.QMessageBox``): PySide
+# makes each class, with its enums, when first imported, and opening the window shows none.
 APP_TITLE = "CoopDesk"
 
 
@@ -32,11 +35,15 @@ def confirm(
     ("Raise to 4 places" / "Keep 3 places"): a bare Cancel reads as "cancel the shift" in a
     box about cancelling one. The safe choice, ``cancel_label``, is the default (Enter and
     Escape), so a hurried Enter keeps things as they are."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    box = QtWidgets.QMessageBox(
+        QtWidgets.QMessageBox.Icon.Question,
+        title,
+        text,
+        QtWidgets.QMessageBox.StandardButton.NoButton,
+        parent,
     )
-    action = box.addButton(action_label, QMessageBox.ButtonRole.AcceptRole)
-    cancel = box.addButton(cancel_label, QMessageBox.ButtonRole.RejectRole)
+    action = box.addButton(action_label, QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(cancel_label, QtWidgets.QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()
@@ -47,14 +54,14 @@ def confirm(
 
 def show_error(parent: QWidget | None, message: str, title: str = APP_TITLE) -> None:
     """Show a message written for people (a CoopDeskError's) in a warning box."""
-    QMessageBox.warning(parent, title, message)
+    QtWidgets.QMessageBox.warning(parent, title, message)
 
 
 def open_file_name(
     parent: QWidget | None, title: str, folder: Path, name_filter: str
 ) -> Path | None:
     """Ask for an existing file to open; None when the person cancelled."""
-    chosen, _filter = QFileDialog.getOpenFileName(parent, title, str(folder), name_filter)
+    chosen, _filter = QtWidgets.QFileDialog.getOpenFileName(parent, title, str(folder), name_filter)
     return Path(chosen) if chosen else None
 
 
@@ -62,7 +69,9 @@ def save_file_name(
     parent: QWidget | None, title: str, suggested: Path, name_filter: str
 ) -> Path | None:
     """Ask where to save a file (the system dialog asks before replacing one)."""
-    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), name_filter)
+    chosen, _filter = QtWidgets.QFileDialog.getSaveFileName(
+        parent, title, str(suggested), name_filter
+    )
     return Path(chosen) if chosen else None
 
 
@@ -73,7 +82,7 @@ def save_file_with_choice(
 
     Returns the path and the index of the chosen filter (``selected`` is offered first).
     """
-    chosen, chosen_filter = QFileDialog.getSaveFileName(
+    chosen, chosen_filter = QtWidgets.QFileDialog.getSaveFileName(
         parent, title, str(suggested), ";;".join(filters), filters[selected]
     )
     if not chosen:
@@ -88,7 +97,7 @@ def choose_item(
     """Let the person pick one of a few items; the index, or None when cancelled."""
     if not items:
         return None
-    chosen, ok = QInputDialog.getItem(parent, title, label, items, current, False)
+    chosen, ok = QtWidgets.QInputDialog.getItem(parent, title, label, items, current, False)
     if not ok or chosen not in items:
         return None
     return items.index(chosen)

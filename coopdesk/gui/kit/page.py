@@ -13,8 +13,10 @@ someone else comes to the keyboard (enable or disable edit actions there).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -24,6 +26,22 @@ from coopdesk.store.changes import Changes
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
+
+
+class AfterFirstPaint(QObject):
+    """Calls ``then()`` once, just after ``widget`` is first painted, then goes away."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, watched, self._then)  # not if the widget is gone by then
+            self.deleteLater()
+        return False
 
 
 class Page(QWidget):
@@ -43,6 +61,8 @@ class Page(QWidget):
         self.session = window.session
         self.loaded = False
         self.stale = False
+        # The window opened on this page: its controls are named after its first paint.
+        self.names_wait = False
         self.title_label = QLabel(title)
         self.title_label.setFont(scaled_font(self, 1.6, bold=True))
         self.subtitle_label = muted(QLabel(subtitle))
@@ -82,11 +102,26 @@ class Page(QWidget):
         if not self.loaded or self.stale:
             self.loaded, self.stale = True, False
             self.load()
+            if self.window_.opening and not self.names_wait:
+                # Naming looks at every control (and makes the classes it checks for): the
+                # window is on screen first, a screen reader asks once it is.
+                self.names_wait = True
+                AfterFirstPaint(self, self._name_after_first_paint)
+            elif not self.names_wait:
+                self.name_controls()
+
+    def _name_after_first_paint(self) -> None:
+        # A window closed in the meantime (the self-test quits at once) names nothing.
+        if self.names_wait and self.isVisible():
+            self.names_wait = False
             self.name_controls()
 
     def finish_loading(self) -> None:
         """Load at once what the page left for after its first paint, if anything (the
-        window calls it when the page is asked for: ``go_to``)."""
+        window calls it when the page is asked for: ``go_to``): its controls' names."""
+        if self.names_wait:
+            self.names_wait = False
+            self.name_controls()
 
     def on_store_changed(self, changes: Changes) -> None:
         """Reload when one of the page's tables changed, unless the page made the change

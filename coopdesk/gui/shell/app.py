@@ -15,8 +15,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from coopdesk.base.errors import CoopDeskError, NoStoreError
 from coopdesk.base.i18n import _, current_language
@@ -29,7 +30,6 @@ from coopdesk.gui.shell import garbage
 from coopdesk.gui.shell.language import apply_language
 from coopdesk.gui.shell.main_window import MainWindow
 from coopdesk.store.store import Store
-from coopdesk.sync import open_for_use
 
 if TYPE_CHECKING:
     from tempfile import TemporaryDirectory
@@ -60,7 +60,7 @@ def application() -> QApplication:
 
 def show_startup_error(message: str) -> None:
     """Tell the person why the app cannot open (tests replace this)."""
-    QMessageBox.critical(None, "CoopDesk", message)
+    QtWidgets.QMessageBox.critical(None, "CoopDesk", message)
 
 
 def open_main_window(data_dir: Path) -> MainWindow | None:
@@ -82,6 +82,8 @@ def open_main_window(data_dir: Path) -> MainWindow | None:
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.store is None:
             return None
         store, member_id, notice = welcome.store, welcome.member_id, welcome.notice
+    from coopdesk.sync import open_for_use  # with the site's keys: not for the self-test
+
     try:
         copied = open_for_use(store)  # before anything writes: is this folder a copy?
     except BaseException:
@@ -113,7 +115,7 @@ def _show_unexpected(
             ).format(name=kind.__name__, value=value)
         )
     )
-    QMessageBox.warning(QApplication.activeWindow(), "CoopDesk", message)
+    QtWidgets.QMessageBox.warning(QApplication.activeWindow(), "CoopDesk", message)
 
 
 def run(data_dir: str | os.PathLike[str] | None = None) -> int:

@@ -12,16 +12,15 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -378,7 +377,7 @@ class MainWindow(QMainWindow):
 
     def _on_picker_closed(self, result: int) -> None:
         # On accept, member_picked follows and runs the pending action; otherwise drop it.
-        if result != QDialog.DialogCode.Accepted:
+        if result != QtWidgets.QDialog.DialogCode.Accepted:
             self._after_pick = None
 
     def leave_keyboard(self) -> None:
@@ -496,14 +495,14 @@ class MainWindow(QMainWindow):
         if self.follows_idle_setting:
             self.session.set_idle_timeout(idle_minutes(self.store) * 60_000)
 
-    def open_settings(self, focus: str = "") -> QDialog:
+    def open_settings(self, focus: str = "") -> QtWidgets.QDialog:
         """File › Coop settings…: name, duty rule, idle lock, encryption ("settings" mandate)."""
 
         from coopdesk.gui.coop.settings_dialog import open_settings  # loaded on first use
 
         return open_settings(self, focus)
 
-    def change_idle_minutes(self) -> QDialog:
+    def change_idle_minutes(self) -> QtWidgets.QDialog:
         """File › Idle lock…: the coop settings, with the cursor on the idle minutes."""
         return self.open_settings("idle")
 
@@ -604,10 +603,10 @@ class MainWindow(QMainWindow):
         return "\n".join(lines)
 
     def show_shortcuts(self) -> None:
-        QMessageBox.information(self, _("Keyboard shortcuts"), self.shortcuts_text())
+        QtWidgets.QMessageBox.information(self, _("Keyboard shortcuts"), self.shortcuts_text())
 
     def show_about(self) -> None:
-        QMessageBox.about(
+        QtWidgets.QMessageBox.about(
             self,
             _("About CoopDesk"),
             _("CoopDesk {version}\n\n").format(version=__version__)

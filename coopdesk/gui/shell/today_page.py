@@ -146,6 +146,7 @@ class TodayPage(Page):
         """Asked for (``go_to``): the panels too, at once, if they were still waiting."""
         if self._panels_wait:
             self._load_panels()
+        super().finish_loading()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
