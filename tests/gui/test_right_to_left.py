@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 from PySide6.QtCharts import QBarCategoryAxis, QValueAxis
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtTest import QTest
 
 from coopdesk.base import i18n
@@ -87,9 +87,11 @@ def test_the_week_steps_toward_the_arrow_pressed(
     start = page.week_start
     assert "‹" not in page.previous_button.text() and "›" not in page.next_button.text()
     assert not page.previous_button.icon().isNull() and not page.next_button.icon().isNull()
-    # The forward arrow comes after the words: the button lays out against the window.
-    assert page.next_button.layoutDirection() != window.layoutDirection()
-    assert page.previous_button.layoutDirection() == window.layoutDirection()
+    # Each arrow sits at the pair's outer edge: left of "Previous" in English, right of it
+    # in Arabic (where Previous is the right-hand button).
+    back_side, forward_side = ("right", "left") if language == "ar" else ("left", "right")
+    assert icon_side(page.previous_button) == back_side
+    assert icon_side(page.next_button) == forward_side
     native = QKeySequence(back_key).toString(QKeySequence.SequenceFormat.NativeText)
     assert native in page.previous_button.toolTip()
 
@@ -104,6 +106,27 @@ def test_the_week_steps_toward_the_arrow_pressed(
     if language == "ar":
         # The week before sits right of the week after.
         assert page.previous_button.x() > page.next_button.x()
+
+
+def icon_side(button) -> str:
+    """Which side of its words a button draws its icon: painted with a red square in place
+    of the arrow, then looked at."""
+    red = QPixmap(button.iconSize())
+    red.fill(QColor("red"))
+    arrow = button.icon()
+    button.setIcon(QIcon(red))
+    try:
+        image = button.grab().toImage()
+    finally:
+        button.setIcon(arrow)
+    columns = [
+        x
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y) == QColor("red")
+    ]
+    assert columns, "no icon drawn"
+    return "left" if sum(columns) / len(columns) < image.width() / 2 else "right"
 
 
 def _waiting_week(store, ana) -> list[shifts.ShiftView]:

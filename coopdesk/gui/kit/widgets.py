@@ -445,15 +445,16 @@ def week_step_keys() -> tuple[str, str]:
 
 
 def point_outward(back: QPushButton, forward: QPushButton) -> None:
-    """Arrows on a Previous/Next pair that point away from each other in the reading
-    direction: "‹ Previous" and "Next ›", mirrored in Arabic. An arrow typed into the words
-    kept its English direction inside right-to-left text; Qt's icons follow the layout."""
+    """Arrows on a Previous/Next pair that point away from each other at the pair's outer
+    edges: "‹ Previous  Next ›", mirrored in Arabic. An arrow typed into the words kept its
+    English direction inside right-to-left text, so the arrows are Qt's icons."""
     rtl = is_right_to_left()
     style = back.style()
     left, right = QStyle.StandardPixmap.SP_ArrowLeft, QStyle.StandardPixmap.SP_ArrowRight
     back.setIcon(style.standardIcon(right if rtl else left))
     forward.setIcon(style.standardIcon(left if rtl else right))
-    # A button draws its icon where reading starts; the forward arrow goes after the words.
-    forward.setLayoutDirection(
-        Qt.LayoutDirection.LeftToRight if rtl else Qt.LayoutDirection.RightToLeft
-    )
+    # A button draws its icon where its own direction starts reading: the back arrow at the
+    # start, the forward one after the words (that button reads the other way).
+    ltr, rtl_direction = Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft
+    back.setLayoutDirection(rtl_direction if rtl else ltr)
+    forward.setLayoutDirection(ltr if rtl else rtl_direction)
