@@ -91,6 +91,59 @@ def moment_text(moment: dt.datetime) -> str:
     return format_datetime(moment, "EEE d MMM y, HH:mm", locale=locale)
 
 
+def _pattern(value: dt.date | dt.datetime, pattern: str, locale: object) -> str:
+    from babel.dates import format_date, format_datetime
+
+    if isinstance(value, dt.datetime):
+        return str(format_datetime(value, pattern, locale=locale))
+    return str(format_date(value, pattern, locale=locale))
+
+
+# strftime's %a, %b, %A and %B speak the C library's locale (English here whatever the
+# member's language), so every weekday and month name shown goes through these.
+
+
+def weekday_day_text(day: dt.date, with_year: bool = False) -> str:
+    """ "Tue 2 Dec" ("Tue 2 Dec 2026"); "mar 2 dic", "mar. 2 déc."."""
+    locale = formatting_locale()
+    if locale is None:
+        text = f"{day:%a} {day.day} {day:%b}"
+        return f"{text} {day.year}" if with_year else text
+    return _pattern(day, "EEE d MMM y" if with_year else "EEE d MMM", locale)
+
+
+def month_year_short_text(day: dt.date) -> str:
+    """ "Mar 26": a month on a chart's axis."""
+    locale = formatting_locale()
+    if locale is None:
+        return day.strftime("%b %y")
+    return _skeleton("yyMMM", day, locale)
+
+
+def day_month_year_text(day: dt.date) -> str:
+    """ "3 December 2026"."""
+    locale = formatting_locale()
+    if locale is None:
+        return f"{day.day} {day:%B %Y}"
+    return _skeleton("yMMMMd", day, locale)
+
+
+def short_moment_text(moment: dt.datetime) -> str:
+    """ "3 Dec 18:05": when something happened this season."""
+    locale = formatting_locale()
+    if locale is None:
+        return f"{moment.day} {moment:%b %H:%M}"
+    return _pattern(moment, "d MMM HH:mm", locale)
+
+
+def long_moment_text(moment: dt.datetime) -> str:
+    """ "Thursday 3 December 2026, 18:00": a meeting's or a bundle's moment in full."""
+    locale = formatting_locale()
+    if locale is None:
+        return f"{moment:%A} {moment.day} {moment:%B %Y, %H:%M}"
+    return _pattern(moment, "EEEE d MMMM y, HH:mm", locale)
+
+
 # -- words ----------------------------------------------------------------------------------
 
 

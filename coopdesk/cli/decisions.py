@@ -14,7 +14,7 @@ from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
 from coopdesk.base.i18n import _
-from coopdesk.base.text import names_text, plural
+from coopdesk.base.text import moment_text, names_text, plural
 from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
 from coopdesk.coop import find_member
 from coopdesk.decisions.ballots import release_closed, stance_label, vote
@@ -347,7 +347,7 @@ def cmd_decision_ics(args: argparse.Namespace) -> int:
 def _meeting_lines(meeting: Any) -> list[str]:
     start = dt.datetime.fromisoformat(meeting.starts_at)
     where = _(" at {site_name}").format(site_name=meeting.site_name) if meeting.site_name else ""
-    lines = [f"{meeting.title}  {start:%a %d %b %Y %H:%M}{where}  {meeting.id}"]
+    lines = [f"{meeting.title}  {moment_text(start)}{where}  {meeting.id}"]
     if meeting.facilitator_name:
         lines.append(
             _("  Facilitator: {facilitator_name}").format(facilitator_name=meeting.facilitator_name)

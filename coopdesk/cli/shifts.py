@@ -13,13 +13,7 @@ from typing import Any
 
 from coopdesk.base.errors import NotFoundError, ValidationError
 from coopdesk.base.i18n import N_, _
-from coopdesk.base.text import (
-    Words,
-    formatting_locale,
-    plural,
-    short_day_text,
-    weekday_abbreviation,
-)
+from coopdesk.base.text import Words, plural, weekday_day_text
 from coopdesk.cli.framework import CommandLine, author_of, emit, open_store
 from coopdesk.coop import add_leave, end_leave, find_member, list_leave
 from coopdesk.shifts import shifts
@@ -99,10 +93,7 @@ def _shift_lines(view: Any) -> list[str]:
     where = f" @ {view.site_name}" if view.site_name else ""
     cancelled = _(" (cancelled)") if view.cancelled else ""
     status = SHIFT_STATES.get(view.status, view.status)
-    if formatting_locale() is None:
-        day = f"{start:%a %d %b}"
-    else:
-        day = f"{weekday_abbreviation(start.weekday())} {short_day_text(start)}"
+    day = weekday_day_text(start)
     lines = [
         f"{day} {start:%H:%M}-{end:%H:%M}  {view.title}{where}  "
         f"{view.filled}/{view.capacity} {status}{cancelled}"

@@ -356,7 +356,7 @@ def _option_rows(
         if kind == "meeting":
             start = dt.datetime.fromisoformat(datetime_text(label, N_("Time slot")))
             row["starts_at"] = start
-            row["label"] = f"{start:%a} {day_text(start.date())}, {start:%H:%M}"
+            row["label"] = stored_slot_label(start)
         if fills_role_id:
             member = find_member(store, label)
             if member is None or member["archived"]:
@@ -606,3 +606,10 @@ def datetime_text_or_none(text: str) -> str | None:
 
 def site_names(store: Store) -> Mapping[str, str]:
     return {row["id"]: row["name"] for row in store.query("SELECT id, name FROM site")}
+
+
+def stored_slot_label(start: dt.datetime) -> str:
+    """ "Tue 3 December, 18:00": a time slot's label as the store keeps and syncs it, in
+    English whoever typed it (its moment is kept beside it, in starts_at)."""
+    year = "" if start.year == dt.date.today().year else f" {start.year}"
+    return f"{start:%a} {start.day} {start:%B}{year}, {start:%H:%M}"  # stored in English

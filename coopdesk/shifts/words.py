@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from coopdesk.base.i18n import N_, _
-from coopdesk.base.text import Words, formatting_locale, short_day_text, weekday_abbreviation
+from coopdesk.base.text import Words, formatting_locale, weekday_day_text
 
 if TYPE_CHECKING:
     from coopdesk.store.store import Store
@@ -27,8 +27,8 @@ def shift_words(shift: dict[str, Any], stored: bool = False) -> str:
     text the store keeps, such as a mandate's use)."""
     start = dt.datetime.fromisoformat(str(shift["starts_at"]))
     if not stored and formatting_locale() is not None:
-        day = f"{weekday_abbreviation(start.weekday())} {short_day_text(start)}"
-        return _("{title}, {day}").format(title=shift["title"], day=day)
+        return _("{title}, {day}").format(title=shift["title"], day=weekday_day_text(start))
+    # What the store keeps stays English whatever the language (strftime's C locale).
     return f"{shift['title']}, {start:%a} {start.day} {start:%b}"
 
 

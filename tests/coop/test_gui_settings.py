@@ -101,7 +101,7 @@ def test_switching_the_duty_rule_off_and_renaming(qtbot, store, ana):
     assert duty.duty_rule(store).duty_from is None
     assert coop_row(store)["name"] == "Riverside Food Coop"
     assert not coop_row(store)["encrypt_bundles"]
-    assert window.windowTitle() == "CoopDesk — Riverside Food Coop"
+    assert window.windowTitle() == "Riverside Food Coop"
 
 
 def test_an_empty_name_is_refused_and_nothing_changes(qtbot, store, ana, monkeypatch):

@@ -58,7 +58,7 @@ def test_start_a_new_coop_opens_the_window_with_the_founder_at_the_keyboard(qtbo
     qtbot.addWidget(window)
     window.show()
     try:
-        assert window.windowTitle() == "CoopDesk — Hillside Kitchen Collective"
+        assert window.windowTitle() == "Hillside Kitchen Collective"
         assert "Hillside Kitchen Collective · site Church Hall" in window.identity_label.text()
         assert window.member_label.text() == "At the keyboard: Joana Reis"
         assert window.session.member_name == "Joana Reis"

@@ -21,7 +21,7 @@ def window(qtbot, store, ana) -> MainWindow:
 
 
 def test_title_status_bar_and_sidebar(window):
-    assert window.windowTitle() == "CoopDesk — Test Coop"
+    assert window.windowTitle() == "Test Coop"
     assert window.identity_label.text() == "Test Coop · site Kitchen"
     assert window.member_label.text() == "At the keyboard: Ana"
     assert window.switch_button.text() == "Switch (Ctrl+K)"
@@ -92,7 +92,7 @@ def test_today_summarises_the_coop(window):
 def test_renaming_the_coop_updates_the_title(store, ana, window):
     with store.transaction(ana) as tx:
         tx.update("coop", store.coop_id, {"name": "Hillside Pantry"})
-    assert window.windowTitle() == "CoopDesk — Hillside Pantry"
+    assert window.windowTitle() == "Hillside Pantry"
     assert window.coop_label.text() == "Hillside Pantry"
 
 

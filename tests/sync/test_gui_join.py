@@ -66,7 +66,7 @@ def test_joining_opens_the_window_on_the_joined_coop_and_asks_who_is_here(
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
     try:
-        assert window.windowTitle() == "CoopDesk — Test Coop"
+        assert window.windowTitle() == "Test Coop"
         assert window.identity.site_name == "Bakery"
         assert window.store.site_id == invitation.site_id
         assert count_members(window.store) == 1  # Ana came along in the snapshot

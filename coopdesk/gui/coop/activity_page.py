@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QHeaderView, QStackedWidget
 
 from coopdesk.base.i18n import N_, _, ngettext
+from coopdesk.base.text import long_moment_text
 from coopdesk.coop import activity
 from coopdesk.coop.activity import ActivityItem, relative_time
 from coopdesk.gui.kit.lazy_model import column_title
@@ -123,7 +124,7 @@ class ActivityModel(QAbstractTableModel):
             if column == 3:
                 return item.site
         if role == Qt.ItemDataRole.ToolTipRole:
-            stamp = datetime.fromtimestamp(item.when).strftime("%A %d %B %Y, %H:%M")
+            stamp = long_moment_text(datetime.fromtimestamp(item.when))
             return f"{item.sentence()}\n{stamp}"
         return None
 

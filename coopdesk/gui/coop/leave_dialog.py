@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.i18n import _
+from coopdesk.base.text import weekday_day_text
 from coopdesk.coop import leave as leaves
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate
@@ -46,8 +47,7 @@ DEFAULT_LEAVE_DAYS = 14
 
 def short_day(day: dt.date, today: dt.date) -> str:
     """ "Mon 2 Nov" (with the year when it is not this year's)."""
-    text = f"{day:%a} {day.day} {day:%b}"
-    return text if day.year == today.year else f"{text} {day.year}"
+    return weekday_day_text(day, with_year=day.year != today.year)
 
 
 def leave_state(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> str:

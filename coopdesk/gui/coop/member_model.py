@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
 from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import short_day_text
 from coopdesk.coop.members import (
     MemberQuery,
     Status,
@@ -128,7 +129,7 @@ class MemberTableModel(LazyTableModel):
                 return balance_text(balance.balance_minutes)
             if balance.status == "on leave" and balance.on_leave_until:
                 until = dt.date.fromisoformat(balance.on_leave_until)
-                return _("On leave until {day} {until:%b}").format(day=until.day, until=until)
+                return _("On leave until {day}").format(day=short_day_text(until))
             return balance.status.capitalize()
         return ""
 

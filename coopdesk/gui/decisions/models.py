@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
 from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import moment_text, short_day_text, weekday_day_text
 from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, decision_ids, decisions_by_id
 from coopdesk.decisions.meetings import MeetingView
@@ -36,10 +37,10 @@ def ends_text(decision: DecisionView, now: dt.datetime) -> str:
     phase = decision.phase(now)
     if phase == "upcoming":
         start = dt.datetime.fromisoformat(decision.opens_at)
-        return f"opens {start:%a %d %b}"
+        return _("opens {day}").format(day=weekday_day_text(start))
     end = dt.datetime.fromisoformat(decision.ends_at)
     if phase == "closed":
-        return f"closed {end:%d %b %Y}"
+        return _("closed {day}").format(day=short_day_text(end) + f" {end.year}")
     days = (end.date() - now.date()).days
     if days == 0:
         return _("closes today {end:%H:%M}").format(end=end)
@@ -155,7 +156,7 @@ class MeetingsModel(ListModel[MeetingView]):
         if column == 0:
             return row.title
         if column == 1:
-            return f"{dt.datetime.fromisoformat(row.starts_at):%a %d %b %Y %H:%M}"
+            return moment_text(dt.datetime.fromisoformat(row.starts_at))
         if column == 2:
             return row.site_name
         return str(len(row.attendees))

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.i18n import N_, _
-from coopdesk.base.text import names_text
+from coopdesk.base.text import long_moment_text, names_text
 from coopdesk.coop import members_by_id
 from coopdesk.decisions import ballots, decisions, meetings, outcomes, results
 from coopdesk.decisions.ballots import choice_labels, parse_choice, stance_label
@@ -810,8 +810,7 @@ class DecisionsPage(Page):
         start = dt.datetime.fromisoformat(meeting.starts_at)
         lines = [
             f"{meeting.title}",
-            f"{start:%A %d %B %Y, %H:%M}"
-            + (f" · {meeting.site_name}" if meeting.site_name else ""),
+            long_moment_text(start) + (f" · {meeting.site_name}" if meeting.site_name else ""),
         ]
         if meeting.facilitator_name:
             lines.append(

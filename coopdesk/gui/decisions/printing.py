@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from coopdesk.base.files import write_file
 from coopdesk.base.i18n import _
-from coopdesk.base.text import names_text, plural
+from coopdesk.base.text import long_moment_text, names_text, plural
 from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import KIND_LABELS, DecisionView, when_text
 from coopdesk.decisions.meetings import MeetingView
@@ -26,6 +26,7 @@ from coopdesk.decisions.results import Result
 from coopdesk.decisions.tables import MAX_SCORE, STANCES_BY_KIND
 from coopdesk.gui.kit.pdf import (
     a4_portrait,
+    emphasis,
     follow_text_direction,
     pdf_bytes,
     printed_line,
@@ -54,7 +55,7 @@ def agenda_html(meeting: MeetingView, coop_name: str, decisions: dict[str, Decis
     start = dt.datetime.fromisoformat(meeting.starts_at)
     body = [
         f"<h1>{_e(coop_name)}: {_e(meeting.title)}</h1>",
-        f"<p><b>{start:%A} {start.day} {start:%B %Y, %H:%M}</b>"
+        f"<p><b>{_e(long_moment_text(start))}</b>"
         + (f" · {_e(meeting.site_name)}" if meeting.site_name else "")
         + (
             " · " + _("facilitated by {name}").format(name=_e(meeting.facilitator_name))
@@ -146,7 +147,7 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
             f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;yes &nbsp; maybe &nbsp; no</td></tr>"
             for o in decision.options
         ]
-    parts.append(f"<p><i>{_e(instruction)}</i></p>")
+    parts.append(f"<p>{emphasis(_e(instruction))}</p>")
     parts.append("<table cellpadding='6'>" + "".join(rows) + "</table>")
     if kind in ("consent", "consensus"):
         parts.append(_("<p>Reason: ______________________________________________</p>"))

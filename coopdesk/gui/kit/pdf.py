@@ -15,6 +15,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, Qt
 from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from coopdesk.base.i18n import _, current_language, is_right_to_left
+from coopdesk.base.text import day_month_year_text
 
 # The resolution of QPrinter's HighResolution mode for PDFs, so layouts measured in device
 # pixels come out as they did when the printer wrote the file itself.
@@ -66,8 +67,18 @@ def sheet_html(body: list[str], body_pt: int) -> str:
 def printed_line(small_pt: int, more: str = "") -> str:
     """ "Printed 2 December 2026 14:05 from CoopDesk." at the foot of a sheet, then ``more``."""
     now = dt.datetime.now()
-    printed = _("Printed {when} from CoopDesk.").format(when=f"{now.day} {now:%B %Y %H:%M}")
+    printed = _("Printed {when} from CoopDesk.").format(
+        when=f"{day_month_year_text(now)} {now:%H:%M}"
+    )
     return f"<p style='font-size: {small_pt}pt;'>{printed}{' ' + more if more else ''}</p>"
+
+
+def emphasis(escaped_html: str) -> str:
+    """Text set apart on paper: italic, except in a script its fonts have no italic of
+    (Arabic printed as empty boxes in italic), where it is a shade lighter instead."""
+    if is_right_to_left():
+        return f"<span style='color: #555555;'>{escaped_html}</span>"
+    return f"<i>{escaped_html}</i>"
 
 
 def html_direction() -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QFont, QIcon, QKeySequence, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCommandLinkButton,
@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import _, is_right_to_left
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
@@ -427,3 +428,33 @@ def table_view(model: QAbstractItemModel, stretch_last: bool = True) -> QTableVi
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setStretchLastSection(stretch_last)
     return view
+
+
+def key_text(sequence: str) -> str:
+    """ "Alt+Left" as the platform writes it in the window's language (Qt's own catalogue:
+    "Alt+Izquierda")."""
+    return QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def week_step_keys() -> tuple[str, str]:
+    """The Alt+arrow keys for the week before and after: each points at its button, so in a
+    right-to-left window (Arabic, where the week before is on the right) they swap."""
+    if is_right_to_left():
+        return "Alt+Right", "Alt+Left"
+    return "Alt+Left", "Alt+Right"
+
+
+def point_outward(back: QPushButton, forward: QPushButton) -> None:
+    """Arrows on a Previous/Next pair that point away from each other at the pair's outer
+    edges: "‹ Previous  Next ›", mirrored in Arabic. An arrow typed into the words kept its
+    English direction inside right-to-left text, so the arrows are Qt's icons."""
+    rtl = is_right_to_left()
+    style = back.style()
+    left, right = QStyle.StandardPixmap.SP_ArrowLeft, QStyle.StandardPixmap.SP_ArrowRight
+    back.setIcon(style.standardIcon(right if rtl else left))
+    forward.setIcon(style.standardIcon(left if rtl else right))
+    # A button draws its icon where its own direction starts reading: the back arrow at the
+    # start, the forward one after the words (that button reads the other way).
+    ltr, rtl_direction = Qt.LayoutDirection.LeftToRight, Qt.LayoutDirection.RightToLeft
+    back.setLayoutDirection(rtl_direction if rtl else ltr)
+    forward.setLayoutDirection(ltr if rtl else rtl_direction)

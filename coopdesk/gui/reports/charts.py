@@ -30,6 +30,8 @@ from PySide6.QtCore import QEvent, QMargins, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QSizePolicy, QWidget
 
+from coopdesk.base.i18n import is_right_to_left
+from coopdesk.base.text import month_year_short_text, short_day_text
 from coopdesk.gui.kit.widgets import text_scale
 
 # Colours that stay apart for the common colour blindnesses (Okabe and Ito's palette).
@@ -127,6 +129,23 @@ class ChartView(QChartView):
 # -- the charts, from plain figures --------------------------------------------------------
 
 
+def _mirrored() -> bool:
+    """Whether charts read from the right (Arabic): names on the right, bars growing to the
+    left, time running from right to left, as the rest of the window is laid out."""
+    return is_right_to_left()
+
+
+def _start_side() -> Qt.AlignmentFlag:
+    """Where a chart's names or its value scale go: where reading starts."""
+    return Qt.AlignmentFlag.AlignRight if _mirrored() else Qt.AlignmentFlag.AlignLeft
+
+
+def _in_reading_order(items: list) -> list:
+    """Weeks or months left to right, or right to left in Arabic (a category axis cannot be
+    reversed in QtCharts, so the order is)."""
+    return items[::-1] if _mirrored() else items
+
+
 def _value_axis(chart: QChart, series, title: str, align: Qt.AlignmentFlag) -> QValueAxis:
     axis = QValueAxis()
     axis.setTitleText(title)
@@ -152,9 +171,10 @@ def stacked_people_chart(
     chart.addSeries(series)
     categories = QBarCategoryAxis()
     categories.append(list(reversed(names)))
-    chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(categories, _start_side())
     series.attachAxis(categories)
     axis = _value_axis(chart, series, unit, Qt.AlignmentFlag.AlignBottom)
+    axis.setReverse(_mirrored())
     total = max((sum(v) for v in zip(*stacks.values(), strict=True)), default=0) if stacks else 0
     axis.setMax(max(1.0, float(total)) * 1.05)
     axis.applyNiceNumbers()
@@ -162,8 +182,8 @@ def stacked_people_chart(
 
 
 def bucket_label(start: dt.date, by: str) -> str:
-    """ "Mar 26" for a month, "2 Mar" for a week."""
-    return start.strftime("%b %y") if by == "month" else f"{start.day} {start:%b}"
+    """ "Mar 26" for a month, "2 Mar" for a week (in the window's language)."""
+    return month_year_short_text(start) if by == "month" else short_day_text(start)
 
 
 def stacked_trend_chart(
@@ -175,14 +195,14 @@ def stacked_trend_chart(
     series = QStackedBarSeries()
     for label, values in stacks.items():
         bar_set = QBarSet(label)
-        bar_set.append([float(v) for v in values])
+        bar_set.append(_in_reading_order([float(v) for v in values]))
         series.append(bar_set)
     chart.addSeries(series)
     categories = QBarCategoryAxis()
-    categories.append(_thinned(labels))
+    categories.append(_in_reading_order(_thinned(labels)))
     chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(categories)
-    axis = _value_axis(chart, series, unit, Qt.AlignmentFlag.AlignLeft)
+    axis = _value_axis(chart, series, unit, _start_side())
     total = max((sum(v) for v in zip(*stacks.values(), strict=True)), default=0) if stacks else 0
     axis.setMax(max(1.0, float(total)) * 1.05)
     axis.applyNiceNumbers()
@@ -209,7 +229,7 @@ def line_chart(
     chart = QChart()
     chart.setTitle(title)
     x_axis = QBarCategoryAxis()
-    x_axis.append(_thinned(labels))
+    x_axis.append(_in_reading_order(_thinned(labels)))
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     y_axis = QValueAxis()
     y_axis.setTitleText(unit)
@@ -222,11 +242,11 @@ def line_chart(
     y_axis.setMax(top if top is not None else max(1.0, float(highest)) * 1.1)
     if top is None:
         y_axis.applyNiceNumbers()
-    chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+    chart.addAxis(y_axis, _start_side())
     for label, values in lines.items():
         series = QLineSeries()
         series.setName(label)
-        for index, value in enumerate(values):
+        for index, value in enumerate(_in_reading_order(list(values))):
             if value is not None:
                 series.append(float(index), float(value))
         chart.addSeries(series)

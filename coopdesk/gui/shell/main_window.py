@@ -507,7 +507,9 @@ class MainWindow(QMainWindow):
         return self.open_settings("idle")
 
     def _show_identity(self) -> None:
-        self.setWindowTitle(_("CoopDesk — {coop_name}").format(coop_name=self.identity.coop_name))
+        # Qt adds " — CoopDesk" (the application's display name) where the platform shows it,
+        # so the title is the coop's name alone: "CoopDesk — X — CoopDesk" said it twice.
+        self.setWindowTitle(self.identity.coop_name)
         self.coop_label.setText(self.identity.coop_name)
         self.identity_label.setText(
             _("{coop} · site {site}").format(

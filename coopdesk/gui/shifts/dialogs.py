@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import NotFoundError
 from coopdesk.base.i18n import N_, _, ngettext
+from coopdesk.base.text import short_day_text, short_moment_text, weekday_day_text
 from coopdesk.coop import active_members, member_names, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
@@ -278,7 +279,7 @@ class ShiftDetailsDialog(QDialog):
                 widget.setEnabled(widget is self.close_button)
             return
         start = to_datetime(shift.starts_at)
-        self.setWindowTitle(f"{shift.title} — {start.day} {start:%b}")
+        self.setWindowTitle(f"{shift.title} — {short_day_text(start)}")
         self.title_label.setText(shift.title)
         self.when_label.setText(f"{long_date(start.date())}, {time_range(shift)}")
         self.where_label.setText(
@@ -333,9 +334,7 @@ class ShiftDetailsDialog(QDialog):
             item = QListWidgetItem(self.person_text(signup, names))
             item.setData(Qt.ItemDataRole.UserRole, signup.member_id)
             signed = to_datetime(signup.signed_up_at)
-            item.setToolTip(
-                _("Signed up {day} {signed:%b %H:%M}").format(day=signed.day, signed=signed)
-            )
+            item.setToolTip(_("Signed up {when}").format(when=short_moment_text(signed)))
             people.addItem(item)
             if signup.member_id == selected:
                 people.setCurrentItem(item)
@@ -477,8 +476,8 @@ class ShiftDetailsDialog(QDialog):
     def _title_when(self) -> str:
         assert self.shift is not None
         start = to_datetime(self.shift.starts_at)
-        return _("{title} on {start:%a} {day} {start:%b} at {start:%H:%M}").format(
-            title=self.shift.title, start=start, day=start.day
+        return _("{title} on {day} at {time}").format(
+            title=self.shift.title, day=weekday_day_text(start), time=f"{start:%H:%M}"
         )
 
     def sign_me_up(self) -> None:
@@ -805,12 +804,11 @@ class ShiftEditDialog(FormDialog):
                 return
             start = values["starts_at"]
             self.window_.show_notice(
-                _("{value} {title} on {start:%a} {day} {start:%b} at {start:%H:%M}.").format(
-                    value="Added" if self.shift is None else "Saved",
-                    title=values["title"],
-                    start=start,
-                    day=start.day,
-                )
+                (
+                    _("Added {title} on {day} at {time}.")
+                    if self.shift is None
+                    else _("Saved {title} on {day} at {time}.")
+                ).format(title=values["title"], day=weekday_day_text(start), time=f"{start:%H:%M}")
             )
             self.finish(shift_id)
 

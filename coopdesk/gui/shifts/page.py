@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from coopdesk.base.errors import NotFoundError
 from coopdesk.base.files import Written, shorten_name
 from coopdesk.base.i18n import N_, _, ngettext
+from coopdesk.base.text import day_month_year_text, weekday_day_text
 from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import run_store_task
@@ -40,9 +41,12 @@ from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
     EmptyState,
     follow_selection,
+    key_text,
     muted,
+    point_outward,
     scaled_font,
     table_view,
+    week_step_keys,
 )
 from coopdesk.gui.shifts.dialogs import (
     CYCLE_LETTERS,
@@ -152,8 +156,8 @@ class MyShiftsModel(ListModel[tuple[ShiftView, bool]]):
         shift, past = row
         if column == 0:
             start = to_datetime(shift.starts_at)
-            when = f"{start:%a} {start.day} {start:%b}, {time_range(shift)}"
-            return f"{when} (past)" if past else when
+            when = f"{weekday_day_text(start)}, {time_range(shift)}"
+            return _("{when} (past)").format(when=when) if past else when
         if column == 1:
             return shift.title
         if column == 2:
@@ -235,14 +239,20 @@ class ShiftsPage(Page):
 
     def _build_week_tab(self) -> None:
         self.week_tab = QWidget()
-        self.previous_button = QPushButton(_("‹ &Previous"))
-        self.previous_button.setToolTip(_("The week before (PageUp or Alt+Left)"))
+        back_key, forward_key = week_step_keys()
+        self.previous_button = QPushButton(_("&Previous"))
+        self.previous_button.setToolTip(
+            _("The week before (PageUp or {keys})").format(keys=key_text(back_key))
+        )
         self.previous_button.clicked.connect(lambda: self.step_week(-1))
         self.this_week_button = QPushButton(_("&This week"))
         self.this_week_button.clicked.connect(self.go_to_this_week)
-        self.next_button = QPushButton(_("&Next ›"))
-        self.next_button.setToolTip(_("The week after (PageDown or Alt+Right)"))
+        self.next_button = QPushButton(_("&Next"))
+        self.next_button.setToolTip(
+            _("The week after (PageDown or {keys})").format(keys=key_text(forward_key))
+        )
         self.next_button.clicked.connect(lambda: self.step_week(1))
+        point_outward(self.previous_button, self.next_button)
         self.week_label = QLabel()
         self.week_label.setFont(scaled_font(self, 1.15, bold=True))
         self.site_combo = QComboBox()
@@ -321,7 +331,7 @@ class ShiftsPage(Page):
         layout.addLayout(actions)
         layout.addWidget(self.week_stack, 1)
 
-        for sequence, step in (("Alt+Left", -1), ("Alt+Right", 1)):
+        for sequence, step in ((back_key, -1), (forward_key, 1)):
             shortcut = QShortcut(QKeySequence(sequence), self.week_tab)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda step=step: self.step_week(step))
@@ -902,14 +912,14 @@ class ShiftsPage(Page):
             def done(count: int) -> None:
                 self.window_.show_notice(
                     ngettext(
-                        "Generated {count} shift up to {day} {until:%B %Y}.",
-                        "Generated {count} shifts up to {day} {until:%B %Y}.",
+                        "Generated {count} shift up to {day}.",
+                        "Generated {count} shifts up to {day}.",
                         count,
-                    ).format(count=count, day=until.day, until=until)
+                    ).format(count=count, day=day_month_year_text(until))
                     if count
-                    else _(
-                        "Every template's shifts were already there up to {day} {until:%B %Y}."
-                    ).format(day=until.day, until=until)
+                    else _("Every template's shifts were already there up to {day}.").format(
+                        day=day_month_year_text(until)
+                    )
                 )
 
             self.generate_task = run_store_task(

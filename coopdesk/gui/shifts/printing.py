@@ -27,8 +27,9 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from coopdesk.base.files import write_file
 from coopdesk.base.i18n import _
+from coopdesk.base.text import day_month_year_text
 from coopdesk.gui.kit.dates import to_datetime
-from coopdesk.gui.kit.pdf import follow_text_direction, html_direction, pdf_bytes
+from coopdesk.gui.kit.pdf import emphasis, follow_text_direction, html_direction, pdf_bytes
 from coopdesk.gui.shifts.texts import short_date, time_range, week_title
 
 if TYPE_CHECKING:
@@ -92,10 +93,10 @@ def rota_html(
     printed = dt.datetime.now()
     parts.append(
         _(
-            "<p style='font-size: 9pt;'>Printed {day} {printed:%B %Y %H:%M} from "
+            "<p style='font-size: 9pt;'>Printed {when} from "
             "CoopDesk. Write your name on an open line, and sign up in CoopDesk "
             "too.</p>"
-        ).format(day=printed.day, printed=printed)
+        ).format(when=f"{day_month_year_text(printed)} {printed:%H:%M}")
     )
     parts.append("</body></html>")
     return "".join(parts)
@@ -107,7 +108,7 @@ def shift_html(shift: ShiftView) -> str:
         f"<b>{html.escape(shift.title)}</b>",
     ]
     if shift.site_name:
-        lines.append(f"<br/><i>{html.escape(shift.site_name)}</i>")
+        lines.append(f"<br/>{emphasis(html.escape(shift.site_name))}")
     lines.append(f"<br/>{shift.filled} / {shift.capacity}")
     if shift.status == "overbooked":
         lines.append(_(" (overbooked)"))
@@ -115,8 +116,9 @@ def shift_html(shift: ShiftView) -> str:
         lines.append(f"<br/>• {html.escape(signup.member_name)}")
     for signup in shift.waiting:
         lines.append(
-            _("<br/>• <i>{member_name} (waiting)</i>").format(
-                member_name=html.escape(signup.member_name)
+            "<br/>• "
+            + emphasis(
+                _("{member_name} (waiting)").format(member_name=html.escape(signup.member_name))
             )
         )
     for _index in range(max(0, shift.capacity - shift.filled)):

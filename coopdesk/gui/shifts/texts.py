@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from coopdesk.base.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, ngettext
-from coopdesk.base.text import left_to_right
+from coopdesk.base.text import left_to_right, short_day_text
 from coopdesk.gui.kit.dates import to_datetime
 
 if TYPE_CHECKING:
@@ -78,7 +78,9 @@ def time_range(shift: ShiftView) -> str:
     start, end = to_datetime(shift.starts_at), to_datetime(shift.ends_at)
     text = left_to_right(f"{start:%H:%M}–{end:%H:%M}")
     if end.date() > start.date():
-        text += " " + (_("(+1 day)") if (end.date() - start.date()).days == 1 else f"({end:%d %b})")
+        text += " " + (
+            _("(+1 day)") if (end.date() - start.date()).days == 1 else f"({short_day_text(end)})"
+        )
     return text
 
 

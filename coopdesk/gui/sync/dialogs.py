@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.i18n import N_, _
-from coopdesk.base.text import number_text, plural
+from coopdesk.base.text import long_moment_text, number_text, plural
 from coopdesk.coop import relative_time
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.widgets import ErrorLabel, muted, scaled_font
@@ -100,7 +100,7 @@ class ImportPreviewDialog(QDialog):
         self.text_label.setWordWrap(True)
         self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         made = datetime.fromtimestamp(preview.made_at)
-        self.text_label.setToolTip(_("Made {made:%A %d %B %Y, %H:%M}").format(made=made))
+        self.text_label.setToolTip(_("Made {made}").format(made=long_moment_text(made)))
         detail = muted(
             QLabel(
                 f"{preview.path.name}"

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QIcon
 
 from coopdesk.base.i18n import N_, _
+from coopdesk.base.text import long_moment_text, moment_text
 from coopdesk.coop import describe, relative_time
 from coopdesk.gui.kit.list_model import ListModel, Row
 from coopdesk.gui.kit.widgets import human_size
@@ -146,7 +147,7 @@ class SitesModel(RowsModel[SiteStatus]):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1 and row.heard_at:
                 when = datetime.fromtimestamp(row.heard_at)
-                return _("Last bundle received {when:%A %d %B %Y, %H:%M}").format(when=when)
+                return _("Last bundle received {when}").format(when=long_moment_text(when))
             if column == 2 and row.not_yet_received:
                 return _(
                     "Changes this site has that the last bundle from there did not show yet. "
@@ -274,7 +275,7 @@ class HeldModel(RowsModel[HeldTransaction]):
 
 
 def backup_when(backup: Backup) -> str:
-    return f"{datetime.fromtimestamp(backup.made_at):%a %d %b %Y, %H:%M}"
+    return moment_text(datetime.fromtimestamp(backup.made_at))
 
 
 class BackupsModel(RowsModel[Backup]):
