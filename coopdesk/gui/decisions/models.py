@@ -36,10 +36,10 @@ def ends_text(decision: DecisionView, now: dt.datetime) -> str:
     phase = decision.phase(now)
     if phase == "upcoming":
         start = dt.datetime.fromisoformat(decision.opens_at)
-        return f"opens {start:%a %d %b}"
+        return _("opens {start:%a %d %b}").format(start=start)
     end = dt.datetime.fromisoformat(decision.ends_at)
     if phase == "closed":
-        return f"closed {end:%d %b %Y}"
+        return _("closed {end:%d %b %Y}").format(end=end)
     days = (end.date() - now.date()).days
     if days == 0:
         return _("closes today {end:%H:%M}").format(end=end)

@@ -740,7 +740,7 @@ class ShiftsPage(Page):
             ]
         choices += [
             (
-                f"{kind['title']} shifts",
+                _("{kind} shifts").format(kind=kind["title"]),
                 f"{kind['title']}-shifts.ics",
                 {"shift_type_id": kind["id"]},
             )
