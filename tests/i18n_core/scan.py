@@ -82,7 +82,9 @@ SHOWN_BY_QT = frozenset(
         "setWhatsThis",
     }
 )
-FIRST_ONLY = frozenset({"addItem", "addRow", "show_message", "showMessage", "addTab"})
+# The kind of a message bar (``show_message("error", title, text)``), not its words.
+MESSAGE_KINDS = frozenset({"ok", "error", "info", "warning"})
+FIRST_ONLY = frozenset({"addItem", "addRow", "showMessage", "addTab"})
 HELP_KEYWORDS = frozenset({"help", "description", "title", "epilog", "help_text"})
 # The positional argument that is a help text: cli.command(name, handler, HELP),
 # cli.group(name, HELP), free_text(sub, dest, metavar, HELP), emit(args, data, TEXT).
@@ -122,12 +124,14 @@ def _called_name(call: ast.Call) -> str:
     return ""
 
 
+MARKUP = re.compile(r"<[^>]*>|&\w+;")
 # Names that read the same in every language.
 PROPER_NAMES = frozenset({"CoopDesk"})
 
 
 def _has_words(text: str | None) -> bool:
-    if not text or text.strip() in PROPER_NAMES:
+    text = MARKUP.sub(" ", text or "")  # words inside HTML tags are not read
+    if not text.strip() or text.strip() in PROPER_NAMES:
         return False
     if SQL.search(text):
         return False
@@ -151,8 +155,8 @@ def _texts(node: ast.AST) -> Iterator[ast.AST]:
             yield from _texts(item)
 
 
-def _scan_file(path: Path) -> Iterator[Unmarked]:
-    relative = path.relative_to(PACKAGE.parent).as_posix()
+def _scan_file(path: Path, package: Path) -> Iterator[Unmarked]:
+    relative = path.relative_to(package.parent).as_posix()
     tree = ast.parse(path.read_text(encoding="utf-8"))
     parents: dict[ast.AST, ast.AST] = {}
     for parent in ast.walk(tree):
@@ -201,6 +205,8 @@ def _scan_file(path: Path) -> Iterator[Unmarked]:
             shown += [(arg, "window") for arg in arguments]
         for argument, kind in shown:
             for text in _texts(argument):
+                if name == "show_message" and literal_text(text) in MESSAGE_KINDS:
+                    continue
                 yield from found(text, kind)
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr) and not is_docstring(node):
@@ -211,5 +217,5 @@ def unmarked_words(package: Path = PACKAGE) -> list[Unmarked]:
     """Every unmarked literal that reads like words, in source order."""
     found: list[Unmarked] = []
     for path in sorted(package.rglob("*.py")):
-        found.extend(_scan_file(path))
+        found.extend(_scan_file(path, package))
     return sorted(found, key=lambda item: (item.path, item.line))
