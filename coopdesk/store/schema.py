@@ -192,7 +192,18 @@ def tags_list(stored: str | None) -> list[str]:
 
 
 def normalize_value(column: Column, value: Any) -> Any:
-    """Check one value typed in locally and return it in its stored form."""
+    """Check one value typed in locally and return it in its stored form.
+
+    A refusal names the column's label as its ``field`` (for the form to focus)."""
+    try:
+        return _normalized(column, value)
+    except ValidationError as refused:
+        if refused.field is None:
+            refused.field = column.label
+        raise
+
+
+def _normalized(column: Column, value: Any) -> Any:
     label = _(column.label)
     if value is None or (isinstance(value, str) and not value.strip() and column.kind != "tags"):
         if column.required:
@@ -274,7 +285,7 @@ def normalize_value(column: Column, value: Any) -> Any:
 
 def parse_date(value: Any, label: str = N_("Date")) -> dt.date:
     """A date given as a date, a datetime or ISO text ("2026-12-01", or with a time after it)."""
-    label = _(label)
+    field, label = label, _(label)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -285,7 +296,8 @@ def parse_date(value: Any, label: str = N_("Date")) -> dt.date:
         raise ValidationError(
             _("{label} {value!r} is not a valid date (write it like 2026-12-01).").format(
                 label=label, value=value
-            )
+            ),
+            field=field,
         ) from None
 
 
@@ -327,7 +339,8 @@ def normalize_when(column: Column, value: Any) -> str:
                     column.kind, column.kind
                 ),
                 example=example[column.kind],
-            )
+            ),
+            field=column.label,
         ) from None
 
 

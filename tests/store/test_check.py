@@ -20,7 +20,7 @@ def test_a_row_written_around_the_write_path_is_caught(store: Store):
         " ('99999999-9999-4999-8999-999999999999', 'Sneaky', '[]', 1, '{}')"
     )
     problems = check_store(store)
-    assert any("no change that created them" in p for p in problems)
+    assert any("1 member row has no change that created it" in p for p in problems)
     assert any("field clock" in p for p in problems)
 
 
