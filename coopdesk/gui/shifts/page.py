@@ -207,9 +207,9 @@ class TemplatesModel(ListModel[dict[str, Any]]):
 class ShiftsPage(Page):
     tables = SHIFT_PAGE_TABLES
     keys = (
-        ("Arrow keys", N_("Move between the week's shifts")),
-        ("Enter or Space", N_("Open the shift")),
-        ("PageUp / PageDown", N_("The previous / next week")),
+        (N_("Arrow keys"), N_("Move between the week's shifts")),
+        (N_("Enter or Space"), N_("Open the shift")),
+        (N_("PageUp / PageDown"), N_("The previous / next week")),
     )
 
     def __init__(self, window: MainWindow) -> None:

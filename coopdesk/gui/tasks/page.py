@@ -101,10 +101,10 @@ class ChoresModel(ListModel[dict[str, Any]]):
 class TasksPage(Page):
     tables = frozenset({"task", "chore", "member", "site", "role", "role_member", "leave"})
     keys = (
-        ("Left / Right", N_("The board's next / previous column")),
-        ("Ctrl+Right / Ctrl+Left", N_("Move the card to the next / previous column")),
-        ("Enter", N_("Open the task")),
-        ("Delete", N_("Archive the selected task")),
+        (N_("Left / Right"), N_("The board's next / previous column")),
+        (N_("Ctrl+Right / Ctrl+Left"), N_("Move the card to the next / previous column")),
+        (N_("Enter"), N_("Open the task")),
+        (N_("Delete"), N_("Archive the selected task")),
     )
 
     def __init__(self, window: MainWindow) -> None:
