@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from coopdesk.base.i18n import LANGUAGE_CHOICES
+from coopdesk.base.i18n import LANGUAGE_CHOICES, npgettext
 from coopdesk.store.schema import Column, TableSpec
 
 COOP = TableSpec(
     name="coop",
     noun="coop",
+    counted=lambda n: npgettext("table rows", "coop", "coops", n),
     label_column="name",
     columns=(
         Column("name", "text", "Coop name", required=True, max_len=120),
@@ -38,6 +39,7 @@ COOP = TableSpec(
 SITE = TableSpec(
     name="site",
     noun="site",
+    counted=lambda n: npgettext("table rows", "site", "sites", n),
     label_column="name",
     columns=(
         Column("name", "text", "Site name", required=True, max_len=120),
@@ -56,6 +58,7 @@ SITE = TableSpec(
 MEMBER = TableSpec(
     name="member",
     noun="member",
+    counted=lambda n: npgettext("table rows", "member", "members", n),
     label_column="name",
     columns=(
         Column("name", "text", "Name", required=True, max_len=120),
@@ -76,6 +79,7 @@ MEMBER = TableSpec(
 LEAVE = TableSpec(
     name="leave",
     noun="leave",
+    counted=lambda n: npgettext("table rows", "period of leave", "periods of leave", n),
     plural_noun="periods of leave",
     label_column="reason",
     columns=(

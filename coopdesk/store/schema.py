@@ -98,6 +98,10 @@ class TableSpec:
     anonymous: bool = False
     # "uses of a mandate": when adding an "s" to ``noun`` would not do.
     plural_noun: str = ""
+    # The noun for a count by the language's plural rule ("3 members", Arabic's six forms):
+    # ``lambda n: ngettext("member", "members", n)``, declared with the table so
+    # ``make translations`` finds both forms.
+    counted: Callable[[int], str] | None = field(default=None, compare=False, repr=False)
     # How the Activity page says a change of this table, when the generic "changed sign-up
     # 2026-10-05T00:00:00 (looking for a swap)" says it badly: ``phrase(store, op, row_id,
     # fields, author_id)`` returns "asked for a swap: Shop opening, Sat 5 Dec", or None.
@@ -114,10 +118,13 @@ class TableSpec:
     retired_names: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def nouns(self, count: int) -> str:
-        """The noun for ``count`` rows: "1 sign-up", "3 uses of a mandate"."""
+        """The noun for ``count`` rows, in the current language: "sign-up" (1), "uses of a
+        mandate" (3)."""
+        if self.counted is not None:
+            return self.counted(count)
         if count == 1:
-            return self.noun
-        return self.plural_noun or f"{self.noun}s"
+            return _(self.noun)
+        return _(self.plural_noun) if self.plural_noun else f"{_(self.noun)}s"
 
     def __post_init__(self) -> None:
         if self.anonymous and self.kind != "ledger":

@@ -137,7 +137,7 @@ def describe_counts(counts: dict[tuple[str, str], int] | Counter[tuple[str, str]
             number = counts.get((table, op), 0)
             if not number:
                 continue
-            noun = _(TABLES[table].nouns(number))
+            noun = TABLES[table].nouns(number)
             parts.append(_(OP_WORDS[op]).format(number=number, noun=noun))
     return _(", ").join(parts)
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "coopdesk"
-MARKERS = frozenset({"_", "ngettext", "N_"})
+MARKERS = frozenset({"_", "ngettext", "npgettext", "N_"})
 # A word: three letters in a row ("ok", "No" and format codes such as "%H:%M" are not).
 WORD = re.compile(r"[A-Za-z]{3,}")
 SQL = re.compile(
