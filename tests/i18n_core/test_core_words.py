@@ -327,3 +327,22 @@ def test_a_table_noun_counted_keeps_the_plain_word_translated(language):
 
     language("es")
     assert (_("member"), _("shift")) == ("miembro", "turno")
+
+
+def test_a_split_site_and_a_decision_result_are_said_in_the_language(language):
+    """What Sync, Today and ``coopdesk repair`` say of a site used on two computers, and a
+    count's "more needed", read in French and Arabic, with the count's plural form."""
+    from coopdesk.sync.forks import RepairResult, SplitSite
+
+    waiting = SplitSite("b" * 36, "Kitchen", 3, set_aside=2, made_here=0, reissued=0)
+    language("fr")
+    assert waiting.sentence().startswith(
+        "Le site Kitchen est utilisé sur deux ordinateurs (une invitation acceptée deux fois"
+    )
+    assert "2 transactions de l’autre sont mises de côté ici" in waiting.sentence()
+    assert RepairResult([]).summary() == (
+        "Rien à réparer : ici, les modifications d’aucun site n’ont deux historiques."
+    )
+    language("ar")
+    one = SplitSite("b" * 36, "Kitchen", 3, set_aside=1, made_here=0, reissued=0)
+    assert "ومعاملة واحدة من الآخر موضوعة هنا جانبًا" in one.sentence()
