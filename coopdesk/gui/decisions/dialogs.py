@@ -165,6 +165,7 @@ class DecisionDialog(FormDialog):
             "Title": self.title_edit,
             "Closing time": self.closes_edit,
             "Quorum": self.quorum_spin,
+            "Quorum (%)": self.quorum_spin,
             "A ": self.options_edit,
             "Option": self.options_edit,
             "Candidate": self.options_edit,
