@@ -54,3 +54,15 @@ def test_a_translated_refusal_focuses_its_field(qtbot, store, ana, language, cod
     assert dialog.isVisible()
     assert dialog.error_label.text() == said
     assert dialog.focusWidget() is dialog.options_edit
+
+
+def test_starting_a_coop_without_its_name_names_the_field_in_french(tmp_path, language):
+    """The welcome form focused the field whose English label began the message: the
+    label is translated now, and the error says which field it is about."""
+    from coopdesk.coop import start_coop
+
+    language("fr")
+    with pytest.raises(ValidationError) as refused:
+        start_coop(tmp_path / "site", "", "Kitchen", "Ana")
+    assert refused.value.field == "Coop name"
+    assert not str(refused.value).startswith("Coop name")

@@ -150,9 +150,14 @@ def _texts(node: ast.AST) -> Iterator[ast.AST]:
     elif isinstance(node, ast.IfExp):
         yield from _texts(node.body)
         yield from _texts(node.orelse)
+    elif isinstance(node, ast.BoolOp):  # [...] or ["No members match."]
+        for value in node.values:
+            yield from _texts(value)
     elif isinstance(node, ast.List | ast.Tuple):
         for item in node.elts:
             yield from _texts(item)
+    elif isinstance(node, ast.ListComp | ast.GeneratorExp):
+        yield from _texts(node.elt)
 
 
 def _scan_file(path: Path, package: Path) -> Iterator[Unmarked]:
