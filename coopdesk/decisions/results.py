@@ -299,7 +299,7 @@ def tally(store: Store, decision_id: str, now: dt.datetime | None = None) -> Res
         _count_poll(result, ballots, hands)
     if decision.withdrawn:
         result.status = "closed"
-        result.notes.insert(0, "Withdrawn by whoever proposed it.")
+        result.notes.insert(0, _("Withdrawn by whoever proposed it."))
     elif phase == "closed" and decision.by_sites == "none" and not result.quorum_met:
         result.status = "no quorum"
     _add_notes(result)

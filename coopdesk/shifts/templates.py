@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import weekday_name
 from coopdesk.shifts.shifts import check_capacity, signup_id_for
 from coopdesk.store.ids import derived_id
@@ -422,7 +422,7 @@ def add_standing_member(
             "since": since_day,
             "until": until_day,
         }
-        moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
+        moment = normalize_when(Column("now", "datetime", N_("Now")), now or dt.datetime.now())
         upcoming = store.query(
             "SELECT s.id, s.capacity, s.starts_at,"
             " (SELECT count(*) FROM shift_signup x WHERE x.shift_id = s.id AND x._cl % 2 = 1)"
@@ -478,7 +478,7 @@ def remove_standing_member(
         slot = store.get("standing_slot", slot_id)
         if slot is None or slot["archived"]:
             raise ValidationError(_("This member has no standing slot in this template."))
-        moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
+        moment = normalize_when(Column("now", "datetime", N_("Now")), now or dt.datetime.now())
         ahead = store.query(
             "SELECT su.id FROM shift_signup su JOIN shift s ON s.id = su.shift_id"
             " WHERE s.template_id = ? AND su.member_id = ? AND su._cl % 2 = 1 AND s.starts_at > ?",

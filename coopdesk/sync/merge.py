@@ -48,7 +48,7 @@ class ImportCancelled(CoopDeskError):
     """The person cancelled the import; the transaction is rolled back."""
 
     def __init__(self) -> None:
-        super().__init__("Import cancelled; nothing was changed.")
+        super().__init__(_("Import cancelled; nothing was changed."))
 
 
 @dataclass
@@ -225,7 +225,7 @@ def _take_aside(
 
 
 def _mint(store: Store, author: str | None, report: MergeReport, merge: Merge) -> None:
-    reason = (
+    reason = _(
         "This store was restored from a backup or copied from another computer: another "
         "site holds changes made under this site's identity that this store never made."
     )

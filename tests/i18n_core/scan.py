@@ -95,7 +95,7 @@ HELP_POSITION = {"command": 2, "group": 1, "free_text": 3, "emit": 2, "report": 
 class Unmarked:
     path: str  # relative to the repository, "coopdesk/store/check.py"
     line: int
-    kind: str  # "f-string", "error", "printed", "help", "window"
+    kind: str  # "f-string", "error", "printed", "help", "window", "label"
     text: str  # the literal parts, placeholders left out
 
     def __str__(self) -> str:
@@ -198,6 +198,12 @@ def _scan_file(path: Path, package: Path) -> Iterator[Unmarked]:
         shown: list[tuple[ast.AST, str]] = []
         if name.endswith("Error") and name not in PROGRAMMER_ERRORS:
             shown += [(arg, "error") for arg in node.args[:1]]
+        if name == "__init__" and isinstance(node.func, ast.Attribute):
+            above = node.func.value  # super().__init__("...") in an error's own __init__
+            if isinstance(above, ast.Call) and _called_name(above) == "super":
+                shown += [(arg, "error") for arg in node.args[:1]]
+        if name == "Column" and len(node.args) > 2:  # a column's label, said in its errors
+            shown.append((node.args[2], "label"))
         if name == "print":
             shown += [(arg, "printed") for arg in node.args]
         if name in HELP_POSITION and len(node.args) > HELP_POSITION[name]:

@@ -220,7 +220,7 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         told = [_(EXPLAINED[key]) for key, _l in shown if key in EXPLAINED]
         body.append(
             f"<p style='font-size: {SMALL_PT}pt;'>"
-            + _e(" ".join([*told, "Low: how many times the stock fell under its minimum."]))
+            + _e(" ".join([*told, _("Low: how many times the stock fell under its minimum.")]))
             + "</p>"
         )
     else:
