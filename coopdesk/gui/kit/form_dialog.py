@@ -99,7 +99,7 @@ class FormDialog(QDialog):
         title: str,
         save: SaveFunction | None = None,
         parent: QWidget | None = None,
-        ok_label: str = "Save",
+        ok_label: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.save_function = save
@@ -111,7 +111,7 @@ class FormDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.ok_button.setText(ok_label)
+        self.ok_button.setText(ok_label or _("Save"))
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)

@@ -196,11 +196,11 @@ class ShiftDetailsDialog(QDialog):
         attendance = QHBoxLayout(self.attendance_box)
         self.attendance_buttons: dict[str, QPushButton] = {}
         for status, label in (
-            ("attended", "Attended"),
-            ("no-show", "No-show"),
-            ("excused", "Excused"),
+            ("attended", N_("Attended")),
+            ("no-show", N_("No-show")),
+            ("excused", N_("Excused")),
         ):
-            button = QPushButton(label)
+            button = QPushButton(_(label))
             button.clicked.connect(lambda _c=False, s=status: self.record_attendance(s))
             attendance.addWidget(button)
             self.attendance_buttons[status] = button
@@ -805,8 +805,11 @@ class ShiftEditDialog(FormDialog):
                 return
             start = values["starts_at"]
             self.window_.show_notice(
-                _("{value} {title} on {start:%a} {day} {start:%b} at {start:%H:%M}.").format(
-                    value="Added" if self.shift is None else "Saved",
+                (
+                    _("Added {title} on {start:%a} {day} {start:%b} at {start:%H:%M}.")
+                    if self.shift is None
+                    else _("Saved {title} on {start:%a} {day} {start:%b} at {start:%H:%M}.")
+                ).format(
                     title=values["title"],
                     start=start,
                     day=start.day,
@@ -1027,9 +1030,11 @@ class TemplateDialog(FormDialog):
             ok, template_id = self.attempt(lambda: write(author))
             if ok:
                 self.window_.show_notice(
-                    _("{value} the template {title}.").format(
-                        value="Added" if self.template is None else "Saved", title=values["title"]
-                    )
+                    (
+                        _("Added the template {title}.")
+                        if self.template is None
+                        else _("Saved the template {title}.")
+                    ).format(title=values["title"])
                 )
                 self.finish(template_id)
 

@@ -343,7 +343,7 @@ class TasksPage(Page):
             (row["id"], row["name"]) for row in sites(self.store) if not row["archived"]
         ]
         self.role_choices = [(row["id"], row["name"]) for row in active_roles(self.store)]
-        self._refill(self.assignee_combo, _("Anyone"), [(ME, "Me"), *self.member_choices])
+        self._refill(self.assignee_combo, _("Anyone"), [(ME, _("Me")), *self.member_choices])
         self._refill(self.site_combo, _("Every site"), self.site_choices)
         self._refill(self.role_combo, _("Any role"), self.role_choices)
         self.role_combo.setVisible(bool(self.role_choices) or self.role_combo.currentIndex() > 0)
