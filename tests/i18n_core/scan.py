@@ -95,7 +95,7 @@ HELP_POSITION = {"command": 2, "group": 1, "free_text": 3, "emit": 2, "report": 
 class Unmarked:
     path: str  # relative to the repository, "coopdesk/store/check.py"
     line: int
-    kind: str  # "f-string", "error", "printed", "help", "window", "label"
+    kind: str  # "f-string", "error", "printed", "help", "window", "label", "piece"
     text: str  # the literal parts, placeholders left out
 
     def __str__(self) -> str:
@@ -204,6 +204,10 @@ def _scan_file(path: Path, package: Path) -> Iterator[Unmarked]:
                 shown += [(arg, "error") for arg in node.args[:1]]
         if name == "Column" and len(node.args) > 2:  # a column's label, said in its errors
             shown.append((node.args[2], "label"))
+        if name == "format" and isinstance(node.func, ast.Attribute):
+            template = node.func.value  # _("{value} the template").format(value="Added")
+            if isinstance(template, ast.Call) and _called_name(template) in MARKERS:
+                shown += [(kw.value, "piece") for kw in node.keywords]
         if name == "print":
             shown += [(arg, "printed") for arg in node.args]
         if name in HELP_POSITION and len(node.args) > HELP_POSITION[name]:

@@ -1015,7 +1015,7 @@ class SyncPage(Page):
                 "Changes made since the backup that already reached other sites come "
                 "back at the next sync. Changes that never left this computer are only "
                 "in the backup made now."
-            ).format(backup_when=backup_when(chosen), value=chosen.reason or "backup")
+            ).format(backup_when=backup_when(chosen), value=chosen.reason or _("backup"))
             if not dialogs.confirm(
                 self,
                 _("Restore a backup"),

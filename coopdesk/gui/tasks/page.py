@@ -647,7 +647,7 @@ class TasksPage(Page):
         if not turns:
             self.history_label.setText(
                 _("No turns yet. The first is due {day}, for {value}.").format(
-                    day=day_text(chore["next_due"]), value=chore["next_name"] or "nobody"
+                    day=day_text(chore["next_due"]), value=chore["next_name"] or _("nobody")
                 )
             )
             return
