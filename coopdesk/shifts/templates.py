@@ -228,8 +228,8 @@ def occurrences(template: dict[str, Any], start: DateLike, end: DateLike) -> lis
     template runs on its weekday of every week whose number modulo ``cycle_weeks`` is
     ``cycle_week``, from ``cycle_start`` up to ``until`` (inclusive).
     """
-    first, stop = parse_date(start, "From"), parse_date(end, "To")
-    cycle_start = parse_date(template["cycle_start"], "Cycle starts")
+    first, stop = parse_date(start, N_("From")), parse_date(end, N_("To"))
+    cycle_start = parse_date(template["cycle_start"], N_("Cycle starts"))
     weeks = int(template.get("cycle_weeks") or 1)
     week = int(template.get("cycle_week") or 0)
     weekday = int(template["weekday"])
@@ -320,7 +320,7 @@ def generate_shifts(store: Store, author: str, start: DateLike, end: DateLike) -
     on the new shifts, except on days they are on leave. Returns how many shifts were made.
     """
     with store.transaction(author) as tx:
-        first, stop = parse_date(start, "From"), parse_date(end, "To")
+        first, stop = parse_date(start, N_("From")), parse_date(end, N_("To"))
         if stop <= first:
             raise ValidationError(_("Generate up to a date after the first day."))
         if (stop - first).days > 3 * 366:
@@ -405,7 +405,7 @@ def add_standing_member(
                 _("{name} is archived: restore the member first.").format(name=member["name"])
             )
         since_day = parse_date(since or dt.date.today(), "Since")
-        until_day = parse_date(until, "Until") if until else None
+        until_day = parse_date(until, N_("Until")) if until else None
         if until_day and until_day < since_day:
             raise ValidationError(
                 _("The standing slot ends before it starts: give a later end date.")
