@@ -98,3 +98,14 @@ def test_a_pin_command_speaks_arabic(capsys, store, ana, data_dir):
         out.strip()
         == "تم تعيين رمز PIN. هذا الرمز لهذا الحاسوب فقط: عيّن رمزًا على كل حاسوب تستخدمه."
     )
+
+
+def test_a_report_csv_has_its_headers_in_the_language(capsys, store, ana, data_dir, tmp_path):
+    store.close()
+    target = tmp_path / "work.csv"
+    code, _out, _err = run(
+        capsys, "--lang", "fr", "--data-dir", str(data_dir), "report", "work", "--csv", str(target)
+    )
+    assert code == 0
+    header = target.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith('"Membre","Identifiant du membre","Heures de créneaux"')
