@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 LOCALE := coopdesk/locale
 LANGS := es fr ar
 PSEUDO := xx
-KEYWORDS := -k _ -k ngettext:1,2 -k N_
+KEYWORDS := -k _ -k ngettext:1,2 -k npgettext:1c,2,3 -k N_
 PO_FILES := $(wildcard $(LOCALE)/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 

@@ -29,13 +29,19 @@ from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
 from coopdesk.base.files import write_file
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 
 # OWASP's list (and ASVS 1.2.10's NUL), plus the line feed, which also starts a formula
 # in some spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 SEPARATORS = {",": "comma", ";": "semicolon"}
 DECIMAL_SIGNS = {".": "point", ",": "comma"}
+# Each format a person may choose, in words (a comma cannot be both: see CsvFormat).
+FORMAT_LABELS = {
+    (",", "."): N_("comma-separated, decimal point (0.25)"),
+    (";", ","): N_("semicolon-separated, decimal comma (0,25)"),
+    (";", "."): N_("semicolon-separated, decimal point (0.25)"),
+}
 
 Cell = str | int | float | Decimal | None
 
@@ -71,11 +77,7 @@ class CsvFormat:
     @property
     def label(self) -> str:
         """ "semicolon-separated, decimal comma (0,25)", for people choosing a format."""
-        sample = "0" + self.decimal + "25"
-        return (
-            f"{SEPARATORS[self.separator]}-separated, decimal {DECIMAL_SIGNS[self.decimal]} "
-            f"({sample})"
-        )
+        return _(FORMAT_LABELS[(self.separator, self.decimal)])
 
 
 # The formats offered: what spreadsheets in decimal-point and decimal-comma locales read

@@ -45,9 +45,16 @@ class NotAStoreError(CoopDeskError):
 
 
 class ValidationError(CoopDeskError):
-    """A value given for a field is missing, of the wrong kind or out of range."""
+    """A value given for a field is missing, of the wrong kind or out of range.
+
+    ``field`` names the field it is about by its label in English (the msgid, "Title"), so a
+    form focuses that field whatever language the message is in; None: no one field."""
 
     code = "invalid"
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
 
 
 class NotFoundError(CoopDeskError):

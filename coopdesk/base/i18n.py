@@ -72,6 +72,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
 
 
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    """``ngettext`` within ``context``: the same English word may be a plural entry there
+    and a plain one elsewhere ("member" counted as a table's rows, and "member" alone)."""
+    return _translation.npgettext(context, singular, plural, count)
+
+
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; translate it where shown."""
     return message

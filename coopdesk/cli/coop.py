@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from coopdesk.base.i18n import LANGUAGES
+from coopdesk.base.i18n import LANGUAGES, _
 from coopdesk.cli.framework import CommandLine, author_of, emit, free_text, open_store
 from coopdesk.coop.activity import recent_changes
 from coopdesk.coop.coop import coop_time_zone, identity, update_settings
@@ -44,9 +44,9 @@ def _member_line(member: dict[str, Any]) -> str:
         if member.get(key):
             parts.append(member[key])
     if member["skills"]:
-        parts.append("skills: " + ", ".join(member["skills"]))
+        parts.append(_("skills: {skills}").format(skills=", ".join(member["skills"])))
     if member["archived"]:
-        parts.append("(archived)")
+        parts.append(_("(archived)"))
     return "  ".join(parts)
 
 
@@ -71,7 +71,9 @@ def cmd_member_edit(args: argparse.Namespace) -> int:
         emit(
             args,
             {"changed": sorted(changed), "member": member},
-            f"Changed {', '.join(sorted(changed))}" if changed else "Nothing to change.",
+            _("Changed {fields}").format(fields=", ".join(sorted(changed)))
+            if changed
+            else _("Nothing to change."),
         )
     return 0
 
@@ -81,7 +83,7 @@ def cmd_member_list(args: argparse.Namespace) -> int:
     status = "all" if args.all else ("archived" if args.archived else "active")
     with open_store(args) as store:
         members = list_members(store, MemberQuery(search=args.search or "", status=status))
-        emit(args, members, [_member_line(m) for m in members] or ["No members match."])
+        emit(args, members, [_member_line(m) for m in members] or [_("No members match.")])
     return 0
 
 
@@ -98,7 +100,7 @@ def cmd_member_archive(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         archive_member(store, author_of(args, store), args.id)
         member = get_member(store, args.id)
-        emit(args, member, f"Archived {member['name']}")
+        emit(args, member, _("Archived {name}").format(name=member["name"]))
     return 0
 
 
@@ -107,7 +109,7 @@ def cmd_member_restore(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         restore_member(store, author_of(args, store), args.id)
         member = get_member(store, args.id)
-        emit(args, member, f"Restored {member['name']}")
+        emit(args, member, _("Restored {name}").format(name=member["name"]))
     return 0
 
 
@@ -135,7 +137,9 @@ def cmd_coop(args: argparse.Namespace) -> int:
         coop = store.require("coop", ident.coop_id)
         zone_setting = coop.get("time_zone") or ""
         zone = coop_time_zone(store)
-        zone_text = zone_setting or f"this computer's ({zone or 'unknown: local times'})"
+        zone_text = zone_setting or _("this computer's ({zone})").format(
+            zone=zone or _("unknown: local times")
+        )
         emit(
             args,
             {
@@ -150,10 +154,16 @@ def cmd_coop(args: argparse.Namespace) -> int:
             },
             [
                 f"{ident.coop_name} ({ident.coop_id})",
-                f"This site: {ident.site_name} ({ident.site_id})",
-                "Bundles are " + ("encrypted" if coop["encrypt_bundles"] else "not encrypted"),
-                f"Time zone of shifts (for calendars): {zone_text}",
-                f"Language: {LANGUAGES.get(coop.get('language') or 'en', 'English')}",
+                _("This site: {site_name} ({site_id})").format(
+                    site_name=ident.site_name, site_id=ident.site_id
+                ),
+                _("Bundles are encrypted")
+                if coop["encrypt_bundles"]
+                else _("Bundles are not encrypted"),
+                _("Time zone of shifts (for calendars): {zone}").format(zone=zone_text),
+                _("Language: {language}").format(
+                    language=LANGUAGES.get(coop.get("language") or "en", "English")
+                ),
             ],
         )
     return 0
@@ -165,13 +175,13 @@ def cmd_member_pin(args: argparse.Namespace) -> int:
         author = author_of(args, store)
         if args.clear:
             clear_pin(store, author, args.member_id)
-            emit(args, {"pin": False}, "PIN cleared on this computer.")
+            emit(args, {"pin": False}, _("PIN cleared on this computer."))
         else:
             set_pin(store, author, args.member_id, args.new_pin or "")
             emit(
                 args,
                 {"pin": True, "this_computer_only": True},
-                "PIN set. This PIN is for this computer only: set one at each computer you use.",
+                _("PIN set. This PIN is for this computer only: set one at each computer you use."),
             )
     return 0
 
@@ -179,63 +189,66 @@ def cmd_member_pin(args: argparse.Namespace) -> int:
 def _member_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--email", metavar="E")
     sub.add_argument("--phone", metavar="P")
-    sub.add_argument("--skills", metavar="a,b", help="comma-separated skills")
-    sub.add_argument("--home-site", metavar="SITE_ID", help="home site (default: this site)")
+    sub.add_argument("--skills", metavar="a,b", help=_("comma-separated skills"))
+    sub.add_argument("--home-site", metavar="SITE_ID", help=_("home site (default: this site)"))
     sub.add_argument("--notes", metavar="TEXT")
     sub.add_argument(
         "--language",
         metavar="CODE",
-        help="the member's own language in the window: "
-        + ", ".join(LANGUAGES)
-        + " ('' : the coop's default)",
+        help=_("the member's own language in the window: {codes} ('' : the coop's default)").format(
+            codes=", ".join(LANGUAGES)
+        ),
     )
 
 
 def add_commands(cli: CommandLine) -> None:
     """``member ...``, ``activity`` and ``coop``."""
-    member = cli.group("member", "add, list, edit, archive members")
-    add = cli.command("add", cmd_member_add, "add a member; prints the new id", member)
-    free_text(add, "name", "NAME", "the member's name")
+    member = cli.group("member", _("add, list, edit, archive members"))
+    add = cli.command("add", cmd_member_add, _("add a member; prints the new id"), member)
+    free_text(add, "name", "NAME", _("the member's name"))
     _member_options(add)
-    edit = cli.command("edit", cmd_member_edit, "change a member's details", member)
+    edit = cli.command("edit", cmd_member_edit, _("change a member's details"), member)
     edit.add_argument("id", metavar="ID")
     edit.add_argument("--name", metavar="NAME")
     _member_options(edit)
-    listing = cli.command("list", cmd_member_list, "list members", member)
-    listing.add_argument("--search", metavar="TEXT", help="only members matching TEXT")
+    listing = cli.command("list", cmd_member_list, _("list members"), member)
+    listing.add_argument("--search", metavar="TEXT", help=_("only members matching TEXT"))
     which = listing.add_mutually_exclusive_group()
-    which.add_argument("--archived", action="store_true", help="archived members only")
-    which.add_argument("--all", action="store_true", help="active and archived members")
-    show = cli.command("show", cmd_member_show, "show one member", member)
+    which.add_argument("--archived", action="store_true", help=_("archived members only"))
+    which.add_argument("--all", action="store_true", help=_("active and archived members"))
+    show = cli.command("show", cmd_member_show, _("show one member"), member)
     show.add_argument("id", metavar="ID")
-    archive = cli.command("archive", cmd_member_archive, "archive a member", member)
+    archive = cli.command("archive", cmd_member_archive, _("archive a member"), member)
     archive.add_argument("id", metavar="ID")
-    restore = cli.command("restore", cmd_member_restore, "restore an archived member", member)
+    restore = cli.command("restore", cmd_member_restore, _("restore an archived member"), member)
     restore.add_argument("id", metavar="ID")
     pin = cli.command(
-        "pin", cmd_member_pin, "set (or --clear) a member's PIN on this computer", member
+        "pin", cmd_member_pin, _("set (or --clear) a member's PIN on this computer"), member
     )
     pin.add_argument("member_id", metavar="MEMBER_ID")
-    pin.add_argument("--new-pin", metavar="DIGITS", help="the new PIN: 4 to 12 digits")
-    pin.add_argument("--clear", action="store_true", help="remove the PIN")
+    pin.add_argument("--new-pin", metavar="DIGITS", help=_("the new PIN: 4 to 12 digits"))
+    pin.add_argument("--clear", action="store_true", help=_("remove the PIN"))
 
-    activity = cli.command("activity", cmd_activity, "recent changes, newest first")
+    activity = cli.command("activity", cmd_activity, _("recent changes, newest first"))
     activity.add_argument("--limit", type=int, default=50, metavar="N")
-    coop = cli.command("coop", cmd_coop, "show the coop, or change its settings")
+    coop = cli.command("coop", cmd_coop, _("show the coop, or change its settings"))
     coop.add_argument(
         "--encrypt-bundles",
         choices=("on", "off"),
-        help="encrypt the changes inside sync bundles (default on)",
+        help=_("encrypt the changes inside sync bundles (default on)"),
     )
     coop.add_argument(
         "--time-zone",
         metavar="ZONE",
-        help="the zone the coop's shifts are in, for calendar files (Europe/Berlin; "
-        "'local': this computer's zone, the default)",
+        help=_(
+            "the zone the coop's shifts are in, for calendar files (Europe/Berlin; "
+            "'local': this computer's zone, the default)"
+        ),
     )
     coop.add_argument(
         "--language",
         metavar="CODE",
-        help="the window's language when no member with their own is at the keyboard: "
-        + ", ".join(LANGUAGES),
+        help=_(
+            "the window's language when no member with their own is at the keyboard: {codes}"
+        ).format(codes=", ".join(LANGUAGES)),
     )

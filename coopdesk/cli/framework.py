@@ -14,6 +14,7 @@ from coopdesk.base.errors import CoopDeskError, NotFoundError
 from coopdesk.base.i18n import (
     LANGUAGES,
     SOURCE_LANGUAGE,
+    _,
     known_language,
     language_from_environment,
     pin_language,
@@ -60,7 +61,7 @@ def open_store(args: argparse.Namespace) -> Store:
     if not getattr(args, "language_chosen", True):
         set_language(coop_language(store))  # neither --lang nor the environment said
     if notice:
-        print(f"coopdesk: {notice}", file=sys.stderr)
+        print(_("coopdesk: {message}").format(message=notice), file=sys.stderr)
     return store
 
 
@@ -76,7 +77,7 @@ def author_of(args: argparse.Namespace, store: Store) -> str:
         name = store.require("member", member_id)["name"]
         import getpass  # only when a PIN is asked for in a terminal
 
-        pin = getpass.getpass(f"PIN for {name}: ")
+        pin = getpass.getpass(_("PIN for {name}: ").format(name=name))
     confirm_member_pin(store, member_id, pin)
     return member_id
 
@@ -87,12 +88,14 @@ def _chosen_member(args: argparse.Namespace, store: Store) -> str:
         member = find_member(store, chosen)
         if member is None:
             raise NotFoundError(
-                f"--as {chosen}: no such member (give a member id from 'member list')."
+                _("--as {member}: no such member (give a member id from 'member list').").format(
+                    member=chosen
+                )
             )
         return member["id"]
     default = store.local_get("default_member_id")
     if not default:
-        raise CoopDeskError("Say who is making this change with --as MEMBER_ID.")
+        raise CoopDeskError(_("Say who is making this change with --as MEMBER_ID."))
     return str(default)
 
 
@@ -103,33 +106,55 @@ def _common() -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="where the store lives (default: the user data dir, or $COOPDESK_DATA_DIR)",
+        help=_("where the store lives (default: the user data dir, or $COOPDESK_DATA_DIR)"),
     )
     common.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS, help="print machine-readable JSON"
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=_("print machine-readable JSON"),
     )
     common.add_argument(
         "--as",
         dest="as_member",
         metavar="MEMBER_ID",
         default=argparse.SUPPRESS,
-        help="the member making the change (default: the member given at init)",
+        help=_("the member making the change (default: the member given at init)"),
     )
     common.add_argument(
         "--pin",
         metavar="DIGITS",
         default=argparse.SUPPRESS,
-        help="the PIN of the member making the change, if they have one (or $COOPDESK_PIN;"
-        " asked for in a terminal)",
+        help=_(
+            "the PIN of the member making the change, if they have one (or $COOPDESK_PIN;"
+            " asked for in a terminal)"
+        ),
     )
     common.add_argument(
         "--lang",
         metavar="CODE",
         default=argparse.SUPPRESS,
-        help="the language of messages: " + ", ".join(LANGUAGES) + " (default: $LANGUAGE,"
-        " $LC_ALL or $LANG, else the coop's language; --json output stays English)",
+        help=_(
+            "the language of messages: {codes} (default: $LANGUAGE, $LC_ALL or $LANG, else"
+            " the coop's language; --json output stays English)"
+        ).format(codes=", ".join(LANGUAGES)),
     )
     return common
+
+
+def language_in(tokens: Sequence[str]) -> str:
+    """The language ``--lang CODE`` (or ``--lang=CODE``) asks for among ``tokens``, else the
+    environment's; "" for neither. Read before the parser is built, so its help and argparse's
+    own words ("usage:") are in that language too."""
+    words = list(tokens)
+    for index, token in enumerate(words):
+        if token == "--":
+            break
+        if token == "--lang" and index + 1 < len(words):
+            return known_language(words[index + 1]) or language_from_environment()
+        if token.startswith("--lang="):
+            return known_language(token.removeprefix("--lang=")) or language_from_environment()
+    return language_from_environment()
 
 
 def choose_language(args: argparse.Namespace) -> None:
@@ -176,7 +201,9 @@ class CommandLine:
                 name, parents=[_common()], help=help_text, description=help_text
             )
             group.set_defaults(handler=lambda _args: (group.print_help(), 2)[1])
-            self._groups[key] = group.add_subparsers(title=f"{name} commands", metavar="COMMAND")
+            self._groups[key] = group.add_subparsers(
+                title=_("{name} commands").format(name=name), metavar="COMMAND"
+            )
         return self._groups[key]
 
 
@@ -194,7 +221,7 @@ def free_text(sub: argparse.ArgumentParser, dest: str, metavar: str, help_text: 
         dest,
         nargs="?",
         metavar=metavar,
-        help=f'{help_text} (one starting with "-", such as -2+3, works too)',
+        help=_('{help} (one starting with "-", such as -2+3, works too)').format(help=help_text),
     )
     sub.set_defaults(**{FREE_TEXT: dest})
 

@@ -20,12 +20,14 @@ from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
 from coopdesk.base.i18n import SOURCE_LANGUAGE, _, set_language
 from coopdesk.base.text import shown
+from coopdesk.cli.argparse_words import speak_our_language
 from coopdesk.cli.framework import (
     FREE_TEXT,
     OPTIONS_WITH_VALUES,
     CommandLine,
     _common,
     choose_language,
+    language_in,
 )
 
 # The commands this module defines; every other command word belongs to a feature (its
@@ -86,9 +88,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             "cooperative. Without a command, opens the app."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"CoopDesk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"CoopDesk {__version__}",
+        help=_("show program's version number and exit"),
+    )
     parser.set_defaults(handler=cmd_gui)
-    cli = CommandLine(parser.add_subparsers(title="commands", metavar="COMMAND"))
+    cli = CommandLine(parser.add_subparsers(title=_("commands"), metavar="COMMAND"))
     cli.command("self-test", cmd_self_test, _("open the main window offscreen and quit (for CI)"))
     if everything or name in APP_COMMANDS:
         resolve(APP_COMMANDS_MODULE).add_commands(cli)
@@ -142,18 +149,19 @@ def parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Name
     if dest and getattr(args, dest, None) is None and len(extras) == 1:
         setattr(args, dest, extras.pop())
     if extras:
-        parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        parser.error(_("unrecognized arguments: %s") % " ".join(extras))
     if dest and getattr(args, dest, None) is None:
-        parser.error(f"the following arguments are required: {dest.upper()}")
+        parser.error(_("the following arguments are required: %s") % dest.upper())
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     tokens = list(sys.argv[1:] if argv is None else argv)
     as_json = json_asked(tokens)
-    if as_json:
-        # What --json prints is read by scripts: its messages and summaries stay English.
-        set_language(SOURCE_LANGUAGE)
+    speak_our_language()
+    # What --json prints is read by scripts: its messages and summaries stay English. Else
+    # the parser (its help, argparse's "usage:") is built in the language asked for.
+    set_language(SOURCE_LANGUAGE if as_json else (language_in(tokens) or SOURCE_LANGUAGE))
     Parser.json_errors = as_json
     parser = build_parser(tokens)
     args = parse(parser, tokens)

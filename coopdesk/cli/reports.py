@@ -196,7 +196,7 @@ def _options(sub: argparse.ArgumentParser, *, site: bool = True) -> None:
 def add_commands(cli: CommandLine) -> None:
     report = cli.group("report", _("fair share, visible: work, roles and supplies over a period"))
     for name, help_text in (
-        ("work", "who did how many hours of shifts, chores and tasks, and the spread"),
+        ("work", _("who did how many hours of shifts, chores and tasks, and the spread")),
     ):
         _options(cli.command(name, cmd_report_work, help_text, report))
     for name in ("roles", "authority"):

@@ -558,7 +558,12 @@ def _span_options(sub: argparse.ArgumentParser, default: str) -> None:
     sub.add_argument(
         "--from", dest="from_date", metavar="DATE", help=_("first day (default today)")
     )
-    sub.add_argument("--to", dest="to_date", metavar="DATE", help=f"day after the last ({default})")
+    sub.add_argument(
+        "--to",
+        dest="to_date",
+        metavar="DATE",
+        help=_("day after the last ({default})").format(default=default),
+    )
 
 
 def add_commands(cli: CommandLine) -> None:
@@ -600,7 +605,7 @@ def add_commands(cli: CommandLine) -> None:
     listing = cli.command(
         "list", cmd_shift_list, _("shifts with confirmed and waiting members"), shift
     )
-    _span_options(listing, "default 7 days after --from")
+    _span_options(listing, _("default 7 days after --from"))
     listing.add_argument("--site", metavar="SITE_ID")
     listing.add_argument("--type", metavar="TYPE_ID")
     listing.add_argument("--member", metavar="MEMBER_ID", help=_("only shifts this member is on"))
@@ -648,7 +653,7 @@ def add_commands(cli: CommandLine) -> None:
     rota.add_argument("--site", metavar="SITE_ID", help=_("only this site's shifts"))
 
     generate = cli.command("generate", cmd_shift_generate, _("make the templates' shifts"), shift)
-    _span_options(generate, "default 28 days after --from")
+    _span_options(generate, _("default 28 days after --from"))
 
     ics = cli.command("ics", cmd_shift_ics, _("export shifts as an iCalendar (.ics) file"), shift)
     ics.add_argument(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import _, check_language
+from coopdesk.base.i18n import N_, _, check_language
 from coopdesk.coop.tables import COOP
 from coopdesk.store.ids import new_id
 from coopdesk.store.store import Store
@@ -35,12 +35,12 @@ def start_coop(
     its history over past weeks).
     """
     for label, value in (
-        ("Coop name", coop_name),
-        ("Site name", site_name),
-        ("Your name", member_name),
+        (N_("Coop name"), coop_name),
+        (N_("Site name"), site_name),
+        (N_("Your name"), member_name),
     ):
         if not value or not value.strip():
-            raise ValidationError(_("{label} is required.").format(label=label))
+            raise ValidationError(_("{label} is required.").format(label=_(label)), field=label)
     store = Store.create(data_dir)
     if now_ms is not None:
         store.clock.now_ms = now_ms

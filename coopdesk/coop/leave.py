@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.store.schema import DateLike, parse_date
 from coopdesk.store.store import Store
 
@@ -35,7 +35,7 @@ def add_leave(
 ) -> str:
     """A period with no duty (inclusive dates). Returns the leave's id."""
     with store.transaction(author) as tx:
-        start, end = parse_date(starts_on, "From"), parse_date(ends_on, "Until")
+        start, end = parse_date(starts_on, N_("From")), parse_date(ends_on, N_("Until"))
         if end < start:
             raise ValidationError(
                 _(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from coopdesk.base.i18n import check_language
+from coopdesk.base.i18n import _, check_language
 from coopdesk.store.ids import fold
 from coopdesk.store.schema import tags_list
 from coopdesk.store.store import Store
@@ -130,12 +130,12 @@ def matched_elsewhere(member: dict[str, Any], search: str) -> str:
             continue
         skill = next((s for s in member.get("skills") or () if word in fold(s)), None)
         if skill is not None:
-            found.append(f"skill {skill}")
+            found.append(_("skill {skill}").format(skill=skill))
         elif word in fold(member.get("email") or ""):
-            found.append(f"email {member['email']}")
+            found.append(_("email {email}").format(email=member["email"]))
         elif word in (member.get("phone") or ""):
-            found.append(f"phone {member['phone']}")
-    return ", ".join(dict.fromkeys(found))
+            found.append(_("phone {phone}").format(phone=member["phone"]))
+    return _(", ").join(dict.fromkeys(found))
 
 
 def members_by_id(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 from coopdesk.base.errors import CoopDeskError, NoAuthorError, ValidationError
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.store.store import Store
 
 # scrypt cost: about 50 ms on a small machine; the parameters travel with each hash, so
@@ -42,7 +43,12 @@ ATTEMPTS_KEY = "pin_attempts:"
 
 
 class PinLockedError(CoopDeskError):
-    """Too many wrong PINs for this member: the keyboard waits a while."""
+    """Too many wrong PINs for this member: the keyboard waits ``seconds`` (so a window or
+    the command line can say so in a sentence of its own, in any language)."""
+
+    def __init__(self, message: str, seconds: int = 0) -> None:
+        super().__init__(message)
+        self.seconds = seconds
 
 
 class PinNeededError(CoopDeskError):
@@ -56,7 +62,11 @@ class WrongPinError(CoopDeskError):
 def _check_pin_text(pin: str) -> str:
     text = (pin or "").strip()
     if not text.isdigit() or not text.isascii() or not MIN_DIGITS <= len(text) <= MAX_DIGITS:
-        raise ValidationError(f"A PIN is {MIN_DIGITS} to {MAX_DIGITS} digits (0-9), nothing else.")
+        raise ValidationError(
+            _("A PIN is {least} to {most} digits (0-9), nothing else.").format(
+                least=MIN_DIGITS, most=MAX_DIGITS
+            )
+        )
     return text
 
 
@@ -98,7 +108,7 @@ def _check_author(store: Store, author: str) -> None:
     """Setting a PIN logs no change by itself, so the transaction does not check the author."""
     row = store.get("member", author)
     if row is None or row["archived"]:
-        raise NoAuthorError("Choose who is at the keyboard (an active member) first.")
+        raise NoAuthorError(_("Choose who is at the keyboard (an active member) first."))
 
 
 def _gate(tx, author: str, member_id: str, verb: str) -> None:
@@ -119,7 +129,9 @@ def set_pin(store: Store, author: str, member_id: str, pin: str) -> None:
         _check_author(store, author)
         member = store.require("member", member_id)
         if member["archived"]:
-            raise ValidationError(f"{member['name']} is archived: restore them first.")
+            raise ValidationError(
+                _("{name} is archived: restore them first.").format(name=member["name"])
+            )
         stored = hash_pin(text)
         _gate(tx, author, member_id, "set")
         store.conn.execute(
@@ -135,7 +147,9 @@ def clear_pin(store: Store, author: str, member_id: str) -> None:
         _check_author(store, author)
         member = store.require("member", member_id)
         if not has_pin(store, member_id):
-            raise ValidationError(f"{member['name']} has no PIN on this computer.")
+            raise ValidationError(
+                _("{name} has no PIN on this computer.").format(name=member["name"])
+            )
         _gate(tx, author, member_id, "cleared")
         store.conn.execute("DELETE FROM _pin WHERE member_id = ?", (member_id,))
 
@@ -218,7 +232,14 @@ class PinGate:
     def _refuse_if_locked(self, member_id: str, now: float) -> None:
         left = self.seconds_left(member_id, now)
         if left:
-            raise PinLockedError(f"Too many wrong PINs: wait {left} seconds")
+            raise PinLockedError(
+                ngettext(
+                    "Too many wrong PINs: wait {seconds} second",
+                    "Too many wrong PINs: wait {seconds} seconds",
+                    left,
+                ).format(seconds=left),
+                left,
+            )
 
     def check(self, store: Store, member_id: str, pin: str, now: float | None = None) -> bool:
         """True if the member may take the keyboard with ``pin`` (always, without a PIN).
@@ -268,8 +289,10 @@ def confirm_member_pin(store: Store, member_id: str, pin: str | None) -> None:
     name = store.require("member", member_id)["name"]
     if not pin:
         raise PinNeededError(
-            f"{name} has a PIN: give it with --pin DIGITS or the {PIN_ENV} environment "
-            "variable (or run the command in a terminal to be asked). Nothing was changed."
+            _(
+                "{name} has a PIN: give it with --pin DIGITS or the {variable} environment"
+                " variable (or run the command in a terminal to be asked). Nothing was changed."
+            ).format(name=name, variable=PIN_ENV)
         )
     gate = PinGate()
     try:
@@ -277,8 +300,22 @@ def confirm_member_pin(store: Store, member_id: str, pin: str | None) -> None:
             return
     except PinLockedError as exc:
         raise PinLockedError(
-            f"{exc} before trying {name}'s PIN again. Nothing was changed."
+            ngettext(
+                "Too many wrong PINs: wait {seconds} second before trying {name}'s PIN again."
+                " Nothing was changed.",
+                "Too many wrong PINs: wait {seconds} seconds before trying {name}'s PIN again."
+                " Nothing was changed.",
+                exc.seconds,
+            ).format(seconds=exc.seconds, name=name),
+            exc.seconds,
         ) from None
     left = gate.tries_left(member_id)
-    more = f" {left} more {'try' if left == 1 else 'tries'} before a pause." if left > 0 else ""
-    raise WrongPinError(f"Wrong PIN for {name}: nothing was changed.{more}")
+    if left > 0:
+        raise WrongPinError(
+            ngettext(
+                "Wrong PIN for {name}: nothing was changed. {left} more try before a pause.",
+                "Wrong PIN for {name}: nothing was changed. {left} more tries before a pause.",
+                left,
+            ).format(name=name, left=left)
+        )
+    raise WrongPinError(_("Wrong PIN for {name}: nothing was changed.").format(name=name))

@@ -369,7 +369,9 @@ def _option_rows(
             row["member_id"], row["label"] = member["id"], member["name"]
         key = row["label"].casefold()
         if key in seen:
-            raise ValidationError(_("Option {label!r} is listed twice.").format(label=row["label"]))
+            raise ValidationError(
+                _("Option {label!r} is listed twice.").format(label=row["label"]), field="Option"
+            )
         seen.add(key)
         rows.append(row)
     return rows
@@ -405,24 +407,29 @@ def add_decision(
     closes = datetime_text(closes_at, N_("Closing time"))
     if closes <= datetime_text(moment):
         raise ValidationError(
-            _("Closing time {closes} has passed already: give a later one.").format(closes=closes)
+            _("Closing time {closes} has passed already: give a later one.").format(closes=closes),
+            field="Closing time",
         )
     if closes <= opens:
         raise ValidationError(
             _(
                 "Closing time {closes} is not after the opening time {opens}: give a "
                 "later closing time."
-            ).format(closes=closes, opens=opens)
+            ).format(closes=closes, opens=opens),
+            field="Closing time",
         )
     try:
         quorum = int(quorum_pct or 0)
     except (TypeError, ValueError):
-        raise ValidationError(_("Quorum must be a whole number of percent (0 to 100).")) from None
+        raise ValidationError(
+            _("Quorum must be a whole number of percent (0 to 100)."), field="Quorum"
+        ) from None
     if not 0 <= quorum <= 100:
         raise ValidationError(
             _("Quorum {percent} is not a share of the members: give 0 to 100.").format(
                 percent=f"{quorum}%"
-            )
+            ),
+            field="Quorum",
         )
     try:
         seats = int(seats or 1)

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from coopdesk.base.i18n import N_, _
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.text import Words, names_text, plural
 from coopdesk.decisions import counting
 from coopdesk.decisions.ballots import (
@@ -299,7 +299,7 @@ def tally(store: Store, decision_id: str, now: dt.datetime | None = None) -> Res
         _count_poll(result, ballots, hands)
     if decision.withdrawn:
         result.status = "closed"
-        result.notes.insert(0, "Withdrawn by whoever proposed it.")
+        result.notes.insert(0, _("Withdrawn by whoever proposed it."))
     elif phase == "closed" and decision.by_sites == "none" and not result.quorum_met:
         result.status = "no quorum"
     _add_notes(result)
@@ -395,13 +395,20 @@ def _count_poll(result: Result, ballots: list[Ballot], hands: list[dict[str, Any
         yes += sum(row["count"] for row in hands if row["key"] == "yes")
         no += sum(row["count"] for row in hands if row["key"] == "no")
         result.counts = {"yes": yes, "no": no}
-        enough = "enough" if yes >= decision.seats else f"{decision.seats - yes} more needed"
+        if yes >= decision.seats:
+            yes_text = _("{yes} of {needed} needed: enough").format(yes=yes, needed=decision.seats)
+        else:
+            yes_text = ngettext(
+                "{yes} of {needed} needed: {more} more needed",
+                "{yes} of {needed} needed: {more} more needed",
+                decision.seats - yes,
+            ).format(yes=yes, needed=decision.seats, more=decision.seats - yes)
         result.bars = [
             Bar(
                 "yes",
                 stance_label("yes"),
                 yes,
-                f"{yes} of {decision.seats} needed: {enough}",
+                yes_text,
                 yes >= decision.seats,
             ),
             Bar("no", stance_label("no"), no, str(no)),
@@ -436,7 +443,9 @@ def _count_poll(result: Result, ballots: list[Ballot], hands: list[dict[str, Any
                 o,
                 labels[o],
                 totals[o],
-                f"{totals[o]} (average {totals[o] / count:.1f})",
+                _("{total} (average {average:.1f})").format(
+                    total=totals[o], average=totals[o] / count
+                ),
                 o in result.winners,
             )
             for o in options
@@ -454,7 +463,9 @@ def _count_poll(result: Result, ballots: list[Ballot], hands: list[dict[str, Any
                 o,
                 labels[o],
                 by_slot[o][0] + by_slot[o][1] / 2,
-                f"{by_slot[o][0]} yes, {by_slot[o][1]} maybe, {by_slot[o][2]} no",
+                _("{yes} yes, {maybe} maybe, {no} no").format(
+                    yes=by_slot[o][0], maybe=by_slot[o][1], no=by_slot[o][2]
+                ),
                 o in result.winners,
             )
             for o in options
@@ -481,13 +492,23 @@ def _ranked_bars(
             if option not in fates:
                 latest[option] = float(votes)
         for option in stage.excluded:
-            fates[option] = (float(stage.votes.get(option, 0)), f"excluded in round {number}")
+            fates[option] = (
+                float(stage.votes.get(option, 0)),
+                _("excluded in round {number}").format(number=number),
+            )
         for option in stage.elected:
-            fates[option] = (float(stage.votes.get(option, 0)), f"elected in round {number}")
+            fates[option] = (
+                float(stage.votes.get(option, 0)),
+                _("elected in round {number}").format(number=number),
+            )
     bars = []
     for option in (o.id for o in decision.options):
         votes, fate = fates.get(option, (latest.get(option, 0.0), ""))
-        text = votes_text(votes) + (f" · {fate}" if fate else "")
+        text = (
+            _("{votes} · {fate}").format(votes=votes_text(votes), fate=fate)
+            if fate
+            else votes_text(votes)
+        )
         bars.append(Bar(option, labels[option], votes, text, option in ranked.elected))
     return bars
 

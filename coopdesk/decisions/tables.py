@@ -9,7 +9,7 @@ anonymous ``ballot`` (what was chosen, written later by the site's ballot box, s
 
 from __future__ import annotations
 
-from coopdesk.base.i18n import N_
+from coopdesk.base.i18n import N_, npgettext
 from coopdesk.store.schema import Column, TableSpec
 
 KINDS = ("consent", "consensus", "single", "multiple", "score", "ranked", "count", "meeting")
@@ -33,6 +33,7 @@ BY_SITES_RULES = ("none", "every-site", "site-majority", "member-majority")
 DECISION = TableSpec(
     name="decision",
     noun=N_("decision"),
+    counted=lambda n: npgettext("table rows", "decision", "decisions", n),
     label_column="title",
     columns=(
         Column("title", "text", N_("Title"), required=True, max_len=200),
@@ -73,6 +74,7 @@ DECISION = TableSpec(
 DECISION_OPTION = TableSpec(
     name="decision_option",
     noun=N_("option"),
+    counted=lambda n: npgettext("table rows", "option", "options", n),
     label_column="label",
     columns=(
         Column("decision_id", "ref", N_("Decision"), required=True, ref_table="decision"),
@@ -90,6 +92,7 @@ DECISION_OPTION = TableSpec(
 MEETING = TableSpec(
     name="meeting",
     noun=N_("meeting"),
+    counted=lambda n: npgettext("table rows", "meeting", "meetings", n),
     label_column="title",
     columns=(
         Column("title", "text", N_("Title"), required=True, max_len=200),
@@ -105,6 +108,7 @@ MEETING = TableSpec(
 AGENDA_ITEM = TableSpec(
     name="agenda_item",
     noun=N_("agenda item"),
+    counted=lambda n: npgettext("table rows", "agenda item", "agenda items", n),
     label_column="title",
     columns=(
         Column("meeting_id", "ref", N_("Meeting"), required=True, ref_table="meeting"),
@@ -119,6 +123,7 @@ AGENDA_ITEM = TableSpec(
 STANCE = TableSpec(
     name="stance",
     noun=N_("stance"),
+    counted=lambda n: npgettext("table rows", "stance", "stances", n),
     label_column="stance",
     kind="ledger",
     columns=(
@@ -141,6 +146,7 @@ STANCE = TableSpec(
 PARTICIPATION = TableSpec(
     name="participation",
     noun=N_("participation"),
+    counted=lambda n: npgettext("table rows", "participation", "participations", n),
     label_column="voted_at",
     kind="ledger",
     columns=(
@@ -157,6 +163,7 @@ PARTICIPATION = TableSpec(
 BALLOT = TableSpec(
     name="ballot",
     noun=N_("secret ballot"),
+    counted=lambda n: npgettext("table rows", "secret ballot", "secret ballots", n),
     label_column="round",
     kind="ledger",
     anonymous=True,
@@ -175,6 +182,7 @@ BALLOT = TableSpec(
 HAND_COUNT = TableSpec(
     name="hand_count",
     noun=N_("show of hands"),
+    counted=lambda n: npgettext("table rows", "show of hands", "shows of hands", n),
     label_column="key",
     columns=(
         # Counted by a facilitator at an assembly instead of ballots. The id derives from

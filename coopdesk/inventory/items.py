@@ -57,7 +57,7 @@ def parse_quantity(
         if decimals == 0:
             raise ValidationError(
                 _("{name} is counted in whole {unit}: no decimals.").format(
-                    name=name, unit=unit or "units"
+                    name=name, unit=unit or _("units")
                 )
             )
         raise ValidationError(

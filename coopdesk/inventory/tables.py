@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopdesk.base.i18n import N_
+from coopdesk.base.i18n import N_, npgettext
 from coopdesk.store.schema import Column, TableSpec
 
 # Why stock moved. A person records the first five with ``stock.move``; transfers write
@@ -19,6 +19,7 @@ MOVE_REASONS = (*RECORDED_REASONS, *TRANSFER_REASONS)
 ITEM = TableSpec(
     name="item",
     noun=N_("item"),
+    counted=lambda n: npgettext("table rows", "item", "items", n),
     label_column="name",
     columns=(
         Column("name", "text", N_("Name"), required=True, max_len=120),
@@ -37,6 +38,7 @@ ITEM = TableSpec(
 ITEM_MINIMUM = TableSpec(
     name="item_minimum",
     noun=N_("minimum level"),
+    counted=lambda n: npgettext("table rows", "minimum level", "minimum levels", n),
     label_column="minimum",
     columns=(
         # The id derives from item and site.
@@ -50,6 +52,7 @@ ITEM_MINIMUM = TableSpec(
 TRANSFER = TableSpec(
     name="transfer",
     noun=N_("transfer"),
+    counted=lambda n: npgettext("table rows", "transfer", "transfers", n),
     label_column="sent_at",
     columns=(
         Column("item_id", "ref", N_("Item"), required=True, ref_table="item"),
@@ -69,6 +72,7 @@ TRANSFER = TableSpec(
 STOCKTAKE = TableSpec(
     name="stocktake",
     noun=N_("stocktake"),
+    counted=lambda n: npgettext("table rows", "stocktake", "stocktakes", n),
     label_column="started_at",
     columns=(
         Column("site_id", "ref", N_("Site"), required=True, ref_table="site"),
@@ -82,6 +86,7 @@ STOCKTAKE = TableSpec(
 STOCK_MOVE = TableSpec(
     name="stock_move",
     noun=N_("stock movement"),
+    counted=lambda n: npgettext("table rows", "stock movement", "stock movements", n),
     label_column="reason",
     kind="ledger",
     columns=(

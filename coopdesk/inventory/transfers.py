@@ -141,9 +141,14 @@ def send_transfer(
             )
         if quantity <= 0:
             raise ValidationError(
-                _("Give how much {name} to send: a quantity above zero{value}.").format(
-                    name=item["name"], value="" if quantity == 0 else " (without a minus sign)"
-                )
+                (
+                    _("Give how much {name} to send: a quantity above zero.")
+                    if quantity == 0
+                    else _(
+                        "Give how much {name} to send: a quantity above zero"
+                        " (without a minus sign)."
+                    )
+                ).format(name=item["name"])
             )
         if not allow_negative:
             check_enough(store, item, from_site_id, -quantity, verb="sending")

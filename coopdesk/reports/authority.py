@@ -235,13 +235,13 @@ def authority_report(store: Store, period: Period) -> AuthorityReport:
 def authority_rows(report: AuthorityReport) -> tuple[list[str], list[list[Any]]]:
     """One row per role and holder (for CSV)."""
     header = [
-        "Role",
-        "Member",
-        "Member id",
-        "Terms",
-        "Days",
-        "Mandates used",
-        "Share of the role's days",
+        _("Role"),
+        _("Member"),
+        _("Member id"),
+        _("Terms"),
+        _("Days"),
+        _("Mandates used"),
+        _("Share of the role's days"),
     ]
     rows: list[list[Any]] = []
     for role in report.roles:

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import plural
 from coopdesk.inventory import (
     display_value,
@@ -31,14 +31,14 @@ from coopdesk.store.store import Store
 # The columns of a supplies row, each the movements of one reason (signs as people say
 # them: everything is a positive amount), in the order a report lists them.
 FLOWS = (
-    ("received", "Received"),
-    ("used", "Used"),
-    ("given", "Given out"),
-    ("spoiled", "Spoiled"),
-    ("transfer-out", "Sent"),
-    ("transfer-in", "Arrived"),
-    ("lost", "Lost in transit"),
-    ("correction", "Corrections"),
+    ("received", N_("Received")),
+    ("used", N_("Used")),
+    ("given", N_("Given out")),
+    ("spoiled", N_("Spoiled")),
+    ("transfer-out", N_("Sent")),
+    ("transfer-in", N_("Arrived")),
+    ("lost", N_("Lost in transit")),
+    ("correction", N_("Corrections")),
 )
 OUT_REASONS = ("used", "given", "spoiled", "transfer-out")
 
@@ -317,7 +317,14 @@ def busiest_item(report: SuppliesReport) -> str | None:
 
 def supplies_rows(report: SuppliesReport) -> tuple[list[str], list[list[Any]]]:
     """One row per item and site (for CSV): amounts as plain numbers in the item's unit."""
-    header = ["Item", "Item id", "Unit", "Site", *(label for _key, label in FLOWS), "Times low"]
+    header = [
+        _("Item"),
+        _("Item id"),
+        _("Unit"),
+        _("Site"),
+        *(_(label) for _key, label in FLOWS),
+        _("Times low"),
+    ]
     rows = [
         [
             s.name,

@@ -353,22 +353,22 @@ def member_share_text(report: WorkReport, member_id: str) -> str:
 def work_rows(report: WorkReport) -> tuple[list[str], list[list[Any]]]:
     """The report as a table (for CSV): one row per member."""
     header = [
-        "Member",
-        "Member id",
-        "Shift hours",
-        "Chore hours",
-        "Task hours",
-        "Total hours",
-        "Share",
-        "Asked (shift hours)",
-        "Shifts",
-        "Chores",
-        "Tasks",
-        "Without an estimate",
+        _("Member"),
+        _("Member id"),
+        _("Shift hours"),
+        _("Chore hours"),
+        _("Task hours"),
+        _("Total hours"),
+        _("Share"),
+        _("Asked (shift hours)"),
+        _("Shifts"),
+        _("Chores"),
+        _("Tasks"),
+        _("Without an estimate"),
     ]
     rows = [
         [
-            m.name + (" (archived)" if m.archived else ""),
+            _("{name} (archived)").format(name=m.name) if m.archived else m.name,
             m.member_id,
             hours_value(m.shift_minutes),
             hours_value(m.chore_minutes),

@@ -138,7 +138,7 @@ def add_role(
         if not members and not (fields["skill"] and _skilled_members(store, fields["skill"])):
             raise ValidationError(
                 _("Nobody could hold {name}: choose at least one member").format(
-                    name=name.strip() or "this role"
+                    name=name.strip() or _("this role")
                 )
                 + (
                     _(" (no active member has the skill {skill!r}).").format(skill=fields["skill"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coopdesk.base.i18n import N_, _
+from coopdesk.base.i18n import N_, _, npgettext
 from coopdesk.store.schema import Column, TableSpec
 
 ROTATION_POLICIES = ("round-robin", "least-recent", "fewest-terms")
@@ -27,6 +27,7 @@ MANDATE_ACTIONS = (
 ROLE = TableSpec(
     name="role",
     noun=N_("role"),
+    counted=lambda n: npgettext("table rows", "role", "roles", n),
     label_column="name",
     columns=(
         Column("name", "text", N_("Name"), required=True, max_len=120),
@@ -86,6 +87,7 @@ def role_member_phrase(
 ROLE_MEMBER = TableSpec(
     name="role_member",
     noun=N_("role member"),
+    counted=lambda n: npgettext("table rows", "role member", "role members", n),
     label_column="member_id",
     phrase=role_member_phrase,
     columns=(
@@ -101,6 +103,7 @@ ROLE_MEMBER = TableSpec(
 ROLE_TERM = TableSpec(
     name="role_term",
     noun=N_("term"),
+    counted=lambda n: npgettext("table rows", "term", "terms", n),
     label_column="starts_on",
     columns=(
         # Written only when a term has something of its own: the id derives from role
@@ -117,6 +120,7 @@ ROLE_TERM = TableSpec(
 MANDATE_USE = TableSpec(
     name="mandate_use",
     noun=N_("use of a mandate"),
+    counted=lambda n: npgettext("table rows", "use of a mandate", "uses of a mandate", n),
     plural_noun=N_("uses of a mandate"),
     label_column="action",
     kind="ledger",

@@ -211,12 +211,13 @@ def calendar_name(
     if shift_type_id:
         parts.append(str(store.require("shift_type", shift_type_id)["title"]))
     if member_id:
-        parts.append(f"{store.require('member', member_id)['name']}'s shifts")
+        parts.append(_("{name}'s shifts").format(name=store.require("member", member_id)["name"]))
     elif not shift_type_id:
-        parts.append("shifts")
+        parts.append(_("shifts"))
+    what = " ".join(parts)
     if site_id:
-        parts.append(f"at {store.require('site', site_id)['name']}")
-    return f"{identity(store).coop_name}: {' '.join(parts)}"
+        what = _("{what} at {site}").format(what=what, site=store.require("site", site_id)["name"])
+    return f"{identity(store).coop_name}: {what}"
 
 
 def calendar_file_name(name: str) -> str:

@@ -205,8 +205,8 @@ def _views(store: Store, where: str, params: list[Any]) -> list[ShiftView]:
 
 
 def _range(start: DateTimeLike, end: DateTimeLike) -> tuple[str, str]:
-    lower = datetime_text(start, "From")
-    upper = datetime_text(end, "To")
+    lower = datetime_text(start, N_("From"))
+    upper = datetime_text(end, N_("To"))
     return lower, upper
 
 
@@ -332,8 +332,8 @@ def add_shift(
     notes: str = "",
 ) -> str:
     """A one-off shift. Returns its id."""
-    start = datetime_text(starts_at, "Starts")
-    end = datetime_text(ends_at, "Ends")
+    start = datetime_text(starts_at, N_("Starts"))
+    end = datetime_text(ends_at, N_("Ends"))
     check_times(start, end)
     fields = {
         "title": title,
@@ -362,9 +362,9 @@ def edit_shift(store: Store, author: str, shift_id: str, **fields: Any) -> None:
             )
         current = store.require("shift", shift_id)
         if "starts_at" in fields:
-            fields["starts_at"] = datetime_text(fields["starts_at"], "Starts")
+            fields["starts_at"] = datetime_text(fields["starts_at"], N_("Starts"))
         if "ends_at" in fields:
-            fields["ends_at"] = datetime_text(fields["ends_at"], "Ends")
+            fields["ends_at"] = datetime_text(fields["ends_at"], N_("Ends"))
         if "capacity" in fields:
             fields["capacity"] = check_capacity(fields["capacity"])
         if "starts_at" in fields or "ends_at" in fields:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coopdesk.base.i18n import N_
+from coopdesk.base.i18n import N_, npgettext
 from coopdesk.shifts.words import signup_phrase
 from coopdesk.store.schema import Column, TableSpec
 
@@ -12,6 +12,7 @@ ATTENDANCE = ("pending", "attended", "no-show", "excused")
 SHIFT_TYPE = TableSpec(
     name="shift_type",
     noun=N_("shift type"),
+    counted=lambda n: npgettext("table rows", "shift type", "shift types", n),
     label_column="title",
     columns=(
         Column("title", "text", N_("Title"), required=True, max_len=120),
@@ -34,6 +35,7 @@ SHIFT_TYPE = TableSpec(
 SHIFT_TEMPLATE = TableSpec(
     name="shift_template",
     noun=N_("shift template"),
+    counted=lambda n: npgettext("table rows", "shift template", "shift templates", n),
     label_column="title",
     columns=(
         Column("title", "text", N_("Title"), required=True, max_len=120),
@@ -66,6 +68,7 @@ SHIFT_TEMPLATE = TableSpec(
 SHIFT = TableSpec(
     name="shift",
     noun=N_("shift"),
+    counted=lambda n: npgettext("table rows", "shift", "shifts", n),
     label_column="title",
     columns=(
         Column("title", "text", N_("Title"), required=True, max_len=120),
@@ -87,6 +90,7 @@ SHIFT = TableSpec(
 STANDING_SLOT = TableSpec(
     name="standing_slot",
     noun=N_("standing slot"),
+    counted=lambda n: npgettext("table rows", "standing slot", "standing slots", n),
     label_column="since",
     columns=(
         # The id derives from template and member: one standing slot per pair.
@@ -101,6 +105,7 @@ STANDING_SLOT = TableSpec(
 SHIFT_SIGNUP = TableSpec(
     name="shift_signup",
     noun=N_("sign-up"),
+    counted=lambda n: npgettext("table rows", "sign-up", "sign-ups", n),
     label_column="signed_up_at",
     phrase=signup_phrase,
     columns=(

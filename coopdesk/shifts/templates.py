@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import weekday_name
 from coopdesk.shifts.shifts import check_capacity, signup_id_for
 from coopdesk.store.ids import derived_id
@@ -228,8 +228,8 @@ def occurrences(template: dict[str, Any], start: DateLike, end: DateLike) -> lis
     template runs on its weekday of every week whose number modulo ``cycle_weeks`` is
     ``cycle_week``, from ``cycle_start`` up to ``until`` (inclusive).
     """
-    first, stop = parse_date(start, "From"), parse_date(end, "To")
-    cycle_start = parse_date(template["cycle_start"], "Cycle starts")
+    first, stop = parse_date(start, N_("From")), parse_date(end, N_("To"))
+    cycle_start = parse_date(template["cycle_start"], N_("Cycle starts"))
     weeks = int(template.get("cycle_weeks") or 1)
     week = int(template.get("cycle_week") or 0)
     weekday = int(template["weekday"])
@@ -320,7 +320,7 @@ def generate_shifts(store: Store, author: str, start: DateLike, end: DateLike) -
     on the new shifts, except on days they are on leave. Returns how many shifts were made.
     """
     with store.transaction(author) as tx:
-        first, stop = parse_date(start, "From"), parse_date(end, "To")
+        first, stop = parse_date(start, N_("From")), parse_date(end, N_("To"))
         if stop <= first:
             raise ValidationError(_("Generate up to a date after the first day."))
         if (stop - first).days > 3 * 366:
@@ -405,7 +405,7 @@ def add_standing_member(
                 _("{name} is archived: restore the member first.").format(name=member["name"])
             )
         since_day = parse_date(since or dt.date.today(), "Since")
-        until_day = parse_date(until, "Until") if until else None
+        until_day = parse_date(until, N_("Until")) if until else None
         if until_day and until_day < since_day:
             raise ValidationError(
                 _("The standing slot ends before it starts: give a later end date.")
@@ -422,7 +422,7 @@ def add_standing_member(
             "since": since_day,
             "until": until_day,
         }
-        moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
+        moment = normalize_when(Column("now", "datetime", N_("Now")), now or dt.datetime.now())
         upcoming = store.query(
             "SELECT s.id, s.capacity, s.starts_at,"
             " (SELECT count(*) FROM shift_signup x WHERE x.shift_id = s.id AND x._cl % 2 = 1)"
@@ -478,7 +478,7 @@ def remove_standing_member(
         slot = store.get("standing_slot", slot_id)
         if slot is None or slot["archived"]:
             raise ValidationError(_("This member has no standing slot in this template."))
-        moment = normalize_when(Column("now", "datetime", "Now"), now or dt.datetime.now())
+        moment = normalize_when(Column("now", "datetime", N_("Now")), now or dt.datetime.now())
         ahead = store.query(
             "SELECT su.id FROM shift_signup su JOIN shift s ON s.id = su.shift_id"
             " WHERE s.template_id = ? AND su.member_id = ? AND su._cl % 2 = 1 AND s.starts_at > ?",

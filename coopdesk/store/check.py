@@ -1,6 +1,7 @@
 """Integrity check of a store: SQLite's own checks, then CoopDesk's invariants.
 
-Returns a list of problems in words; an empty list means the store is sound.
+Returns a list of problems in words, in the current language (``coopdesk check --json``
+runs in English, so scripts read them unchanged); an empty list means the store is sound.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 
 from coopdesk.base.feature import all_features, resolve
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.store import migrations
 from coopdesk.store.merging import rules_broken
 from coopdesk.store.schema import TABLES, stored_value_ok
@@ -19,13 +21,21 @@ def check_store(store: Store) -> list[str]:
     conn = store.conn
     result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     if result != ["ok"]:
-        problems.extend(f"SQLite integrity: {line}" for line in result)
+        problems.extend(_("SQLite integrity: {line}").format(line=line) for line in result)
         return problems
     for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
-        problems.append(f"{table} row {rowid} points at a missing {parent} row")
+        problems.append(
+            _("{table} row {row} points at a missing {parent} row").format(
+                table=table, row=rowid, parent=parent
+            )
+        )
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version != migrations.SCHEMA_VERSION:
-        problems.append(f"schema version is {version}, expected {migrations.SCHEMA_VERSION}")
+        problems.append(
+            _("schema version is {version}, expected {expected}").format(
+                version=version, expected=migrations.SCHEMA_VERSION
+            )
+        )
     problems.extend(_check_columns(store))
     problems.extend(_check_identity(store))
     problems.extend(_check_log(store))
@@ -50,7 +60,9 @@ def _check_rules(store: Store) -> list[str]:
     """The rules the merge enforces, over the whole log: what breaks one must be held."""
     broken = rules_broken(store)
     return [
-        f"transaction {seq} of site {origin} {reason}, and it was applied"
+        _("transaction {seq} of site {origin} {reason}, and it was applied").format(
+            seq=seq, origin=origin, reason=reason
+        )
         for (origin, seq), reason in sorted(broken.items())
     ]
 
@@ -69,7 +81,13 @@ def _check_ledgers(store: Store) -> list[str]:
             f"SELECT count(*) FROM {spec.name} WHERE _cl != 1"
         ).fetchone()[0]
         if changed or archived:
-            problems.append(f"{spec.name} is a ledger, but {changed + archived} rows were changed")
+            problems.append(
+                ngettext(
+                    "{table} is a ledger, but {count} row was changed",
+                    "{table} is a ledger, but {count} rows were changed",
+                    changed + archived,
+                ).format(table=spec.name, count=changed + archived)
+            )
     return problems
 
 
@@ -85,7 +103,13 @@ def _check_anonymous(store: Store) -> list[str]:
         anonymous,
     ).fetchone()[0]
     if wrong:
-        return [f"{wrong} logged changes mix a ballot box's secret ballots with a member's changes"]
+        return [
+            ngettext(
+                "{count} logged change mixes a ballot box's secret ballots with a member's changes",
+                "{count} logged changes mix a ballot box's secret ballots with a member's changes",
+                wrong,
+            ).format(count=wrong)
+        ]
     return []
 
 
@@ -102,7 +126,13 @@ def _check_stock_balances(store: Store) -> list[str]:
         """
     ).fetchone()[0]
     if drift:
-        return [f"{drift} derived stock balances differ from the sum of their movements"]
+        return [
+            ngettext(
+                "{count} derived stock balance differs from the sum of its movements",
+                "{count} derived stock balances differ from the sum of their movements",
+                drift,
+            ).format(count=drift)
+        ]
     return []
 
 
@@ -122,7 +152,13 @@ def _check_duty_done(store: Store) -> list[str]:
         """
     ).fetchone()[0]
     if drift:
-        return [f"{drift} members' derived attended minutes differ from their sign-ups"]
+        return [
+            ngettext(
+                "{count} member's derived attended minutes differ from their sign-ups",
+                "{count} members' derived attended minutes differ from their sign-ups",
+                drift,
+            ).format(count=drift)
+        ]
     return []
 
 
@@ -131,25 +167,29 @@ def _check_columns(store: Store) -> list[str]:
     problems = []
     for spec in TABLES.values():
         if not store.db[spec.name].exists():
-            problems.append(f"table {spec.name} is missing")
+            problems.append(_("table {table} is missing").format(table=spec.name))
             continue
         found = set(store.db[spec.name].columns_dict)
         expected = {"id", *spec.column_names, "_cl", "_clock"}
         if found != expected:
-            problems.append(f"table {spec.name} has columns {sorted(found ^ expected)} wrong")
+            problems.append(
+                _("table {table} has columns {columns} wrong").format(
+                    table=spec.name, columns=sorted(found ^ expected)
+                )
+            )
     return problems
 
 
 def _check_identity(store: Store) -> list[str]:
     problems = []
     if store.coop_id is None:
-        problems.append("this store does not know its coop (no coop id)")
+        problems.append(_("this store does not know its coop (no coop id)"))
     elif store.get("coop", store.coop_id) is None:
-        problems.append("the coop row is missing")
+        problems.append(_("the coop row is missing"))
     if store.conn.execute("SELECT count(*) FROM coop").fetchone()[0] > 1:
-        problems.append("more than one coop row")
+        problems.append(_("more than one coop row"))
     if store.get("site", store.site_id) is None:
-        problems.append("this site is missing from the site table")
+        problems.append(_("this site is missing from the site table"))
     return problems
 
 
@@ -161,24 +201,36 @@ def _check_log(store: Store) -> list[str]:
         "SELECT origin, max(seq), count(DISTINCT seq) FROM _change GROUP BY origin"
     ):
         if distinct != top:
-            problems.append(f"change log of site {origin} has gaps ({distinct} of {top} changes)")
+            problems.append(
+                _("change log of site {origin} has gaps ({distinct} of {top} changes)").format(
+                    origin=origin, distinct=distinct, top=top
+                )
+            )
         if vv.get(origin) != top:
             problems.append(
-                f"version vector says {vv.get(origin)} for site {origin}, log has {top}"
+                _("version vector says {said} for site {origin}, log has {top}").format(
+                    said=vv.get(origin), origin=origin, top=top
+                )
             )
     own = vv.get(store.site_id, 0)
     if own != store.last_seq:
-        problems.append(f"last sequence number {store.last_seq} differs from the log's {own}")
+        problems.append(
+            _("last sequence number {last} differs from the log's {own}").format(
+                last=store.last_seq, own=own
+            )
+        )
     top_hlc = conn.execute(
         "SELECT max(hlc) FROM _change WHERE origin = ?", (store.site_id,)
     ).fetchone()[0]
     if top_hlc is not None and store.clock.last < top_hlc:
-        problems.append("the local clock is behind this site's own changes")
+        problems.append(_("the local clock is behind this site's own changes"))
     marks = ", ".join("?" * len(TABLES))
     unknown = conn.execute(
         f"SELECT DISTINCT tbl FROM _change WHERE tbl NOT IN ({marks})", list(TABLES)
     ).fetchall()
-    problems.extend(f"change log names an unknown table {row[0]!r}" for row in unknown)
+    problems.extend(
+        _("change log names an unknown table {table!r}").format(table=row[0]) for row in unknown
+    )
     return problems
 
 
@@ -189,29 +241,55 @@ def _check_rows(store: Store, table: str) -> list[str]:
     for row in store.conn.execute(f"SELECT {columns}, _cl, _clock FROM {table}"):
         row_id, values, cl, clock_text = row[0], row[1:-2], row[-2], row[-1]
         if cl < 1:
-            problems.append(f"{table} {row_id}: causal length {cl} is below 1")
+            problems.append(
+                _("{table} {row}: causal length {cl} is below 1").format(
+                    table=table, row=row_id, cl=cl
+                )
+            )
         try:
             clock = json.loads(clock_text)
         except ValueError:
-            problems.append(f"{table} {row_id}: unreadable field clock")
+            problems.append(
+                _("{table} {row}: unreadable field clock").format(table=table, row=row_id)
+            )
             continue
         if "" not in clock and not set(spec.column_names) <= set(clock):
-            problems.append(f"{table} {row_id}: field clock does not cover every field")
+            problems.append(
+                _("{table} {row}: field clock does not cover every field").format(
+                    table=table, row=row_id
+                )
+            )
         for column, value in zip(spec.columns, values, strict=True):
             if not stored_value_ok(column, value):
-                problems.append(f"{table} {row_id}: {column.name} holds an invalid value")
+                problems.append(
+                    _("{table} {row}: {column} holds an invalid value").format(
+                        table=table, row=row_id, column=column.name
+                    )
+                )
     missing = store.conn.execute(
         f"SELECT count(*) FROM {table} WHERE id NOT IN"
         " (SELECT row_id FROM _change WHERE tbl = ? AND op = 'insert')",
         (table,),
     ).fetchone()[0]
     if missing:
-        problems.append(f"{missing} {table} rows have no change that created them")
+        problems.append(
+            ngettext(
+                "{count} {table} row has no change that created it",
+                "{count} {table} rows have no change that created them",
+                missing,
+            ).format(count=missing, table=table)
+        )
     orphans = store.conn.execute(
         f"SELECT count(*) FROM _change WHERE tbl = ? AND op = 'insert'"
         f" AND row_id NOT IN (SELECT id FROM {table}) AND {NOT_HELD}",
         (table,),
     ).fetchone()[0]
     if orphans:
-        problems.append(f"{orphans} changes created {table} rows that are not there")
+        problems.append(
+            ngettext(
+                "{count} change created a {table} row that is not there",
+                "{count} changes created {table} rows that are not there",
+                orphans,
+            ).format(count=orphans, table=table)
+        )
     return problems

@@ -98,6 +98,10 @@ class TableSpec:
     anonymous: bool = False
     # "uses of a mandate": when adding an "s" to ``noun`` would not do.
     plural_noun: str = ""
+    # The noun for a count by the language's plural rule ("3 members", Arabic's six forms):
+    # ``lambda n: ngettext("member", "members", n)``, declared with the table so
+    # ``make translations`` finds both forms.
+    counted: Callable[[int], str] | None = field(default=None, compare=False, repr=False)
     # How the Activity page says a change of this table, when the generic "changed sign-up
     # 2026-10-05T00:00:00 (looking for a swap)" says it badly: ``phrase(store, op, row_id,
     # fields, author_id)`` returns "asked for a swap: Shop opening, Sat 5 Dec", or None.
@@ -114,10 +118,13 @@ class TableSpec:
     retired_names: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def nouns(self, count: int) -> str:
-        """The noun for ``count`` rows: "1 sign-up", "3 uses of a mandate"."""
+        """The noun for ``count`` rows, in the current language: "sign-up" (1), "uses of a
+        mandate" (3)."""
+        if self.counted is not None:
+            return self.counted(count)
         if count == 1:
-            return self.noun
-        return self.plural_noun or f"{self.noun}s"
+            return _(self.noun)
+        return _(self.plural_noun) if self.plural_noun else f"{_(self.noun)}s"
 
     def __post_init__(self) -> None:
         if self.anonymous and self.kind != "ledger":
@@ -192,7 +199,18 @@ def tags_list(stored: str | None) -> list[str]:
 
 
 def normalize_value(column: Column, value: Any) -> Any:
-    """Check one value typed in locally and return it in its stored form."""
+    """Check one value typed in locally and return it in its stored form.
+
+    A refusal names the column's label as its ``field`` (for the form to focus)."""
+    try:
+        return _normalized(column, value)
+    except ValidationError as refused:
+        if refused.field is None:
+            refused.field = column.label
+        raise
+
+
+def _normalized(column: Column, value: Any) -> Any:
     label = _(column.label)
     if value is None or (isinstance(value, str) and not value.strip() and column.kind != "tags"):
         if column.required:
@@ -274,7 +292,7 @@ def normalize_value(column: Column, value: Any) -> Any:
 
 def parse_date(value: Any, label: str = N_("Date")) -> dt.date:
     """A date given as a date, a datetime or ISO text ("2026-12-01", or with a time after it)."""
-    label = _(label)
+    field, label = label, _(label)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -285,7 +303,8 @@ def parse_date(value: Any, label: str = N_("Date")) -> dt.date:
         raise ValidationError(
             _("{label} {value!r} is not a valid date (write it like 2026-12-01).").format(
                 label=label, value=value
-            )
+            ),
+            field=field,
         ) from None
 
 
@@ -327,7 +346,8 @@ def normalize_when(column: Column, value: Any) -> str:
                     column.kind, column.kind
                 ),
                 example=example[column.kind],
-            )
+            ),
+            field=column.label,
         ) from None
 
 

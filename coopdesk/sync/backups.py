@@ -182,8 +182,9 @@ def restore_backup(store: Store, backup_name: str, author: str) -> str:
         site_id = mint_new_identity(
             store,
             _author_in_restored_store(store, author),
-            "This site was restored from a backup made on "
-            f"{datetime.fromtimestamp(chosen.made_at):%Y-%m-%d %H:%M}.",
+            _("This site was restored from a backup made on {moment}.").format(
+                moment=f"{datetime.fromtimestamp(chosen.made_at):%Y-%m-%d %H:%M}"
+            ),
             retire_old=True,
         )
         store.local_set("hlc", store.clock.last)

@@ -340,7 +340,10 @@ class PassResult:
         lines = [result.summary() for result in self.imported if result.report.new_entries]
         for result in self.imported:
             lines += result.not_applied
-        lines += [f"{shown(name)}: {reason}" for name, reason in sorted(self.refused.items())]
+        lines += [
+            _("{name}: {reason}").format(name=shown(name), reason=reason)
+            for name, reason in sorted(self.refused.items())
+        ]
         lines += [
             _(
                 "{name} is a duplicate copy the file-sync tool made (the same bytes as the "
@@ -356,7 +359,9 @@ class PassResult:
             )
         if self.exported:
             lines.append(
-                f"Wrote {self.exported.path.name} ({plural(self.exported.entries, 'change')})."
+                _("Wrote {bundle} ({changes}).").format(
+                    bundle=self.exported.path.name, changes=plural(self.exported.entries, "change")
+                )
             )
         return lines
 
@@ -539,7 +544,11 @@ def _conflict_copy(
             with contextlib.suppress(OSError):
                 copy.path.unlink()
             result.duplicates_removed.append(name)
-            _note(state, f"Removed {name}: a copy of a bundle every site had received.", now)
+            _note(
+                state,
+                _("Removed {name}: a copy of a bundle every site had received.").format(name=name),
+                now,
+            )
         else:
             result.waiting[name] = _("a conflict copy whose bundle is not in the folder (yet)")
         return
@@ -551,13 +560,19 @@ def _conflict_copy(
         with contextlib.suppress(OSError):
             copy.path.unlink()
         result.duplicates_removed.append(name)
-        _note(state, f"Removed {name}: the same bytes as {original.name} (a duplicate).", now)
+        _note(
+            state,
+            _("Removed {name}: the same bytes as {original} (a duplicate).").format(
+                name=name, original=original.name
+            ),
+            now,
+        )
         return
-    reason = (
-        f"a conflict copy of {original.name} with different contents. A bundle is written "
-        "once and never changed, so one of the two was altered or damaged on the way; it was "
-        "not imported (the original is). Check the file-sync tool at both sites."
-    )
+    reason = _(
+        "a conflict copy of {original} with different contents. A bundle is written once and"
+        " never changed, so one of the two was altered or damaged on the way; it was not"
+        " imported (the original is). Check the file-sync tool at both sites."
+    ).format(original=original.name)
     known = state["refused"].get(name)
     if not known or [known.get("size"), known.get("mtime_ns")] != copy.key:
         state["refused"][name] = {
@@ -706,7 +721,13 @@ def tidy(store: Store, now: float | None = None, grace: float = GRACE_SECONDS) -
                 removed.append(name)
                 del state["outgoing"][name]
     if removed:
-        _note(state, f"Removed {plural(len(removed), 'bundle')} every site had received.", now)
+        _note(
+            state,
+            _("Removed {bundles} every site had received.").format(
+                bundles=plural(len(removed), "bundle")
+            ),
+            now,
+        )
         save_state(store, state)
     return removed
 

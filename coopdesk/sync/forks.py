@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.base.text import shown
 from coopdesk.store import keys
 from coopdesk.store.merging import INSERT_COLUMNS, Merge
@@ -181,14 +182,14 @@ def forget_peer_vector(store: Store, origin: str) -> None:
 def fork_reason(store: Store, origin: str) -> str:
     site = store.get("site", origin)
     label = shown(site["name"]) if site else origin[:8]
-    return (
-        f"Another computer also uses the identity of site {label} (one invitation joined on "
+    return _(
+        "Another computer also uses the identity of site {site} (one invitation joined on "
         "two computers, or a data folder copied to another computer), and every site keeps "
         "that computer's history under it."
-    )
+    ).format(site=label)
 
 
-FORK_WHAT_BECAME = (
+FORK_WHAT_BECAME = N_(
     "Nothing was lost: the changes made here under the old identity were set aside (kept, "
     "listed by Repair) and made again under the new one."
 )
@@ -219,7 +220,11 @@ def reissue(store: Store, origin: str) -> tuple[int, list[str]]:
                     _replay(tx, str(table), str(row_id), str(op), fields_text)
         except CoopDeskError as exc:
             conn.execute("ROLLBACK TO reissue")
-            problems.append(f"change {seq} of {origin[:8]} could not be made again: {exc}")
+            problems.append(
+                _("change {seq} of {site} could not be made again: {reason}").format(
+                    seq=seq, site=origin[:8], reason=exc
+                )
+            )
         else:
             made += 1
         conn.execute("RELEASE reissue")
@@ -258,6 +263,15 @@ def _replay(tx: Any, table: str, row_id: str, op: str, fields_text: str | None) 
 # -- what the window and ``coopdesk repair`` say ---------------------------------------------------
 
 
+# What a set-aside change did, in words ("insert member").
+OPERATIONS = {
+    "insert": N_("insert"),
+    "update": N_("update"),
+    "archive": N_("archive"),
+    "restore": N_("restore"),
+}
+
+
 @dataclass
 class SetAside:
     """One transaction of a split site's other history, kept here and never applied."""
@@ -280,10 +294,20 @@ class SetAside:
         }
 
     def describe(self, names: dict[str, str]) -> str:
-        what = ", ".join(f"{op} {table.replace('_', ' ')}" for table, op, _row in self.changes)
+        what = ", ".join(
+            _("{operation} {table}").format(
+                operation=_(OPERATIONS.get(op, op)), table=table.replace("_", " ")
+            )
+            for table, op, _row in self.changes
+        ) or _("nothing")
         author = names.get(self.author, self.author[:8])
-        again = f"; made again as {self.made_again_as[:8]}" if self.made_again_as else ""
-        return f"  change {self.seq} by {author}: {what or 'nothing'}{again}"
+        if self.made_again_as:
+            return _("  change {seq} by {author}: {what}; made again as {site}").format(
+                seq=self.seq, author=author, what=what, site=self.made_again_as[:8]
+            )
+        return _("  change {seq} by {author}: {what}").format(
+            seq=self.seq, author=author, what=what
+        )
 
 
 def set_aside_transactions(store: Store, origin: str) -> list[SetAside]:
@@ -328,31 +352,46 @@ class SplitSite:
 
     def sentence(self) -> str:
         if self.made_here:
-            return (
-                f"Site {self.name} was used on two computers, this one among them. The other "
-                f"computer's history is kept under that identity; the {self.made_here} "
-                f"change{'s' if self.made_here != 1 else ''} made here under it "
-                f"{'were' if self.made_here != 1 else 'was'} set aside and made again under "
-                "this computer's new identity. Nothing to do: sync as usual."
-            )
+            return ngettext(
+                "Site {site} was used on two computers, this one among them. The other "
+                "computer's history is kept under that identity; the {count} change made "
+                "here under it was set aside and made again under this computer's new "
+                "identity. Nothing to do: sync as usual.",
+                "Site {site} was used on two computers, this one among them. The other "
+                "computer's history is kept under that identity; the {count} changes made "
+                "here under it were set aside and made again under this computer's new "
+                "identity. Nothing to do: sync as usual.",
+                self.made_here,
+            ).format(site=self.name, count=self.made_here)
         if self.successors:
-            return (
-                f"Site {self.name} was used on two computers (one invitation joined twice, or "
-                "a copied data folder). One computer goes on as that site; the other now has "
+            return ngettext(
+                "Site {site} was used on two computers (one invitation joined twice, or a "
+                "copied data folder). One computer goes on as that site; the other now has "
                 "its own identity and made its changes again under it. Nothing to do: "
-                f"{self.set_aside} transaction{'s' if self.set_aside != 1 else ''} of the "
-                f"second history {'are' if self.set_aside != 1 else 'is'} kept here, set "
-                "aside (coopdesk repair lists them)."
-            )
-        return (
-            f"Site {self.name} is used on two computers (one invitation joined twice, or a "
-            f"copied data folder). One computer's changes are kept; {self.set_aside} "
-            f"transaction{'s' if self.set_aside != 1 else ''} of the other "
-            f"{'are' if self.set_aside != 1 else 'is'} set aside here, never lost: that "
-            "computer makes them again under a new identity as soon as it imports a bundle "
-            "from this site or any other. Carry a bundle to it; if you use that computer, "
-            "import one there and run Repair (coopdesk repair)."
-        )
+                "{count} transaction of the second history is kept here, set aside "
+                "(coopdesk repair lists them).",
+                "Site {site} was used on two computers (one invitation joined twice, or a "
+                "copied data folder). One computer goes on as that site; the other now has "
+                "its own identity and made its changes again under it. Nothing to do: "
+                "{count} transactions of the second history are kept here, set aside "
+                "(coopdesk repair lists them).",
+                self.set_aside,
+            ).format(site=self.name, count=self.set_aside)
+        return ngettext(
+            "Site {site} is used on two computers (one invitation joined twice, or a copied "
+            "data folder). One computer's changes are kept; {count} transaction of the other "
+            "is set aside here, never lost: that computer makes it again under a new "
+            "identity as soon as it imports a bundle from this site or any other. Carry a "
+            "bundle to it; if you use that computer, import one there and run Repair "
+            "(coopdesk repair).",
+            "Site {site} is used on two computers (one invitation joined twice, or a copied "
+            "data folder). One computer's changes are kept; {count} transactions of the other "
+            "are set aside here, never lost: that computer makes them again under a new "
+            "identity as soon as it imports a bundle from this site or any other. Carry a "
+            "bundle to it; if you use that computer, import one there and run Repair "
+            "(coopdesk repair).",
+            self.set_aside,
+        ).format(site=self.name, count=self.set_aside)
 
 
 def split_overview(store: Store) -> list[SplitSite]:
@@ -413,16 +452,33 @@ class RepairResult:
 
     def summary(self) -> str:
         if not self.sites:
-            return "Nothing to repair: no site's changes have two histories here."
+            return _("Nothing to repair: no site's changes have two histories here.")
         lines = []
         for site in self.sites:
             lines.append(site.sentence())
             lines += [item.describe(self.names) for item in site.transactions[:LISTED]]
             if len(site.transactions) > LISTED:
-                lines.append(f"  and {len(site.transactions) - LISTED} more (--json lists all)")
-        if self.made_again:
-            verb = "Would make" if self.dry_run else "Made"
-            lines.append(f"{verb} {self.made_again} set-aside change(s) again under this site.")
+                lines.append(
+                    _("  and {count} more (--json lists all)").format(
+                        count=len(site.transactions) - LISTED
+                    )
+                )
+        if self.made_again and self.dry_run:
+            lines.append(
+                ngettext(
+                    "Would make {count} set-aside change again under this site.",
+                    "Would make {count} set-aside changes again under this site.",
+                    self.made_again,
+                ).format(count=self.made_again)
+            )
+        elif self.made_again:
+            lines.append(
+                ngettext(
+                    "Made {count} set-aside change again under this site.",
+                    "Made {count} set-aside changes again under this site.",
+                    self.made_again,
+                ).format(count=self.made_again)
+            )
         lines += self.problems
         return "\n".join(lines)
 

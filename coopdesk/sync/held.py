@@ -67,7 +67,7 @@ def held_transactions(store: Store, limit: int | None = None) -> list[HeldTransa
         HeldTransaction(
             origin=origin,
             seq=int(seq),
-            site_name=site_name or f"an unknown site ({origin[:8]})",
+            site_name=site_name or _("an unknown site ({site})").format(site=origin[:8]),
             author=author or "",
             author_name=author_name,
             reason=reason,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from coopdesk.base.i18n import _
 from coopdesk.base.paths import state_dir
 from coopdesk.store import keys
 from coopdesk.store.connection import make_private_folder
@@ -77,14 +78,20 @@ def mint_new_identity(
         tx.insert("site", fields, row_id=site_id)
         if retire_old and old_row is not None:
             tx.update("site", old_site, {"replaced_by": site_id})
-    notice = (
-        f"{reason} To keep every site's changes apart, this computer now uses a new site "
-        f"identity ({site_id[:8]}) instead of {old_site[:8]}. "
-        + (
-            what_became
-            or "Nothing was lost: changes made under the old identity keep syncing as that "
+    # Kept on this computer only, in the language of the moment it happened.
+    notice = _(
+        "{reason} To keep every site's changes apart, this computer now uses a new site "
+        "identity ({new}) instead of {old}. {what_became}"
+    ).format(
+        reason=reason,
+        new=site_id[:8],
+        old=old_site[:8],
+        what_became=_(what_became)
+        if what_became
+        else _(
+            "Nothing was lost: changes made under the old identity keep syncing as that "
             "identity's history."
-        )
+        ),
     )
     store.local_set(IDENTITY_NOTICE, json.dumps({"text": notice, "at": time.time()}))
     return site_id
@@ -283,10 +290,10 @@ def why_a_twin(store: Store, registry: InstanceRegistry) -> str | None:
         if entry.get("site_id") != store.site_id or there == here or _same_file(there, here):
             continue
         if _local_at(there, "site_id") == store.site_id and _instance_at(there) == instance:
-            return (
-                f"The store in {there.parent} on this computer already uses this site's "
+            return _(
+                "The store in {folder} on this computer already uses this site's "
                 "identity (one invitation joined twice, or a copied data folder)."
-            )
+            ).format(folder=there.parent)
     return None
 
 
@@ -301,23 +308,25 @@ def why_a_copy(store: Store, entry: dict[str, Any] | None, machine: str) -> str 
     """Why this store must be a copy of another one (a sentence), or None if it is not."""
     recorded_machine = store.local_get(INSTANCE_MACHINE)
     if recorded_machine is not None and str(recorded_machine) != machine:
-        return "This data folder was copied from another computer."
+        return _("This data folder was copied from another computer.")
     if entry is None:
         return None
     here = store.path.resolve()
     there = Path(str(entry.get("path", "")))
     if there != here and not _same_file(there, here):
         if _instance_at(there) == store.local_get(INSTANCE_ID):
-            return f"This data folder is a copy of the one in {there.parent}."
+            return _("This data folder is a copy of the one in {folder}.").format(
+                folder=there.parent
+            )
         return None  # moved: the old place no longer holds it
     if entry.get("site_id") == store.site_id:
         if int(entry.get("last_seq", 0)) > store.last_seq:
-            return (
+            return _(
                 "The store file was put back from an older copy (it lacks changes this "
                 "computer saw it make)."
             )
     elif str(entry.get("site_id")) not in previous_site_ids(store):
-        return "The store file was put back from a copy older than this site's identity."
+        return _("The store file was put back from a copy older than this site's identity.")
     return None
 
 

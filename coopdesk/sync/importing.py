@@ -137,7 +137,7 @@ def describe_counts(counts: dict[tuple[str, str], int] | Counter[tuple[str, str]
             number = counts.get((table, op), 0)
             if not number:
                 continue
-            noun = _(TABLES[table].nouns(number))
+            noun = TABLES[table].nouns(number)
             parts.append(_(OP_WORDS[op]).format(number=number, noun=noun))
     return _(", ").join(parts)
 
@@ -225,30 +225,45 @@ def not_applied_lines(store: Store, report: MergeReport) -> list[str]:
 
     def site(site_id: str) -> str:
         name = names.get(site_id)
-        return f"site {name}" if name else f"an unknown site ({site_id[:8]})"
+        if name:
+            return _("site {name}").format(name=name)
+        return _("an unknown site ({site})").format(site=site_id[:8])
 
     lines = [
-        f"Changes said to come from {site(origin)} were not imported: {reason}."
+        _("Changes said to come from {site} were not imported: {reason}.").format(
+            site=site(origin), reason=reason
+        )
         for origin, reason in sorted(report.refused_origins.items())
     ]
     lines += [
-        f"{_sentence_start(site(origin))} was used on two computers: "
-        f"{plural(count, 'transaction')} "
-        "of one of them set aside here, kept but not applied (coopdesk repair says more)."
+        _(
+            "{site} was used on two computers: {transactions} of one of them set aside here,"
+            " kept but not applied (coopdesk repair says more)."
+        ).format(site=_sentence_start(site(origin)), transactions=plural(count, "transaction"))
         for origin, count in sorted(report.set_aside.items())
         if count and origin not in own  # this computer's own: the identity notice says it
     ]
     lines += report.not_made_again
     lines += [
-        f"{plural(count, 'change')} made at {site(origin)} after it was archived were refused."
+        ngettext(
+            "{changes} made at {site} after it was archived was refused.",
+            "{changes} made at {site} after it was archived were refused.",
+            count,
+        ).format(changes=plural(count, "change"), site=site(origin))
         for origin, count in sorted(report.revoked.items())
     ]
     if report.held:
         reasons = sorted(set(report.held.values()))
         lines.append(
-            f"{plural(len(report.held), 'transaction')} held aside, not applied: "
-            + "; ".join(reasons[:3])
-            + ("; and more" if len(reasons) > 3 else "")
-            + ". They are listed under Sync, Held aside (coopdesk held)."
+            ngettext(
+                "{transactions} held aside, not applied: {reasons}. It is listed under Sync,"
+                " Held aside (coopdesk held).",
+                "{transactions} held aside, not applied: {reasons}. They are listed under Sync,"
+                " Held aside (coopdesk held).",
+                len(report.held),
+            ).format(
+                transactions=plural(len(report.held), "transaction"),
+                reasons=_("; ").join(reasons[:3]) + (_("; and more") if len(reasons) > 3 else ""),
+            )
         )
     return lines

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coopdesk.base.errors import CoopDeskError
+from coopdesk.base.i18n import _
 from coopdesk.base.progress import Cancelled, Progress
 from coopdesk.store import hlc as hlc_module
 from coopdesk.store import keys
@@ -47,7 +48,7 @@ class ImportCancelled(CoopDeskError):
     """The person cancelled the import; the transaction is rolled back."""
 
     def __init__(self) -> None:
-        super().__init__("Import cancelled; nothing was changed.")
+        super().__init__(_("Import cancelled; nothing was changed."))
 
 
 @dataclass
@@ -99,8 +100,10 @@ def apply_bundle(
         except forks.AdoptOtherHistory as swap:
             if read_again is None or swap.origin in adopted:
                 raise BundleInvalidContentError(
-                    f"{envelope.name} holds two histories of one site that do not fit "
-                    "together. It was not imported."
+                    _(
+                        "{bundle} holds two histories of one site that do not fit together."
+                        " It was not imported."
+                    ).format(bundle=envelope.name)
                 ) from None
             adopted[swap.origin] = swap.from_seq
             frames = read_again()
@@ -163,19 +166,24 @@ def _apply_once(
             report.changed_tables = merge.changed
     except InvalidChangesError as exc:
         raise BundleInvalidContentError(
-            f"{envelope.name} holds {exc}. It was not imported."
+            _("{bundle} holds {problem}. It was not imported.").format(
+                bundle=envelope.name, problem=exc
+            )
         ) from None
     except sqlite3.IntegrityError:
         raise BundleInvalidContentError(
-            f"{envelope.name} holds changes that do not fit together (a missing "
-            "required field, or a reference to a row that does not exist). It was not "
-            "imported."
+            _(
+                "{bundle} holds changes that do not fit together (a missing required field,"
+                " or a reference to a row that does not exist). It was not imported."
+            ).format(bundle=envelope.name)
         ) from None
     except sqlite3.OperationalError as exc:
         if "JSON" not in str(exc):  # SQLite's JSON functions met text that is not JSON
             raise
         raise BundleInvalidContentError(
-            f"{envelope.name} holds changes that cannot be read. It was not imported."
+            _("{bundle} holds changes that cannot be read. It was not imported.").format(
+                bundle=envelope.name
+            )
         ) from None
     return report
 
@@ -217,7 +225,7 @@ def _take_aside(
 
 
 def _mint(store: Store, author: str | None, report: MergeReport, merge: Merge) -> None:
-    reason = (
+    reason = _(
         "This store was restored from a backup or copied from another computer: another "
         "site holds changes made under this site's identity that this store never made."
     )
@@ -274,7 +282,9 @@ def _load_changes(
                 origin, seq = row[0], row[1]
                 if seq < last_seen.get(origin, 0):
                     raise BundleInvalidContentError(
-                        f"{name} lists changes out of order. It was not imported."
+                        _("{bundle} lists changes out of order. It was not imported.").format(
+                            bundle=name
+                        )
                     )
                 last_seen[origin] = seq
                 top = accepted.get(origin, vv.get(origin, 0))
@@ -289,19 +299,21 @@ def _load_changes(
                     # This store set its history of a split site aside: what comes after
                     # it here comes again, from where the histories split.
                     waiting.add(origin)
-                    report.refused_origins[origin] = (
+                    report.refused_origins[origin] = _(
                         "it continues a history of that site this site set aside; the rest "
                         "comes in a later bundle"
                     )
                     continue
                 if seq > top + 1:
                     raise BundleGapError(
-                        f"{name} continues from changes this site does not have yet (from "
-                        f"site {origin[:8]}, changes {top + 1} to {seq - 1}). Nothing was "
-                        "changed. Import the bundles that came before it, or ask the other "
-                        "site for a bundle made for this site; if this site was restored from "
-                        "a backup, first send the other site a bundle from here, or ask it for "
-                        "one with everything."
+                        _(
+                            "{bundle} continues from changes this site does not have yet (from"
+                            " site {site}, changes {first} to {last}). Nothing was changed."
+                            " Import the bundles that came before it, or ask the other site for"
+                            " a bundle made for this site; if this site was restored from a"
+                            " backup, first send the other site a bundle from here, or ask it"
+                            " for one with everything."
+                        ).format(bundle=name, site=origin[:8], first=top + 1, last=seq - 1)
                     )
                 accepted[origin] = seq
                 keep.append(row)
@@ -609,7 +621,9 @@ def _observe_clocks(store: Store, merge: Merge, report: MergeReport) -> None:
 
 
 def clock_warning_text(ahead_seconds: float) -> str:
-    return f"its clock looks wrong (about {clock_amount(ahead_seconds)} ahead)"
+    return _("its clock looks wrong (about {amount} ahead)").format(
+        amount=clock_amount(ahead_seconds)
+    )
 
 
 def _remember_peer(store: Store, envelope: Envelope) -> None:

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import _, ngettext
 from coopdesk.store.hlc import wall_seconds
 from coopdesk.store.store import Store
 from coopdesk.sync.identity import previous_site_ids
@@ -28,16 +28,18 @@ def clock_amount(seconds: float) -> str:
     days = hours / 24
     if hours < 1.5:
         minutes = round(seconds / 60)
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("{count} minute", "{count} minutes", minutes).format(count=minutes)
     if days < 2:
-        amount, unit = round(hours), "hour"
-    elif days <= 60:
-        amount, unit = round(days), "day"
-    elif days < 330:
-        amount, unit = round(days / 30), "month"
-    else:
-        amount, unit = round(days / 365), "year"
-    return f"{amount} {unit}{'s' if amount != 1 else ''}"
+        amount = round(hours)
+        return ngettext("{count} hour", "{count} hours", amount).format(count=amount)
+    if days <= 60:
+        amount = round(days)
+        return ngettext("{count} day", "{count} days", amount).format(count=amount)
+    if days < 330:
+        amount = round(days / 30)
+        return ngettext("{count} month", "{count} months", amount).format(count=amount)
+    amount = round(days / 365)
+    return ngettext("{count} year", "{count} years", amount).format(count=amount)
 
 
 def peer_vector(store: Store, site_id: str) -> dict[str, int]:

@@ -365,7 +365,7 @@ def check_trust(store: Store) -> list[str]:
         chain = certificate_chain(store, site_id)
         found = verify_chain(chain, trust.coop_id, trust.root_public, {}, trust.listed_sites)
         if not found or found.get(site_id) != key:
-            problems.append(f"site {site_id}: its key has no valid certificate")
+            problems.append(_("site {site}: its key has no valid certificate").format(site=site_id))
     return problems
 
 
@@ -391,7 +391,11 @@ def _check_chain(store: Store, origin: str, key: str | None) -> list[str]:
             digest = keys.transaction_digest(digest, rows)
             seal = stored.get(seq)
             if seal is None or seal[0] != digest:
-                return [f"site {origin}: the seals of its changes do not match from change {seq}"]
+                return [
+                    _(
+                        "site {site}: the seals of its changes do not match from change {seq}"
+                    ).format(site=origin, seq=seq)
+                ]
             if seal[1] is not None:
                 signed = (seq, digest, bytes(seal[1]))
             rows = []
@@ -401,5 +405,9 @@ def _check_chain(store: Store, origin: str, key: str | None) -> list[str]:
     if signed is not None and key is not None:
         seq, digest, signature = signed
         if not keys.verify(key, signature, keys.seal_message(origin, seq, digest)):
-            return [f"site {origin}: the signature of its changes up to {seq} is not its own"]
+            return [
+                _("site {site}: the signature of its changes up to {seq} is not its own").format(
+                    site=origin, seq=seq
+                )
+            ]
     return []

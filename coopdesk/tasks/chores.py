@@ -108,7 +108,7 @@ def add_chore(
                 "every_days": days,
                 "strategy": strategy,
                 "member_ids": members,
-                "starts_on": _date(starts_on, "First due") or dt.date.today(),
+                "starts_on": _date(starts_on, N_("First due")) or dt.date.today(),
                 "site_id": site_id or None,
                 "role_id": role_id or None,
                 "estimate_minutes": estimate_minutes or None,
@@ -205,7 +205,7 @@ def plan_chore(store: Store, chore_id: str, until: dt.date) -> list[Occurrence]:
 
 def next_assignee(store: Store, chore_id: str, due_on: dt.date | str) -> str | None:
     """Who gets the chore's occurrence on ``due_on`` (or the first one after it)."""
-    day = _date(due_on, "Due") or dt.date.today()
+    day = _date(due_on, N_("Due")) or dt.date.today()
     chore = store.require("chore", chore_id)
     every = int(chore["every_days"])
     start = dt.date.fromisoformat(chore["starts_on"])
@@ -225,9 +225,9 @@ def generate_chore_tasks(
     archived (someone cancelled it), is left alone.
     """
     with store.transaction(author) as tx:
-        last_day = _date(until, "Until")
+        last_day = _date(until, N_("Until"))
         assert last_day is not None
-        since_day = _date(since, "Since")
+        since_day = _date(since, N_("Since"))
         made = 0
         chores = list_chores(store)
         for chore in chores:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coopdesk.base.i18n import N_, _
+from coopdesk.base.i18n import N_, _, npgettext
 from coopdesk.base.text import Words
 from coopdesk.roles import ROTATION_POLICIES
 from coopdesk.store.schema import Column, TableSpec
@@ -38,6 +38,7 @@ def task_phrase(
 CHORE = TableSpec(
     name="chore",
     noun=N_("chore"),
+    counted=lambda n: npgettext("table rows", "chore", "chores", n),
     label_column="title",
     columns=(
         Column("title", "text", N_("Title"), required=True, max_len=120),
@@ -60,6 +61,7 @@ CHORE = TableSpec(
 TASK = TableSpec(
     name="task",
     noun=N_("task"),
+    counted=lambda n: npgettext("table rows", "task", "tasks", n),
     label_column="title",
     phrase=task_phrase,
     columns=(

@@ -28,7 +28,7 @@ from coopdesk.roles.roles import add_role
 LANGUAGES = ("es", "fr", "ar")
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = LOCALE_DIR / "core.pot"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "npgettext": ((1, "c"), 2, 3)}
 
 
 @pytest.fixture
@@ -297,3 +297,52 @@ def test_times_keep_their_order_inside_right_to_left_words(language):
     assert kept == "\u206608:00–11:00\u2069"  # a left-to-right isolate around the range
     language("es")
     assert left_to_right("08:00–11:00") == "08:00–11:00"
+
+
+@pytest.mark.parametrize(
+    ("code", "count", "said"),
+    [
+        ("en", 1, "1 member changed"),
+        ("en", 3, "3 members changed, 2 periods of leave changed"),
+        ("es", 3, "3 miembros cambiados, 2 periodos de ausencia cambiados"),
+        ("ar", 11, "11 عضوًا مُغيَّر، 2 فترتا إجازة مُغيَّر"),
+        ("ar", 3, "3 أعضاء مُغيَّر، 2 فترتا إجازة مُغيَّر"),
+    ],
+)
+def test_table_nouns_take_the_plural_form_of_their_count(code, count, said, language):
+    """Each table declares its nouns for a count (TableSpec.counted); "members" was made
+    by adding an "s" in every language."""
+    from coopdesk.sync.importing import describe_counts
+
+    language(code)
+    counts = {("member", "update"): count}
+    if count > 1:
+        counts[("leave", "update")] = 2
+    assert describe_counts(counts) == said
+
+
+def test_a_table_noun_counted_keeps_the_plain_word_translated(language):
+    """The counted forms live in their own context: "member" alone is still a word."""
+    from coopdesk.base.i18n import _
+
+    language("es")
+    assert (_("member"), _("shift")) == ("miembro", "turno")
+
+
+def test_a_split_site_and_a_decision_result_are_said_in_the_language(language):
+    """What Sync, Today and ``coopdesk repair`` say of a site used on two computers, and a
+    count's "more needed", read in French and Arabic, with the count's plural form."""
+    from coopdesk.sync.forks import RepairResult, SplitSite
+
+    waiting = SplitSite("b" * 36, "Kitchen", 3, set_aside=2, made_here=0, reissued=0)
+    language("fr")
+    assert waiting.sentence().startswith(
+        "Le site Kitchen est utilisé sur deux ordinateurs (une invitation acceptée deux fois"
+    )
+    assert "2 transactions de l’autre sont mises de côté ici" in waiting.sentence()
+    assert RepairResult([]).summary() == (
+        "Rien à réparer : ici, les modifications d’aucun site n’ont deux historiques."
+    )
+    language("ar")
+    one = SplitSite("b" * 36, "Kitchen", 3, set_aside=1, made_here=0, reissued=0)
+    assert "ومعاملة واحدة من الآخر موضوعة هنا جانبًا" in one.sentence()

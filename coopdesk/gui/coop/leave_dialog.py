@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import weekday_day_text
 from coopdesk.coop import leave as leaves
 from coopdesk.gui.kit import dialogs
@@ -61,7 +61,7 @@ def leave_state(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> str:
 class LeaveDialog(QDialog):
     """The leave periods of one member, with Add, End now and Withdraw."""
 
-    COLUMNS = ("From", "Until", "Reason", "")
+    COLUMNS = (N_("From"), N_("Until"), N_("Reason"), "")
 
     def __init__(
         self,
@@ -95,7 +95,7 @@ class LeaveDialog(QDialog):
         explain.setWordWrap(True)
 
         self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([_(column) for column in self.COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

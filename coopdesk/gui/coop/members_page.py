@@ -68,8 +68,8 @@ MEMBER_FORM = "member form"
 class MembersPage(Page):
     tables = frozenset({"member", "site"})
     keys = (
-        ("Enter", N_("Edit the selected member")),
-        ("Delete", N_("Archive the selected member")),
+        (N_("Enter"), N_("Edit the selected member")),
+        (N_("Delete"), N_("Archive the selected member")),
     )
 
     def __init__(self, window: MainWindow) -> None:

@@ -144,8 +144,14 @@ class PinDialog(QDialog):
         message was read. Enter does nothing during the pause.
         """
         self.pin_edit.clear()
-        self.error.show_message(_("{exc}, then try again.").format(exc=exc))
-        seconds = self.gate.seconds_left(self.member_id) or 1
+        seconds = exc.seconds or self.gate.seconds_left(self.member_id) or 1
+        self.error.show_message(
+            ngettext(
+                "Too many wrong PINs: wait {seconds} second, then try again.",
+                "Too many wrong PINs: wait {seconds} seconds, then try again.",
+                seconds,
+            ).format(seconds=seconds)
+        )
         self.pin_edit.setReadOnly(True)
         self.pin_edit.setPlaceholderText(_("Paused after too many wrong PINs"))
         self._unlock_timer.start(seconds * 1000)

@@ -161,7 +161,13 @@ class SettingsDialog(FormDialog):
         note.setWordWrap(True)
 
         self.ok_button.setToolTip(_("Save the changed settings"))
-        self.field_for_error = {"The coop": self.name_edit, "Idle": self.idle_spin}
+        # By the field a refusal names (its English label), else the start of the message.
+        self.field_for_error = {
+            "Coop name": self.name_edit,
+            "Idle minutes before locking": self.idle_spin,
+            "The coop": self.name_edit,
+            "Idle": self.idle_spin,
+        }
         self.lay_out(form, duty_box, note)
 
         self.duty_check.toggled.connect(lambda _on: self._show_duty())

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.errors import ValidationError
-from coopdesk.base.i18n import _
+from coopdesk.base.i18n import N_, _
 from coopdesk.coop import PinGate, has_pin
 from coopdesk.decisions.ballots import stance_label
 from coopdesk.decisions.decisions import BY_SITES_LABELS, KIND_LABELS, DecisionView
@@ -90,6 +90,10 @@ def _wrapped(text: str, *, quiet: bool = False) -> QLabel:
 
 
 # -- a new decision ----------------------------------------------------------------------------
+
+
+# The stances that need a reason, as verbs in "Why (needed to object; otherwise optional)".
+REASON_VERBS = {"object": N_("object"), "disagree": N_("disagree"), "block": N_("block")}
 
 
 class DecisionDialog(FormDialog):
@@ -165,6 +169,7 @@ class DecisionDialog(FormDialog):
             "Title": self.title_edit,
             "Closing time": self.closes_edit,
             "Quorum": self.quorum_spin,
+            "Quorum (%)": self.quorum_spin,
             "A ": self.options_edit,
             "Option": self.options_edit,
             "Candidate": self.options_edit,
@@ -339,7 +344,8 @@ class VoteDialog(FormDialog):
         self.reason_edit = _text_box(
             3,
             _("Why (needed to {value}; otherwise optional)").format(
-                value=" or ".join(needing) or "object"
+                value=_(" or ").join(_(REASON_VERBS.get(w, w)) for w in needing)
+                or _(REASON_VERBS["object"])
             ),
         )
         choices = QWidget()

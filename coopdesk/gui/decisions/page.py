@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.i18n import N_, _
-from coopdesk.base.text import long_moment_text, names_text
+from coopdesk.base.text import long_moment_text, names_text, number_text
 from coopdesk.coop import members_by_id
 from coopdesk.decisions import ballots, decisions, meetings, outcomes, results
 from coopdesk.decisions.ballots import choice_labels, parse_choice, stance_label
@@ -436,7 +436,9 @@ class DecisionsPage(Page):
         more = len(result.participants) - len(shown)
         took_part = (
             _("Took part: {names}").format(
-                names=names_text([*shown, f"{more:,} more"] if more else shown)
+                names=names_text(
+                    [*shown, _("{count} more").format(count=number_text(more))] if more else shown
+                )
             )
             if shown
             else ""
@@ -826,7 +828,9 @@ class DecisionsPage(Page):
         if meeting.attendee_names:
             lines += [
                 "",
-                f"Attended ({len(meeting.attendee_names)}): {names_text(meeting.attendee_names)}",
+                _("Attended ({count}): {names}").format(
+                    count=len(meeting.attendee_names), names=names_text(meeting.attendee_names)
+                ),
             ]
         if meeting.minutes:
             lines += ["", "Minutes:", meeting.minutes]

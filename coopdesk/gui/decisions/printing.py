@@ -144,7 +144,8 @@ def _ballot(decision: DecisionView, coop_name: str) -> str:
     else:
         instruction = _("For each time, circle yes, maybe or no.")
         rows = [
-            f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;yes &nbsp; maybe &nbsp; no</td></tr>"
+            f"<tr><td>{_e(o.label)}</td><td>&nbsp;&nbsp;{_e(_('yes'))} &nbsp; {_e(_('maybe'))}"
+            f" &nbsp; {_e(_('no'))}</td></tr>"
             for o in decision.options
         ]
     parts.append(f"<p>{emphasis(_e(instruction))}</p>")
@@ -186,10 +187,19 @@ def result_html(result: Result, coop_name: str) -> str:
     decision = result.decision
     body = [
         f"<h1>{_e(coop_name)}: {_e(decision.title)}</h1>",
-        f"<p>{_e(KIND_LABELS[decision.kind])}"
-        + (", secret ballot" if decision.secret else "")
-        + f". Opened {_e(when_text(decision.opens_at))},"
-        f" closed {_e(when_text(decision.ends_at))}.</p>",
+        "<p>"
+        + _e(
+            (
+                _("{kind}, secret ballot. Opened {opened}, closed {closed}.")
+                if decision.secret
+                else _("{kind}. Opened {opened}, closed {closed}.")
+            ).format(
+                kind=KIND_LABELS[decision.kind],
+                opened=when_text(decision.opens_at),
+                closed=when_text(decision.ends_at),
+            )
+        )
+        + "</p>",
         _paragraphs(decision.details),
         f"<h2>{_e(result.headline())}</h2>",
     ]

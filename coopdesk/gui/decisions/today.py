@@ -51,7 +51,12 @@ class DecisionsPanel(TodayPanel):
         if self.window_.session.member_id is not None:
             if self.waiting:
                 lines.append(_("You have not voted yet on:"))
-                lines += [f"  {d.title} (closes {when_text(d.ends_at, now)})" for d in self.waiting]
+                lines += [
+                    _("  {title} (closes {when})").format(
+                        title=d.title, when=when_text(d.ends_at, now)
+                    )
+                    for d in self.waiting
+                ]
             else:
                 lines.append(_("You have voted on everything open to you."))
         horizon = now + dt.timedelta(hours=SOON_HOURS)
@@ -68,7 +73,9 @@ class DecisionsPanel(TodayPanel):
         if due:
             lines.append(_("Due for review:"))
             lines += [
-                f"  {d.title} (since {day_text(dt.date.fromisoformat(str(d.review_on)), today)})"
+                _("  {title} (since {day})").format(
+                    title=d.title, day=day_text(dt.date.fromisoformat(str(d.review_on)), today)
+                )
                 for d in due
             ]
         if not lines:

@@ -149,7 +149,7 @@ class StockTableModel(ListModel):
         self.only_flagged = False
         self.site_columns: list[tuple[str, str]] = []  # (site id, name)
         self.hidden_sites: list[str] = []  # sites holding nothing at all (no column)
-        self.columns = (*self.fixed_columns, "Status")
+        self.columns = (*self.fixed_columns, N_("Status"))
         self._sort = (0, False)
         self.loaded = False
 

@@ -381,7 +381,11 @@ class InventoryPage(Page):
         rows = self.stock_model.rows
         unfiltered = not self.stock_model.search and self.stock_model.category is None
         count = len(rows)
-        parts = [f"{count} item{'s' if count != 1 else ''}" + ("" if unfiltered else " shown")]
+        parts = [
+            ngettext("{count} item", "{count} items", count).format(count=count)
+            if unfiltered
+            else ngettext("{count} item shown", "{count} items shown", count).format(count=count)
+        ]
         low = sum(1 for stock in rows if "low" in stock.flags().values())
         negative = sum(1 for stock in rows if "negative" in stock.flags().values())
         if negative:
@@ -713,7 +717,9 @@ class InventoryPage(Page):
 
         default = locale_format()
         formats = [default, *(f for f in CSV_FORMATS if f != default)]
-        filters = [f"CSV, {csv_format.label} (*.csv)" for csv_format in formats]
+        filters = [
+            _("CSV, {format} (*.csv)").format(format=csv_format.label) for csv_format in formats
+        ]
         suggested = Path.home() / "shopping-list.csv"
         answer = dialogs.save_file_with_choice(self, _("Export shopping list"), suggested, filters)
         if answer is None:

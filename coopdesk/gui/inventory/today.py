@@ -157,8 +157,12 @@ class TransfersPanel(PanelText):
         self.awaiting = awaiting_here(self.store)
         self.problems = transfer_problems(self.store)
         lines = [
-            f"•  {view.item_name}: {view.quantity_text} from {view.from_site_name}, "
-            f"sent {str(view.sent_at)[:10]}"
+            _("•  {item}: {quantity} from {site}, sent {day}").format(
+                item=view.item_name,
+                quantity=view.quantity_text,
+                site=view.from_site_name,
+                day=str(view.sent_at)[:10],
+            )
             for view in self.awaiting[:SHOWN_TRANSFERS]
         ]
         more = len(self.awaiting) - SHOWN_TRANSFERS

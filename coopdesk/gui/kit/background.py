@@ -115,7 +115,7 @@ class TaskHandle(QObject):
         self.outcome: str | None = None  # "done", "error" or "cancelled"
         self.error_message = ""
 
-        self.dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+        self.dialog = QProgressDialog(title, _("Cancel"), 0, 0, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(PROGRESS_DELAY_MS)

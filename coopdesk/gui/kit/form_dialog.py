@@ -99,7 +99,7 @@ class FormDialog(QDialog):
         title: str,
         save: SaveFunction | None = None,
         parent: QWidget | None = None,
-        ok_label: str = "Save",
+        ok_label: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.save_function = save
@@ -111,7 +111,7 @@ class FormDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.ok_button.setText(ok_label)
+        self.ok_button.setText(ok_label or _("Save"))
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -159,7 +159,7 @@ class FormDialog(QDialog):
         try:
             result = save()
         except CoopDeskError as exc:
-            self.show_error(str(exc))
+            self.show_error(str(exc), getattr(exc, "field", None))
             return False, None
         except sqlite3.Error as exc:
             self.show_error(dialogs.busy_message(exc))
@@ -183,15 +183,24 @@ class FormDialog(QDialog):
         QDialog.accept(self)
         self.saved.emit(result)
 
-    def show_error(self, message: str) -> None:
+    def show_error(self, message: str, field: str | None = None) -> None:
+        """Say ``message``; focus the field it is about: the error's own ``field`` (its
+        English label, so in any language), else the label the message starts with."""
         self.error_label.show_message(message)
-        for label, widget in self.field_for_error.items():
-            # The core's message starts with the field's label, in English or translated.
-            if message.startswith(label) or message.startswith(_(label)):
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                if isinstance(widget, QLineEdit):
-                    widget.selectAll()
-                break
+        widget = self.field_for_error.get(field) if field else None
+        if widget is None:
+            widget = next(
+                (
+                    candidate
+                    for label, candidate in self.field_for_error.items()
+                    if message.startswith(label) or message.startswith(_(label))
+                ),
+                None,
+            )
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.selectAll()
 
     # -- not losing what was typed ----------------------------------------------------------
 

@@ -49,8 +49,8 @@ class Page(QWidget):
 
     tables: frozenset[str] = frozenset()
     watches_every_table = False  # e.g. Activity: every write adds to the log
-    # The keys this page understands beyond the window's: (keys, what they do), listed in
-    # Help > Keyboard shortcuts.
+    # The keys this page understands beyond the window's: (keys, what they do), both marked
+    # with N_ (key names are words too: "Intro", "Entrée"), listed in Help > Keyboard shortcuts.
     keys: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, window: MainWindow, title: str, subtitle: str = "") -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.base.i18n import _, is_right_to_left
+from coopdesk.base.i18n import _, is_right_to_left, ngettext
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
@@ -73,13 +73,13 @@ def muted(label: QLabel) -> QLabel:
 def human_size(size: int) -> str:
     """``812 bytes``, ``14 KB``, ``3.2 MB``: file sizes as people read them."""
     if size < 1000:
-        return f"{size} byte{'s' if size != 1 else ''}"
+        return ngettext("{count} byte", "{count} bytes", size).format(count=size)
     value = float(size)
     for unit in ("KB", "MB", "GB", "TB"):
         value /= 1000
         if value < 1000 or unit == "TB":
             return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
-    return f"{size} bytes"  # not reached
+    return ngettext("{count} byte", "{count} bytes", size).format(count=size)  # not reached
 
 
 def standard_icon(widget: QWidget, kind: str) -> QIcon:

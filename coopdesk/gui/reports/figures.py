@@ -178,11 +178,15 @@ def supplies_figures(report: SuppliesReport, item_id: str | None = None) -> list
             "used or given out": amounts("used", "given"),
             "spoiled": amounts("spoiled"),
         }
-        words = _("{name} per {value}: ").format(
-            name=item.name, value="week" if report.period.by == "week" else "month"
-        ) + (
-            "; ".join(
-                f"{label}: in {lines['received'][n]:g}, out {lines['used or given out'][n]:g}"
+        words = (
+            _("{name} per week: ") if report.period.by == "week" else _("{name} per month: ")
+        ).format(name=item.name) + (
+            _("; ").join(
+                _("{label}: in {received:g}, out {used:g}").format(
+                    label=label,
+                    received=lines["received"][n],
+                    used=lines["used or given out"][n],
+                )
                 for n, label in enumerate(labels)
             )
         )

@@ -126,7 +126,7 @@ class ReportTab(QWidget):
 
     def show_figures(self, figures: list[Figure]) -> None:
         while len(self.chart_views) < len(figures):
-            view = ChartView(f"chart {len(self.chart_views) + 1}")
+            view = ChartView(_("chart {number}").format(number=len(self.chart_views) + 1))
             self.chart_views.append(view)
             self.chart_box.addWidget(view)
         for view, figure in zip(self.chart_views, figures, strict=False):
@@ -426,7 +426,9 @@ class ReportsPage(Page):
             return
         default = locale_format()
         formats = [default, *(f for f in CSV_FORMATS if f != default)]
-        filters = [f"CSV, {csv_format.label} (*.csv)" for csv_format in formats]
+        filters = [
+            _("CSV, {format} (*.csv)").format(format=csv_format.label) for csv_format in formats
+        ]
         suggested = Path.home() / f"{self._stem()}.csv"
         answer = dialogs.save_file_with_choice(
             self, _("Save the report as CSV"), suggested, filters

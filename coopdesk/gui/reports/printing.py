@@ -135,7 +135,7 @@ def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
     ]
     body.append(
         _table(
-            ["Member", "Shifts", "Chores", "Tasks", "Total", "Share", "Asked"],
+            [_("Member"), _("Shifts"), _("Chores"), _("Tasks"), _("Total"), _("Share"), _("Asked")],
             rows,
             {1, 2, 3, 4, 5, 6},
         )
@@ -168,7 +168,7 @@ def authority_html(report: AuthorityReport, coop_name: str, figures: list[Figure
         if role.holders:
             body.append(
                 _table(
-                    ["Member", "Terms", "Days", _("Mandates used")],
+                    [_("Member"), _("Terms"), _("Days"), _("Mandates used")],
                     [
                         [h.name, str(h.terms), str(h.days), str(h.mandate_uses)]
                         for h in role.holders
@@ -211,7 +211,7 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
     if rows:
         body.append(
             _table(
-                [*header, "Low"],
+                [*header, _("Low")],
                 rows,
                 set(range(first_number, len(header) + 1)),
                 {0: 25, 1: 15} if with_site else {0: 32},
@@ -220,7 +220,7 @@ def supplies_html(report: SuppliesReport, coop_name: str, figures: list[Figure])
         told = [_(EXPLAINED[key]) for key, _l in shown if key in EXPLAINED]
         body.append(
             f"<p style='font-size: {SMALL_PT}pt;'>"
-            + _e(" ".join([*told, "Low: how many times the stock fell under its minimum."]))
+            + _e(" ".join([*told, _("Low: how many times the stock fell under its minimum.")]))
             + "</p>"
         )
     else:

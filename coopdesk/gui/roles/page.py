@@ -70,7 +70,7 @@ POLICY_SHORT = {
 def holders_until(term: dict[str, Any] | None, role: dict[str, Any]) -> str:
     """ "Ana, until 3 December"; "starts 1 January" for a role that has not started."""
     if term is None:
-        return f"starts {day_text(dt.date.fromisoformat(str(role['starts_on'])))}"
+        return _("starts {day}").format(day=day_text(dt.date.fromisoformat(str(role["starts_on"]))))
     ends = dt.date.fromisoformat(term["ends_on"])
     return _("{names}, until {day}").format(
         names=names_text(term["holder_names"]), day=day_text(ends)
@@ -294,15 +294,20 @@ class RolesPage(Page):
         if not rows:
             self.subtitle_label.hide()
             return
-        text = f"{len(rows)} role{'s' if len(rows) != 1 else ''}"
+        text = ngettext("{count} role", "{count} roles", len(rows)).format(count=len(rows))
         me = self.session.member_id
         mine = [
-            f"{row['name']} until {day_text(dt.date.fromisoformat(row['current_term']['ends_on']))}"
+            _("{role} until {day}").format(
+                role=row["name"],
+                day=day_text(dt.date.fromisoformat(row["current_term"]["ends_on"])),
+            )
             for row in rows
             if me and row["current_term"] and me in row["current_term"]["holders"]
         ]
         if mine:
-            text += f" · {self.session.member_name} holds " + "; ".join(mine)
+            text = _("{roles} · {name} holds {held}").format(
+                roles=text, name=self.session.member_name, held=_("; ").join(mine)
+            )
         self.subtitle_label.setText(text)
         self.subtitle_label.show()
 

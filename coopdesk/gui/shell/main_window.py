@@ -84,6 +84,14 @@ def section_shortcut(number: int) -> str:
     return f"Ctrl+{number % 10}" if number <= 10 else ""
 
 
+def key_names(keys: str) -> str:
+    """ "Ctrl+K" as the platform writes it, in Qt's words for the language (qtbase's
+    catalogue names the keys: "Ctrl", "Intro", "Entrée"); "" stays ""."""
+    if not keys:
+        return ""
+    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+
+
 class MainWindow(QMainWindow):
     """The window over one open store. ``shown`` fires once, when it is first on screen."""
 
@@ -584,16 +592,16 @@ class MainWindow(QMainWindow):
     def shortcuts_text(self) -> str:
         """The window's keys, then each page's own (``Page.keys``), for Help."""
         lines = [
-            "Ctrl+K\t" + _("Choose who is at the keyboard"),
-            "Ctrl+L\t" + _("Leave the keyboard"),
-            "Ctrl+F\t" + _("Search this page"),
-            "Ctrl+N\t" + _("Add (a member, a shift, a task, an item: on its page)"),
-            "Ctrl+Z\t" + _("Undo the last archive"),
-            "Ctrl+E\t" + _("Export to the USB stick (on Sync)"),
-            "Ctrl+I\t" + _("Import from the USB stick (on Sync)"),
+            f"{key_names('Ctrl+K')}\t" + _("Choose who is at the keyboard"),
+            f"{key_names('Ctrl+L')}\t" + _("Leave the keyboard"),
+            f"{key_names('Ctrl+F')}\t" + _("Search this page"),
+            f"{key_names('Ctrl+N')}\t" + _("Add (a member, a shift, a task, an item: on its page)"),
+            f"{key_names('Ctrl+Z')}\t" + _("Undo the last archive"),
+            f"{key_names('Ctrl+E')}\t" + _("Export to the USB stick (on Sync)"),
+            f"{key_names('Ctrl+I')}\t" + _("Import from the USB stick (on Sync)"),
         ]
         lines += [
-            f"{section_shortcut(number)}\t{_(section.title)}"
+            f"{key_names(section_shortcut(number))}\t{_(section.title)}"
             for number, section in enumerate(SECTIONS, start=1)
         ]
         for section in SECTIONS:
@@ -601,7 +609,7 @@ class MainWindow(QMainWindow):
             if keys:
                 lines.append("")
                 lines.append(_("On {page}:").format(page=_(section.title)))
-                lines += [f"{key}\t{_(what)}" for key, what in keys]
+                lines += [f"{_(key)}\t{_(what)}" for key, what in keys]
         return "\n".join(lines)
 
     def show_shortcuts(self) -> None:

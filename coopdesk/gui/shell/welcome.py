@@ -239,7 +239,7 @@ class WelcomeDialog(QDialog):
                 ("Site name", self.site_name_edit),
                 ("Your name", self.member_name_edit),
             ):
-                if str(exc).startswith(label):
+                if getattr(exc, "field", None) == label:  # in every language
                     edit.setFocus()
             return
         except OSError as exc:

@@ -197,11 +197,11 @@ class ShiftDetailsDialog(QDialog):
         attendance = QHBoxLayout(self.attendance_box)
         self.attendance_buttons: dict[str, QPushButton] = {}
         for status, label in (
-            ("attended", "Attended"),
-            ("no-show", "No-show"),
-            ("excused", "Excused"),
+            ("attended", N_("Attended")),
+            ("no-show", N_("No-show")),
+            ("excused", N_("Excused")),
         ):
-            button = QPushButton(label)
+            button = QPushButton(_(label))
             button.clicked.connect(lambda _c=False, s=status: self.record_attendance(s))
             attendance.addWidget(button)
             self.attendance_buttons[status] = button
@@ -1025,9 +1025,11 @@ class TemplateDialog(FormDialog):
             ok, template_id = self.attempt(lambda: write(author))
             if ok:
                 self.window_.show_notice(
-                    _("{value} the template {title}.").format(
-                        value="Added" if self.template is None else "Saved", title=values["title"]
-                    )
+                    (
+                        _("Added the template {title}.")
+                        if self.template is None
+                        else _("Saved the template {title}.")
+                    ).format(title=values["title"])
                 )
                 self.finish(template_id)
 

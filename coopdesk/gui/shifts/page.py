@@ -211,9 +211,9 @@ class TemplatesModel(ListModel[dict[str, Any]]):
 class ShiftsPage(Page):
     tables = SHIFT_PAGE_TABLES
     keys = (
-        ("Arrow keys", N_("Move between the week's shifts")),
-        ("Enter or Space", N_("Open the shift")),
-        ("PageUp / PageDown", N_("The previous / next week")),
+        (N_("Arrow keys"), N_("Move between the week's shifts")),
+        (N_("Enter or Space"), N_("Open the shift")),
+        (N_("PageUp / PageDown"), N_("The previous / next week")),
     )
 
     def __init__(self, window: MainWindow) -> None:
@@ -750,7 +750,7 @@ class ShiftsPage(Page):
             ]
         choices += [
             (
-                f"{kind['title']} shifts",
+                _("{kind} shifts").format(kind=kind["title"]),
                 f"{kind['title']}-shifts.ics",
                 {"shift_type_id": kind["id"]},
             )

@@ -181,11 +181,11 @@ def _render(device: QPagedPaintDevice, html_text: str) -> None:
     _laid_out(device, paginate(device, html_text)).print_(device)
 
 
-def rota_pdf(html_text: str, title: str = "Rota", paper: Paper | None = None) -> bytes:
+def rota_pdf(html_text: str, title: str | None = None, paper: Paper | None = None) -> bytes:
     """The rota as a PDF (landscape; A4 or US Letter, by default as the locale measures),
     to be written by ``coopdesk.base.files``."""
     layout = _page_layout(paper or local_paper())
-    return pdf_bytes(layout, title, lambda device: _render(device, html_text))
+    return pdf_bytes(layout, title or _("Rota"), lambda device: _render(device, html_text))
 
 
 def save_rota_pdf(

@@ -70,7 +70,7 @@ def preview_sentences(preview: Preview, for_site_name: str | None = None) -> lis
     if not preview.for_this_site:
         lines.append(
             _("It was made for site {value}; importing it here is safe too.").format(
-                value=for_site_name or "another site"
+                value=for_site_name or _("another site")
             )
         )
     return lines

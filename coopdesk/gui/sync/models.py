@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont, QIcon
 
 from coopdesk.base.i18n import N_, _
-from coopdesk.base.text import long_moment_text, moment_text
+from coopdesk.base.text import long_moment_text, moment_text, plural
 from coopdesk.coop import describe, relative_time
 from coopdesk.gui.kit.list_model import ListModel, Row
 from coopdesk.gui.kit.widgets import human_size
@@ -123,7 +123,7 @@ class SitesModel(RowsModel[SiteStatus]):
             if row.not_yet_received == 0:
                 return _("none: up to date")
             count = row.not_yet_received
-            return f"{count:,} change{'s' if count != 1 else ''}"
+            return plural(count, "change")
         if column == 3:
             return row.clock_text
         if column == 4:

@@ -103,7 +103,7 @@ def bundle_choice_label(item: BundleFile, this_site: set[str], site_names: dict[
     if item.site_id in this_site:
         source = _("made here")
     elif item.site_id in site_names:
-        source = f"from {shown(site_names[item.site_id])}"
+        source = _("from {site}").format(site=shown(site_names[item.site_id]))
     else:
         source = _("sender unknown")
     name = shown(item.path.name, limit=120)
@@ -592,7 +592,11 @@ class SyncPage(Page):
                 _("{name} could not be checked after writing.").format(name=result.path.name)
             )
             return
-        to = f" for {self._site_name(result.for_site)}" if result.for_site else ""
+        to = (
+            _(" for {site}").format(site=self._site_name(result.for_site))
+            if result.for_site
+            else ""
+        )
         secrecy = (
             _("It is encrypted: only your coop's sites can read it.")
             if result.encrypted
@@ -806,7 +810,7 @@ class SyncPage(Page):
         if not site_id:
             return _("any site")
         row = self.store.get("site", site_id)
-        return shown(row["name"]) if row else f"site {site_id[:8]}"
+        return shown(row["name"]) if row else _("site {site}").format(site=site_id[:8])
 
     # -- conflicts --------------------------------------------------------------------------
 
@@ -1011,7 +1015,7 @@ class SyncPage(Page):
                 "Changes made since the backup that already reached other sites come "
                 "back at the next sync. Changes that never left this computer are only "
                 "in the backup made now."
-            ).format(backup_when=backup_when(chosen), value=chosen.reason or "backup")
+            ).format(backup_when=backup_when(chosen), value=chosen.reason or _("backup"))
             if not dialogs.confirm(
                 self,
                 _("Restore a backup"),

@@ -101,10 +101,10 @@ class ChoresModel(ListModel[dict[str, Any]]):
 class TasksPage(Page):
     tables = frozenset({"task", "chore", "member", "site", "role", "role_member", "leave"})
     keys = (
-        ("Left / Right", N_("The board's next / previous column")),
-        ("Ctrl+Right / Ctrl+Left", N_("Move the card to the next / previous column")),
-        ("Enter", N_("Open the task")),
-        ("Delete", N_("Archive the selected task")),
+        (N_("Left / Right"), N_("The board's next / previous column")),
+        (N_("Ctrl+Right / Ctrl+Left"), N_("Move the card to the next / previous column")),
+        (N_("Enter"), N_("Open the task")),
+        (N_("Delete"), N_("Archive the selected task")),
     )
 
     def __init__(self, window: MainWindow) -> None:
@@ -343,7 +343,7 @@ class TasksPage(Page):
             (row["id"], row["name"]) for row in sites(self.store) if not row["archived"]
         ]
         self.role_choices = [(row["id"], row["name"]) for row in active_roles(self.store)]
-        self._refill(self.assignee_combo, _("Anyone"), [(ME, "Me"), *self.member_choices])
+        self._refill(self.assignee_combo, _("Anyone"), [(ME, _("Me")), *self.member_choices])
         self._refill(self.site_combo, _("Every site"), self.site_choices)
         self._refill(self.role_combo, _("Any role"), self.role_choices)
         self.role_combo.setVisible(bool(self.role_choices) or self.role_combo.currentIndex() > 0)
@@ -647,7 +647,7 @@ class TasksPage(Page):
         if not turns:
             self.history_label.setText(
                 _("No turns yet. The first is due {day}, for {value}.").format(
-                    day=day_text(chore["next_due"]), value=chore["next_name"] or "nobody"
+                    day=day_text(chore["next_due"]), value=chore["next_name"] or _("nobody")
                 )
             )
             return
