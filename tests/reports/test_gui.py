@@ -30,6 +30,7 @@ from coopdesk.reports.period import make_period, this_month
 from coopdesk.reports.work import work_report
 from coopdesk.roles.roles import add_role
 from coopdesk.shifts.duty import set_duty_rule
+from coopdesk.store.changes import Changes
 from tests.gui_helpers import open_window
 from tests.reports.helpers import MONTH_END, MONTH_START, worked
 
@@ -330,3 +331,23 @@ def test_a_reload_that_changes_nothing_shown_keeps_the_charts_and_table_as_drawn
     assert work.chart_words()[0].startswith("Hours per member: Cai 3 h; Bea 2 h")
     assert work.chart_views[0].chart() is not drawn[0]
     assert resets and work.model.rowCount() >= 2
+
+
+def test_a_write_the_work_report_cannot_show_keeps_it_and_one_it_shows_counts_it_again(
+    qtbot, store, ana, people
+):
+    worked(store, ana, [people["Bea"]], TODAY - dt.timedelta(days=3), 2)
+    page = reports_page(qtbot, store, ana)
+    computed = page.reports["work"]
+    page.reload(Changes.of({"stock_move", "item"}, source="local"))
+    assert page.reports["work"] is computed
+    worked(store, ana, [people["Cai"]], TODAY - dt.timedelta(days=2), 3)
+    page.reload(Changes.of({"shift", "shift_signup"}, source="local"))
+    assert page.reports["work"] is not computed
+    assert [m.name for m in page.reports["work"].members][:2] == ["Cai", "Bea"]
+    assert page.work_tab.model.index(0, 0).data() == "Cai"
+    # Another period: nothing kept, whatever changed.
+    page.preset_combo.setCurrentIndex(page.preset_combo.findData("this-year"))
+    page.preset_combo.activated.emit(page.preset_combo.currentIndex())
+    page.reload(Changes.of({"stock_move"}, source="local"))
+    assert page.reports["work"].period == page.period()

@@ -58,8 +58,13 @@ from coopdesk.reports.work import WorkReport, work_report, work_rows
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
+    from coopdesk.store.changes import Changes
 
 KINDS = ("work", "roles", "stock")
+# What the Work report reads (coopdesk/reports/work.py): a change elsewhere leaves it as it is.
+WORK_TABLES = frozenset(
+    {"coop", "site", "member", "leave", "shift", "shift_signup", "task", "chore"}
+)
 RESIZE_ROWS = 30
 PRESETS = (
     ("this-month", N_("This month")),
@@ -347,9 +352,18 @@ class ReportsPage(Page):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def reload(self, changes: Changes) -> None:
+        """A write the Work report cannot show (a stock move, a role's term) keeps it as
+        computed and drawn; the other reports are computed again."""
+        if changes.touches(WORK_TABLES) or "work" not in self.reports:
+            self.load()
+        else:
+            self.load(keep={"work": self.reports["work"]})
+
+    def load(self, keep: dict[str, Any] | None = None) -> None:
         """Check the period, then compute and show the report of the tab in front; the other
-        tabs are computed when they are first shown (opening the page costs one report)."""
+        tabs are computed when they are first shown (opening the page costs one report).
+        ``keep``: reports still right, kept if the period and site are those they are for."""
         self._fill_sites()
         self._sync_site_picker()
         try:
@@ -365,8 +379,9 @@ class ReportsPage(Page):
             self.error_label.show()
             return
         self.error_label.hide()
-        self._shown_for = (period, self.site_id())
-        self.reports = {}
+        shown_for = (period, self.site_id())
+        self.reports = dict(keep) if keep and shown_for == self._shown_for else {}
+        self._shown_for = shown_for
         self._show_current()
 
     def _show_current(self) -> None:
