@@ -185,19 +185,27 @@ def changes_above(store: Store, origin: str, seq: int, top: int) -> int:
     long-lived origin is counted once per open store; later calls count only from the
     nearest point already counted whose seal is unchanged.
     """
-    return _changes_up_to(store, origin, top) - _changes_up_to(store, origin, seq)
+    up_to_top, up_to_seq = _changes_up_to(store, origin, top), _changes_up_to(store, origin, seq)
+    if up_to_top is None or up_to_seq is None:  # unsealed (a store that never syncs)
+        return store.conn.execute(
+            "SELECT count(*) FROM _change WHERE origin = ? AND seq > ?", (origin, seq)
+        ).fetchone()[0]
+    # Anything logged above the version vector's top (none, as a rule: one index seek).
+    above_top = store.conn.execute(
+        "SELECT count(*) FROM _change WHERE origin = ? AND seq > ?", (origin, top)
+    ).fetchone()[0]
+    return up_to_top - up_to_seq + above_top
 
 
-def _changes_up_to(store: Store, origin: str, seq: int) -> int:
+def _changes_up_to(store: Store, origin: str, seq: int) -> int | None:
+    """How many changes of ``origin`` the log holds up to ``seq``; None if it is unsealed."""
     if seq <= 0:
         return 0
     conn = store.conn
     row = conn.execute("SELECT digest FROM _seal WHERE origin = ? AND seq = ?", (origin, seq))
     sealed = row.fetchone()
-    if sealed is None:  # no seal to vouch for a remembered count: count it all
-        return conn.execute(
-            "SELECT count(*) FROM _change WHERE origin = ? AND seq <= ?", (origin, seq)
-        ).fetchone()[0]
+    if sealed is None:
+        return None
     known = _counted.setdefault(store, {}).setdefault(origin, {})
     if seq in known and known[seq][0] == sealed[0]:
         return known[seq][1]
