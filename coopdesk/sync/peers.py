@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,10 +148,7 @@ def sites_overview(store: Store, with_pending: bool = True) -> list[SiteStatus]:
         if with_pending and not this_site and site_id not in previous and not replaced_by:
             their = json.loads(peer[0]) if peer else {}
             pending = sum(
-                store.conn.execute(
-                    "SELECT count(*) FROM _change WHERE origin = ? AND seq > ?",
-                    (origin, their.get(origin, 0)),
-                ).fetchone()[0]
+                changes_above(store, origin, their.get(origin, 0), top)
                 for origin, top in vv.items()
                 if top > their.get(origin, 0)
             )
@@ -170,6 +168,72 @@ def sites_overview(store: Store, with_pending: bool = True) -> list[SiteStatus]:
             )
         )
     return statuses
+
+
+# Per open store: for (origin, seq), the seal digest there and how many changes of that
+# origin's log lie at or below it. A seal's digest chains every transaction up to it, so
+# while it is unchanged, so is that count: counting what a peer lacks then reads only the
+# log between a remembered point and the one asked about, not an origin's whole history.
+_POINTS_KEPT = 16
+_counted: weakref.WeakKeyDictionary[Store, dict[str, dict[int, tuple[bytes, int]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def changes_above(store: Store, origin: str, seq: int, top: int) -> int:
+    """How many changes of ``origin`` the log holds above ``seq`` (``top``: its latest seq).
+
+    The same figure as ``count(*) ... WHERE origin = ? AND seq > ?``, but the whole log of a
+    long-lived origin is counted once per open store; later calls count only from the
+    nearest point already counted whose seal is unchanged.
+    """
+    up_to_top, up_to_seq = _changes_up_to(store, origin, top), _changes_up_to(store, origin, seq)
+    if up_to_top is None or up_to_seq is None:  # unsealed (a store that never syncs)
+        return store.conn.execute(
+            "SELECT count(*) FROM _change WHERE origin = ? AND seq > ?", (origin, seq)
+        ).fetchone()[0]
+    # Anything logged above the version vector's top (none, as a rule: one index seek).
+    above_top = store.conn.execute(
+        "SELECT count(*) FROM _change WHERE origin = ? AND seq > ?", (origin, top)
+    ).fetchone()[0]
+    return up_to_top - up_to_seq + above_top
+
+
+def _changes_up_to(store: Store, origin: str, seq: int) -> int | None:
+    """How many changes of ``origin`` the log holds up to ``seq``; None if it is unsealed."""
+    if seq <= 0:
+        return 0
+    conn = store.conn
+    row = conn.execute("SELECT digest FROM _seal WHERE origin = ? AND seq = ?", (origin, seq))
+    sealed = row.fetchone()
+    if sealed is None:
+        return None
+    known = _counted.setdefault(store, {}).setdefault(origin, {})
+    if seq in known and known[seq][0] == sealed[0]:
+        return known[seq][1]
+    start, start_count = 0, 0
+    for point in sorted(known, key=lambda point: abs(point - seq)):
+        digest, count = known[point]
+        still = conn.execute(
+            "SELECT 1 FROM _seal WHERE origin = ? AND seq = ? AND digest = ?",
+            (origin, point, digest),
+        ).fetchone()
+        if still is None:
+            del known[point]
+            continue
+        if abs(point - seq) < seq:
+            start, start_count = point, count
+        break
+    low, high = sorted((start, seq))
+    between = conn.execute(
+        "SELECT count(*) FROM _change WHERE origin = ? AND seq > ? AND seq <= ?",
+        (origin, low, high),
+    ).fetchone()[0]
+    count = start_count + between if seq >= start else start_count - between
+    known[seq] = (sealed[0], count)
+    while len(known) > _POINTS_KEPT:  # the earliest remembered go first
+        del known[next(iter(known))]
+    return count
 
 
 def _clock_ahead(store: Store, this_site: bool, peer: tuple[Any, ...] | None) -> float | None:

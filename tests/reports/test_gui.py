@@ -30,6 +30,7 @@ from coopdesk.reports.period import make_period, this_month
 from coopdesk.reports.work import work_report
 from coopdesk.roles.roles import add_role
 from coopdesk.shifts.duty import set_duty_rule
+from coopdesk.store.changes import Changes
 from tests.gui_helpers import open_window
 from tests.reports.helpers import MONTH_END, MONTH_START, worked
 
@@ -287,3 +288,66 @@ def test_the_page_holds_up_opened_changed_and_reloaded_again_and_again(
             assert all(v.chart() is not None for v in views), step
             assert len(page.work_tab.chart_views) <= 3, step
     assert window.go_to("reports") is page
+
+
+def test_the_page_opens_with_its_sentences_and_table_and_draws_its_charts_just_after(
+    qtbot, store, ana, people
+):
+    worked(store, ana, [people["Bea"]], TODAY - dt.timedelta(days=3), 2)
+    window = open_window(qtbot, store, ana)
+    page = window.go_to("reports")
+    assert isinstance(page, ReportsPage)
+    work = page.work_tab
+    # Built and loaded, not painted yet: the figures in words and the table are there...
+    assert "1 member did half the work" in work.summary.text()
+    assert work.model.index(0, 0).data() == "Bea"
+    assert work.chart_words() == []
+    # ... and the charts come once the page is on screen.
+    qtbot.waitUntil(lambda: len(work.chart_words()) == 3)
+    assert work.chart_words()[0].startswith("Hours per member: Bea 2 h")
+    assert all(view.chart() is not None for view in work.chart_views)
+    # A load after the first draws its charts at once.
+    page.set_period(TODAY - dt.timedelta(days=7), TODAY)
+    assert work.chart_words()[0].startswith("Hours per member: Bea 2 h")
+
+
+def test_a_reload_that_changes_nothing_shown_keeps_the_charts_and_table_as_drawn(
+    qtbot, store, ana, people
+):
+    worked(store, ana, [people["Bea"]], TODAY - dt.timedelta(days=3), 2)
+    page = reports_page(qtbot, store, ana)
+    page.load()  # drawn now, not after the first paint
+    work = page.work_tab
+    drawn = [view.chart() for view in work.chart_views]
+    resets = []
+    work.model.modelReset.connect(lambda: resets.append(1))
+    rice = add_item(store, ana, "Rice", unit="kg")
+    move(store, ana, rice, 5, "received")  # the Supplies change, not the Work
+    page.load()
+    assert [view.chart() for view in work.chart_views] == drawn
+    assert resets == []
+    worked(store, ana, [people["Cai"]], TODAY - dt.timedelta(days=2), 3)
+    page.load()
+    assert work.chart_words()[0].startswith("Hours per member: Cai 3 h; Bea 2 h")
+    assert work.chart_views[0].chart() is not drawn[0]
+    assert resets and work.model.rowCount() >= 2
+
+
+def test_a_write_the_work_report_cannot_show_keeps_it_and_one_it_shows_counts_it_again(
+    qtbot, store, ana, people
+):
+    worked(store, ana, [people["Bea"]], TODAY - dt.timedelta(days=3), 2)
+    page = reports_page(qtbot, store, ana)
+    computed = page.reports["work"]
+    page.reload(Changes.of({"stock_move", "item"}, source="local"))
+    assert page.reports["work"] is computed
+    worked(store, ana, [people["Cai"]], TODAY - dt.timedelta(days=2), 3)
+    page.reload(Changes.of({"shift", "shift_signup"}, source="local"))
+    assert page.reports["work"] is not computed
+    assert [m.name for m in page.reports["work"].members][:2] == ["Cai", "Bea"]
+    assert page.work_tab.model.index(0, 0).data() == "Cai"
+    # Another period: nothing kept, whatever changed.
+    page.preset_combo.setCurrentIndex(page.preset_combo.findData("this-year"))
+    page.preset_combo.activated.emit(page.preset_combo.currentIndex())
+    page.reload(Changes.of({"stock_move"}, source="local"))
+    assert page.reports["work"].period == page.period()

@@ -97,6 +97,7 @@ class ChartView(QChartView):
         self.setAccessibleName(name)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.words = ""
+        self.drawn_from: object = None  # what the chart shown was drawn from (see the page)
         self._height = 260
         self.setMinimumHeight(self._height)
 

@@ -9,6 +9,7 @@ from synced rows only, so every site shows the same report.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
 from coopdesk.gui.kit.flow import FlowLayout
-from coopdesk.gui.kit.page import Page
+from coopdesk.gui.kit.page import AfterFirstPaint, Page
 from coopdesk.gui.kit.widgets import muted, table_view
 from coopdesk.gui.reports import printing
 from coopdesk.gui.reports.charts import ChartView
@@ -57,8 +58,13 @@ from coopdesk.reports.work import WorkReport, work_report, work_rows
 
 if TYPE_CHECKING:
     from coopdesk.gui.shell.main_window import MainWindow
+    from coopdesk.store.changes import Changes
 
 KINDS = ("work", "roles", "stock")
+# What the Work report reads (coopdesk/reports/work.py): a change elsewhere leaves it as it is.
+WORK_TABLES = frozenset(
+    {"coop", "site", "member", "leave", "shift", "shift_signup", "task", "chore"}
+)
 RESIZE_ROWS = 30
 PRESETS = (
     ("this-month", N_("This month")),
@@ -109,6 +115,7 @@ class ReportTab(QWidget):
         header.setResizeContentsPrecision(RESIZE_ROWS)
         model.modelReset.connect(self.table.resizeColumnsToContents)
         self.empty = empty
+        self._waiting: list[Figure] | None = None  # the figures to draw after the first paint
         inner = QWidget()
         column = QVBoxLayout(inner)
         column.setContentsMargins(0, 0, 8, 0)
@@ -124,13 +131,33 @@ class ReportTab(QWidget):
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(scroll)
 
-    def show_figures(self, figures: list[Figure]) -> None:
+    def show_figures(self, figures: list[Figure], after_paint: QWidget | None = None) -> None:
+        """Draw ``figures``; with ``after_paint``, just after that widget is first painted
+        (the page opening: its sentences and table are on screen first, the charts, which
+        take a third of opening it, a moment later). A later call draws at once."""
+        first_wait = after_paint is not None and self._waiting is None
+        self._waiting = figures if after_paint is not None else None
+        if first_wait:
+            AfterFirstPaint(after_paint, self._draw_waiting)
+        if after_paint is None:
+            self._draw(figures)
+
+    def _draw_waiting(self) -> None:
+        figures, self._waiting = self._waiting, None
+        if figures is not None:
+            self._draw(figures)
+
+    def _draw(self, figures: list[Figure]) -> None:
         while len(self.chart_views) < len(figures):
             view = ChartView(_("chart {number}").format(number=len(self.chart_views) + 1))
             self.chart_views.append(view)
             self.chart_box.addWidget(view)
         for view, figure in zip(self.chart_views, figures, strict=False):
-            view.show_chart(figure.build(), figure.words, figure.height)
+            # A reload that leaves a chart's figures as they were keeps the chart drawn.
+            drawn = _drawn_from(figure)
+            if drawn is None or drawn != view.drawn_from or view.chart() is None:
+                view.show_chart(figure.build(), figure.words, figure.height)
+                view.drawn_from = drawn
             view.setAccessibleName(figure.key)
             view.show()
         for view in self.chart_views[len(figures) :]:
@@ -138,6 +165,20 @@ class ReportTab(QWidget):
 
     def chart_words(self) -> list[str]:
         return [view.words for view in self.chart_views if not view.isHidden()]
+
+    def set_rows(self, rows: list[Any]) -> None:
+        """The table's rows; the same rows again (a reload that changed nothing shown here)
+        keep the table as it is, unmeasured again."""
+        if rows != self.model.rows:
+            self.model.set_rows(rows)
+
+
+def _drawn_from(figure: Figure) -> tuple[Any, ...] | None:
+    """What a figure's chart is drawn from, to compare; None when it cannot be told."""
+    build = figure.build
+    if not isinstance(build, partial):
+        return None
+    return (figure.words, figure.height, build.func, build.args, build.keywords)
 
 
 class ReportsPage(Page):
@@ -178,6 +219,8 @@ class ReportsPage(Page):
         # load); a tab not shown since is computed when it comes to the front.
         self.reports: dict[str, Any] = {}
         self._shown_for: tuple[Period, str | None] | None = None
+        # While the page first loads (it is not painted yet), charts wait for its first paint.
+        self._opening = False
         self._build_controls()
         self.tabs = QTabWidget()
         self.work_tab = ReportTab(WorkModel(self), _("No work recorded in this period."))
@@ -196,6 +239,16 @@ class ReportsPage(Page):
         self.tabs.setCornerWidget(actions, Qt.Corner.TopRightCorner)
         self.layout_.addWidget(self.tabs, 1)
         self.tabs.currentChanged.connect(self._tab_changed)
+
+    def ensure_loaded(self) -> None:
+        self._opening = not self.loaded
+        try:
+            super().ensure_loaded()
+        finally:
+            self._opening = False
+
+    def _charts_wait_for(self) -> QWidget | None:
+        return self if self._opening else None
 
     def _build_controls(self) -> None:
         self.preset_combo = QComboBox()
@@ -299,9 +352,18 @@ class ReportsPage(Page):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def reload(self, changes: Changes) -> None:
+        """A write the Work report cannot show (a stock move, a role's term) keeps it as
+        computed and drawn; the other reports are computed again."""
+        if changes.touches(WORK_TABLES) or "work" not in self.reports:
+            self.load()
+        else:
+            self.load(keep={"work": self.reports["work"]})
+
+    def load(self, keep: dict[str, Any] | None = None) -> None:
         """Check the period, then compute and show the report of the tab in front; the other
-        tabs are computed when they are first shown (opening the page costs one report)."""
+        tabs are computed when they are first shown (opening the page costs one report).
+        ``keep``: reports still right, kept if the period and site are those they are for."""
         self._fill_sites()
         self._sync_site_picker()
         try:
@@ -317,8 +379,9 @@ class ReportsPage(Page):
             self.error_label.show()
             return
         self.error_label.hide()
-        self._shown_for = (period, self.site_id())
-        self.reports = {}
+        shown_for = (period, self.site_id())
+        self.reports = dict(keep) if keep and shown_for == self._shown_for else {}
+        self._shown_for = shown_for
         self._show_current()
 
     def _show_current(self) -> None:
@@ -348,7 +411,7 @@ class ReportsPage(Page):
     def _show_work(self, report: WorkReport) -> None:
         tab = self.work_tab
         tab.summary.setText("\n".join(report.summary_lines()))
-        tab.show_figures(work_figures(report))
+        tab.show_figures(work_figures(report), self._charts_wait_for())
         notes = []
         if report.behind:
             notes.append(_("Drifting behind (worth a friendly word):"))
@@ -361,23 +424,23 @@ class ReportsPage(Page):
                 )
         tab.notes.setText("\n".join(notes))
         tab.notes.setVisible(bool(notes))
-        tab.model.set_rows(report.members)
+        tab.set_rows(report.members)
 
     def _show_authority(self, report: AuthorityReport) -> None:
         tab = self.roles_tab
         tab.summary.setText("\n".join(report.summary_lines()))
-        tab.show_figures(authority_figures(report))
+        tab.show_figures(authority_figures(report), self._charts_wait_for())
         tab.notes.hide()
-        tab.model.set_rows(report.members)
+        tab.set_rows(report.members)
 
     def _show_supplies(self, report: SuppliesReport) -> None:
         tab = self.stock_tab
         tab.summary.setText("\n".join(report.summary_lines()))
-        tab.show_figures(supplies_figures(report))
+        tab.show_figures(supplies_figures(report), self._charts_wait_for())
         flows = [f"  {flow.sentence()}" for flow in report.flows[:20]]
         tab.notes.setText("\n".join([_("Between sites:"), *flows]) if flows else "")
         tab.notes.setVisible(bool(flows))
-        tab.model.set_rows(report.items)
+        tab.set_rows(report.items)
 
     # -- printing and files -----------------------------------------------------------------
 
