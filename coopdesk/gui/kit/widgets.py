@@ -26,6 +26,11 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base.i18n import _
 
+# The dynamic property of a widget that shortens its text on purpose, with the whole text in
+# its tooltip (a long member name in a narrow list): the test that looks for cut-off text
+# (tests/gui/fitting.py) skips it instead of guessing.
+ELIDES = "elides"
+
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
     font = QFont(widget.font())

@@ -1,0 +1,170 @@
+"""Words that fit: in the pseudo-language ``xx`` (accented, about 40% longer than English)
+every page and every dialog shows the whole of each label, button, tab, group title,
+combo box choice and column title. The checker is tests/gui/fitting.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QWidget,
+)
+
+from coopdesk.base import i18n
+from coopdesk.gui.kit.widgets import ELIDES
+from coopdesk.store.store import Store
+from tests.gui.fitting import cut_off_texts
+from tests.gui.test_accessibility import (
+    EVERY_DIALOG_KIND,
+    DemoFiles,
+    demo_files,  # noqa: F401 (a fixture)
+    demo_store,  # noqa: F401 (a fixture)
+    settle,
+    visit_every_page_and_dialog,
+    watch_dialogs,
+)
+from tests.gui_helpers import open_window
+
+# The main window's size when it opens on a usual screen (MainWindow.first_size).
+FIRST_SIZE = (1100, 700)
+WORDS = "Every member of the cooperative takes a shift"
+
+
+def _shown(qtbot: Any, widget: QWidget, width: int, height: int = 200) -> QWidget:
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    settle()
+    return widget
+
+
+def test_a_label_too_narrow_for_its_words_is_reported(qtbot: Any) -> None:
+    holder = QWidget()
+    label = QLabel(WORDS, holder)
+    label.setObjectName("too_narrow")
+    label.resize(60, 30)
+    _shown(qtbot, holder, 400)
+    found = cut_off_texts(holder)
+    assert len(found) == 1 and "too_narrow" in found[0] and WORDS[:20] in found[0], found
+    label.resize(label.sizeHint().width(), 30)
+    assert cut_off_texts(holder) == []
+
+
+def test_a_wrapped_label_shorter_than_its_lines_is_reported(qtbot: Any) -> None:
+    holder = QWidget()
+    label = QLabel(" ".join([WORDS] * 6), holder)
+    label.setWordWrap(True)
+    label.setGeometry(0, 0, 150, label.fontMetrics().height() + 2)
+    _shown(qtbot, holder, 400)
+    assert any("lines need" in text for text in cut_off_texts(holder))
+    label.resize(150, label.heightForWidth(150))
+    assert cut_off_texts(holder) == []
+
+
+def test_buttons_check_boxes_group_titles_and_combo_choices_too_narrow_are_reported(
+    qtbot: Any,
+) -> None:
+    holder = QWidget()
+    button = QPushButton(WORDS, holder)
+    check = QCheckBox(WORDS, holder)
+    group = QGroupBox(WORDS, holder)
+    combo = QComboBox(holder)
+    combo.addItem(WORDS)
+    for row, widget in enumerate((button, check, group, combo)):
+        widget.setGeometry(0, row * 50, 80, 40)
+    _shown(qtbot, holder, 600)
+    found = cut_off_texts(holder)
+    for kind in ("QPushButton", "QCheckBox", "QGroupBox", "QComboBox"):
+        assert any(text.startswith(kind) for text in found), (kind, found)
+    for widget in (button, check, group, combo):
+        widget.resize(widget.fontMetrics().horizontalAdvance(WORDS) + 80, 40)
+    assert cut_off_texts(holder) == []
+
+
+def test_a_short_button_wider_than_its_words_is_not_reported(qtbot: Any) -> None:
+    """Fusion gives a button with words at least 80 px: narrower is not cut words."""
+    holder = QWidget()
+    button = QPushButton("OK", holder)
+    button.resize(button.fontMetrics().horizontalAdvance("OK") + 24, 30)
+    _shown(qtbot, holder, 300)
+    assert button.width() < button.sizeHint().width()
+    assert cut_off_texts(holder) == []
+
+
+def test_squeezed_tabs_are_reported(qtbot: Any) -> None:
+    tabs = QTabWidget()
+    for number in range(4):
+        tabs.addTab(QWidget(), f"{WORDS} {number}")
+    _shown(qtbot, tabs, 200)
+    assert any(text.startswith("QTabBar") for text in cut_off_texts(tabs))
+
+
+def test_a_label_that_elides_on_purpose_is_skipped(qtbot: Any) -> None:
+    holder = QWidget()
+    label = QLabel(WORDS, holder)
+    label.resize(60, 30)
+    label.setToolTip(WORDS)
+    label.setProperty(ELIDES, True)
+    _shown(qtbot, holder, 300)
+    assert cut_off_texts(holder) == []
+
+
+def test_a_widget_reaching_past_its_window_is_reported(qtbot: Any) -> None:
+    """A label wide enough for its words, but placed where the window ends, shows only
+    their start."""
+    window = QWidget()
+    label = QLabel(WORDS, window)
+    label.setGeometry(80, 0, label.sizeHint().width(), label.sizeHint().height())
+    _shown(qtbot, window, 200, 100)
+    found = cut_off_texts(window)
+    assert len(found) == 1 and "edge of its window" in found[0], found
+    window.resize(label.geometry().right() + 10, 100)
+    settle()
+    assert cut_off_texts(window) == []
+
+
+def test_no_page_or_dialog_cuts_its_words_in_the_pseudo_language(
+    qtbot: Any,
+    demo_store: Store,  # noqa: F811 (the fixture)
+    demo_files: DemoFiles,  # noqa: F811 (the fixture)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every main page (each tab) at the window's first size, every kind of dialog at the
+    size it opens at: nothing cut off."""
+    problems: dict[str, list[str]] = {}
+    kinds: set[str] = set()
+
+    def check_dialog(kind: str, dialog: QDialog) -> None:
+        settle()
+        kinds.add(kind)
+        cut = cut_off_texts(dialog)
+        if cut:
+            problems.setdefault(f"dialog {kind!r} ({type(dialog).__name__})", cut)
+
+    watch_dialogs(monkeypatch, check_dialog, demo_files.bundle)
+    i18n.pin_language(i18n.PSEUDO_LANGUAGE)
+    founder = str(demo_store.local_get("default_member_id"))
+    window = open_window(qtbot, demo_store, founder)
+    assert i18n.current_language() == i18n.PSEUDO_LANGUAGE
+    window.resize(*FIRST_SIZE)
+
+    def look_at_page(key: str, what: str) -> None:
+        cut = cut_off_texts(window)
+        if cut:
+            problems.setdefault(f"page {key} ({what})", cut)
+
+    visit_every_page_and_dialog(qtbot, window, demo_store, demo_files.with_pin, look_at_page)
+    assert kinds >= EVERY_DIALOG_KIND, f"the walk never opened {EVERY_DIALOG_KIND - kinds}"
+    count = sum(len(set(cut)) for cut in problems.values())
+    report = "\n".join(
+        f"{place}:\n  " + "\n  ".join(sorted(set(cut))) for place, cut in problems.items()
+    )
+    assert not problems, f"{count} texts cut off in {i18n.PSEUDO_LANGUAGE}:\n{report}"
