@@ -38,6 +38,13 @@ FIRST_SIZE = (1100, 700)
 WORDS = "Every member of the cooperative takes a shift"
 
 
+def settle_layouts() -> None:
+    """Qt lays a window out over a few rounds of its events (a label's new text asks its
+    layout again, which resizes a panel, which asks its own): let them all happen."""
+    for _round in range(3):
+        settle()
+
+
 def _shown(qtbot: Any, widget: QWidget, width: int, height: int = 200) -> QWidget:
     qtbot.addWidget(widget)
     widget.resize(width, height)
@@ -143,7 +150,7 @@ def test_no_page_or_dialog_cuts_its_words_in_the_pseudo_language(
     kinds: set[str] = set()
 
     def check_dialog(kind: str, dialog: QDialog) -> None:
-        settle()
+        settle_layouts()
         kinds.add(kind)
         cut = cut_off_texts(dialog)
         if cut:
@@ -157,6 +164,9 @@ def test_no_page_or_dialog_cuts_its_words_in_the_pseudo_language(
     window.resize(*FIRST_SIZE)
 
     def look_at_page(key: str, what: str) -> None:
+        page = window.current_page()
+        qtbot.waitUntil(lambda: page.loaded)  # filled in the background, then laid out
+        settle_layouts()
         cut = cut_off_texts(window)
         if cut:
             problems.setdefault(f"page {key} ({what})", cut)

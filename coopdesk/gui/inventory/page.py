@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -140,12 +141,14 @@ class InventoryPage(Page):
         self.search_edit.textChanged.connect(self.stock_model.set_search)
         self.search_edit.installEventFilter(self)
         self.category_combo = QComboBox()
+        self.category_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.category_combo.setToolTip(_("Show one category"))
         self.category_combo.setMinimumContentsLength(14)
         self.category_combo.currentIndexChanged.connect(
             lambda _i: self.stock_model.set_category(self.category_combo.currentData())
         )
         self.site_combo = QComboBox()
+        self.site_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.site_combo.setToolTip(_("Show every site, or one"))
         self.site_combo.currentIndexChanged.connect(lambda _i: self._on_site_chosen())
 
@@ -217,8 +220,10 @@ class InventoryPage(Page):
         layout.setContentsMargins(0, 8, 0, 0)
         filters = QHBoxLayout()
         filters.addWidget(self.search_edit, 1)
-        filters.addWidget(self.category_combo)
-        filters.addWidget(self.site_combo)
+        for combo in (self.category_combo, self.site_combo):
+            # The search field gives up its room first: a choice is never cut.
+            combo.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            filters.addWidget(combo)
         layout.addLayout(filters)
         layout.addLayout(
             tool_row(

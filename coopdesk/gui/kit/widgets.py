@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, QSize, Qt
+from PySide6.QtGui import QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCommandLinkButton,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -66,6 +67,125 @@ def scale_columns(view: QTableView) -> None:
         if column == last and header.stretchLastSection():
             continue
         header.resizeSection(column, round(header.sectionSize(column) * scale))
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that shortens itself with "…" when it is given less room than
+    its words (a long notice in the status bar), with the whole text in its tooltip. It asks
+    for the width of its words but takes less, so it never pushes its neighbours off.
+    ``text()`` is the whole text, and what a screen reader reads."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setProperty(ELIDES, True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._own_tooltip = ""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._update_tooltip()
+
+    def setToolTip(self, tip: str) -> None:
+        self._own_tooltip = tip
+        self._update_tooltip()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        least = self.fontMetrics().horizontalAdvance("…") * 4
+        return QSize(min(hint.width(), least), hint.height())
+
+    def elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        QLabel.setToolTip(self, self.text() if self.elided() else self._own_tooltip)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        area = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, area.width()
+        )
+        alignment = QStyle.visualAlignment(self.layoutDirection(), self.alignment())
+        self.style().drawItemText(
+            painter,
+            area,
+            int(alignment),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+
+def title_widths(view: QTableView) -> list[int]:
+    """The width each column's title needs (its words, the sort arrow, the margins)."""
+    header = view.horizontalHeader()
+    return [header.sectionSizeFromContents(column).width() for column in range(header.count())]
+
+
+def widen_to_titles(view: QTableView) -> None:
+    """Keep the titles of a page's columns sized in pixels whole (see ``TitlesWhole``)."""
+    if view.findChild(TitlesWhole) is None and view.findChild(ColumnFit) is None:
+        TitlesWhole(view)
+
+
+class TitlesWhole(QObject):
+    """Widens a table's columns sized in pixels to their titles, once: a longer language's
+    title ("Changes not yet sent there", translated) is not cut; the columns then scroll
+    sideways in a narrow window, as any wide table does. The columns that stretch over
+    what is left stop stretching while what is left is narrower than their titles."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        header = view.horizontalHeader()
+        last = header.count() - 1
+        self.stretch_last = header.stretchLastSection() and last >= 0
+        stretch = QHeaderView.ResizeMode.Stretch
+        self.stretch_mode = [
+            c for c in range(header.count()) if header.sectionResizeMode(c) == stretch
+        ]
+        self.stretching = [*self.stretch_mode]
+        if self.stretch_last and last not in self.stretching:
+            self.stretching.append(last)
+        for column, needed in enumerate(title_widths(view)):
+            if column in self.stretching:
+                continue
+            if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive:
+                continue  # sized by Qt to its contents
+            if header.sectionSize(column) < needed:
+                header.resizeSection(column, needed)
+        view.viewport().installEventFilter(self)
+        self.fit_stretching()
+
+    def fit_stretching(self) -> None:
+        """Stretch while the room left holds the stretching columns' titles; else give them
+        their titles' widths (and let the table scroll)."""
+        if not self.stretching:
+            return
+        header = self.view.horizontalHeader()
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        needed = sum(header.sectionSizeFromContents(c).width() for c in self.stretching)
+        others = sum(header.sectionSize(c) for c in shown if c not in self.stretching)
+        stretch = self.view.viewport().width() - others >= needed
+        if self.stretch_last:
+            header.setStretchLastSection(stretch)
+        modes = QHeaderView.ResizeMode
+        for column in self.stretching:
+            if column in self.stretch_mode:
+                header.setSectionResizeMode(column, modes.Stretch if stretch else modes.Interactive)
+            if not stretch:
+                header.resizeSection(column, header.sectionSizeFromContents(column).width())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit_stretching()
+        return False
 
 
 def muted(label: QLabel) -> QLabel:
@@ -376,9 +496,14 @@ class ColumnFit(QObject):
         view.viewport().installEventFilter(self)
         self.fit()
 
-    def widths(self, available: int) -> list[int]:
-        wanted = [w for w, _least in self.columns]
-        least = [min(w, low) for w, low in self.columns]
+    def widths(self, available: int, titles: Sequence[int] = ()) -> list[int]:
+        """The columns' widths for ``available`` pixels; no column narrower than its title
+        (``titles``, the widths the titles need: the table scrolls sideways instead)."""
+        titles = [*titles, *[0] * (len(self.columns) - len(titles))]
+        wanted = [max(w, title) for (w, _least), title in zip(self.columns, titles, strict=False)]
+        least = [
+            max(min(w, low), title) for (w, low), title in zip(self.columns, titles, strict=False)
+        ]
         wanted[self.stretch] = least[self.stretch]
         excess = sum(wanted) - available
         if excess <= 0:
@@ -391,7 +516,8 @@ class ColumnFit(QObject):
 
     def fit(self) -> None:
         header = self.view.horizontalHeader()  # type: ignore[attr-defined]
-        for column, width in enumerate(self.widths(self.view.viewport().width())):
+        titles = title_widths(self.view)  # type: ignore[arg-type]
+        for column, width in enumerate(self.widths(self.view.viewport().width(), titles)):
             header.resizeSection(column, max(width, 20))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
