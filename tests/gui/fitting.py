@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coopdesk.gui.kit.widgets import ELIDES
+from coopdesk.gui.kit.widgets import ELIDES, title_width
 
 SLACK = 1  # pixels: rounding in Qt's own sums
 
@@ -213,9 +213,10 @@ def _header(header: QHeaderView) -> list[str]:
         text = model.headerData(logical, header.orientation(), Qt.ItemDataRole.DisplayRole)
         if not text:
             continue
-        needed = header.sectionSizeFromContents(logical)
-        wanted = needed.width() if header.orientation() == Qt.Orientation.Horizontal else None
-        if wanted is not None and size + SLACK < wanted:
+        if header.orientation() != Qt.Orientation.Horizontal:
+            continue
+        wanted = title_width(header, logical)
+        if size + SLACK < wanted:
             found.append(f"column {text!r}: needs {wanted} px, it has {size}")
     return found
 

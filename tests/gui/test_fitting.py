@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,12 +15,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPushButton,
+    QTableView,
     QTabWidget,
     QWidget,
 )
 
 from coopdesk.base import i18n
-from coopdesk.gui.kit.widgets import ELIDES
+from coopdesk.gui.kit.widgets import ELIDES, ElidedLabel, table_view, title_width, widen_to_titles
 from coopdesk.store.store import Store
 from tests.gui.fitting import cut_off_texts
 from tests.gui.test_accessibility import (
@@ -112,6 +114,56 @@ def test_squeezed_tabs_are_reported(qtbot: Any) -> None:
         tabs.addTab(QWidget(), f"{WORDS} {number}")
     _shown(qtbot, tabs, 200)
     assert any(text.startswith("QTabBar") for text in cut_off_texts(tabs))
+
+
+def _table(titles: list[str]) -> QTableView:
+    model = QStandardItemModel(3, len(titles))
+    model.setHorizontalHeaderLabels(titles)
+    return table_view(model)
+
+
+def test_a_column_narrower_than_its_title_is_reported(qtbot: Any) -> None:
+    view = _table(["Name", WORDS, "Notes"])
+    view.horizontalHeader().resizeSection(1, 40)
+    _shown(qtbot, view, 600)
+    found = cut_off_texts(view)
+    assert len(found) == 1 and WORDS in found[0], found
+
+
+def test_a_tables_columns_widen_to_their_titles_and_stop_stretching_when_squeezed(
+    qtbot: Any,
+) -> None:
+    """``TitlesWhole``: columns sized in pixels for English grow to a longer title; the
+    last column stretches only while what is left holds its title."""
+    view = _table(["Name", WORDS, WORDS.upper()])
+    header = view.horizontalHeader()
+    header.resizeSection(1, 40)
+    _shown(qtbot, view, 900)
+    widen_to_titles(view)
+    settle()
+    assert header.sectionSize(1) >= title_width(header, 1)
+    assert header.stretchLastSection()
+    assert cut_off_texts(view) == []
+    view.resize(header.sectionSize(0) + header.sectionSize(1) + 40, 200)
+    settle()
+    assert not header.stretchLastSection()
+    assert header.sectionSize(2) >= title_width(header, 2)  # the table scrolls to it
+    view.resize(1600, 200)
+    settle()
+    assert header.stretchLastSection()
+
+
+def test_an_elided_label_shows_its_whole_text_in_its_tooltip(qtbot: Any) -> None:
+    holder = QWidget()
+    label = ElidedLabel(WORDS, holder)
+    label.resize(80, 30)
+    _shown(qtbot, holder, 300)
+    assert label.text() == WORDS  # what a screen reader reads, and what tests read
+    assert label.toolTip() == WORDS
+    assert label.minimumSizeHint().width() < 80 < label.sizeHint().width()
+    label.resize(label.sizeHint().width(), 30)
+    assert label.toolTip() == ""
+    assert cut_off_texts(holder) == []  # marked: it elides on purpose
 
 
 def test_a_label_that_elides_on_purpose_is_skipped(qtbot: Any) -> None:

@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, QSize, Qt
-from PySide6.QtGui import QFont, QIcon, QPainter, QPaintEvent, QPalette, QPen, QResizeEvent
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCommandLinkButton,
@@ -19,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStyle,
+    QStyleOptionHeader,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -122,10 +132,37 @@ class ElidedLabel(QLabel):
         )
 
 
+def title_width(header: QHeaderView, section: int) -> int:
+    """The width ``section``'s title needs: its words, icon and margins, and the sort arrow
+    only where the arrow is (Qt's own ``sectionSizeFromContents`` leaves room for an arrow
+    in every column)."""
+    option = QStyleOptionHeader()
+    header.initStyleOption(option)
+    option.section = section
+    model = header.model()
+    if model is None:
+        return 0
+    text = model.headerData(section, header.orientation(), Qt.ItemDataRole.DisplayRole)
+    option.text = "" if text is None else str(text)
+    font = model.headerData(section, header.orientation(), Qt.ItemDataRole.FontRole)
+    if isinstance(font, QFont):
+        option.fontMetrics = QFontMetrics(font)
+    sorted_here = header.isSortIndicatorShown() and header.sortIndicatorSection() == section
+    option.sortIndicator = (
+        QStyleOptionHeader.SortIndicator.SortDown
+        if sorted_here
+        else QStyleOptionHeader.SortIndicator.None_
+    )
+    size = header.style().sizeFromContents(
+        QStyle.ContentsType.CT_HeaderSection, option, QSize(), header
+    )
+    return size.width()
+
+
 def title_widths(view: QTableView) -> list[int]:
-    """The width each column's title needs (its words, the sort arrow, the margins)."""
+    """The width each column's title needs (see ``title_width``)."""
     header = view.horizontalHeader()
-    return [header.sectionSizeFromContents(column).width() for column in range(header.count())]
+    return [title_width(header, column) for column in range(header.count())]
 
 
 def widen_to_titles(view: QTableView) -> None:
@@ -170,7 +207,7 @@ class TitlesWhole(QObject):
             return
         header = self.view.horizontalHeader()
         shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
-        needed = sum(header.sectionSizeFromContents(c).width() for c in self.stretching)
+        needed = sum(title_width(header, c) for c in self.stretching)
         others = sum(header.sectionSize(c) for c in shown if c not in self.stretching)
         stretch = self.view.viewport().width() - others >= needed
         if self.stretch_last:
@@ -180,7 +217,7 @@ class TitlesWhole(QObject):
             if column in self.stretch_mode:
                 header.setSectionResizeMode(column, modes.Stretch if stretch else modes.Interactive)
             if not stretch:
-                header.resizeSection(column, header.sectionSizeFromContents(column).width())
+                header.resizeSection(column, title_width(header, column))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
