@@ -172,7 +172,8 @@ def widen_to_titles(view: QTableView) -> None:
 
 
 class TitlesWhole(QObject):
-    """Widens a table's columns sized in pixels to their titles, once: a longer language's
+    """Widens a table's columns sized in pixels to their titles (again after each reset of
+    its model, which may bring new columns and sizes): a longer language's
     title ("Changes not yet sent there", translated) is not cut; the columns then scroll
     sideways in a narrow window, as any wide table does. The columns that stretch over
     what is left stop stretching while what is left is narrower than their titles."""
@@ -181,39 +182,53 @@ class TitlesWhole(QObject):
         super().__init__(view)
         self.view = view
         header = view.horizontalHeader()
-        last = header.count() - 1
-        self.stretch_last = header.stretchLastSection() and last >= 0
+        self.stretch_last = header.stretchLastSection()
         stretch = QHeaderView.ResizeMode.Stretch
         self.stretch_mode = [
             c for c in range(header.count()) if header.sectionResizeMode(c) == stretch
         ]
-        self.stretching = [*self.stretch_mode]
-        if self.stretch_last and last not in self.stretching:
-            self.stretching.append(last)
-        for column, needed in enumerate(title_widths(view)):
-            if column in self.stretching:
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        if model is not None:  # a page that sizes its columns again on a reset: after it
+            queued = Qt.ConnectionType.QueuedConnection
+            model.modelReset.connect(self.widen, queued)
+            model.columnsInserted.connect(self.widen, queued)
+            model.headerDataChanged.connect(self.widen, queued)
+        self.widen()
+
+    def stretching(self) -> list[int]:
+        last = self.view.horizontalHeader().count() - 1
+        extra = [last] if self.stretch_last and last >= 0 and last not in self.stretch_mode else []
+        return [*self.stretch_mode, *extra]
+
+    def widen(self, *_args: object) -> None:
+        """Each column sized in pixels at least as wide as its title."""
+        header = self.view.horizontalHeader()
+        stretching = self.stretching()
+        for column, needed in enumerate(title_widths(self.view)):
+            if column in stretching:
                 continue
             if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive:
                 continue  # sized by Qt to its contents
             if header.sectionSize(column) < needed:
                 header.resizeSection(column, needed)
-        view.viewport().installEventFilter(self)
         self.fit_stretching()
 
     def fit_stretching(self) -> None:
         """Stretch while the room left holds the stretching columns' titles; else give them
         their titles' widths (and let the table scroll)."""
-        if not self.stretching:
+        stretching = self.stretching()
+        if not stretching:
             return
         header = self.view.horizontalHeader()
         shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
-        needed = sum(title_width(header, c) for c in self.stretching)
-        others = sum(header.sectionSize(c) for c in shown if c not in self.stretching)
+        needed = sum(title_width(header, c) for c in stretching)
+        others = sum(header.sectionSize(c) for c in shown if c not in stretching)
         stretch = self.view.viewport().width() - others >= needed
         if self.stretch_last:
             header.setStretchLastSection(stretch)
         modes = QHeaderView.ResizeMode
-        for column in self.stretching:
+        for column in stretching:
             if column in self.stretch_mode:
                 header.setSectionResizeMode(column, modes.Stretch if stretch else modes.Interactive)
             if not stretch:
