@@ -230,3 +230,25 @@ def test_no_page_or_dialog_cuts_its_words_in_the_pseudo_language(
         f"{place}:\n  " + "\n  ".join(sorted(set(cut))) for place, cut in problems.items()
     )
     assert not problems, f"{count} texts cut off in {i18n.PSEUDO_LANGUAGE}:\n{report}"
+
+
+def test_a_message_shown_later_makes_its_dialog_taller_not_cut(
+    qtbot: Any,
+    demo_store: Store,  # noqa: F811 (the fixture)
+) -> None:
+    """The PIN dialog in ``xx``: a refusal under the fields wraps onto more lines at the
+    dialog's width; the dialog grows instead of cutting its explanation short."""
+    from coopdesk.gui.coop.pin_dialog import SetPinDialog
+
+    i18n.pin_language(i18n.PSEUDO_LANGUAGE)
+    founder = str(demo_store.local_get("default_member_id"))
+    window = open_window(qtbot, demo_store, founder)
+    dialog = SetPinDialog(demo_store, founder, "Amara", window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle_layouts()
+    assert cut_off_texts(dialog) == []
+    dialog.save()  # no PIN typed: refused, in words under the fields
+    settle_layouts()
+    assert dialog.error.isVisible()
+    assert cut_off_texts(dialog) == []

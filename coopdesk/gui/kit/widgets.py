@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import (
     QFont,
     QFontMetrics,
@@ -420,6 +428,40 @@ class EmptyState(QWidget):
         if action_label is not None:
             self.action_button.setText(action_label)
             self.action_button.setVisible(bool(action_label))
+
+
+class TallEnoughForItsLines(QObject):
+    """Keeps a window at least as tall as its wrapped lines need at its width. A layout's
+    minimum height is the one at its narrowest; a message shown later (an error under the
+    fields) wraps onto more lines at the window's real width, and was cut at the bottom.
+    Made through ``tall_enough_for_its_lines``."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window_ = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window_ and event.type() in (
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.Resize,
+        ):
+            QTimer.singleShot(0, self, self.grow)  # after the layout has done its own
+        return False
+
+    def grow(self) -> None:
+        layout = self.window_.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        needed = layout.totalHeightForWidth(self.window_.width())
+        if self.window_.height() < needed:
+            self.window_.resize(self.window_.width(), needed)
+
+
+def tall_enough_for_its_lines(window: QWidget) -> None:
+    """See ``TallEnoughForItsLines``."""
+    if window.findChild(TallEnoughForItsLines) is None:
+        TallEnoughForItsLines(window)
 
 
 class ErrorLabel(QWidget):
