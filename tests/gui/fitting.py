@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QStyle,
     QStyleOptionButton,
     QStyleOptionComboBox,
@@ -51,6 +52,9 @@ def _attribute_name(widget: QWidget) -> str:
 
 def where(widget: QWidget) -> str:
     """``QLabel 'title_label' in MembersPage < QStackedWidget``: enough to find it."""
+    view = widget.parentWidget()
+    if isinstance(widget, QHeaderView) and isinstance(view, QAbstractItemView):
+        return f"the header of {where(view)}"
     attribute = _attribute_name(widget)
     if attribute:
         return f"{type(widget).__name__} {attribute}"
@@ -221,6 +225,18 @@ def _header(header: QHeaderView) -> list[str]:
     return found
 
 
+def _scroll_area(area: QScrollArea) -> str | None:
+    """A page or form that scrolls sideways hides the ends of its lines (a table does
+    that by design: it is not a ``QScrollArea``)."""
+    bar = area.horizontalScrollBar()
+    if bar.isVisible() and bar.maximum() > 0:
+        inside = area.widget()
+        needed = inside.width() if inside is not None else bar.maximum() + area.width()
+        shown = area.viewport().width()
+        return f"it scrolls sideways: its contents need {needed} px, it shows {shown}"
+    return None
+
+
 def _inside_scrolled_view(widget: QWidget, root: QWidget) -> bool:
     """Whether ``widget`` is inside a scroll area's viewport under ``root``: there it may
     lie out of sight, and the area scrolls to it."""
@@ -272,6 +288,8 @@ def cut_off_texts(root: QWidget) -> list[str]:
             problems.append(_combo_box(widget) or "")
         elif isinstance(widget, QHeaderView):
             problems.extend(_header(widget))
+        elif isinstance(widget, QScrollArea):
+            problems.append(_scroll_area(widget) or "")
         else:
             continue
         if text and not problems[0] and _clipped(widget, root):

@@ -211,6 +211,15 @@ class FormDialog(QDialog):
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return
+        area = getattr(self, "form_area", None)
+        if area is not None:
+            # Rows added after ``lay_out`` have not told the layout yet (that is a posted
+            # event): its hint for the fields is the empty form's, and a form of long words
+            # opened at its minimum width, scrolling sideways.
+            area.updateGeometry()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         available = screen.availableGeometry()
         wanted = self.sizeHint().boundedTo(available.size() * 0.95)
         size = self.size().expandedTo(wanted)
