@@ -71,8 +71,8 @@ EXAMPLES = 40 if LONG else 6
 STEPS = 150 if LONG else 80
 # The same walk in the pseudo-language, checking that every text fits after each step: a
 # shorter walk in `make test` (it looks at every widget after every step).
-PSEUDO_EXAMPLES = 10 if LONG else 2
-PSEUDO_STEPS = 150 if LONG else 50
+PSEUDO_EXAMPLES = 10 if LONG else 3
+PSEUDO_STEPS = 150 if LONG else 60
 SIZES = ((1024, 600), (1100, 700), (1366, 768), (1280, 1024))
 WORDS = ("Rosa", "ng", "Compost run", "12", "2.5", "abc", "Amara", "", "x" * 40, "31/02")
 # The offscreen platform says these about itself; they are not CoopDesk's doing.
@@ -755,6 +755,9 @@ def _walk(
 ) -> list[DayAtTheCoop]:
     """Run the day ``examples`` times, ``steps`` moments each; the machines that ran."""
     machines: list[DayAtTheCoop] = []
+    # A path typed into a form ("abc" as an invitation's file) is relative to the folder
+    # the tests run in: the walk's files stay in its own.
+    monkeypatch.chdir(tmp_path)
     previous_handler = _record_problems(machines, monkeypatch)
 
     def new_machine() -> DayAtTheCoop:
