@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from coopdesk.base import i18n
 from coopdesk.gui.kit.widgets import ELIDES, ElidedLabel, table_view, title_width, widen_to_titles
+from coopdesk.gui.shell.main_window import SECTION_KEYS
 from coopdesk.store.store import Store
 from tests.gui.fitting import cut_off_texts
 from tests.gui.test_accessibility import (
@@ -252,3 +253,31 @@ def test_a_message_shown_later_makes_its_dialog_taller_not_cut(
     settle_layouts()
     assert dialog.error.isVisible()
     assert cut_off_texts(dialog) == []
+
+
+@pytest.mark.parametrize("language", [i18n.PSEUDO_LANGUAGE, "es", "fr", "ar"])
+def test_no_main_page_cuts_its_words_on_a_netbook_screen(
+    qtbot: Any,
+    demo_store: Store,  # noqa: F811 (the fixture)
+    language: str,
+) -> None:
+    """Every main page and each of its tabs at 1024x600, in each language: nothing cut."""
+    i18n.pin_language(language)
+    founder = str(demo_store.local_get("default_member_id"))
+    window = open_window(qtbot, demo_store, founder)
+    window.resize(1024, 600)
+    problems: dict[str, list[str]] = {}
+    for key in SECTION_KEYS:
+        page = window.go_to(key)
+        qtbot.waitUntil(lambda page=page: page.loaded)
+        for tabs in [None, *page.findChildren(QTabWidget)]:
+            for index in range(tabs.count()) if tabs is not None else [None]:
+                if tabs is not None and index is not None:
+                    tabs.setCurrentIndex(index)
+                settle_layouts()
+                cut = cut_off_texts(window)
+                if cut:
+                    problems.setdefault(f"{key} {index if index is not None else ''}", cut)
+    report = "\n".join(f"{place}:\n  " + "\n  ".join(cut) for place, cut in problems.items())
+    assert window.width() == 1024
+    assert not problems, f"texts cut off in {language} at 1024x600:\n{report}"

@@ -53,6 +53,7 @@ from coopdesk.gui.inventory.models import (
 from coopdesk.gui.inventory.printing import print_shopping_list, save_pdf, shopping_rows
 from coopdesk.gui.inventory.stocktake import StocktakeDialog
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.flow import FlowLayout
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
     EmptyState,
@@ -91,9 +92,10 @@ STOCKTAKE = "stocktake"
 ALL = "__all__"
 
 
-def tool_row(*widgets: QWidget | None, stretch_at: int = -1) -> QHBoxLayout:
-    """Widgets in a row; ``None`` is a stretch."""
-    row = QHBoxLayout()
+def tool_row(*widgets: QWidget | None, stretch_at: int = -1) -> FlowLayout:
+    """Widgets in a row that wraps when the page is too narrow for their words (a longer
+    language); ``None`` is a stretch."""
+    row = FlowLayout()
     for widget in widgets:
         if widget is None:
             row.addStretch(1)
@@ -251,6 +253,7 @@ class InventoryPage(Page):
         self.pdf_button = QPushButton(_("Save as PDF…"))
         self.pdf_button.clicked.connect(self.save_shopping_pdf)
         self.low_summary = muted(QLabel())
+        self.low_summary.setWordWrap(True)  # a longer language: two lines, not a wider page
         self.low_table = table_view(self.low_model, stretch_last=False)
         header = self.low_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
