@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base import i18n
+from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.widgets import ELIDES, ElidedLabel, table_view, title_width, widen_to_titles
 from coopdesk.gui.shell.main_window import SECTION_KEYS
 from coopdesk.store.store import Store
@@ -281,3 +282,24 @@ def test_no_main_page_cuts_its_words_on_a_netbook_screen(
     report = "\n".join(f"{place}:\n  " + "\n  ".join(cut) for place, cut in problems.items())
     assert window.width() == 1024
     assert not problems, f"texts cut off in {language} at 1024x600:\n{report}"
+
+
+def test_a_refusal_shown_in_a_form_neither_cuts_it_nor_scrolls_it_sideways(
+    qtbot: Any,
+    demo_store: Store,  # noqa: F811 (the fixture)
+) -> None:
+    """The coop's settings in ``xx``: the error line appears under the fields and the form
+    grows to hold it (it shrank the fields' area, whose scroll bar took the width of their
+    words: they scrolled sideways)."""
+    i18n.pin_language(i18n.PSEUDO_LANGUAGE)
+    window = open_window(qtbot, demo_store, str(demo_store.local_get("default_member_id")))
+    window.settings_action.trigger()
+    settle_layouts()
+    (dialog,) = window.dialogs.open_dialogs()
+    assert isinstance(dialog, FormDialog)
+    assert cut_off_texts(dialog) == []
+    for words in (1, 6):
+        dialog.show_error(" ".join([WORDS] * words))
+        settle_layouts()
+        assert cut_off_texts(dialog) == [], words
+        assert not dialog.form_area.horizontalScrollBar().isVisible()

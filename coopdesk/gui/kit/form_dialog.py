@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -62,9 +62,10 @@ class FormArea(QScrollArea):
     def _wanted(self, size: QSize) -> QSize:
         room = self._room()
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        width, height = size.width(), size.height()
-        if height > room.height():
-            width += bar  # the vertical scroll bar takes its width from the fields
+        # Room for the vertical scroll bar beside the fields, always: it shows when a
+        # message below takes height (or the text is large), and took its width from
+        # the fields, which then scrolled sideways.
+        width, height = size.width() + bar, size.height()
         return QSize(min(width, room.width()), min(height, room.height()))
 
     def sizeHint(self) -> QSize:
@@ -185,6 +186,10 @@ class FormDialog(QDialog):
 
     def show_error(self, message: str) -> None:
         self.error_label.show_message(message)
+        # The error line took its height from the fields' area: the dialog grows to hold
+        # both, up to the screen (again once the line has its height at the dialog's width).
+        self.fit_to_screen()
+        QTimer.singleShot(0, self, self.fit_to_screen)
         for label, widget in self.field_for_error.items():
             # The core's message starts with the field's label, in English or translated.
             if message.startswith(label) or message.startswith(_(label)):
