@@ -189,7 +189,7 @@ class FormDialog(QDialog):
         # The error line took its height from the fields' area: the dialog grows to hold
         # both, up to the screen (again once the line has its height at the dialog's width).
         self.fit_to_screen()
-        QTimer.singleShot(0, self, self.fit_to_screen)
+        QTimer.singleShot(0, self, self._fit_again)
         for label, widget in self.field_for_error.items():
             # The core's message starts with the field's label, in English or translated.
             if message.startswith(label) or message.startswith(_(label)):
@@ -197,6 +197,10 @@ class FormDialog(QDialog):
                 if isinstance(widget, QLineEdit):
                     widget.selectAll()
                 break
+
+    def _fit_again(self) -> None:
+        if self.isVisible():  # not once it has closed
+            self.fit_to_screen()
 
     # -- not losing what was typed ----------------------------------------------------------
 

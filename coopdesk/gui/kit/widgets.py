@@ -451,7 +451,7 @@ class TallEnoughForItsLines(QObject):
 
     def grow(self) -> None:
         layout = self.window_.layout()
-        if layout is None or not layout.hasHeightForWidth():
+        if layout is None or not layout.hasHeightForWidth() or not self.window_.isVisible():
             return
         needed = layout.totalHeightForWidth(self.window_.width())
         if self.window_.height() < needed:
