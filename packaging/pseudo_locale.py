@@ -26,6 +26,7 @@ ACCENTED = dict(
 # What must reach the translation unchanged: format fields, printf fields, tags, entities.
 KEEP = re.compile(r"\{[^{}]*\}|%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|<[^>]*>|&\w+;|\\.")
 GROWTH = 0.4
+PADDING_WORD = 8  # the longest run of tildes: a long word of a real language
 
 
 def pseudo(text: str) -> str:
@@ -44,8 +45,17 @@ def pseudo(text: str) -> str:
     tail = ""
     while body and body[-1] in "\n:":
         body, tail = body[:-1], body[-1] + tail
-    padding = "~" * max(1, math.ceil(len(text) * GROWTH) - 2)
-    return f"[{body} {padding}]{tail}"
+    return f"[{body} {padding(len(text))}]{tail}"
+
+
+def padding(length: int) -> str:
+    """About ``GROWTH`` of ``length`` in tildes, in words of at most ``PADDING_WORD``: a
+    long sentence's padding wraps as a translation's words do, instead of being one word
+    wider than any window."""
+    tildes = max(1, math.ceil(length * GROWTH) - 2)
+    words = [PADDING_WORD] * (tildes // (PADDING_WORD + 1))
+    rest = tildes - len(words) * (PADDING_WORD + 1)
+    return " ".join(["~" * n for n in words] + (["~" * rest] if rest > 0 else []))
 
 
 def main(pot: str, po: str) -> None:

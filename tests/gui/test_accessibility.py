@@ -11,7 +11,7 @@ more: the walk fails on each one, saying where it is.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,17 +243,31 @@ def _first_filled(view: QAbstractItemView) -> QModelIndex | None:
     return None
 
 
-def test_every_control_of_every_page_and_dialog_has_a_name(
-    qtbot: Any, demo_store: Store, demo_files: DemoFiles, monkeypatch: pytest.MonkeyPatch
+# Every kind of dialog the window can open: the walk below must meet each one.
+EVERY_DIALOG_KIND = frozenset(
+    {
+        *("member picker", "PIN entry", "coop settings", "shift details", "import preview"),
+        *("shift form", "template form", "shift type form", "generate shifts"),
+        *("task form", "chore form", "chore tasks"),
+        *("role form", "swap form", "handover notes"),
+        *("decisions.decision", "decisions.vote", "decisions.meeting", "decisions.minutes"),
+        *("decisions.outcome", "decisions.amend", "decisions.hands"),
+        *("stock move", "item form", "stocktake", "send transfer", "confirm arrival"),
+        *("member form", "set PIN", "leave", "invite a site"),
+    }
+)
+
+
+def watch_dialogs(
+    monkeypatch: pytest.MonkeyPatch, check: Callable[[str, QDialog], None], bundle: Path
 ) -> None:
-    watch = DialogWatch()
+    """``check(kind, dialog)`` for each dialog the window opens, once it is shown; the
+    questions and file choosers answer at once (the file to import is ``bundle``)."""
     real_open = DialogManager.open
-    opening: list[str] = []
 
     def watched_open(self: DialogManager, kind: str, make: Any, key: Any = None, **kw: Any):
         dialog = real_open(self, kind, make, key, **kw)
-        opening.append(kind)
-        watch.check(kind, dialog)
+        check(kind, dialog)
         return dialog
 
     monkeypatch.setattr(DialogManager, "open", watched_open)
@@ -261,19 +275,22 @@ def test_every_control_of_every_page_and_dialog_has_a_name(
     monkeypatch.setattr(dialogs, "show_error", lambda *_a, **_k: None)
     monkeypatch.setattr(dialogs, "save_file_name", lambda *_a, **_k: None)
     monkeypatch.setattr(dialogs, "save_file_with_choice", lambda *_a, **_k: None)
-    monkeypatch.setattr(dialogs, "open_file_name", lambda *_a, **_k: demo_files.bundle)
+    monkeypatch.setattr(dialogs, "open_file_name", lambda *_a, **_k: bundle)
     monkeypatch.setattr(dialogs, "choose_item", lambda *_a, **_k: None)
 
-    founder = str(demo_store.local_get("default_member_id"))
-    window = open_window(qtbot, demo_store, founder)
-    window.resize(1280, 800)
-    page_problems: dict[str, list[str]] = {}
 
-    def look_at_page(key: str, what: str) -> None:
-        settle()
-        missing = unnamed_controls(window)
-        if missing:
-            page_problems.setdefault(f"page {key} ({what})", missing)
+def visit_every_page_and_dialog(
+    qtbot: Any,
+    window: Any,
+    demo_store: Store,
+    with_pin: str,
+    look_at_page: Callable[[str, str], None],
+) -> None:
+    """Every page and each of its tabs (``look_at_page(key, what)`` on each), and every
+    dialog the window opens: each page's Ctrl+N and buttons, the buttons inside each dialog,
+    a double-click on a row, the settings, the member picker and a PIN entry. The dialogs
+    are seen through ``watch_dialogs``."""
+    founder = str(window.session.member_id)
 
     def then_inside(dialog: QDialog | None, depth: int = 0) -> None:
         """Press each of the dialog's own buttons once; check the dialogs they open."""
@@ -317,10 +334,12 @@ def test_every_control_of_every_page_and_dialog_has_a_name(
 
     for key in SECTION_KEYS:
         page = window.go_to(key)
+        settle()
         look_at_page(key, "as it opens")
         for tabs in page.findChildren(QTabWidget):
             for index in range(tabs.count()):
                 tabs.setCurrentIndex(index)
+                settle()
                 look_at_page(key, f"tab {tabs.tabText(index)!r}")
             tabs.setCurrentIndex(0)
         # Ctrl+N, then each button that opens something, then a double-click on a row.
@@ -369,22 +388,31 @@ def test_every_control_of_every_page_and_dialog_has_a_name(
     settle()
     picker = window.picker
     assert picker is not None
-    picker.search.setText(str(demo_store.get("member", demo_files.with_pin)["name"]))
+    picker.search.setText(str(demo_store.get("member", with_pin)["name"]))
     picker.accept()
     settle()
     _close_dialogs(window)
 
-    expected = {
-        *("member picker", "PIN entry", "coop settings", "shift details", "import preview"),
-        *("shift form", "template form", "shift type form", "generate shifts"),
-        *("task form", "chore form", "chore tasks"),
-        *("role form", "swap form", "handover notes"),
-        *("decisions.decision", "decisions.vote", "decisions.meeting", "decisions.minutes"),
-        *("decisions.outcome", "decisions.amend", "decisions.hands"),
-        *("stock move", "item form", "stocktake", "send transfer", "confirm arrival"),
-        *("member form", "set PIN", "leave", "invite a site"),
-    }
-    assert expected <= set(watch.kinds), f"the walk never opened {expected - set(watch.kinds)}"
+
+def test_every_control_of_every_page_and_dialog_has_a_name(
+    qtbot: Any, demo_store: Store, demo_files: DemoFiles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watch = DialogWatch()
+    watch_dialogs(monkeypatch, watch.check, demo_files.bundle)
+    founder = str(demo_store.local_get("default_member_id"))
+    window = open_window(qtbot, demo_store, founder)
+    window.resize(1280, 800)
+    page_problems: dict[str, list[str]] = {}
+
+    def look_at_page(key: str, what: str) -> None:
+        missing = unnamed_controls(window)
+        if missing:
+            page_problems.setdefault(f"page {key} ({what})", missing)
+
+    visit_every_page_and_dialog(qtbot, window, demo_store, demo_files.with_pin, look_at_page)
+    assert set(watch.kinds) >= EVERY_DIALOG_KIND, (
+        f"the walk never opened {EVERY_DIALOG_KIND - set(watch.kinds)}"
+    )
 
     problems = {**page_problems, **watch.problems}
     report = "\n".join(

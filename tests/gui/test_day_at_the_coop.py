@@ -64,10 +64,15 @@ from coopdesk.gui.shell.main_window import SECTION_KEYS, MainWindow
 from coopdesk.roles import may
 from coopdesk.store.store import Store
 from coopdesk.sync import export_bundle, import_bundle, join_with_secrets, site_secrets
+from tests.gui.fitting import cut_off_texts
 
 LONG = os.environ.get("COOPDESK_LONG_GUI", "") not in ("", "0")
 EXAMPLES = 40 if LONG else 6
 STEPS = 150 if LONG else 80
+# The same walk in the pseudo-language, checking that every text fits after each step: a
+# shorter walk in `make test` (it looks at every widget after every step).
+PSEUDO_EXAMPLES = 10 if LONG else 3
+PSEUDO_STEPS = 150 if LONG else 60
 SIZES = ((1024, 600), (1100, 700), (1366, 768), (1280, 1024))
 WORDS = ("Rosa", "ng", "Compost run", "12", "2.5", "abc", "Amara", "", "x" * 40, "31/02")
 # The offscreen platform says these about itself; they are not CoopDesk's doing.
@@ -224,8 +229,11 @@ def _pick(items: list[Any], choice: int) -> Any:
 class DayAtTheCoop(RuleBasedStateMachine):
     """People at one computer: every rule is something a person does with keys or mouse."""
 
-    def __init__(self, qtbot: Any, files: DemoFiles, scratch: Path) -> None:
+    def __init__(
+        self, qtbot: Any, files: DemoFiles, scratch: Path, check_fit: bool = False
+    ) -> None:
         super().__init__()
+        self.check_fit = check_fit  # after each step, every text on screen must fit
         self.qtbot = qtbot
         self.files = files
         self.scratch = scratch
@@ -297,6 +305,8 @@ class DayAtTheCoop(RuleBasedStateMachine):
         assert not self.problems, "\n".join(self.problems)
         self.nothing_left_behind_by_closed_dialogs()
         self.the_members_buttons_follow_who_is_at_the_keyboard()
+        if self.check_fit:
+            self.every_text_fits()
 
     def top(self) -> Any:
         """The dialog in front (a modal one), or None when the window itself has the keys."""
@@ -508,7 +518,7 @@ class DayAtTheCoop(RuleBasedStateMachine):
             language = _pick(list(LANGUAGES), choice)
             update_member(self.store, member, member, language=language)
             self.settle()
-            wanted = language or "en"
+            wanted = i18n.pinned_language() or language or "en"  # `--lang xx` wins
             assert i18n.current_language() == wanted, (i18n.current_language(), wanted)
 
     def nobody_touches_it_for_a_while(self) -> None:
@@ -534,7 +544,7 @@ class DayAtTheCoop(RuleBasedStateMachine):
     @staticmethod
     def is_picker(top: Any) -> bool:
         return isinstance(getattr(top, "search", None), QLineEdit) and (
-            top.windowTitle() == "Who is at the keyboard?"
+            top.windowTitle() == i18n._("Who is at the keyboard?")
         )
 
     def dialog_escape(self, top: Any, _choice: int, _word: str) -> None:
@@ -621,6 +631,24 @@ class DayAtTheCoop(RuleBasedStateMachine):
         assert all(now <= before for now, before in zip(counts, self.baseline, strict=True)), (
             f"closed dialogs left connections behind on the hub and session: {counts} "
             f"now, {self.baseline} with no dialog ever opened"
+        )
+
+    def every_text_fits(self) -> None:
+        """The window's page and every open dialog show each text whole."""
+        assert self.window is not None
+        for _round in range(2):  # a new text lays its panel out again, a round later
+            self.settle()
+        cut = {"the window": cut_off_texts(self.window)}
+        for dialog in self.open_dialogs():
+            cut[f"{type(dialog).__name__} {dialog.windowTitle()!r}"] = cut_off_texts(dialog)
+        found = [f"{place}:\n  " + "\n  ".join(texts) for place, texts in cut.items() if texts]
+        assert not found, (
+            "texts cut off in "
+            + i18n.current_language()
+            + f" at {self.window.width()}x{self.window.height()}:\n"
+            + "\n".join(found)
+            + "\nlast steps:\n  "
+            + "\n  ".join(self.trail[-8:])
         )
 
     def the_members_buttons_follow_who_is_at_the_keyboard(self) -> None:
@@ -716,12 +744,24 @@ def _record_problems(machine_holder: list[DayAtTheCoop], monkeypatch: pytest.Mon
     return qInstallMessageHandler(qt_message)
 
 
-def test_a_day_at_the_coop(qtbot, demo_files, tmp_path, monkeypatch):
+def _walk(
+    qtbot: Any,
+    demo_files: DemoFiles,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    examples: int,
+    steps: int,
+    check_fit: bool = False,
+) -> list[DayAtTheCoop]:
+    """Run the day ``examples`` times, ``steps`` moments each; the machines that ran."""
     machines: list[DayAtTheCoop] = []
+    # A path typed into a form ("abc" as an invitation's file) is relative to the folder
+    # the tests run in: the walk's files stay in its own.
+    monkeypatch.chdir(tmp_path)
     previous_handler = _record_problems(machines, monkeypatch)
 
     def new_machine() -> DayAtTheCoop:
-        machine = DayAtTheCoop(qtbot, demo_files, tmp_path)
+        machine = DayAtTheCoop(qtbot, demo_files, tmp_path, check_fit=check_fit)
         machines.append(machine)
         return machine
 
@@ -729,8 +769,8 @@ def test_a_day_at_the_coop(qtbot, demo_files, tmp_path, monkeypatch):
         run_state_machine_as_test(
             new_machine,
             settings=settings(
-                max_examples=EXAMPLES,
-                stateful_step_count=STEPS,
+                max_examples=examples,
+                stateful_step_count=steps,
                 deadline=None,
                 derandomize=not LONG and not os.environ.get("COOPDESK_GUI_RANDOM"),
                 database=None,
@@ -743,6 +783,25 @@ def test_a_day_at_the_coop(qtbot, demo_files, tmp_path, monkeypatch):
         )
     finally:
         qInstallMessageHandler(previous_handler)
+    return machines
+
+
+def test_a_day_at_the_coop(qtbot, demo_files, tmp_path, monkeypatch):
+    machines = _walk(qtbot, demo_files, tmp_path, monkeypatch, EXAMPLES, STEPS)
     steps = sum(machine.steps for machine in machines)
     print(f"a day at the coop: {len(machines)} walks, {steps} steps; dialogs met: {SEEN}")
     assert steps >= (EXAMPLES * STEPS) // 3
+
+
+def test_a_day_at_the_coop_in_the_pseudo_language_cuts_no_text(
+    qtbot, demo_files, tmp_path, monkeypatch
+):
+    """The same day in ``xx`` (``coopdesk --lang xx``: accented, 40% longer): after every
+    step, the page and each open dialog show every text whole (tests/gui/fitting.py)."""
+    i18n.pin_language(i18n.PSEUDO_LANGUAGE)
+    machines = _walk(
+        qtbot, demo_files, tmp_path, monkeypatch, PSEUDO_EXAMPLES, PSEUDO_STEPS, check_fit=True
+    )
+    assert i18n.current_language() == i18n.PSEUDO_LANGUAGE
+    steps = sum(machine.steps for machine in machines)
+    assert steps >= (PSEUDO_EXAMPLES * PSEUDO_STEPS) // 3

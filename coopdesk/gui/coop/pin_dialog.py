@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.i18n import _, ngettext
 from coopdesk.coop import pins
-from coopdesk.gui.kit.widgets import ErrorLabel, enter_presses, muted, scaled_font
+from coopdesk.gui.kit.widgets import (
+    ErrorLabel,
+    enter_presses,
+    muted,
+    scaled_font,
+    tall_enough_for_its_lines,
+)
 from coopdesk.store.store import Store
 
 PIN_MAX_DIGITS = 12
@@ -54,6 +60,9 @@ def _never_cut(layout: QVBoxLayout, *wrapped: QWidget) -> None:
     for widget in wrapped:
         widget.setMinimumWidth(WRAP_WIDTH)
     layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
+    window = layout.parentWidget()
+    if window is not None:
+        tall_enough_for_its_lines(window)  # and taller when a message wraps at its width
 
 
 class PinDialog(QDialog):

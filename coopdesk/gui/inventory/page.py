@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -52,6 +53,7 @@ from coopdesk.gui.inventory.models import (
 from coopdesk.gui.inventory.printing import print_shopping_list, save_pdf, shopping_rows
 from coopdesk.gui.inventory.stocktake import StocktakeDialog
 from coopdesk.gui.kit import dialogs
+from coopdesk.gui.kit.flow import FlowLayout
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
     EmptyState,
@@ -90,9 +92,10 @@ STOCKTAKE = "stocktake"
 ALL = "__all__"
 
 
-def tool_row(*widgets: QWidget | None, stretch_at: int = -1) -> QHBoxLayout:
-    """Widgets in a row; ``None`` is a stretch."""
-    row = QHBoxLayout()
+def tool_row(*widgets: QWidget | None, stretch_at: int = -1) -> FlowLayout:
+    """Widgets in a row that wraps when the page is too narrow for their words (a longer
+    language); ``None`` is a stretch."""
+    row = FlowLayout()
     for widget in widgets:
         if widget is None:
             row.addStretch(1)
@@ -140,12 +143,14 @@ class InventoryPage(Page):
         self.search_edit.textChanged.connect(self.stock_model.set_search)
         self.search_edit.installEventFilter(self)
         self.category_combo = QComboBox()
+        self.category_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.category_combo.setToolTip(_("Show one category"))
         self.category_combo.setMinimumContentsLength(14)
         self.category_combo.currentIndexChanged.connect(
             lambda _i: self.stock_model.set_category(self.category_combo.currentData())
         )
         self.site_combo = QComboBox()
+        self.site_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.site_combo.setToolTip(_("Show every site, or one"))
         self.site_combo.currentIndexChanged.connect(lambda _i: self._on_site_chosen())
 
@@ -217,8 +222,10 @@ class InventoryPage(Page):
         layout.setContentsMargins(0, 8, 0, 0)
         filters = QHBoxLayout()
         filters.addWidget(self.search_edit, 1)
-        filters.addWidget(self.category_combo)
-        filters.addWidget(self.site_combo)
+        for combo in (self.category_combo, self.site_combo):
+            # The search field gives up its room first: a choice is never cut.
+            combo.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            filters.addWidget(combo)
         layout.addLayout(filters)
         layout.addLayout(
             tool_row(
@@ -246,6 +253,7 @@ class InventoryPage(Page):
         self.pdf_button = QPushButton(_("Save as PDF…"))
         self.pdf_button.clicked.connect(self.save_shopping_pdf)
         self.low_summary = muted(QLabel())
+        self.low_summary.setWordWrap(True)  # a longer language: two lines, not a wider page
         self.low_table = table_view(self.low_model, stretch_last=False)
         header = self.low_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -62,9 +62,10 @@ class FormArea(QScrollArea):
     def _wanted(self, size: QSize) -> QSize:
         room = self._room()
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        width, height = size.width(), size.height()
-        if height > room.height():
-            width += bar  # the vertical scroll bar takes its width from the fields
+        # Room for the vertical scroll bar beside the fields, always: it shows when a
+        # message below takes height (or the text is large), and took its width from
+        # the fields, which then scrolled sideways.
+        width, height = size.width() + bar, size.height()
         return QSize(min(width, room.width()), min(height, room.height()))
 
     def sizeHint(self) -> QSize:
@@ -187,6 +188,10 @@ class FormDialog(QDialog):
         """Say ``message``; focus the field it is about: the error's own ``field`` (its
         English label, so in any language), else the label the message starts with."""
         self.error_label.show_message(message)
+        # The error line took its height from the fields' area: the dialog grows to hold
+        # both, up to the screen (again once the line has its height at the dialog's width).
+        self.fit_to_screen()
+        QTimer.singleShot(0, self, self._fit_again)
         widget = self.field_for_error.get(field) if field else None
         if widget is None:
             widget = next(
@@ -201,6 +206,10 @@ class FormDialog(QDialog):
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
             if isinstance(widget, QLineEdit):
                 widget.selectAll()
+
+    def _fit_again(self) -> None:
+        if self.isVisible():  # not once it has closed
+            self.fit_to_screen()
 
     # -- not losing what was typed ----------------------------------------------------------
 
@@ -220,6 +229,15 @@ class FormDialog(QDialog):
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return
+        area = getattr(self, "form_area", None)
+        if area is not None:
+            # Rows added after ``lay_out`` have not told the layout yet (that is a posted
+            # event): its hint for the fields is the empty form's, and a form of long words
+            # opened at its minimum width, scrolling sideways.
+            area.updateGeometry()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         available = screen.availableGeometry()
         wanted = self.sizeHint().boundedTo(available.size() * 0.95)
         size = self.size().expandedTo(wanted)

@@ -21,7 +21,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
 from coopdesk.gui.kit.accessible import name_controls
-from coopdesk.gui.kit.widgets import muted, scale_columns, scaled_font
+from coopdesk.gui.kit.widgets import muted, scale_columns, scaled_font, widen_to_titles
 from coopdesk.store.changes import Changes
 
 if TYPE_CHECKING:
@@ -144,10 +144,11 @@ class Page(QWidget):
     def name_controls(self) -> None:
         """Name what a screen reader cannot name by itself (a search field, the page's
         lists: after the page's title or tab), after each load; and widen columns sized in
-        pixels when the text is larger than usual."""
+        pixels when the text is larger than usual, or their titles longer."""
         name_controls(self, self.title_label.text())
         for view in self.findChildren(QTableView):
             scale_columns(view)  # a doubled font: columns sized in pixels grow with it
+            widen_to_titles(view)
 
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_loaded()

@@ -8,8 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QObject, Qt
-from PySide6.QtGui import QFont, QIcon, QKeySequence, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QIcon,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCommandLinkButton,
@@ -19,6 +37,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStyle,
+    QStyleOptionHeader,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -26,6 +45,11 @@ from PySide6.QtWidgets import (
 )
 
 from coopdesk.base.i18n import _, is_right_to_left, ngettext
+
+# The dynamic property of a widget that shortens its text on purpose, with the whole text in
+# its tooltip (a long member name in a narrow list): the test that looks for cut-off text
+# (tests/gui/fitting.py) skips it instead of guessing.
+ELIDES = "elides"
 
 
 def scaled_font(widget: QWidget, factor: float, bold: bool = False) -> QFont:
@@ -62,6 +86,167 @@ def scale_columns(view: QTableView) -> None:
         if column == last and header.stretchLastSection():
             continue
         header.resizeSection(column, round(header.sectionSize(column) * scale))
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that shortens itself with "…" when it is given less room than
+    its words (a long notice in the status bar), with the whole text in its tooltip. It asks
+    for the width of its words but takes less, so it never pushes its neighbours off.
+    ``text()`` is the whole text, and what a screen reader reads."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setProperty(ELIDES, True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._own_tooltip = ""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._update_tooltip()
+
+    def setToolTip(self, tip: str) -> None:
+        self._own_tooltip = tip
+        self._update_tooltip()
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        least = self.fontMetrics().horizontalAdvance("…") * 4
+        return QSize(min(hint.width(), least), hint.height())
+
+    def elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        QLabel.setToolTip(self, self.text() if self.elided() else self._own_tooltip)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        area = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, area.width()
+        )
+        alignment = QStyle.visualAlignment(self.layoutDirection(), self.alignment())
+        self.style().drawItemText(
+            painter,
+            area,
+            int(alignment),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+
+def title_width(header: QHeaderView, section: int) -> int:
+    """The width ``section``'s title needs: its words, icon and margins, and the sort arrow
+    only where the arrow is (Qt's own ``sectionSizeFromContents`` leaves room for an arrow
+    in every column)."""
+    option = QStyleOptionHeader()
+    header.initStyleOption(option)
+    option.section = section
+    model = header.model()
+    if model is None:
+        return 0
+    text = model.headerData(section, header.orientation(), Qt.ItemDataRole.DisplayRole)
+    option.text = "" if text is None else str(text)
+    font = model.headerData(section, header.orientation(), Qt.ItemDataRole.FontRole)
+    if isinstance(font, QFont):
+        option.fontMetrics = QFontMetrics(font)
+    sorted_here = header.isSortIndicatorShown() and header.sortIndicatorSection() == section
+    option.sortIndicator = (
+        QStyleOptionHeader.SortIndicator.SortDown
+        if sorted_here
+        else QStyleOptionHeader.SortIndicator.None_
+    )
+    size = header.style().sizeFromContents(
+        QStyle.ContentsType.CT_HeaderSection, option, QSize(), header
+    )
+    return size.width()
+
+
+def title_widths(view: QTableView) -> list[int]:
+    """The width each column's title needs (see ``title_width``)."""
+    header = view.horizontalHeader()
+    return [title_width(header, column) for column in range(header.count())]
+
+
+def widen_to_titles(view: QTableView) -> None:
+    """Keep the titles of a page's columns sized in pixels whole (see ``TitlesWhole``)."""
+    if view.findChild(TitlesWhole) is None and view.findChild(ColumnFit) is None:
+        TitlesWhole(view)
+
+
+class TitlesWhole(QObject):
+    """Widens a table's columns sized in pixels to their titles (again after each reset of
+    its model, which may bring new columns and sizes): a longer language's
+    title ("Changes not yet sent there", translated) is not cut; the columns then scroll
+    sideways in a narrow window, as any wide table does. The columns that stretch over
+    what is left stop stretching while what is left is narrower than their titles."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        header = view.horizontalHeader()
+        self.stretch_last = header.stretchLastSection()
+        stretch = QHeaderView.ResizeMode.Stretch
+        self.stretch_mode = [
+            c for c in range(header.count()) if header.sectionResizeMode(c) == stretch
+        ]
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        if model is not None:  # a page that sizes its columns again on a reset: after it
+            queued = Qt.ConnectionType.QueuedConnection
+            model.modelReset.connect(self.widen, queued)
+            model.columnsInserted.connect(self.widen, queued)
+            model.headerDataChanged.connect(self.widen, queued)
+        self.widen()
+
+    def stretching(self) -> list[int]:
+        last = self.view.horizontalHeader().count() - 1
+        extra = [last] if self.stretch_last and last >= 0 and last not in self.stretch_mode else []
+        return [*self.stretch_mode, *extra]
+
+    def widen(self, *_args: object) -> None:
+        """Each column sized in pixels at least as wide as its title."""
+        header = self.view.horizontalHeader()
+        stretching = self.stretching()
+        for column, needed in enumerate(title_widths(self.view)):
+            if column in stretching:
+                continue
+            if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Interactive:
+                continue  # sized by Qt to its contents
+            if header.sectionSize(column) < needed:
+                header.resizeSection(column, needed)
+        self.fit_stretching()
+
+    def fit_stretching(self) -> None:
+        """Stretch while the room left holds the stretching columns' titles; else give them
+        their titles' widths (and let the table scroll)."""
+        stretching = self.stretching()
+        if not stretching:
+            return
+        header = self.view.horizontalHeader()
+        shown = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+        needed = sum(title_width(header, c) for c in stretching)
+        others = sum(header.sectionSize(c) for c in shown if c not in stretching)
+        stretch = self.view.viewport().width() - others >= needed
+        if self.stretch_last:
+            header.setStretchLastSection(stretch)
+        modes = QHeaderView.ResizeMode
+        for column in stretching:
+            if column in self.stretch_mode:
+                header.setSectionResizeMode(column, modes.Stretch if stretch else modes.Interactive)
+            if not stretch:
+                header.resizeSection(column, title_width(header, column))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit_stretching()
+        return False
 
 
 def muted(label: QLabel) -> QLabel:
@@ -246,6 +431,40 @@ class EmptyState(QWidget):
             self.action_button.setVisible(bool(action_label))
 
 
+class TallEnoughForItsLines(QObject):
+    """Keeps a window at least as tall as its wrapped lines need at its width. A layout's
+    minimum height is the one at its narrowest; a message shown later (an error under the
+    fields) wraps onto more lines at the window's real width, and was cut at the bottom.
+    Made through ``tall_enough_for_its_lines``."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window_ = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window_ and event.type() in (
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.Resize,
+        ):
+            QTimer.singleShot(0, self, self.grow)  # after the layout has done its own
+        return False
+
+    def grow(self) -> None:
+        layout = self.window_.layout()
+        if layout is None or not layout.hasHeightForWidth() or not self.window_.isVisible():
+            return
+        needed = layout.totalHeightForWidth(self.window_.width())
+        if self.window_.height() < needed:
+            self.window_.resize(self.window_.width(), needed)
+
+
+def tall_enough_for_its_lines(window: QWidget) -> None:
+    """See ``TallEnoughForItsLines``."""
+    if window.findChild(TallEnoughForItsLines) is None:
+        TallEnoughForItsLines(window)
+
+
 class ErrorLabel(QWidget):
     """An inline message with the style's warning icon; hidden while there is no error."""
 
@@ -372,9 +591,14 @@ class ColumnFit(QObject):
         view.viewport().installEventFilter(self)
         self.fit()
 
-    def widths(self, available: int) -> list[int]:
-        wanted = [w for w, _least in self.columns]
-        least = [min(w, low) for w, low in self.columns]
+    def widths(self, available: int, titles: Sequence[int] = ()) -> list[int]:
+        """The columns' widths for ``available`` pixels; no column narrower than its title
+        (``titles``, the widths the titles need: the table scrolls sideways instead)."""
+        titles = [*titles, *[0] * (len(self.columns) - len(titles))]
+        wanted = [max(w, title) for (w, _least), title in zip(self.columns, titles, strict=False)]
+        least = [
+            max(min(w, low), title) for (w, low), title in zip(self.columns, titles, strict=False)
+        ]
         wanted[self.stretch] = least[self.stretch]
         excess = sum(wanted) - available
         if excess <= 0:
@@ -387,7 +611,8 @@ class ColumnFit(QObject):
 
     def fit(self) -> None:
         header = self.view.horizontalHeader()  # type: ignore[attr-defined]
-        for column, width in enumerate(self.widths(self.view.viewport().width())):
+        titles = title_widths(self.view)  # type: ignore[arg-type]
+        for column, width in enumerate(self.widths(self.view.viewport().width(), titles)):
             header.resizeSection(column, max(width, 20))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -35,7 +35,7 @@ from coopdesk.base.i18n import N_, _
 from coopdesk.base.text import day_text, names_text, span_text
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_qdate
 from coopdesk.gui.kit.form_dialog import FormDialog, SaveFunction
-from coopdesk.gui.kit.widgets import muted, scaled_font
+from coopdesk.gui.kit.widgets import muted, scaled_font, text_scale
 from coopdesk.roles.mandates import ACTION_LABELS
 from coopdesk.roles.rotation import Term
 
@@ -44,6 +44,10 @@ POLICY_LABELS = {
     "least-recent": N_("Least recently served first"),
     "fewest-terms": N_("Fewest terms served first"),
 }
+
+
+# The widest two columns of mandates (at the usual text size) beside the form's labels.
+TWO_MANDATE_COLUMNS_UP_TO = 640
 
 
 class RoleDialog(FormDialog):
@@ -128,10 +132,13 @@ class RoleDialog(FormDialog):
 
         self.mandate_boxes: dict[str, QCheckBox] = {}
         mandates_grid = QGridLayout()
-        for index, (action, label) in enumerate(ACTION_LABELS.items()):
-            box = QCheckBox(label[0].upper() + label[1:])
-            self.mandate_boxes[action] = box
-            mandates_grid.addWidget(box, index // 2, index % 2)
+        for action, label in ACTION_LABELS.items():
+            self.mandate_boxes[action] = QCheckBox(label[0].upper() + label[1:])
+        # Two columns while two fit beside the labels; a longer language's words, one.
+        widest = max((box.sizeHint().width() for box in self.mandate_boxes.values()), default=0)
+        columns = 2 if 2 * widest <= TWO_MANDATE_COLUMNS_UP_TO * text_scale(self) else 1
+        for index, box in enumerate(self.mandate_boxes.values()):
+            mandates_grid.addWidget(box, index // columns, index % columns)
         mandates_note = muted(
             QLabel(
                 _(

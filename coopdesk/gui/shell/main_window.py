@@ -36,7 +36,7 @@ from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.hub import StoreHub
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.theme import app_icon
-from coopdesk.gui.kit.widgets import scaled_font
+from coopdesk.gui.kit.widgets import ElidedLabel, scaled_font
 from coopdesk.gui.shell.language import apply_language, window_language
 from coopdesk.gui.shell.session import DEFAULT_IDLE_TIMEOUT_MS, KeyboardSession
 from coopdesk.store.changes import Changes
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.notice_label = QLabel()
+        self.notice_label = ElidedLabel()  # a long notice: "…", the whole of it as its tooltip
         self.undo_button = QPushButton(_("Undo (Ctrl+Z)"))
         self.undo_button.setFlat(False)
         self.undo_button.hide()

@@ -40,6 +40,7 @@ from coopdesk.coop import active_members, member_names, sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.dates import date_edit, from_qdate, to_datetime, to_qdate
 from coopdesk.gui.kit.dialog_manager import listen
+from coopdesk.gui.kit.flow import FlowLayout
 from coopdesk.gui.kit.form_dialog import FormDialog
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.widgets import muted, scaled_font
@@ -181,7 +182,7 @@ class ShiftDetailsDialog(QDialog):
         self.take_over_button = QPushButton(_("Take over"))
         self.take_over_button.setToolTip(_("Take the place of someone who asked for a swap"))
         self.take_over_button.clicked.connect(self.take_over_selected)
-        mine = QHBoxLayout()
+        mine = FlowLayout()  # a longer language wraps the buttons onto a second line
         mine.addWidget(self.makeup_check)
         mine.addStretch(1)
         for button in (
@@ -217,7 +218,7 @@ class ShiftDetailsDialog(QDialog):
         self.edit_button.clicked.connect(self.edit_shift)
         self.cancel_shift_button = QPushButton(_("Cancel shift…"))
         self.cancel_shift_button.clicked.connect(self.cancel_shift)
-        coordinate = QHBoxLayout()
+        coordinate = FlowLayout()
         for button in (
             self.remove_button,
             self.raise_button,

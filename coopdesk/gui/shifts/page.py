@@ -36,6 +36,7 @@ from coopdesk.coop import sites
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import run_store_task
 from coopdesk.gui.kit.dates import to_datetime
+from coopdesk.gui.kit.flow import FlowLayout
 from coopdesk.gui.kit.list_model import ListModel
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
@@ -256,14 +257,16 @@ class ShiftsPage(Page):
         self.week_label = QLabel()
         self.week_label.setFont(scaled_font(self, 1.15, bold=True))
         self.site_combo = QComboBox()
+        self.site_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.site_combo.setToolTip(_("Show the shifts of one site"))
         self.site_combo.setAccessibleName(_("Site"))
         self.type_combo = QComboBox()
+        self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.type_combo.setToolTip(_("Show the shifts of one type"))
         self.type_combo.setAccessibleName(_("Shift type"))
         self.site_combo.currentIndexChanged.connect(lambda _i: self.show_week())
         self.type_combo.currentIndexChanged.connect(lambda _i: self.show_week())
-        navigation = QHBoxLayout()
+        navigation = FlowLayout()  # a longer language wraps the filters, not cuts them
         navigation.addWidget(self.previous_button)
         navigation.addWidget(self.this_week_button)
         navigation.addWidget(self.next_button)
@@ -386,8 +389,9 @@ class ShiftsPage(Page):
             )
         )
         self.export_all_button.clicked.connect(lambda: self.export_calendar(mine=False))
-        tools = QHBoxLayout()
-        tools.addWidget(self.my_title, 1)
+        tools = FlowLayout()  # the title and the two buttons wrap rather than squeeze
+        tools.addWidget(self.my_title)
+        tools.addStretch(1)
         tools.addWidget(self.export_mine_button)
         tools.addWidget(self.export_all_button)
         layout = QVBoxLayout(self.my_tab)

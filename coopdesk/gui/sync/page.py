@@ -39,6 +39,7 @@ from coopdesk.base.text import names_text, plural, shown
 from coopdesk.coop import relative_time, update_settings
 from coopdesk.gui.kit import dialogs
 from coopdesk.gui.kit.background import TaskCancelled, TaskHandle, run_store_task
+from coopdesk.gui.kit.flow import FlowLayout
 from coopdesk.gui.kit.mandate_gate import gate, refusal
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.widgets import (
@@ -284,8 +285,9 @@ class SyncPage(Page):
             _("Encrypt bundles (recommended: a lost USB stick reveals nothing)")
         )
         self.encrypt_check.clicked.connect(self._on_encrypt_clicked)
-        tools = QHBoxLayout()
-        tools.addWidget(self.encrypt_check, 1)
+        tools = FlowLayout()  # a longer language's check box: the buttons go below it
+        tools.addWidget(self.encrypt_check)
+        tools.addStretch(1)
         tools.addWidget(self.archive_site_button)
         tools.addWidget(self.invite_button)
         layout = QVBoxLayout(tab)

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QTabWidget,
@@ -269,11 +271,19 @@ class TasksPage(Page):
         self.history_label.setTextFormat(Qt.TextFormat.PlainText)
         self.history_label.setWordWrap(True)
         self.history_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Twelve turns and the tally, in a longer language, on a 600-pixel screen: they
+        # scroll in their pane instead of being cut at its bottom.
+        history_scroll = QScrollArea()
+        history_scroll.setWidgetResizable(True)
+        history_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        history_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        history_scroll.setWidget(self.history_label)
+        history_scroll.setAccessibleName(_("Turns so far"))  # it takes the arrow keys
         history = QWidget()
         history_layout = QVBoxLayout(history)
         history_layout.setContentsMargins(0, 6, 0, 0)
         history_layout.addWidget(history_title)
-        history_layout.addWidget(self.history_label, 1)
+        history_layout.addWidget(history_scroll, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
         split.addWidget(self.chores_table)
