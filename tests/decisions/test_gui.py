@@ -142,6 +142,45 @@ def test_only_the_facilitator_may_close_early_and_is_named(qtbot, store, people)
     assert page.close_button.isEnabled()
 
 
+def test_someone_without_the_mandate_who_says_who_they_are_only_then_is_told_inline(
+    qtbot, store, people, monkeypatch
+):
+    """Nobody at the keyboard: Close is enabled (the window asks who is there first). Bea
+    says it is her; she is no Facilitator, so the notice line says who may, with no error
+    box and no question (found by the day-at-the-coop walk)."""
+    add_role(
+        store,
+        people["Ana"],
+        "Facilitator",
+        term_days=14,
+        member_ids=[people["Cai"]],
+        starts_on=dt.date.today(),
+        mandates=["decisions"],
+    )
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _parent, message, *a: errors.append(message))
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: errors.append("asked") or True)
+    van = add_decision(store, people["Ana"], "Buy a van", kind="consent", closes_at=WEEK)
+    page = decisions_page(qtbot, store, people["Ana"])
+    window = page.window_
+    window.session.clear()
+    page.select_decision(van)
+    assert page.close_button.isEnabled()
+    page.close_early()
+    qtbot.waitUntil(lambda: window.picker is not None)
+    window.picker.member_picked.emit(people["Bea"])
+    assert errors == []
+    assert window.notice_label.text().startswith("Only this term's Facilitator can do this: Cai")
+    assert get_decision(store, van).phase() == "open"
+
+    window.session.clear()
+    page.close_early()
+    qtbot.waitUntil(lambda: window.picker is not None)
+    window.picker.member_picked.emit(people["Cai"])
+    assert errors == ["asked"]  # Cai may: the question, then it closes
+    assert get_decision(store, van).phase() == "closed"
+
+
 def test_closing_early_asks_first_and_names_sites_not_heard_from(qtbot, store, people, monkeypatch):
     asked: list[str] = []
     monkeypatch.setattr(

@@ -615,7 +615,9 @@ class DecisionsPage(Page):
             if outcome.ok:
                 self.window_.show_notice(_("Closed “{title}”.").format(title=decision.title))
 
-        self.window_.with_author(run, _("Choose who you are to close the decision."))
+        self.window_.with_author(
+            run, _("Choose who you are to close the decision."), mandate="decisions"
+        )
 
     def write_outcome(self) -> None:
         decision = self.selected()
@@ -638,7 +640,9 @@ class DecisionsPage(Page):
 
             self._open("decisions.outcome", make_dialog)
 
-        self.window_.with_author(run, _("Choose who you are to write the outcome."))
+        self.window_.with_author(
+            run, _("Choose who you are to write the outcome."), mandate="decisions"
+        )
 
     def amend(self) -> None:
         decision = self.selected()
@@ -684,7 +688,9 @@ class DecisionsPage(Page):
 
             self._open("decisions.hands", make_dialog)
 
-        self.window_.with_author(run, _("Choose who you are to enter the counts."))
+        self.window_.with_author(
+            run, _("Choose who you are to enter the counts."), mandate="decisions"
+        )
 
     def fill_role(self) -> None:
         decision = self.selected()

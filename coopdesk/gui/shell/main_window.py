@@ -34,6 +34,7 @@ from coopdesk.base.i18n import N_, _, ngettext
 from coopdesk.coop import identity, idle_minutes, member_language, pin_travelled
 from coopdesk.gui.kit.dialog_manager import DialogManager
 from coopdesk.gui.kit.hub import StoreHub
+from coopdesk.gui.kit.mandate_gate import refusal
 from coopdesk.gui.kit.page import Page
 from coopdesk.gui.kit.theme import app_icon
 from coopdesk.gui.kit.widgets import ElidedLabel, scaled_font
@@ -338,14 +339,32 @@ class MainWindow(QMainWindow):
 
     # -- who is at the keyboard -------------------------------------------------------------
 
-    def with_author(self, action: AuthorAction, reason: str = "") -> None:
-        """Run ``action(member_id)`` as the member at the keyboard; ask who that is if nobody."""
+    def with_author(
+        self, action: AuthorAction, reason: str = "", mandate: str | None = None
+    ) -> None:
+        """Run ``action(member_id)`` as the member at the keyboard; ask who that is if nobody.
+
+        ``mandate``: the action always needs it. Someone who says who they are only now
+        cannot have met a disabled button, so a member without it is told on the notice line
+        who may (the core would refuse too, but as an error after a dialog)."""
+        if mandate is not None:
+            action = self._needing(mandate, action)
         if self.session.member_id is not None:
             action(self.session.member_id)
             return
         self.choose_member(
             then=action, reason=reason or _("Choose who you are before making changes.")
         )
+
+    def _needing(self, mandate: str, action: AuthorAction) -> AuthorAction:
+        def checked(member_id: str) -> None:
+            refused = refusal(self.store, member_id, mandate)
+            if refused:
+                self.show_notice(refused)
+                return
+            action(member_id)
+
+        return checked
 
     @property
     def picker(self) -> MemberPickerDialog | None:

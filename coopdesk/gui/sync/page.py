@@ -929,7 +929,9 @@ class SyncPage(Page):
                     _("{verb} the site {name}.").format(verb=verb, name=site.name)
                 )
 
-        self.window_.with_author(act, _("Choose who you are before archiving a site."))
+        self.window_.with_author(
+            act, _("Choose who you are before archiving a site."), mandate="sites"
+        )
 
     def _show_conflict(self) -> None:
         conflict = self.selected_conflict()
