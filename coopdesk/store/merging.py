@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from coopdesk.base.errors import CoopDeskError
 from coopdesk.base.feature import all_features, resolve
 from coopdesk.base.i18n import _
-from coopdesk.store.changes import CONFLICTS, HELD, Changes
+from coopdesk.store.changes import CONFLICTS, HELD, MAX_LISTED_ROWS, Changes
 from coopdesk.store.schema import TABLES, Column, TableSpec
 from coopdesk.store.transaction import field_clock
 
@@ -491,11 +491,25 @@ class Merge:
         """What the merge changed, with the rows of each table when there are few."""
         rows: dict[str, set[str]] = {}
         if self.end_lsn > self.start_lsn:
-            for table, row_id in self.conn.execute(
-                "SELECT tbl, row_id FROM _change WHERE lsn > ? AND lsn <= ?",
-                (self.start_lsn, self.end_lsn),
-            ):
-                if table in self.changed:
+            span = (self.start_lsn, self.end_lsn)
+            # Counted in SQL first: a table with more rows than are listed is named only
+            # (a new site's first bundle changes every row of every table).
+            few = [
+                str(table)
+                for table, count in self.conn.execute(
+                    "SELECT tbl, count(DISTINCT row_id) FROM _change WHERE lsn > ? AND lsn <= ?"
+                    " GROUP BY tbl",
+                    span,
+                )
+                if table in self.changed and count <= MAX_LISTED_ROWS
+            ]
+            if few:
+                marks = ", ".join("?" * len(few))
+                for table, row_id in self.conn.execute(
+                    "SELECT tbl, row_id FROM _change WHERE lsn > ? AND lsn <= ?"
+                    f" AND tbl IN ({marks})",
+                    (*span, *few),
+                ):
                     rows.setdefault(table, set()).add(row_id)
         return Changes.of(self.changed, rows, source="import")
 
@@ -1108,15 +1122,42 @@ def _changes_of_missing_rows(
     the log that is not held (this merge's, or, with ``among``, those transactions')."""
     found: dict[tuple[str, int], str] = {}
     if among is None:
-        # Set-based, table by table: only a change whose row is not there is looked at again.
+        # Set-based, table by table: only a change whose row is neither there nor created in
+        # this merge is looked at again (before the merge is applied, as when a new site
+        # joins, no row is there yet: looking each up in the whole log is quadratic).
+        conn = merge.conn
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS created_here (tbl TEXT, row_id TEXT,"
+            " PRIMARY KEY (tbl, row_id)) WITHOUT ROWID"
+        )
+        conn.execute("DELETE FROM temp.created_here")
+        conn.execute(
+            "INSERT OR IGNORE INTO temp.created_here SELECT tbl, row_id FROM _change"
+            f" WHERE lsn > ? AND op = 'insert' AND {_NOT_HELD}",
+            (merge.start_lsn,),
+        )
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS not_created_here (origin TEXT, seq INTEGER,"
+            " tbl TEXT, row_id TEXT, PRIMARY KEY (tbl, row_id, origin, seq)) WITHOUT ROWID"
+        )
+        conn.execute("DELETE FROM temp.not_created_here")
+        conn.execute(
+            "INSERT OR IGNORE INTO temp.not_created_here SELECT origin, seq, tbl, row_id"
+            f" FROM _change c WHERE lsn > ? AND op != 'insert' AND {_NOT_HELD}"
+            " AND NOT EXISTS (SELECT 1 FROM temp.created_here n"
+            " WHERE n.tbl = c.tbl AND n.row_id = c.row_id)",
+            (merge.start_lsn,),
+        )
+        tables = {row[0] for row in conn.execute("SELECT DISTINCT tbl FROM temp.not_created_here")}
         candidates = []
-        for spec in _tables_touched(merge.store, merge.start_lsn):
-            candidates += merge.conn.execute(
-                "SELECT DISTINCT c.origin, c.seq, c.tbl, c.row_id FROM _change c"
-                f" LEFT JOIN {spec.name} t ON t.id = c.row_id WHERE c.lsn > ? AND c.tbl = ?"
-                f" AND c.op != 'insert' AND t.id IS NULL AND {_NOT_HELD}",
-                (merge.start_lsn, spec.name),
+        for name in (name for name in TABLES if name in tables):
+            candidates += conn.execute(
+                "SELECT c.origin, c.seq, c.tbl, c.row_id FROM temp.not_created_here c"
+                f" LEFT JOIN {name} t ON t.id = c.row_id WHERE c.tbl = ? AND t.id IS NULL",
+                (name,),
             ).fetchall()
+        conn.execute("DELETE FROM temp.created_here")
+        conn.execute("DELETE FROM temp.not_created_here")
     else:
         candidates = []
         for origin, seq in among:
@@ -1144,7 +1185,15 @@ def _causal_jumps(merge: Merge) -> dict[tuple[str, int], str]:
     """An archive or a restore adds one to the row's causal length: never more than the
     number of archives and restores the row has seen, so no length can be blown up."""
     held: dict[tuple[str, int], str] = {}
-    for spec in TABLES.values():
+    # Only the tables with an archive or a restore among the new changes: one pass finds them.
+    stepped = {
+        row[0]
+        for row in merge.conn.execute(
+            "SELECT DISTINCT tbl FROM _change WHERE lsn > ? AND op IN ('archive', 'restore')",
+            (merge.start_lsn,),
+        )
+    }
+    for spec in (spec for name, spec in TABLES.items() if name in stepped):
         for origin, seq in merge.conn.execute(
             f"SELECT c.origin, c.seq FROM (SELECT origin, seq, row_id, cl, count(*) OVER"
             " (PARTITION BY row_id ORDER BY lsn) AS steps FROM _change"
