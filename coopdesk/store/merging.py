@@ -699,28 +699,60 @@ def _insert_new_rows(
     conn = store.conn
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS fast_lsn (lsn INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM temp.fast_lsn")
+    # This table's, so that each insert reads only its own changes.
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS fast_lsn_table (lsn INTEGER PRIMARY KEY)")
     for spec in tables:
-        conn.execute(
-            f"INSERT INTO temp.fast_lsn SELECT min(lsn) FROM _change"
+        conn.execute("DELETE FROM temp.fast_lsn_table")
+        new_rows = conn.execute(
+            f"INSERT INTO temp.fast_lsn_table SELECT min(lsn) FROM _change"
             f" WHERE lsn > ? AND tbl = ? AND op = 'insert'"
             " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn) GROUP BY row_id"
             f" HAVING row_id NOT IN (SELECT id FROM {spec.name})",
             (start_lsn, spec.name),
-        )
+        ).rowcount
+        if not new_rows:
+            continue
+        conn.execute("INSERT INTO temp.fast_lsn SELECT lsn FROM temp.fast_lsn_table")
         values = ", ".join(
             f"coalesce(json_extract(fields, '$.\"{c.name}\"'), {_sql_literal(c.default)})"
             if c.default is not None
             else f"json_extract(fields, '$.\"{c.name}\"')"
             for c in spec.columns
         )
-        cursor = conn.execute(
-            f"INSERT INTO {spec.name} (id, {', '.join(spec.column_names)}, _cl, _clock)"
-            f" SELECT row_id, {values}, cl, json_object('', json_array(1, hlc, origin, seq))"
-            f" FROM _change WHERE lsn IN (SELECT lsn FROM temp.fast_lsn) AND tbl = ?",
-            (spec.name,),
-        )
-        if cursor.rowcount:
-            changed.add(spec.name)
+        with _indexes_built_after(conn, spec.name, new_rows):
+            conn.execute(
+                f"INSERT INTO {spec.name} (id, {', '.join(spec.column_names)}, _cl, _clock)"
+                f" SELECT row_id, {values}, cl, json_object('', json_array(1, hlc, origin, seq))"
+                " FROM _change WHERE lsn IN (SELECT lsn FROM temp.fast_lsn_table)",
+            )
+        changed.add(spec.name)
+    conn.execute("DELETE FROM temp.fast_lsn_table")
+
+
+# From how many rows into an empty table its indexes are built after the rows, not kept up
+# row by row (a new site's first bundle: 146,000 stock movements at ten years, 3x faster).
+BUILD_INDEXES_AFTER = 2000
+
+
+@contextlib.contextmanager
+def _indexes_built_after(conn: sqlite3.Connection, table: str, new_rows: int) -> Iterator[None]:
+    """Inside: ``table``'s own indexes dropped, when it is empty and many rows are coming;
+    made again after, from their own SQL, in the same transaction (all or nothing still)."""
+    empty = conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+    indexes = (
+        conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+            " AND sql IS NOT NULL ORDER BY name",
+            (table,),
+        ).fetchall()
+        if empty and new_rows >= BUILD_INDEXES_AFTER
+        else []
+    )
+    for name, _sql in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in indexes:
+        conn.execute(sql)
 
 
 def _current_dot_sql(field_key: str) -> str:
