@@ -820,12 +820,22 @@ def _apply_plain_overwrites(
         " PRIMARY KEY (tbl, row_id))"
     )
     conn.execute("DELETE FROM temp.touched_once")
+    # Rows whose one change here is an edit (only those can be plain overwrites): grouped
+    # from the edits alone, then the rows also created here are taken out (a new site's
+    # first bundle is mostly creations, which need not be grouped at all).
     conn.execute(
         "INSERT INTO temp.touched_once SELECT tbl, row_id FROM _change WHERE lsn > ?"
-        " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn)"
+        " AND op != 'insert' AND lsn NOT IN (SELECT lsn FROM temp.held_lsn)"
         " GROUP BY tbl, row_id HAVING count(*) = 1",
         (start_lsn,),
     )
+    if conn.execute("SELECT 1 FROM temp.touched_once LIMIT 1").fetchone():
+        conn.execute(
+            "DELETE FROM temp.touched_once WHERE (tbl, row_id) IN (SELECT tbl, row_id"
+            " FROM _change WHERE lsn > ? AND op = 'insert'"
+            " AND lsn NOT IN (SELECT lsn FROM temp.held_lsn))",
+            (start_lsn,),
+        )
     current = _current_dot_sql("f.key")
     for spec in tables:
         conn.execute(
@@ -1199,6 +1209,11 @@ def _changes_of_missing_rows(
         # this merge is looked at again (before the merge is applied, as when a new site
         # joins, no row is there yet: looking each up in the whole log is quadratic).
         conn = merge.conn
+        edits = conn.execute(
+            "SELECT 1 FROM _change WHERE lsn > ? AND op != 'insert' LIMIT 1", (merge.start_lsn,)
+        ).fetchone()
+        if edits is None:  # only creations: no change of a missing row
+            return found
         conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS created_here (tbl TEXT, row_id TEXT,"
             " PRIMARY KEY (tbl, row_id)) WITHOUT ROWID"

@@ -62,8 +62,6 @@ from coopdesk.store.transaction import Transaction
 if TYPE_CHECKING:
     import sqlite_utils
 
-# SQLite's page cache during a merge, in KiB (negative: KiB, not pages): 64 MiB.
-MERGE_CACHE_SIZE = -65536
 # "CoopDesk" in PRAGMA application_id: tells our stores apart from other SQLite files.
 APPLICATION_ID = 0x436F6F70
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -339,10 +337,6 @@ class Store:
         if self._in_transaction:
             raise RuntimeError("transactions do not nest")
         self._in_transaction = True
-        # A bundle may bring hundreds of thousands of changes: with SQLite's default 2 MB page
-        # cache, index upkeep and the merge's scans go to the file again and again.
-        cache_before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute(f"PRAGMA cache_size = {MERGE_CACHE_SIZE:d}")
         try:
             with self._atomic():
                 merge = Merge(self)
@@ -350,7 +344,6 @@ class Store:
                 merge.finish()
         finally:
             self._in_transaction = False
-            self.conn.execute(f"PRAGMA cache_size = {int(cache_before):d}")
         self._record_local_write(merge.start_lsn + 1, merge.end_lsn)
         self.notify(merge.changes())
 
