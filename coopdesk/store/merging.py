@@ -63,7 +63,9 @@ class Merge:
         # Where ``new_changes`` starts: this merge's first change, or the whole log when a
         # feature's rules judge everything again (``check_applied``).
         self.judging_from = self.start_lsn
-        self._new_noted: tuple[int, int] | None = None
+        # Bumped by every append and discard: ``note_new_changes`` is then out of date.
+        self._log_edits = 0
+        self._new_noted: tuple[int, int, int] | None = None
         conn = self.conn
         conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS seen_again ({INSERT_COLUMNS})")
         conn.execute("DELETE FROM temp.seen_again")
@@ -81,6 +83,7 @@ class Merge:
     def append(self, rows: list[tuple[Any, ...]]) -> None:
         """Add changes new to this store to the log (columns as ``INSERT_COLUMNS``)."""
         if rows:
+            self._log_edits += 1
             self.conn.executemany(
                 f"INSERT INTO _change ({INSERT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows
             )
@@ -152,6 +155,7 @@ class Merge:
 
     def discard(self, origin: str) -> None:
         """Take an origin's changes of this merge out of the log again (they did not verify)."""
+        self._log_edits += 1
         self.conn.execute(
             "DELETE FROM _change WHERE lsn > ? AND origin = ?", (self.start_lsn, origin)
         )
@@ -353,10 +357,10 @@ class Merge:
 
         The log has no index by table: without this, each step that goes table by table
         reads every new change once per table (twenty times for a new site's first bundle).
-        Made again whenever changes were appended since; changes taken out of the log since
-        only leave entries that find nothing.
+        Made again whenever the log changed since (appended, discarded, or written to by
+        anything else: its last lsn moved).
         """
-        noted = (self.start_lsn, self._last_lsn())
+        noted = (self.start_lsn, self._last_lsn(), self._log_edits)
         if noted == self._new_noted:
             return
         self.conn.execute(
@@ -437,6 +441,7 @@ class Merge:
         without it; the version vector goes back to ``from_seq - 1``. Returns how many
         transactions were taken aside."""
         conn = self.conn
+        self._log_edits += 1
         conn.execute(
             "INSERT OR IGNORE INTO _set_aside (origin, seq, idx, digest, hlc, author, tbl,"
             " row_id, op, cl, fields, versions, signature, set_aside_at, made_here)"
