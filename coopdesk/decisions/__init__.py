@@ -14,7 +14,7 @@ FEATURE = Feature(
         Section("decisions", "Decisions", "coopdesk.gui.decisions.page:DecisionsPage", order=35),
     ),
     today="coopdesk.gui.decisions.today:build_panels",
-    before_export="coopdesk.decisions.ballots:release_before_export",
+    before_export="coopdesk.decisions.box:release_before_export",
     mandates_needed="coopdesk.decisions.mandates:mandates_needed",
 )
 

@@ -538,11 +538,6 @@ def release_ballots(
     return released
 
 
-def release_before_export(store: Store) -> None:
-    """The export hook (``Feature.before_export``): ballots travel in full batches."""
-    release_ballots(store)
-
-
 def closed_in_box(store: Store, now: dt.datetime | None = None) -> bool:
     """Whether this site's box holds ballots of a decision that has closed."""
     if not store.conn.execute("SELECT 1 FROM _urn LIMIT 1").fetchone():
