@@ -225,10 +225,12 @@ def _names(store: Store, rows: list[tuple]) -> dict[tuple[str, str], str]:
         if not ids:
             continue
         label = TABLES[table].label_column
+        words = TABLES[table].label_words or {}
         marks = ", ".join("?" * len(ids))
         for row_id, value in store.conn.execute(
             f"SELECT id, {label} FROM {table} WHERE id IN ({marks})", list(ids)
         ):
+            value = words.get(value, value) if isinstance(value, str) else value
             names[(table, row_id)] = shown(value, LABEL_LIMIT if table not in PEOPLE else 80)
     return names
 

@@ -51,6 +51,7 @@ from coopdesk.decisions.tables import (
     MAX_SCORE,
     REASON_REQUIRED,
     SLOT_ANSWERS,
+    STANCE_WORDS,
     STANCES_BY_KIND,
 )
 from coopdesk.store.ids import new_id
@@ -63,16 +64,7 @@ from coopdesk.store.transaction import URN
 MIN_BATCH = 3
 _shuffle = random.SystemRandom().shuffle
 
-StanceLabels = {
-    "consent": "Consent",
-    "object": "Object",
-    "agree": "Agree",
-    "abstain": "Abstain",
-    "disagree": "Disagree",
-    "block": "Block",
-    "yes": "I'm in",
-    "no": "Not me",
-}
+StanceLabels = STANCE_WORDS  # translated when read
 
 
 @dataclass(frozen=True, slots=True)

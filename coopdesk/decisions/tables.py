@@ -10,6 +10,7 @@ anonymous ``ballot`` (what was chosen, written later by the site's ballot box, s
 from __future__ import annotations
 
 from coopdesk.base.i18n import N_, npgettext
+from coopdesk.base.text import Words
 from coopdesk.store.schema import Column, TableSpec
 
 KINDS = ("consent", "consensus", "single", "multiple", "score", "ranked", "count", "meeting")
@@ -22,6 +23,19 @@ STANCES_BY_KIND = {
 }
 # Stances that need a reason (Loomio: only disagree and block; an objection too).
 REASON_REQUIRED = ("object", "disagree", "block")
+# Each stance in words (a Words mapping: translated when read).
+STANCE_WORDS = Words(
+    {
+        "consent": N_("Consent"),
+        "object": N_("Object"),
+        "agree": N_("Agree"),
+        "abstain": N_("Abstain"),
+        "disagree": N_("Disagree"),
+        "block": N_("Block"),
+        "yes": N_("I'm in"),
+        "no": N_("Not me"),
+    }
+)
 STANCES = ("none", "consent", "object", "agree", "abstain", "disagree", "block", "yes", "no")
 # Meeting-time polls: an answer per slot.
 SLOT_ANSWERS = ("yes", "maybe", "no")
@@ -125,6 +139,7 @@ STANCE = TableSpec(
     noun=N_("stance"),
     counted=lambda n: npgettext("table rows", "stance", "stances", n),
     label_column="stance",
+    label_words=STANCE_WORDS,
     kind="ledger",
     columns=(
         Column("decision_id", "ref", N_("Decision"), required=True, ref_table="decision"),

@@ -108,6 +108,9 @@ class TableSpec:
     phrase: Callable[[Any, str, str, dict[str, Any], str], str | None] | None = field(
         default=None, compare=False, repr=False
     )
+    # The words for a label column that holds codes (a stance's "consent"): Activity shows
+    # "added stance Consent" in the member's language, not the stored code.
+    label_words: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
     # Columns earlier versions replicated and this one no longer does (``member.pin_hash``):
     # a change that carries one (an old site's history, or a hostile site) is still accepted
     # if the value keeps the column's old rule, and stored without it: never applied to a

@@ -3,6 +3,7 @@ member at the keyboard (and the coop's default at the idle lock), Arabic is righ
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from coopdesk.base import i18n
 from coopdesk.base.errors import ValidationError
@@ -265,3 +266,37 @@ def test_every_main_page_fits_a_netbook_screen_in_every_language(qtbot, store, a
         qtbot.wait(1)
         widest[section.key] = window.minimumSizeHint().width()
     assert max(widest.values()) <= 1024, widest
+
+
+def test_words_a_page_fills_in_from_codes_are_in_the_language(qtbot, store, ana):
+    """Seen in a real Spanish window: the Members list said "Alert" and "Up to date", the
+    Decisions list "open", a decision's facts "opened … closes …", and Activity "añadió
+    postura consent" (the stored codes, not their words)."""
+    from coopdesk.coop.activity import recent_changes
+    from coopdesk.decisions.ballots import vote
+    from coopdesk.decisions.decisions import add_decision
+    from coopdesk.gui.coop.member_model import STATUS_COLUMN
+    from coopdesk.shifts.duty import set_duty_rule
+
+    set_duty_rule(store, ana, minutes=180, period_days=28, duty_from=dt.date.today())
+    closes = dt.datetime.now() + dt.timedelta(days=3)
+    van = add_decision(store, ana, "Buy a van", kind="consent", closes_at=closes)
+    vote(store, ana, van, stance="consent")
+    update_member(store, ana, ana, language="es")
+    window = open_window(qtbot, store, ana)
+
+    members = window.go_to("members")
+    qtbot.waitUntil(lambda: members.loaded)
+    status = members.model.index(0, STATUS_COLUMN).data()
+    assert status in ("Alerta", "Al día"), status
+
+    page = window.go_to("decisions")
+    qtbot.waitUntil(lambda: page.loaded)
+    page.select_decision(van)
+    assert page.model.index(0, 2).data() == "abierto"
+    facts = " ".join(label.text() for label in page.findChildren(QLabel))
+    assert "abrió " in facts and "cierra " in facts and "opened" not in facts
+
+    said = [item.sentence() for item in recent_changes(store, limit=5)]
+    assert any("Consentimiento" in sentence for sentence in said), said
+    assert not any(sentence.endswith("consent") for sentence in said), said

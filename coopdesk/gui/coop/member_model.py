@@ -39,6 +39,10 @@ def balance_text(minutes: int) -> str:
     return f"{sign}{hours} h"
 
 
+# A member's duty state (coopdesk.shifts.duty's words) as the Members list shows it.
+STATUS_WORDS = {"up to date": N_("Up to date"), "alert": N_("Alert"), "on leave": N_("On leave")}
+
+
 class MemberTableModel(LazyTableModel):
     """Members matching a ``MemberQuery``; search, status and sort all run in SQL."""
 
@@ -130,7 +134,7 @@ class MemberTableModel(LazyTableModel):
             if balance.status == "on leave" and balance.on_leave_until:
                 until = dt.date.fromisoformat(balance.on_leave_until)
                 return _("On leave until {day}").format(day=short_day_text(until))
-            return balance.status.capitalize()
+            return _(STATUS_WORDS.get(balance.status, balance.status))
         return ""
 
     def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:

@@ -101,7 +101,7 @@ class DecisionsModel(LazyTableModel):
         if column == 2:
             # Only a closed decision needs counting to say how it ended.
             phase = row.phase(self.now)
-            return self.result(row).status if phase == "closed" else phase
+            return _(self.result(row).status if phase == "closed" else phase)
         return str(self.voters(row))
 
     def voters(self, decision: DecisionView) -> int:

@@ -403,11 +403,16 @@ class DecisionsPage(Page):
         if decision.quorum_pct:
             facts.append(_("quorum {quorum_pct}%").format(quorum_pct=decision.quorum_pct))
         phase = decision.phase(now)
-        opened = "opens" if phase == "upcoming" else "opened"
-        closes = "closed" if phase == "closed" else "closes"
+        if phase == "upcoming":
+            span = _("opens {opens}, closes {closes}")
+        elif phase == "closed":
+            span = _("opened {opens}, closed {closes}")
+        else:
+            span = _("opened {opens}, closes {closes}")
         facts.append(
-            f"{opened} {when_text(decision.opens_at, now)},"
-            f" {closes} {when_text(decision.ends_at, now)}"
+            span.format(
+                opens=when_text(decision.opens_at, now), closes=when_text(decision.ends_at, now)
+            )
         )
         if decision.proposer_name:
             facts.append(
