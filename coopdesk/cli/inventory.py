@@ -98,7 +98,7 @@ def _item_line(item: dict[str, Any]) -> str:
     if item.get("barcode"):
         parts.append(_("barcode {barcode}").format(barcode=item["barcode"]))
     if item.get("archived"):
-        parts.append("(archived)")
+        parts.append(_("(archived)"))
     return "  ".join(parts)
 
 

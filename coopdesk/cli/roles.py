@@ -21,8 +21,8 @@ from coopdesk.store.schema import parse_date
 
 
 def _term_line(term: Any) -> str:
-    holders = ", ".join(term.holder_names) or "(nobody)"
-    mark = "  (swapped)" if term.overridden else ""
+    holders = ", ".join(term.holder_names) or _("(nobody)")
+    mark = "  " + _("(swapped)") if term.overridden else ""
     return f"{term.role_name}  {term.starts_on} – {term.ends_on}  {holders}{mark}"
 
 
@@ -58,7 +58,7 @@ def cmd_role_list(args: argparse.Namespace) -> int:
             term = role["current_term"]
             now = (
                 _("now {holder_names} until {ends_on}").format(
-                    holder_names=", ".join(term["holder_names"]) or "(nobody)",
+                    holder_names=", ".join(term["holder_names"]) or _("(nobody)"),
                     ends_on=term["ends_on"],
                 )
                 if term

@@ -34,7 +34,7 @@ def _task_line(task: dict[str, Any]) -> str:
     if task["due_on"]:
         parts.append(
             _("due {due_on}").format(due_on=task["due_on"])
-            + (" (overdue)" if task["overdue"] else "")
+            + (" " + _("(overdue)") if task["overdue"] else "")
         )
     return "  ".join(parts)
 
@@ -142,7 +142,7 @@ def cmd_chore_list(args: argparse.Namespace) -> int:
                     title=c["title"],
                     every_days=c["every_days"],
                     strategy=c["strategy"],
-                    next_assignee_id=c["next_assignee_id"] or "(nobody)",
+                    next_assignee_id=c["next_assignee_id"] or _("(nobody)"),
                 )
                 for c in chores
             ]

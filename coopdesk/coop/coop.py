@@ -74,9 +74,9 @@ def identity(store: Store) -> Identity:
     site = store.get("site", store.site_id)
     return Identity(
         coop_id=coop_id,
-        coop_name=coop["name"] if coop else "(no coop)",
+        coop_name=coop["name"] if coop else _("(no coop)"),
         site_id=store.site_id,
-        site_name=site["name"] if site else "(this site)",
+        site_name=site["name"] if site else _("(this site)"),
     )
 
 

@@ -118,7 +118,7 @@ class DecisionView:
 
     def option_label(self, option_id: str) -> str:
         option = self.option(option_id)
-        return option.label if option else "(an option that is gone)"
+        return option.label if option else _("(an option that is gone)")
 
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)

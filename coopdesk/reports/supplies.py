@@ -221,7 +221,7 @@ def supplies_report(
             item = items.get(item_id, {})
             rows[key] = ItemSupply(
                 item_id=item_id,
-                name=str(item.get("name", "(unknown item)")),
+                name=str(item.get("name", _("(unknown item)"))),
                 unit=str(item.get("unit", "")),
                 decimals=int(item.get("decimals") or 0),
                 site_id=sid,

@@ -258,7 +258,7 @@ def work_report(store: Store, period: Period, site_id: str | None = None) -> Wor
     if archived:
         names = member_names(store, [m.member_id for m in archived])
         for work in archived:
-            work.name = names.get(work.member_id, "(unknown member)")
+            work.name = names.get(work.member_id, _("(unknown member)"))
     leave = leave_periods(store, None)
     for work in people.values():
         if rule.active:

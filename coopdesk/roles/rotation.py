@@ -319,7 +319,7 @@ def _terms(
             starts_on=start,
             ends_on=start + length,
             holders=holders,
-            holder_names=tuple(names.get(m, "(unknown member)") for m in holders),
+            holder_names=tuple(names.get(m, _("(unknown member)")) for m in holders),
             overridden=overridden,
             handover_notes=notes.get(start, ""),
         )

@@ -57,9 +57,9 @@ class Conflict:
 def display_value(table: str, column: str, value: Any) -> str:
     kind = spec_for(table).column_by_name[column].kind
     if value is None or value == "":
-        return "(empty)"
+        return _("(empty)")
     if kind == "tags":
-        return ", ".join(tags_list(value)) or "(none)"
+        return ", ".join(tags_list(value)) or _("(none)")
     if kind == "bool":
         return "yes" if value else "no"
     return str(value)

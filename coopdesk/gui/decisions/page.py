@@ -474,7 +474,9 @@ class DecisionsPage(Page):
         if decision.is_proposal or decision.kind == "count":
             said = stance_label(mine["stance"])
         else:
-            said = ", ".join(choice_labels(decision, parse_choice(mine["choice"]))) or "(nothing)"
+            said = ", ".join(choice_labels(decision, parse_choice(mine["choice"]))) or _(
+                "(nothing)"
+            )
         later = _(" (you can change it until it closes)") if decision.phase() == "open" else ""
         return _("Your vote: {said}{later}").format(said=said, later=later)
 
@@ -834,7 +836,7 @@ class DecisionsPage(Page):
         lines.append("")
         lines.append(_("Agenda:"))
         lines += [f"  {n}. {item.title}" for n, item in enumerate(meeting.agenda, start=1)] or [
-            "  (none)"
+            "  " + _("(none)")
         ]
         if meeting.attendee_names:
             lines += [

@@ -33,7 +33,7 @@ class WorkModel(ListModel[MemberWork]):
 
     def display(self, row: MemberWork, column: int) -> str:
         if column == 0:
-            return row.name + (" (archived)" if row.archived else "")
+            return _("{name} (archived)").format(name=row.name) if row.archived else row.name
         if column == 1:
             return _hours(row.shift_minutes)
         if column == 2:

@@ -123,7 +123,7 @@ def work_html(report: WorkReport, coop_name: str, figures: list[Figure]) -> str:
     body.append(_("<h2>Each member</h2>"))
     rows = [
         [
-            m.name + (" (archived)" if m.archived else ""),
+            _("{name} (archived)").format(name=m.name) if m.archived else m.name,
             hours_text(m.shift_minutes),
             hours_text(m.chore_minutes),
             hours_text(m.task_minutes),

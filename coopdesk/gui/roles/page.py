@@ -124,7 +124,8 @@ class TermsModel(ListModel[Term]):
             now = _("  · now") if term.covers(self.today) else ""
             return span_text(term.starts_on, term.ends_on, self.today) + now
         if column == 1:
-            return names_text(term.holder_names) + ("  (swapped)" if term.overridden else "")
+            names = names_text(term.holder_names)
+            return _("{names}  (swapped)").format(names=names) if term.overridden else names
         return " ".join(term.handover_notes.split())
 
     def cell_data(self, term: Term, column: int, role: int) -> Any:

@@ -345,7 +345,11 @@ class ShiftDetailsDialog(QDialog):
             people.addItem(item)
 
     def person_text(self, signup: SignupView, names: dict[str, str]) -> str:
-        parts = [signup.member_name + (" (you)" if signup.member_id == self.me else "")]
+        parts = [
+            _("{name} (you)").format(name=signup.member_name)
+            if signup.member_id == self.me
+            else signup.member_name
+        ]
         if signup.makeup:
             parts.append("make-up")
         if signup.swap_wanted:
