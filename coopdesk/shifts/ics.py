@@ -62,9 +62,10 @@ def _description(shift: ShiftView) -> str:
         )
     )
     if shift.waiting:
-        lines.append(_("Waiting: ") + ", ".join(s.member_name for s in shift.waiting))
+        waiting = ", ".join(s.member_name for s in shift.waiting)
+        lines.append(_("Waiting: {names}").format(names=waiting))
     if shift.skills:
-        lines.append(_("Skills needed: ") + ", ".join(shift.skills))
+        lines.append(_("Skills needed: {skills}").format(skills=", ".join(shift.skills)))
     if shift.notes:
         lines.append(shift.notes)
     return "\n".join(lines)

@@ -189,8 +189,11 @@ class SetPinDialog(QDialog):
         self.setWindowTitle(_("Your PIN"))
         self.setModal(True)
         heading = QLabel(
-            (_("Change") if self.had_pin else _("Set"))
-            + _(" the PIN of {member_name}").format(member_name=member_name)
+            (
+                _("Change the PIN of {member_name}")
+                if self.had_pin
+                else _("Set the PIN of {member_name}")
+            ).format(member_name=member_name)
         )
         heading.setFont(scaled_font(self, 1.2, bold=True))
         heading.setTextFormat(Qt.TextFormat.PlainText)

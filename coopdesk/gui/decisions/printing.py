@@ -220,11 +220,15 @@ def result_html(result: Result, coop_name: str) -> str:
             what = []
             if stage.elected:
                 what.append(
-                    _("elected ") + ", ".join(decision.option_label(o) for o in stage.elected)
+                    _("elected {names}").format(
+                        names=", ".join(decision.option_label(o) for o in stage.elected)
+                    )
                 )
             if stage.excluded:
                 what.append(
-                    _("excluded ") + ", ".join(decision.option_label(o) for o in stage.excluded)
+                    _("excluded {names}").format(
+                        names=", ".join(decision.option_label(o) for o in stage.excluded)
+                    )
                 )
             if stage.transferred:
                 what.append(

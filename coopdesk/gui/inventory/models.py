@@ -239,9 +239,9 @@ class StockTableModel(ListModel):
         low = [names.get(s, "?") for s, f in stock.flags().items() if f == "low"]
         parts = []
         if negative:
-            parts.append(_("Negative at ") + ", ".join(sorted(negative)))
+            parts.append(_("Negative at {sites}").format(sites=", ".join(sorted(negative))))
         if low:
-            parts.append(_("Low at ") + ", ".join(sorted(low)))
+            parts.append(_("Low at {sites}").format(sites=", ".join(sorted(low))))
         return "; ".join(parts)
 
     def display(self, row: ItemStock, column: int) -> str:

@@ -95,7 +95,9 @@ class RolesModel(ListModel[dict[str, Any]]):
 
     def cell_data(self, row: dict[str, Any], column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and column == 0 and row["mandates"]:
-            return _("Its holders may ") + ", ".join(ACTION_LABELS[m] for m in row["mandates"])
+            return _("Its holders may {actions}").format(
+                actions=", ".join(ACTION_LABELS[m] for m in row["mandates"])
+            )
         if role == Qt.ItemDataRole.FontRole and column == 0:
             font = QFont()
             font.setBold(True)
@@ -390,7 +392,9 @@ class RolesPage(Page):
             )
         if role["mandates"]:
             lines.append(
-                _("Its holders may ") + ", ".join(ACTION_LABELS[m] for m in role["mandates"]) + "."
+                _("Its holders may {actions}.").format(
+                    actions=", ".join(ACTION_LABELS[m] for m in role["mandates"])
+                )
             )
         else:
             lines.append(_("Carries no mandates."))

@@ -665,11 +665,15 @@ class TasksPage(Page):
         for turn in turns[-12:]:
             due = day_text(dt.date.fromisoformat(turn["due_on"]))
             if turn["status"] == "done":
-                who = turn["done_by_name"] or turn["assignee_name"] or "someone"
+                who = turn["done_by_name"] or turn["assignee_name"] or _("someone")
                 lines.append(_("{due}: done by {who}").format(due=due, who=who))
             else:
                 state = _(STATUS_LABELS[turn["status"]]).lower()
-                lines.append(f"{due}: {turn['assignee_name'] or 'nobody'} ({state})")
+                lines.append(
+                    _("{due}: {who} ({state})").format(
+                        due=due, who=turn["assignee_name"] or _("nobody"), state=state
+                    )
+                )
         counts = chores.done_counts(self.store, chore["id"])
         names = dict(self.member_choices)
         tally = ", ".join(
