@@ -58,14 +58,20 @@ def where(widget: QWidget) -> str:
     attribute = _attribute_name(widget)
     if attribute:
         return f"{type(widget).__name__} {attribute}"
+    name = widget.objectName()
+    chain = " < ".join(parent_chain(widget))
+    return f"{type(widget).__name__}{f' {name!r}' if name else ''} in {chain}"
+
+
+def parent_chain(widget: QWidget, most: int = 4) -> list[str]:
+    """The classes (and object names) of up to ``most`` parents, nearest first."""
     chain = []
     parent = widget.parentWidget()
-    while parent is not None and len(chain) < 4:
+    while parent is not None and len(chain) < most:
         name = parent.objectName()
         chain.append(type(parent).__name__ + (f"({name})" if name else ""))
         parent = parent.parentWidget()
-    name = widget.objectName()
-    return f"{type(widget).__name__}{f' {name!r}' if name else ''} in {' < '.join(chain)}"
+    return chain
 
 
 def _plain(text: str) -> str:

@@ -59,6 +59,7 @@ from coopdesk.gui.shell.main_window import SECTION_KEYS
 from coopdesk.roles import may
 from coopdesk.store.store import Store
 from coopdesk.sync import export_bundle, join_with_secrets, site_secrets
+from tests.gui.fitting import parent_chain
 from tests.gui.test_day_at_the_coop import OPENERS
 from tests.gui_helpers import open_window
 
@@ -74,12 +75,7 @@ def accessible_name(widget: QWidget) -> str:
 
 def where(widget: QWidget) -> str:
     """``QToolButton 'add_button' in ShiftsPage > QTabWidget``: enough to find it."""
-    chain = []
-    parent = widget.parentWidget()
-    while parent is not None and len(chain) < 4:
-        name = parent.objectName()
-        chain.append(type(parent).__name__ + (f"({name})" if name else ""))
-        parent = parent.parentWidget()
+    chain = parent_chain(widget)
     tip = widget.toolTip()
     text = widget.text() if isinstance(widget, (QAbstractButton, QLineEdit)) else ""
     return (

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from coopdesk.base.i18n import LANGUAGES, SOURCE_LANGUAGE, _, current_language, ngettext
-from coopdesk.base.text import left_to_right, short_day_text
+from coopdesk.base.text import left_to_right, short_day_text, weekday_day_text
 from coopdesk.gui.kit.dates import to_datetime
 
 if TYPE_CHECKING:
@@ -38,14 +38,8 @@ def monday_of(day: dt.date) -> dt.date:
 
 
 def short_date(day: dt.date) -> str:
-    """``Tue 2 Dec``: no leading zero, the same on every platform (strftime's %-d is not);
-    in another language Babel's words and order ("mar 2 dic", "الثلاثاء 2 ديسمبر")."""
-    locale = _babel_locale()
-    if locale is not None:
-        from babel.dates import format_date
-
-        return format_date(day, "EEE d MMM", locale=locale)
-    return f"{WEEKDAYS[day.weekday()][:3]} {day.day} {day.strftime('%b')}"
+    """``Tue 2 Dec``, "mar 2 dic", "الثلاثاء 2 ديسمبر" (base.text's, as everywhere else)."""
+    return weekday_day_text(day)
 
 
 def long_date(day: dt.date) -> str:
