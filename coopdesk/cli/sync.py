@@ -130,6 +130,37 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_undo_import(args: argparse.Namespace) -> int:
+    """Take back the last import while nothing was written here since (its undo record)."""
+    with open_store(args) as store:
+        record = store.last_import_undo() if args.dry_run else store.take_back_last_import()
+        if record is None:
+            emit(
+                args,
+                {"undone": False, "import": None},
+                _(
+                    "There is no import to take back: none was made, it was taken back already,"
+                    " or this site has changed or exported since."
+                ),
+            )
+            return 1
+        about = record.about
+        site_name = shown(str(about.get("site_name", "")))
+        emit(
+            args,
+            {"undone": not args.dry_run, "import": about, "rows": record.rows},
+            (
+                _("The import from {site_name} ({bundle}) can be taken back.")
+                if args.dry_run
+                else _(
+                    "The import from {site_name} ({bundle}) was taken back: this site is as it"
+                    " was before it. The bundle can be imported again."
+                )
+            ).format(site_name=site_name, bundle=shown(str(about.get("bundle", "")))),
+        )
+    return 0
+
+
 def cmd_held(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         held = held_transactions(store)
@@ -406,9 +437,19 @@ def add_commands(cli: CommandLine) -> None:
     )
     preview.add_argument("file", metavar="FILE")
     import_ = cli.command(
-        "import", cmd_import, _("import a sync bundle (a backup is made first, at most once a day)")
+        "import",
+        cmd_import,
+        _("import a sync bundle (it can be taken back; a backup is made at most once a day)"),
     )
     import_.add_argument("file", metavar="FILE")
+    undo_import = cli.command(
+        "undo-import",
+        cmd_undo_import,
+        _("take back the last import, while nothing was changed or exported here since"),
+    )
+    undo_import.add_argument(
+        "--dry-run", action="store_true", help=_("only say whether it can be taken back")
+    )
     sites = cli.command(
         "sites", cmd_sites, _("the coop's sites and what each still lacks from here")
     )

@@ -60,6 +60,8 @@ class Merge:
         self.start_lsn = self._last_lsn()
         self.end_lsn = self.start_lsn
         self.changed: set[str] = set()
+        # What the undo record says this merge was (coopdesk.store.undo); the import fills it.
+        self.undo_about: dict[str, Any] = {}
         # Where ``new_changes`` starts: this merge's first change, or the whole log when a
         # feature's rules judge everything again (``check_applied``).
         self.judging_from = self.start_lsn

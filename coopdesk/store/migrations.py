@@ -849,6 +849,15 @@ def _016_stock_flow_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _017_undo_record(conn: sqlite3.Connection) -> None:
+    """The last import's undo record (coopdesk.store.undo): the earlier state of each row it
+    touched, keyed by table and rowid (or primary key, as JSON, for tables without rowid)."""
+    conn.execute(
+        "CREATE TABLE _undo (tbl TEXT NOT NULL, key ANY NOT NULL, image TEXT,"
+        " PRIMARY KEY (tbl, key)) STRICT, WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (1, "foundation", _001_foundation),
     (2, "sync", _002_sync),
@@ -866,6 +875,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (14, "PINs stay on this computer", _014_pins_stay_here),
     (15, "languages", _015_languages),
     (16, "stock flow index", _016_stock_flow_index),
+    (17, "undo record of the last import", _017_undo_record),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

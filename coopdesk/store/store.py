@@ -42,7 +42,7 @@ from coopdesk.base.errors import (
 from coopdesk.base.i18n import _
 from coopdesk.base.paths import store_path
 from coopdesk.store import migrations
-from coopdesk.store.changes import ChangeListener, Changes
+from coopdesk.store.changes import CONFLICTS, PEERS, ChangeListener, Changes
 from coopdesk.store.connection import (
     PRIVATE_FOLDER,
     atomic,
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
     from coopdesk.store import keys
     from coopdesk.store.merging import Merge
+    from coopdesk.store.undo import UndoRecord
 
 # "CoopDesk" in PRAGMA application_id: tells our stores apart from other SQLite files.
 APPLICATION_ID = 0x436F6F70
@@ -341,16 +342,46 @@ class Store:
         self._in_transaction = True
         try:
             # Imported here: opening a store (the window, most commands) merges nothing.
+            from coopdesk.store import undo
             from coopdesk.store.merging import Merge
 
             with self._atomic():
+                site_before = self.site_id
+                undo.start_recording(self.conn)
                 merge = Merge(self)
                 yield merge
                 merge.finish()
+                # An import that gave this site a new identity cannot be taken back.
+                same_site = self.site_id == site_before
+                undo.stop_recording(self.conn, merge.undo_about if same_site else None)
         finally:
             self._in_transaction = False
         self._record_local_write(merge.start_lsn + 1, merge.end_lsn)
         self.notify(merge.changes())
+
+    def last_import_undo(self) -> UndoRecord | None:
+        """The last import's undo record, while it can still be taken back (nothing was
+        written here since: no edit, no export). See ``coopdesk.store.undo``."""
+        from coopdesk.store import undo
+
+        return undo.undo_record(self.conn)
+
+    def take_back_last_import(self) -> UndoRecord | None:
+        """Put the store back exactly as it was before the last import, in one transaction;
+        None (and nothing written) when it can no longer be taken back."""
+        from coopdesk.store import undo
+        from coopdesk.store.schema import TABLES
+
+        if self._in_transaction:
+            raise RuntimeError("transactions do not nest")
+        with self._atomic():
+            taken = undo.take_back(self.conn)
+        if taken is None:
+            return None
+        self.clock.last = max(self.clock.last, int(self.local_get("hlc", 0)))
+        self._record_local_write(None, None)
+        self.notify(Changes.of({*TABLES, PEERS, CONFLICTS}, source="import"))
+        return taken
 
     def _catch_up_clock(self) -> None:
         """Once the write lock is held: the clock catches up with what others saved.

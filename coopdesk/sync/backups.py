@@ -1,16 +1,18 @@
-"""Automatic backups before imports, on a schedule, and restoring one.
+"""Automatic backups on a schedule (after an import, at most one a day), and restoring one.
 
 Backups are made with SQLite's online backup API, never by copying the file (a copy taken
 while a transaction is open can be corrupt). They go to ``backups/`` beside the store, under
 a temporary name first, and only the newest ``KEEP`` are kept.
 
-An import runs in one transaction, so an interrupted one leaves the store as it was; the
-backup is for an import that completed and should not have. A whole copy of the store before
-every import would cost more than the import itself once a coop has years of history, so
-``backup_if_due`` makes one only when the newest backup is older than ``AUTOMATIC_EVERY``
-(at most one a day), and the automatic backups kept take at most ``AUTOMATIC_BUDGET`` times
-the store's size on disk. Restoring an older backup loses nothing another site has: the
-changes made since come back at the next sync (see ``restore_backup``).
+An import runs in one transaction, so an interrupted one leaves the store as it was; an
+import that completed and should not have is taken back with its undo record
+(``coopdesk.store.undo``), which holds exactly what it changed. A whole copy of the store
+before every import cost four times the weekly sync by ten years of history, so the
+automatic backup is a schedule's: ``backup_if_due`` makes one after an import only when the
+newest backup is older than ``AUTOMATIC_EVERY`` (at most one a day), and the automatic
+backups kept take at most ``AUTOMATIC_BUDGET`` times the store's size on disk. Restoring an
+older backup loses nothing another site has: the changes made since come back at the next
+sync (see ``restore_backup``).
 
 Restoring a backup brings back an older state of this site, so the restored store takes a
 new site identity at once: the changes it made after the backup may already be at other
@@ -61,9 +63,11 @@ __all__ = [
 ]
 
 KEEP = 10
-AUTOMATIC_EVERY = 24 * 3600  # seconds between automatic backups before imports
+AUTOMATIC_EVERY = 24 * 3600  # seconds between automatic backups
 AUTOMATIC_BUDGET = 2  # automatic backups kept take at most this times the store's size
-AUTOMATIC_PREFIX = "before import"
+AUTOMATIC_PREFIX = "daily"
+# Automatic backups of earlier versions, made before an import, are counted in the budget too.
+AUTOMATIC_PREFIXES = (AUTOMATIC_PREFIX, "before import")
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ def store_size(store: Store) -> int:
 def prune_automatic(store: Store, budget: int) -> None:
     """Drop the oldest automatic backups until the automatic ones take at most ``budget``
     bytes; the newest is always kept. Backups made by hand are never counted or removed."""
-    automatic = [b for b in list_backups(store) if b.reason.startswith(AUTOMATIC_PREFIX)]
+    automatic = [b for b in list_backups(store) if b.reason.startswith(AUTOMATIC_PREFIXES)]
     total = sum(b.size for b in automatic)
     for old in reversed(automatic[1:]):
         if total <= budget:

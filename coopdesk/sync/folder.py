@@ -384,8 +384,8 @@ def import_new(
 ) -> PassResult:
     """Import every new bundle other sites wrote in the folder; handle conflict copies.
 
-    One backup is made before the first bundle of the pass (the stick's rule: the store as
-    it was before the import can be restored). A bundle that had to wait (it continues from
+    The day's backup, when due, is made after the first bundle of the pass (the stick's
+    rule); each import keeps its undo record. A bundle that had to wait (it continues from
     changes not here yet) is tried again once this site's version vector has moved.
     """
     folder = require_folder(store)

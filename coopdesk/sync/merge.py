@@ -127,6 +127,13 @@ def _apply_once(
     trust = trust_of(store)
     try:
         with store.merging() as merge:
+            merge.undo_about = {
+                "site_id": envelope.site_id,
+                "site_name": envelope.site_name,
+                "bundle_seq": envelope.bundle_seq,
+                "bundle": envelope.name,
+                "sha256": envelope.payload_sha256,
+            }
             report.conflicts_before = count_conflicts(store)
             own_lost = _take_aside(store, merge, adopted, author, report)
             trust = trust_of(store) if own_lost else trust

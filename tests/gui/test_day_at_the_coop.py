@@ -94,6 +94,7 @@ AT_THE_WINDOW = (
     "leave",
     "idle",
     "bundle",
+    "undo",
     "resize",
     "language",
 )
@@ -506,6 +507,10 @@ class DayAtTheCoop(RuleBasedStateMachine):
     def window_bundle(self, _choice: int) -> None:
         self.a_bundle_arrives()
 
+    def window_undo(self, _choice: int) -> None:
+        """Ctrl+Z: whatever the notice offers to undo (an import, a sign-up, an archive)."""
+        self.window_key(Qt.Key.Key_Z)
+
     def window_resize(self, choice: int) -> None:
         assert self.window is not None
         self.window.resize(*_pick(list(SIZES), choice))
@@ -534,10 +539,14 @@ class DayAtTheCoop(RuleBasedStateMachine):
         """Someone imports the next bundle from the stick, whatever is open."""
         assert self.store is not None
         if self.next_bundle < len(self.files.bundles):
-            import_bundle(
+            result = import_bundle(
                 self.store, self.files.bundles[self.next_bundle], author=self.files.founder
             )
-            self.next_bundle += 1
+            if not result.already_imported and self.rng.random() < 0.3:
+                # Taken back at once, whatever is open: it can come in again later.
+                assert self.store.take_back_last_import() is not None
+            else:
+                self.next_bundle += 1
 
     # -- in the dialog in front ---------------------------------------------------------------
 

@@ -85,7 +85,7 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("coopdesk/store/schema.py", "table  is declared twice"): PROGRAMMER,
     ("coopdesk/store/schema.py", "unknown column kind "): PROGRAMMER,
     ("coopdesk/sync/conflicts.py", "settled  · "): STORED,
-    ("coopdesk/sync/importing.py", " from "): KEY,
+    ("coopdesk/sync/importing.py", " after import from "): KEY,
     ("coopdesk/sync/invite.py", "invited the site "): STORED,
     ("coopdesk/sync/invite.py", "invited a computer for the site "): STORED,
     ("coopdesk/sync/invite.py", "a bad "): PROGRAMMER,

@@ -1,4 +1,4 @@
-"""The automatic backup before an import: made when due (at most one a day), and the
+"""The automatic backup after an import: made when due (at most one a day), and the
 automatic backups kept take at most twice the store's size."""
 
 from __future__ import annotations
@@ -38,14 +38,14 @@ def test_an_import_backs_up_only_when_the_newest_backup_is_a_day_old(tmp_path):
     assert kitchen.query("SELECT 1 FROM member WHERE name = 'Carl'")
 
     age(list_backups(kitchen)[0], backups.AUTOMATIC_EVERY + 60)
-    before = dump_json(kitchen)
     third = new_member("Dana")
+    after = dump_json(kitchen)
     assert third.backup is not None and len(list_backups(kitchen)) == 2
     copy = tmp_path / "restored"
     copy.mkdir()
     shutil.copy(third.backup.path, copy / "coopdesk.sqlite3")
-    with Store.open(copy) as restored:  # the backup is the store just before that import
-        assert dump_json(restored) == before
+    with Store.open(copy) as restored:  # the backup is the store just after that import
+        assert dump_json(restored) == after
     coop.close()
     shutil.rmtree(root, ignore_errors=True)
 

@@ -1,4 +1,4 @@
-"""Automatic backups before import, and restoring one (which takes a new site identity)."""
+"""The day's backup after an import, and restoring one (which takes a new site identity)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from coopdesk.sync.importing import import_bundle
 from tests.sync_helpers import Federation, fast_tmp_root
 
 
-def test_every_import_is_preceded_by_a_backup_of_the_store_as_it_was(tmp_path):
+def test_the_days_first_import_is_followed_by_a_backup_and_can_be_taken_back(tmp_path):
     root = fast_tmp_root()
     coop = Federation.create(root / "coop", ["Kitchen", "Warehouse"])
     kitchen = coop["Kitchen"]
@@ -20,16 +20,19 @@ def test_every_import_is_preceded_by_a_backup_of_the_store_as_it_was(tmp_path):
     with coop["Warehouse"].transaction(coop.ana) as tx:
         tx.insert("member", {"name": "Bea"})
     result = import_bundle(kitchen, coop.export("Warehouse"), coop.ana)
+    after = dump_json(kitchen)
     assert result.backup is not None and result.backup.path.exists()
-    assert "before-import-from-Warehouse" in result.backup.name
-    assert list_backups(kitchen)[0].reason == "before import from Warehouse"
+    assert "daily-after-import-from-Warehouse" in result.backup.name
+    assert list_backups(kitchen)[0].reason == "daily after import from Warehouse"
     copy = tmp_path / "restored"
     copy.mkdir()
     shutil.copy(result.backup.path, copy / "coopdesk.sqlite3")
     from coopdesk.store.store import Store
 
     with Store.open(copy) as backup_store:
-        assert dump_json(backup_store) == before
+        assert dump_json(backup_store) == after
+    assert kitchen.take_back_last_import() is not None  # the store before: its undo record
+    assert dump_json(kitchen) == before
     coop.close()
     shutil.rmtree(root, ignore_errors=True)
 

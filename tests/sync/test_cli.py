@@ -115,3 +115,26 @@ def test_encryption_setting(tmp_path: Path):
     assert coopdesk_json(kitchen, "coop", "--encrypt-bundles", "off")["encrypt_bundles"] is False
     plain = coopdesk_json(kitchen, "export", "--to", str(tmp_path / "plain.coopsync"), "--full")
     assert plain["encrypted"] is False and sealed["encrypted"] is True
+
+
+def test_undo_import_takes_the_last_import_back_once(tmp_path: Path):
+    kitchen, warehouse = tmp_path / "kitchen", tmp_path / "warehouse"
+    coopdesk(kitchen, "init", "--coop", "Coop", "--site", "Kitchen", "--member", "Ana")
+    ana = coopdesk_json(kitchen, "member", "list")[0]["id"]
+    invite = coopdesk_json(
+        kitchen, "invite", "--site", "Warehouse", "--to", str(tmp_path / "w.coopinvite")
+    )
+    coopdesk(warehouse, "join", invite["path"], "--passphrase", invite["passphrase"])
+    coopdesk(warehouse, "member", "add", "Tomás", "--as", ana)
+    made = coopdesk_json(warehouse, "export", "--to", str(tmp_path / "week.coopsync"))
+    before = coopdesk(kitchen, "dump").stdout
+    coopdesk(kitchen, "import", made["path"], "--as", ana)
+    assert coopdesk(kitchen, "dump").stdout != before
+
+    can = coopdesk_json(kitchen, "undo-import", "--dry-run")
+    assert can["undone"] is False and can["import"]["site_name"] == "Warehouse"
+    done = coopdesk_json(kitchen, "undo-import")
+    assert done["undone"] is True and done["rows"] >= 1
+    assert coopdesk(kitchen, "dump").stdout == before
+    again = coopdesk(kitchen, "undo-import", check=False)
+    assert again.returncode == 1 and "no import to take back" in again.stdout

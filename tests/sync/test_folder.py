@@ -145,7 +145,7 @@ def test_a_change_travels_through_the_folder_and_is_acknowledged_and_tidied(coop
 
     got = import_new(warehouse, now=later())
     assert [r.site_id for r in got.imported] == [kitchen.site_id]
-    assert got.imported[0].backup is not None  # the stick's rule: a backup first
+    assert got.imported[0].backup is not None  # the stick's rule: the day's backup
     assert "Tomás Ruiz" in member_names(warehouse)
     assert not import_new(warehouse, now=later()).imported  # remembered: not again
 

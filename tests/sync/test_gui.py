@@ -217,11 +217,39 @@ def test_import_from_another_site_through_the_preview(qtbot, fed, kitchen, monke
     assert "1 new member" in kitchen.message.full_text()
     assert site_row(kitchen, "Warehouse")[1] == "just now"
     assert site_row(kitchen, "Warehouse")[2] == "none: up to date"
-    assert kitchen.backups_model.rowCount() == 1  # made before the import
+    assert kitchen.backups_model.rowCount() == 1  # the day's backup, made after the import
     kitchen.window_.go_to("members")  # pages off screen catch up when shown
     assert "Tomas Ruiz" in [
         members.model.index(row, 0).data() for row in range(members.model.rowCount())
     ]
+
+
+def test_undo_on_the_notice_takes_an_import_back_and_the_bundle_comes_in_again(
+    qtbot, fed, kitchen, monkeypatch
+):
+    kitchen_store = fed["Kitchen"]
+    add_member(fed["Warehouse"], fed.ana, "Tomas Ruiz")
+    bundle = fed.export("Warehouse")
+    kitchen.window_.go_to("sync")
+    pick_file(monkeypatch, bundle)
+    preview = open_preview(qtbot, kitchen)
+    qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
+    wait_for_task(qtbot, kitchen)
+    assert find_member(kitchen_store, "Tomas Ruiz") is not None
+    window = kitchen.window_
+    assert window.undo_button.isVisibleTo(window) and window.undo_action.isEnabled()
+
+    window.undo_action.trigger()  # Ctrl+Z, or the notice's Undo button
+    assert find_member(kitchen_store, "Tomas Ruiz") is None
+    assert kitchen.message.title_label.text() == "Import from Warehouse taken back"
+    assert window.notice_label.text() == "The import from Warehouse was taken back."
+    assert site_row(kitchen, "Warehouse")[2] == "none: up to date"  # Kitchen had nothing new
+
+    preview = open_preview(qtbot, kitchen)  # not "already imported": it can come in again
+    assert preview.import_button is not None
+    qtbot.mouseClick(preview.import_button, Qt.MouseButton.LeftButton)
+    wait_for_task(qtbot, kitchen)
+    assert find_member(kitchen_store, "Tomas Ruiz") is not None
 
 
 def test_a_damaged_bundle_is_refused_and_nothing_changes(qtbot, fed, kitchen, monkeypatch):

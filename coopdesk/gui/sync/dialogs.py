@@ -105,7 +105,7 @@ class ImportPreviewDialog(QDialog):
             QLabel(
                 f"{preview.path.name}"
                 + (_(" · encrypted") if preview.encrypted else _(" · not encrypted"))
-                + _("\nA backup of this site is made first. An import is all or nothing.")
+                + _("\nAn import is all or nothing; Undo takes it back until this site changes.")
             )
         )
         detail.setTextFormat(Qt.TextFormat.PlainText)

@@ -415,7 +415,7 @@ class SyncPage(Page):
         buttons.addWidget(self.restore_button)
         self.backups_empty = EmptyState(
             _("No backups yet"),
-            _("A backup of this site is made before an import, at most once a day."),
+            _("A backup of this site is made after an import, at most once a day."),
         )
         self.backups_stack = QStackedWidget()
         self.backups_stack.addWidget(self.backups_table)
@@ -786,7 +786,32 @@ class SyncPage(Page):
         text = summary.removeprefix(prefix)
         text = text[:1].upper() + text[1:]
         self.message.show_message("warning" if notes else "ok", title, text, notes, action)
-        self.window_.show_notice(result.summary())
+        taken_back = (
+            self._take_back_import
+            if result.report.new_entries and self.store.last_import_undo() is not None
+            else None
+        )
+        self.window_.show_notice(result.summary(), undo=taken_back)
+        self.load()
+
+    def _take_back_import(self) -> None:
+        """Undo on the notice after an import: the store as it was before it (its undo
+        record), while nothing was changed or exported here since."""
+        taken = self.store.take_back_last_import()
+        if taken is None:
+            self.window_.show_notice(
+                _("The import can no longer be taken back: this site changed or exported since.")
+            )
+            return
+        site_name = str(taken.about.get("site_name", ""))
+        self.message.show_message(
+            "ok",
+            _("Import from {site_name} taken back").format(site_name=site_name),
+            _("This site is as it was before it. The bundle can be imported again."),
+        )
+        self.window_.show_notice(
+            _("The import from {site_name} was taken back.").format(site_name=site_name)
+        )
         self.load()
 
     def _refused(self, path: Path, message: str) -> None:
