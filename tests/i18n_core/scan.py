@@ -29,9 +29,10 @@ MARKERS = frozenset({"_", "ngettext", "npgettext", "N_"})
 # A word: three letters in a row ("ok", "No" and format codes such as "%H:%M" are not).
 WORD = re.compile(r"[A-Za-z]{3,}")
 SQL = re.compile(
-    r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP INDEX|DROP TRIGGER|ALTER TABLE|PRAGMA|WHERE|FROM|JOIN|"
-    r"VALUES|AND|OR|NOT IN|NOT NULL|IS NOT|ORDER BY|COLLATE|LIKE|REFERENCES|SAVEPOINT|WHEN|"
-    r"THEN|CASE|coalesce|json_extract|strftime|substr|trim|date)\b|= \?|= :|\b(NEW|OLD)\.rowid|= NEW\."
+    r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP INDEX|DROP TRIGGER|ALTER TABLE|PRAGMA|WHERE|"
+    r"FROM|JOIN|VALUES|AND|OR|NOT IN|NOT NULL|IS NOT|ORDER BY|COLLATE|LIKE|REFERENCES|SAVEPOINT|"
+    r"WHEN|THEN|CASE|coalesce|json_extract|strftime|substr|trim|date)\b|= \?|= :|"
+    r"\b(NEW|OLD)\.rowid|= NEW\."
 )
 # Errors for programmers, never shown as such to a person.
 PROGRAMMER_ERRORS = frozenset(
