@@ -214,10 +214,14 @@ def import_bundle(
     )
     result.not_applied = not_applied_lines(store, result.report)
     if backup:
-        result.backup = backup_if_due(
-            store, f"{AUTOMATIC_PREFIX} after import from {envelope.site_name}"
-        )
+        result.backup = daily_backup(store, envelope.site_name)
     return result
+
+
+def daily_backup(store: Store, site_name: str) -> Backup | None:
+    """The day's backup after an import from ``site_name``, when the newest is a day old.
+    The window runs it after the import's result is shown, so it never delays the import."""
+    return backup_if_due(store, f"{AUTOMATIC_PREFIX} after import from {site_name}")
 
 
 def _sentence_start(text: str) -> str:

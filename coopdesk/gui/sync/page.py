@@ -744,7 +744,12 @@ class SyncPage(Page):
         ) -> ImportResult:
             try:
                 return importing.import_bundle(
-                    worker, path, author=author, progress=progress, cancelled=cancelled
+                    worker,
+                    path,
+                    author=author,
+                    progress=progress,
+                    cancelled=cancelled,
+                    backup=False,  # the day's backup follows once the result is shown
                 )
             except ImportCancelled:
                 raise TaskCancelled() from None
@@ -793,6 +798,34 @@ class SyncPage(Page):
         )
         self.window_.show_notice(result.summary(), undo=taken_back)
         self.load()
+        if result.report.new_entries:
+            self._daily_backup(result.site_name)
+
+    def _daily_backup(self, site_name: str) -> None:
+        """The day's backup, when due, after the import's result is shown: a whole copy of
+        a store with years of history takes longer than the import itself."""
+        self.task = run_store_task(
+            self.window_,
+            self.store,
+            _("Making the day's backup…"),
+            lambda worker, _p, _c: importing.daily_backup(worker, site_name),
+            on_done=self._daily_backup_made,
+            on_error=self._daily_backup_failed,
+            on_cancelled=self._task_over,
+            show_progress=False,
+        )
+
+    def _daily_backup_failed(self, message: str) -> None:
+        """Said on the notice line: the import's own result stays in view."""
+        self.task = None
+        self.window_.show_notice(
+            _("The day's backup was not made: {message}").format(message=message)
+        )
+
+    def _daily_backup_made(self, made: Backup | None) -> None:
+        self.task = None
+        if made is not None:
+            self._load_backups()
 
     def _take_back_import(self) -> None:
         """Undo on the notice after an import: the store as it was before it (its undo
