@@ -3,12 +3,16 @@
 A whole copy of the store before every import protected against an import that completed
 and should not have, but by ten years of history it cost four times the weekly sync itself.
 An import instead keeps, in the same transaction, the state before it of every row it
-touched (SQLite triggers on this connection alone, dropped before COMMIT):
+touched (temporary SQLite triggers on this connection alone, inert between imports):
 
 - a table that was empty is emptied again;
 - rows added above a table's highest rowid before the import are deleted again;
-- a row that existed and was changed, replaced or deleted gets its first image back;
+- a row that existed and was changed or deleted gets its first state back;
 - a row added where none was (a table without rowid, or a rowid reused) is deleted.
+
+Writes inside a merge use upserts, never ``INSERT OR REPLACE``: SQLite deletes the row a
+REPLACE replaces without firing its DELETE trigger (``tests/sync/test_undo_import.py``
+checks the merge's modules).
 
 Only the last import can be taken back, and only while nothing else was written since: no
 local edit (the change log would have grown) and no export (another site may have the
@@ -53,6 +57,10 @@ class _Table:
     columns: list[str]  # every column; for rowid tables "rowid" first, its alias left out
     key: list[str]  # the declared primary key ([] or the rowid's alias for some rowid tables)
     has_rowid: bool
+    exact: frozenset[str] = frozenset()  # columns JSON gives back as they were (see _image)
+    # A new row may take a key below the table's highest: an INTEGER PRIMARY KEY given by
+    # the writer, or any key of a table without rowid. Other rowids only grow.
+    reuses_rowids: bool = True
 
 
 def _quoted(name: str) -> str:
@@ -62,14 +70,19 @@ def _quoted(name: str) -> str:
 def _tables(conn: sqlite3.Connection) -> list[_Table]:
     """Every table of the store the import could write (SQLite's own and the record's not)."""
     found = []
-    for (name,) in conn.execute(
-        "SELECT name FROM main.sqlite_master WHERE type = 'table'"
+    for name, sql in conn.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'table'"
         " AND name NOT LIKE 'sqlite%' AND name != ? ORDER BY name",
         (UNDO_TABLE,),
     ).fetchall():
         info = conn.execute(f"PRAGMA main.table_info({_quoted(name)})").fetchall()
         columns = [row[1] for row in info]
         key = [row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5])]
+        strict = "STRICT" in (sql or "").upper()
+        # In a STRICT table an INTEGER or TEXT column holds only integers, text or NULL.
+        exact = frozenset(
+            row[1] for row in info if strict and row[2].upper() in ("INTEGER", "TEXT")
+        )
         try:
             conn.execute(f"SELECT rowid FROM main.{_quoted(name)} LIMIT 0")
             has_rowid = True
@@ -80,9 +93,9 @@ def _tables(conn: sqlite3.Connection) -> list[_Table]:
                 row[1] for row in info if row[5] and len(key) == 1 and row[2].upper() == "INTEGER"
             ]
             columns = ["rowid", *(c for c in columns if c not in alias)]
-            found.append(_Table(name, columns, key, True))
+            found.append(_Table(name, columns, key, True, exact | {"rowid"}, bool(alias)))
         else:
-            found.append(_Table(name, columns, key, False))
+            found.append(_Table(name, columns, key, False, exact))
     return found
 
 
@@ -92,6 +105,9 @@ def _image(table: _Table, row: str) -> str:
     parts = []
     for column in table.columns:
         value = f"{row}.{_quoted(column)}" if column != "rowid" else f"{row}.rowid"
+        if column in table.exact:  # kept short: the triggers' SQL is compiled per import
+            parts.append(value)
+            continue
         parts.append(
             f"CASE typeof({value}) WHEN 'blob' THEN json_array('b', hex({value}))"
             f" WHEN 'real' THEN json_array('r', printf('%!.17g', {value})) ELSE {value} END"
@@ -141,23 +157,15 @@ def _install(conn: sqlite3.Connection) -> list[_Table]:
         def first(key: str, literal: str = literal) -> str:  # only a row's first state
             return f"NOT EXISTS (SELECT 1 FROM {UNDO_TABLE} WHERE tbl = {literal} AND key = {key})"
 
-        if table.key:
-            # INSERT OR REPLACE deletes the row it replaces without a DELETE trigger.
-            same = " AND ".join(f"{_quoted(c)} = NEW.{_quoted(c)}" for c in table.key)
-            below = f" AND rowid <= {top}" if table.has_rowid else ""
-            key = _key(table, f"main.{name}")
+        if table.reuses_rowids:
+            # A row added where none was: deleted again. Elsewhere a new row's rowid is
+            # above the table's highest, and the rows above it go in one DELETE.
+            when = f"NEW.rowid <= {top}" if table.has_rowid else f"{top} > 0"
+            key = _key(table, "NEW")
             conn.execute(
-                f"CREATE TEMP TRIGGER {_quoted(trigger + '_bi')} BEFORE INSERT ON main.{name}"
-                f" WHEN {top} > 0"
-                f" BEGIN {into} SELECT {literal}, {key}, {_image(table, f'main.{name}')}"
-                f" FROM main.{name} WHERE {same}{below} AND {first(key)}; END"
+                f"CREATE TEMP TRIGGER {_quoted(trigger + '_ai')} AFTER INSERT ON main.{name}"
+                f" WHEN {when} BEGIN {into} SELECT {literal}, {key}, NULL WHERE {first(key)}; END"
             )
-        when = f"NEW.rowid <= {top}" if table.has_rowid else f"{top} > 0"
-        key = _key(table, "NEW")
-        conn.execute(
-            f"CREATE TEMP TRIGGER {_quoted(trigger + '_ai')} AFTER INSERT ON main.{name}"
-            f" WHEN {when} BEGIN {into} SELECT {literal}, {key}, NULL WHERE {first(key)}; END"
-        )
         when = f"OLD.rowid <= {top}" if table.has_rowid else f"{top} > 0"
         key = _key(table, "OLD")
         for event, suffix in (("UPDATE", "_bu"), ("DELETE", "_bd")):

@@ -650,7 +650,10 @@ def _remember_peer(store: Store, envelope: Envelope) -> None:
         ),
     )
     store.conn.execute(
-        "INSERT OR REPLACE INTO _bundle_seen (site_id, bundle_seq, sha256, imported_at)"
-        " VALUES (?, ?, ?, ?)",
+        # An upsert, not INSERT OR REPLACE: a replaced row is deleted without its DELETE
+        # trigger, and the import's undo record (coopdesk.store.undo) would not see it.
+        "INSERT INTO _bundle_seen (site_id, bundle_seq, sha256, imported_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (site_id, bundle_seq) DO UPDATE SET sha256 = excluded.sha256,"
+        " imported_at = excluded.imported_at",
         (envelope.site_id, envelope.bundle_seq, envelope.payload_sha256, time.time()),
     )

@@ -129,6 +129,9 @@ def worker(action: str, *args: str) -> dict[str, object]:
         recording: dict[str, float] = {}
         timed_calls(importing, SAFETY_CALLS, spent)
         timed_calls(undo, ("start_recording", "stop_recording"), recording)
+        if len(args) > 3 and args[3] == "no-undo":  # what the record costs, in the same run
+            undo.start_recording = lambda conn: None
+            undo.stop_recording = lambda conn, about: None
         store = Store.open(Path(args[0]))
         started = time.perf_counter()
         outcome = importing.import_bundle(store, Path(args[1]), author=args[2] or None)
@@ -422,9 +425,13 @@ def measure_coop(report: Report, years: int, table: dict[str, dict[int, str]]) -
         delta = scratch / "week.coopsync"
         out = in_process("export", str(warehouse), str(delta), kitchen_id)
         imports = []
+        without_record = []
         for run in range(SYNC_RUNS):
             target = kitchen_copy(str(run), with_todays_backups=True)
             imports.append(in_process("import", str(target), str(delta), founder))
+            shutil.rmtree(target)
+            target = kitchen_copy(f"{run}-no-undo", with_todays_backups=True)
+            without_record.append(in_process("import", str(target), str(delta), founder, "no-undo"))
             shutil.rmtree(target)
         target = kitchen_copy("due", with_todays_backups=False)
         due = in_process("import", str(target), str(delta), founder)
@@ -470,6 +477,15 @@ def measure_coop(report: Report, years: int, table: dict[str, dict[int, str]]) -
             )
         )
         put("taking the weekly import back", f"{undone['take_back_ms']:.0f} ms")
+        bare = statistics.median(i["ms"] for i in without_record)
+        report.add(
+            Result(
+                f"{label}: weekly import without its undo record",
+                [i["ms"] for i in without_record],
+                note=f"the record costs {median_import - bare:.0f} ms of {median_import:.0f}",
+            )
+        )
+        put("weekly import without / with its undo record", f"{bare:.0f} / {median_import:.0f} ms")
         backups = kitchen / "backups"
         shutil.rmtree(backups, ignore_errors=True)
 

@@ -128,3 +128,20 @@ def test_any_import_after_any_history_is_taken_back_exactly(size, ops, receiver,
     finally:
         coop.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_no_write_in_a_merge_replaces_a_row_behind_the_undo_records_back():
+    """INSERT OR REPLACE deletes the replaced row without its DELETE trigger."""
+    from pathlib import Path
+
+    import coopdesk
+
+    package = Path(coopdesk.__file__).parent
+    merge_modules = ["store/merging.py", "sync/merge.py", "sync/forks.py", "sync/held.py"]
+    merge_modules += [str(p.relative_to(package)) for p in package.glob("*/rules.py")]
+    for module in merge_modules:
+        text = (package / module).read_text()
+        replaced = [
+            line for line in text.splitlines() if "OR REPLACE INTO" in line and "temp." not in line
+        ]
+        assert replaced == [], module
