@@ -185,8 +185,7 @@ def start_recording(conn: sqlite3.Connection) -> None:
     """Inside the import's open transaction, before it writes: forget the previous record
     and keep the earlier state of whatever this transaction changes from now on."""
     tables = _install(conn)
-    conn.execute(f"DELETE FROM {UNDO_TABLE}")
-    conn.execute("DELETE FROM _local WHERE key = ?", (HEADER_KEY,))
+    forget(conn)
     tops = []
     for table in tables:
         name = _quoted(table.name)
@@ -207,12 +206,9 @@ def stop_recording(conn: sqlite3.Connection, about: dict[str, Any] | None) -> No
     if about is None:
         conn.execute(f"DELETE FROM {UNDO_TABLE}")
         return
-    rowid_tables = {table.name for table in _TABLES[id(conn)] if table.has_rowid}
-    # None: the table was empty, and is emptied again; a number: the rows above it go.
-    tops = {
-        name: (top if top else None) if name in rowid_tables else (None if not top else -1)
-        for name, top in found
-    }
+    # None: the table was empty, and is emptied again; a number: a rowid table's rows above
+    # it go (for tables without rowid it is 1, and their new rows are in the record).
+    tops = {name: top or None for name, top in found}
     header = {"about": {**about, "at": time.time()}, "tops": tops, "after": _fingerprint(conn)}
     conn.execute(
         "INSERT INTO _local (key, value) VALUES (?, ?)"
@@ -273,7 +269,6 @@ def take_back(conn: sqlite3.Connection) -> UndoRecord | None:
     header = _header(conn)
     if header is None:
         return None
-    record = undo_record(conn)
     tables = {table.name: table for table in _tables(conn)}
     tops: dict[str, int | None] = header["tops"]
     # The store's own triggers keep summaries (stock balances, duty done) that are put back
@@ -292,7 +287,6 @@ def take_back(conn: sqlite3.Connection) -> UndoRecord | None:
         elif tables[name].has_rowid:
             conn.execute(f"DELETE FROM main.{_quoted(name)} WHERE rowid > ?", (top,))
     kept = conn.execute(f"SELECT tbl, key, image FROM {UNDO_TABLE}").fetchall()
-    conn.execute(f"DELETE FROM {UNDO_TABLE}")
     for name, key, _image_text in kept:
         table = tables[name]
         if table.has_rowid:
@@ -311,5 +305,5 @@ def take_back(conn: sqlite3.Connection) -> UndoRecord | None:
         conn.execute(f"INSERT INTO main.{_quoted(name)} ({columns}) VALUES ({marks})", values)
     for _name, sql in own_triggers:
         conn.execute(sql)
-    conn.execute("DELETE FROM _local WHERE key = ?", (HEADER_KEY,))
-    return record
+    forget(conn)
+    return UndoRecord(dict(header.get("about") or {}), len(kept))
