@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from coopdesk.store.checkpoints import leaves_checkpoints
 from coopdesk.store.ids import fold
 
 # A store holds the coop's data and this site's private key: its folder and files are the
@@ -50,10 +51,14 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def configure(conn: sqlite3.Connection) -> None:
-    """WAL with FULL sync (a commit survives a power cut), foreign keys, no trusted schema."""
+def configure(conn: sqlite3.Connection, path: Path | None = None) -> None:
+    """WAL with FULL sync (a commit survives a power cut), foreign keys, no trusted schema;
+    no checkpoints of its own while the window checkpoints ``path`` on a thread of its own
+    (``coopdesk.store.checkpoints``)."""
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
+    if path is not None and leaves_checkpoints(path):
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.create_function("fold", 1, fold, deterministic=True)

@@ -154,7 +154,7 @@ class Store:
         keep_private(path.parent, PRIVATE_FOLDER)
         conn = connect(path)
         try:
-            configure(conn)
+            configure(conn, path)
             migrations.migrate(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()

@@ -215,3 +215,26 @@ def test_help_lists_the_week_and_board_keys(window):
     assert "On Shifts:" in text and "PageUp / PageDown\tThe previous / next week" in text
     assert "On Tasks:" in text and "Ctrl+Right / Ctrl+Left" in text
     assert "Ctrl+2\tShifts" in text
+
+
+def test_writes_in_the_window_are_checkpointed_on_a_thread_after_them(qtbot, store, ana):
+    """No commit made from the window copies the write-ahead log back itself (half a second
+    at ten years); the window's thread does, shortly after (coopdesk.store.checkpoints)."""
+    from coopdesk.coop.members import add_member
+    from coopdesk.store.checkpoints import AUTOMATIC_PAGES
+
+    def autocheckpoint(conn) -> int:
+        return int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+
+    window = open_window(qtbot, store, ana)
+    assert autocheckpoint(store.conn) == 0
+    window.checkpoint_timer.setInterval(0)
+    add_member(store, ana, "Bea")
+    assert window.checkpoint_timer.isActive()
+    qtbot.waitUntil(lambda: window.checkpoints.runs >= 1, timeout=10_000)
+    window.checkpoints.wait(timeout=30)
+    assert window.checkpoints.last_result is not None
+    assert window.checkpoints.last_result[0] == 0  # nothing kept it from copying all
+
+    window.close()
+    assert autocheckpoint(store.conn) == AUTOMATIC_PAGES

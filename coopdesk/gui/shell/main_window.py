@@ -41,6 +41,7 @@ from coopdesk.gui.kit.widgets import ElidedLabel, scaled_font
 from coopdesk.gui.shell.language import apply_language, window_language
 from coopdesk.gui.shell.session import DEFAULT_IDLE_TIMEOUT_MS, KeyboardSession
 from coopdesk.store.changes import Changes
+from coopdesk.store.checkpoints import BackgroundCheckpoints
 from coopdesk.store.store import Store
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ GEOMETRY_KEY = "gui.geometry"
 SECTION_KEY = "gui.section"
 NOTICE_MS = 20_000
 OUTSIDE_CHANGES_MS = 2_000
+# The write-ahead log is copied back into the store this long after the first write of a
+# burst, on a thread of its own (coopdesk.store.checkpoints): no commit waits for it.
+CHECKPOINT_AFTER_MS = 2_000
 AuthorAction = Callable[[str], None]
 
 
@@ -145,6 +149,9 @@ class MainWindow(QMainWindow):
         self._show_identity()
 
         self.hub.changed.connect(self._on_store_changed)
+        self.checkpoints = BackgroundCheckpoints(store.path, store.conn)
+        self.checkpoint_timer = QTimer(self, singleShot=True, interval=CHECKPOINT_AFTER_MS)
+        self.checkpoint_timer.timeout.connect(self.checkpoints.request)
         # Another program (a `coopdesk` script) may change the store: look every 2 s.
         self._outside_watch = QTimer(self, interval=OUTSIDE_CHANGES_MS)
         self._outside_watch.timeout.connect(self.hub.check_outside_changes)
@@ -508,6 +515,8 @@ class MainWindow(QMainWindow):
     # -- store changes ----------------------------------------------------------------------
 
     def _on_store_changed(self, changes: Changes) -> None:
+        if not self.checkpoint_timer.isActive():  # a burst of writes: one checkpoint after
+            self.checkpoint_timer.start()
         if changes.touches({"coop", "site"}):
             self.identity = identity(self.store)
             self._show_identity()
@@ -600,6 +609,8 @@ class MainWindow(QMainWindow):
         self.session.stop()
         # Nothing keeps reading the store once its window is closed.
         self._outside_watch.stop()
+        self.checkpoint_timer.stop()
+        self.checkpoints.close()
         for service in self.services:
             stop = getattr(service, "stop", None)
             if callable(stop):
