@@ -145,7 +145,11 @@ def _install(conn: sqlite3.Connection) -> list[_Table]:
             conn.execute(f"DROP TRIGGER temp.{_quoted(name)}")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS undo_tops (tbl TEXT PRIMARY KEY, top INTEGER)")
     tables = _tables(conn)
-    into = f"INSERT INTO {UNDO_TABLE} (tbl, key, image)"
+    into = f"INSERT INTO {UNDO_TABLE} (tbl, key, image) VALUES"
+    # Only a row's first state: later ones meet its key and are dropped. (A NOT EXISTS
+    # look-up in the trigger's body scanned the whole record for every row: an import
+    # changing 10,000 rows took 10 s instead of 2.)
+    first = "ON CONFLICT DO NOTHING"
     for table in tables:
         name = _quoted(table.name)
         literal = "'" + table.name.replace("'", "''") + "'"
@@ -154,9 +158,6 @@ def _install(conn: sqlite3.Connection) -> list[_Table]:
         top = f"(SELECT top FROM temp.undo_tops WHERE tbl = {literal})"
         trigger = TRIGGER_PREFIX + table.name
 
-        def first(key: str, literal: str = literal) -> str:  # only a row's first state
-            return f"NOT EXISTS (SELECT 1 FROM {UNDO_TABLE} WHERE tbl = {literal} AND key = {key})"
-
         if table.reuses_rowids:
             # A row added where none was: deleted again. Elsewhere a new row's rowid is
             # above the table's highest, and the rows above it go in one DELETE.
@@ -164,15 +165,15 @@ def _install(conn: sqlite3.Connection) -> list[_Table]:
             key = _key(table, "NEW")
             conn.execute(
                 f"CREATE TEMP TRIGGER {_quoted(trigger + '_ai')} AFTER INSERT ON main.{name}"
-                f" WHEN {when} BEGIN {into} SELECT {literal}, {key}, NULL WHERE {first(key)}; END"
+                f" WHEN {when} BEGIN {into} ({literal}, {key}, NULL) {first}; END"
             )
         when = f"OLD.rowid <= {top}" if table.has_rowid else f"{top} > 0"
         key = _key(table, "OLD")
         for event, suffix in (("UPDATE", "_bu"), ("DELETE", "_bd")):
             conn.execute(
                 f"CREATE TEMP TRIGGER {_quoted(trigger + suffix)} BEFORE {event} ON main.{name}"
-                f" WHEN {when} BEGIN {into} SELECT {literal}, {key}, {_image(table, 'OLD')}"
-                f" WHERE {first(key)}; END"
+                f" WHEN {when} BEGIN {into} ({literal}, {key}, {_image(table, 'OLD')})"
+                f" {first}; END"
             )
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS undo_installed (version INTEGER)")
     conn.execute("DELETE FROM temp.undo_installed")
