@@ -238,3 +238,15 @@ def test_writes_in_the_window_are_checkpointed_on_a_thread_after_them(qtbot, sto
 
     window.close()
     assert autocheckpoint(store.conn) == AUTOMATIC_PAGES
+
+
+def test_only_the_page_in_front_answers_for_its_height(window):
+    """The window's stack asks every page it holds for its height whenever one changes:
+    pages not shown answer nothing, so a reload lays out the page in front only."""
+    members = window.go_to("members")
+    today = window.go_to("today")
+    assert members.isHidden() and today.isVisible()
+    assert members.heightForWidth(900) == -1
+    assert today.heightForWidth(900) > 0
+    window.go_to("members")
+    assert members.heightForWidth(900) > 0 and today.heightForWidth(900) == -1

@@ -21,12 +21,14 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
+        self._heights: dict[int, int] = {}  # heightForWidth, until the layout changes
         self.setContentsMargins(0, 0, 0, 0)
 
     # -- QLayout ----------------------------------------------------------------------------
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        self.invalidate()
 
     def addStretch(self, stretch: int = 1) -> None:
         """What follows goes to the far end of its line (as ``QBoxLayout.addStretch``)."""
@@ -43,7 +45,14 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        item = self._items.pop(index) if 0 <= index < len(self._items) else None
+        self.invalidate()
+        return item
+
+    def invalidate(self) -> None:
+        """Qt calls this when an item, or the size or visibility of a control, changes."""
+        self._heights.clear()
+        super().invalidate()
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
@@ -52,7 +61,13 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._lay_out(QRect(0, 0, width, 0), place=False)
+        # Qt asks again and again, and a stacked widget asks every page it holds whenever
+        # one changes: with every page open, reloading one laid out the others' toolbars
+        # hundreds of times (half of the Sync page's reload). Once per width, as QBoxLayout.
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._lay_out(QRect(0, 0, width, 0), place=False)
+        return height
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)

@@ -153,3 +153,9 @@ class Page(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_loaded()
         super().showEvent(event)
+
+    def heightForWidth(self, width: int) -> int:
+        """None while the page is not shown: the window's stack asks every page it holds
+        whenever one changes, and with every page open that laid all of them out on each
+        reload (Inventory's reload: 77 ms, 50 without)."""
+        return super().heightForWidth(width) if self.isVisible() else -1
