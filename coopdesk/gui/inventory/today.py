@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 from coopdesk.base.i18n import _, ngettext
 from coopdesk.gui.kit.panels import Attention, TodayPanel
 from coopdesk.gui.kit.widgets import muted
-from coopdesk.inventory.stock import low_stock, negative_balances
+from coopdesk.inventory.stock import balances
 from coopdesk.inventory.transfers import awaiting_here, transfer_problems
 
 if TYPE_CHECKING:
@@ -91,9 +91,11 @@ class LowStockPanel(PanelText):
         self.negative: list = []
 
     def load(self) -> None:
-
-        rows = low_stock(self.store)
-        self.negative = negative_balances(self.store)
+        # One read of every balance for both lists (low_stock and negative_balances would
+        # each read them all: Today reloads after every write).
+        every = balances(self.store)
+        rows = [row for row in every if row.low]
+        self.negative = [row for row in every if row.negative]
         by_site: dict[str, list] = defaultdict(list)
         for row in rows:
             by_site[row.site_name].append(row)
