@@ -110,3 +110,30 @@ def test_a_bundle_refused_after_its_rows_went_in_leaves_the_indexes_and_the_rows
     assert (indexes(joined, "member"), members(joined)) == before
     assert members(joined) == []
     assert joined.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_rows_created_then_edited_once_join_in_bulk_with_the_founders_values(root, monkeypatch):
+    """A sign-up marked attended, a task done: created, then edited once, the edit made after
+    seeing the creation. A new site applies both in SQL, none change by change in Python."""
+    founder, ana = coop_of_members(root)
+    ids = [
+        row[0] for row in founder.conn.execute("SELECT id FROM member WHERE name LIKE 'Member%'")
+    ]
+    with founder.transaction(ana) as tx:
+        for row_id in ids[::2]:
+            tx.update("member", row_id, {"notes": "moved away"})
+    replayed: list[str] = []
+    original = merging._apply_change
+
+    def counted(states, row):
+        replayed.append(row[7])
+        original(states, row)
+
+    monkeypatch.setattr(merging, "_apply_change", counted)
+    secrets = new_site_secrets(founder, ana, "Warehouse", root / "snapshot.coopsync")
+    joined = empty_site(root, secrets)
+
+    import_bundle(joined, root / "snapshot.coopsync", backup=False)
+
+    assert members(joined) == members(founder)
+    assert not set(replayed) & set(ids)
