@@ -812,9 +812,10 @@ def _apply_plain_overwrites(
 ) -> None:
     """Changes that simply overwrite what this site shows are applied in bulk, in SQL.
 
-    That is a change to a row no other change in this bundle touches, with no open conflict
-    on the row, whose every field names the value this site shows among the heads it
-    supersedes (it was made by someone who had seen it). The field merge would make it the
+    That is a change to a row no other change in this bundle touches (but the creation
+    ``_insert_new_rows`` has just inserted it from), with no open conflict on the row, whose
+    every field names the value this site shows among the heads it supersedes (it was made
+    by someone who had seen it). The field merge would make it the
     only head and the winner; doing that here, row by row in SQL, gives the same result as
     ``_merge_field`` and leaves it only the changes that meet something concurrent. The
     changes applied here are listed in ``temp.plain_lsn`` for ``_merge_remaining`` to skip.
