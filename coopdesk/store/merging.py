@@ -815,19 +815,19 @@ def _apply_plain_overwrites(
     That is a change to a row no other change in this bundle touches (but the creation
     ``_insert_new_rows`` has just inserted it from), with no open conflict on the row, whose
     every field names the value this site shows among the heads it supersedes (it was made
-    by someone who had seen it). The field merge would make it the
-    only head and the winner; doing that here, row by row in SQL, gives the same result as
-    ``_merge_field`` and leaves it only the changes that meet something concurrent. The
-    changes applied here are listed in ``temp.plain_lsn`` for ``_merge_remaining`` to skip.
+    by someone who had seen it). The field merge would make it the only head and the winner;
+    doing that here, row by row in SQL, gives the same result as ``_merge_field`` and leaves
+    it only the changes that meet something concurrent. The changes applied here are listed
+    in ``temp.plain_lsn`` for ``_merge_remaining`` to skip.
     """
     conn = store.conn
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS plain_lsn (lsn INTEGER PRIMARY KEY)")
     conn.execute("DELETE FROM temp.plain_lsn")
-    conn.execute("DROP TABLE IF EXISTS temp.touched_once")  # (its columns were fewer once)
     conn.execute(
-        "CREATE TEMP TABLE touched_once (tbl TEXT, row_id TEXT, lsn INTEGER,"
+        "CREATE TEMP TABLE IF NOT EXISTS touched_once (tbl TEXT, row_id TEXT, lsn INTEGER,"
         " PRIMARY KEY (tbl, row_id))"
     )
+    conn.execute("DELETE FROM temp.touched_once")
     # Rows whose one edit here is (with its creation, if any) their only change: grouped
     # from the edits alone (a new site's first bundle is mostly creations, which need not be
     # grouped at all).
